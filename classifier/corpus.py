@@ -1,0 +1,101 @@
+"""The labelled corpus: JSONL files in classifier/data, written by the project.
+
+Each line: id, language, family, title, description, price, label, signals
+(see GUIDELINES.md). `load_corpus` validates every line and names the file
+and line of anything wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from classifier.verdict import LABELS, SIGNALS
+
+CORPUS_GLOB = "corpus_*.jsonl"
+
+
+class CorpusError(ValueError):
+    """A corpus line that is not valid JSON or breaks the schema."""
+
+
+@dataclass(frozen=True)
+class Example:
+    id: str
+    language: str
+    family: str
+    title: str
+    description: str
+    label: str
+    signals: dict[str, bool] = field(default_factory=dict)
+    price: str | None = None
+
+    @property
+    def text(self) -> str:
+        from classifier.normalize import listing_text
+
+        return listing_text(self.title, self.description)
+
+
+def default_corpus_files() -> list[Path]:
+    data = Path(str(resources.files("classifier").joinpath("data")))
+    return sorted(data.glob(CORPUS_GLOB))
+
+
+def corpus_hash(paths: list[Path] | None = None) -> str:
+    """sha256 over the corpus files' names and bytes, in name order."""
+    digest = hashlib.sha256()
+    for path in sorted(paths or default_corpus_files(), key=lambda p: p.name):
+        digest.update(path.name.encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def parse_example(line: str, where: str) -> Example:
+    try:
+        raw = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise CorpusError(f"{where}: not JSON ({exc.msg})") from exc
+    if not isinstance(raw, dict):
+        raise CorpusError(f"{where}: expected an object")
+    label = raw.get("label")
+    if label not in LABELS:
+        raise CorpusError(f"{where}: label must be one of {', '.join(LABELS)}, not {label!r}")
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise CorpusError(f"{where}: title is missing")
+    signals = raw.get("signals") or {}
+    if not isinstance(signals, dict) or any(not isinstance(signals.get(s, False), bool) for s in SIGNALS):
+        raise CorpusError(f"{where}: signals must map {', '.join(SIGNALS)} to booleans")
+    return Example(
+        id=str(raw.get("id") or where),
+        language=str(raw.get("language") or "en"),
+        family=str(raw.get("family") or "unknown"),
+        title=title,
+        description=raw.get("description") or "",
+        label=label,
+        signals={s: bool(signals.get(s, False)) for s in SIGNALS},
+        price=raw.get("price"),
+    )
+
+
+def load_corpus(paths: list[Path] | None = None) -> list[Example]:
+    examples: list[Example] = []
+    seen: set[str] = set()
+    for path in paths or default_corpus_files():
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                example = parse_example(line, f"{path.name}:{number}")
+                if example.id in seen:
+                    raise CorpusError(f"{path.name}:{number}: duplicate id {example.id!r}")
+                seen.add(example.id)
+                examples.append(example)
+    if not examples:
+        raise CorpusError("the corpus is empty")
+    return examples

@@ -1,0 +1,218 @@
+"""The trained model: load it safely, predict in batches, explain each verdict.
+
+A model is two files side by side: `<name>.skops` (the scikit-learn pipeline,
+saved with skops, loaded with an explicit list of trusted types) and
+`metrics.json` (version, threshold, corpus hash, evaluation figures).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from classifier.features import NUMBER_TOKEN, SpacyTokenizer, TextNormalizer
+from classifier.normalize import listing_text
+from classifier.signals import SignalMatcher, default_matcher
+from classifier.spans import find_original
+from classifier.verdict import LABELS, Verdict
+
+logger = logging.getLogger(__name__)
+
+MODEL_FILE = "model.skops"
+METRICS_FILE = "metrics.json"
+# Types skops does not trust by itself: our two stateless transformers and
+# scikit-learn's calibration internals. Anything else in a file is refused.
+TRUSTED_TYPES = [
+    "classifier.features.SpacyTokenizer",
+    "classifier.features.TextNormalizer",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+]
+MAX_REASONS = 5
+
+
+class ModelError(Exception):
+    """A model that is missing, unreadable or holds types we do not trust."""
+
+
+def build_pipeline(seed: int = 0) -> Pipeline:
+    """Normalise → spaCy words + character n-grams (TF-IDF) → calibrated linear model."""
+    words = Pipeline(
+        [
+            ("tokens", SpacyTokenizer()),
+            (
+                "tfidf",
+                TfidfVectorizer(
+                    token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2),
+                    min_df=2, sublinear_tf=True, dtype=np.float32,
+                ),
+            ),
+        ]
+    )
+    chars = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True,
+        lowercase=False, max_features=200_000, dtype=np.float32,
+    )
+    linear = LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000, random_state=seed)
+    return Pipeline(
+        [
+            ("normalize", TextNormalizer()),
+            ("features", FeatureUnion([("words", words), ("chars", chars)])),
+            ("model", CalibratedClassifierCV(linear, method="sigmoid", cv=5)),
+        ]
+    )
+
+
+def default_model_dir() -> Path:
+    return Path(str(resources.files("classifier").joinpath("model")))
+
+
+def text_of(item: str | Mapping) -> str:
+    """The text of one listing: a plain string, or a mapping with title/description."""
+    if isinstance(item, str):
+        return item
+    return listing_text(item.get("title"), item.get("description"))
+
+
+@dataclass
+class Model:
+    pipeline: Pipeline
+    metadata: dict
+    matcher: SignalMatcher
+    _weights: dict = field(default_factory=dict, init=False, repr=False)
+    _names: np.ndarray | None = field(default=None, init=False, repr=False)
+
+    @property
+    def version(self) -> str:
+        return self.metadata["model_version"]
+
+    @property
+    def threshold(self) -> float:
+        return float(self.metadata["threshold"])
+
+    def predict(self, items: Iterable[str | Mapping], explain: bool = True) -> list[Verdict]:
+        """One verdict per listing, in order. Pass many listings per call: it is much faster."""
+        texts = [text_of(item) for item in items]
+        if not texts:
+            return []
+        normalized = self.pipeline.named_steps["normalize"].transform(texts)
+        features = self.pipeline.named_steps["features"].transform(normalized)
+        probabilities = self.pipeline.named_steps["model"].predict_proba(features)
+        classes = list(self.pipeline.named_steps["model"].classes_)
+        benign = classes.index("benign")
+        verdicts = []
+        for row, (text, norm) in enumerate(zip(texts, normalized)):
+            scores = {label: float(probabilities[row, classes.index(label)]) for label in LABELS}
+            score = 1.0 - float(probabilities[row, benign])
+            flagged = score >= self.threshold
+            if flagged:
+                label = max((l for l in LABELS if l != "benign"), key=scores.__getitem__)
+            else:
+                label = "benign"
+            matches = self.matcher.find(norm)
+            reasons = self._reasons(text, features[row], label, matches) if explain else []
+            verdicts.append(
+                Verdict(
+                    label=label, score=round(score, 4),
+                    scores={k: round(v, 4) for k, v in scores.items()}, flagged=flagged,
+                    signals=self.matcher.flags(matches), reasons=reasons,
+                    model_version=self.version, threshold=self.threshold,
+                    lexicon_version=self.matcher.version,
+                )
+            )
+        return verdicts
+
+    def _reasons(self, original: str, row, label: str, matches) -> list[str]:
+        reasons = []
+        for match in matches:
+            words = find_original(original, match.text) or match.text
+            reasons.append(f"{match.signal.replace('_', ' ')}: {words!r}")
+        for phrase, _weight in self.top_words(row, label):
+            words = find_original(original, phrase)
+            if words and all(words not in reason for reason in reasons):
+                reasons.append(repr(words))
+        return reasons[: MAX_REASONS + len(matches)]
+
+    def top_words(self, row, label: str) -> list[tuple[str, float]]:
+        """Word features of one listing that pushed hardest towards `label`
+        (or, for benign, away from the dangerous labels)."""
+        weights = self._word_weights(label)
+        names = self._word_names()
+        row = row.tocsr()
+        contributions = []
+        for index, value in zip(row.indices, row.data):
+            if index < len(names):  # word features come first in the union
+                contribution = value * weights[index]
+                if contribution > 0:
+                    contributions.append((contribution, names[index]))
+        contributions.sort(reverse=True)
+        return [
+            (name, float(weight)) for weight, name in contributions[:MAX_REASONS]
+            if NUMBER_TOKEN not in name
+        ]
+
+    def _word_names(self) -> np.ndarray:
+        if self._names is None:
+            union = self.pipeline.named_steps["features"]
+            words = dict(union.transformer_list)["words"].named_steps["tfidf"]
+            self._names = words.get_feature_names_out()
+        return self._names
+
+    def _word_weights(self, label: str) -> np.ndarray:
+        cache = self._weights
+        if label not in cache:
+            calibrated = self.pipeline.named_steps["model"]
+            classes = list(calibrated.classes_)
+            coef = np.mean([c.estimator.coef_ for c in calibrated.calibrated_classifiers_], axis=0)
+            benign = coef[classes.index("benign")]
+            if label == "benign":
+                towards = -np.max([coef[classes.index(l)] - benign for l in LABELS if l != "benign"], axis=0)
+            else:
+                towards = coef[classes.index(label)] - benign
+            cache[label] = towards[: len(self._word_names())]
+        return cache[label]
+
+
+def save_model(pipeline: Pipeline, metadata: Mapping, directory: str | Path) -> Path:
+    import skops.io
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    skops.io.dump(pipeline, directory / MODEL_FILE)
+    (directory / METRICS_FILE).write_text(
+        json.dumps(metadata, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    return directory
+
+
+def load_model(directory: str | Path | None = None, matcher: SignalMatcher | None = None) -> Model:
+    """Load a model directory (default: the model shipped with maskscreen)."""
+    import skops.io
+
+    directory = Path(directory) if directory is not None else default_model_dir()
+    model_path, metrics_path = directory / MODEL_FILE, directory / METRICS_FILE
+    if not model_path.is_file() or not metrics_path.is_file():
+        raise ModelError(f"no model in {directory} (expected {MODEL_FILE} and {METRICS_FILE}); run `maskscreen train`")
+    try:
+        untrusted = skops.io.get_untrusted_types(file=model_path)
+        unknown = sorted(set(untrusted) - set(TRUSTED_TYPES))
+        if unknown:
+            raise ModelError(f"refusing to load {model_path}: untrusted types {', '.join(unknown)}")
+        pipeline = skops.io.load(model_path, trusted=untrusted)
+        metadata = json.loads(metrics_path.read_text("utf-8"))
+    except ModelError:
+        raise
+    except Exception as exc:  # skops raises many kinds on a damaged file
+        raise ModelError(f"cannot read model {model_path}: {exc}") from exc
+    return Model(pipeline=pipeline, metadata=metadata, matcher=matcher or default_matcher())
+

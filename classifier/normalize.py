@@ -1,0 +1,99 @@
+"""Text normalisation applied before any feature or pattern sees a listing.
+
+Sellers hide words from keyword filters: full-width letters (ｓｉｌｉｃｏｎｅ),
+zero-width characters, separators inside words (s i l i c o n e, 硅 胶, 人*皮),
+look-alike characters (m@sk, Cyrillic о), and traditional characters (矽膠頭套).
+`normalize` folds all of these onto one plain spelling so that features and
+signal patterns only need to know that spelling.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from importlib import resources
+
+# Characters that render as nothing and only serve to split a word.
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"),
+    None,
+)
+
+# Cyrillic and Greek letters that look like Latin ones, folded only inside
+# words that also contain Latin letters (a Russian listing stays Russian).
+_HOMOGLYPHS = str.maketrans(
+    {
+        "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y",
+        "і": "i", "ј": "j", "ѕ": "s", "к": "k", "м": "m", "т": "t", "в": "b",
+        "н": "h", "α": "a", "ο": "o", "ε": "e", "ι": "i", "κ": "k", "ν": "v",
+        "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
+    }
+)
+# Symbols standing in for letters inside a Latin word: m@sk, s1licone, $ilicone.
+_LEET = {"@": "a", "0": "o", "1": "i", "3": "e", "$": "s", "!": "i"}
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SEPARATORS = r"\s\*\-_\.·•~|/\\^#+=,，、。"
+# 硅 胶 / 人*皮 / 真-人: separators between two CJK characters.
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])[{_SEPARATORS}]+(?=[{_CJK}])")
+# s i l i c o n e / m-a-s-k: four or more single letters joined by one separator.
+_SPACED_LETTERS = re.compile(r"(?<![^\W\d_])(?:[a-z][ \*\-_\.·•~|]){3,}[a-z](?![^\W\d_])")
+# sili*cone / fa|ce: an odd symbol between two letters.
+_SYMBOL_IN_WORD = re.compile(r"(?<=[a-z])[\*·•~|_^]+(?=[a-z])")
+_LEET_IN_WORD = re.compile(r"(?<=[a-z])[@013$!]+(?=[a-z])|\B[@$](?=[a-z]{2})")
+_MIXED_WORD = re.compile(r"\w*[a-z]\w*")
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=1)
+def _traditional_to_simplified() -> dict[int, str]:
+    """Character table from OpenCC's dictionary plus our own phrase fixes."""
+    table: dict[int, str] = {}
+    source = resources.files("opencc").joinpath("dictionary/TSCharacters.txt")
+    for line in source.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and len(parts[0]) == 1:
+            table[ord(parts[0])] = parts[1]
+    return table
+
+
+# Regional words that a character table cannot turn into the mainland word.
+_REGIONAL_WORDS = {"矽胶": "硅胶", "矽利康": "硅胶"}
+_REGIONAL = re.compile("|".join(map(re.escape, _REGIONAL_WORDS)))
+
+
+def _unspace(match: re.Match[str]) -> str:
+    return re.sub(r"[^a-z]", "", match.group(0))
+
+
+def _fold_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if not word.isascii():
+        word = word.translate(_HOMOGLYPHS)
+    return word
+
+
+def _unleet(match: re.Match[str]) -> str:
+    return "".join(_LEET.get(ch, ch) for ch in match.group(0))
+
+
+def normalize(text: str | None) -> str:
+    """Fold `text` onto one plain spelling: NFKC, case, Chinese script, disguises."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
+    text = text.translate(_traditional_to_simplified())
+    text = _REGIONAL.sub(lambda m: _REGIONAL_WORDS[m.group(0)], text)
+    text = _MIXED_WORD.sub(_fold_word, text)
+    text = _CJK_GAP.sub("", text)
+    text = _SPACED_LETTERS.sub(_unspace, text)
+    text = _SYMBOL_IN_WORD.sub("", text)
+    text = _LEET_IN_WORD.sub(_unleet, text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def listing_text(title: str | None, description: str | None = None, *extra: str | None) -> str:
+    """The text the classifier reads for one listing: title first, then the rest."""
+    parts = [part.strip() for part in (title, description, *extra) if part and part.strip()]
+    return "\n".join(parts)

@@ -1,0 +1,74 @@
+"""Signals: review-priority flags found by versioned patterns (patterns/signals.json).
+
+Patterns run on normalised text, so one pattern covers full-width, spaced-out
+and traditional spellings. Each match is mapped back to the listing's own
+words for the reviewer (see spans.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from classifier.verdict import SIGNALS
+
+DEFAULT_PATTERNS = "patterns/signals.json"
+
+
+class PatternFileError(ValueError):
+    """A pattern file that cannot be read or compiled."""
+
+
+@dataclass(frozen=True)
+class SignalMatch:
+    signal: str
+    start: int  # offsets in the normalised text
+    end: int
+    text: str
+
+
+class SignalMatcher:
+    def __init__(self, version: str, patterns: dict[str, re.Pattern[str]]):
+        self.version = version
+        self._patterns = patterns
+
+    @classmethod
+    def from_file(cls, path: str | Path | None = None) -> SignalMatcher:
+        try:
+            if path is None:
+                raw = resources.files("classifier").joinpath(DEFAULT_PATTERNS).read_text("utf-8")
+            else:
+                raw = Path(path).read_text("utf-8")
+            data = json.loads(raw)
+            version = data["version"]
+            compiled = {}
+            for signal in SIGNALS:
+                by_language = data["signals"][signal]
+                alternatives = [p for patterns in by_language.values() for p in patterns]
+                compiled[signal] = re.compile("|".join(f"(?:{p})" for p in alternatives))
+        except (OSError, ValueError, KeyError, TypeError, re.error) as exc:
+            raise PatternFileError(f"cannot load signal patterns {path or DEFAULT_PATTERNS}: {exc}") from exc
+        return cls(version, compiled)
+
+    def find(self, normalized: str) -> list[SignalMatch]:
+        """Every match in `normalized` text, for all signals, in text order."""
+        found = [
+            SignalMatch(signal, m.start(), m.end(), m.group(0))
+            for signal, pattern in self._patterns.items()
+            for m in pattern.finditer(normalized)
+            if m.end() > m.start()
+        ]
+        return sorted(found, key=lambda match: (match.start, match.signal))
+
+    def flags(self, matches: list[SignalMatch]) -> dict[str, bool]:
+        fired = {match.signal for match in matches}
+        return {signal: signal in fired for signal in SIGNALS}
+
+
+@functools.lru_cache(maxsize=4)
+def default_matcher() -> SignalMatcher:
+    return SignalMatcher.from_file(None)

@@ -1,0 +1,129 @@
+"""Training: cross-validated figures, a threshold chosen on held-out predictions, a fitted model.
+
+Steps, all seeded:
+1. out-of-fold probabilities for every example (stratified k-fold by label
+   and language), so every figure is measured on text the model did not see;
+2. the flag threshold: the lowest score cut whose out-of-fold precision
+   (flagged vs benign) is at least `target_precision` — the highest recall at
+   that precision; if no cut reaches it, the cut with the best F1;
+3. the final pipeline fitted on every example.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import sklearn
+from sklearn.model_selection import StratifiedKFold
+
+from classifier.corpus import Example
+from classifier.evaluate import binary_metrics, label_metrics, signal_metrics
+from classifier.model import build_pipeline
+from classifier.signals import SignalMatcher, default_matcher
+from classifier.verdict import LABELS
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class TrainResult:
+    pipeline: object
+    metadata: dict
+
+
+def choose_threshold(y_flag: np.ndarray, scores: np.ndarray, target_precision: float) -> float:
+    """Lowest cut with precision >= target (so the highest recall); else best F1."""
+    order = np.argsort(-scores, kind="stable")
+    sorted_scores, sorted_truth = scores[order], y_flag[order]
+    true_pos = np.cumsum(sorted_truth)
+    flagged = np.arange(1, len(scores) + 1)
+    precision = true_pos / flagged
+    recall = true_pos / max(int(y_flag.sum()), 1)
+    # Only cut between distinct scores: a cut flags everything at or above it.
+    distinct = np.r_[sorted_scores[1:] != sorted_scores[:-1], True]
+    candidates = np.flatnonzero(distinct & (precision >= target_precision))
+    if len(candidates):
+        best = candidates[np.argmax(recall[candidates])]
+    else:
+        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall + 1e-12), 0)
+        best = int(np.argmax(np.where(distinct, f1, -1)))
+    return float(sorted_scores[best])
+
+
+def out_of_fold(examples: Sequence[Example], seed: int, folds: int, progress: Progress) -> np.ndarray:
+    texts = [e.text for e in examples]
+    labels = np.array([e.label for e in examples])
+    strata = np.array([f"{e.label}/{e.language}" for e in examples])
+    probabilities = np.zeros((len(examples), len(LABELS)))
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for fold, (train_idx, test_idx) in enumerate(splitter.split(texts, strata), start=1):
+        progress(f"cross-validation fold {fold}/{folds}")
+        pipeline = build_pipeline(seed).fit([texts[i] for i in train_idx], labels[train_idx])
+        fold_probs = pipeline.predict_proba([texts[i] for i in test_idx])
+        classes = list(pipeline.classes_)
+        for column, label in enumerate(LABELS):
+            probabilities[test_idx, column] = fold_probs[:, classes.index(label)]
+    return probabilities
+
+
+def decide(probabilities: np.ndarray, threshold: float) -> list[str]:
+    """Labels from probabilities the way Model.predict decides them."""
+    benign = LABELS.index("benign")
+    dangerous = [i for i, label in enumerate(LABELS) if label != "benign"]
+    out = []
+    for row in probabilities:
+        if 1.0 - row[benign] >= threshold:
+            out.append(LABELS[max(dangerous, key=lambda i: row[i])])
+        else:
+            out.append("benign")
+    return out
+
+
+def train(
+    examples: Sequence[Example],
+    *,
+    corpus_sha256: str,
+    seed: int = 0,
+    folds: int = 5,
+    target_precision: float = 0.95,
+    matcher: SignalMatcher | None = None,
+    progress: Progress = lambda message: None,
+) -> TrainResult:
+    matcher = matcher or default_matcher()
+    probabilities = out_of_fold(examples, seed, folds, progress)
+    truth = [e.label for e in examples]
+    languages = [e.language for e in examples]
+    scores = 1.0 - probabilities[:, LABELS.index("benign")]
+    y_flag = np.array([label != "benign" for label in truth])
+    threshold = choose_threshold(y_flag, scores, target_precision)
+    predicted = decide(probabilities, threshold)
+
+    progress("fitting the final model on the whole corpus")
+    pipeline = build_pipeline(seed).fit([e.text for e in examples], np.array(truth))
+    version = f"lr-{corpus_sha256[:10]}-s{seed}"
+    metadata = {
+        "model_version": version,
+        "threshold": round(threshold, 6),
+        "target_precision": target_precision,
+        "labels": list(LABELS),
+        "corpus_sha256": corpus_sha256,
+        "corpus_size": len(examples),
+        "corpus_by_language": {lang: languages.count(lang) for lang in sorted(set(languages))},
+        "lexicon_version": matcher.version,
+        "seed": seed,
+        "folds": folds,
+        "trained_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "sklearn_version": sklearn.__version__,
+        "cross_validation": {
+            "labels": label_metrics(truth, predicted),
+            "flagged": binary_metrics(truth, predicted, languages),
+            "signals": signal_metrics(examples, matcher),
+        },
+    }
+    return TrainResult(pipeline=pipeline, metadata=metadata)
