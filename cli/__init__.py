@@ -1,0 +1,13 @@
+"""maskscreen's command line: thin commands over crawler/, classifier/ and db/."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("maskscreen")
+except PackageNotFoundError:  # running from a checkout that is not installed
+    __version__ = "0.0.0"
+
+# Exit codes: 0 done (check: benign), 1 check: flagged, 2 error or usage error.
+EXIT_OK = 0
+EXIT_FLAGGED = 1
+EXIT_ERROR = 2

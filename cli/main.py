@@ -1,0 +1,61 @@
+"""The `maskscreen` command group: logging, errors, and the command modules."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from cli import EXIT_ERROR, __version__
+
+
+
+def known_errors() -> tuple[type[Exception], ...]:
+    """Domain errors that become one line on stderr instead of a traceback."""
+    from classifier.corpus import CorpusError
+    from classifier.model import ModelError
+    from classifier.signals import PatternFileError
+    from cli.inputs import InputError
+    from db.errors import StoreError
+
+    return (CorpusError, ModelError, PatternFileError, InputError, StoreError)
+
+
+class MaskscreenGroup(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except known_errors() as exc:
+            click.echo(f"maskscreen: error: {exc}", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+@click.group(cls=MaskscreenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="maskscreen")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+def cli(verbose: int, quiet: bool) -> None:
+    """Find listings that sell realistic human face masks and custom copies of a real face.
+
+    \b
+    Example:
+      maskscreen demo
+      maskscreen check --text "silicone old man mask, passes face ID, add WeChat"
+    """
+    level = logging.ERROR if quiet else [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _register() -> None:
+    from cli import check, crawl, database, model
+
+    for module in (check, crawl, database, model):
+        module.register(cli)
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="maskscreen")

@@ -1,0 +1,43 @@
+"""Options shared by several commands, as decorators."""
+
+from __future__ import annotations
+
+import click
+
+DATABASE_HELP = (
+    "Database URL (sqlite:///FILE or postgresql://USER@HOST/DB). "
+    "Default: MASKSCREEN_DATABASE_URL, else the SQLite file {path}."
+)
+
+
+def _default_path() -> str:
+    from db.session import default_database_path
+
+    return str(default_database_path())
+
+
+def database_option(func):
+    return click.option(
+        "--db",
+        "database_url",
+        envvar="MASKSCREEN_DATABASE_URL",
+        metavar="URL",
+        help=DATABASE_HELP.format(path=_default_path()),
+    )(func)
+
+
+def model_option(func):
+    return click.option(
+        "--model",
+        "model_dir",
+        envvar="MASKSCREEN_MODEL",
+        type=click.Path(file_okay=False),
+        metavar="DIR",
+        help="Model directory (from `maskscreen train`). Default: MASKSCREEN_MODEL, else the model shipped with maskscreen.",
+    )(func)
+
+
+def output_options(func):
+    func = click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout.")(func)
+    func = click.option("--json", "as_json", is_flag=True, help="JSON lines on stdout.")(func)
+    return func

@@ -1,0 +1,119 @@
+"""Rendering rows for people (a table) and for scripts (JSON lines, CSV).
+
+Listing text is hostile input: in a table, control characters and terminal
+escape sequences are removed before anything reaches the terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+import click
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: object) -> str:
+    """One line of printable text: no escapes, no bidi overrides, no newlines."""
+    return _CONTROL.sub(" ", "" if text is None else str(text)).strip()
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def clip(text: str, limit: int) -> str:
+    if width(text) <= limit:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > limit - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def _jsonable(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def dumps(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, default=_jsonable)
+
+
+def render(
+    rows: Iterable[dict],
+    columns: Sequence[str],
+    *,
+    as_json: bool = False,
+    as_csv: bool = False,
+    limits: dict[str, int] | None = None,
+) -> int:
+    """Write rows to stdout in the chosen format; returns how many were written."""
+    count = 0
+    if as_json:
+        for row in rows:
+            click.echo(dumps(row))
+            count += 1
+        return count
+    if as_csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_csv_cell(row.get(c)) for c in columns])
+            count += 1
+        return count
+    limits = limits or {}
+    table = [[clip(safe(_cell(row.get(c))), limits.get(c, 40)) for c in columns] for row in rows]
+    widths = [max([width(c)] + [width(r[i]) for r in table]) for i, c in enumerate(columns)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
+    for r in table:
+        click.echo("  ".join(v + " " * (w - width(v)) for v, w in zip(r, widths)).rstrip())
+    return len(table)
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dict):
+        return ",".join(k for k, v in value.items() if v)
+    if isinstance(value, (list, tuple)):
+        return "; ".join(map(str, value))
+    return "" if value is None else str(value)
+
+
+def _csv_cell(value) -> str:
+    if isinstance(value, (dict, list)):
+        return dumps(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def verdict_lines(verdict) -> list[str]:
+    """A verdict for a person: label and score, signals, reasons."""
+    fired = [name.replace("_", " ") for name, on in verdict.signals.items() if on]
+    lines = [
+        f"{'FLAGGED' if verdict.flagged else 'benign'}: {verdict.label} "
+        f"(score {verdict.score:.3f}, threshold {verdict.threshold:.3f})",
+        f"signals: {', '.join(fired) if fired else 'none'}",
+    ]
+    if verdict.reasons:
+        lines.append("reasons: " + "; ".join(safe(r) for r in verdict.reasons))
+    lines.append(f"model: {verdict.model_version}, lexicon: {verdict.lexicon_version}")
+    return lines

@@ -1,0 +1,196 @@
+"""Item pipelines: normalise each listing, then classify and store them in batches.
+
+Settings read (in `from_crawler`):
+  MASKSCREEN_DATABASE_URL  where listings go; unset or MASKSCREEN_STORE=False: nothing stored
+  MASKSCREEN_MODEL_DIR     model directory (default: the model shipped with maskscreen)
+  MASKSCREEN_BATCH_SIZE    listings per classify/store batch (default 200)
+  MASKSCREEN_SITE          site name every listing of this crawl is stored under
+  MASKSCREEN_SITE_URL      the site's base URL, recorded with it
+  MASKSCREEN_COMMAND       the command line recorded on the crawl run
+
+Each batch is one transaction: its listings, versions, verdicts and review
+cases land together or not at all. After each batch the pipeline sends the
+`listing_classified` signal once per listing (listing, verdict, status), which
+is how `maskscreen check` and the CLI's progress see results.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, datetime
+
+from scrapy import signals
+from scrapy.exceptions import DropItem
+
+from classifier.model import load_model
+from crawler.items import Listing
+
+logger = logging.getLogger(__name__)
+
+listing_classified = object()  # custom signal: (listing, verdict, status)
+
+_SPACES = re.compile(r"\s+")
+DROPPED = "maskscreen/dropped/"
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = _SPACES.sub(" ", text).strip()
+    return text or None
+
+
+class NormalizePipeline:
+    """Tidies text fields and drops listings without a title (counted)."""
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_item(self, item: Listing, spider=None):
+        item.title = _clean(item.title)
+        item.description = (item.description or "").strip() or None
+        for name in ("seller", "brand", "category", "currency", "language"):
+            setattr(item, name, _clean(getattr(item, name)))
+        if item.currency:
+            item.currency = item.currency.upper()
+        if item.fetched_at is None:
+            item.fetched_at = datetime.now(UTC)
+        if not item.title:
+            self.stats.inc_value(f"{DROPPED}no_title")
+            raise DropItem(f"no title: {item.url}")
+        return item
+
+
+class ClassifyStorePipeline:
+    """Buffers listings; per batch: store → classify what is new or changed → record."""
+
+    def __init__(self, crawler, database_url, model_dir, batch_size, site, site_url, command):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.database_url = database_url
+        self.model_dir = model_dir
+        self.batch_size = batch_size
+        self.site = site
+        self.site_url = site_url
+        self.command = command
+        self.buffer: list[Listing] = []
+        self.model = None
+        self.engine = None
+        self.site_id: int | None = None
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        url = settings.get("MASKSCREEN_DATABASE_URL") if settings.getbool("MASKSCREEN_STORE", True) else None
+        pipeline = cls(
+            crawler,
+            database_url=url,
+            model_dir=settings.get("MASKSCREEN_MODEL_DIR"),
+            batch_size=settings.getint("MASKSCREEN_BATCH_SIZE", 200),
+            site=settings.get("MASKSCREEN_SITE"),
+            site_url=settings.get("MASKSCREEN_SITE_URL"),
+            command=settings.get("MASKSCREEN_COMMAND"),
+        )
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self, spider=None):
+        self.model = load_model(self.model_dir)
+        if self.database_url:
+            from sqlalchemy.orm import Session
+
+            from db import store
+            from db.session import open_database
+
+            if not self.site:
+                raise ValueError("MASKSCREEN_SITE must name the site when storing listings")
+            self.engine = open_database(self.database_url)
+            with Session(self.engine) as session, session.begin():
+                self.site_id = store.get_or_create_site(session, self.site, base_url=self.site_url)
+                self.run_id = store.start_crawl_run(session, self.site_id, command=self.command)
+
+    def process_item(self, item: Listing, spider=None):
+        self.buffer.append(item)
+        self.stats.inc_value("maskscreen/listings")
+        if len(self.buffer) >= self.batch_size:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        batch, self.buffer = self.buffer, []
+        if not batch:
+            return
+        if self.engine is None:
+            verdicts = self.model.predict([_text_fields(item) for item in batch])
+            self._announce(batch, verdicts, ["unstored"] * len(batch))
+            return
+        from sqlalchemy.orm import Session
+
+        from db import store
+
+        with Session(self.engine) as session, session.begin():
+            results = store.upsert_listings(session, self.site_id, [item.to_record() for item in batch])
+            version_ids = [r.version_id for r in results]
+            todo = store.unclassified_versions(session, version_ids, self.model.version)
+            todo_indices = [i for i, r in enumerate(results) if r.version_id in todo]
+            verdicts = [None] * len(batch)
+            if todo_indices:
+                fresh = self.model.predict([_text_fields(batch[i]) for i in todo_indices])
+                rows = []
+                for index, verdict in zip(todo_indices, fresh):
+                    verdicts[index] = verdict
+                    rows.append((results[index].version_id, verdict.to_dict()))
+                store.record_classifications(session, rows)
+        for result in results:
+            self.stats.inc_value(f"maskscreen/{result.status}")
+        for verdict in verdicts:
+            if verdict is not None and verdict.flagged:
+                self.stats.inc_value("maskscreen/flagged")
+        self._announce(batch, verdicts, [r.status for r in results])
+
+    def _announce(self, batch, verdicts, statuses) -> None:
+        for listing, verdict, status in zip(batch, verdicts, statuses):
+            self.crawler.signals.send_catch_log(
+                signal=listing_classified, listing=listing, verdict=verdict, status=status
+            )
+
+    def close_spider(self, spider=None):
+        self.flush()
+
+    def spider_closed(self, spider, reason):
+        if self.engine is None:
+            return
+        from sqlalchemy.orm import Session
+
+        from db import store
+
+        status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, "failed")
+        counts, dropped = crawl_counts(self.stats.get_stats())
+        with Session(self.engine) as session, session.begin():
+            store.finish_crawl_run(session, self.run_id, status=status, counts=counts, dropped=dropped)
+        self.engine.dispose()
+
+
+def crawl_counts(stats: dict) -> tuple[dict[str, int], dict[str, int]]:
+    """The crawl_runs counters from Scrapy's stats."""
+    counts = {
+        "pages": stats.get("maskscreen/pages", 0),
+        "listings": stats.get("maskscreen/listings", 0),
+        "new": stats.get("maskscreen/new", 0),
+        "changed": stats.get("maskscreen/changed", 0),
+        "unchanged": stats.get("maskscreen/unchanged", 0),
+        "flagged": stats.get("maskscreen/flagged", 0),
+        "errors": sum(v for k, v in stats.items() if k.startswith("maskscreen/errors/")),
+    }
+    dropped = {k[len(DROPPED):]: v for k, v in stats.items() if k.startswith(DROPPED)}
+    return counts, dropped
+
+
+def _text_fields(item: Listing) -> dict:
+    return {"title": item.title, "description": item.description}
