@@ -8,6 +8,7 @@ saved with skops, loaded with an explicit list of trusted types) and
 from __future__ import annotations
 
 import json
+import zipfile
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -61,14 +62,14 @@ def build_pipeline(seed: int = 0) -> Pipeline:
     )
     chars = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True,
-        lowercase=False, max_features=200_000, dtype=np.float32,
+        lowercase=False, max_features=80_000, dtype=np.float32,
     )
     linear = LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000, random_state=seed)
     return Pipeline(
         [
             ("normalize", TextNormalizer()),
             ("features", FeatureUnion([("words", words), ("chars", chars)])),
-            ("model", CalibratedClassifierCV(linear, method="sigmoid", cv=5)),
+            ("model", CalibratedClassifierCV(linear, method="sigmoid", cv=5, ensemble=False)),
         ]
     )
 
@@ -188,7 +189,7 @@ def save_model(pipeline: Pipeline, metadata: Mapping, directory: str | Path) -> 
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    skops.io.dump(pipeline, directory / MODEL_FILE)
+    skops.io.dump(pipeline, directory / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     (directory / METRICS_FILE).write_text(
         json.dumps(metadata, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
     )

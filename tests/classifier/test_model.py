@@ -1,0 +1,81 @@
+"""The shipped model: fresh, safe to load, batched, explained."""
+
+import json
+
+import pytest
+
+from classifier.corpus import corpus_hash
+from classifier.model import ModelError, default_model_dir, load_model
+from classifier.verdict import LABELS, SIGNALS
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+def test_shipped_model_matches_the_corpus():
+    metrics = json.loads((default_model_dir() / "metrics.json").read_text())
+    assert metrics["corpus_sha256"] == corpus_hash(), (
+        "the shipped model is stale: run `maskscreen train --out classifier/model`"
+    )
+
+
+def test_shipped_model_meets_cross_validated_floor():
+    metrics = json.loads((default_model_dir() / "metrics.json").read_text())
+    flagged = metrics["cross_validation"]["flagged"]["all"]
+    assert flagged["precision"] >= 0.9
+    assert flagged["recall"] >= 0.8
+
+
+def test_verdict_shape(model):
+    verdict = model.predict(["Realistic silicone old man full head mask, nobody can tell"])[0]
+    assert verdict.label in LABELS
+    assert set(verdict.scores) == set(LABELS)
+    assert abs(sum(verdict.scores.values()) - 1) < 1e-3
+    assert set(verdict.signals) == set(SIGNALS)
+    assert verdict.flagged == (verdict.score >= verdict.threshold)
+    assert verdict.model_version == model.version
+    assert verdict.lexicon_version == model.matcher.version
+
+
+def test_batch_and_single_predictions_agree(model):
+    texts = ["硅胶面具 真人 老人 头套 可过人脸识别", "Hydrating sheet mask 10 pack", "CPR training manikin adult"]
+    batch = model.predict(texts)
+    single = [model.predict([t])[0] for t in texts]
+    assert [v.score for v in batch] == [v.score for v in single]
+
+
+def test_reasons_quote_the_listing_own_words(model):
+    text = "按照片定制 真 人 面 具，加V信 发照片"
+    verdict = model.predict([text])[0]
+    assert verdict.flagged
+    assert verdict.signals["made_to_order"] and verdict.signals["off_platform_contact"]
+    quoted = [r.split(": ", 1)[-1].strip("'") for r in verdict.reasons]
+    assert quoted and all(q in text for q in quoted)
+
+
+def test_mapping_input_uses_title_and_description(model):
+    verdict = model.predict([{"title": "Face film", "description": "ultra thin silicone second skin, change your identity"}])[0]
+    assert verdict.signals["evasion_claim"]
+
+
+def test_empty_input_gives_no_verdicts(model):
+    assert model.predict([]) == []
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelError, match="no model in"):
+        load_model(tmp_path)
+
+
+def test_model_with_untrusted_type_is_refused(tmp_path):
+    import os
+
+    import skops.io
+    from sklearn.preprocessing import FunctionTransformer
+
+    skops.io.dump(FunctionTransformer(func=os.system), tmp_path / "model.skops")
+    (tmp_path / "metrics.json").write_text("{}")
+    with pytest.raises(ModelError, match="untrusted types"):
+        load_model(tmp_path)

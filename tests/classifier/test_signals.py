@@ -1,0 +1,42 @@
+import pytest
+
+from classifier.normalize import normalize
+from classifier.signals import PatternFileError, SignalMatcher, default_matcher
+
+
+def fired(text):
+    matcher = default_matcher()
+    return {name for name, on in matcher.flags(matcher.find(normalize(text))).items() if on}
+
+
+@pytest.mark.parametrize(
+    ("text", "signals"),
+    [
+        ("Looks so real it will fool face recognition at the gate", {"evasion_claim"}),
+        ("nobody can tell it's a mask", {"evasion_claim"}),
+        ("可过人脸识别 以假乱真", {"evasion_claim"}),
+        ("易容神器", {"evasion_claim"}),
+        ("Send us 3 photos of the face and we sculpt it", {"made_to_order"}),
+        ("made from your photos, 1:1 copy", {"made_to_order"}),
+        ("按照片定制 一比一还原", {"made_to_order"}),
+        ("add WeChat for price", {"off_platform_contact"}),
+        ("WhatsApp +44 7700 900123", {"off_platform_contact"}),
+        ("加V信详谈", {"off_platform_contact"}),
+        ("ＶＸ：mask888", {"off_platform_contact"}),
+        ("Hydrating sheet mask, 10 pieces", set()),
+        ("医用外科口罩 50只装", set()),
+    ],
+)
+def test_signal_patterns(text, signals):
+    assert fired(text) == signals
+
+
+def test_matcher_records_pattern_version():
+    assert default_matcher().version.startswith("signals-")
+
+
+def test_broken_pattern_file_is_refused(tmp_path):
+    path = tmp_path / "signals.json"
+    path.write_text('{"version": "x", "signals": {"evasion_claim": {"en": ["(unclosed"]}}}')
+    with pytest.raises(PatternFileError, match="cannot load signal patterns"):
+        SignalMatcher.from_file(path)
