@@ -28,15 +28,24 @@ class _FastJieba:
     """jieba's exact mode without the HMM pass for unknown words.
 
     The HMM guesses new words from character statistics; on short listing
-    text it adds little and costs a third of the tokenizer's time. Character
-    n-grams cover the words it would have found.
+    text it adds little and costs a third of the tokenizer's time (character
+    n-grams cover the words it would have found). Where the compiled port
+    jieba_fast_dat is installed (Linux x86-64) it does the same cut with the
+    same dictionary about seven times faster.
     """
 
-    def __init__(self, jieba_module):
-        self._jieba = jieba_module
+    def __init__(self, fallback):
+        try:
+            import jieba_fast_dat as segmenter
+
+            segmenter.setLogLevel(logging.WARNING)
+            segmenter.initialize()
+        except ImportError:
+            segmenter = fallback
+        self._segmenter = segmenter
 
     def cut(self, text: str, cut_all: bool = False):
-        return self._jieba.cut(text, cut_all=cut_all, HMM=False)
+        return self._segmenter.cut(text, cut_all=cut_all, HMM=False)
 
 
 @functools.lru_cache(maxsize=None)
@@ -49,17 +58,25 @@ def spacy_pipeline(language: str):
 
         jieba.setLogLevel(logging.WARNING)
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        nlp.tokenizer.jieba_seg = _FastJieba(nlp.tokenizer.jieba_seg)
+        nlp.tokenizer.jieba_seg = _FastJieba(jieba)
         return nlp
     return spacy.blank(language)
 
 
 def _token_strings(doc) -> list[str]:
+    """The NORM of each word token; numbers become one placeholder.
+
+    Reads token attributes as an array: building a Token object per token
+    costs more than the segmentation itself.
+    """
+    from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_NUM, NORM
+
+    strings = doc.vocab.strings
     words = []
-    for token in doc:
-        if token.is_space or token.is_punct:
+    for is_space, is_punct, like_num, norm in doc.to_array([IS_SPACE, IS_PUNCT, LIKE_NUM, NORM]).tolist():
+        if is_space or is_punct:
             continue
-        words.append(NUMBER_TOKEN if token.like_num else token.norm_)
+        words.append(NUMBER_TOKEN if like_num else strings[norm])
     return words
 
 

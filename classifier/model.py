@@ -110,22 +110,20 @@ class Model:
         features = self.pipeline.named_steps["features"].transform(normalized)
         probabilities = self.pipeline.named_steps["model"].predict_proba(features)
         classes = list(self.pipeline.named_steps["model"].classes_)
+        columns = [classes.index(label) for label in LABELS]
         benign = classes.index("benign")
+        words = features[:, : len(self._word_names())].tocsr() if explain else None
         verdicts = []
         for row, (text, norm) in enumerate(zip(texts, normalized)):
-            scores = {label: float(probabilities[row, classes.index(label)]) for label in LABELS}
+            scores = {label: round(float(probabilities[row, c]), 4) for label, c in zip(LABELS, columns)}
             score = 1.0 - float(probabilities[row, benign])
             flagged = score >= self.threshold
-            if flagged:
-                label = max((l for l in LABELS if l != "benign"), key=scores.__getitem__)
-            else:
-                label = "benign"
+            label = max(LABELS[:-1], key=scores.__getitem__) if flagged else "benign"
             matches = self.matcher.find(norm)
-            reasons = self._reasons(text, features[row], label, matches) if explain else []
+            reasons = self._reasons(text, words, row, label, matches) if explain else []
             verdicts.append(
                 Verdict(
-                    label=label, score=round(score, 4),
-                    scores={k: round(v, 4) for k, v in scores.items()}, flagged=flagged,
+                    label=label, score=round(score, 4), scores=scores, flagged=flagged,
                     signals=self.matcher.flags(matches), reasons=reasons,
                     model_version=self.version, threshold=self.threshold,
                     lexicon_version=self.matcher.version,
@@ -133,34 +131,33 @@ class Model:
             )
         return verdicts
 
-    def _reasons(self, original: str, row, label: str, matches) -> list[str]:
-        reasons = []
+    def _reasons(self, original: str, words, row: int, label: str, matches) -> list[str]:
+        """Signal phrases first, then the words that moved the score, as the listing wrote them."""
+        reasons: list[str] = []
+        quoted: set[str] = set()
         for match in matches:
-            words = find_original(original, match.text) or match.text
-            reasons.append(f"{match.signal.replace('_', ' ')}: {words!r}")
-        for phrase, _weight in self.top_words(row, label):
-            words = find_original(original, phrase)
-            if words and all(words not in reason for reason in reasons):
-                reasons.append(repr(words))
+            found = find_original(original, match.text) or match.text
+            reasons.append(f"{match.signal.replace('_', ' ')}: {found!r}")
+            quoted.add(found)
+        for phrase in self.top_words(words, row, label):
+            found = find_original(original, phrase)
+            if found and not any(found in q for q in quoted):
+                reasons.append(repr(found))
+                quoted.add(found)
         return reasons[: MAX_REASONS + len(matches)]
 
-    def top_words(self, row, label: str) -> list[tuple[str, float]]:
+    def top_words(self, words, row: int, label: str) -> list[str]:
         """Word features of one listing that pushed hardest towards `label`
-        (or, for benign, away from the dangerous labels)."""
-        weights = self._word_weights(label)
+        (or, for benign, away from the dangerous labels), strongest first."""
+        start, end = words.indptr[row], words.indptr[row + 1]
+        indices = words.indices[start:end]
+        contributions = words.data[start:end] * self._word_weights(label)[indices]
+        order = np.argsort(-contributions)[: MAX_REASONS + 2]
         names = self._word_names()
-        row = row.tocsr()
-        contributions = []
-        for index, value in zip(row.indices, row.data):
-            if index < len(names):  # word features come first in the union
-                contribution = value * weights[index]
-                if contribution > 0:
-                    contributions.append((contribution, names[index]))
-        contributions.sort(reverse=True)
         return [
-            (name, float(weight)) for weight, name in contributions[:MAX_REASONS]
-            if NUMBER_TOKEN not in name
-        ]
+            names[indices[i]] for i in order
+            if contributions[i] > 0 and NUMBER_TOKEN not in names[indices[i]]
+        ][:MAX_REASONS]
 
     def _word_names(self) -> np.ndarray:
         if self._names is None:

@@ -93,6 +93,13 @@ def normalize(text: str | None) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@functools.lru_cache(maxsize=4096)
+def fold_char(ch: str) -> str:
+    """One character's normal form, without the context-dependent rules."""
+    folded = unicodedata.normalize("NFKC", ch).translate(_INVISIBLE).casefold()
+    return folded.translate(_traditional_to_simplified()).translate(_HOMOGLYPHS)
+
+
 def listing_text(title: str | None, description: str | None = None, *extra: str | None) -> str:
     """The text the classifier reads for one listing: title first, then the rest."""
     parts = [part.strip() for part in (title, description, *extra) if part and part.strip()]

@@ -17,6 +17,10 @@ from pathlib import Path
 from classifier.verdict import SIGNALS
 
 DEFAULT_PATTERNS = "patterns/signals.json"
+# Chinese patterns only run on text with Chinese characters, English ones on
+# text with Latin letters or digits: most listings need one set, not both.
+_HAS_CJK = re.compile(r"[\u3400-\u9fff]")
+_HAS_LATIN = re.compile(r"[a-z0-9+@]")
 
 
 class PatternFileError(ValueError):
@@ -32,9 +36,9 @@ class SignalMatch:
 
 
 class SignalMatcher:
-    def __init__(self, version: str, patterns: dict[str, re.Pattern[str]]):
+    def __init__(self, version: str, patterns: dict[tuple[str, str], re.Pattern[str]]):
         self.version = version
-        self._patterns = patterns
+        self._patterns = patterns  # (signal, language) -> one alternation
 
     @classmethod
     def from_file(cls, path: str | Path | None = None) -> SignalMatcher:
@@ -47,18 +51,22 @@ class SignalMatcher:
             version = data["version"]
             compiled = {}
             for signal in SIGNALS:
-                by_language = data["signals"][signal]
-                alternatives = [p for patterns in by_language.values() for p in patterns]
-                compiled[signal] = re.compile("|".join(f"(?:{p})" for p in alternatives))
+                for language, patterns in data["signals"][signal].items():
+                    alternation = "|".join(f"(?:{p})" for p in patterns)
+                    compiled[(signal, language)] = re.compile(alternation)
         except (OSError, ValueError, KeyError, TypeError, re.error) as exc:
             raise PatternFileError(f"cannot load signal patterns {path or DEFAULT_PATTERNS}: {exc}") from exc
         return cls(version, compiled)
 
     def find(self, normalized: str) -> list[SignalMatch]:
         """Every match in `normalized` text, for all signals, in text order."""
+        languages = {"zh"} if _HAS_CJK.search(normalized) else set()
+        if _HAS_LATIN.search(normalized):
+            languages.add("en")
         found = [
             SignalMatch(signal, m.start(), m.end(), m.group(0))
-            for signal, pattern in self._patterns.items()
+            for (signal, language), pattern in self._patterns.items()
+            if language in languages
             for m in pattern.finditer(normalized)
             if m.end() > m.start()
         ]

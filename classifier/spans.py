@@ -10,9 +10,11 @@ chunks; the reviewer sees the original characters those chunks cover.
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass
 
-from classifier.normalize import normalize
+from classifier.normalize import fold_char, normalize
 
 # A chunk: letters/digits possibly broken by the separators sellers insert,
 # or a run of CJK characters possibly broken by spaces and symbols.
@@ -23,35 +25,51 @@ _CHUNK = re.compile(
 
 
 _DROPPED = set(" \t\r\n*-_·•~|")
+_PLAIN_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
-def _char_map(raw: str, norm: str, offset: int) -> list[tuple[int, int]]:
-    """Original (start, end) for each character of `norm`, the chunk's normal form.
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    start: int  # in the original text
+    end: int
+    at: int  # where its normal form begins in the joined normal text
+    norm: str
+    # original offset of each normalised character; None where they line up
+    # one to one, () where normalisation changed too much to say
+    offsets: tuple[int, ...] | None
 
-    Where normalisation maps character to character (Chinese, full-width,
-    homoglyphs, separators dropped) each normalised character points at its
-    own original character; otherwise every one points at the whole chunk.
-    """
-    kept = [(i, normalize(ch)) for i, ch in enumerate(raw) if ch not in _DROPPED]
-    if all(len(n) == 1 for _, n in kept) and len(kept) == len(norm):
-        return [(offset + i, offset + i + 1) for i, _ in kept]
-    return [(offset, offset + len(raw))] * len(norm)
+    def original_span(self, first: int, last: int) -> tuple[int, int]:
+        """Original (start, end) of normal characters first..last (inclusive, chunk-relative)."""
+        if self.offsets is None:
+            return self.start + first, self.start + last + 1
+        if not self.offsets:
+            return self.start, self.end
+        return self.offsets[first], self.offsets[last] + 1
 
 
-def _aligned(original: str) -> tuple[str, list[tuple[int, int] | None]]:
-    """Normalised chunks joined by spaces, and each character's original span."""
-    text: list[str] = []
-    spans: list[tuple[int, int] | None] = []
+def _chunk(raw: str, start: int, at: int) -> _Chunk:
+    if _PLAIN_WORD.fullmatch(raw):  # most English words: nothing to fold but case
+        return _Chunk(start, start + len(raw), at, raw.lower(), None)
+    norm = normalize(raw)
+    kept = [(i, fold_char(ch)) for i, ch in enumerate(raw) if ch not in _DROPPED]
+    if len(kept) == len(norm) and all(len(n) == 1 for _, n in kept):
+        if len(kept) == len(raw):
+            return _Chunk(start, start + len(raw), at, norm, None)
+        return _Chunk(start, start + len(raw), at, norm, tuple(start + i for i, _ in kept))
+    return _Chunk(start, start + len(raw), at, norm, ())
+
+
+@functools.lru_cache(maxsize=256)
+def _aligned(original: str) -> tuple[str, tuple[_Chunk, ...]]:
+    """Normalised chunks joined by single spaces, and where each came from."""
+    chunks: list[_Chunk] = []
+    at = 0
     for match in _CHUNK.finditer(original):
-        norm = normalize(match.group(0))
-        if not norm:
-            continue
-        if text:
-            text.append(" ")
-            spans.append(None)
-        text.append(norm)
-        spans.extend(_char_map(match.group(0), norm, match.start()))
-    return "".join(text), spans
+        chunk = _chunk(match.group(0), match.start(), at)
+        if chunk.norm:
+            chunks.append(chunk)
+            at += len(chunk.norm) + 1
+    return " ".join(c.norm for c in chunks), tuple(chunks)
 
 
 def find_original(original: str, phrase: str) -> str | None:
@@ -62,17 +80,21 @@ def find_original(original: str, phrase: str) -> str | None:
     phrase = phrase.strip()
     if not phrase or not original:
         return None
-    joined, spans = _aligned(original)
+    joined, chunks = _aligned(original)
     at = joined.find(phrase)
-    length = len(phrase)
-    if at < 0:  # the phrase spans a separator the tokenizer did not keep
-        squeezed = [(ch, span) for ch, span in zip(joined, spans) if span is not None]
-        at = "".join(ch for ch, _ in squeezed).find(phrase.replace(" ", ""))
+    if at < 0:
+        # The phrase joins words the text separates differently ("face id" / "faceid").
+        squeezed = phrase.replace(" ", "")
+        positions = [(c, i) for c in chunks for i in range(len(c.norm)) if c.norm[i] != " "]
+        at = "".join(c.norm[i] for c, i in positions).find(squeezed)
         if at < 0:
             return None
-        covered = [span for _, span in squeezed[at : at + len(phrase.replace(" ", ""))]]
+        (first, i), (last, j) = positions[at], positions[at + len(squeezed) - 1]
     else:
-        covered = [span for span in spans[at : at + length] if span is not None]
-    if not covered:
-        return None
-    return original[min(s for s, _ in covered) : max(e for _, e in covered)]
+        end = at + len(phrase) - 1
+        first = next(c for c in reversed(chunks) if c.at <= at)
+        last = next(c for c in reversed(chunks) if c.at <= end)
+        i, j = at - first.at, min(end - last.at, len(last.norm) - 1)
+    begin = first.original_span(i, i)[0]
+    finish = last.original_span(j, j)[1]
+    return original[begin:finish]
