@@ -20,6 +20,8 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
+from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
+from spacy.lang.zh.stop_words import STOP_WORDS as ZH_STOP_WORDS
 
 from classifier.features import NUMBER_TOKEN, SpacyTokenizer, TextNormalizer
 from classifier.normalize import listing_text
@@ -40,6 +42,7 @@ TRUSTED_TYPES = [
     "sklearn.calibration._SigmoidCalibration",
 ]
 MAX_REASONS = 5
+_STOP_WORDS = EN_STOP_WORDS | ZH_STOP_WORDS
 
 
 class ModelError(Exception):
@@ -72,6 +75,14 @@ def build_pipeline(seed: int = 0) -> Pipeline:
             ("model", CalibratedClassifierCV(linear, method="sigmoid", cv=5, ensemble=False)),
         ]
     )
+
+
+def _telling(phrase: str) -> bool:
+    """Worth showing a reviewer: not a number, not only stop words, not one letter."""
+    words = phrase.split()
+    if NUMBER_TOKEN in words or all(w in _STOP_WORDS for w in words):
+        return False
+    return len(phrase) > 1 or not phrase.isascii()
 
 
 def default_model_dir() -> Path:
@@ -137,8 +148,10 @@ class Model:
         quoted: set[str] = set()
         for match in matches:
             found = find_original(original, match.text) or match.text
-            reasons.append(f"{match.signal.replace('_', ' ')}: {found!r}")
-            quoted.add(found)
+            reason = f"{match.signal.replace('_', ' ')}: {found!r}"
+            if reason not in reasons:
+                reasons.append(reason)
+                quoted.add(found)
         for phrase in self.top_words(words, row, label):
             found = find_original(original, phrase)
             if found and not any(found in q for q in quoted):
@@ -156,7 +169,7 @@ class Model:
         names = self._word_names()
         return [
             names[indices[i]] for i in order
-            if contributions[i] > 0 and NUMBER_TOKEN not in names[indices[i]]
+            if contributions[i] > 0 and _telling(names[indices[i]])
         ][:MAX_REASONS]
 
     def _word_names(self) -> np.ndarray:

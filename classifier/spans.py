@@ -26,6 +26,7 @@ _CHUNK = re.compile(
 
 _DROPPED = set(" \t\r\n*-_·•~|")
 _PLAIN_WORD = re.compile(r"[A-Za-z0-9]+")
+_PLAIN_PHRASE = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,11 @@ def find_original(original: str, phrase: str) -> str | None:
     if not phrase or not original:
         return None
     joined, chunks = _aligned(original)
-    at = joined.find(phrase)
+    if _PLAIN_PHRASE.fullmatch(phrase):  # a whole word, not the start of a longer one
+        found = re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", joined)
+        at = found.start() if found else -1
+    else:
+        at = joined.find(phrase)
     if at < 0:
         # The phrase joins words the text separates differently ("face id" / "faceid").
         squeezed = phrase.replace(" ", "")

@@ -69,7 +69,7 @@ def check(url: str | None, text: str | None, as_json: bool, model_dir: str | Non
         load_model(model_dir)  # fail fast, before starting a crawl
         from crawler.run import run_crawl
 
-        summary = run_crawl([url], database_url=None, model_dir=model_dir, follow=False)
+        summary = run_crawl([url], database_url=None, model_dir=model_dir, follow=False, own_logging=False)
         found = [r for r in summary.results if r.verdict is not None]
         if not found:
             _fail(_why_nothing(summary, url))

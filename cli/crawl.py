@@ -30,15 +30,21 @@ class Progress:
             click.echo("\r" + " " * 40 + "\r", err=True, nl=False)
 
 
+# Pages that hold no product are what category, search and home pages look
+# like; they are counted, but they are not listings lost.
+NO_PRODUCT = ("no_product", "no_jsonld")
+
+
 def summary_line(summary) -> str:
     counts = summary.counts
-    dropped = sum(summary.dropped.values())
-    reasons = ", ".join(f"{k} {v}" for k, v in sorted(summary.dropped.items()))
+    lost = {k: v for k, v in summary.dropped.items() if k not in NO_PRODUCT}
+    reasons = ", ".join(f"{k} {v}" for k, v in sorted(lost.items()))
+    no_product = sum(summary.dropped.get(k, 0) for k in NO_PRODUCT)
     return (
         f"listings seen {counts['listings']} (new {counts['new']}, changed {counts['changed']}, "
         f"unchanged {counts['unchanged']}), flagged {counts['flagged']}, "
-        f"dropped {dropped}{f' ({reasons})' if reasons else ''}, errors {counts['errors']}, "
-        f"pages {counts['pages']}"
+        f"dropped {sum(lost.values())}{f' ({reasons})' if reasons else ''}, errors {counts['errors']}; "
+        f"pages {counts['pages']}, {no_product} without a product"
     )
 
 
@@ -71,6 +77,7 @@ def crawl_into(engine_url: str, start_url: str, site: str | None, model_dir, max
         log_level=log_level,
         command=shlex.join(["maskscreen", *sys.argv[1:]]),
         on_result=progress,
+        own_logging=False,
     )
     progress.done()
     return summary

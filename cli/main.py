@@ -44,7 +44,13 @@ def cli(verbose: int, quiet: bool) -> None:
       maskscreen check --text "silicone old man mask, passes face ID, add WeChat"
     """
     level = logging.ERROR if quiet else [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    # The level sits on the handler too: Scrapy sets its own loggers to DEBUG.
+    handler.setLevel(level)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
 
 
 def _register() -> None:

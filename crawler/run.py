@@ -49,6 +49,7 @@ def crawl_settings(
     log_level: str = "WARNING",
     command: str | None = None,
     overrides: dict | None = None,
+    own_logging: bool = True,
 ) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -59,6 +60,8 @@ def crawl_settings(
     settings.set("MASKSCREEN_MODEL_DIR", model_dir)
     settings.set("MASKSCREEN_COMMAND", command)
     settings.set("LOG_LEVEL", log_level)
+    # A caller that configured logging itself (the CLI) keeps its handlers.
+    settings.set("LOG_INSTALL_ROOT_HANDLER", own_logging)
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     return settings
@@ -76,6 +79,7 @@ def run_crawl(
     command: str | None = None,
     settings_overrides: dict | None = None,
     on_result: Callable[[CrawlResult], None] | None = None,
+    own_logging: bool = True,
 ) -> CrawlSummary:
     """Crawl from `start_urls`, classify and (with a database URL) store; block until done."""
     from crawler.spiders.shop import ShopSpider
@@ -91,8 +95,9 @@ def run_crawl(
         log_level=log_level,
         command=command,
         overrides=settings_overrides,
+        own_logging=own_logging,
     )
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(ShopSpider)
     results: list[CrawlResult] = []
 

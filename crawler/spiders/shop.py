@@ -12,7 +12,8 @@ Stats keys (all prefixed `maskscreen/`):
   dropped/<reason>       no_jsonld, broken_jsonld, no_product, no_title (see extract.py),
                          duplicate (a listing already yielded this crawl), not_html
   errors/http_<status>   HTTP errors (404, 500…), through the errback
-  errors/<Exception>     network errors, robots.txt refusals (IgnoreRequest), timeouts
+  dropped/robots_txt     requests refused by the site's robots.txt
+  errors/<Exception>     network errors, timeouts
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -145,6 +147,8 @@ class ShopSpider(Spider):
         """Count a failed request: HTTP status, network error, robots.txt refusal."""
         if failure.check(HttpError):
             key = f"errors/http_{failure.value.response.status}"
+        elif failure.check(IgnoreRequest):  # robots.txt said no: a counted skip, not an error
+            key = "dropped/robots_txt"
         else:
             key = f"errors/{type(failure.value).__name__}"
         self._inc(key)

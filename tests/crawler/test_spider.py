@@ -52,11 +52,11 @@ def test_crawl_counts_bad_pages_and_errors(full_crawl):
     assert stats["maskscreen/dropped/no_jsonld"] == 1
     assert stats["maskscreen/dropped/no_product"] > 10  # home, categories, searches, sellers
     assert stats["maskscreen/errors/http_404"] == 1
-    assert stats["maskscreen/errors/IgnoreRequest"] == 1  # /cart, disallowed by robots.txt
+    assert stats["maskscreen/dropped/robots_txt"] == 1  # /cart, disallowed by robots.txt
     assert stats["robotstxt/forbidden"] == 1
     assert "maskscreen/dropped/duplicate" not in stats  # tracking-param links were cleaned
     dropped = sum(v for k, v in stats.items() if k.startswith("maskscreen/dropped/"))
-    assert stats["maskscreen/pages"] == len(PRODUCTS) + dropped
+    assert stats["maskscreen/pages"] == len(PRODUCTS) + dropped - stats["maskscreen/dropped/robots_txt"]
 
 
 def test_one_page_fetches_exactly_the_url(tmp_path):
