@@ -1,0 +1,21 @@
+"""Exceptions raised by the store. Each message is one line, fit for a CLI to print as is."""
+
+
+class StoreError(Exception):
+    """Base of every error the store raises on purpose."""
+
+
+class DatabaseUnavailable(StoreError):
+    """The database cannot be reached or opened."""
+
+
+class SchemaBehindError(StoreError):
+    """The database schema is older than this code, and upgrading was not allowed."""
+
+
+class SchemaAheadError(StoreError):
+    """The database was migrated by a newer maskscreen than this one."""
+
+
+class ReviewError(StoreError):
+    """A review case does not exist, or cannot move to the status asked for."""

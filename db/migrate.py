@@ -1,0 +1,108 @@
+"""Alembic, driven from code: works from a checkout and from an installed wheel.
+
+The Alembic configuration is built here, pointing at the migrations shipped inside
+this package, so no ``alembic.ini`` is needed at run time. Every function runs on a
+connection passed to ``env.py`` through ``Config.attributes["connection"]``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine
+
+from db.errors import SchemaAheadError, SchemaBehindError
+from db.session import make_engine, resolve_url, safe_url
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic Config for the packaged migrations, optionally bound to a connection."""
+    config = Config()
+    # ConfigParser interpolates '%': escape it in the path.
+    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head() -> str:
+    """The newest revision this code knows."""
+    revision = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert revision is not None, "db/migrations has no revisions"
+    return revision
+
+
+def known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+@contextmanager
+def _engine(engine_or_url: Engine | str | None) -> Iterator[Engine]:
+    if isinstance(engine_or_url, Engine):
+        yield engine_or_url
+        return
+    engine = make_engine(resolve_url(engine_or_url))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def upgrade(engine_or_url: Engine | str | None, revision: str = "head") -> None:
+    """Migrate the database up to ``revision``, in one transaction."""
+    with _engine(engine_or_url) as engine, engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def downgrade(engine_or_url: Engine | str | None, revision: str) -> None:
+    """Migrate the database down to ``revision`` ("base" empties it), in one transaction."""
+    with _engine(engine_or_url) as engine, engine.begin() as connection:
+        command.downgrade(alembic_config(connection), revision)
+
+
+def stamp(engine_or_url: Engine | str | None, revision: str) -> None:
+    """Record ``revision`` as current without running migrations."""
+    with _engine(engine_or_url) as engine, engine.begin() as connection:
+        command.stamp(alembic_config(connection), revision, purge=True)
+
+
+def current(engine_or_url: Engine | str | None) -> str | None:
+    """The database's revision, or None when it has never been migrated."""
+    with _engine(engine_or_url) as engine, engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def ensure_schema(engine: Engine, auto_upgrade: bool = True) -> None:
+    """Bring a database that is behind to head, or raise saying what to do.
+
+    SchemaAheadError when the database carries a revision this code does not know
+    (a newer maskscreen migrated it). SchemaBehindError when it is behind and
+    ``auto_upgrade`` is False; the message names the command that fixes it.
+    """
+    at = current(engine)
+    newest = head()
+    if at == newest:
+        return
+    if at is not None and at not in known_revisions():
+        raise SchemaAheadError(
+            f"database {safe_url(engine)} is at schema revision {at}, which this "
+            f"maskscreen does not know (newest known: {newest}); upgrade maskscreen"
+        )
+    if not auto_upgrade:
+        raise SchemaBehindError(
+            f"database {safe_url(engine)} is at schema revision {at or 'none'}, "
+            f"needs {newest}: run `maskscreen db upgrade --db {safe_url(engine)}`"
+        )
+    log.info("upgrading database %s from %s to %s", safe_url(engine), at or "empty", newest)
+    upgrade(engine, "head")

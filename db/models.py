@@ -1,0 +1,270 @@
+"""Tables of the maskscreen store, as SQLAlchemy 2.0 typed declarative models.
+
+Alembic owns the schema (``db/migrations``); these models are what the
+migrations must produce, and a test checks that they do not drift apart.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeEngine
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+RUN_STATUSES = ("running", "finished", "failed", "interrupted")
+RUN_COUNTS = ("pages", "listings", "new", "changed", "unchanged", "flagged", "errors")
+LISTING_STATUSES = ("live", "removed")
+REVIEW_STATUSES = ("open", "confirmed", "dismissed", "escalated")
+
+# JSON on SQLite, JSONB on PostgreSQL; Python None is stored as SQL NULL.
+JSONType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _as_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
+
+
+@functools.lru_cache(maxsize=1024)
+def _sqlite_utc_text(value: datetime) -> str:
+    # Cached: a batch binds the same few timestamps on thousands of rows.
+    return _as_utc(value).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+class _SQLiteUTCText(sqlite.DATETIME):
+    """SQLite DATETIME that takes the text UTCDateTime has already formatted."""
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware UTC in Python, on both dialects.
+
+    SQLite has no time zones: values are stored as naive UTC text in SQLAlchemy's
+    format ("2026-05-20 12:00:00.000000"), so they sort and compare correctly.
+    A naive datetime passed in is taken to be UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(_SQLiteUTCText())
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return _sqlite_utc_text(value)
+        return _as_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Site(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    base_url: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_runs"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", RUN_STATUSES), name="status"),
+        Index("ix_crawl_runs_site_id_started_at", "site_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    command: Mapped[str | None] = mapped_column(Text)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    listings: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    flagged: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    # reason -> count of pages or items skipped (the crawler's maskscreen/dropped/* stats)
+    dropped: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)
+
+
+class Listing(Base):
+    """One product page: a site and its canonical URL. Content lives in versions."""
+
+    __tablename__ = "listings"
+    # uq_listings_site_id_url leads with site_id, so it also serves per-site lookups.
+    __table_args__ = (
+        UniqueConstraint("site_id", "url"),
+        CheckConstraint(_one_of("status", LISTING_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    url: Mapped[str] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # listings <-> listing_versions is a cycle: this key is added after both tables exist.
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("listing_versions.id", use_alter=True)
+    )
+    # The current version's content_hash, kept here so that a batch of sightings is
+    # compared and re-pointed at its versions in one statement, not one per row.
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="live")
+
+    site: Mapped[Site] = relationship()
+    versions: Mapped[list[ListingVersion]] = relationship(
+        back_populates="listing", foreign_keys="ListingVersion.listing_id"
+    )
+    current_version: Mapped[ListingVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+
+
+class ListingVersion(Base):
+    """The reviewer-visible content of a listing; a new row only when its hash changes."""
+
+    __tablename__ = "listing_versions"
+    __table_args__ = (UniqueConstraint("listing_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    title: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    price: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    seller: Mapped[str | None] = mapped_column(Text)
+    seller_url: Mapped[str | None] = mapped_column(Text)
+    brand: Mapped[str | None] = mapped_column(Text)
+    images: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    language: Mapped[str | None] = mapped_column(String(35))
+    category: Mapped[str | None] = mapped_column(Text)
+    availability: Mapped[str | None] = mapped_column(String(64))
+    source_format: Mapped[str | None] = mapped_column(String(32))
+    fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    listing: Mapped[Listing] = relationship(back_populates="versions", foreign_keys=[listing_id])
+    classifications: Mapped[list[Classification]] = relationship(back_populates="version")
+
+
+class Classification(Base):
+    """One verdict: a listing version scored by one model version."""
+
+    __tablename__ = "classifications"
+    __table_args__ = (
+        UniqueConstraint("listing_version_id", "model_version"),
+        Index("ix_classifications_flagged_created_at", "flagged", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    listing_version_id: Mapped[int] = mapped_column(ForeignKey("listing_versions.id"))
+    model_version: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(32))
+    score: Mapped[float] = mapped_column(Float)
+    scores: Mapped[dict[str, float]] = mapped_column(JSONType, default=dict)
+    flagged: Mapped[bool] = mapped_column(Boolean)
+    signals: Mapped[dict[str, bool]] = mapped_column(JSONType, default=dict)
+    reasons: Mapped[list[Any]] = mapped_column(JSONType, default=list)
+    threshold: Mapped[float | None] = mapped_column(Float)
+    lexicon_version: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    version: Mapped[ListingVersion] = relationship(back_populates="classifications")
+
+
+class Review(Base):
+    """The review case of a listing: at most one per listing."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", REVIEW_STATUSES), name="status"),
+        Index("ix_reviews_status_priority", "status", "priority"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    priority: Mapped[float] = mapped_column(Float, default=0.0)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    classification_id: Mapped[int | None] = mapped_column(ForeignKey("classifications.id"))
+
+    listing: Mapped[Listing] = relationship()
+    events: Mapped[list[ReviewEvent]] = relationship(
+        back_populates="review", order_by="ReviewEvent.id"
+    )
+
+
+class ReviewEvent(Base):
+    """Append-only audit trail of a review: who moved it, when, from what, to what."""
+
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    reviewer: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    review: Mapped[Review] = relationship(back_populates="events")

@@ -1,0 +1,116 @@
+"""Read queries over the store: flagged listings and counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, func, select, true
+from sqlalchemy.orm import Session
+
+from db.models import Base
+
+sites = Base.metadata.tables["sites"]
+listings = Base.metadata.tables["listings"]
+versions = Base.metadata.tables["listing_versions"]
+classifications = Base.metadata.tables["classifications"]
+reviews = Base.metadata.tables["reviews"]
+
+
+@dataclass(frozen=True, slots=True)
+class FlaggedListing:
+    listing_id: int
+    site: str
+    url: str
+    title: str | None
+    price: Decimal | None
+    currency: str | None
+    seller: str | None
+    label: str
+    score: float
+    signals: dict[str, bool]
+    reasons: list[Any]
+    model_version: str
+    flagged_at: datetime
+    review_status: str | None
+
+
+def flagged_select() -> Select[Any]:
+    """Listings whose current version's latest classification is flagged.
+
+    "Latest" is the classification recorded last for that version, whatever the
+    model version. The ``flagged_listings`` view (migration 0001) says the same in SQL.
+    """
+    c = classifications
+    c2 = classifications.alias("c2")
+    newest = (
+        select(func.max(c2.c.id)).where(c2.c.listing_version_id == versions.c.id).scalar_subquery()
+    )
+    return (
+        select(
+            listings.c.id.label("listing_id"),
+            sites.c.name.label("site"),
+            listings.c.url,
+            versions.c.title,
+            versions.c.price,
+            versions.c.currency,
+            versions.c.seller,
+            c.c.label,
+            c.c.score,
+            c.c.signals,
+            c.c.reasons,
+            c.c.model_version,
+            c.c.created_at.label("flagged_at"),
+            reviews.c.status.label("review_status"),
+        )
+        .select_from(
+            listings.join(sites, sites.c.id == listings.c.site_id)
+            .join(versions, versions.c.id == listings.c.current_version_id)
+            .join(c, c.c.listing_version_id == versions.c.id)
+            .outerjoin(reviews, reviews.c.listing_id == listings.c.id)
+        )
+        .where(c.c.flagged == true(), c.c.id == newest)
+    )
+
+
+def query_flagged(
+    session: Session,
+    *,
+    site: str | None = None,
+    since: datetime | None = None,
+    min_score: float | None = None,
+    label: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[FlaggedListing]:
+    """Flagged listings, newest flag first, filtered by site name, flag time, score, label."""
+    stmt = flagged_select()
+    if site is not None:
+        stmt = stmt.where(sites.c.name == site)
+    if since is not None:
+        stmt = stmt.where(classifications.c.created_at >= since)
+    if min_score is not None:
+        stmt = stmt.where(classifications.c.score >= min_score)
+    if label is not None:
+        stmt = stmt.where(classifications.c.label == label)
+    stmt = stmt.order_by(classifications.c.created_at.desc(), classifications.c.id.desc())
+    stmt = stmt.limit(limit).offset(offset)
+    return [FlaggedListing(**row._mapping) for row in session.execute(stmt)]
+
+
+def count_listings(session: Session, site: str | None = None) -> int:
+    """Number of listings, on one site (by name) or all."""
+    stmt = select(func.count()).select_from(listings)
+    if site is not None:
+        stmt = stmt.join(sites, sites.c.id == listings.c.site_id).where(sites.c.name == site)
+    return int(session.execute(stmt).scalar_one())
+
+
+def count_versions(session: Session, listing_id: int | None = None) -> int:
+    """Number of listing versions, of one listing or all."""
+    stmt = select(func.count()).select_from(versions)
+    if listing_id is not None:
+        stmt = stmt.where(versions.c.listing_id == listing_id)
+    return int(session.execute(stmt).scalar_one())

@@ -1,0 +1,346 @@
+"""The store API used by the crawler pipelines and the CLI.
+
+Every function takes a ``Session`` and never commits: the caller owns the
+transaction. Writes go through Core ``INSERT ... ON CONFLICT`` in batches (SQLite
+and PostgreSQL share that syntax), a few statements per batch, never one per row.
+Reads live in ``db.queries`` and are re-exported here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal, NamedTuple
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from db.models import RUN_COUNTS, RUN_STATUSES, Base, utcnow
+from db.queries import FlaggedListing, count_listings, query_flagged
+from db.reviews import open_reviews
+from db.sql import chunks, insert_for
+
+__all__ = [
+    "FlaggedListing",
+    "UpsertResult",
+    "content_hash",
+    "count_listings",
+    "finish_crawl_run",
+    "get_or_create_site",
+    "query_flagged",
+    "record_classifications",
+    "start_crawl_run",
+    "unclassified_versions",
+    "upsert_listings",
+]
+
+sites = Base.metadata.tables["sites"]
+crawl_runs = Base.metadata.tables["crawl_runs"]
+listings = Base.metadata.tables["listings"]
+versions = Base.metadata.tables["listing_versions"]
+classifications = Base.metadata.tables["classifications"]
+
+
+ListingStatus = Literal["new", "changed", "unchanged"]
+
+
+class UpsertResult(NamedTuple):
+    """What one sighting did: its listing, the version it saw, and new/changed/unchanged."""
+
+    listing_id: int
+    version_id: int
+    status: ListingStatus
+
+
+def get_or_create_site(session: Session, name: str, base_url: str | None = None) -> int:
+    """The id of the site called ``name``, created if new; fills base_url if it was unknown."""
+    row = session.execute(select(sites.c.id, sites.c.base_url).where(sites.c.name == name)).first()
+    if row is not None and (base_url is None or row.base_url == base_url):
+        return int(row.id)
+    stmt = insert_for(session, sites).values(name=name, base_url=base_url, created_at=utcnow())
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[sites.c.name],
+        set_={"base_url": func.coalesce(stmt.excluded.base_url, sites.c.base_url)},
+    )
+    return int(session.execute(stmt.returning(sites.c.id)).scalar_one())
+
+
+def start_crawl_run(session: Session, site_id: int, command: str | None = None) -> int:
+    counts = dict.fromkeys(RUN_COUNTS, 0)
+    stmt = crawl_runs.insert().values(
+        site_id=site_id, started_at=utcnow(), status="running", command=command, dropped={}, **counts
+    )
+    return int(session.execute(stmt.returning(crawl_runs.c.id)).scalar_one())
+
+
+def finish_crawl_run(
+    session: Session, run_id: int, *, status: str, counts: dict[str, int], dropped: dict[str, int]
+) -> None:
+    """Close a run with its status, its counts (keys from RUN_COUNTS) and dropped reasons."""
+    if status not in RUN_STATUSES:
+        raise ValueError(f"unknown crawl run status {status!r}, expected one of {RUN_STATUSES}")
+    unknown = set(counts) - set(RUN_COUNTS)
+    if unknown:
+        raise ValueError(f"unknown crawl run counts {sorted(unknown)}, expected {RUN_COUNTS}")
+    stmt = (
+        update(crawl_runs)
+        .where(crawl_runs.c.id == run_id)
+        .values(status=status, finished_at=utcnow(), dropped=dict(dropped), **counts)
+    )
+    session.execute(stmt)
+
+
+# Keys in sorted order, so the encoder need not sort: same text as json.dumps(sort_keys=True).
+_HASH_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_CENT = Decimal("0.01")
+
+
+def _price_text(price: Any) -> str | None:
+    if price is None:
+        return None
+    if not isinstance(price, Decimal):
+        price = Decimal(str(price))
+    return str(price.quantize(_CENT))
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    """sha256 of the JSON of the reviewer-visible fields (sorted keys, price as text)."""
+    get = record.get
+    visible = {
+        "brand": get("brand"),
+        "category": get("category"),
+        "currency": get("currency"),
+        "description": get("description"),
+        "images": get("images") or [],
+        "price": _price_text(get("price")),
+        "seller": get("seller"),
+        "title": get("title"),
+    }
+    return hashlib.sha256(_HASH_ENCODER.encode(visible).encode("utf-8")).hexdigest()
+
+
+def upsert_listings(
+    session: Session,
+    site_id: int,
+    records: list[dict[str, Any]],
+    *,
+    seen_at: datetime | None = None,
+) -> list[UpsertResult]:
+    """Record one sighting of each listing; one result per record, in input order.
+
+    The same site and URL is the same listing. A version row is written only when
+    the content hash is new for that listing; last_seen_at moves on every sighting;
+    current_version_id points at the content seen last. A URL repeated inside the
+    batch is taken as sightings in input order.
+    """
+    if not records:
+        return []
+    seen_at = seen_at or utcnow()
+    hashes = [content_hash(record) for record in records]
+    final = {record["url"]: (record, digest) for record, digest in zip(records, hashes, strict=True)}
+
+    # 1. One row per URL: insert new listings, touch existing ones, note the content
+    #    hash each one ends the batch with.
+    rows = _touch_listings(session, site_id, final, seen_at)
+    listing_id = {row.url: row.id for row in rows}
+    old_version = {row.id: row.current_version_id for row in rows if row.current_version_id}
+
+    # 2. The hash each existing listing had before.
+    old_hash: dict[int, str] = {}
+    for batch in chunks(list(old_version.values())):
+        found = session.execute(
+            select(versions.c.listing_id, versions.c.content_hash).where(versions.c.id.in_(batch))
+        )
+        old_hash.update({row.listing_id: row.content_hash for row in found})
+
+    # 3. Walk the sightings in order: the status of each, and the versions they need.
+    ids = [listing_id[record["url"]] for record in records]
+    statuses: list[ListingStatus] = []
+    latest: dict[int, str] = {}
+    needed: dict[tuple[int, str], dict[str, Any]] = {}
+    for record, lid, digest in zip(records, ids, hashes, strict=True):
+        before = latest.get(lid, old_hash.get(lid))
+        statuses.append("new" if before is None else "unchanged" if before == digest else "changed")
+        if before != digest:
+            needed.setdefault((lid, digest), record)
+        latest[lid] = digest
+
+    version_id = {(lid, digest): old_version[lid] for lid, digest in old_hash.items()}
+    version_id.update(_insert_versions(session, needed, seen_at))
+
+    # 4. Point the listings whose content moved at the version of their content_hash.
+    moved = [lid for lid, digest in latest.items() if old_hash.get(lid) != digest]
+    current = (
+        select(versions.c.id)
+        .where(versions.c.listing_id == listings.c.id)
+        .where(versions.c.content_hash == listings.c.content_hash)
+        .scalar_subquery()
+    )
+    for batch in chunks(moved):
+        session.execute(
+            update(listings).where(listings.c.id.in_(batch)).values(current_version_id=current)
+        )
+    return [
+        UpsertResult(lid, version_id[(lid, digest)], status)
+        for lid, digest, status in zip(ids, hashes, statuses, strict=True)
+    ]
+
+
+def _touch_listings(
+    session: Session,
+    site_id: int,
+    final: dict[str, tuple[dict[str, Any], str]],
+    seen_at: datetime,
+) -> list[Any]:
+    """Upsert one row per URL; return (id, url, current_version_id) as before the batch."""
+    stmt = insert_for(session, listings)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[listings.c.site_id, listings.c.url],
+        set_={
+            "last_seen_at": stmt.excluded.last_seen_at,
+            "external_id": func.coalesce(stmt.excluded.external_id, listings.c.external_id),
+            "content_hash": stmt.excluded.content_hash,
+            "status": "live",
+        },
+    ).returning(listings.c.id, listings.c.url, listings.c.current_version_id)
+    params = [
+        {
+            "site_id": site_id,
+            "url": url,
+            "external_id": record.get("external_id"),
+            "first_seen_at": seen_at,
+            "last_seen_at": seen_at,
+            "content_hash": digest,
+            "status": "live",
+        }
+        for url, (record, digest) in final.items()
+    ]
+    return session.execute(stmt, params).all()
+
+
+def _insert_versions(
+    session: Session, needed: dict[tuple[int, str], dict[str, Any]], seen_at: datetime
+) -> dict[tuple[int, str], int]:
+    """Insert the versions not stored yet; return the ids of all the needed ones."""
+    if not needed:
+        return {}
+    params = []
+    for (lid, digest), record in needed.items():
+        get = record.get
+        params.append(
+            {
+                "listing_id": lid,
+                "content_hash": digest,
+                "seen_at": seen_at,
+                "title": get("title"),
+                "description": get("description"),
+                "price": get("price"),
+                "currency": get("currency"),
+                "seller": get("seller"),
+                "seller_url": get("seller_url"),
+                "brand": get("brand"),
+                "images": get("images") or [],
+                "language": get("language"),
+                "category": get("category"),
+                "availability": get("availability"),
+                "source_format": get("source_format"),
+                "fetched_at": get("fetched_at"),
+            }
+        )
+    stmt = (
+        insert_for(session, versions)
+        .on_conflict_do_nothing(index_elements=[versions.c.listing_id, versions.c.content_hash])
+        .returning(versions.c.id, versions.c.listing_id, versions.c.content_hash)
+    )
+    ids = {(row.listing_id, row.content_hash): row.id for row in session.execute(stmt, params)}
+    # Content a listing had before (a seller undoing an edit): reuse that version.
+    missing = sorted({lid for lid, digest in needed if (lid, digest) not in ids})
+    for batch in chunks(missing):
+        found = session.execute(
+            select(versions.c.id, versions.c.listing_id, versions.c.content_hash).where(
+                versions.c.listing_id.in_(batch)
+            )
+        )
+        for row in found:
+            if (row.listing_id, row.content_hash) in needed:
+                ids[(row.listing_id, row.content_hash)] = row.id
+    return ids
+
+
+def unclassified_versions(
+    session: Session, version_ids: Iterable[int], model_version: str
+) -> set[int]:
+    """The version ids among ``version_ids`` that ``model_version`` has not classified yet."""
+    wanted = sorted(set(version_ids))
+    done: set[int] = set()
+    for batch in chunks(wanted):
+        done.update(
+            session.scalars(
+                select(classifications.c.listing_version_id).where(
+                    classifications.c.model_version == model_version,
+                    classifications.c.listing_version_id.in_(batch),
+                )
+            )
+        )
+    return set(wanted) - done
+
+
+def record_classifications(session: Session, rows: list[tuple[int, dict[str, Any]]]) -> int:
+    """Store verdicts, once per (version, model version); open review cases for new flags.
+
+    A flagged verdict opens a review case for its listing unless the listing already
+    has one. Returns the number of review cases opened.
+    """
+    now = utcnow()
+    params: dict[tuple[int, str], dict[str, Any]] = {}
+    for vid, verdict in rows:
+        key = (vid, verdict["model_version"])
+        if key in params:
+            continue
+        params[key] = {
+            "listing_version_id": vid,
+            "model_version": verdict["model_version"],
+            "label": verdict["label"],
+            "score": float(verdict["score"]),
+            "scores": verdict.get("scores") or {},
+            "flagged": bool(verdict["flagged"]),
+            "signals": verdict.get("signals") or {},
+            "reasons": verdict.get("reasons") or [],
+            "threshold": verdict.get("threshold"),
+            "lexicon_version": verdict.get("lexicon_version"),
+            "created_at": now,
+        }
+    if not params:
+        return 0
+    stmt = insert_for(session, classifications).on_conflict_do_nothing(
+        index_elements=[classifications.c.listing_version_id, classifications.c.model_version]
+    )
+    session.execute(stmt, list(params.values()))
+
+    # Review cases come from what is stored, so re-recording a verdict changes nothing.
+    flagged_vids = sorted({vid for (vid, _), row in params.items() if row["flagged"]})
+    candidates = []
+    for batch in chunks(flagged_vids):
+        found = session.execute(
+            select(
+                classifications.c.id,
+                classifications.c.model_version,
+                classifications.c.score,
+                classifications.c.signals,
+                classifications.c.flagged,
+                versions.c.listing_id,
+                classifications.c.listing_version_id,
+            )
+            .join(versions, versions.c.id == classifications.c.listing_version_id)
+            # flagged is tested here, not in SQL: SQLite would pick the flagged index.
+            .where(classifications.c.listing_version_id.in_(batch))
+        )
+        candidates.extend(
+            (row.listing_id, row.id, row.score, row.signals)
+            for row in found
+            if row.flagged and (row.listing_version_id, row.model_version) in params
+        )
+    return open_reviews(session, candidates, at=now)
