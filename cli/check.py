@@ -18,6 +18,17 @@ DROP_MESSAGES = {
 }
 
 
+NETWORK_ERRORS = {
+    "DownloadConnectionRefusedError": "connection refused",
+    "ConnectionRefusedError": "connection refused",
+    "DNSLookupError": "host not found",
+    "TimeoutError": "timed out",
+    "DownloadTimeoutError": "timed out",
+    "TCPTimedOutError": "timed out",
+    "ResponseNeverReceived": "no response",
+}
+
+
 def _fail(message: str) -> None:
     click.echo(f"maskscreen: error: {message}", err=True)
     sys.exit(EXIT_ERROR)
@@ -29,7 +40,7 @@ def _why_nothing(summary, url: str) -> str:
             what = key.rsplit("/", 1)[1]
             if what.startswith("http_"):
                 return f"{url} answered HTTP {what[5:]}"
-            return f"cannot fetch {url}: {what}"
+            return f"cannot fetch {url}: {NETWORK_ERRORS.get(what, what)}"
     if summary.stats.get("robotstxt/forbidden"):
         return f"{url} is disallowed by the site's robots.txt"
     for reason in summary.dropped:

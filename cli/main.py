@@ -49,6 +49,11 @@ def cli(verbose: int, quiet: bool) -> None:
     # The level sits on the handler too: Scrapy sets its own loggers to DEBUG.
     handler.setLevel(level)
     root = logging.getLogger()
+    if not verbose:
+        # A failed fetch is counted and reported once by maskscreen; Scrapy's
+        # download middlewares would add a traceback per URL. (A filter on the
+        # handler, because Scrapy resets its loggers' levels when a crawl starts.)
+        handler.addFilter(lambda record: not record.name.startswith("scrapy.downloadermiddlewares."))
     root.handlers[:] = [handler]
     root.setLevel(level)
 

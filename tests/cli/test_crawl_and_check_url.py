@@ -1,0 +1,98 @@
+"""`maskscreen crawl` and `maskscreen check URL` against the demo shop on loopback."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crawler.demo.catalog import BROKEN_JSONLD_PATH, DEAD_LINK_PATH, NO_JSONLD_PATH
+from crawler.demo.server import DemoShop
+from db.models import CrawlRun, Listing, ListingVersion
+from db.session import open_database
+from tests.helpers import run_cli
+
+DANGEROUS = "/p/movie-grade-realistic-prosthetic-full-face-mask-1"
+HARMLESS = "/p/cpr-training-manikin-adult-half-body-with-46"
+
+
+@pytest.fixture(scope="module")
+def shop():
+    with DemoShop() as running:
+        yield running
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_check_url_flags_custom_face_copy(shop):
+    result = run_cli("check", shop.base_url + DANGEROUS)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith("title: Movie Grade")
+    assert "FLAGGED" in result.stdout
+
+
+def test_check_url_benign_look_alike(shop):
+    result = run_cli("check", "--json", shop.base_url + HARMLESS)
+    assert result.returncode == 0, result.stderr
+    assert '"flagged": false' in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (NO_JSONLD_PATH, "is not a product page: no schema.org Product data"),
+        (BROKEN_JSONLD_PATH, "is not a product page: the page's JSON-LD is broken"),
+        (DEAD_LINK_PATH, "answered HTTP 404"),
+        ("/", "is not a product page"),
+    ],
+)
+def test_check_url_bad_pages_are_one_line_errors(shop, path, message):
+    result = run_cli("check", shop.base_url + path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+
+
+def test_check_url_refused_connection():
+    result = run_cli("check", f"http://127.0.0.1:{free_port()}/p/x")
+    assert result.returncode == 2
+    assert "cannot fetch" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_crawl_twice_adds_no_versions(shop, tmp_path):
+    url = f"sqlite:///{tmp_path / 'crawl.sqlite'}"
+    first = run_cli("crawl", shop.base_url + "/c/costume-masks", "--db", url, "--site", "demo")
+    assert first.returncode == 0, first.stderr
+    assert "listings seen" in first.stdout and "errors 1" in first.stdout
+    second = run_cli("crawl", "demo", "--db", url)  # by site name the second time
+    assert second.returncode == 0, second.stderr
+    assert "new 0, changed 0" in second.stdout
+    engine = open_database(url)
+    with Session(engine) as session:
+        listings = session.scalar(select(func.count()).select_from(Listing))
+        versions = session.scalar(select(func.count()).select_from(ListingVersion))
+        runs = session.scalars(select(CrawlRun).order_by(CrawlRun.id)).all()
+    engine.dispose()
+    assert listings == versions > 0
+    assert [r.status for r in runs] == ["finished", "finished"]
+    assert runs[1].unchanged == runs[0].new
+
+
+def test_crawl_unknown_site_is_a_usage_error(tmp_path):
+    result = run_cli("crawl", "no-such-shop", "--db", f"sqlite:///{tmp_path / 'x.sqlite'}")
+    assert result.returncode == 2
+    assert "unknown site 'no-such-shop'" in result.stderr
+
+
+def test_crawl_unreachable_database_is_one_line(shop):
+    result = run_cli("crawl", shop.base_url, "--db", "postgresql://nobody@127.0.0.1:1/none")
+    assert result.returncode == 2
+    assert "cannot open database" in result.stderr
+    assert "Traceback" not in result.stderr
