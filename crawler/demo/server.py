@@ -35,6 +35,7 @@ def _serves_gbk(product: dict) -> bool:
 class _Handler(BaseHTTPRequestHandler):
     server: _ShopServer
     server_version = "MaskscreenDemoShop/1.0"
+    protocol_version = "HTTP/1.1"  # keep-alive: every response has a Content-Length
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         logger.debug("%s %s", self.address_string(), format % args)
