@@ -130,6 +130,27 @@ class ClassifyStorePipeline:
             verdicts = self.model.predict([_text_fields(item) for item in batch])
             self._announce(batch, verdicts, ["unstored"] * len(batch))
             return
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from db.errors import StoreError
+
+        try:
+            results, verdicts = self._store(batch)
+        except (SQLAlchemyError, StoreError) as exc:
+            # The batch's transaction rolled back: nothing half-written. The
+            # listings are counted as lost for this run; the next crawl finds them.
+            self.stats.inc_value(f"{DROPPED}store_failed", len(batch))
+            logger.error("could not store %d listings (rolled back): %s", len(batch), exc)
+            return
+        for result in results:
+            self.stats.inc_value(f"maskscreen/{result.status}")
+        for verdict in verdicts:
+            if verdict is not None and verdict.flagged:
+                self.stats.inc_value("maskscreen/flagged")
+        self._announce(batch, verdicts, [r.status for r in results])
+
+    def _store(self, batch: list[Listing]):
+        """One transaction: upsert, classify what is new or changed, record verdicts."""
         from sqlalchemy.orm import Session
 
         from db import store
@@ -147,12 +168,7 @@ class ClassifyStorePipeline:
                     verdicts[index] = verdict
                     rows.append((results[index].version_id, verdict.to_dict()))
                 store.record_classifications(session, rows)
-        for result in results:
-            self.stats.inc_value(f"maskscreen/{result.status}")
-        for verdict in verdicts:
-            if verdict is not None and verdict.flagged:
-                self.stats.inc_value("maskscreen/flagged")
-        self._announce(batch, verdicts, [r.status for r in results])
+        return results, verdicts
 
     def _announce(self, batch, verdicts, statuses) -> None:
         for listing, verdict, status in zip(batch, verdicts, statuses):

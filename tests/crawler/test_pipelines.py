@@ -1,0 +1,111 @@
+"""Item pipelines without a reactor: normalise, classify, store in batches, roll back."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crawler.items import Listing
+from crawler.pipelines import ClassifyStorePipeline, NormalizePipeline, listing_classified
+from db.models import Classification, Listing as ListingRow, ListingVersion, Review
+from db.session import open_database
+
+DANGEROUS = "Custom silicone face mask made from your photos, passes face recognition, WhatsApp us"
+HARMLESS = "Hydrating aloe sheet mask, 10 sheets"
+
+
+def make_listing(**overrides) -> Listing:
+    fields = {
+        "url": "https://shop.example/p/1", "site": "shop.example", "title": "  A   title ",
+        "description": "text", "price": Decimal("12.50"), "currency": "usd",
+    }
+    fields.update(overrides)
+    return Listing(**fields)
+
+
+def make_pipeline(database_url, batch_size=2):
+    crawler = get_crawler(settings_dict={
+        "MASKSCREEN_DATABASE_URL": database_url, "MASKSCREEN_STORE": database_url is not None,
+        "MASKSCREEN_SITE": "shop.example", "MASKSCREEN_BATCH_SIZE": batch_size,
+    })
+    crawler.stats.open_spider()
+    pipeline = ClassifyStorePipeline.from_crawler(crawler)
+    seen = []
+
+    def collect(listing, verdict, status):
+        seen.append((listing, verdict, status))
+
+    crawler.signals.connect(collect, signal=listing_classified)
+    pipeline.open_spider()
+    return pipeline, crawler, seen, collect
+
+
+def test_normalize_tidies_and_uppercases_currency():
+    crawler = get_crawler()
+    crawler.stats.open_spider()
+    item = NormalizePipeline.from_crawler(crawler).process_item(make_listing())
+    assert item.title == "A title" and item.currency == "USD" and item.fetched_at is not None
+
+
+def test_normalize_drops_untitled_listing_and_counts_it():
+    crawler = get_crawler()
+    crawler.stats.open_spider()
+    with pytest.raises(DropItem):
+        NormalizePipeline.from_crawler(crawler).process_item(make_listing(title="   "))
+    assert crawler.stats.get_value("maskscreen/dropped/no_title") == 1
+
+
+def test_without_database_verdicts_are_announced_not_stored():
+    pipeline, _, seen, _keep = make_pipeline(None, batch_size=10)
+    pipeline.process_item(make_listing(title=DANGEROUS))
+    assert seen == []  # buffered until the batch fills or the spider closes
+    pipeline.close_spider()
+    (listing, verdict, status), = seen
+    assert status == "unstored" and verdict.flagged and verdict.signals["made_to_order"]
+
+
+def test_batches_are_stored_and_unchanged_listings_not_reclassified(tmp_path):
+    url = f"sqlite:///{tmp_path / 'p.sqlite'}"
+    pipeline, crawler, seen, _keep = make_pipeline(url)
+    pipeline.process_item(make_listing(url="https://shop.example/p/1", title=DANGEROUS))
+    pipeline.process_item(make_listing(url="https://shop.example/p/2", title=HARMLESS))
+    pipeline.process_item(make_listing(url="https://shop.example/p/1", title=DANGEROUS))
+    pipeline.close_spider()
+    assert [s for _, _, s in seen] == ["new", "new", "unchanged"]
+    assert seen[2][1] is None  # already classified by this model version
+    assert crawler.stats.get_value("maskscreen/flagged") == 1
+    engine = open_database(url)
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(ListingRow)) == 2
+        assert session.scalar(select(func.count()).select_from(ListingVersion)) == 2
+        assert session.scalar(select(func.count()).select_from(Classification)) == 2
+        assert session.scalar(select(func.count()).select_from(Review)) == 1
+    engine.dispose()
+
+
+def test_a_failing_batch_rolls_back_and_is_counted(tmp_path, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from db import store
+
+    url = f"sqlite:///{tmp_path / 'p.sqlite'}"
+    pipeline, crawler, seen, _keep = make_pipeline(url)
+
+    def broken(*args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(store, "record_classifications", broken)
+    pipeline.process_item(make_listing(url="https://shop.example/p/1", title=DANGEROUS))
+    pipeline.process_item(make_listing(url="https://shop.example/p/2", title=HARMLESS))
+    assert crawler.stats.get_value("maskscreen/dropped/store_failed") == 2
+    assert seen == []
+    engine = open_database(url)
+    with Session(engine) as session:  # the listings of the failed batch are not half there
+        assert session.scalar(select(func.count()).select_from(ListingRow)) == 0
+        assert session.scalar(select(func.count()).select_from(ListingVersion)) == 0
+    engine.dispose()
