@@ -46,9 +46,13 @@ def default_corpus_files() -> list[Path]:
 
 
 def corpus_hash(paths: list[Path] | None = None) -> str:
-    """sha256 over the corpus files' names and bytes, in name order."""
+    """sha256 over the corpus files' names and bytes, in name order, and the test split."""
     digest = hashlib.sha256()
-    for path in sorted(paths or default_corpus_files(), key=lambda p: p.name):
+    split = Path(str(resources.files("classifier").joinpath("data/test_split.txt")))
+    files = sorted(paths or default_corpus_files(), key=lambda p: p.name)
+    if paths is None and split.is_file():
+        files.append(split)
+    for path in files:
         digest.update(path.name.encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())

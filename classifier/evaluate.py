@@ -67,3 +67,66 @@ def signal_metrics(examples, matcher: SignalMatcher) -> dict:
             sum(t and not p for t, p in pairs),
         )
     return out
+
+
+def confusion(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, dict[str, int]]:
+    """Rows: true label; columns: predicted label."""
+    table = {t: dict.fromkeys(LABELS, 0) for t in LABELS}
+    for t, p in zip(truth, predicted):
+        table[t][p] += 1
+    return table
+
+
+def language_of(example) -> str:
+    return "zh" if example.language == "zh" else "en"  # mixed listings are read as English
+
+
+def evaluate_model(model, examples, *, worst: int = 15, baseline=None) -> dict:
+    """Every figure `maskscreen evaluate` prints, for one labelled set."""
+    from classifier.baseline import KeywordBlocklist
+
+    verdicts = model.predict([e.text for e in examples])
+    truth = [e.label for e in examples]
+    predicted = [v.label for v in verdicts]
+    languages = [language_of(e) for e in examples]
+    errors = [
+        {
+            "id": e.id, "language": e.language, "family": e.family, "truth": e.label,
+            "predicted": v.label, "score": v.score, "title": e.title, "reasons": v.reasons[:4],
+        }
+        for e, v in zip(examples, verdicts)
+        if (e.label != "benign") != v.flagged or (v.flagged and e.label != v.label)
+    ]
+    # Worst first: the most confident mistakes.
+    errors.sort(key=lambda r: -abs(r["score"] - model.threshold))
+    baseline = baseline or KeywordBlocklist.default()
+    base_flags = baseline.flags([e.text for e in examples])
+    base_predicted = ["realistic_face_mask" if f else "benign" for f in base_flags]
+    return {
+        "size": len(examples),
+        "threshold": model.threshold,
+        "model_version": model.version,
+        "labels": label_metrics(truth, predicted),
+        "flagged": binary_metrics(truth, predicted, languages),
+        "confusion": confusion(truth, predicted),
+        "signals": signal_metrics(examples, model.matcher),
+        "errors": len(errors),
+        "worst_errors": errors[:worst],
+        "baseline": {
+            "version": baseline.version,
+            "flagged": binary_metrics(truth, base_predicted, languages),
+        },
+        "curve": precision_recall_points([t != "benign" for t in truth], [v.score for v in verdicts]),
+    }
+
+
+def precision_recall_points(truth: Sequence[bool], scores: Sequence[float]) -> list[tuple[float, float, float]]:
+    """(threshold, precision, recall) at every distinct score, highest first."""
+    pairs = sorted(zip(scores, truth), key=lambda p: -p[0])
+    positives = sum(truth) or 1
+    points, true_pos = [], 0
+    for index, (score, is_positive) in enumerate(pairs, start=1):
+        true_pos += is_positive
+        if index == len(pairs) or pairs[index][0] != score:
+            points.append((round(score, 4), round(true_pos / index, 4), round(true_pos / positives, 4)))
+    return points

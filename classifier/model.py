@@ -8,6 +8,7 @@ saved with skops, loaded with an explicit list of trusted types) and
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 import logging
 from collections.abc import Iterable, Mapping
@@ -33,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 MODEL_FILE = "model.skops"
 METRICS_FILE = "metrics.json"
+CARD_FILE = "MODEL.md"
 # Types skops does not trust by itself: our two stateless transformers and
 # scikit-learn's calibration internals. Anything else in a file is refused.
 TRUSTED_TYPES = [
@@ -64,10 +66,11 @@ def build_pipeline(seed: int = 0) -> Pipeline:
         ]
     )
     chars = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True,
+        analyzer="char_wb", ngram_range=(1, 4), min_df=2, sublinear_tf=True,
         lowercase=False, max_features=80_000, dtype=np.float32,
     )
-    linear = LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000, random_state=seed)
+    # C and the n-gram ranges were chosen by cross-validation on the training split only.
+    linear = LogisticRegression(C=128.0, class_weight="balanced", max_iter=5000, random_state=seed)
     return Pipeline(
         [
             ("normalize", TextNormalizer()),
@@ -75,6 +78,16 @@ def build_pipeline(seed: int = 0) -> Pipeline:
             ("model", CalibratedClassifierCV(linear, method="sigmoid", cv=5, ensemble=False)),
         ]
     )
+
+
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+_WORD_CHAR = re.compile(r"[^\W\d_]")
+
+
+def script_of(text: str) -> str:
+    """"zh" when Chinese characters make up at least a third of the letters, else "en"."""
+    letters = len(_WORD_CHAR.findall(text))
+    return "zh" if letters and len(_CJK_CHAR.findall(text)) * 3 >= letters else "en"
 
 
 def _telling(phrase: str) -> bool:
@@ -110,7 +123,13 @@ class Model:
 
     @property
     def threshold(self) -> float:
+        """The overall threshold (for text in neither script's majority, and reports)."""
         return float(self.metadata["threshold"])
+
+    def threshold_for(self, text: str) -> float:
+        """The threshold for the text's script: chosen per language at training."""
+        by_language = self.metadata.get("thresholds") or {}
+        return float(by_language.get(script_of(text), self.threshold))
 
     def predict(self, items: Iterable[str | Mapping], explain: bool = True) -> list[Verdict]:
         """One verdict per listing, in order. Pass many listings per call: it is much faster."""
@@ -128,7 +147,8 @@ class Model:
         for row, (text, norm) in enumerate(zip(texts, normalized)):
             scores = {label: round(float(probabilities[row, c]), 4) for label, c in zip(LABELS, columns)}
             score = 1.0 - float(probabilities[row, benign])
-            flagged = score >= self.threshold
+            threshold = self.threshold_for(norm)
+            flagged = score >= threshold
             label = max(LABELS[:-1], key=scores.__getitem__) if flagged else "benign"
             matches = self.matcher.find(norm)
             reasons = self._reasons(text, words, row, label, matches) if explain else []
@@ -136,7 +156,7 @@ class Model:
                 Verdict(
                     label=label, score=round(score, 4), scores=scores, flagged=flagged,
                     signals=self.matcher.flags(matches), reasons=reasons,
-                    model_version=self.version, threshold=self.threshold,
+                    model_version=self.version, threshold=threshold,
                     lexicon_version=self.matcher.version,
                 )
             )
@@ -203,6 +223,9 @@ def save_model(pipeline: Pipeline, metadata: Mapping, directory: str | Path) -> 
     (directory / METRICS_FILE).write_text(
         json.dumps(metadata, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
     )
+    from classifier.card import model_card
+
+    (directory / CARD_FILE).write_text(model_card(metadata), encoding="utf-8")
     return directory
 
 

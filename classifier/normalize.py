@@ -41,7 +41,8 @@ _CJK_GAP = re.compile(rf"(?<=[{_CJK}])[{_SEPARATORS}]+(?=[{_CJK}])")
 _SPACED_LETTERS = re.compile(r"(?<![^\W\d_])(?:[a-z][ \*\-_\.·•~|]){3,}[a-z](?![^\W\d_])")
 # sili*cone / fa|ce: an odd symbol between two letters.
 _SYMBOL_IN_WORD = re.compile(r"(?<=[a-z])[\*·•~|_^]+(?=[a-z])")
-_LEET_IN_WORD = re.compile(r"(?<=[a-z])[@013$!]+(?=[a-z])|\B[@$](?=[a-z]{2})")
+# ("@" before a domain is an e-mail address, not a letter.)
+_LEET_IN_WORD = re.compile(r"(?<=[a-z])(?:[013$!]|@(?![a-z0-9-]+\.[a-z]{2,}))+(?=[a-z])|\B[@$](?=[a-z]{2})")
 _MIXED_WORD = re.compile(r"\w*[a-z]\w*")
 _SPACES = re.compile(r"\s+")
 

@@ -36,9 +36,15 @@ class SignalMatch:
 
 
 class SignalMatcher:
-    def __init__(self, version: str, patterns: dict[tuple[str, str], re.Pattern[str]]):
+    def __init__(
+        self,
+        version: str,
+        patterns: dict[tuple[str, str], re.Pattern[str]],
+        negation: dict[str, re.Pattern[str]] | None = None,
+    ):
         self.version = version
         self._patterns = patterns  # (signal, language) -> one alternation
+        self._negation = negation or {}  # language -> cue that must end the text before a match
 
     @classmethod
     def from_file(cls, path: str | Path | None = None) -> SignalMatcher:
@@ -54,9 +60,10 @@ class SignalMatcher:
                 for language, patterns in data["signals"][signal].items():
                     alternation = "|".join(f"(?:{p})" for p in patterns)
                     compiled[(signal, language)] = re.compile(alternation)
+            negation = {lang: re.compile(p) for lang, p in data.get("negation", {}).items() if lang != "about"}
         except (OSError, ValueError, KeyError, TypeError, re.error) as exc:
             raise PatternFileError(f"cannot load signal patterns {path or DEFAULT_PATTERNS}: {exc}") from exc
-        return cls(version, compiled)
+        return cls(version, compiled, negation)
 
     def find(self, normalized: str) -> list[SignalMatch]:
         """Every match in `normalized` text, for all signals, in text order."""
@@ -68,9 +75,13 @@ class SignalMatcher:
             for (signal, language), pattern in self._patterns.items()
             if language in languages
             for m in pattern.finditer(normalized)
-            if m.end() > m.start()
+            if m.end() > m.start() and not self._negated(normalized, m.start(), language)
         ]
         return sorted(found, key=lambda match: (match.start, match.signal))
+
+    def _negated(self, text: str, start: int, language: str) -> bool:
+        cue = self._negation.get(language)
+        return bool(cue and cue.search(text[max(0, start - 16) : start]))
 
     def flags(self, matches: list[SignalMatch]) -> dict[str, bool]:
         fired = {match.signal for match in matches}

@@ -21,8 +21,14 @@ import sklearn
 from sklearn.model_selection import StratifiedKFold
 
 from classifier.corpus import Example
-from classifier.evaluate import binary_metrics, label_metrics, signal_metrics
-from classifier.model import build_pipeline
+from classifier.evaluate import (
+    binary_metrics,
+    evaluate_model,
+    label_metrics,
+    language_of,
+    signal_metrics,
+)
+from classifier.model import Model, build_pipeline, script_of
 from classifier.signals import SignalMatcher, default_matcher
 from classifier.verdict import LABELS
 
@@ -72,12 +78,12 @@ def out_of_fold(examples: Sequence[Example], seed: int, folds: int, progress: Pr
     return probabilities
 
 
-def decide(probabilities: np.ndarray, threshold: float) -> list[str]:
-    """Labels from probabilities the way Model.predict decides them."""
+def decide(probabilities: np.ndarray, thresholds: Sequence[float]) -> list[str]:
+    """Labels from probabilities the way Model.predict decides them (one threshold a row)."""
     benign = LABELS.index("benign")
     dangerous = [i for i, label in enumerate(LABELS) if label != "benign"]
     out = []
-    for row in probabilities:
+    for row, threshold in zip(probabilities, thresholds):
         if 1.0 - row[benign] >= threshold:
             out.append(LABELS[max(dangerous, key=lambda i: row[i])])
         else:
@@ -88,6 +94,7 @@ def decide(probabilities: np.ndarray, threshold: float) -> list[str]:
 def train(
     examples: Sequence[Example],
     *,
+    test_examples: Sequence[Example] = (),
     corpus_sha256: str,
     seed: int = 0,
     folds: int = 5,
@@ -98,23 +105,37 @@ def train(
     matcher = matcher or default_matcher()
     probabilities = out_of_fold(examples, seed, folds, progress)
     truth = [e.label for e in examples]
-    languages = [e.language for e in examples]
+    languages = [language_of(e) for e in examples]
     scores = 1.0 - probabilities[:, LABELS.index("benign")]
     y_flag = np.array([label != "benign" for label in truth])
     threshold = choose_threshold(y_flag, scores, target_precision)
-    predicted = decide(probabilities, threshold)
+    # Scores are not equally calibrated across scripts: each gets its own cut,
+    # chosen the same way on its own out-of-fold predictions.
+    scripts = np.array([script_of(e.text) for e in examples])
+    thresholds = {
+        script: round(choose_threshold(y_flag[scripts == script], scores[scripts == script], target_precision), 6)
+        for script in ("en", "zh")
+        if (scripts == script).sum() >= 50 and y_flag[scripts == script].any()
+    }
+    predicted = decide(probabilities, [thresholds.get(s, threshold) for s in scripts])
 
-    progress("fitting the final model on the whole corpus")
+    progress("fitting the final model on the training split")
     pipeline = build_pipeline(seed).fit([e.text for e in examples], np.array(truth))
     version = f"lr-{corpus_sha256[:10]}-s{seed}"
     metadata = {
         "model_version": version,
         "threshold": round(threshold, 6),
+        "thresholds": thresholds,
         "target_precision": target_precision,
         "labels": list(LABELS),
         "corpus_sha256": corpus_sha256,
-        "corpus_size": len(examples),
-        "corpus_by_language": {lang: languages.count(lang) for lang in sorted(set(languages))},
+        "corpus_size": len(examples) + len(test_examples),
+        "train_size": len(examples),
+        "test_size": len(test_examples),
+        "corpus_by_language": {
+            lang: sum(e.language == lang for e in (*examples, *test_examples))
+            for lang in sorted({e.language for e in (*examples, *test_examples)})
+        },
         "lexicon_version": matcher.version,
         "seed": seed,
         "folds": folds,
@@ -126,4 +147,8 @@ def train(
             "signals": signal_metrics(examples, matcher),
         },
     }
+    if test_examples:
+        progress(f"evaluating on the held-out test split ({len(test_examples)} listings)")
+        model = Model(pipeline=pipeline, metadata=metadata, matcher=matcher)
+        metadata["test"] = evaluate_model(model, test_examples)
     return TrainResult(pipeline=pipeline, metadata=metadata)

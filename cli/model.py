@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from cli.options import model_option
+
 
 def _default_out(version: str) -> Path:
     import platformdirs
@@ -24,8 +26,9 @@ def _default_out(version: str) -> Path:
 def train(out, seed, folds, target_precision, corpus_files) -> None:
     """Train the classifier on the labelled corpus and write a versioned model.
 
-    Prints cross-validated precision and recall per label and per language,
-    then writes model.skops and metrics.json.
+    Trains on the corpus minus the fixed test split, chooses the flag threshold
+    by cross-validation on the training split, evaluates on the test split, and
+    writes model.skops, metrics.json and the model card MODEL.md.
 
     \b
     Example:
@@ -33,13 +36,20 @@ def train(out, seed, folds, target_precision, corpus_files) -> None:
     """
     from classifier.corpus import corpus_hash, load_corpus
     from classifier.model import save_model
+    from classifier.split import load_test_ids, split
     from classifier.train import train as run_training
 
     paths = [Path(p) for p in corpus_files] or None
     examples = load_corpus(paths)
-    click.echo(f"corpus: {len(examples)} listings", err=True)
+    train_examples, test_examples = split(examples, load_test_ids())
+    click.echo(
+        f"corpus: {len(examples)} listings; training on {len(train_examples)}, "
+        f"{len(test_examples)} held out for the test split",
+        err=True,
+    )
     result = run_training(
-        examples,
+        train_examples,
+        test_examples=test_examples,
         corpus_sha256=corpus_hash(paths),
         seed=seed,
         folds=folds,
@@ -56,11 +66,90 @@ def train(out, seed, folds, target_precision, corpus_files) -> None:
         click.echo(f"  flagged vs benign [{language:5}] precision {m['precision']:.3f}  recall {m['recall']:.3f}  n={m['support']}")
     for signal, m in figures["signals"].items():
         click.echo(f"  signal {signal:20} precision {m['precision']:.3f}  recall {m['recall']:.3f}")
+    test = result.metadata.get("test")
+    if test:
+        click.echo(f"held-out test split ({test['size']} listings):")
+        for language, m in test["flagged"].items():
+            click.echo(f"  flagged vs benign [{language:5}] precision {m['precision']:.3f}  recall {m['recall']:.3f}  n={m['support']}")
+        click.echo(f"  macro F1 {test['labels']['macro_f1']:.3f}")
     directory = Path(out) if out else _default_out(result.metadata["model_version"])
     save_model(result.pipeline, result.metadata, directory)
     click.echo(f"model {result.metadata['model_version']} written to {directory}")
     click.echo(f"use it with --model {directory} or MASKSCREEN_MODEL={directory}", err=True)
 
 
+
+
+@click.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False, exists=True))
+@click.option("--report", "report_dir", type=click.Path(file_okay=False), help="Write PNG charts and an HTML page here.")
+@click.option("--json", "as_json", is_flag=True, help="All figures as one JSON object.")
+@click.option("--worst", default=15, show_default=True, type=click.IntRange(0), help="How many worst errors to list.")
+@model_option
+def evaluate(file, report_dir, as_json, worst, model_dir) -> None:
+    """Measure the model on labelled listings, beside the keyword-blocklist baseline.
+
+    FILE is labelled JSONL in the corpus format (default: the fixed test split).
+    Prints precision, recall and F1 per label and per language, the confusion
+    matrix, signal precision and recall, and the worst errors.
+
+    \b
+    Example:
+      maskscreen evaluate --report ./eval && open ./eval/index.html
+    """
+    from classifier.corpus import load_corpus
+    from classifier.evaluate import evaluate_model
+    from classifier.model import load_model
+    from classifier.split import load_test_ids, split
+    from cli.output import dumps
+
+    model = load_model(model_dir)
+    if file:
+        examples, title = load_corpus([Path(file)]), f"maskscreen evaluation: {Path(file).name}"
+    else:
+        _, examples = split(load_corpus(), load_test_ids())
+        title = "maskscreen evaluation: held-out test split"
+    report = evaluate_model(model, examples, worst=worst)
+    if as_json:
+        click.echo(dumps(report))
+    else:
+        _print_report(report)
+    if report_dir:
+        from classifier.report import write_report
+
+        try:
+            path = write_report(report, report_dir, title)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write the report to {report_dir}: {exc.strerror}") from exc
+        click.echo(f"report: {path}", err=True)
+
+
+def _print_report(report: dict) -> None:
+    from cli.output import safe
+    from classifier.verdict import LABELS
+
+    click.echo(f"{report['size']} listings, model {report['model_version']}, threshold {report['threshold']:.3f}")
+    click.echo("flagged vs benign        model: precision recall   blocklist: precision recall")
+    for language, m in report["flagged"].items():
+        b = report["baseline"]["flagged"].get(language, {"precision": 0, "recall": 0})
+        click.echo(f"  {language:8} n={m['support']:<5}        {m['precision']:.3f}    {m['recall']:.3f}"
+                   f"                {b['precision']:.3f}    {b['recall']:.3f}")
+    click.echo("per label: precision recall f1 n")
+    for label in LABELS:
+        m = report["labels"][label]
+        click.echo(f"  {label:20} {m['precision']:.3f} {m['recall']:.3f} {m['f1']:.3f} {m['support']}")
+    click.echo(f"  macro F1 {report['labels']['macro_f1']:.3f}")
+    click.echo("confusion (rows true, columns predicted: " + ", ".join(LABELS) + ")")
+    for label in LABELS:
+        click.echo(f"  {label:20} " + " ".join(f"{report['confusion'][label][p]:5}" for p in LABELS))
+    click.echo("signals: precision recall")
+    for signal, m in report["signals"].items():
+        click.echo(f"  {signal:20} {m['precision']:.3f} {m['recall']:.3f} (n={m['support']})")
+    click.echo(f"worst errors ({report['errors']} in all):")
+    for e in report["worst_errors"]:
+        click.echo(f"  {e['id']} {e['truth']} -> {e['predicted']} {e['score']:.3f}  {safe(e['title'])[:80]}")
+
+
 def register(group: click.Group) -> None:
     group.add_command(train)
+    group.add_command(evaluate)

@@ -35,3 +35,11 @@ def test_database_help_says_where_the_default_database_is():
 
     result = CliRunner().invoke(cli, ["flagged", "--help"], terminal_width=400)
     assert str(default_database_path()) in " ".join(result.output.split())
+
+
+def test_evaluate_writes_report(tmp_path):
+    out = tmp_path / "eval"
+    result = CliRunner().invoke(cli, ["evaluate", "--worst", "3", "--report", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "flagged vs benign" in result.output and "blocklist" in result.output
+    assert (out / "index.html").is_file()
