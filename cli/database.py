@@ -94,20 +94,9 @@ def current(database_url: str | None) -> None:
 
 def _engine(database_url: str | None):
     """An engine that is known to connect, without touching the schema."""
-    from sqlalchemy.exc import DBAPIError
+    from db.session import connect
 
-    from db.errors import DatabaseUnavailable
-    from db.session import make_engine, resolve_url, safe_url
-
-    url = resolve_url(database_url)
-    engine = make_engine(url)
-    try:
-        with engine.connect():
-            pass
-    except (DBAPIError, OSError) as exc:
-        first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise DatabaseUnavailable(f"cannot open database {safe_url(url)}: {first}") from exc
-    return engine
+    return connect(database_url)
 
 
 @click.command()

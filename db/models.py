@@ -7,7 +7,6 @@ migrations must produce, and a test checks that they do not drift apart.
 from __future__ import annotations
 
 import functools
-
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -28,6 +27,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import JSONB
@@ -212,7 +212,14 @@ class Classification(Base):
     __tablename__ = "classifications"
     __table_args__ = (
         UniqueConstraint("listing_version_id", "model_version"),
-        Index("ix_classifications_flagged_created_at", "flagged", "created_at"),
+        # Partial: the flagged query reads only flagged rows, newest first. On SQLite the
+        # predicate must read as the query's does (flagged = 1) for the index to be used.
+        Index(
+            "ix_classifications_flagged_created_at",
+            "created_at",
+            sqlite_where=text("flagged = 1"),
+            postgresql_where=text("flagged"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -67,7 +67,12 @@ def flagged_select() -> Select[Any]:
         )
         .select_from(
             listings.join(sites, sites.c.id == listings.c.site_id)
-            .join(versions, versions.c.id == listings.c.current_version_id)
+            # Both terms, so the planner may start from the flagged classifications.
+            .join(
+                versions,
+                (versions.c.listing_id == listings.c.id)
+                & (versions.c.id == listings.c.current_version_id),
+            )
             .join(c, c.c.listing_version_id == versions.c.id)
             .outerjoin(reviews, reviews.c.listing_id == listings.c.id)
         )

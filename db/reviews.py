@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import String, literal, select, update
 from sqlalchemy.orm import Session
 
 from db.errors import ReviewError
-from db.models import REVIEW_STATUSES, Base, utcnow
+from db.models import REVIEW_STATUSES, Base, UTCDateTime, utcnow
 from db.sql import insert_for
 
 SYSTEM_REVIEWER = "maskscreen"
@@ -108,26 +108,37 @@ def open_reviews(
 def set_review_status(
     session: Session, review_id: int, to_status: str, *, reviewer: str, note: str | None = None
 ) -> None:
-    """Move a case to ``to_status`` and append the event that says who did it and why."""
+    """Move a case to ``to_status`` and append the event that says who did it and why.
+
+    The event is written first, from the case's current status in the same statement:
+    a transaction that writes before it reads cannot trip over a concurrent writer
+    (SQLite) and two reviewers moving one case are serialised (PostgreSQL).
+    """
     if to_status not in REVIEW_STATUSES:
         raise ReviewError(f"unknown review status {to_status!r}, expected one of {REVIEW_STATUSES}")
-    current = session.execute(
-        select(reviews.c.status).where(reviews.c.id == review_id).with_for_update()
-    ).scalar_one_or_none()
-    if current is None:
-        raise ReviewError(f"no review case {review_id}")
-    if current == to_status:
-        raise ReviewError(f"review case {review_id} is already {to_status}")
     now = utcnow()
+    current = (
+        select(
+            reviews.c.id,
+            literal(reviewer),
+            literal(now, UTCDateTime()),
+            reviews.c.status,
+            literal(to_status),
+            literal(note, String()),
+        )
+        .where(reviews.c.id == review_id, reviews.c.status != to_status)
+        .with_for_update()
+    )
+    columns = ["review_id", "reviewer", "at", "from_status", "to_status", "note"]
+    appended = review_events.insert().from_select(columns, current).returning(review_events.c.id)
+    if session.execute(appended).first() is None:
+        status = session.scalar(select(reviews.c.status).where(reviews.c.id == review_id))
+        if status is None:
+            raise ReviewError(f"no review case {review_id}")
+        raise ReviewError(f"review case {review_id} is already {to_status}")
     session.execute(
         update(reviews).where(reviews.c.id == review_id).values(status=to_status, updated_at=now)
     )
-    session.execute(
-        review_events.insert().values(
-            review_id=review_id, reviewer=reviewer, at=now,
-            from_status=current, to_status=to_status, note=note,
-        )
-    )  # fmt: skip
 
 
 def review_queue(

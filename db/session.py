@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -12,13 +11,12 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from db import encoding
 from db.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-# JSON columns: compact, and non-ASCII text (Chinese titles, say) kept readable.
-_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def default_database_path() -> Path:
@@ -48,10 +46,15 @@ def make_engine(url: str) -> Engine:
     SQLite: the file's directory is created; each connection gets WAL, foreign keys,
     a busy timeout, and SQLAlchemy's documented pysqlite fix so that BEGIN, DDL and
     SAVEPOINT behave transactionally. PostgreSQL: connections are pinged before use.
+
+    With real transactions, SQLite has one rule for callers: a transaction that reads
+    tables and then writes fails ("database is locked") if another process commits in
+    between. Start a write transaction with its write (every store write function
+    writes before it reads), and read for display in a transaction of its own.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True, json_serializer=_JSON_ENCODER.encode)
+        return create_engine(parsed, pool_pre_ping=True, json_serializer=encoding.dumps)
 
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
@@ -62,7 +65,7 @@ def make_engine(url: str) -> Engine:
             raise DatabaseUnavailable(
                 f"cannot create the directory of database {safe_url(url)}: {exc.strerror or exc}"
             ) from exc
-    engine = create_engine(parsed, json_serializer=_JSON_ENCODER.encode)
+    engine = create_engine(parsed, json_serializer=encoding.dumps)
     event.listen(engine, "connect", _sqlite_on_connect(wal=not in_memory))
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine
@@ -91,15 +94,12 @@ def _sqlite_on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
-def open_database(url: str | None, auto_upgrade: bool = True) -> Engine:
-    """Resolve the URL, connect, and bring the schema to head (or raise saying how).
+def connect(url: str | None) -> Engine:
+    """An engine for the URL (None: the default file) that is known to connect.
 
-    Raises DatabaseUnavailable when the database cannot be reached or opened,
-    SchemaBehindError / SchemaAheadError when the schema does not match this code.
+    The schema is left as it is (for ``maskscreen db current``, say). Raises
+    DatabaseUnavailable, one line, when the database cannot be reached or opened.
     """
-    # Imported here: db.migrate builds engines with this module.
-    from db.migrate import ensure_schema
-
     resolved = resolve_url(url)
     engine = make_engine(resolved)
     try:
@@ -110,6 +110,19 @@ def open_database(url: str | None, auto_upgrade: bool = True) -> Engine:
         raise DatabaseUnavailable(
             f"cannot open database {safe_url(resolved)}: {_first_line(exc)}"
         ) from exc
+    return engine
+
+
+def open_database(url: str | None, auto_upgrade: bool = True) -> Engine:
+    """Connect, and bring the schema to head (or raise saying how).
+
+    Raises DatabaseUnavailable when the database cannot be reached or opened,
+    SchemaBehindError / SchemaAheadError when the schema does not match this code.
+    """
+    # Imported here: db.migrate builds engines with this module.
+    from db.migrate import ensure_schema
+
+    engine = connect(url)
     try:
         ensure_schema(engine, auto_upgrade=auto_upgrade)
     except BaseException:

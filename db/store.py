@@ -3,13 +3,13 @@
 Every function takes a ``Session`` and never commits: the caller owns the
 transaction. Writes go through Core ``INSERT ... ON CONFLICT`` in batches (SQLite
 and PostgreSQL share that syntax), a few statements per batch, never one per row.
-Reads live in ``db.queries`` and are re-exported here.
+Sites and crawl runs (``db.runs``) and reads (``db.queries``) are re-exported here,
+so callers need only this module.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -18,9 +18,11 @@ from typing import Any, Literal, NamedTuple
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import RUN_COUNTS, RUN_STATUSES, Base, utcnow
-from db.queries import FlaggedListing, count_listings, query_flagged
+from db import encoding
+from db.models import Base, utcnow
+from db.queries import FlaggedListing, count_listings, count_versions, query_flagged
 from db.reviews import open_reviews
+from db.runs import finish_crawl_run, get_or_create_site, start_crawl_run
 from db.sql import chunks, insert_for
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "UpsertResult",
     "content_hash",
     "count_listings",
+    "count_versions",
     "finish_crawl_run",
     "get_or_create_site",
     "query_flagged",
@@ -37,12 +40,9 @@ __all__ = [
     "upsert_listings",
 ]
 
-sites = Base.metadata.tables["sites"]
-crawl_runs = Base.metadata.tables["crawl_runs"]
 listings = Base.metadata.tables["listings"]
 versions = Base.metadata.tables["listing_versions"]
 classifications = Base.metadata.tables["classifications"]
-
 
 ListingStatus = Literal["new", "changed", "unchanged"]
 
@@ -55,46 +55,6 @@ class UpsertResult(NamedTuple):
     status: ListingStatus
 
 
-def get_or_create_site(session: Session, name: str, base_url: str | None = None) -> int:
-    """The id of the site called ``name``, created if new; fills base_url if it was unknown."""
-    row = session.execute(select(sites.c.id, sites.c.base_url).where(sites.c.name == name)).first()
-    if row is not None and (base_url is None or row.base_url == base_url):
-        return int(row.id)
-    stmt = insert_for(session, sites).values(name=name, base_url=base_url, created_at=utcnow())
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[sites.c.name],
-        set_={"base_url": func.coalesce(stmt.excluded.base_url, sites.c.base_url)},
-    )
-    return int(session.execute(stmt.returning(sites.c.id)).scalar_one())
-
-
-def start_crawl_run(session: Session, site_id: int, command: str | None = None) -> int:
-    counts = dict.fromkeys(RUN_COUNTS, 0)
-    stmt = crawl_runs.insert().values(
-        site_id=site_id, started_at=utcnow(), status="running", command=command, dropped={}, **counts
-    )
-    return int(session.execute(stmt.returning(crawl_runs.c.id)).scalar_one())
-
-
-def finish_crawl_run(
-    session: Session, run_id: int, *, status: str, counts: dict[str, int], dropped: dict[str, int]
-) -> None:
-    """Close a run with its status, its counts (keys from RUN_COUNTS) and dropped reasons."""
-    if status not in RUN_STATUSES:
-        raise ValueError(f"unknown crawl run status {status!r}, expected one of {RUN_STATUSES}")
-    unknown = set(counts) - set(RUN_COUNTS)
-    if unknown:
-        raise ValueError(f"unknown crawl run counts {sorted(unknown)}, expected {RUN_COUNTS}")
-    stmt = (
-        update(crawl_runs)
-        .where(crawl_runs.c.id == run_id)
-        .values(status=status, finished_at=utcnow(), dropped=dict(dropped), **counts)
-    )
-    session.execute(stmt)
-
-
-# Keys in sorted order, so the encoder need not sort: same text as json.dumps(sort_keys=True).
-_HASH_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _CENT = Decimal("0.01")
 
 
@@ -107,7 +67,11 @@ def _price_text(price: Any) -> str | None:
 
 
 def content_hash(record: dict[str, Any]) -> str:
-    """sha256 of the JSON of the reviewer-visible fields (sorted keys, price as text)."""
+    """sha256 of the JSON of the reviewer-visible fields, price as text.
+
+    The JSON is ``json.dumps(fields, sort_keys=True, ensure_ascii=False,
+    separators=(",", ":"))``; the keys below are written in sorted order.
+    """
     get = record.get
     visible = {
         "brand": get("brand"),
@@ -119,7 +83,7 @@ def content_hash(record: dict[str, Any]) -> str:
         "seller": get("seller"),
         "title": get("title"),
     }
-    return hashlib.sha256(_HASH_ENCODER.encode(visible).encode("utf-8")).hexdigest()
+    return hashlib.sha256(encoding.dumps(visible).encode("utf-8")).hexdigest()
 
 
 def upsert_listings(
@@ -140,13 +104,16 @@ def upsert_listings(
         return []
     seen_at = seen_at or utcnow()
     hashes = [content_hash(record) for record in records]
-    final = {record["url"]: (record, digest) for record, digest in zip(records, hashes, strict=True)}
+    final = {r["url"]: (r, digest) for r, digest in zip(records, hashes, strict=True)}
 
     # 1. One row per URL: insert new listings, touch existing ones, note the content
     #    hash each one ends the batch with.
-    rows = _touch_listings(session, site_id, final, seen_at)
-    listing_id = {row.url: row.id for row in rows}
-    old_version = {row.id: row.current_version_id for row in rows if row.current_version_id}
+    listing_id: dict[str, int] = {}
+    old_version: dict[int, int] = {}
+    for lid, url, version in _touch_listings(session, site_id, final, seen_at):
+        listing_id[url] = lid
+        if version is not None:
+            old_version[lid] = version
 
     # 2. The hash each existing listing had before.
     old_hash: dict[int, str] = {}
@@ -154,7 +121,7 @@ def upsert_listings(
         found = session.execute(
             select(versions.c.listing_id, versions.c.content_hash).where(versions.c.id.in_(batch))
         )
-        old_hash.update({row.listing_id: row.content_hash for row in found})
+        old_hash.update({lid: digest for lid, digest in found})
 
     # 3. Walk the sightings in order: the status of each, and the versions they need.
     ids = [listing_id[record["url"]] for record in records]
@@ -203,7 +170,7 @@ def _touch_listings(
             "last_seen_at": stmt.excluded.last_seen_at,
             "external_id": func.coalesce(stmt.excluded.external_id, listings.c.external_id),
             "content_hash": stmt.excluded.content_hash,
-            "status": "live",
+            "status": stmt.excluded.status,
         },
     ).returning(listings.c.id, listings.c.url, listings.c.current_version_id)
     params = [
@@ -255,7 +222,7 @@ def _insert_versions(
         .on_conflict_do_nothing(index_elements=[versions.c.listing_id, versions.c.content_hash])
         .returning(versions.c.id, versions.c.listing_id, versions.c.content_hash)
     )
-    ids = {(row.listing_id, row.content_hash): row.id for row in session.execute(stmt, params)}
+    ids = {(lid, digest): vid for vid, lid, digest in session.execute(stmt, params)}
     # Content a listing had before (a seller undoing an edit): reuse that version.
     missing = sorted({lid for lid, digest in needed if (lid, digest) not in ids})
     for batch in chunks(missing):
@@ -264,9 +231,9 @@ def _insert_versions(
                 versions.c.listing_id.in_(batch)
             )
         )
-        for row in found:
-            if (row.listing_id, row.content_hash) in needed:
-                ids[(row.listing_id, row.content_hash)] = row.id
+        for vid, lid, digest in found:
+            if (lid, digest) in needed:
+                ids[(lid, digest)] = vid
     return ids
 
 
@@ -320,27 +287,24 @@ def record_classifications(session: Session, rows: list[tuple[int, dict[str, Any
     )
     session.execute(stmt, list(params.values()))
 
-    # Review cases come from what is stored, so re-recording a verdict changes nothing.
+    # Cases follow what is stored, so recording a verdict again opens nothing new.
     flagged_vids = sorted({vid for (vid, _), row in params.items() if row["flagged"]})
     candidates = []
     for batch in chunks(flagged_vids):
         found = session.execute(
             select(
                 classifications.c.id,
+                classifications.c.listing_version_id,
                 classifications.c.model_version,
-                classifications.c.score,
-                classifications.c.signals,
                 classifications.c.flagged,
                 versions.c.listing_id,
-                classifications.c.listing_version_id,
             )
             .join(versions, versions.c.id == classifications.c.listing_version_id)
-            # flagged is tested here, not in SQL: SQLite would pick the flagged index.
+            # flagged is tested in Python: in SQL, SQLite may scan the flagged index instead.
             .where(classifications.c.listing_version_id.in_(batch))
         )
-        candidates.extend(
-            (row.listing_id, row.id, row.score, row.signals)
-            for row in found
-            if row.flagged and (row.listing_version_id, row.model_version) in params
-        )
+        for cid, vid, model_version, flagged, lid in found:
+            row = params.get((vid, model_version))
+            if flagged and row is not None:
+                candidates.append((lid, cid, row["score"], row["signals"]))
     return open_reviews(session, candidates, at=now)

@@ -23,6 +23,8 @@ def test_wheel_ships_migrations_model_patterns_corpus_and_demo(tmp_path):
         "db/migrations/versions/0001_initial.py",
         "classifier/model/model.skops",
         "classifier/model/metrics.json",
+        "classifier/model/MODEL.md",
+        "classifier/data/test_split.txt",
         "classifier/patterns/signals.json",
         "classifier/GUIDELINES.md",
         "crawler/demo/products.jsonl",

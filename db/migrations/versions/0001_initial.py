@@ -30,7 +30,7 @@ SELECT l.id AS listing_id, s.name AS site, l.url, v.title, v.price, v.currency, 
        r.status AS review_status, r.priority AS review_priority
 FROM listings l
 JOIN sites s ON s.id = l.site_id
-JOIN listing_versions v ON v.id = l.current_version_id
+JOIN listing_versions v ON v.listing_id = l.id AND v.id = l.current_version_id
 JOIN classifications c ON c.listing_version_id = v.id
 LEFT JOIN reviews r ON r.listing_id = l.id
 WHERE c.flagged
@@ -38,7 +38,20 @@ WHERE c.flagged
 """
 
 
+CURRENT_VERSION_FK = "fk_listings_current_version_id_listing_versions"
+
+
+def _on_sqlite() -> bool:
+    return op.get_context().dialect.name == "sqlite"
+
+
 def upgrade() -> None:
+    # listings.current_version_id -> listing_versions closes a cycle. SQLite accepts a
+    # reference to a table not created yet (and cannot add one later without copying
+    # the table); PostgreSQL adds it once both tables exist.
+    current_version_fk = sa.ForeignKeyConstraint(
+        ["current_version_id"], ["listing_versions.id"], name=op.f(CURRENT_VERSION_FK)
+    )
     op.create_table(
         "sites",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -65,7 +78,9 @@ def upgrade() -> None:
             "status IN ('running', 'finished', 'failed', 'interrupted')",
             name=op.f("ck_crawl_runs_status"),
         ),
-        sa.ForeignKeyConstraint(["site_id"], ["sites.id"], name=op.f("fk_crawl_runs_site_id_sites")),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["sites.id"], name=op.f("fk_crawl_runs_site_id_sites")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_crawl_runs")),
     )
     op.create_index(
@@ -86,6 +101,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["site_id"], ["sites.id"], name=op.f("fk_listings_site_id_sites")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_listings")),
         sa.UniqueConstraint("site_id", "url", name=op.f("uq_listings_site_id_url")),
+        *([current_version_fk] if _on_sqlite() else []),
     )
     op.create_table(
         "listing_versions",
@@ -114,13 +130,9 @@ def upgrade() -> None:
             "listing_id", "content_hash", name=op.f("uq_listing_versions_listing_id_content_hash")
         ),
     )
-    # The listings <-> listing_versions cycle, closed once both tables exist.
-    with op.batch_alter_table("listings") as batch_op:
-        batch_op.create_foreign_key(
-            op.f("fk_listings_current_version_id_listing_versions"),
-            "listing_versions",
-            ["current_version_id"],
-            ["id"],
+    if not _on_sqlite():
+        op.create_foreign_key(
+            op.f(CURRENT_VERSION_FK), "listings", "listing_versions", ["current_version_id"], ["id"]
         )
     op.create_table(
         "classifications",
@@ -151,8 +163,10 @@ def upgrade() -> None:
     op.create_index(
         "ix_classifications_flagged_created_at",
         "classifications",
-        ["flagged", "created_at"],
+        ["created_at"],
         unique=False,
+        sqlite_where=sa.text("flagged = 1"),
+        postgresql_where=sa.text("flagged"),
     )
     op.create_table(
         "reviews",
@@ -207,10 +221,10 @@ def downgrade() -> None:
     op.drop_table("reviews")
     op.drop_index("ix_classifications_flagged_created_at", table_name="classifications")
     op.drop_table("classifications")
-    with op.batch_alter_table("listings") as batch_op:
-        batch_op.drop_constraint(
-            op.f("fk_listings_current_version_id_listing_versions"), type_="foreignkey"
-        )
+    if _on_sqlite():
+        op.execute("UPDATE listings SET current_version_id = NULL")
+    else:
+        op.drop_constraint(op.f(CURRENT_VERSION_FK), "listings", type_="foreignkey")
     op.drop_table("listing_versions")
     op.drop_table("listings")
     op.drop_index("ix_crawl_runs_site_id_started_at", table_name="crawl_runs")

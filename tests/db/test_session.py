@@ -1,0 +1,121 @@
+"""URLs, engines and opening a database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.errors import DatabaseUnavailable
+from db.models import Site
+from db.session import (
+    connect,
+    default_database_path,
+    make_engine,
+    open_database,
+    resolve_url,
+)
+
+
+def test_no_url_means_the_default_sqlite_file() -> None:
+    assert resolve_url(None) == f"sqlite:///{default_database_path()}"
+    assert default_database_path().name == "maskscreen.sqlite"
+    assert "maskscreen" in default_database_path().parent.parts[-1]
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["postgresql://u:p@db.example/maskscreen", "postgres://u:p@db.example/maskscreen"],
+)
+def test_postgres_urls_use_psycopg(given: str) -> None:
+    assert resolve_url(given) == "postgresql+psycopg://u:p@db.example/maskscreen"
+
+
+def test_explicit_urls_are_kept() -> None:
+    assert resolve_url("sqlite:////tmp/x.sqlite") == "sqlite:////tmp/x.sqlite"
+    assert resolve_url("postgresql+psycopg://h/d") == "postgresql+psycopg://h/d"
+
+
+def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite'}")
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_parent_directory_is_created(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "dir" / "maskscreen.sqlite"
+    open_database(f"sqlite:///{path}").dispose()
+    assert path.exists()
+
+
+def test_sqlite_directory_that_cannot_be_made_is_unavailable(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a directory")
+    url = f"sqlite:///{tmp_path / 'a-file' / 'sub' / 'maskscreen.sqlite'}"
+    with pytest.raises(DatabaseUnavailable) as raised:
+        open_database(url)
+    assert "\n" not in str(raised.value)
+    assert "a-file" in str(raised.value)
+
+
+def test_a_file_that_is_not_a_database_is_unavailable(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_bytes(b"these are notes, not a database" * 100)
+    with pytest.raises(DatabaseUnavailable) as raised:
+        open_database(f"sqlite:///{path}")
+    assert "\n" not in str(raised.value)
+
+
+def test_unreachable_postgresql_is_unavailable_in_one_line() -> None:
+    url = "postgresql://maskscreen:secret@127.0.0.1:1/maskscreen"
+    with pytest.raises(DatabaseUnavailable) as raised:
+        open_database(url)
+    message = str(raised.value)
+    assert "\n" not in message
+    shown = "postgresql+psycopg://maskscreen:***@127.0.0.1:1/maskscreen"
+    assert message.startswith(f"cannot open database {shown}: ")
+    assert "secret" not in message
+
+
+def test_connect_leaves_the_schema_alone(tmp_path: Path) -> None:
+    engine = connect(f"sqlite:///{tmp_path / 'x.sqlite'}")
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar() == 0
+    finally:
+        engine.dispose()
+    with pytest.raises(DatabaseUnavailable):
+        connect("postgresql://127.0.0.1:1/maskscreen")
+
+
+def test_foreign_keys_are_enforced(session: Session) -> None:
+    with pytest.raises(IntegrityError, match="(?i)foreign key"):
+        session.execute(
+            text(
+                "INSERT INTO listings (site_id, url, first_seen_at, last_seen_at, status)"
+                " VALUES (424242, 'https://x.example/', '2026-01-01', '2026-01-01', 'live')"
+            )
+        )
+        session.flush()
+
+
+def test_timestamps_come_back_as_aware_utc(session: Session) -> None:
+    paris_summer = timezone(timedelta(hours=2))
+    site = Site(name="tz", created_at=datetime(2026, 6, 1, 14, 0, tzinfo=paris_summer))
+    naive = Site(name="naive", created_at=datetime(2026, 6, 1, 12, 0))
+    session.add_all([site, naive])
+    session.flush()
+    session.expire_all()
+    rows = dict(session.execute(select(Site.name, Site.created_at)).all())
+    assert rows["tz"] == datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    assert rows["tz"].tzinfo == UTC
+    assert rows["naive"] == datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
