@@ -174,7 +174,7 @@ class Model:
                 quoted.add(found)
         for phrase in self.top_words(words, row, label):
             found = find_original(original, phrase)
-            if found and not any(found in q for q in quoted):
+            if found and not any(found in q or q in found for q in quoted):
                 reasons.append(repr(found))
                 quoted.add(found)
         return reasons[: MAX_REASONS + len(matches)]

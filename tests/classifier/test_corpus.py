@@ -68,3 +68,17 @@ def test_bad_corpus_line_names_the_place():
         parse_example('{"title": "t", "label": "dangerous"}', "x.jsonl:3")
     with pytest.raises(CorpusError, match="not JSON"):
         parse_example("{broken", "x.jsonl:4")
+
+
+def test_guidelines_coverage_table_matches_the_corpus(corpus):
+    from classifier.coverage import coverage_table, current_table, guidelines_path
+
+    assert current_table(guidelines_path().read_text("utf-8")) == coverage_table(corpus), (
+        "run python -m classifier.coverage"
+    )
+
+
+def test_every_family_has_at_least_twenty_examples(corpus):
+    counts = Counter(e.family for e in corpus)
+    assert min(counts.values()) >= 20, counts.most_common()[-3:]
+    assert LOOK_ALIKES <= set(counts)
