@@ -282,29 +282,22 @@ def record_classifications(session: Session, rows: list[tuple[int, dict[str, Any
         }
     if not params:
         return 0
-    stmt = insert_for(session, classifications).on_conflict_do_nothing(
-        index_elements=[classifications.c.listing_version_id, classifications.c.model_version]
-    )
-    session.execute(stmt, list(params.values()))
-
-    # Cases follow what is stored, so recording a verdict again opens nothing new.
-    flagged_vids = sorted({vid for (vid, _), row in params.items() if row["flagged"]})
-    candidates = []
-    for batch in chunks(flagged_vids):
-        found = session.execute(
-            select(
-                classifications.c.id,
-                classifications.c.listing_version_id,
-                classifications.c.model_version,
-                classifications.c.flagged,
-                versions.c.listing_id,
-            )
-            .join(versions, versions.c.id == classifications.c.listing_version_id)
-            # flagged is tested in Python: in SQL, SQLite may scan the flagged index instead.
-            .where(classifications.c.listing_version_id.in_(batch))
+    stmt = (
+        insert_for(session, classifications)
+        .on_conflict_do_nothing(
+            index_elements=[classifications.c.listing_version_id, classifications.c.model_version]
         )
-        for cid, vid, model_version, flagged, lid in found:
-            row = params.get((vid, model_version))
-            if flagged and row is not None:
-                candidates.append((lid, cid, row["score"], row["signals"]))
+        .returning(classifications.c.id, classifications.c.listing_version_id, classifications.c.model_version)
+    )
+    # Only rows stored now come back, so recording a verdict again opens nothing new.
+    inserted = session.execute(stmt, list(params.values())).all()
+    flagged = {vid: (cid, params[(vid, mv)]) for cid, vid, mv in inserted if params[(vid, mv)]["flagged"]}
+    candidates = []
+    for batch in chunks(sorted(flagged)):
+        found = session.execute(
+            select(versions.c.id, versions.c.listing_id).where(versions.c.id.in_(batch))
+        )
+        for vid, lid in found:
+            cid, row = flagged[vid]
+            candidates.append((lid, cid, row["score"], row["signals"]))
     return open_reviews(session, candidates, at=now)
