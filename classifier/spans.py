@@ -73,6 +73,17 @@ def _aligned(original: str) -> tuple[str, tuple[_Chunk, ...]]:
     return " ".join(c.norm for c in chunks), tuple(chunks)
 
 
+def _find_word(text: str, phrase: str) -> int:
+    """Where `phrase` stands as whole words in `text` (not inside a longer word), or -1."""
+    at = text.find(phrase)
+    while at >= 0:
+        end = at + len(phrase)
+        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            return at
+        at = text.find(phrase, at + 1)
+    return -1
+
+
 def find_original(original: str, phrase: str) -> str | None:
     """The stretch of `original` whose normalised form holds `phrase`, if any.
 
@@ -82,11 +93,7 @@ def find_original(original: str, phrase: str) -> str | None:
     if not phrase or not original:
         return None
     joined, chunks = _aligned(original)
-    if _PLAIN_PHRASE.fullmatch(phrase):  # a whole word, not the start of a longer one
-        found = re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", joined)
-        at = found.start() if found else -1
-    else:
-        at = joined.find(phrase)
+    at = _find_word(joined, phrase) if _PLAIN_PHRASE.fullmatch(phrase) else joined.find(phrase)
     if at < 0:
         # The phrase joins words the text separates differently ("face id" / "faceid").
         squeezed = phrase.replace(" ", "")
