@@ -75,7 +75,8 @@ def bare_crawl(url: str) -> dict:
 def full_crawl(url: str, database_url: str) -> dict:
     from crawler.run import run_crawl
 
-    summary = run_crawl([url], database_url=database_url, site="bench", settings_overrides=BENCH_SETTINGS)
+    summary = run_crawl([url], database_url=database_url, site="bench", settings_overrides=BENCH_SETTINGS,
+                        resume=False)  # disk queues would cost speed the bare crawl does not pay
     return {
         "pages": summary.stats.get("response_received_count", 0),
         "seconds": summary.stats["elapsed_time_seconds"],

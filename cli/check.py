@@ -77,7 +77,9 @@ def check(url: str | None, text: str | None, as_json: bool, model_dir: str | Non
     else:
         if not url.startswith(("http://", "https://")):
             raise click.UsageError(f"not an http(s) URL: {url!r}")
-        load_model(model_dir)  # fail fast, before starting a crawl
+        from crawler.pipelines import shared_model
+
+        shared_model(model_dir)  # fail fast, before starting a crawl; the pipeline reuses it
         from crawler.run import run_crawl
 
         summary = run_crawl([url], database_url=None, model_dir=model_dir, follow=False, own_logging=False)

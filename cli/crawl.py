@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 import sys
 
@@ -9,6 +10,7 @@ import click
 
 from cli import EXIT_ERROR
 from cli.options import database_option, model_option
+from cli.sites import resolve_sites_dir, sites_dir_option
 
 
 class Progress:
@@ -48,28 +50,36 @@ def summary_line(summary) -> str:
     )
 
 
-def resolve_target(session, target: str) -> tuple[str, str | None]:
-    """A start URL (and site name) for URL_OR_SITE; unknown names are refused."""
+def resolve_target(session, target: str, sites_dir: str | None = None):
+    """(start URL, site profile, site name) for URL_OR_SITE: a URL, a site profile's
+    name, or the name of a site crawled before; unknown names are refused."""
     from sqlalchemy import select
 
+    from crawler.profiles import find_profile, scan_profiles
     from db.models import Site
 
     if target.startswith(("http://", "https://")):
-        return target, None
+        return target, None, None
+    profile = find_profile(target, sites_dir)
+    if profile is not None:
+        return None, profile, None
     site = session.execute(select(Site).where(Site.name == target)).scalar_one_or_none()
     if site is None or not site.base_url:
         known = session.execute(select(Site.name).order_by(Site.name)).scalars().all()
+        known = sorted(set(known) | set(scan_profiles(sites_dir)[0]))
         hint = f"; known sites: {', '.join(known)}" if known else ""
         raise click.UsageError(f"unknown site {target!r}: give a start URL (https://…){hint}")
-    return site.base_url, site.name
+    return site.base_url, None, site.name
 
 
-def crawl_into(engine_url: str, start_url: str, site: str | None, model_dir, max_pages, log_level):
+def crawl_into(engine_url: str, start_url: str | None, site: str | None, model_dir, max_pages,
+               log_level, plan=None):
+    """Run the crawl `plan` (crawler.platforms.CrawlPlan), or an HTML crawl of `start_url`."""
     from crawler.run import run_crawl
 
     progress = Progress(sys.stderr.isatty())
     summary = run_crawl(
-        [start_url],
+        plan.start_urls if plan else [start_url],
         database_url=engine_url,
         site=site,
         model_dir=model_dir,
@@ -78,6 +88,9 @@ def crawl_into(engine_url: str, start_url: str, site: str | None, model_dir, max
         command=shlex.join(["maskscreen", *sys.argv[1:]]),
         on_result=progress,
         own_logging=False,
+        via=plan.via if plan else "html",
+        spider_args=plan.spider_args if plan else None,
+        settings_overrides=plan.settings if plan else None,
     )
     progress.done()
     return summary
@@ -90,38 +103,71 @@ def _log_level() -> str:
     return logging.getLevelName(max(level, logging.DEBUG))
 
 
+def _currency(ctx, param, value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(r"[A-Za-z]{3}", value.strip()):
+        raise click.BadParameter("an ISO 4217 code such as USD or CNY")
+    return value.strip().upper() if value else None
+
+
 @click.command()
 @click.argument("target", metavar="URL_OR_SITE")
-@click.option("--site", help="Store listings under this site name (default: the URL's host).")
+@click.option("--site", help="Store listings under this site name (default: the URL's host "
+              "or the profile's name).")
 @click.option("--max-pages", type=click.IntRange(1), help="Stop after this many pages.")
+@click.option("--via", type=click.Choice(["auto", "html", "shopify", "woocommerce", "sitemap"]),
+              help="How to read the shop: its Shopify products.json, WooCommerce Store API, "
+              "sitemaps, or HTML pages. Default: the profile's, else auto (a shop's home URL "
+              "is probed: shopify > woocommerce > sitemap > html).")
+@click.option("--currency", callback=_currency, metavar="CODE",
+              help="Currency of prices whose API does not say (Shopify), e.g. USD.")
+@click.option("--base-url", metavar="URL", help="Crawl a site profile on another host "
+              "(a mirror, a local copy): its URLs move there.")
+@sites_dir_option
 @database_option
 @model_option
-def crawl(target, site, max_pages, database_url, model_dir) -> None:
-    """Crawl a shop from a category or search page: classify and store every listing.
+def crawl(target, site, max_pages, via, currency, base_url, sites_dir, database_url,
+          model_dir) -> None:
+    """Crawl a shop or a site profile: classify and store every listing.
 
-    URL_OR_SITE is a start URL, or the name of a site crawled before.
-    Prints a summary at the end; progress goes to stderr on a terminal.
+    URL_OR_SITE is a start URL, a site profile's name (`maskscreen sites list`),
+    or the name of a site crawled before. Prints a summary at the end; progress
+    goes to stderr on a terminal.
 
     \b
     Example:
+      maskscreen crawl https://shop.example                 # detects Shopify, WooCommerce, sitemaps
       maskscreen crawl https://shop.example/search?q=silicone+mask --max-pages 200
+      maskscreen crawl demo-shop --base-url http://127.0.0.1:8765
     """
     from sqlalchemy.orm import Session
 
-    from classifier.model import load_model
+    from crawler.pipelines import shared_model
+    from crawler.platforms import plan_crawl
     from db.session import open_database, safe_url
 
-    load_model(model_dir)
+    shared_model(model_dir)  # fail fast as one line; the crawl's pipeline reuses this copy
     engine = open_database(database_url)
     with Session(engine) as session:
-        start_url, known_site = resolve_target(session, target)
+        start_url, profile, known_site = resolve_target(session, target,
+                                                        resolve_sites_dir(sites_dir))
     url = engine.url.render_as_string(hide_password=False)
     engine.dispose()
-    summary = crawl_into(url, start_url, site or known_site, model_dir, max_pages, _log_level())
+    if base_url and profile is None:
+        raise click.UsageError("--base-url moves a site profile; give a profile's name")
+    if profile is not None and base_url:
+        profile = profile.with_base_url(base_url)
+    plan = plan_crawl(url=start_url, profile=profile, via=None if via == "auto" else via,
+                      currency=currency, max_pages=max_pages, site=site or known_site)
+    how = "detected" if plan.detected else "chosen"
+    click.echo(f"crawling via {plan.via} ({how}) from {plan.start_urls[0]}"
+               + (f" and {len(plan.start_urls) - 1} more" if len(plan.start_urls) > 1 else ""),
+               err=True)
+    summary = crawl_into(url, None, plan.site, model_dir, plan.max_pages, _log_level(), plan=plan)
     click.echo(summary_line(summary))
     click.echo(f"database: {safe_url(url)}", err=True)
     if summary.finish_reason != "finished":
-        click.echo(f"maskscreen: error: crawl ended early ({summary.finish_reason})", err=True)
+        hint = "; run the same command again to resume" if summary.resume_dir else ""
+        click.echo(f"maskscreen: error: crawl ended early ({summary.finish_reason}){hint}", err=True)
         sys.exit(EXIT_ERROR)
 
 

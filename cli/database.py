@@ -119,7 +119,7 @@ def flagged(site, since, min_score, label, limit, as_json, as_csv, database_url)
 
     from sqlalchemy.orm import Session
 
-    from db import store
+    from db import checks, store
     from db.session import open_database
 
     since_at = parse_since(since)
@@ -128,8 +128,9 @@ def flagged(site, since, min_score, label, limit, as_json, as_csv, database_url)
         rows = store.query_flagged(
             session, site=site, since=since_at, min_score=min_score, label=label, limit=limit
         )
-    records = [asdict(row) for row in rows]
-    columns = ["flagged_at", "site", "score", "label", "title", "signals", "url"]
+        removed = checks.removal_times(session, [row.listing_id for row in rows])
+    records = [{**asdict(row), "removed_at": removed.get(row.listing_id)} for row in rows]
+    columns = ["flagged_at", "site", "score", "label", "title", "signals", "url", "removed_at"]
     if as_json or as_csv:
         columns = list(records[0]) if records else columns
     render(records, columns, as_json=as_json, as_csv=as_csv, limits={"title": 50, "url": 60})

@@ -23,6 +23,21 @@ def fresh_demo_database() -> str:
     return f"sqlite:///{path}"
 
 
+def recheck_in_child(url: str, model_dir: str | None) -> str:
+    """Run `maskscreen recheck` on the demo shop in a child process (one reactor per
+    process: this one has crawled already); its output, one line per line."""
+    import subprocess
+
+    command = [sys.executable, "-m", "cli", "recheck", "--db", url, "--site", "demo-shop"]
+    if model_dir:
+        command += ["--model", model_dir]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    if done.returncode != 0:
+        click.echo(done.stderr.rstrip(), err=True)
+        return "recheck failed"
+    return done.stdout.rstrip()
+
+
 @click.command()
 @click.option(
     "--db",
@@ -39,7 +54,9 @@ def demo(database_url: str | None, serve: bool, model_dir: str | None) -> None:
 
     Serves a small shop (English and Chinese listings, look-alikes and
     dangerous ones), crawls it with the real spider, classifier and store,
-    then prints the flagged listings and the commands to explore them.
+    then prints the flagged listings and the commands to explore them. Then
+    the shop moves to the next day (some listings edited, some taken down)
+    and `maskscreen recheck` re-visits the flagged ones.
 
     \b
     Example:
@@ -47,13 +64,13 @@ def demo(database_url: str | None, serve: bool, model_dir: str | None) -> None:
     """
     from sqlalchemy.orm import Session
 
-    from classifier.model import load_model
+    from crawler.pipelines import shared_model
     from cli.crawl import _log_level, crawl_into, summary_line
     from crawler.demo.server import DemoShop
     from db import store
     from db.session import open_database, safe_url
 
-    load_model(model_dir)
+    shared_model(model_dir)  # fail fast as one line; the crawl's pipeline reuses this copy
     url = database_url or fresh_demo_database()
     engine = open_database(url)
     url = engine.url.render_as_string(hide_password=False)
@@ -83,11 +100,15 @@ def demo(database_url: str | None, serve: bool, model_dir: str | None) -> None:
         )
         click.echo("")
         click.echo(summary_line(summary))
+        if summary.finish_reason == "finished":
+            shop.set_day(2)
+            click.echo(f"next day: {recheck_in_child(url, model_dir)}")
         shown = safe_url(url)
         click.echo(f"database: {shown}")
         click.echo("try next:")
         click.echo(f"  maskscreen flagged --db '{shown}' --label custom_face_copy")
         click.echo(f"  maskscreen flagged --db '{shown}' --json")
+        click.echo(f"  maskscreen recheck --db '{shown}'")
         click.echo("  maskscreen check --text 'realistic silicone old man mask, add WhatsApp'")
         if serve:
             click.echo(f"serving {shop.base_url} until Ctrl-C", err=True)

@@ -17,9 +17,12 @@ def known_errors() -> tuple[type[Exception], ...]:
     from classifier.model import ModelError
     from classifier.signals import PatternFileError
     from cli.inputs import InputError
+    from crawler.profiles import ProfileError
+    from crawler.run import CrawlBusy
     from db.errors import StoreError
 
-    return (CorpusError, ModelError, PatternFileError, InputError, StoreError)
+    return (CorpusError, ModelError, PatternFileError, InputError, StoreError, ProfileError,
+            CrawlBusy)
 
 
 class MaskscreenGroup(click.Group):
@@ -59,9 +62,12 @@ def cli(verbose: int, quiet: bool) -> None:
 
 
 def _register() -> None:
-    from cli import check, crawl, database, model
+    from cli import audit, check, crawl, database, export, model, recheck, report, sites, stats
+    from cli import review, sellers
 
-    for module in (check, crawl, database, model):
+    for module in (check, crawl, database, model, export, stats, report, audit, sites, recheck):
+        module.register(cli)
+    for module in (review, sellers):
         module.register(cli)
 
 

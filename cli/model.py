@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cli.options import model_option
+from cli.options import database_option, model_option
 
 
 def _default_out(version: str) -> Path:
@@ -23,16 +23,24 @@ def _default_out(version: str) -> Path:
               help="The flag threshold is the lowest score with at least this cross-validated precision.")
 @click.option("--corpus", "corpus_files", multiple=True, type=click.Path(dir_okay=False, exists=True),
               help="Corpus JSONL files (default: the corpus shipped with maskscreen). Repeatable.")
-def train(out, seed, folds, target_precision, corpus_files) -> None:
+@click.option("--with-reviews", is_flag=True,
+              help="Add reviewers' confirmed and dismissed decisions from the database to the training data.")
+@database_option
+def train(out, seed, folds, target_precision, corpus_files, with_reviews, database_url) -> None:
     """Train the classifier on the labelled corpus and write a versioned model.
 
     Trains on the corpus minus the fixed test split, chooses the flag threshold
     by cross-validation on the training split, evaluates on the test split, and
     writes model.skops, metrics.json and the model card MODEL.md.
 
+    With --with-reviews, every confirmed and dismissed review case in the database
+    joins the training data with the reviewer's label (the test split stays as it
+    is; a listing whose text equals a test example's is left out).
+
     \b
-    Example:
+    Examples:
       maskscreen train --out ./model && maskscreen check --model ./model --text "硅胶面具 真人"
+      maskscreen train --with-reviews --db postgresql://maskscreen@db.internal/maskscreen
     """
     from classifier.corpus import corpus_hash, load_corpus
     from classifier.model import save_model
@@ -47,10 +55,17 @@ def train(out, seed, folds, target_precision, corpus_files) -> None:
         f"{len(test_examples)} held out for the test split",
         err=True,
     )
+    data_hash = corpus_hash(paths)
+    reviewed: list = []
+    if with_reviews:
+        reviewed, dropped = _review_examples(database_url, test_examples)
+        click.echo(f"review labels: {len(reviewed)} added to the training data"
+                   f"{f', {dropped} left out (same text as a test example)' if dropped else ''}", err=True)
+        data_hash = _with_reviews_hash(data_hash, reviewed)
     result = run_training(
-        train_examples,
+        [*train_examples, *reviewed],
         test_examples=test_examples,
-        corpus_sha256=corpus_hash(paths),
+        corpus_sha256=data_hash,
         seed=seed,
         folds=folds,
         target_precision=target_precision,
@@ -72,12 +87,69 @@ def train(out, seed, folds, target_precision, corpus_files) -> None:
         for language, m in test["flagged"].items():
             click.echo(f"  flagged vs benign [{language:5}] precision {m['precision']:.3f}  recall {m['recall']:.3f}  n={m['support']}")
         click.echo(f"  macro F1 {test['labels']['macro_f1']:.3f}")
+    result.metadata["review_labels"] = len(reviewed)
     directory = Path(out) if out else _default_out(result.metadata["model_version"])
     save_model(result.pipeline, result.metadata, directory)
     click.echo(f"model {result.metadata['model_version']} written to {directory}")
     click.echo(f"use it with --model {directory} or MASKSCREEN_MODEL={directory}", err=True)
 
 
+
+
+def _review_examples(database_url: str | None, test_examples: list) -> tuple[list, int]:
+    """Reviewers' decisions as training examples, minus any whose text is a test example's.
+
+    Confirmed (and later) cases take the verdict's dangerous label (realistic_face_mask
+    when the verdict was benign or is unknown); dismissed cases are benign.
+    """
+    from sqlalchemy.orm import Session
+
+    from classifier.corpus import Example
+    from classifier.normalize import normalize
+    from classifier.verdict import SIGNALS
+    from db.audit import review_labels
+    from db.session import open_database
+
+    engine = open_database(database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            rows = review_labels(session)
+    finally:
+        engine.dispose()
+    held_out = {normalize(e.text) for e in test_examples}
+    examples, dropped = [], 0
+    for row in rows:
+        if not (row.title and row.title.strip()):
+            continue
+        if row.confirmed:
+            dangerous = row.predicted_label not in (None, "benign")
+            label = row.predicted_label if dangerous else "realistic_face_mask"
+        else:
+            label = "benign"
+        example = Example(
+            id=f"review-{row.listing_id}",
+            language="zh" if (row.language or "").lower().startswith("zh") else "en",
+            family="review",
+            title=row.title,
+            description=row.description or "",
+            label=label,
+            signals={s: bool(row.signals.get(s)) for s in SIGNALS},
+        )
+        if normalize(example.text) in held_out:
+            dropped += 1
+            continue
+        examples.append(example)
+    return examples, dropped
+
+
+def _with_reviews_hash(corpus_sha256: str, examples: list) -> str:
+    """The corpus hash extended with the review examples: new labels, a new model version."""
+    import hashlib
+
+    digest = hashlib.sha256(corpus_sha256.encode())
+    for e in examples:
+        digest.update(f"\0{e.id}\0{e.label}\0{e.text}".encode())
+    return digest.hexdigest()
 
 
 @click.command()

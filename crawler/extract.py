@@ -1,31 +1,88 @@
-"""Extraction: an HTML response -> one `Listing`, from schema.org Product JSON-LD.
+"""Extraction: an HTML response -> one `Listing`, from whatever the page offers.
 
 Pure functions of the response: no network, no state, no Scrapy engine needed.
-A page with no usable Product raises `NotAListing` naming why, so the spider can
+A page with no usable product raises `NotAListing` naming why, so the spider can
 count what it drops (`maskscreen/dropped/<reason>`).
+
+Sources, tried in this order (`source_format` records the first that describes
+a product):
+
+1. ``jsonld``    schema.org Product in JSON-LD (@graph, arrays, prefixed or
+                 lower-case types, ProductGroup/hasVariant, Offer, AggregateOffer)
+2. ``microdata`` schema.org Product in microdata (extruct)
+3. ``rdfa``      schema.org Product in RDFa (extruct; only when the page has RDFa)
+4. ``opengraph`` OpenGraph product tags (og:type product, product:price:amount…)
+5. ``css``       the CSS/XPath selectors of a site profile (`crawler.extract_profile`)
+
+Only the syntaxes a page holds are parsed (`crawler.extract_markup.detect_syntaxes`).
+
+When sources disagree:
+- per field, the first source (in the order above) that has a value wins; later
+  sources only fill fields that are still None (a JSON-LD name beats og:title and
+  a profile's selector; the page's <title> is never used unless a profile names it);
+- the price is the price a buyer pays now — a sale price beats the regular
+  ("was", list, strikethrough) price, and among several offers or variants the
+  lowest wins (see `crawler.extract_schema`); `Listing` has one price, so the
+  regular price and a range's high end are not kept (`crawler.prices.parse_price_range`
+  gives the high end of a printed range);
+- price and currency come from the same source; if that source names no
+  currency, the first currency any source declares is used, then the rules of
+  `crawler.prices` (¥ by language or domain, never guessed);
+- the language is the product's own (inLanguage, or a profile's), else the page's
+  <html lang>, else og:locale.
+
+`NotAListing.reason`:
+- ``no_jsonld``     no structured data at all (no JSON-LD, microdata, RDFa or
+                    OpenGraph, and no profile selector matched): the name is kept
+                    from the JSON-LD-only days because stats and the CLI use it;
+- ``broken_jsonld`` JSON-LD was there but none of it parsed, and no other source
+                    describes a product;
+- ``no_product``    structured data, but no product in it (a category page);
+- ``no_title``      a product, but no source gives it a name.
 """
 
 from __future__ import annotations
 
-import html
-import json
 import logging
-import re
-from collections.abc import Iterator
 from datetime import datetime, timezone
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
+from lxml import etree
+from lxml.html import HTMLParser, HtmlElement, document_fromstring
+from parsel import Selector
 from scrapy.http import HtmlResponse, TextResponse
-from w3lib.html import remove_tags
-from w3lib.url import url_query_cleaner
 
+from crawler.encoding import decoded_text
+from crawler.extract_fields import (
+    absolute_urls,
+    canonical_url,
+    clean_text,
+    clean_url,
+    page_language,
+)
+from crawler.extract_markup import (
+    compact_rdfa,
+    detect_syntaxes,
+    opengraph_fields,
+    parse_jsonld_blocks,
+    run_extruct,
+)
+from crawler.extract_profile import profile_fields
+from crawler.extract_schema import schema_fields
 from crawler.items import Listing
 from crawler.prices import parse_price
+
+__all__ = [
+    "REASONS", "NotAListing", "extract_listing", "clean_url", "clean_text",
+    "canonical_url", "page_language", "decoded_text",
+]
 
 logger = logging.getLogger(__name__)
 
 REASONS = ("no_jsonld", "broken_jsonld", "no_product", "no_title")
+_EMPTY = (None, "", [])
 
 
 class NotAListing(Exception):
@@ -38,246 +95,99 @@ class NotAListing(Exception):
         self.reason = reason
 
 
-# Query parameters that track the visitor rather than name the page.
-TRACKING_PARAMS = frozenset({
-    "spm", "spm_id_from", "scm", "fbclid", "gclid", "gclsrc", "dclid", "msclkid",
-    "yclid", "mc_cid", "mc_eid", "igshid", "_ga", "_gl", "ref", "ref_", "ref_src",
-    "srsltid", "trk", "pvid", "algo_pvid", "algo_expid", "aff_platform",
-    "aff_trace_key", "aff_fcid", "aff_fsk", "sk",
-})
-TRACKING_PREFIXES = ("utm_", "pd_rd_", "pf_rd_")
-
-PRODUCT_TYPES = frozenset({
-    "product", "individualproduct", "productmodel", "productgroup", "someproducts",
-})
-AVAILABILITY = {name.lower(): name for name in (
-    "InStock", "OutOfStock", "PreOrder", "PreSale", "BackOrder", "Discontinued",
-    "InStoreOnly", "OnlineOnly", "LimitedAvailability", "SoldOut", "Reserved",
-    "MadeToOrder",
-)}
-
-_SCRIPT_XPATH = (
-    "//script[translate(normalize-space(@type), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
-    " 'abcdefghijklmnopqrstuvwxyz')='application/ld+json']/text()"
-)
-_CANONICAL_XPATH = (
-    "//link[contains(concat(' ', translate(normalize-space(@rel),"
-    " 'CANONICAL', 'canonical'), ' '), ' canonical ')]/@href"
-)
-_WRAPPER_RE = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
-_BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(?:br|p|div|li|ul|ol|tr|td|th|h[1-6]|hr)\b[^>]*>", re.I)
-_ESCAPED_TAG_RE = re.compile(
-    r"</?(?:p|br|div|span|b|i|u|em|strong|ul|ol|li|h[1-6]|table|tr|td|th|a|img|font|hr)"
-    r"\b[^>]*>",
-    re.I,
-)
-_SPACE_RE = re.compile(r"\s+")
+def parse_tree(text: str) -> HtmlElement:
+    """The page's lxml tree (huge pages allowed; an empty page is an empty <html>)."""
+    parser = HTMLParser(encoding="utf-8", huge_tree=True)
+    try:
+        return document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except (etree.ParserError, ValueError):
+        return document_fromstring(b"<html></html>", parser=parser)
 
 
-def clean_url(url: str) -> str:
-    """The URL without tracking parameters (utm_*, spm, fbclid, gclid, ref…) or fragment."""
-    query = urlsplit(url).query
-    tracking = sorted({
-        key for key, _ in parse_qsl(query, keep_blank_values=True)
-        if key.lower() in TRACKING_PARAMS or key.lower().startswith(TRACKING_PREFIXES)
-    })
-    return url_query_cleaner(url, tracking, remove=True, unique=False, keep_fragments=False)
+def find_sources(
+    response: TextResponse, text: str, profile: Mapping[str, Any] | None = None,
+) -> tuple[list[tuple[str, dict]], str | None, Selector]:
+    """Every source's product fields, in source order, or the reason there are none."""
+    tree = parse_tree(text)
+    selector = Selector(root=tree, type="html")
+    found: list[tuple[str, dict]] = []
+    structured = broken_only = False
+    for syntax in detect_syntaxes(text):
+        if syntax == "json-ld":
+            items, broken = parse_jsonld_blocks(selector, response.url)
+            broken_only = bool(broken) and not items
+        else:
+            items = run_extruct(syntax, tree, text, response.url)
+        if syntax == "rdfa":
+            items = compact_rdfa(items)
+        structured = structured or bool(items)
+        fields, _ = opengraph_fields(items) if syntax == "opengraph" else schema_fields(items)
+        if fields:
+            found.append(("jsonld" if syntax == "json-ld" else syntax, fields))
+    if profile:
+        fields, matched = profile_fields(selector, profile)
+        if fields:
+            found.append(("css", fields))
+        structured = structured or matched
+    if found:
+        return found, None, selector
+    reason = "broken_jsonld" if broken_only and not structured else \
+        "no_product" if structured else "no_jsonld"
+    return found, reason, selector
 
 
-def clean_text(value: Any) -> str | None:
-    """Plain text: HTML tags stripped, entities unescaped, whitespace collapsed."""
-    if isinstance(value, list):
-        value = next((item for item in value if isinstance(item, str)), None)
-    if not isinstance(value, str):
-        return None
-    text = remove_tags(_BLOCK_TAG_RE.sub(" ", value))
-    text = html.unescape(text)
-    text = _ESCAPED_TAG_RE.sub(" ", text)  # tags that were entity-escaped in the source
-    text = _SPACE_RE.sub(" ", text).strip()
-    return text or None
+def _merge(found: list[tuple[str, dict]]) -> dict:
+    """Per field, the first source's value; later sources fill only what is missing."""
+    merged: dict[str, Any] = {}
+    for _format, fields in found:
+        for key, value in fields.items():
+            if merged.get(key) in _EMPTY and value not in _EMPTY:
+                merged[key] = value
+    priced = next((fields for _f, fields in found if fields.get("price") not in _EMPTY), {})
+    merged["price"] = priced.get("price")
+    merged["currency"] = priced.get("currency") or next(
+        (fields["currency"] for _f, fields in found if fields.get("currency")), None)
+    return merged
 
 
-def parse_jsonld_blocks(response: TextResponse) -> tuple[list[Any], int]:
-    """The parsed JSON-LD blocks of a page and how many blocks would not parse."""
-    parsed, broken = [], 0
-    for raw in response.xpath(_SCRIPT_XPATH).getall():
-        text = _WRAPPER_RE.sub("", raw).strip()
-        if not text:
-            continue
-        try:
-            parsed.append(json.loads(text, strict=False))
-        except ValueError:
-            broken += 1
-            logger.debug("unparseable JSON-LD block on %s", response.url)
-    return parsed, broken
+def extract_listing(
+    response: TextResponse, site: str, profile: Mapping[str, Any] | None = None,
+) -> Listing:
+    """The listing a product page describes (see the module docstring for the rules).
 
-
-def _types(node: dict) -> set[str]:
-    """The node's @type names, lowercased, without "schema:" or URL prefixes."""
-    raw = node.get("@type", ())
-    names = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
-    return {re.split(r"[:/#]", name)[-1].lower() for name in names if isinstance(name, str)}
-
-
-def _top_nodes(blocks: list[Any]) -> Iterator[dict]:
-    """Top-level nodes: blocks, array items, @graph members and their mainEntity."""
-    for block in blocks:
-        for node in block if isinstance(block, list) else [block]:
-            if not isinstance(node, dict):
-                continue
-            graph = node.get("@graph")
-            members = graph if isinstance(graph, list) else [graph] if graph else [node]
-            for member in members:
-                if not isinstance(member, dict):
-                    continue
-                yield member
-                main = member.get("mainEntity")
-                for entity in main if isinstance(main, list) else [main]:
-                    if isinstance(entity, dict):
-                        yield entity
-
-
-def find_products(blocks: list[Any]) -> list[dict]:
-    """Product nodes named at the top of the page (not products inside an ItemList)."""
-    return [node for node in _top_nodes(blocks) if _types(node) & PRODUCT_TYPES]
-
-
-def _first(value: Any) -> Any:
-    return value[0] if isinstance(value, list) and value else value
-
-
-def _name(value: Any) -> str | None:
-    """A name from "Acme", {"name": "Acme"} or a list of either."""
-    value = _first(value)
-    if isinstance(value, dict):
-        value = value.get("name")
-    return clean_text(value)
-
-
-def _pick_offer(offers: Any) -> dict:
-    """The first offer that states a price (an AggregateOffer counts by lowPrice)."""
-    candidates = [o for o in (offers if isinstance(offers, list) else [offers])
-                  if isinstance(o, dict)]
-    for offer in candidates:
-        nested = offer.get("offers")
-        if "aggregateoffer" in _types(offer) and not _has_price(offer) and nested:
-            inner = _pick_offer(nested)
-            if inner:
-                return inner
-        if _has_price(offer):
-            return offer
-    return candidates[0] if candidates else {}
-
-
-def _has_price(offer: dict) -> bool:
-    spec = _first(offer.get("priceSpecification"))
-    return any(offer.get(key) not in (None, "") for key in ("price", "lowPrice")) or (
-        isinstance(spec, dict) and spec.get("price") not in (None, "")
-    )
-
-
-def _offer_price(offer: dict, language: str | None) -> tuple[Any, str | None]:
-    spec = _first(offer.get("priceSpecification"))
-    spec = spec if isinstance(spec, dict) else {}
-    raw = next((v for v in (offer.get("price"), offer.get("lowPrice"), spec.get("price"))
-                if v not in (None, "")), None)
-    hint = offer.get("priceCurrency") or spec.get("priceCurrency")
-    return parse_price(raw, currency_hint=hint if isinstance(hint, str) else None,
-                       language=language)
-
-
-def _availability(value: Any) -> str | None:
-    value = _first(value)
-    if not isinstance(value, str) or not value.strip():
-        return None
-    short = re.split(r"[:/#]", value.strip().rstrip("/"))[-1]
-    return AVAILABILITY.get(short.lower(), short)
-
-
-def _images(value: Any, response: TextResponse) -> list[str]:
-    urls: list[str] = []
-    for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, dict):
-            item = item.get("url") or item.get("contentUrl")
-            item = _first(item)
-        if isinstance(item, str) and item.strip():
-            url = response.urljoin(item.strip())
-            if url not in urls:
-                urls.append(url)
-    return urls
-
-
-def canonical_url(response: TextResponse) -> str:
-    """<link rel=canonical> resolved against the page, else the page URL; no tracking."""
-    href = response.xpath(_CANONICAL_XPATH).get()
-    url = response.urljoin(href.strip()) if href and href.strip() else response.url
-    if urlsplit(url).scheme not in ("http", "https"):
-        url = response.url
-    return clean_url(url)
-
-
-def page_language(response: TextResponse) -> str | None:
-    lang = response.xpath("/html/@lang").get() or response.xpath("//html/@xml:lang").get()
-    return lang.strip().replace("_", "-") if lang and lang.strip() else None
-
-
-def _language(product: dict, response: TextResponse) -> str | None:
-    lang = _first(product.get("inLanguage"))
-    if isinstance(lang, dict):
-        lang = lang.get("alternateName") or lang.get("name")
-    if isinstance(lang, str) and lang.strip():
-        return lang.strip().replace("_", "-")
-    return page_language(response)
-
-
-def _string_id(product: dict) -> str | None:
-    for key in ("sku", "productID"):
-        value = _first(product.get(key))
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
-            text = str(value).strip()
-            if text:
-                return text
-    return None
-
-
-def extract_listing(response: TextResponse, site: str) -> Listing:
-    """The listing a product page describes in schema.org Product JSON-LD.
-
-    Raises `NotAListing` with reason no_jsonld, broken_jsonld, no_product or no_title.
+    `profile` maps listing fields to CSS/XPath selectors (`crawler.extract_profile`);
+    an invalid profile raises ValueError. Raises `NotAListing` with a reason.
     """
     if not isinstance(response, HtmlResponse):
         raise NotAListing("no_jsonld")
-    blocks, broken = parse_jsonld_blocks(response)
-    if not blocks:
-        raise NotAListing("broken_jsonld" if broken else "no_jsonld")
-    products = find_products(blocks)
-    if not products:
-        raise NotAListing("no_product")
-    named = [p for p in products if clean_text(p.get("name"))]
-    if not named:
+    text = decoded_text(response)
+    found, reason, selector = find_sources(response, text, profile)
+    if reason:
+        raise NotAListing(reason)
+    fields = _merge(found)
+    if not fields.get("title"):
         raise NotAListing("no_title")
-    product = next((p for p in named if p.get("offers")), named[0])
-
-    language = _language(product, response)
-    offer = _pick_offer(product.get("offers"))
-    price, currency = _offer_price(offer, language)
-    seller = offer.get("seller") or product.get("seller")
-    seller_url = _first(seller).get("url") if isinstance(_first(seller), dict) else None
+    language = fields.get("language") or page_language(response, selector) \
+        or fields.get("locale")
+    hint = fields["currency"] if isinstance(fields["currency"], str) else None
+    price, currency = parse_price(fields["price"], currency_hint=hint, language=language,
+                                  domain=urlsplit(response.url).hostname)
+    seller_url = fields.get("seller_url")
     return Listing(
-        url=canonical_url(response),
+        url=canonical_url(response, selector),
         site=site,
-        title=clean_text(product.get("name")),
-        description=clean_text(product.get("description")),
-        external_id=_string_id(product),
+        title=fields["title"],
+        description=fields.get("description"),
+        external_id=fields.get("external_id"),
         price=price,
         currency=currency,
-        seller=_name(seller),
+        seller=fields.get("seller"),
         seller_url=response.urljoin(seller_url) if isinstance(seller_url, str) else None,
-        brand=_name(product.get("brand")),
-        images=_images(product.get("image"), response),
+        brand=fields.get("brand"),
+        images=absolute_urls(fields.get("images_raw"), response),
         language=language,
-        category=_name(product.get("category")),
-        availability=_availability(offer.get("availability")),
+        category=fields.get("category"),
+        availability=fields.get("availability"),
         fetched_at=datetime.now(timezone.utc),
-        source_format="jsonld",
+        source_format=found[0][0],
     )

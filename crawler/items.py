@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
 
@@ -15,6 +16,23 @@ SOURCE_FORMATS = (
     "woocommerce",
     "css",
 )
+
+
+
+@dataclass(frozen=True)
+class PageEvidence:
+    """The page a listing was read from, as fetched: kept as evidence when it is flagged.
+
+    Attached by `crawler.middlewares.EvidenceMiddleware`; never part of the listing's
+    content (not in `to_record()`, not in the content hash).
+    """
+
+    url: str
+    status: int
+    content_type: str | None
+    body: bytes
+    fetched_at: datetime
+
 
 @dataclass
 class Listing:
@@ -34,7 +52,35 @@ class Listing:
     availability: str | None = None
     fetched_at: datetime | None = None
     source_format: str | None = None
+    # Not content: the fetched page, for evidence. Excluded from to_record().
+    evidence: PageEvidence | None = field(default=None, repr=False, compare=False)
 
     def to_record(self) -> dict:
-        """A plain dict for the store (no crawler types cross into db/)."""
-        return asdict(self)
+        """A plain dict for the store (no crawler types cross into db/); no evidence."""
+        return {
+            f.name: copy.deepcopy(getattr(self, f.name))
+            for f in fields(self)
+            if f.name not in NOT_CONTENT
+        }
+
+
+NOT_CONTENT = frozenset({"evidence"})
+
+
+@dataclass
+class ListingCheck:
+    """What a recheck saw at a flagged listing's URL (crawler/spiders/recheck.py).
+
+    `outcome` is "removed" when the page says so (with the reason in `note`); None when
+    the page still shows the listing, in which case the store decides live or changed
+    from `listing`'s content hash.
+    """
+
+    listing_id: int
+    site: str
+    url: str
+    outcome: str | None
+    http_status: int | None
+    checked_at: datetime
+    note: str | None = None
+    listing: Listing | None = None

@@ -8,14 +8,16 @@ Settings read (in `from_crawler`):
   MASKSCREEN_SITE_URL      the site's base URL, recorded with it
   MASKSCREEN_COMMAND       the command line recorded on the crawl run
 
-Each batch is one transaction: its listings, versions, verdicts and review
-cases land together or not at all. After each batch the pipeline sends the
+Each batch is one transaction: its listings, versions, verdicts, review cases,
+evidence (the fetched page of each version flagged in the batch) and edit notes
+(listing_checks rows for changed listings under review) land together or not at all. After each batch the pipeline sends the
 `listing_classified` signal once per listing (listing, verdict, status), which
 is how `maskscreen check` and the CLI's progress see results.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from datetime import UTC, datetime
@@ -32,6 +34,13 @@ listing_classified = object()  # custom signal: (listing, verdict, status)
 
 _SPACES = re.compile(r"\s+")
 DROPPED = "maskscreen/dropped/"
+
+
+@functools.cache
+def shared_model(model_dir: str | None = None):
+    """The model, loaded once per process: a command that checks it up front
+    (load errors become one line) and the pipeline then share one copy."""
+    return load_model(model_dir)
 
 
 def _clean(text: str | None) -> str | None:
@@ -52,6 +61,8 @@ class NormalizePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Listing, spider=None):
+        if not isinstance(item, Listing):  # e.g. a recheck's ListingCheck
+            return item
         item.title = _clean(item.title)
         item.description = (item.description or "").strip() or None
         for name in ("seller", "brand", "category", "currency", "language"):
@@ -101,7 +112,7 @@ class ClassifyStorePipeline:
         return pipeline
 
     def open_spider(self, spider=None):
-        self.model = load_model(self.model_dir)
+        self.model = shared_model(self.model_dir)
         if self.database_url:
             from sqlalchemy.orm import Session
 
@@ -126,6 +137,13 @@ class ClassifyStorePipeline:
         batch, self.buffer = self.buffer, []
         if not batch:
             return
+        try:
+            self._flush(batch)
+        finally:
+            for item in batch:  # the pages are stored or not needed: free them
+                item.evidence = None
+
+    def _flush(self, batch: list[Listing]) -> None:
         if self.engine is None:
             verdicts = self.model.predict([_text_fields(item) for item in batch])
             self._announce(batch, verdicts, ["unstored"] * len(batch))
@@ -153,21 +171,8 @@ class ClassifyStorePipeline:
         """One transaction: upsert, classify what is new or changed, record verdicts."""
         from sqlalchemy.orm import Session
 
-        from db import store
-
         with Session(self.engine) as session, session.begin():
-            results = store.upsert_listings(session, self.site_id, [item.to_record() for item in batch])
-            version_ids = [r.version_id for r in results]
-            todo = store.unclassified_versions(session, version_ids, self.model.version)
-            todo_indices = [i for i, r in enumerate(results) if r.version_id in todo]
-            verdicts = [None] * len(batch)
-            if todo_indices:
-                fresh = self.model.predict([_text_fields(batch[i]) for i in todo_indices])
-                rows = []
-                for index, verdict in zip(todo_indices, fresh):
-                    verdicts[index] = verdict
-                    rows.append((results[index].version_id, verdict.to_dict()))
-                store.record_classifications(session, rows)
+            results, verdicts = store_batch(session, self.model, self.site_id, batch)
         return results, verdicts
 
     def _announce(self, batch, verdicts, statuses) -> None:
@@ -191,6 +196,63 @@ class ClassifyStorePipeline:
         with Session(self.engine) as session, session.begin():
             store.finish_crawl_run(session, self.run_id, status=status, counts=counts, dropped=dropped)
         self.engine.dispose()
+
+
+def store_batch(session, model, site_id: int, batch: list[Listing], *, note_edits: bool = True):
+    """Upsert `batch`, classify what is new or changed, record verdicts and evidence.
+
+    Inside the caller's transaction. Unchanged listings add no version and are not
+    classified again (their verdict is None). For each version flagged now, the page
+    it was read from is kept as evidence. With `note_edits`, a changed listing that
+    has a review case gets a listing_checks 'changed' row saying what the new verdict
+    is; its case is left as it was (a reviewer decides). Returns (results, verdicts).
+    """
+    from db import checks, evidence, store
+
+    results = store.upsert_listings(session, site_id, [item.to_record() for item in batch])
+    todo = store.unclassified_versions(session, [r.version_id for r in results], model.version)
+    todo_indices = [i for i, r in enumerate(results) if r.version_id in todo]
+    verdicts = [None] * len(batch)
+    if todo_indices:
+        fresh = model.predict([_text_fields(batch[i]) for i in todo_indices])
+        rows = []
+        for index, verdict in zip(todo_indices, fresh):
+            verdicts[index] = verdict
+            rows.append((results[index].version_id, verdict.to_dict()))
+        store.record_classifications(session, rows)
+    pages = [
+        _evidence_row(result.version_id, item.evidence)
+        for item, result, verdict in zip(batch, results, verdicts)
+        if verdict is not None and verdict.flagged and item.evidence is not None
+    ]
+    evidence.record_evidence(session, pages)
+    if note_edits:
+        edits = [
+            (result.listing_id, edit_note(verdict))
+            for result, verdict in zip(results, verdicts)
+            if result.status == "changed"
+        ]
+        checks.note_edits(session, edits)
+    return results, verdicts
+
+
+def edit_note(verdict) -> str:
+    """What a listing_checks row says about an edited listing's new content."""
+    if verdict is None:
+        return "edited: back to content seen before"
+    state = "flagged" if verdict.flagged else "not flagged"
+    return f"edited: now {verdict.label} {verdict.score:.2f} ({state})"
+
+
+def _evidence_row(version_id: int, page) -> dict:
+    return {
+        "listing_version_id": version_id,
+        "url": page.url,
+        "http_status": page.status,
+        "content_type": page.content_type,
+        "body": page.body,
+        "fetched_at": page.fetched_at,
+    }
 
 
 def crawl_counts(stats: dict) -> tuple[dict[str, int], dict[str, int]]:

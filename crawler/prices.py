@@ -1,9 +1,22 @@
 """Prices as shops print them: "$1,299.00", "1.299,00 €", "¥8800-23000", "36元".
 
 `parse_price` returns ``(amount, currency)`` with the amount a `Decimal` and the
-currency an ISO 4217 code. A range keeps its low end. Nothing is guessed silently:
-an ambiguous sign (¥, kr) with no hint and no telling language gives currency None.
-The one convention: a bare "$" is USD unless the hint names another dollar.
+currency an ISO 4217 code; `parse_price_range` also returns a range's high end
+(a `Listing` keeps the low end: one price, the lowest a buyer can pay).
+
+Where the currency comes from, first match wins:
+1. a marker that names one currency ("NT$", "€", "人民币", "円", "EUR");
+2. ¥/￥: the declared currency (`currency_hint`: schema.org priceCurrency) if it is
+   CNY or JPY, else the page language (zh -> CNY, ja -> JPY), else the domain
+   (.cn/.com.cn -> CNY, .jp -> JPY); otherwise None, logged with the reason —
+   never guessed;
+3. "$": a declared dollar or peso, else the shop's country's dollar or peso
+   (.com.ar or es-AR -> ARS, .mx -> MXN, .ca -> CAD…), else USD;
+4. no marker: the declared currency, else the shop's country's currency
+   (a "2.449" on a .com.ar shop is 2449 ARS), else None.
+The shop's country is the domain's country code, else the language's region
+("es-AR" -> AR). A lone "1.299" is 1299 where the currency or language writes
+"1.299,00" (EUR, ARS, de, es…), else 1.299.
 """
 
 from __future__ import annotations
@@ -18,26 +31,40 @@ logger = logging.getLogger(__name__)
 _UNAMBIGUOUS = {
     "US$": "USD", "US $": "USD", "NT$": "TWD", "NT $": "TWD", "HK$": "HKD",
     "CA$": "CAD", "C$": "CAD", "AU$": "AUD", "A$": "AUD", "NZ$": "NZD", "S$": "SGD",
-    "R$": "BRL", "MX$": "MXN", "人民币": "CNY", "人民幣": "CNY", "RMB": "CNY", "rmb": "CNY",
-    "新台币": "TWD", "新台幣": "TWD", "港币": "HKD", "港幣": "HKD", "円": "JPY",
+    "R$": "BRL", "MX$": "MXN", "AR$": "ARS", "人民币": "CNY", "人民幣": "CNY", "RMB": "CNY",
+    "rmb": "CNY", "新台币": "TWD", "新台幣": "TWD", "港币": "HKD", "港幣": "HKD", "円": "JPY",
     "€": "EUR", "£": "GBP", "₩": "KRW", "₹": "INR", "₽": "RUB", "₺": "TRY",
     "฿": "THB", "₫": "VND", "₱": "PHP", "₪": "ILS", "zł": "PLN", "Rs.": "INR",
 }
-_DOLLARS = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "TWD", "MXN"})
 _YEN_SIGNS = ("¥", "￥")
 _ISO_CODES = frozenset({
     "USD", "EUR", "GBP", "CNY", "JPY", "TWD", "HKD", "KRW", "INR", "RUB", "CAD",
     "AUD", "NZD", "SGD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "BRL",
     "MXN", "TRY", "THB", "VND", "PHP", "IDR", "MYR", "ILS", "AED", "SAR", "ZAR",
+    "ARS", "CLP", "COP", "UYU", "PEN",
 })
+# Currencies written with a bare "$": dollars and pesos.
+_DOLLARS = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "TWD", "MXN", "ARS",
+                      "CLP", "COP", "UYU"})
+# A country's own currency: what "$" and an unmarked amount mean on its shops.
+_COUNTRY_CURRENCY = {
+    "us": "USD", "ca": "CAD", "au": "AUD", "nz": "NZD", "sg": "SGD", "hk": "HKD",
+    "tw": "TWD", "mx": "MXN", "ar": "ARS", "cl": "CLP", "co": "COP", "uy": "UYU",
+    "cn": "CNY", "jp": "JPY", "uk": "GBP", "gb": "GBP", "br": "BRL", "kr": "KRW",
+    "in": "INR", "de": "EUR", "fr": "EUR", "es": "EUR", "it": "EUR", "nl": "EUR",
+    "at": "EUR", "be": "EUR", "ie": "EUR", "pt": "EUR", "fi": "EUR", "ch": "CHF",
+    "se": "SEK", "no": "NOK", "dk": "DKK", "pl": "PLN", "ru": "RUB", "tr": "TRY",
+}
 # Currencies (and languages) that write "1.299,00": a lone "1.299" is then 1299.
 _COMMA_DECIMAL_CURRENCIES = frozenset({
     "EUR", "BRL", "IDR", "VND", "TRY", "DKK", "NOK", "SEK", "PLN", "CZK", "RUB", "HUF",
+    "ARS", "CLP", "COP", "UYU",
 })
 _COMMA_DECIMAL_LANGUAGES = frozenset({
     "de", "fr", "es", "it", "nl", "pt", "id", "tr", "da", "nb", "no", "sv", "pl",
     "cs", "ru", "hu", "fi", "vi",
 })
+_DOT_DECIMAL_REGIONS = frozenset({"es-mx", "es-us"})  # Spanish as written in Mexico and the US
 
 _MARKER_RE = re.compile(
     "|".join(
@@ -49,6 +76,9 @@ _ISO_RE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 _KRONA_RE = re.compile(r"(?<![A-Za-z])kr\.?(?![A-Za-z])", re.IGNORECASE)
 # Digits with "." or "," groups, or space/apostrophe groups of exactly three digits.
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+|['\u00a0\u202f ]\d{3}(?!\d))*")
+# A second number after a dash, "~", "to" or "至": the high end of a range.
+_RANGE_TAIL_RE = re.compile(
+    r"\D{0,4}?\s*(?:[-–—~～至到]|to)\s*\D{0,6}?(\d[\d.,'\u00a0\u202f ]*)", re.IGNORECASE)
 
 
 def _lang(language: str | None) -> str:
@@ -60,8 +90,19 @@ def _is_traditional_chinese(language: str | None) -> bool:
     return lang in {"zh-tw", "zh-hant", "zh-hant-tw", "zh-hk", "zh-hant-hk"}
 
 
-def resolve_yen(hint: str | None, language: str | None) -> str | None:
-    """¥ is CNY in Chinese, JPY in Japanese, unknown otherwise."""
+def shop_country(language: str | None = None, domain: str | None = None) -> str | None:
+    """Two-letter country of a shop: its domain's country code, else its language's region."""
+    host = (domain or "").strip().lower().rstrip(".").rsplit(":", 1)[0]
+    tld = host.rsplit(".", 1)[-1] if "." in host else ""
+    if len(tld) == 2 and tld.isalpha():
+        return tld
+    parts = _lang(language).split("-")
+    region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
+    return region
+
+
+def resolve_yen(hint: str | None, language: str | None, domain: str | None = None) -> str | None:
+    """¥ is CNY or JPY by the declared currency, then the language, then the domain."""
     if hint in {"CNY", "JPY"}:
         return hint
     lang = _lang(language)
@@ -69,27 +110,41 @@ def resolve_yen(hint: str | None, language: str | None) -> str | None:
         return "CNY"
     if lang.startswith("ja"):
         return "JPY"
+    country = shop_country(None, domain)
+    if country in {"cn", "jp"}:
+        return _COUNTRY_CURRENCY[country]
+    logger.info("¥ left without a currency: no CNY/JPY declared, language %r, domain %r",
+                language, domain)
     return None
 
 
-def normalize_currency(value: str | None, *, language: str | None = None) -> str | None:
+def normalize_currency(value: str | None, *, language: str | None = None,
+                       domain: str | None = None) -> str | None:
     """An ISO 4217 code from a code, a sign or a word ("rmb", "¥", "€"), or None."""
-    if not value:
+    if not value or not isinstance(value, str):
         return None
     text = value.strip()
     upper = text.upper()
     if upper in _ISO_CODES:
         return upper
     if text in _YEN_SIGNS:
-        return resolve_yen(None, language)
+        return resolve_yen(None, language, domain)
     if text == "$":
-        return "USD"
+        return _local_dollar(None, language, domain)
     if text in {"元", "圆"}:
         return "TWD" if _is_traditional_chinese(language) else "CNY"
     return _UNAMBIGUOUS.get(text) or _UNAMBIGUOUS.get(upper)
 
 
-def _currency_in_text(text: str, hint: str | None, language: str | None) -> str | None:
+def _local_dollar(hint: str | None, language: str | None, domain: str | None) -> str:
+    if hint in _DOLLARS:
+        return hint
+    local = _COUNTRY_CURRENCY.get(shop_country(language, domain) or "")
+    return local if local in _DOLLARS else "USD"
+
+
+def _currency_in_text(text: str, hint: str | None, language: str | None,
+                      domain: str | None) -> str | None:
     """The currency the text names, resolving ambiguous signs with the hint."""
     marker = _MARKER_RE.search(text)
     if marker:
@@ -98,13 +153,13 @@ def _currency_in_text(text: str, hint: str | None, language: str | None) -> str 
         if match.group(1) in _ISO_CODES:
             return match.group(1)
     if any(sign in text for sign in _YEN_SIGNS):
-        return resolve_yen(hint, language)
+        return resolve_yen(hint, language, domain)
     if "元" in text or "圆" in text:
         if hint in {"CNY", "TWD", "HKD"}:
             return hint
         return "TWD" if _is_traditional_chinese(language) else "CNY"
     if "$" in text:
-        return hint if hint in _DOLLARS else "USD"
+        return _local_dollar(hint, language, domain)
     if _KRONA_RE.search(text):
         return hint if hint in {"SEK", "NOK", "DKK", "ISK"} else None
     return hint
@@ -113,9 +168,9 @@ def _currency_in_text(text: str, hint: str | None, language: str | None) -> str 
 def _to_decimal(token: str, currency: str | None, language: str | None) -> Decimal | None:
     """Read "1,299.00", "1.299,00", "1 299", "12,5", "1'299.50" as a Decimal."""
     token = re.sub(r"[\u00a0\u202f ']", "", token)
-    comma_decimal = (
-        currency in _COMMA_DECIMAL_CURRENCIES
-        or _lang(language).split("-")[0] in _COMMA_DECIMAL_LANGUAGES
+    lang = _lang(language)
+    comma_decimal = currency in _COMMA_DECIMAL_CURRENCIES or (
+        lang.split("-")[0] in _COMMA_DECIMAL_LANGUAGES and lang not in _DOT_DECIMAL_REGIONS
     )
     if "." in token and "," in token:
         decimal_sep = "." if token.rfind(".") > token.rfind(",") else ","
@@ -124,9 +179,7 @@ def _to_decimal(token: str, currency: str | None, language: str | None) -> Decim
         decimal_sep = "," if len(parts) == 2 and len(parts[1]) != 3 else None
     elif "." in token:
         parts = token.split(".")
-        if len(parts) > 2:
-            decimal_sep = None
-        elif len(parts[1]) == 3 and comma_decimal:
+        if len(parts) > 2 or (len(parts[1]) == 3 and comma_decimal):
             decimal_sep = None
         else:
             decimal_sep = "."
@@ -145,34 +198,65 @@ def _to_decimal(token: str, currency: str | None, language: str | None) -> Decim
         return None
 
 
+def parse_price_range(
+    text_or_number: str | int | float | Decimal | None,
+    *,
+    currency_hint: str | None = None,
+    language: str | None = None,
+    domain: str | None = None,
+) -> tuple[Decimal | None, Decimal | None, str | None]:
+    """(low, high, currency) of "¥8800-23000", "US$12.50 - US$20.00"; high None if no range.
+
+    `currency_hint` is what the page declares (schema.org priceCurrency); it decides
+    ambiguous signs and unmarked numbers. `language` and `domain` (the shop's host)
+    decide ¥, "$", unmarked amounts and the meaning of a lone "1.299".
+    """
+    hint = normalize_currency(currency_hint, language=language, domain=domain)
+    if text_or_number is None or isinstance(text_or_number, bool):
+        return None, None, None
+    if isinstance(text_or_number, (int, float, Decimal)):
+        try:
+            amount = Decimal(str(text_or_number))
+        except InvalidOperation:
+            return None, None, hint
+        currency = hint or _country_currency(language, domain)
+        return (amount if amount.is_finite() and amount >= 0 else None), None, currency
+    text = str(text_or_number).strip()[:200]  # a price is short; never scan a whole page
+    if not text:
+        return None, None, hint
+    currency = _currency_in_text(text, hint, language, domain)
+    if hint and currency and currency != hint:
+        logger.debug("price %r names %s but the page says %s", text, currency, hint)
+    currency = currency or _country_currency(language, domain)
+    match = _NUMBER_RE.search(text)
+    if match is None:
+        return None, None, currency
+    low = _to_decimal(match.group(0), currency, language)
+    tail = _RANGE_TAIL_RE.match(text, match.end())
+    high = _to_decimal(_NUMBER_RE.match(tail.group(1)).group(0), currency, language) \
+        if tail else None
+    return low, (high if high is not None and low is not None and high > low else None), currency
+
+
+def _country_currency(language: str | None, domain: str | None) -> str | None:
+    currency = _COUNTRY_CURRENCY.get(shop_country(language, domain) or "")
+    if currency:
+        logger.debug("unmarked amount: %s from the shop's country (%s, %s)",
+                     currency, language, domain)
+    return currency
+
+
 def parse_price(
     text_or_number: str | int | float | Decimal | None,
     *,
     currency_hint: str | None = None,
     language: str | None = None,
+    domain: str | None = None,
 ) -> tuple[Decimal | None, str | None]:
     """Amount and ISO currency of a printed price; (None, None) when there is none.
 
-    `currency_hint` is what the page states elsewhere (schema.org priceCurrency);
-    it decides ambiguous signs and unmarked numbers. `language` decides ¥ and the
-    meaning of a lone "1.299".
+    A range gives its low end (see `parse_price_range` for the high end).
     """
-    hint = normalize_currency(currency_hint, language=language)
-    if text_or_number is None or isinstance(text_or_number, bool):
-        return None, None
-    if isinstance(text_or_number, (int, float, Decimal)):
-        try:
-            amount = Decimal(str(text_or_number))
-        except InvalidOperation:
-            return None, hint
-        return (amount if amount.is_finite() and amount >= 0 else None), hint
-    text = str(text_or_number).strip()
-    if not text:
-        return None, hint
-    currency = _currency_in_text(text, hint, language)
-    if hint and currency and currency != hint:
-        logger.debug("price %r names %s but the page says %s", text, currency, hint)
-    match = _NUMBER_RE.search(text)
-    if match is None:
-        return None, currency
-    return _to_decimal(match.group(0), currency, language), currency
+    low, _high, currency = parse_price_range(
+        text_or_number, currency_hint=currency_hint, language=language, domain=domain)
+    return low, currency

@@ -2,17 +2,32 @@
 
 Twisted's reactor starts once per process, so call `run_crawl` once per
 process (the CLI does; tests run crawls in a subprocess).
+
+Resuming: with `resume=True` (the default) a crawl keeps Scrapy's job state
+(JOBDIR: pending requests and the fingerprints of requests already made) in
+`job_directory(site)`, i.e. <user data dir>/maskscreen/jobs/<site>. Interrupt it
+(Ctrl-C once, or SIGTERM: Scrapy finishes the pages in flight and the pipeline
+stores its last batch) and run the same command again: it carries on where it
+stopped, so no listing is lost or stored twice. A crawl that finishes deletes
+its job directory, so the next scheduled crawl starts from the beginning. A
+second Ctrl-C or SIGKILL stops at once: the last unstored batch (up to
+MASKSCREEN_BATCH_SIZE listings) is then only found by a crawl with resume=False.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import platformdirs
 from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
+from scrapy.settings import SETTINGS_PRIORITIES, Settings
 
 from crawler.pipelines import crawl_counts, listing_classified
 
@@ -33,11 +48,45 @@ class CrawlSummary:
     finish_reason: str
     results: list[CrawlResult] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
+    # Set when an interrupted crawl left its job state: run the same command to resume.
+    resume_dir: str | None = None
 
 
 def site_from_url(url: str) -> str:
     host = urlsplit(url).hostname or ""
     return host.removeprefix("www.") or url
+
+
+class CrawlBusy(RuntimeError):
+    """Another process is running the same resumable crawl."""
+
+
+def job_directory(site: str, start_urls: Sequence[str] = (), database_url: str | None = None) -> Path:
+    """Where a resumable crawl keeps its Scrapy job state (JOBDIR).
+
+    <user data dir>/maskscreen/jobs/<site>/<key>: the key is a hash of the start URLs
+    and the database, so the same command finds its job again and two different
+    crawls of one site (another database, another start page) never share one.
+    """
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", site).strip("._") or "site"
+    key = hashlib.sha256("\n".join([database_url or "", *sorted(start_urls)]).encode()).hexdigest()
+    return Path(platformdirs.user_data_dir("maskscreen")) / "jobs" / safe / key[:12]
+
+
+def _lock(jobdir: Path):
+    """Hold an exclusive lock on the job directory (released when the process ends)."""
+    jobdir.mkdir(parents=True, exist_ok=True)
+    handle = open(jobdir / "lock", "a")  # noqa: SIM115 (held for the crawl)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; the same command twice is on the user
+        return handle
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise CrawlBusy(f"another crawl is using {jobdir}; wait for it or stop it") from None
+    return handle
 
 
 def crawl_settings(
@@ -64,6 +113,9 @@ def crawl_settings(
     settings.set("LOG_INSTALL_ROOT_HANDLER", own_logging)
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
+    # robots.txt is ignored only when a caller said so explicitly (cmdline priority).
+    if settings.getpriority("ROBOTSTXT_OBEY") < SETTINGS_PRIORITIES["cmdline"]:
+        settings.set("ROBOTSTXT_OBEY", True, priority="cmdline")
     return settings
 
 
@@ -80,13 +132,31 @@ def run_crawl(
     settings_overrides: dict | None = None,
     on_result: Callable[[CrawlResult], None] | None = None,
     own_logging: bool = True,
+    resume: bool = True,
+    job_dir: str | Path | None = None,
+    via: str = "html",
+    spider_args: dict | None = None,
 ) -> CrawlSummary:
-    """Crawl from `start_urls`, classify and (with a database URL) store; block until done."""
-    from crawler.spiders.shop import ShopSpider
+    """Crawl from `start_urls`, classify and (with a database URL) store; block until done.
+
+    `resume`: keep the job state in `job_dir` (default `job_directory(site)`) so that
+    an interrupted crawl carries on when run again; see the module docstring. Only a
+    crawl that stores listings resumes (without a database the items would be lost).
+    `via` picks the spider (html, shopify, woocommerce, sitemap: see crawler/platforms.py)
+    and `spider_args` adds its arguments (a site profile's link rules, selectors, currency).
+    """
+    from crawler.platforms import spider_class
 
     start_urls = list(start_urls)
     site = site or site_from_url(start_urls[0])
     parts = urlsplit(start_urls[0])
+    jobdir = lock = None
+    if resume and database_url:
+        jobdir = Path(job_dir) if job_dir else job_directory(site, start_urls, database_url)
+        lock = _lock(jobdir)
+        settings_overrides = {"JOBDIR": str(jobdir), **(settings_overrides or {})}
+        if (jobdir / "requests.seen").exists():
+            logger.info("resuming the interrupted crawl of %s (job state in %s)", site, jobdir)
     settings = crawl_settings(
         database_url=database_url,
         site=site,
@@ -98,7 +168,7 @@ def run_crawl(
         own_logging=own_logging,
     )
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(ShopSpider)
+    crawler = process.create_crawler(spider_class(via, spider_args))
     results: list[CrawlResult] = []
 
     def collect(listing, verdict, status):
@@ -108,17 +178,25 @@ def run_crawl(
             on_result(result)
 
     crawler.signals.connect(collect, signal=listing_classified)
-    kwargs = {"start_urls": start_urls, "site": site, "follow": follow}
+    kwargs = {"start_urls": start_urls, "site": site, "follow": follow, **(spider_args or {})}
     if max_pages:
         kwargs["max_pages"] = max_pages
     process.crawl(crawler, **kwargs)
-    process.start()
+    try:
+        process.start()
+    finally:
+        if lock is not None:
+            lock.close()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     counts, dropped = crawl_counts(stats)
+    finish_reason = str(stats.get("finish_reason", "unknown"))
+    if jobdir is not None and finish_reason == "finished":
+        shutil.rmtree(jobdir, ignore_errors=True)  # done: the next crawl starts afresh
     return CrawlSummary(
         counts=counts,
         dropped=dropped,
-        finish_reason=str(stats.get("finish_reason", "unknown")),
+        finish_reason=finish_reason,
         results=results,
         stats=stats,
+        resume_dir=str(jobdir) if jobdir is not None and finish_reason != "finished" else None,
     )

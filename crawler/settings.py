@@ -4,7 +4,24 @@ Polite by default: robots.txt obeyed, AutoThrottle on, an honest user agent that
 says who we are. Concurrency is tuned for single-host shops (DESIGN.md: raising
 CONCURRENT_ITEMS with per-domain concurrency about doubles pages/s); AutoThrottle
 still lowers it for a slow site. The reactor is Scrapy's default (asyncio).
+
+Politeness and resilience (crawler/middlewares.py):
+- robots.txt: obeyed. `ROBOTSTXT_OBEY=False` takes effect only when passed explicitly
+  (a site profile's override or `-s ROBOTSTXT_OBEY=False`, i.e. cmdline priority;
+  crawler.run.crawl_settings restores True otherwise) and is logged as a WARNING.
+- Per-domain rate: CONCURRENT_REQUESTS_PER_DOMAIN and DOWNLOAD_DELAY (a profile's rate
+  limits override them, or DOWNLOAD_SLOTS per host); AutoThrottle adapts from there.
+- Retries: 429 and 5xx are retried RETRY_TIMES times, waiting Retry-After when given
+  (seconds or HTTP date, up to RETRY_AFTER_MAX), else RETRY_BACKOFF_BASE * 2**n seconds
+  with full jitter, capped at RETRY_BACKOFF_MAX.
+- Limits per response: DOWNLOAD_TIMEOUT seconds, DOWNLOAD_MAXSIZE bytes (bigger pages
+  are dropped and counted as maskscreen/dropped/too_large).
+- User agent: USER_AGENT plus "contact: …" from MASKSCREEN_CONTACT (setting or
+  environment variable): say who to write to when the crawler misbehaves.
+- Resume: crawler.run.run_crawl sets JOBDIR to a per-site folder (see crawler/run.py).
 """
+
+import os
 
 BOT_NAME = "maskscreen"
 
@@ -15,7 +32,10 @@ USER_AGENT = (
     "maskscreen/0.1 (+https://github.com/maskscreen/maskscreen; "
     "trust-and-safety research crawler)"
 )
+MASKSCREEN_CONTACT = os.environ.get("MASKSCREEN_CONTACT") or None
 ROBOTSTXT_OBEY = True
+# Match robots.txt groups by our product token, whatever the full user agent says.
+ROBOTSTXT_USER_AGENT = "maskscreen"
 
 AUTOTHROTTLE_ENABLED = True
 # AutoThrottle halves its delay towards the measured latency on each response;
@@ -24,12 +44,30 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 
 CONCURRENT_REQUESTS_PER_DOMAIN = 16
+DOWNLOAD_DELAY = 0
 CONCURRENT_ITEMS = 200
 
 DOWNLOAD_TIMEOUT = 20
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+RETRY_BACKOFF_BASE = 1.0  # seconds; doubled per attempt, full jitter
+RETRY_BACKOFF_MAX = 60.0
+RETRY_AFTER_MAX = 300.0  # a site asking for a longer wait is not retried this crawl
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
+    "crawler.middlewares.ContactUserAgentMiddleware": 500,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.EvidenceMiddleware": 950,
+}
+EXTENSIONS = {
+    "crawler.middlewares.PolitenessReport": 500,
+}
 
 ITEM_PIPELINES = {
     "crawler.pipelines.NormalizePipeline": 100,

@@ -19,3 +19,15 @@ class SchemaAheadError(StoreError):
 
 class ReviewError(StoreError):
     """A review case does not exist, or cannot move to the status asked for."""
+
+
+class UnknownCase(ReviewError):
+    """No review case has that id."""
+
+
+class InvalidTransition(ReviewError):
+    """The case cannot move from its status to the one asked for."""
+
+
+class ReviewConflict(ReviewError):
+    """Somebody else moved the case after it was read: nothing was written."""

@@ -61,15 +61,41 @@ def _engine(engine_or_url: Engine | str | None) -> Iterator[Engine]:
         engine.dispose()
 
 
+@contextmanager
+def migrating(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction for migrations.
+
+    On SQLite, foreign keys are off for the transaction (the first step of SQLite's
+    documented procedure for changing a table): a batch migration copies a table,
+    drops the old one and renames the copy, and with foreign keys on, the drop of a
+    table other rows refer to fails. ``PRAGMA foreign_key_check`` runs before the
+    commit, and foreign keys are on again afterwards.
+    """
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # outside any transaction, where the pragma takes effect
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise RuntimeError(f"migration broke a foreign key: {tuple(broken)}")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade(engine_or_url: Engine | str | None, revision: str = "head") -> None:
     """Migrate the database up to ``revision``, in one transaction."""
-    with _engine(engine_or_url) as engine, engine.begin() as connection:
+    with _engine(engine_or_url) as engine, migrating(engine) as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(engine_or_url: Engine | str | None, revision: str) -> None:
     """Migrate the database down to ``revision`` ("base" empties it), in one transaction."""
-    with _engine(engine_or_url) as engine, engine.begin() as connection:
+    with _engine(engine_or_url) as engine, migrating(engine) as connection:
         command.downgrade(alembic_config(connection), revision)
 
 

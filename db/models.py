@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -45,7 +46,9 @@ NAMING_CONVENTION = {
 RUN_STATUSES = ("running", "finished", "failed", "interrupted")
 RUN_COUNTS = ("pages", "listings", "new", "changed", "unchanged", "flagged", "errors")
 LISTING_STATUSES = ("live", "removed")
-REVIEW_STATUSES = ("open", "confirmed", "dismissed", "escalated")
+REVIEW_STATUSES = ("open", "confirmed", "dismissed", "escalated", "actioned", "removed")
+REVIEW_SOURCES = ("flag", "audit")  # audit: drawn from unflagged listings by `audit-sample`
+HANDLE_KINDS = ("wechat", "qq", "whatsapp", "telegram", "phone", "email", "line")
 
 # JSON on SQLite, JSONB on PostgreSQL; Python None is stored as SQL NULL.
 JSONType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
@@ -168,8 +171,11 @@ class Listing(Base):
     # compared and re-pointed at its versions in one statement, not one per row.
     content_hash: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="live")
+    seller_id: Mapped[int | None] = mapped_column(ForeignKey("sellers.id"), index=True)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     site: Mapped[Site] = relationship()
+    seller: Mapped[Seller | None] = relationship()
     versions: Mapped[list[ListingVersion]] = relationship(
         back_populates="listing", foreign_keys="ListingVersion.listing_id"
     )
@@ -244,6 +250,7 @@ class Review(Base):
     __tablename__ = "reviews"
     __table_args__ = (
         CheckConstraint(_one_of("status", REVIEW_STATUSES), name="status"),
+        CheckConstraint(_one_of("source", REVIEW_SOURCES), name="source"),
         Index("ix_reviews_status_priority", "status", "priority"),
     )
 
@@ -254,6 +261,11 @@ class Review(Base):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     classification_id: Mapped[int | None] = mapped_column(ForeignKey("classifications.id"))
+    source: Mapped[str] = mapped_column(String(8), default="flag", server_default="flag")
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Optimistic lock: every transition is UPDATE ... WHERE version = <seen>, version + 1.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     listing: Mapped[Listing] = relationship()
     events: Mapped[list[ReviewEvent]] = relationship(
@@ -275,3 +287,85 @@ class ReviewEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     review: Mapped[Review] = relationship(back_populates="events")
+
+
+class Seller(Base):
+    """A seller on one site, known by its URL there, else by its name."""
+
+    __tablename__ = "sellers"
+    __table_args__ = (UniqueConstraint("site_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    name: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    # The seller URL if known, else the name casefolded (db.sellers.seller_key).
+    key: Mapped[str] = mapped_column(String(300))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    site: Mapped[Site] = relationship()
+    handles: Mapped[list[SellerHandle]] = relationship(back_populates="seller")
+
+
+class SellerHandle(Base):
+    """A contact handle found in a seller's listing text; the same one links sellers."""
+
+    __tablename__ = "seller_handles"
+    __table_args__ = (
+        UniqueConstraint("seller_id", "kind", "value"),
+        CheckConstraint(_one_of("kind", HANDLE_KINDS), name="kind"),
+        Index("ix_seller_handles_kind_value", "kind", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("sellers.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    # Normalised: lower case; a phone number as its digits only.
+    value: Mapped[str] = mapped_column(String(200))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    seller: Mapped[Seller] = relationship(back_populates="handles")
+
+
+# -- re-checks and evidence (migration 0003) -----------------------------------------
+
+CHECK_OUTCOMES = ("live", "changed", "removed")
+
+
+class Evidence(Base):
+    """The page a flagged version was read from, kept at flag time (gzip, with its hash).
+
+    ``sha256`` and ``size`` are of the raw body as fetched; ``body`` is the gzip of at
+    most db.evidence.MAX_BODY bytes of it, and ``truncated`` says when it was cut.
+    """
+
+    __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("listing_version_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    listing_version_id: Mapped[int] = mapped_column(ForeignKey("listing_versions.id"))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    url: Mapped[str] = mapped_column(Text)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    truncated: Mapped[bool] = mapped_column(Boolean, default=False)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ListingCheck(Base):
+    """One look at a flagged listing: live, changed (edited) or removed, and when."""
+
+    __tablename__ = "listing_checks"
+    __table_args__ = (
+        CheckConstraint(_one_of("outcome", CHECK_OUTCOMES), name="outcome"),
+        Index("ix_listing_checks_listing_id_checked_at", "listing_id", "checked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    outcome: Mapped[str] = mapped_column(String(16))
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,64 +1,129 @@
 """Review cases: opened when a listing is first flagged, moved by reviewers.
 
-Every change of status appends a ``review_events`` row (who, when, from, to, note);
-events are never updated or deleted. Functions take a session and never commit.
+A case moves only along ``TRANSITIONS``: open -> confirmed | dismissed | escalated;
+escalated -> confirmed | dismissed; confirmed -> actioned (takedown requested);
+confirmed | actioned -> removed (seen gone); a decided case -> open again when its
+listing changes (``reopen_changed``) or a reviewer reopens it.
+
+Every move appends a ``review_events`` row (who, when, from, to, note); code only
+ever inserts events. Moves are optimistic: ``UPDATE ... WHERE id = :id AND version =
+:seen`` with ``version + 1``; no row updated means somebody else moved the case
+first (``ReviewConflict``) and nothing is written. Functions take a session and
+never commit.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, literal, select, update
+from sqlalchemy import String, bindparam, func, literal, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from db.errors import ReviewError
-from db.models import REVIEW_STATUSES, Base, UTCDateTime, utcnow
-from db.sql import insert_for
+from db.errors import InvalidTransition, ReviewConflict, ReviewError, UnknownCase
+from db.models import Base, UTCDateTime, utcnow
+from db.review_reads import (
+    QUEUE_STATES,
+    CaseFile,
+    ReviewCase,
+    ReviewEventRow,
+    load_case,
+    next_case,
+    review_history,
+    review_queue,
+)
+from db.sellers import linked_sellers, peer_pairs
+from db.sql import chunks, insert_for
+
+__all__ = [
+    "CaseFile",
+    "InvalidTransition",
+    "ReviewCase",
+    "ReviewConflict",
+    "ReviewError",
+    "ReviewEventRow",
+    "UnknownCase",
+    "decide",
+    "load_case",
+    "next_case",
+    "open_reviews",
+    "reopen_changed",
+    "review_history",
+    "review_priority",
+    "review_queue",
+    "seller_confirmed_counts",
+]
 
 SYSTEM_REVIEWER = "maskscreen"
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "open": frozenset({"confirmed", "dismissed", "escalated"}),
+    "escalated": frozenset({"confirmed", "dismissed"}),
+    "confirmed": frozenset({"actioned", "removed", "open"}),
+    "actioned": frozenset({"removed", "open"}),
+    "dismissed": frozenset({"open"}),
+    "removed": frozenset({"open"}),
+}
+DECIDED_STATES = ("confirmed", "dismissed", "actioned", "removed")
+CONFIRMED_STATES = ("confirmed", "actioned", "removed")
+
 # How much each raised signal adds to a case's priority (score is in [0, 1]).
 SIGNAL_WEIGHTS = {"evasion_claim": 1.0, "made_to_order": 1.0, "off_platform_contact": 0.5}
 OTHER_SIGNAL_WEIGHT = 0.25
+# Each confirmed case of the same seller (or a seller sharing a handle) adds this, up to a cap.
+SELLER_WEIGHT = 0.5
+SELLER_CAP = 2
 
-sites = Base.metadata.tables["sites"]
 listings = Base.metadata.tables["listings"]
-versions = Base.metadata.tables["listing_versions"]
 classifications = Base.metadata.tables["classifications"]
 reviews = Base.metadata.tables["reviews"]
 review_events = Base.metadata.tables["review_events"]
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewCase:
-    review_id: int
-    listing_id: int
-    site: str
-    url: str
-    title: str | None
-    status: str
-    priority: float
-    label: str | None
-    score: float | None
-    opened_at: datetime
-    updated_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewEventRow:
-    reviewer: str
-    at: datetime
-    from_status: str | None
-    to_status: str
-    note: str | None
-
-
-def review_priority(score: float, signals: dict[str, Any] | None) -> float:
-    """A case's place in the queue: the score, raised by each signal that fired."""
+def review_priority(
+    score: float, signals: dict[str, Any] | None, seller_confirmed: int = 0
+) -> float:
+    """A case's place in the queue: the score, raised by each signal that fired and by
+    the confirmed cases of its seller and linked sellers. The only place it is computed."""
     raised = [name for name, value in (signals or {}).items() if value]
     bonus = sum(SIGNAL_WEIGHTS.get(name, OTHER_SIGNAL_WEIGHT) for name in raised)
+    bonus += SELLER_WEIGHT * min(seller_confirmed, SELLER_CAP)
     return round(float(score) + bonus, 6)
+
+
+def seller_confirmed_counts(
+    session: Session,
+    listing_ids: Iterable[int],
+    seller_of: dict[int, int | None] | None = None,
+) -> dict[int, int]:
+    """Per listing: confirmed cases (confirmed, actioned, removed) of its seller and of
+    the sellers sharing a handle with it. ``seller_of`` (listing -> seller), if the
+    caller has it, saves a query."""
+    wanted = sorted(set(listing_ids))
+    if seller_of is None:
+        seller_of = {}
+        for batch in chunks(wanted):
+            found = session.execute(
+                select(listings.c.id, listings.c.seller_id).where(listings.c.id.in_(batch))
+            )
+            seller_of.update(dict(found.all()))
+    mine = {lid: seller_of.get(lid) for lid in wanted}
+    confirmed: dict[int, int] = {}
+    for batch in chunks(sorted({sid for sid in mine.values() if sid is not None})):
+        peers = peer_pairs(batch).subquery()
+        found = session.execute(
+            select(peers.c.seller_id, func.count())
+            .select_from(
+                peers.join(listings, listings.c.seller_id == peers.c.peer).join(
+                    reviews, reviews.c.listing_id == listings.c.id
+                )
+            )
+            .where(reviews.c.status.in_(CONFIRMED_STATES))
+            .group_by(peers.c.seller_id)
+        )
+        confirmed.update(dict(found.all()))
+    return {lid: confirmed[sid] for lid, sid in mine.items() if sid in confirmed}
 
 
 def open_reviews(
@@ -66,27 +131,31 @@ def open_reviews(
     candidates: list[tuple[int, int, float, dict[str, Any] | None]],
     *,
     at: datetime | None = None,
+    seller_of: dict[int, int | None] | None = None,
 ) -> int:
     """Open a case for each (listing_id, classification_id, score, signals) without one.
 
-    A listing that already has a case (whatever its status) is left alone.
+    A listing that already has a case (whatever its status) is left alone. Its
+    priority counts its seller's history (``seller_of``: listing -> seller, if known).
     Returns the number of cases opened.
     """
+    if not candidates:
+        return 0
     at = at or utcnow()
+    history = seller_confirmed_counts(session, [c[0] for c in candidates], seller_of)
     best: dict[int, dict[str, Any]] = {}
     for listing_id, classification_id, score, signals in candidates:
         row = {
             "listing_id": listing_id,
             "classification_id": classification_id,
             "status": "open",
-            "priority": review_priority(score, signals),
+            "source": "flag",
+            "priority": review_priority(score, signals, history.get(listing_id, 0)),
             "opened_at": at,
             "updated_at": at,
         }
         if listing_id not in best or row["priority"] > best[listing_id]["priority"]:
             best[listing_id] = row
-    if not best:
-        return 0
     stmt = (
         insert_for(session, reviews)
         .on_conflict_do_nothing(index_elements=[reviews.c.listing_id])
@@ -105,86 +174,134 @@ def open_reviews(
     return len(opened)
 
 
-def set_review_status(
-    session: Session, review_id: int, to_status: str, *, reviewer: str, note: str | None = None
-) -> None:
-    """Move a case to ``to_status`` and append the event that says who did it and why.
+def decide(
+    session: Session,
+    review_id: int,
+    to_status: str,
+    *,
+    reviewer: str,
+    note: str | None = None,
+    expected_version: int | None = None,
+) -> int:
+    """Move a case to ``to_status``, append the event; returns the case's new version.
 
-    The event is written first, from the case's current status in the same statement:
-    a transaction that writes before it reads cannot trip over a concurrent writer
-    (SQLite) and two reviewers moving one case are serialised (PostgreSQL).
+    ``expected_version``: the version the reviewer saw; if the case has moved since,
+    ReviewConflict. Raises UnknownCase, InvalidTransition, ReviewConflict (one line
+    each); on any of them nothing has been written.
     """
-    if to_status not in REVIEW_STATUSES:
-        raise ReviewError(f"unknown review status {to_status!r}, expected one of {REVIEW_STATUSES}")
-    now = utcnow()
-    current = (
-        select(
-            reviews.c.id,
-            literal(reviewer),
-            literal(now, UTCDateTime()),
-            reviews.c.status,
-            literal(to_status),
-            literal(note, String()),
+    if session.get_bind().dialect.name == "sqlite":
+        _take_write_lock(session, review_id)
+    row = session.execute(
+        select(reviews.c.status, reviews.c.version, reviews.c.listing_id).where(
+            reviews.c.id == review_id
         )
-        .where(reviews.c.id == review_id, reviews.c.status != to_status)
-        .with_for_update()
-    )
-    columns = ["review_id", "reviewer", "at", "from_status", "to_status", "note"]
-    appended = review_events.insert().from_select(columns, current).returning(review_events.c.id)
-    if session.execute(appended).first() is None:
-        status = session.scalar(select(reviews.c.status).where(reviews.c.id == review_id))
-        if status is None:
-            raise ReviewError(f"no review case {review_id}")
-        raise ReviewError(f"review case {review_id} is already {to_status}")
+    ).first()
+    if row is None:
+        raise UnknownCase(f"no review case {review_id}")
+    status, version, listing_id = row
+    if expected_version is not None and version != expected_version:
+        raise ReviewConflict(
+            f"review case {review_id} was moved by someone else (now {status}); look again"
+        )
+    if to_status not in TRANSITIONS.get(status, ()):
+        allowed = ", ".join(sorted(TRANSITIONS.get(status, ()))) or "nothing"
+        raise InvalidTransition(
+            f"review case {review_id} is {status}: it can move to {allowed}, not {to_status}"
+        )
+    now = utcnow()
+    moved = session.execute(
+        update(reviews)
+        .where(reviews.c.id == review_id, reviews.c.version == version)
+        .values(status=to_status, version=version + 1, updated_at=now,
+                decided_by=reviewer, decided_at=now)
+    )  # fmt: skip
+    if moved.rowcount != 1:
+        raise ReviewConflict(f"review case {review_id} was moved by someone else; look again")
     session.execute(
-        update(reviews).where(reviews.c.id == review_id).values(status=to_status, updated_at=now)
-    )
+        review_events.insert().values(
+            review_id=review_id, reviewer=reviewer, at=now,
+            from_status=status, to_status=to_status, note=note,
+        )
+    )  # fmt: skip
+    if to_status == "confirmed":
+        reprioritise_seller_cases(session, listing_id)
+    return version + 1
 
 
-def review_queue(
-    session: Session, *, status: str = "open", site: str | None = None, limit: int = 50
-) -> list[ReviewCase]:
-    """Cases in ``status``, highest priority first, oldest first among equals."""
-    stmt = (
+def _take_write_lock(session: Session, review_id: int) -> None:
+    """SQLite: write before reading, so the read is not a stale snapshot (see db.session)."""
+    try:
+        session.execute(
+            update(reviews).where(reviews.c.id == review_id).values(version=reviews.c.version)
+        )
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig):
+            raise
+        raise ReviewConflict(
+            f"review case {review_id}: the database changed while deciding; look again"
+        ) from exc
+
+
+def reopen_changed(
+    session: Session, listing_ids: Iterable[int], reviewer: str = SYSTEM_REVIEWER
+) -> int:
+    """Reopen the decided cases of listings whose content changed; returns how many.
+
+    Two statements per batch: the events are appended from the cases' current status
+    (rows locked on PostgreSQL), then those cases move to open, version + 1.
+    """
+    now = utcnow()
+    reopened = 0
+    for batch in chunks(sorted(set(listing_ids))):
+        current = (
+            select(
+                reviews.c.id,
+                literal(reviewer, String()),
+                literal(now, UTCDateTime()),
+                reviews.c.status,
+                literal("open", String()),
+                literal("listing changed", String()),
+            )
+            .where(reviews.c.listing_id.in_(batch), reviews.c.status.in_(DECIDED_STATES))
+            .with_for_update()
+        )
+        columns = ["review_id", "reviewer", "at", "from_status", "to_status", "note"]
+        appended = review_events.insert().from_select(columns, current)
+        ids = session.scalars(appended.returning(review_events.c.review_id)).all()
+        if ids:
+            session.execute(
+                update(reviews)
+                .where(reviews.c.id.in_(ids))
+                .values(status="open", version=reviews.c.version + 1, updated_at=now)
+            )
+            reopened += len(ids)
+    return reopened
+
+
+def reprioritise_seller_cases(session: Session, listing_id: int) -> int:
+    """Recompute the priority of the open cases of a listing's seller and linked sellers."""
+    seller_id = session.scalar(select(listings.c.seller_id).where(listings.c.id == listing_id))
+    if seller_id is None:
+        return 0
+    group = linked_sellers(session, [seller_id])[seller_id]
+    cases = session.execute(
         select(
-            reviews.c.id.label("review_id"),
-            reviews.c.listing_id,
-            sites.c.name.label("site"),
-            listings.c.url,
-            versions.c.title,
-            reviews.c.status,
-            reviews.c.priority,
-            classifications.c.label,
-            classifications.c.score,
-            reviews.c.opened_at,
-            reviews.c.updated_at,
+            reviews.c.id, reviews.c.listing_id, classifications.c.score, classifications.c.signals
         )
         .select_from(
-            reviews.join(listings, listings.c.id == reviews.c.listing_id)
-            .join(sites, sites.c.id == listings.c.site_id)
-            .outerjoin(versions, versions.c.id == listings.c.current_version_id)
-            .outerjoin(classifications, classifications.c.id == reviews.c.classification_id)
+            reviews.join(listings, listings.c.id == reviews.c.listing_id).outerjoin(
+                classifications, classifications.c.id == reviews.c.classification_id
+            )
         )
-        .where(reviews.c.status == status)
-        .order_by(reviews.c.priority.desc(), reviews.c.opened_at, reviews.c.id)
-        .limit(limit)
-    )
-    if site is not None:
-        stmt = stmt.where(sites.c.name == site)
-    return [ReviewCase(**row._mapping) for row in session.execute(stmt)]
-
-
-def review_history(session: Session, review_id: int) -> list[ReviewEventRow]:
-    """The events of a case, oldest first."""
-    stmt = (
-        select(
-            review_events.c.reviewer,
-            review_events.c.at,
-            review_events.c.from_status,
-            review_events.c.to_status,
-            review_events.c.note,
-        )
-        .where(review_events.c.review_id == review_id)
-        .order_by(review_events.c.id)
-    )
-    return [ReviewEventRow(**row._mapping) for row in session.execute(stmt)]
+        .where(listings.c.seller_id.in_(sorted(group)), reviews.c.status.in_(QUEUE_STATES))
+    ).all()
+    if not cases:
+        return 0
+    history = seller_confirmed_counts(session, [case.listing_id for case in cases])
+    params = [
+        {"rid": rid, "p": review_priority(score or 0.0, signals, history.get(lid, 0))}
+        for rid, lid, score, signals in cases
+    ]
+    stmt = update(reviews).where(reviews.c.id == bindparam("rid")).values(priority=bindparam("p"))
+    session.execute(stmt, params)
+    return len(params)

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from db import encoding
 from db.models import Base, utcnow
 from db.queries import FlaggedListing, count_listings, count_versions, query_flagged
-from db.reviews import open_reviews
+from db.reviews import open_reviews, reopen_changed
 from db.runs import finish_crawl_run, get_or_create_site, start_crawl_run
+from db.sellers import link_sellers, record_handles, seller_keys
 from db.sql import chunks, insert_for
 
 __all__ = [
@@ -98,7 +99,9 @@ def upsert_listings(
     The same site and URL is the same listing. A version row is written only when
     the content hash is new for that listing; last_seen_at moves on every sighting;
     current_version_id points at the content seen last. A URL repeated inside the
-    batch is taken as sightings in input order.
+    batch is taken as sightings in input order. Each listing is linked to its seller,
+    the contact handles in new and changed content are recorded (db.sellers), and a
+    changed listing's decided review case reopens (db.reviews).
     """
     if not records:
         return []
@@ -110,8 +113,10 @@ def upsert_listings(
     #    hash each one ends the batch with.
     listing_id: dict[str, int] = {}
     old_version: dict[int, int] = {}
-    for lid, url, version in _touch_listings(session, site_id, final, seen_at):
+    seller_of: dict[int, int | None] = {}
+    for lid, url, version, seller_id in _touch_listings(session, site_id, final, seen_at):
         listing_id[url] = lid
+        seller_of[lid] = seller_id
         if version is not None:
             old_version[lid] = version
 
@@ -150,6 +155,22 @@ def upsert_listings(
         session.execute(
             update(listings).where(listings.c.id.in_(batch)).values(current_version_id=current)
         )
+
+    # 5. New and changed content: its seller and the contact handles in its text
+    #    (db.sellers); listings not linked yet are linked too. Reopen changed listings' cases.
+    moved_ids = set(moved)
+    relink = [(listing_id[url], record) for url, (record, _) in final.items()
+              if listing_id[url] in moved_ids or seller_of[listing_id[url]] is None]  # fmt: skip
+    keys = seller_keys(record for _, record in relink)
+    rows = [(lid, seller_of[lid], key, record)
+            for (lid, record), key in zip(relink, keys, strict=True) if key is not None]  # fmt: skip
+    seller_of.update(link_sellers(session, site_id, rows, seen_at=seen_at))
+    if moved_ids:
+        new_text = [(seller_of[lid], record) for lid, record in relink if lid in moved_ids]
+        record_handles(session, new_text, seen_at=seen_at)
+    changed = {lid for lid, status in zip(ids, statuses, strict=True) if status == "changed"}
+    if changed:
+        reopen_changed(session, changed)
     return [
         UpsertResult(lid, version_id[(lid, digest)], status)
         for lid, digest, status in zip(ids, hashes, statuses, strict=True)
@@ -162,7 +183,7 @@ def _touch_listings(
     final: dict[str, tuple[dict[str, Any], str]],
     seen_at: datetime,
 ) -> list[Any]:
-    """Upsert one row per URL; return (id, url, current_version_id) as before the batch."""
+    """Upsert one row per URL; return (id, url, current_version_id, seller_id) as before."""
     stmt = insert_for(session, listings)
     stmt = stmt.on_conflict_do_update(
         index_elements=[listings.c.site_id, listings.c.url],
@@ -172,7 +193,7 @@ def _touch_listings(
             "content_hash": stmt.excluded.content_hash,
             "status": stmt.excluded.status,
         },
-    ).returning(listings.c.id, listings.c.url, listings.c.current_version_id)
+    ).returning(listings.c.id, listings.c.url, listings.c.current_version_id, listings.c.seller_id)
     params = [
         {
             "site_id": site_id,
@@ -293,11 +314,15 @@ def record_classifications(session: Session, rows: list[tuple[int, dict[str, Any
     inserted = session.execute(stmt, list(params.values())).all()
     flagged = {vid: (cid, params[(vid, mv)]) for cid, vid, mv in inserted if params[(vid, mv)]["flagged"]}
     candidates = []
+    sellers_of: dict[int, int | None] = {}
     for batch in chunks(sorted(flagged)):
         found = session.execute(
-            select(versions.c.id, versions.c.listing_id).where(versions.c.id.in_(batch))
+            select(versions.c.id, versions.c.listing_id, listings.c.seller_id)
+            .join(listings, listings.c.id == versions.c.listing_id)
+            .where(versions.c.id.in_(batch))
         )
-        for vid, lid in found:
+        for vid, lid, seller_id in found:
             cid, row = flagged[vid]
             candidates.append((lid, cid, row["score"], row["signals"]))
-    return open_reviews(session, candidates, at=now)
+            sellers_of[lid] = seller_id
+    return open_reviews(session, candidates, at=now, seller_of=sellers_of)

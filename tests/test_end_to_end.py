@@ -47,6 +47,8 @@ def test_demo_prints_flags_summary_and_next_steps(demo_database):
     assert f"listings seen {len(PRODUCTS)} (new {len(PRODUCTS)}" in result.stdout
     assert "broken_jsonld 1" in result.stdout
     assert "maskscreen flagged --db" in result.stdout
+    # The next day: one flagged listing edited, three taken down (crawler/demo/catalog.py).
+    assert "next day: rechecked" in result.stdout and "changed 1, removed 3" in result.stdout
 
 
 def test_demo_flags_dangerous_listings_and_spares_look_alikes(demo_database):
@@ -81,7 +83,8 @@ def test_demo_store_is_complete_and_consistent(demo_database):
         reviews = session.scalar(select(func.count()).select_from(Review))
         run = session.scalars(select(CrawlRun)).one()
     engine.dispose()
-    assert listings == versions == classified == len(PRODUCTS)
+    assert listings == len(PRODUCTS)
+    assert versions == classified == len(PRODUCTS) + 1  # the recheck saw one listing edited
     assert reviews == flagged > 0
     assert run.status == "finished"
     assert run.listings == len(PRODUCTS) and run.new == len(PRODUCTS)

@@ -3,6 +3,11 @@
 The products live in `products.jsonl` beside this module. Each has a hidden
 ground-truth field `expected` ("flag" or "ok") that only tests read; the shop
 never shows it.
+
+Day 2 (`Catalog(day=2)`, "the next day") is the shop a recheck finds: a flagged
+listing was edited to drop its keywords, a harmless one changed its price and
+text, and three flagged ones are gone: one answers 404, one redirects to the
+home page, one shows a "已下架" (delisted) notice. See NEXT_DAY.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from types import MappingProxyType
 
 PAGE_SIZE = 10
 
@@ -33,6 +39,25 @@ NO_JSONLD_PATH = "/p/gift-card"
 DEAD_LINK_PATH = "/p/discontinued-latex-pig-mask"
 BAD_LINKS_CATEGORY = "costume-masks"
 DISALLOWED_PATH = "/cart"
+
+# What changed overnight, by slug (day 2 and later).
+NEXT_DAY = MappingProxyType({
+    "edited": MappingProxyType({  # flagged on day 1; the seller dropped the keywords
+        "old-man-silicone-mask-super-realistic-elderly-82": MappingProxyType({
+            "title": "Old Man Halloween Mask - Cartoon Grandpa Latex Party Mask",
+            "description": "Funny cartoon grandpa mask for Halloween and fancy dress parties. "
+                           "Latex, one size fits most adults.",
+        }),
+        "sleep-mask-silk-100-mulberry-blackout-eye-2": MappingProxyType({  # harmless
+            "price": "19.50",
+            "description": "22 momme mulberry silk on both sides, soft filling, adjustable "
+                           "strap. Now with a travel pouch.",
+        }),
+    }),
+    "gone": ("realistic-face-mask-mens-silcone-disguse-full-66",),  # 404
+    "redirected": ("realistic-silicone-male-mask-full-head-middle-140",),  # 301 to /
+    "delisted": ("costume-masks-59",),  # 200, a notice: 该商品已下架
+})
 
 
 @dataclass(frozen=True)
@@ -60,12 +85,27 @@ def load_products() -> tuple[dict, ...]:
     return tuple(sorted(products, key=lambda p: p["id"]))
 
 
-class Catalog:
-    """Look-ups over the products: by slug, by category, by search query, by seller."""
+def next_day(products: list[dict]) -> list[dict]:
+    """The products on day 2: edits applied, vanished ones left out."""
+    vanished = {*NEXT_DAY["gone"], *NEXT_DAY["redirected"], *NEXT_DAY["delisted"]}
+    edits = NEXT_DAY["edited"]
+    return [{**p, **edits.get(p["slug"], {})} for p in products if p["slug"] not in vanished]
 
-    def __init__(self, products: tuple[dict, ...] | list[dict] | None = None):
-        self.products = list(load_products() if products is None else products)
+
+class Catalog:
+    """Look-ups over the products: by slug, by category, by search query, by seller.
+
+    `day` 2 or later is the next day (see NEXT_DAY); `redirected` and `delisted`
+    hold the slugs the server answers with a redirect home or a delisted notice.
+    """
+
+    def __init__(self, products: tuple[dict, ...] | list[dict] | None = None, day: int = 1):
+        self.day = day
+        products = list(load_products() if products is None else products)
+        self.products = next_day(products) if day >= 2 else products
         self.by_slug = {p["slug"]: p for p in self.products}
+        self.redirected = frozenset(NEXT_DAY["redirected"] if day >= 2 else ())
+        self.delisted = frozenset(NEXT_DAY["delisted"] if day >= 2 else ())
 
     def in_category(self, slug: str) -> list[dict]:
         return [p for p in self.products if p["category"] == slug]

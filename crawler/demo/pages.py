@@ -240,6 +240,18 @@ def no_jsonld_page() -> str:
     return layout("Gift card", body)
 
 
+def delisted_page() -> str:
+    """What a Chinese marketplace shows for a product taken down: no product, a notice."""
+    body = ('<div class="notice"><h1>该商品已下架</h1>\n'
+            "<p>很抱歉，您查看的商品已下架或不存在。</p></div>\n"
+            '<p><a href="/">返回首页</a></p>')
+    return layout("商品已下架", body, lang="zh-CN")
+
+
+def moved_page() -> str:
+    return layout("Moved", '<p>This item has moved: <a href="/">home</a></p>')
+
+
 def not_found_page() -> str:
     return layout("Not found", "<h1>404 - this page is gone</h1>")
 

@@ -3,7 +3,9 @@
     with DemoShop() as shop:              # or: shop = DemoShop(); url = shop.start()
         crawl(shop.base_url)
 
-`python -m crawler.demo.server [--port N]` serves until Ctrl-C.
+`python -m crawler.demo.server [--port N] [--day 2]` serves until Ctrl-C.
+`DemoShop(day=2)`, or `shop.set_day(2)` while it runs, serves the next day
+(see crawler.demo.catalog.NEXT_DAY): some listings changed, some vanished.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ class _Handler(BaseHTTPRequestHandler):
         charset = content_type.rpartition("charset=")[2] or "utf-8"
         data = body.encode(charset)
         self.send_response(status)
+        if status in (301, 302):
+            self.send_header("Location", f"{base}/")
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -87,6 +91,10 @@ class _Handler(BaseHTTPRequestHandler):
             items = catalog.by_seller(path[len("/seller/"):])
             if items:
                 return 200, pages.seller_page(base, path[len("/seller/"):], items), html
+        if path.startswith("/p/") and path[3:] in catalog.redirected:
+            return 301, pages.moved_page(), html
+        if path.startswith("/p/") and path[3:] in catalog.delisted:
+            return 200, pages.delisted_page(), html
         if path.startswith("/p/") and path[3:] in catalog.by_slug:
             product = catalog.by_slug[path[3:]]
             related = catalog.related(product)
@@ -114,10 +122,10 @@ class DemoShop:
     """The demo shop on 127.0.0.1, served from a background thread."""
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0,
-                 catalog: Catalog | None = None):
+                 catalog: Catalog | None = None, day: int = 1):
         self.host = host
         self.port = port
-        self.catalog = catalog or Catalog()
+        self.catalog = catalog or Catalog(day=day)
         self._server: _ShopServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -139,6 +147,19 @@ class DemoShop:
             logger.info("demo shop serving at %s", self.base_url)
         return self.base_url
 
+    def set_day(self, day: int) -> None:
+        """Serve another day of the shop from now on (2: the next day)."""
+        self.catalog = Catalog(day=day)
+        if self._server is not None:
+            self._server.catalog = self.catalog
+
+    def wait(self) -> None:
+        """Block until Ctrl-C."""
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+
     def stop(self) -> None:
         if self._server is not None:
             self._server.shutdown()
@@ -159,13 +180,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve the maskscreen demo shop.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--day", type=int, default=1, help="2: the next day (changes, removals)")
     args = parser.parse_args(argv)
-    shop = DemoShop(host=args.host, port=args.port)
-    print(f"Demo shop at {shop.start()}/  (Ctrl-C to stop)", flush=True)
+    shop = DemoShop(host=args.host, port=args.port, day=args.day)
+    print(f"Demo shop (day {args.day}) at {shop.start()}/  (Ctrl-C to stop)", flush=True)
     try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
+        shop.wait()
     finally:
         shop.stop()
 

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -131,7 +131,7 @@ class ShopSpider(Spider):
             return
         self._inc("pages")
         try:
-            listing = extract_listing(response, self.site)
+            listing = self.extract(response)
         except NotAListing as exc:
             self._drop(exc.reason, response.url)
         else:
@@ -143,8 +143,14 @@ class ShopSpider(Spider):
         if self.follow:
             yield from self._follow(response)
 
+    def extract(self, response: HtmlResponse) -> Listing:
+        """The page's listing (raises NotAListing); subclasses add site profiles."""
+        return extract_listing(response, self.site)
+
     def on_error(self, failure: Failure) -> None:
         """Count a failed request: HTTP status, network error, robots.txt refusal."""
+        if failure.check(DownloadCancelledError):
+            return  # over the size limit: the retry middleware counted it as dropped/too_large
         if failure.check(HttpError):
             key = f"errors/http_{failure.value.response.status}"
         elif failure.check(IgnoreRequest):  # robots.txt said no: a counted skip, not an error

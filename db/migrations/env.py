@@ -64,9 +64,12 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
+    # Imported here: db.migrate imports this package's modules' dependencies.
+    from db.migrate import migrating
+
     engine = make_engine(_url())
     try:
-        with engine.begin() as connection:
+        with migrating(engine) as connection:
             _run(connection)
     finally:
         engine.dispose()

@@ -11,6 +11,35 @@ from scrapy.http import HtmlResponse, TextResponse
 
 from crawler.extract import NotAListing, clean_text, clean_url, extract_listing
 
+# The selectors a site profile would give for the project's CSS fixture pages.
+MALL_PROFILE = {
+    "title": "css:h1.goods-title::text",
+    "price": "css:.goods-price .now::text",
+    "description": "xpath://div[@id='desc']//text()",
+    "availability": "css:.stock::text",
+    "seller": "css:.shop a::text",
+    "seller_url": "css:.shop a::attr(href)",
+    "images": "css:img.main-img::attr(src)",
+}
+ARGENTINA_PROFILE = {
+    "title": "css:h1.product-name::text",
+    "price": "css:.product-price::text",
+    "availability": "css:.product-stock::text",
+}
+MALL_LISTING = {
+    "title": "定制真人面具 按照片1:1还原 硅胶 毛孔清晰",
+    "description": "提供6张正脸和侧脸照片即可定做。 加微信详聊，支持视频验货。",
+    "price": Decimal("8800"),  # "￥8800-23000": the low end of the range
+    "currency": "CNY",
+    "seller": "易容坊旗舰店",
+    "seller_url": "https://mall.example.com/shop/yirongfang",
+    "images": ["https://mall.example.com/img/goods/90017.jpg"],
+    "language": "zh-CN",
+    "availability": "InStock",  # "库存：有货"
+    "source_format": "css",
+}
+MALL_URL = "https://mall.example.com/item/90017"
+
 PAGES = Path(__file__).parent / "pages"
 
 
@@ -115,9 +144,95 @@ def test_extract_listing_from_saved_page(name, url, expected):
     assert listing.fetched_at is not None and listing.fetched_at.tzinfo == timezone.utc
 
 
+OTHER_SOURCES = [
+    # page, url, profile, expected fields
+    ("microdata_product.html", "https://lifelike.example/p/1", None, {
+        "title": "Lifelike Silicone Female Face Mask, Handmade",
+        "description": "Realistic skin texture. Fits head 54-58 cm.",
+        "external_id": "LS-207",
+        "price": Decimal("349.00"),
+        "currency": "GBP",
+        "seller": "Lifelike Studio Ltd",
+        "brand": "Lifelike Studio",
+        "images": ["https://lifelike.example/img/female-1.jpg"],
+        "language": "en-GB",
+        "availability": "InStock",
+        "source_format": "microdata",
+    }),
+    ("microdata_no_price.html", "https://gift.example/p/card", None, {
+        "title": "Gift card", "price": None, "currency": None, "source_format": "microdata",
+    }),
+    ("rdfa_product.html", "https://masken.example/p/alter-mann", None, {
+        "title": "Realistische Latexmaske Alter Mann",
+        "description": "Vollkopfmaske aus Latex, handbemalt.",
+        "external_id": "LM-88",
+        "price": Decimal("89.90"),
+        "currency": "EUR",
+        "brand": "Maskenwerk",
+        "images": ["https://masken.example/img/alter-mann.jpg"],
+        "language": "de",
+        "availability": "OutOfStock",
+        "source_format": "rdfa",
+    }),
+    ("opengraph_product.html", "https://printmyface.example/p/replica?utm_source=x", None, {
+        "url": "https://printmyface.example/p/replica",
+        "title": "Custom 3D Face Replica From Your Photos",
+        "description": "Send us 5 photos, we print a wearable copy of the face.",
+        "external_id": "PMF-3D-1",
+        "price": Decimal("399.00"),  # product:sale_price beats product:price (499.00)
+        "currency": "USD",
+        "brand": "PrintMyFace",
+        "images": ["https://printmyface.example/img/replica.jpg",
+                   "https://printmyface.example/img/replica-2.jpg"],
+        "availability": "InStock",
+        "source_format": "opengraph",
+    }),
+    ("malformed.html", "https://clown.example/p/1", None, {
+        "title": "Latex Clown Mask", "price": Decimal("19.95"), "currency": "USD",
+        "availability": "InStock", "source_format": "jsonld",
+    }),
+    ("gbk_marketplace.html", MALL_URL, MALL_PROFILE, MALL_LISTING),
+    ("gbk_declared_utf8.html", MALL_URL, MALL_PROFILE, MALL_LISTING),
+    ("gbk_no_charset.html", MALL_URL, MALL_PROFILE, MALL_LISTING),
+    ("gb18030_product.html", MALL_URL, MALL_PROFILE,
+     {**MALL_LISTING, "title": "定制真人面具 按照片1:1还原 硅胶 毛孔清晰 㐀𠀀款"}),
+    ("big5_product.html", "https://mask.example.tw/p/1", None, {
+        "title": "超逼真矽膠人臉面具 男士 全頭套",
+        "description": "純手工植髮，戴上出門沒人認得出你。",
+        "price": Decimal("2320"), "currency": "TWD", "language": "zh-TW",
+        "availability": "InStock", "source_format": "jsonld",
+    }),
+    ("big5_no_charset.html", "https://mask.example.com/p/1", None, {
+        "title": "超逼真矽膠人臉面具 男士 全頭套",
+        "price": Decimal("2320"), "currency": "TWD", "language": "zh-Hant",
+    }),
+    ("shift_jis_product.html", "https://mask.example.jp/p/1", None, {
+        "title": "リアルなシリコン製の顔マスク 男性用",
+        "description": "本物の肌のような質感。手植えの髪。",
+        "price": Decimal("39800"), "currency": "JPY", "language": "ja",
+        "availability": "InStock",
+    }),
+    ("argentina_product.html", "https://disfraces.example.com.ar/p/1", ARGENTINA_PROFILE, {
+        "title": "Máscara de látex realista anciano",
+        "price": Decimal("2449"),  # "$ 2.449" on a .com.ar shop
+        "currency": "ARS",
+        "availability": "OutOfStock",  # "Sin stock"
+        "source_format": "css",
+    }),
+]
+
+
+@pytest.mark.parametrize(("name", "url", "profile", "expected"), OTHER_SOURCES,
+                         ids=[row[0] for row in OTHER_SOURCES])
+def test_extract_listing_from_every_source(name, url, profile, expected):
+    listing = extract_listing(page(name, url), site="example", profile=profile)
+    assert {field: getattr(listing, field) for field in expected} == expected
+
+
 DROPPED = [
     ("broken_only.html", "broken_jsonld"),
-    ("no_jsonld.html", "no_jsonld"),
+    ("no_jsonld.html", "no_jsonld"),  # no structured data of any kind
+    ("opengraph_website.html", "no_product"),  # OpenGraph, but not a product
     ("no_product.html", "no_product"),  # products inside an ItemList are not the page's product
     ("no_title.html", "no_title"),
 ]
@@ -149,6 +264,7 @@ def test_not_a_listing_rejects_unknown_reason():
     ("https://s.example/p/1?UTM_Campaign=x&page=2&page=3", "https://s.example/p/1?page=2&page=3"),
     ("https://s.example/search?q=%E9%9D%A2%E5%85%B7", "https://s.example/search?q=%E9%9D%A2%E5%85%B7"),
     ("https://s.example/p/1", "https://s.example/p/1"),
+    ("https://s.example/p/1?gbraid=a&ttclid=b&hmsr=c&id=9", "https://s.example/p/1?id=9"),
 ])
 def test_clean_url_strips_tracking_parameters(url, expected):
     assert clean_url(url) == expected

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from crawler.prices import normalize_currency, parse_price
+from crawler.prices import normalize_currency, parse_price, parse_price_range, shop_country
 
 D = Decimal
 
@@ -80,3 +80,61 @@ def test_parse_price(value, hint, language, amount, currency):
 ])
 def test_normalize_currency(value, language, expected):
     assert normalize_currency(value, language=language) == expected
+
+
+DOMAIN_PRICES = [
+    # text or number, currency_hint, language, domain, amount, currency
+    ("2.449", None, "es-AR", None, D("2449"), "ARS"),
+    ("2.449", None, None, "tienda.example.com.ar", D("2449"), "ARS"),
+    ("$ 2.449", None, "es", "tienda.example.com.ar", D("2449"), "ARS"),
+    ("$2,449.50", None, "es-MX", None, D("2449.50"), "MXN"),
+    ("$49.99", None, None, "shop.example.ca", D("49.99"), "CAD"),
+    ("$49.99", None, "en", "shop.example.com", D("49.99"), "USD"),
+    ("$49.99", "AUD", None, "shop.example.ca", D("49.99"), "AUD"),  # declared beats domain
+    ("¥8800", None, None, "mask.example.jp", D("8800"), "JPY"),
+    ("¥8800", None, None, "mask.example.com.cn", D("8800"), "CNY"),
+    ("￥8800", None, None, "mask.example.cn", D("8800"), "CNY"),
+    ("¥8800", None, "en", "mask.example.com", D("8800"), None),
+    ("¥8800", None, "ja", "mask.example.cn", D("8800"), "JPY"),  # language before domain
+    ("¥8800", "CNY", "ja", "mask.example.jp", D("8800"), "CNY"),  # declared before both
+    ("36元", None, None, "mask.example.tw", D("36"), "CNY"),
+    ("1280", None, "zh-CN", None, D("1280"), "CNY"),
+    (1280, None, None, "mask.example.jp", D("1280"), "JPY"),
+    ("12.50", None, None, "shop.example.com", D("12.50"), None),  # no country: not guessed
+]
+
+
+@pytest.mark.parametrize(("value", "hint", "language", "domain", "amount", "currency"),
+                         DOMAIN_PRICES, ids=[repr(row[:4]) for row in DOMAIN_PRICES])
+def test_parse_price_uses_the_shops_country(value, hint, language, domain, amount, currency):
+    assert parse_price(value, currency_hint=hint, language=language, domain=domain) == (
+        amount, currency)
+
+
+@pytest.mark.parametrize(("value", "language", "expected"), [
+    ("¥8800-23000", "zh-CN", (D("8800"), D("23000"), "CNY")),
+    ("￥8,800 ~ ￥23,000", "zh", (D("8800"), D("23000"), "CNY")),
+    ("US$12.50 - US$20.00", None, (D("12.50"), D("20.00"), "USD")),
+    ("$10 to $25", None, (D("10"), D("25"), "USD")),
+    ("1.299,00 € – 1.499,00 €", None, (D("1299.00"), D("1499.00"), "EUR")),
+    ("88至128元", None, (D("88"), D("128"), "CNY")),
+    ("$10 20% off", None, (D("10"), None, "USD")),
+    ("$25-10", None, (D("25"), None, "USD")),  # not a range: the "high" end is lower
+    ("36元", None, (D("36"), None, "CNY")),
+    (None, None, (None, None, None)),
+])
+def test_parse_price_range_keeps_both_ends(value, language, expected):
+    assert parse_price_range(value, language=language) == expected
+
+
+@pytest.mark.parametrize(("language", "domain", "country"), [
+    ("es-AR", None, "ar"),
+    ("es", "tienda.example.com.ar", "ar"),
+    ("zh-Hant-TW", None, "tw"),
+    ("en", "shop.example.com", None),
+    (None, "shop.example.co.uk", "uk"),
+    ("ja", "localhost:8000", None),
+    ("es-419", None, None),
+])
+def test_shop_country(language, domain, country):
+    assert shop_country(language, domain) == country

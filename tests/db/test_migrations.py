@@ -19,9 +19,9 @@ from db.session import make_engine, open_database, safe_url
 from tests.db.factories import make_listing, make_verdict
 
 REPO = Path(__file__).resolve().parents[2]
-TABLES = {
-    "sites", "crawl_runs", "listings", "listing_versions",
-    "classifications", "reviews", "review_events",
+TABLES = set(Base.metadata.tables)
+VIEWS = {
+    "flagged_listings", "review_queue", "seller_summary", "takedown_stats", "takedown_delays",
 }  # fmt: skip
 
 
@@ -72,8 +72,26 @@ def test_drift_check_sees_a_difference(engine: Engine) -> None:
     assert [diff[0] for diff in drift(engine, metadata)] == ["add_table"]
 
 
-def test_flagged_listings_view_is_created(engine: Engine) -> None:
-    assert "flagged_listings" in inspect(engine).get_view_names()
+def test_analyst_views_are_created(engine: Engine) -> None:
+    assert set(inspect(engine).get_view_names()) == VIEWS
+
+
+def test_downgrade_to_0001_folds_new_states_and_keeps_events(database_url: str) -> None:
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    with Session(engine) as session, session.begin():
+        site_id = store.get_or_create_site(session, "shop")
+        [result] = store.upsert_listings(session, site_id, [make_listing()])
+        store.record_classifications(session, [(result.version_id, make_verdict())])
+        session.execute(text("UPDATE reviews SET status = 'actioned'"))
+    migrate.downgrade(engine, "0001")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT status FROM reviews")).scalar_one() == "confirmed"
+        assert connection.execute(text("SELECT count(*) FROM review_events")).scalar_one() == 1
+        assert set(inspect(connection).get_view_names()) == {"flagged_listings"}
+    engine.dispose()
+    migrate.upgrade(database_url)
+    assert migrate.current(database_url) == migrate.head()
 
 
 def test_open_database_brings_an_empty_database_to_head(database_url: str) -> None:
@@ -144,4 +162,5 @@ def test_migrations_are_found_without_alembic_ini(
     monkeypatch.chdir(tmp_path)
     location = migrate.alembic_config().get_main_option("script_location")
     assert location == str(migrate.MIGRATIONS_DIR)
-    assert migrate.head() == "0001"
+    newest = max(p.name[:4] for p in (migrate.MIGRATIONS_DIR / "versions").glob("0*.py"))
+    assert migrate.head() == newest

@@ -1,4 +1,4 @@
-"""Review cases: a queue by priority, moves by reviewers, an append-only trail."""
+"""Review cases: a queue by priority, moves along the state machine, an append-only trail."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import reviews, store
-from db.errors import ReviewError
+from db.errors import InvalidTransition, ReviewConflict, UnknownCase
 from db.models import Review
 from db.session import open_database
 from tests.db.factories import make_listing, make_verdict
@@ -18,9 +18,16 @@ from tests.db.factories import make_listing, make_verdict
 
 def open_case(session: Session, n: int, **verdict) -> int:
     site_id = store.get_or_create_site(session, "shop")
-    [result] = store.upsert_listings(session, site_id, [make_listing(n)])
+    [result] = store.upsert_listings(
+        session, site_id, [make_listing(n, seller=f"seller{n}", seller_url=None)]
+    )
     store.record_classifications(session, [(result.version_id, make_verdict(**verdict))])
     return session.scalars(select(Review.id).where(Review.listing_id == result.listing_id)).one()
+
+
+def move(session: Session, case: int, *path: str) -> None:
+    for status in path:
+        reviews.decide(session, case, status, reviewer="ana")
 
 
 def test_queue_is_highest_priority_first(session: Session) -> None:
@@ -30,15 +37,22 @@ def test_queue_is_highest_priority_first(session: Session) -> None:
     queue = reviews.review_queue(session)
     assert [case.review_id for case in queue] == [high, mid, low]
     assert queue[0].priority == pytest.approx(1.7)
-    assert (queue[0].site, queue[0].status) == ("shop", "open")
+    assert (queue[0].site, queue[0].status, queue[0].source) == ("shop", "open", "flag")
     assert queue[0].label == "realistic_face_mask"
     assert queue[0].url == make_listing(2)["url"]
 
 
-def test_moving_a_case_appends_an_event(session: Session) -> None:
+def test_escalated_cases_stay_in_the_queue(session: Session) -> None:
     case = open_case(session, 1)
-    reviews.set_review_status(session, case, "escalated", reviewer="ana", note="seller in 3 shops")
-    reviews.set_review_status(session, case, "confirmed", reviewer="bo")
+    move(session, case, "escalated")
+    assert [c.status for c in reviews.review_queue(session)] == ["escalated"]
+    assert reviews.review_queue(session, status="open") == []
+
+
+def test_deciding_appends_an_event_and_bumps_the_version(session: Session) -> None:
+    case = open_case(session, 1)
+    assert reviews.decide(session, case, "escalated", reviewer="ana", note="seller in 3 shops") == 2
+    assert reviews.decide(session, case, "confirmed", reviewer="bo", expected_version=2) == 3
 
     history = reviews.review_history(session, case)
     assert [(e.reviewer, e.from_status, e.to_status) for e in history] == [
@@ -47,39 +61,108 @@ def test_moving_a_case_appends_an_event(session: Session) -> None:
         ("bo", "escalated", "confirmed"),
     ]
     assert history[1].note == "seller in 3 shops"
+    row = session.get(Review, case)
+    session.refresh(row)
+    assert (row.status, row.version, row.decided_by) == ("confirmed", 3, "bo")
+    assert row.decided_at is not None
     assert reviews.review_queue(session) == []
     assert [c.review_id for c in reviews.review_queue(session, status="confirmed")] == [case]
 
 
-def test_bad_moves_are_refused(session: Session) -> None:
+@pytest.mark.parametrize(
+    "path",
+    [
+        ["confirmed"], ["dismissed"], ["escalated"], ["escalated", "confirmed"],
+        ["escalated", "dismissed"], ["confirmed", "actioned"], ["confirmed", "actioned", "removed"],
+        ["confirmed", "removed"], ["dismissed", "open"], ["confirmed", "actioned", "open"],
+        ["confirmed", "removed", "open"], ["confirmed", "open", "dismissed"],
+    ],
+    ids="-".join,
+)  # fmt: skip
+def test_allowed_paths(session: Session, path: list[str]) -> None:
     case = open_case(session, 1)
-    with pytest.raises(ReviewError, match="unknown review status"):
-        reviews.set_review_status(session, case, "deleted", reviewer="ana")
-    with pytest.raises(ReviewError, match="already open"):
-        reviews.set_review_status(session, case, "open", reviewer="ana")
-    with pytest.raises(ReviewError, match="no review case"):
-        reviews.set_review_status(session, 424242, "dismissed", reviewer="ana")
-    assert len(reviews.review_history(session, case)) == 1
-
-
-def test_queue_filters_by_site(session: Session) -> None:
-    open_case(session, 1)
-    assert reviews.review_queue(session, site="nowhere") == []
-    assert len(reviews.review_queue(session, site="shop")) == 1
+    move(session, case, *path)
+    assert [e.to_status for e in reviews.review_history(session, case)] == ["open", *path]
 
 
 @pytest.mark.parametrize(
-    ("score", "signals", "priority"),
+    ("path", "bad"),
     [
-        (0.5, {}, 0.5),
-        (0.5, {"evasion_claim": True, "made_to_order": False}, 1.5),
-        (0.5, {"off_platform_contact": True}, 1.0),
-        (0.5, {"something_new": True}, 0.75),
-        (0.5, None, 0.5),
+        ([], "actioned"), ([], "removed"), ([], "open"), (["dismissed"], "confirmed"),
+        (["escalated"], "escalated"), (["escalated"], "actioned"), (["confirmed"], "dismissed"),
+        (["confirmed", "actioned"], "confirmed"), (["confirmed", "removed"], "actioned"),
+        ([], "deleted"),
+    ],
+)  # fmt: skip
+def test_invalid_transitions_write_nothing(session: Session, path: list[str], bad: str) -> None:
+    case = open_case(session, 1)
+    move(session, case, *path)
+    with pytest.raises(InvalidTransition) as raised:
+        reviews.decide(session, case, bad, reviewer="ana")
+    assert "\n" not in str(raised.value) and bad in str(raised.value)
+    assert len(reviews.review_history(session, case)) == 1 + len(path)
+
+
+def test_unknown_case(session: Session) -> None:
+    with pytest.raises(UnknownCase, match="no review case 424242"):
+        reviews.decide(session, 424242, "dismissed", reviewer="ana")
+
+
+def test_a_stale_version_is_a_conflict_and_writes_nothing(session: Session) -> None:
+    case = open_case(session, 1)
+    move(session, case, "escalated")  # version 1 -> 2
+    with pytest.raises(ReviewConflict, match="moved by someone else"):
+        reviews.decide(session, case, "dismissed", reviewer="bo", expected_version=1)
+    assert [e.to_status for e in reviews.review_history(session, case)] == ["open", "escalated"]
+
+
+def test_queue_filters_by_site_and_label(session: Session) -> None:
+    open_case(session, 1)
+    open_case(session, 2, label="custom_face_copy")
+    assert reviews.review_queue(session, site="nowhere") == []
+    assert len(reviews.review_queue(session, site="shop")) == 2
+    assert [c.label for c in reviews.review_queue(session, label="custom_face_copy")] == [
+        "custom_face_copy"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("score", "signals", "confirmed", "priority"),
+    [
+        (0.5, {}, 0, 0.5),
+        (0.5, {"evasion_claim": True, "made_to_order": False}, 0, 1.5),
+        (0.5, {"off_platform_contact": True}, 0, 1.0),
+        (0.5, {"something_new": True}, 0, 0.75),
+        (0.5, None, 0, 0.5),
+        (0.5, {}, 1, 1.0),
+        (0.5, {"made_to_order": True}, 5, 2.5),  # seller history is capped
     ],
 )
-def test_review_priority(score: float, signals: dict | None, priority: float) -> None:
-    assert reviews.review_priority(score, signals) == pytest.approx(priority)
+def test_review_priority(
+    score: float, signals: dict | None, confirmed: int, priority: float
+) -> None:
+    assert reviews.review_priority(score, signals, confirmed) == pytest.approx(priority)
+
+
+def test_next_case_has_everything_a_reviewer_needs(session: Session) -> None:
+    site_id = store.get_or_create_site(session, "shop")
+    rows = store.upsert_listings(session, site_id, [
+        make_listing(1, seller="Mask Maker", description="custom face from photo, WeChat: maskmaker88"),
+        make_listing(2, seller="Mask Maker"),
+    ])  # fmt: skip
+    store.record_classifications(session, [
+        (rows[0].version_id, make_verdict(score=0.95, signals={"made_to_order": True})),
+        (rows[1].version_id, make_verdict(score=0.6)),
+    ])  # fmt: skip
+    first = reviews.next_case(session)
+    assert first is not None and first.case.listing_id == rows[0].listing_id
+    assert first.signals["made_to_order"] and first.reasons == ["realistic", "silicone"]
+    assert first.handles == [("wechat", "maskmaker88")]
+    assert [(o.listing_id, o.review_status) for o in first.seller_listings] == [
+        (rows[1].listing_id, "open")
+    ]
+    assert [e.to_status for e in first.events] == ["open"]
+    assert reviews.load_case(session, 424242) is None
 
 
 def test_a_move_waits_for_a_concurrent_crawl_batch_on_sqlite(tmp_path) -> None:
@@ -103,7 +186,7 @@ def test_a_move_waits_for_a_concurrent_crawl_batch_on_sqlite(tmp_path) -> None:
         crawler.start()
         batch_started.wait(5)
         with Session(reviewer_engine) as session, session.begin():
-            reviews.set_review_status(session, case, "confirmed", reviewer="ana")
+            reviews.decide(session, case, "confirmed", reviewer="ana", expected_version=1)
         crawler.join()
         with Session(reviewer_engine) as session:
             assert session.get(Review, case).status == "confirmed"

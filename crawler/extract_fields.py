@@ -1,0 +1,167 @@
+"""Field normalisers shared by every extraction source: text, URLs, availability.
+
+Pure functions of strings (and, for the page-level ones, a response or selector).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+from parsel import Selector
+from scrapy.http import TextResponse
+from w3lib.html import remove_tags
+from w3lib.url import url_query_cleaner
+
+# Query parameters that track the visitor rather than name the page.
+TRACKING_PARAMS = frozenset({
+    "spm", "spm_id_from", "scm", "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid",
+    "msclkid", "yclid", "mc_cid", "mc_eid", "igshid", "_ga", "_gl", "ref", "ref_", "ref_src",
+    "srsltid", "trk", "pvid", "algo_pvid", "algo_expid", "aff_platform", "aff_trace_key",
+    "aff_fcid", "aff_fsk", "sk", "ttclid", "twclid", "li_fat_id", "_hsenc", "_hsmi",
+    "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id", "wickedid", "_branch_match_id",
+    "share_from", "sharer_userid", "tracking_id",
+})
+TRACKING_PREFIXES = ("utm_", "pd_rd_", "pf_rd_", "hmsr", "hmpl", "hmcu", "hmkw", "hmci")
+
+_CANONICAL_XPATH = (
+    "//link[contains(concat(' ', translate(normalize-space(@rel),"
+    " 'CANONICAL', 'canonical'), ' '), ' canonical ')]/@href"
+)
+_BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(?:br|p|div|li|ul|ol|tr|td|th|h[1-6]|hr)\b[^>]*>", re.I)
+_ESCAPED_TAG_RE = re.compile(
+    r"</?(?:p|br|div|span|b|i|u|em|strong|ul|ol|li|h[1-6]|table|tr|td|th|a|img|font|hr)"
+    r"\b[^>]*>",
+    re.I,
+)
+_SPACE_RE = re.compile(r"\s+")
+_PREFIX_RE = re.compile(r"[:/#]")
+
+SCHEMA_AVAILABILITY = (
+    "InStock", "OutOfStock", "PreOrder", "PreSale", "BackOrder", "Discontinued",
+    "InStoreOnly", "OnlineOnly", "LimitedAvailability", "SoldOut", "Reserved", "MadeToOrder",
+)
+# Lower-cased words shops print, without spaces, "-" or "_" -> schema.org availability.
+_AVAILABILITY_WORDS = {name.lower(): name for name in SCHEMA_AVAILABILITY} | {
+    "instock": "InStock", "available": "InStock", "instockonline": "InStock", "有货": "InStock",
+    "有貨": "InStock", "现货": "InStock", "現貨": "InStock", "在庫あり": "InStock",
+    "outofstock": "OutOfStock", "unavailable": "OutOfStock", "notavailable": "OutOfStock",
+    "缺货": "OutOfStock", "缺貨": "OutOfStock", "无货": "OutOfStock", "無貨": "OutOfStock",
+    "暂时缺货": "OutOfStock", "在庫切れ": "OutOfStock", "在庫なし": "OutOfStock",
+    "soldout": "SoldOut", "已售罄": "SoldOut", "售罄": "SoldOut", "已售完": "SoldOut",
+    "売り切れ": "SoldOut", "完売": "SoldOut",
+    "preorder": "PreOrder", "预售": "PreOrder", "預售": "PreOrder", "预订": "PreOrder",
+    "預購": "PreOrder", "予約": "PreOrder", "予約受付中": "PreOrder",
+    "backorder": "BackOrder", "backordered": "BackOrder", "onbackorder": "BackOrder",
+    "discontinued": "Discontinued", "停产": "Discontinued", "停售": "Discontinued",
+    "limitedavailability": "LimitedAvailability", "lowstock": "LimitedAvailability",
+    "limitedstock": "LimitedAvailability", "库存紧张": "LimitedAvailability",
+    "disponible": "InStock", "enstock": "InStock", "auflager": "InStock",
+    "sinstock": "OutOfStock", "agotado": "OutOfStock", "ausverkauft": "SoldOut",
+    "madetoorder": "MadeToOrder", "定制": "MadeToOrder", "定做": "MadeToOrder",
+}
+_AVAILABILITY_SEPARATORS_RE = re.compile(r"[\s_\-.!]+")
+# The same words inside a longer text ("In stock - ships today", "库存：有货"),
+# longest first so "out of stock" is found before "in stock".
+_AVAILABILITY_PHRASES = sorted(
+    {"in stock", "out of stock", "sold out", "pre-order", "preorder", "backorder",
+     "back order", "discontinued", "low stock", "limited stock", "unavailable",
+     "sin stock", "agotado", "ausverkauft",
+     *(word for word in _AVAILABILITY_WORDS if not word.isascii())},
+    key=len, reverse=True,
+)
+_AVAILABILITY_TEXT_RE = re.compile("|".join(re.escape(p) for p in _AVAILABILITY_PHRASES), re.I)
+
+
+def clean_url(url: str) -> str:
+    """The URL without tracking parameters (utm_*, spm, fbclid, gclid, ref…) or fragment."""
+    query = urlsplit(url).query
+    tracking = sorted({
+        key for key, _ in parse_qsl(query, keep_blank_values=True)
+        if key.lower() in TRACKING_PARAMS or key.lower().startswith(TRACKING_PREFIXES)
+    })
+    return url_query_cleaner(url, tracking, remove=True, unique=False, keep_fragments=False)
+
+
+def clean_text(value: Any) -> str | None:
+    """Plain text: HTML tags stripped, entities unescaped, whitespace collapsed."""
+    if isinstance(value, list):
+        value = next((item for item in value if isinstance(item, str)), None)
+    if not isinstance(value, str):
+        return None
+    text = remove_tags(_BLOCK_TAG_RE.sub(" ", value))
+    text = html.unescape(text)
+    text = _ESCAPED_TAG_RE.sub(" ", text)  # tags that were entity-escaped in the source
+    text = _SPACE_RE.sub(" ", text).strip()
+    return text or None
+
+
+def normalize_availability(value: Any, *, search: bool = False) -> str | None:
+    """A schema.org availability name from a URL, a short name or shop text; None if unknown.
+
+    "https://schema.org/InStock", "schema:SoldOut", "in stock", "out_of_stock",
+    "有货", "缺货", "已售罄", "在庫あり" all map; anything else is None, not invented.
+    With `search`, a longer text is searched for those words ("库存：有货").
+    """
+    value = first(value)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    short = _PREFIX_RE.split(value.strip().rstrip("/"))[-1]
+    key = _AVAILABILITY_SEPARATORS_RE.sub("", short.lower())
+    found = _AVAILABILITY_WORDS.get(key)
+    if found is None and search:
+        match = _AVAILABILITY_TEXT_RE.search(value[:500])
+        if match:
+            word = _AVAILABILITY_SEPARATORS_RE.sub("", match.group(0).lower())
+            found = _AVAILABILITY_WORDS.get(word)
+    return found
+
+
+def first(value: Any) -> Any:
+    """The first item of a non-empty list, else the value itself."""
+    return value[0] if isinstance(value, list) and value else value
+
+
+def name_of(value: Any) -> str | None:
+    """A name from "Acme", {"name": "Acme"} or a list of either."""
+    value = first(value)
+    if isinstance(value, dict):
+        value = value.get("name")
+    return clean_text(value)
+
+
+def absolute_urls(value: Any, base: TextResponse | str) -> list[str]:
+    """Distinct absolute http(s) URLs from a URL, an ImageObject or a list of either."""
+    urls: list[str] = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict):
+            item = first(item.get("url") or item.get("contentUrl") or item.get("@id"))
+        if isinstance(item, str) and item.strip():
+            url = base.urljoin(item.strip()) if isinstance(base, TextResponse) else \
+                urljoin(base, item.strip())
+            if urlsplit(url).scheme in ("http", "https") and url not in urls:
+                urls.append(url)
+    return urls
+
+
+def canonical_url(response: TextResponse, selector: Selector | None = None) -> str:
+    """<link rel=canonical> resolved against the page, else the page URL; no tracking."""
+    href = (selector or response).xpath(_CANONICAL_XPATH).get()
+    url = response.urljoin(href.strip()) if href and href.strip() else response.url
+    if urlsplit(url).scheme not in ("http", "https"):
+        url = response.url
+    return clean_url(url)
+
+
+def page_language(response: TextResponse, selector: Selector | None = None) -> str | None:
+    """The <html lang> (or xml:lang) of the page, "_" written as "-"."""
+    source = selector or response
+    lang = source.xpath("/html/@lang").get() or source.xpath("//html/@xml:lang").get()
+    return lang.strip().replace("_", "-") if lang and lang.strip() else None
+
+
+def short_type(name: str) -> str:
+    """"https://schema.org/Product", "schema:Product", "product" -> "product"."""
+    return _PREFIX_RE.split(name)[-1].lower()

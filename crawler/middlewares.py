@@ -1,0 +1,216 @@
+"""Politeness and resilience: user agent with a contact, retries with backoff, evidence.
+
+Downloader middlewares (enabled in crawler/settings.py):
+  ContactUserAgentMiddleware  USER_AGENT plus "contact: …" from MASKSCREEN_CONTACT
+                              (setting, else the environment variable of that name)
+  BackoffRetryMiddleware      Scrapy's RetryMiddleware, waiting before each retry:
+                              Retry-After (seconds or an HTTP date) when the site sends
+                              one, else exponential backoff with full jitter
+                              (RETRY_BACKOFF_BASE * 2**n, at most RETRY_BACKOFF_MAX).
+                              A Retry-After longer than RETRY_AFTER_MAX is not waited
+                              for: the request gives up (maskscreen/retry/after_too_long).
+                              Pages over DOWNLOAD_MAXSIZE are counted as
+                              maskscreen/dropped/too_large.
+Spider middleware:
+  EvidenceMiddleware          attaches the fetched page (PageEvidence) to every Listing
+                              a callback yields; the pipeline keeps it for flagged ones.
+Extension:
+  PolitenessReport            logs, once per crawl, the user agent and whether
+                              robots.txt is obeyed (an override is a WARNING).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.useragent import UserAgentMiddleware
+from scrapy.exceptions import DownloadCancelledError
+from scrapy.http import Response
+from scrapy.utils.asyncio import sleep
+from scrapy.utils.response import response_status_message
+from twisted.internet.defer import CancelledError
+
+from crawler.items import Listing, PageEvidence
+
+logger = logging.getLogger(__name__)
+
+CONTACT_SETTING = "MASKSCREEN_CONTACT"
+
+
+def user_agent_with_contact(user_agent: str, contact: str | None) -> str:
+    """'name/1.0 (+url; what)' + contact -> 'name/1.0 (+url; what; contact: …)'."""
+    contact = (contact or "").strip()
+    if not contact:
+        return user_agent
+    if user_agent.endswith(")"):
+        return f"{user_agent[:-1]}; contact: {contact})"
+    return f"{user_agent} (contact: {contact})"
+
+
+def contact_of(settings) -> str | None:
+    return settings.get(CONTACT_SETTING) or os.environ.get(CONTACT_SETTING) or None
+
+
+class ContactUserAgentMiddleware(UserAgentMiddleware):
+    """Scrapy's UserAgentMiddleware with the operator's contact appended."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        middleware = cls(user_agent_with_contact(settings["USER_AGENT"], contact_of(settings)))
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        return middleware
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date (RFC 9110)."""
+    if value is None:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
+
+
+def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:
+    """Exponential backoff with full jitter: uniform(0, min(cap, base * 2**attempt))."""
+    ceiling = min(cap, base * (2 ** max(0, attempt)))
+    return (rng or random).uniform(0, ceiling)
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """RetryMiddleware that waits (Retry-After, else jittered backoff) before retrying.
+
+    The wait happens inside this middleware, so the retried request is handed back
+    to the scheduler only once it may be sent again.
+    """
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+        self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 300.0)
+
+    def _inc(self, key: str) -> None:
+        self.crawler.stats.inc_value(f"maskscreen/{key}")
+
+    def delay_for(self, request: Request, response: Response | None) -> float | None:
+        """Seconds to wait before retrying; None: the site asked for longer than we wait."""
+        attempt = request.meta.get("retry_times", 0)
+        if response is not None:
+            asked = retry_after_seconds(response.headers.get(b"Retry-After"))
+            if asked is not None:
+                if asked > self.retry_after_max:
+                    return None
+                return asked
+        return backoff_delay(attempt, self.backoff_base, self.backoff_max)
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        delay = self.delay_for(request, response)
+        if delay is None:
+            self._inc("retry/after_too_long")
+            logger.warning("%s asks to retry %s after more than %.0f s; giving up on it",
+                           response.status, request.url, self.retry_after_max)
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        if delay > 0:
+            self._inc("retry/waits")
+            self.crawler.stats.inc_value("maskscreen/retry/waited_seconds", round(delay, 3))
+            logger.debug("waiting %.2f s before retrying %s (%s)", delay, request.url,
+                         response.status)
+            await sleep(delay)
+        return retry
+
+    async def process_exception(self, request: Request, exception: Exception) -> Request | None:
+        if isinstance(exception, (DownloadCancelledError, CancelledError)):
+            # Over DOWNLOAD_MAXSIZE (the only cancellation we cause): not retried.
+            self._inc("dropped/too_large")
+            return None
+        if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
+            return None
+        retry = self._retry(request, exception)
+        if retry is not None:
+            delay = self.delay_for(request, None) or 0.0
+            if delay > 0:
+                await sleep(delay)
+        return retry
+
+
+def page_evidence(response: Response) -> PageEvidence:
+    content_type = response.headers.get(b"Content-Type")
+    return PageEvidence(
+        url=response.url,
+        status=response.status,
+        content_type=content_type.decode("latin-1") if content_type else None,
+        body=response.body,
+        fetched_at=datetime.now(UTC),
+    )
+
+
+class EvidenceMiddleware:
+    """Attach the response each Listing was extracted from (see PageEvidence)."""
+
+    @staticmethod
+    def _attach(response: Response, item: Any) -> Any:
+        if isinstance(item, Listing) and item.evidence is None:
+            item.evidence = page_evidence(response)
+        return item
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
+        for item in result:
+            yield self._attach(response, item)
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        async for item in result:
+            yield self._attach(response, item)
+
+
+class PolitenessReport:
+    """Says once per crawl how polite it is; an explicit robots.txt override is a WARNING."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        return extension
+
+    def spider_opened(self, spider) -> None:
+        settings = self.crawler.settings
+        site = settings.get("MASKSCREEN_SITE") or spider.name
+        if not settings.getbool("ROBOTSTXT_OBEY"):
+            self.crawler.stats.set_value("maskscreen/robots_txt_ignored", 1)
+            logger.warning("robots.txt is NOT obeyed for %s: explicit per-site override", site)
+        logger.info(
+            "crawling %s as %r; robots.txt %s; AutoThrottle %s; %s concurrent per domain",
+            site,
+            user_agent_with_contact(settings["USER_AGENT"], contact_of(settings)),
+            "obeyed" if settings.getbool("ROBOTSTXT_OBEY") else "ignored",
+            "on" if settings.getbool("AUTOTHROTTLE_ENABLED") else "off",
+            settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
+        )

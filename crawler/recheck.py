@@ -1,0 +1,272 @@
+"""Re-check flagged listings until they are gone: live, changed or removed.
+
+    summary = run_recheck(database_url, site="shop.example")
+
+Visits the URL of every listing under review (db.checks.recheck_targets) with
+RecheckSpider and records one listing_checks row per listing reached:
+  removed  HTTP 404 or 410; a redirect to the home page or a search page; page text
+           saying it is gone (crawler/data/removal_phrases.json, versioned); or
+           schema.org availability Discontinued. The first removal sets
+           listings.status='removed' and listings.removed_at.
+  changed  the listing's content hash moved: a new version is stored and classified
+           (and its page kept as evidence if it is still flagged).
+  live     the same content as before (nothing else is written).
+Pages that cannot be reached (network errors, 5xx after retries, 403) record nothing
+and are counted as unreachable: next time will tell.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from urllib.parse import parse_qsl, urlsplit
+
+from crawler.items import Listing, ListingCheck
+from crawler.pipelines import NormalizePipeline, edit_note, shared_model, store_batch
+
+logger = logging.getLogger(__name__)
+
+OUTCOMES = ("live", "changed", "removed")
+GONE_STATUSES = (404, 410)
+
+
+@dataclass(frozen=True)
+class RemovalRules:
+    version: str
+    phrases: tuple[str, ...]  # casefolded
+    home_paths: frozenset[str]
+    search_path_words: tuple[str, ...]
+    search_params: frozenset[str]
+
+    def phrase_in(self, text: str) -> str | None:
+        folded = _SPACES.sub(" ", text.casefold())
+        return next((phrase for phrase in self.phrases if phrase in folded), None)
+
+    def is_home_or_search(self, url: str) -> bool:
+        parts = urlsplit(url)
+        path = parts.path or "/"
+        if path.rstrip("/") + "/" == "/" or path in self.home_paths:
+            return True
+        if any(word in path.casefold() for word in self.search_path_words):
+            return True
+        return any(key.casefold() in self.search_params for key, _ in parse_qsl(parts.query))
+
+
+_SPACES = re.compile(r"\s+")
+
+
+@cache
+def removal_rules() -> RemovalRules:
+    """The bundled phrase list and redirect rules (crawler/data/removal_phrases.json)."""
+    text = resources.files("crawler").joinpath("data/removal_phrases.json").read_text("utf-8")
+    data = json.loads(text)
+    phrases = [p.casefold() for values in data["phrases"].values() for p in values]
+    return RemovalRules(
+        version=data["version"],
+        phrases=tuple(dict.fromkeys(phrases)),
+        home_paths=frozenset(data["home_paths"]),
+        search_path_words=tuple(w.casefold() for w in data["search_path_words"]),
+        search_params=frozenset(p.casefold() for p in data["search_params"]),
+    )
+
+
+def removal_reason(
+    status: int,
+    requested_url: str,
+    final_url: str,
+    text: str,
+    rules: RemovalRules | None = None,
+) -> str | None:
+    """Why a fetched page says the listing is gone, or None if it does not."""
+    rules = rules or removal_rules()
+    if status in GONE_STATUSES:
+        return f"HTTP {status}"
+    if final_url != requested_url and rules.is_home_or_search(final_url):
+        return f"redirected to {final_url}"
+    phrase = rules.phrase_in(text)
+    if phrase:
+        return f"page says {phrase!r} (phrases {rules.version})"
+    return None
+
+
+class RecheckPipeline:
+    """Stores what RecheckSpider saw, in batches, one transaction each.
+
+    Settings: MASKSCREEN_DATABASE_URL (required), MASKSCREEN_MODEL_DIR,
+    MASKSCREEN_BATCH_SIZE (default 100).
+    """
+
+    def __init__(self, crawler, database_url, model_dir, batch_size):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.database_url = database_url
+        self.model_dir = model_dir
+        self.batch_size = batch_size
+        self.buffer: list[ListingCheck] = []
+        self.normalize = NormalizePipeline(crawler.stats)
+        self.engine = None
+        self.model = None
+        self.site_ids: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        return cls(
+            crawler,
+            database_url=settings.get("MASKSCREEN_DATABASE_URL"),
+            model_dir=settings.get("MASKSCREEN_MODEL_DIR"),
+            batch_size=settings.getint("MASKSCREEN_BATCH_SIZE", 100),
+        )
+
+    def open_spider(self, spider=None):
+        from db.session import open_database
+
+        if not self.database_url:
+            raise ValueError("a recheck needs MASKSCREEN_DATABASE_URL")
+        self.model = shared_model(self.model_dir)
+        self.engine = open_database(self.database_url)
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, ListingCheck):
+            self.buffer.append(item)
+            if len(self.buffer) >= self.batch_size:
+                self.flush()
+        return item
+
+    def close_spider(self, spider=None):
+        self.flush()
+        if self.engine is not None:
+            self.engine.dispose()
+
+    def flush(self) -> None:
+        batch, self.buffer = self.buffer, []
+        if not batch:
+            return
+        from sqlalchemy.exc import SQLAlchemyError
+        from sqlalchemy.orm import Session
+
+        try:
+            with Session(self.engine) as session, session.begin():
+                outcomes = self._store(session, batch)
+        except SQLAlchemyError as exc:
+            self.stats.inc_value("maskscreen/recheck/store_failed", len(batch))
+            logger.error("could not store %d checks (rolled back): %s", len(batch), exc)
+            return
+        for outcome in outcomes:
+            self.stats.inc_value(f"maskscreen/recheck/{outcome}")
+
+    def _store(self, session, batch: list[ListingCheck]) -> list[str]:
+        from db import checks, store
+
+        rows: list[dict] = []
+        seen: dict[str, list[tuple[ListingCheck, Listing]]] = {}
+        for check in batch:
+            row = {"listing_id": check.listing_id, "outcome": check.outcome,
+                   "http_status": check.http_status, "note": check.note,
+                   "checked_at": check.checked_at}  # fmt: skip
+            rows.append(row)
+            if check.outcome is None:
+                listing = self._normalized(check)
+                if listing is None:
+                    row.update(outcome="live", note="page up; no listing title found")
+                else:
+                    seen.setdefault(check.site, []).append((check, listing))
+        by_listing = {row["listing_id"]: row for row in rows}
+        for site, pairs in seen.items():
+            if site not in self.site_ids:
+                self.site_ids[site] = store.get_or_create_site(session, site)
+            listings = [listing for _, listing in pairs]
+            results, verdicts = store_batch(
+                session, self.model, self.site_ids[site], listings, note_edits=False
+            )
+            for (check, _), result, verdict in zip(pairs, results, verdicts, strict=True):
+                row = by_listing[check.listing_id]
+                if result.status == "changed":
+                    row.update(outcome="changed", note=edit_note(verdict))
+                else:
+                    row["outcome"] = "live"
+        removed = [row["listing_id"] for row in rows if row["outcome"] == "removed"]
+        checks.mark_removed(session, removed)
+        checks.record_checks(session, rows)
+        return [row["outcome"] for row in rows]
+
+    def _normalized(self, check: ListingCheck) -> Listing | None:
+        from scrapy.exceptions import DropItem
+
+        listing = check.listing
+        # The listing keeps the URL and site it was flagged under.
+        listing.url, listing.site = check.url, check.site
+        try:
+            return self.normalize.process_item(listing)
+        except DropItem:
+            return None
+
+
+@dataclass
+class RecheckSummary:
+    targets: int
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    unreachable: int = 0
+    finish_reason: str = "finished"
+    stats: dict = field(default_factory=dict)
+
+
+def run_recheck(
+    database_url: str,
+    *,
+    site: str | None = None,
+    model_dir: str | None = None,
+    log_level: str = "WARNING",
+    own_logging: bool = True,
+    settings_overrides: dict | None = None,
+) -> RecheckSummary:
+    """Re-visit every listing under review (on `site`, or all); block until done.
+
+    Starts Scrapy's reactor: once per process, like run_crawl.
+    """
+    from scrapy.crawler import CrawlerProcess
+    from sqlalchemy.orm import Session
+
+    from crawler.run import crawl_settings
+    from crawler.spiders.recheck import RecheckSpider
+    from db import checks
+    from db.session import open_database
+
+    engine = open_database(database_url)
+    try:
+        with Session(engine) as session:
+            targets = checks.recheck_targets(session, site=site)
+    finally:
+        engine.dispose()
+    if not targets:
+        return RecheckSummary(targets=0)
+    settings = crawl_settings(
+        database_url=database_url,
+        site=site or "all sites",
+        site_url=None,
+        model_dir=model_dir,
+        log_level=log_level,
+        overrides={
+            "ITEM_PIPELINES": {"crawler.recheck.RecheckPipeline": 300},
+            **(settings_overrides or {}),
+        },
+        own_logging=own_logging,
+    )
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(RecheckSpider)
+    process.crawl(crawler, targets=[
+        {"listing_id": t.listing_id, "site": t.site, "url": t.url} for t in targets
+    ])  # fmt: skip
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    return RecheckSummary(
+        targets=len(targets),
+        counts={o: stats.get(f"maskscreen/recheck/{o}", 0) for o in OUTCOMES},
+        unreachable=stats.get("maskscreen/recheck/unreachable", 0),
+        finish_reason=str(stats.get("finish_reason", "unknown")),
+        stats=stats,
+    )

@@ -1,0 +1,93 @@
+"""RecheckSpider: visit each flagged listing's URL once and say what is there now.
+
+    run_recheck(database_url)       # crawler/recheck.py: targets from the database
+
+Yields one `ListingCheck` per URL reached: outcome "removed" with the reason (see
+crawler.recheck.removal_reason), or outcome None with the listing as extracted now,
+for the pipeline to compare with the stored content. Redirects are followed and
+judged by where they end. Failed fetches yield nothing and are counted under
+`maskscreen/recheck/unreachable`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawler.extract import NotAListing, extract_listing
+from crawler.items import ListingCheck
+from crawler.recheck import GONE_STATUSES, removal_reason
+
+logger = logging.getLogger(__name__)
+
+_VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style)]"
+_HEADINGS = "//title//text() | //h1//text() | //h2//text()"
+
+
+def _text(response: Response, query: str) -> str:
+    if not isinstance(response, TextResponse):
+        return ""
+    try:
+        return " ".join(response.xpath(query).getall())
+    except ValueError:  # not HTML/XML (JSON): search the raw text
+        return response.text
+
+
+class RecheckSpider(Spider):
+    """`targets`: dicts of listing_id, site and url (the listing's stored URL)."""
+
+    name = "recheck"
+
+    def __init__(self, targets: Iterable[dict] | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.targets = list(targets or [])
+
+    async def start(self) -> AsyncIterator[Request]:
+        for target in self.targets:
+            yield Request(
+                target["url"],
+                callback=self.parse,
+                errback=self.on_error,
+                dont_filter=True,
+                meta={"target": target, "handle_httpstatus_list": list(GONE_STATUSES)},
+            )
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[ListingCheck]:
+        target = response.meta["target"]
+        requested = response.meta.get("redirect_urls", [response.url])[0]
+        listing = None
+        if response.status not in GONE_STATUSES and isinstance(response, TextResponse):
+            try:
+                listing = extract_listing(response, target["site"])
+            except (NotAListing, ValueError, AttributeError):
+                listing = None
+        # A page that still holds its product is judged by its title and headings
+        # (boilerplate elsewhere may say "no longer available"); one without, by all text.
+        text = _text(response, _HEADINGS if listing is not None else _VISIBLE_TEXT)
+        reason = removal_reason(response.status, requested, response.url, text)
+        if reason is None and listing is not None and listing.availability == "Discontinued":
+            reason = "availability Discontinued"
+        check = ListingCheck(
+            listing_id=target["listing_id"],
+            site=target["site"],
+            url=target["url"],
+            outcome="removed" if reason else None,
+            http_status=response.status,
+            checked_at=datetime.now(UTC),
+            note=reason,
+            listing=None if reason else listing,
+        )
+        if check.outcome is None and listing is None:
+            check.outcome, check.note = "live", "page up; no listing found on it"
+        yield check
+
+    def on_error(self, failure: Failure) -> None:
+        self.crawler.stats.inc_value("maskscreen/recheck/unreachable")
+        url = failure.request.url if hasattr(failure, "request") else "?"
+        logger.info("could not re-check %s: %s", url, failure.getErrorMessage())

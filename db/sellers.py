@@ -1,0 +1,242 @@
+"""Sellers: who sells each listing, and the contact handles found in their listings.
+
+A seller belongs to one site and is known by its seller URL there, else by its name
+(``seller_key``). Contact handles (WeChat, QQ, WhatsApp, Telegram, LINE, phone,
+e-mail) are pulled from listing titles and descriptions with compiled patterns on
+normalised text (``normalise``: NFKC + casefold, so full-width ＷｅＣｈａｔ：ａｂｃ
+reads as wechat:abc). Two sellers that share a handle are linked: a query over
+``seller_handles`` (``linked_sellers``), not a table of its own.
+
+Functions take a session and never commit.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CompoundSelect, and_, select, union
+from sqlalchemy.orm import Session
+
+from db.models import Base, utcnow
+from db.sql import chunks, insert_for
+
+sellers = Base.metadata.tables["sellers"]
+handles = Base.metadata.tables["seller_handles"]
+
+KEY_LENGTH = 300
+VALUE_LENGTH = 200
+
+_SEP = r"\s*(?:[:=]|號|号|id|是)?\s*"
+_PHONE = r"\+?\d[\d\s().-]{5,}\d"
+# kind -> patterns; group 1 is the handle. Text is normalised first (lower case, NFKC).
+HANDLE_PATTERNS: dict[str, list[re.Pattern[str]]] = {
+    "wechat": [
+        re.compile(
+            r"(?:(?<![a-z])(?:we\s?chat|weixin|wx|vx)(?![a-z])|微信|威信|v信|薇信)"
+            + _SEP
+            + r"([a-z][-_a-z0-9]{5,19}|"
+            + _PHONE
+            + ")"
+        )
+    ],
+    "qq": [re.compile(r"(?:(?<![a-z])qq(?![a-z])|扣扣|企鹅)" + _SEP + r"(\d{5,11})(?!\d)")],
+    "whatsapp": [
+        re.compile(r"(?<![a-z])whats\s?app" + _SEP + "(" + _PHONE + ")"),
+        re.compile(r"wa\.me/(\d{6,15})"),
+    ],
+    "telegram": [
+        re.compile(
+            r"(?:(?<![a-z])(?:telegram|tg)(?![a-z])|电报|纸飞机)"
+            + _SEP
+            + r"@?([a-z][a-z0-9_]{4,31})"
+        ),
+        re.compile(r"t\.me/([a-z][a-z0-9_]{4,31})"),
+    ],
+    "line": [re.compile(r"(?<![a-z])line\s*(?:id\s*[:=]?|[:=])\s*@?([a-z0-9][-._a-z0-9]{3,19})")],
+    "phone": [
+        re.compile(
+            r"(?:(?<![a-z])(?:phone|tel|mobile|call|text|sms)|电话|手机|致电)"
+            + _SEP
+            + "("
+            + _PHONE
+            + ")"
+        ),
+        re.compile(r"(?<![\d+])(\+\d[\d\s-]{7,}\d)"),
+        re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)"),  # mainland China mobile
+    ],
+    "email": [re.compile(r"([a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})")],
+}
+_DIGITS_ONLY = {"phone", "whatsapp", "qq"}
+
+# ASCII handles without a digit, @ or + need one of these labels (QQ, WhatsApp and
+# phone numbers are digits; e-mail has @).
+_X_LABELS = ("wx", "vx", "weixin")
+_LABELS = ("chat", "telegram", "tg", "t.me", "line")
+_NOT_TRIGGER_BYTES = bytes(b for b in range(256) if chr(b) not in "0123456789@+")
+
+
+def normalise(text: str | None) -> str:
+    """NFKC + casefold: full-width letters and digits read as ASCII, case ignored."""
+    if not text:
+        return ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return text.casefold()
+
+
+def seller_key(name: str | None, url: str | None) -> str | None:
+    """How a seller is known on its site: its URL if given, else its name; None if neither."""
+    if url and url.strip():
+        return url.strip().rstrip("/")[:KEY_LENGTH]
+    if name and name.strip():
+        return " ".join(normalise(name).split())[:KEY_LENGTH]
+    return None
+
+
+def _no_handle_possible(ascii_text: str) -> bool:
+    """Lower-case ASCII text with no digit, @ or + and no label cannot hold a handle."""
+    if ascii_text.encode("ascii").translate(None, _NOT_TRIGGER_BYTES):
+        return False
+    if "x" in ascii_text and any(label in ascii_text for label in _X_LABELS):
+        return False
+    return not any(label in ascii_text for label in _LABELS)
+
+
+def extract_handles(*texts: str | None) -> set[tuple[str, str]]:
+    """(kind, value) of every contact handle in the texts, values normalised."""
+    found: set[tuple[str, str]] = set()
+    text = normalise("\n".join(t for t in texts if t))
+    if not text or (text.isascii() and _no_handle_possible(text)):
+        return found
+    for kind, patterns in HANDLE_PATTERNS.items():
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                value = match.group(1)
+                if kind in _DIGITS_ONLY or (kind == "wechat" and not value[0].isalpha()):
+                    value = re.sub(r"\D", "", value)
+                    if not 5 <= len(value) <= 15:
+                        continue
+                found.add((kind, value[:VALUE_LENGTH]))
+    return found
+
+
+def seller_keys(records: Iterable[dict[str, Any]]) -> list[str | None]:
+    """``seller_key`` of each record (a batch repeats its sellers: each pair computed once)."""
+    known: dict[tuple[Any, Any], str | None] = {}
+    keys = []
+    for record in records:
+        pair = (record.get("seller"), record.get("seller_url"))
+        if pair not in known:
+            known[pair] = seller_key(*pair)
+        keys.append(known[pair])
+    return keys
+
+
+def link_sellers(
+    session: Session,
+    site_id: int,
+    listing_rows: Sequence[tuple[int, int | None, str, dict[str, Any]]],
+    *,
+    seen_at: datetime | None = None,
+) -> dict[int, int]:
+    """Link listings to their sellers: rows of (listing_id, seller_id now, key, record).
+
+    A few statements for the batch: known sellers read, new ones inserted (ON CONFLICT
+    DO NOTHING), the listings whose seller differs re-pointed. Returns listing -> seller.
+    The caller has written in this transaction already (SQLite: see db.session).
+    """
+    named: dict[str, dict[str, Any]] = {}  # key -> the first record naming it
+    for _, _, key, record in listing_rows:
+        named.setdefault(key, record)
+    if not named:
+        return {}
+    ids: dict[str, int] = {}
+
+    def look_up(wanted: list[str]) -> None:
+        for batch in chunks(wanted):
+            found = session.execute(
+                select(sellers.c.key, sellers.c.id).where(
+                    sellers.c.site_id == site_id, sellers.c.key.in_(batch)
+                )
+            )
+            ids.update(dict(found.all()))
+
+    look_up(list(named))
+    missing = [key for key in named if key not in ids]
+    if missing:
+        now = seen_at or utcnow()
+        stmt = (
+            insert_for(session, sellers)
+            .on_conflict_do_nothing(index_elements=[sellers.c.site_id, sellers.c.key])
+            .returning(sellers.c.key, sellers.c.id)
+        )
+        params = [
+            {"site_id": site_id, "key": key, "name": named[key].get("seller"),
+             "url": named[key].get("seller_url"), "first_seen_at": now}
+            for key in missing
+        ]  # fmt: skip
+        ids.update(dict(session.execute(stmt, params).all()))
+        look_up([key for key in missing if key not in ids])  # inserted meanwhile by another
+    linked = {listing_id: ids[key] for listing_id, _, key, _ in listing_rows}
+    moved = [(ids[key], lid) for lid, now_id, key, _ in listing_rows if now_id != ids[key]]
+    if moved:
+        # A new listing is re-pointed here, so a first crawl runs this for every row:
+        # the driver's executemany, without Core's per-row parameter building (2x faster).
+        mark = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
+        sql = f"UPDATE listings SET seller_id = {mark} WHERE id = {mark}"
+        session.connection().exec_driver_sql(sql, moved)
+    return linked
+
+
+def record_handles(
+    session: Session,
+    rows: Iterable[tuple[int | None, dict[str, Any]]],
+    *,
+    seen_at: datetime | None = None,
+) -> int:
+    """Record the handles in each (seller_id, record)'s title and description; one statement.
+
+    Returns how many (seller, kind, value) were offered; those known already are left alone.
+    """
+    found: dict[tuple[int, str, str], dict[str, Any]] = {}
+    now = seen_at or utcnow()
+    for seller_id, record in rows:
+        if seller_id is None:
+            continue
+        for kind, value in extract_handles(record.get("title"), record.get("description")):
+            row = {"seller_id": seller_id, "kind": kind, "value": value, "first_seen_at": now}
+            found.setdefault((seller_id, kind, value), row)
+    if found:
+        stmt = insert_for(session, handles).on_conflict_do_nothing(
+            index_elements=[handles.c.seller_id, handles.c.kind, handles.c.value]
+        )
+        session.execute(stmt, list(found.values()))
+    return len(found)
+
+
+def peer_pairs(seller_ids: Sequence[int]) -> CompoundSelect:
+    """(seller_id, peer) rows: each seller with itself and with each seller sharing a handle."""
+    mine, theirs = handles.alias("mine"), handles.alias("theirs")
+    itself = select(sellers.c.id.label("seller_id"), sellers.c.id.label("peer")).where(
+        sellers.c.id.in_(seller_ids)
+    )
+    shared = (
+        select(mine.c.seller_id, theirs.c.seller_id.label("peer"))
+        .join(theirs, and_(theirs.c.kind == mine.c.kind, theirs.c.value == mine.c.value))
+        .where(mine.c.seller_id.in_(seller_ids))
+    )
+    return union(itself, shared)
+
+
+def linked_sellers(session: Session, seller_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Each seller with the sellers sharing a handle with it (itself included)."""
+    wanted = sorted(set(seller_ids))
+    groups: dict[int, set[int]] = {sid: {sid} for sid in wanted}
+    for batch in chunks(wanted):
+        for sid, peer in session.execute(peer_pairs(batch)):
+            groups[sid].add(peer)
+    return groups

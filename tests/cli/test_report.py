@@ -1,0 +1,64 @@
+"""`maskscreen report`: one self-contained HTML file, hostile text escaped."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy.orm import Session
+
+from cli.main import cli
+from db.session import open_database
+from tests.db.analytics_data import HOSTILE_SELLER, HOSTILE_TITLE, seed
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def seeded(request, tmp_path, pg_database_url):
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}" if request.param == "sqlite" else pg_database_url("cli")
+    engine = open_database(url)
+    with Session(engine) as session, session.begin():
+        seed(session)
+    engine.dispose()
+    return url
+
+
+def test_report_is_self_contained_with_charts(seeded, tmp_path):
+    out = tmp_path / "week.html"
+    result = CliRunner().invoke(cli, ["report", "--db", seeded, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text("utf-8")
+    assert page.startswith("<!doctype html>") and page.count("<svg") == 3
+    for heading in ("Flags over time", "Outcomes", "Time to removal", "Top sellers"):
+        assert heading in page
+    assert "shop (n=1)" in page and "maskmaker" in page
+    assert "<script" not in page and "<img" not in page  # nothing fetched or run
+
+
+def test_report_escapes_hostile_seller_text(seeded, tmp_path):
+    out = tmp_path / "week.html"
+    CliRunner().invoke(cli, ["report", "--db", seeded, "--out", str(out)])
+    page = out.read_text("utf-8")
+    assert HOSTILE_SELLER not in page and "&lt;b&gt;evil&lt;/b&gt; seller" in page
+
+
+def test_render_report_escapes_a_hostile_title_everywhere():
+    from cli.report import render_report
+    from db.analytics import SellerRow, SiteDay
+
+    now = datetime(2026, 5, 20, tzinfo=UTC)
+    data = {
+        "days": [SiteDay(HOSTILE_TITLE, "2026-05-19", flagged=3)],
+        "outcomes": {HOSTILE_TITLE: 2},
+        "delays": [],
+        "sellers": [SellerRow(HOSTILE_TITLE, HOSTILE_TITLE, 3, 1)],
+    }
+    page = render_report(data, now, now)
+    assert "<script" not in page and "<img" not in page and "&lt;script&gt;" in page
+
+
+def test_report_to_an_unwritable_path_is_one_line(seeded, tmp_path):
+    out = tmp_path / "missing" / "week.html"
+    result = CliRunner().invoke(cli, ["report", "--db", seeded, "--out", str(out)])
+    assert result.exit_code == 2 and result.stderr.startswith("maskscreen: error: cannot write")
+    assert not out.parent.exists()
