@@ -102,11 +102,22 @@ def default_model_dir() -> Path:
     return Path(str(resources.files("classifier").joinpath("model")))
 
 
+# Long texts are cut before anything reads them: the first MAX_TEXT_CHARS
+# characters (title first, then the description) decide the verdict. Sellers put
+# what they sell up front; a megabyte of padding must not cost a megabyte of work.
+MAX_TEXT_CHARS = 5_000
+
+
 def text_of(item: str | Mapping) -> str:
-    """The text of one listing: a plain string, or a mapping with title/description."""
+    """The text of one listing: a plain string, or a mapping with title/description,
+    cut to MAX_TEXT_CHARS."""
     if isinstance(item, str):
-        return item
-    return listing_text(item.get("title"), item.get("description"))
+        text = item
+    else:
+        title, description = item.get("title"), item.get("description")
+        text = listing_text(title if isinstance(title, str) else None,
+                            description if isinstance(description, str) else None)
+    return text[:MAX_TEXT_CHARS]
 
 
 @dataclass

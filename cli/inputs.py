@@ -65,12 +65,47 @@ def _checked(record: dict, name: str, number: int) -> dict:
 
 
 def open_text(path: str) -> tuple[IO[str], str]:
-    """Open PATH (or '-' for stdin) as UTF-8 text; InputError if unreadable."""
+    """Open PATH (or '-' for stdin) as UTF-8 lines; InputError if unreadable.
+
+    Lines are decoded one by one, so a line that is not UTF-8 is named.
+    """
     import sys
 
     if path == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace"), "<stdin>"
+        return _Utf8Lines(sys.stdin.buffer, "<stdin>"), "<stdin>"
     try:
-        return open(path, encoding="utf-8-sig", newline=""), path
+        return _Utf8Lines(open(path, "rb"), path), path
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+class _Utf8Lines(io.TextIOBase):
+    """Text lines from a binary stream; InputError naming the line on bad UTF-8."""
+
+    def __init__(self, raw, name: str):
+        self._raw, self._name, self._number = raw, name, 0
+
+    def readline(self, size: int = -1) -> str:
+        data = self._raw.readline()
+        if not data:
+            return ""
+        self._number += 1
+        if self._number == 1 and data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]  # a byte-order mark
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{self._name}:{self._number}: not valid UTF-8 ({exc.reason})") from None
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()

@@ -79,3 +79,13 @@ def test_model_with_untrusted_type_is_refused(tmp_path):
     (tmp_path / "metrics.json").write_text("{}")
     with pytest.raises(ModelError, match="untrusted types"):
         load_model(tmp_path)
+
+
+def test_long_text_is_cut_by_the_documented_rule(model):
+    from classifier.model import MAX_TEXT_CHARS, text_of
+
+    long = {"title": "Realistic silicone old man mask", "description": "padding " * 200_000}
+    assert len(text_of(long)) == MAX_TEXT_CHARS
+    assert text_of(long).startswith("Realistic silicone old man mask\n")
+    verdict = model.predict([long, "", "🎭🎭 ！！"])
+    assert len(verdict) == 3 and verdict[1].label in ("benign", "realistic_face_mask", "custom_face_copy")

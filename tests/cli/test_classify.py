@@ -66,3 +66,30 @@ def test_classify_csv_without_text_columns(tmp_path):
     result = run("classify", str(path))
     assert result.exit_code == 2
     assert "needs a title or description column" in result.output
+
+
+def test_classify_names_a_line_that_is_not_utf8(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b'{"title": "ok"}\n{"title": "\xff\xfe bad"}\n')
+    result = run("classify", str(path))
+    assert result.exit_code == 2
+    assert "in.jsonl:2: not valid UTF-8" in result.output
+    assert '"label"' not in result.output
+
+
+def test_classify_odd_texts_get_verdicts(tmp_path):
+    rows = [{"id": 1, "title": "🎭🎭🎭 !!!"}, {"id": 2, "title": "x" * 1_000_000},
+            {"id": 3, "title": "silicone 面具 маска mask"}]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    result = run("classify", str(path))
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in result.output.splitlines()] == [1, 2, 3]
+
+
+def test_classify_accepts_a_byte_order_mark(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_bytes("\ufeffid,title\n1,Sheet mask\n".encode())
+    result = run("classify", str(path))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["id"] == "1"
