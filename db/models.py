@@ -155,6 +155,8 @@ class Listing(Base):
     __table_args__ = (
         UniqueConstraint("site_id", "url"),
         CheckConstraint(_one_of("status", LISTING_STATUSES), name="status"),
+        # Covering: a review case reaches its listing's seller index-only (seller ranking).
+        Index("ix_listings_id_seller_id", "id", "seller_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -165,7 +167,7 @@ class Listing(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # listings <-> listing_versions is a cycle: this key is added after both tables exist.
     current_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("listing_versions.id", use_alter=True)
+        ForeignKey("listing_versions.id", use_alter=True), index=True
     )
     # The current version's content_hash, kept here so that a batch of sightings is
     # compared and re-pointed at its versions in one statement, not one per row.
@@ -287,6 +289,18 @@ class ReviewEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     review: Mapped[Review] = relationship(back_populates="events")
+
+
+# Partial, in queue order (db.review_reads.review_queue): the top case is one index step.
+# On SQLite the predicate must read as the query's does (literal states, not parameters).
+Index(
+    "ix_reviews_queue",
+    Review.priority.desc(),
+    Review.opened_at,
+    Review.id,
+    sqlite_where=text("status IN ('open', 'escalated')"),
+    postgresql_where=text("status IN ('open', 'escalated')"),
+)
 
 
 class Seller(Base):

@@ -44,9 +44,15 @@ def flagged_select() -> Select[Any]:
     model version. The ``flagged_listings`` view (migration 0001) says the same in SQL.
     """
     c = classifications
-    c2 = classifications.alias("c2")
-    newest = (
-        select(func.max(c2.c.id)).where(c2.c.listing_version_id == versions.c.id).scalar_subquery()
+    newer = classifications.alias("newer")
+    # "Newest verdict" as "no newer one", and listings reached by current_version_id
+    # (ix_listings_current_version_id): PostgreSQL then starts from the flagged
+    # classifications, newest first (ix_classifications_flagged_created_at), and stops
+    # at the page instead of reading every listing.
+    superseded = (
+        select(newer.c.id)
+        .where(newer.c.listing_version_id == c.c.listing_version_id, newer.c.id > c.c.id)
+        .exists()
     )
     return (
         select(
@@ -66,17 +72,12 @@ def flagged_select() -> Select[Any]:
             reviews.c.status.label("review_status"),
         )
         .select_from(
-            listings.join(sites, sites.c.id == listings.c.site_id)
-            # Both terms, so the planner may start from the flagged classifications.
-            .join(
-                versions,
-                (versions.c.listing_id == listings.c.id)
-                & (versions.c.id == listings.c.current_version_id),
-            )
-            .join(c, c.c.listing_version_id == versions.c.id)
+            c.join(versions, versions.c.id == c.c.listing_version_id)
+            .join(listings, listings.c.current_version_id == versions.c.id)
+            .join(sites, sites.c.id == listings.c.site_id)
             .outerjoin(reviews, reviews.c.listing_id == listings.c.id)
         )
-        .where(c.c.flagged == true(), c.c.id == newest)
+        .where(c.c.flagged == true(), ~superseded)
     )
 
 

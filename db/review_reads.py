@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from db.models import Base
@@ -121,7 +121,10 @@ def review_queue(
     oldest first among equals."""
     stmt = _case_select().order_by(reviews.c.priority.desc(), reviews.c.opened_at, reviews.c.id)
     if status is None:
-        stmt = stmt.where(reviews.c.status.in_(QUEUE_STATES))
+        # Literal states, so that SQLite (and a generic PostgreSQL plan) can use the
+        # partial index ix_reviews_queue, whose predicate names them.
+        queued = [literal(state, literal_execute=True) for state in QUEUE_STATES]
+        stmt = stmt.where(reviews.c.status.in_(queued))
     else:
         stmt = stmt.where(reviews.c.status == status)
     if site is not None:

@@ -8,6 +8,7 @@ view does). Functions take a session and never write.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
@@ -40,40 +41,9 @@ class SellerRank:
 
 def rank_sellers(session: Session, *, site: str | None = None, limit: int = 50) -> list[SellerRank]:
     """Sellers with flagged or confirmed listings, most confirmed first, then most flagged."""
-    flagged = func.sum(case((reviews.c.source == "flag", 1), else_=0))
-    confirmed = func.sum(case((reviews.c.status.in_(CONFIRMED_STATES), 1), else_=0))
-    per_seller = (
-        select(
-            listings.c.seller_id,
-            flagged.label("flagged"),
-            confirmed.label("confirmed"),
-        )
-        .select_from(reviews.join(listings, listings.c.id == reviews.c.listing_id))
-        .where(listings.c.seller_id.is_not(None))
-        .group_by(listings.c.seller_id)
-        .subquery()
-    )
-    stmt = (
-        select(
-            sellers.c.id,
-            sites.c.name.label("site"),
-            sellers.c.name,
-            sellers.c.url,
-            per_seller.c.confirmed,
-            per_seller.c.flagged,
-        )
-        .select_from(
-            per_seller.join(sellers, sellers.c.id == per_seller.c.seller_id).join(
-                sites, sites.c.id == sellers.c.site_id
-            )
-        )
-        .where(or_(per_seller.c.flagged > 0, per_seller.c.confirmed > 0))
-        .order_by(per_seller.c.confirmed.desc(), per_seller.c.flagged.desc(), sellers.c.id)
-        .limit(limit)
-    )
-    if site is not None:
-        stmt = stmt.where(sites.c.name == site)
-    page = session.execute(stmt).all()
+    page = _top_by_confirmed(session, site, limit)
+    if page is None:
+        page = _top_all(session, site, limit)
     ids = [row.id for row in page]
     if not ids:
         return []
@@ -120,3 +90,112 @@ def _sites_of(session: Session, seller_ids: set[int]) -> dict[int, str]:
         )
         site_of.update(dict(found.all()))
     return site_of
+
+
+class _PageRow(NamedTuple):
+    id: int
+    site: str
+    name: str | None
+    url: str | None
+    confirmed: int
+    flagged: int
+
+
+def _top_by_confirmed(session: Session, site: str | None, limit: int) -> list[_PageRow] | None:
+    """The first page ranked in two steps, or None when fewer than ``limit`` sellers have a
+    confirmed case (then flagged counts alone decide the rest of the page).
+
+    1. Confirmed cases per seller: the few decided cases, each reaching its listing's
+       seller through ix_listings_id_seller_id (index-only on PostgreSQL).
+    2. Flagged cases only for the sellers that can still make the page: confirmed at
+       least as often as the ``limit``-th seller. Anyone below ranks under ``limit``
+       sellers already, whatever its flagged count.
+    """
+    if limit < 1:
+        return None
+    stmt = (
+        select(listings.c.seller_id, func.count())
+        .select_from(reviews.join(listings, listings.c.id == reviews.c.listing_id))
+        .where(reviews.c.status.in_(CONFIRMED_STATES), listings.c.seller_id.is_not(None))
+        .group_by(listings.c.seller_id)
+    )
+    if site is not None:
+        stmt = stmt.where(
+            listings.c.seller_id.in_(
+                select(sellers.c.id)
+                .join(sites, sites.c.id == sellers.c.site_id)
+                .where(sites.c.name == site)
+            )
+        )
+    confirmed = {sid: int(n) for sid, n in session.execute(stmt).all()}
+    if len(confirmed) < limit:
+        return None
+    floor = sorted(confirmed.values(), reverse=True)[limit - 1]
+    candidates = sorted(sid for sid, n in confirmed.items() if n >= floor)
+    flagged: dict[int, int] = {}
+    for batch in chunks(candidates):
+        found = session.execute(
+            select(listings.c.seller_id, func.count())
+            .select_from(listings.join(reviews, reviews.c.listing_id == listings.c.id))
+            .where(listings.c.seller_id.in_(batch), reviews.c.source == "flag")
+            .group_by(listings.c.seller_id)
+        )
+        flagged.update((sid, int(n)) for sid, n in found.all())
+    top = sorted(candidates, key=lambda sid: (-confirmed[sid], -flagged.get(sid, 0), sid))[:limit]
+    named = {
+        row.id: row
+        for row in session.execute(
+            select(sellers.c.id, sites.c.name.label("site"), sellers.c.name, sellers.c.url)
+            .join(sites, sites.c.id == sellers.c.site_id)
+            .where(sellers.c.id.in_(top))
+        )
+    }
+    return [
+        _PageRow(
+            sid,
+            named[sid].site,
+            named[sid].name,
+            named[sid].url,
+            confirmed[sid],
+            flagged.get(sid, 0),
+        )
+        for sid in top
+    ]
+
+
+def _top_all(session: Session, site: str | None, limit: int) -> list[Any]:
+    """The first page in one query: every seller's flagged and confirmed counts."""
+    flagged = func.sum(case((reviews.c.source == "flag", 1), else_=0))
+    confirmed = func.sum(case((reviews.c.status.in_(CONFIRMED_STATES), 1), else_=0))
+    per_seller = (
+        select(
+            listings.c.seller_id,
+            flagged.label("flagged"),
+            confirmed.label("confirmed"),
+        )
+        .select_from(reviews.join(listings, listings.c.id == reviews.c.listing_id))
+        .where(listings.c.seller_id.is_not(None))
+        .group_by(listings.c.seller_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            sellers.c.id,
+            sites.c.name.label("site"),
+            sellers.c.name,
+            sellers.c.url,
+            per_seller.c.confirmed,
+            per_seller.c.flagged,
+        )
+        .select_from(
+            per_seller.join(sellers, sellers.c.id == per_seller.c.seller_id).join(
+                sites, sites.c.id == sellers.c.site_id
+            )
+        )
+        .where(or_(per_seller.c.flagged > 0, per_seller.c.confirmed > 0))
+        .order_by(per_seller.c.confirmed.desc(), per_seller.c.flagged.desc(), sellers.c.id)
+        .limit(limit)
+    )
+    if site is not None:
+        stmt = stmt.where(sites.c.name == site)
+    return list(session.execute(stmt).all())

@@ -72,10 +72,9 @@ HANDLE_PATTERNS: dict[str, list[re.Pattern[str]]] = {
 }
 _DIGITS_ONLY = {"phone", "whatsapp", "qq"}
 
-# ASCII handles without a digit, @ or + need one of these labels (QQ, WhatsApp and
-# phone numbers are digits; e-mail has @).
-_X_LABELS = ("wx", "vx", "weixin")
-_LABELS = ("chat", "telegram", "tg", "t.me", "line")
+# ASCII handles without a digit, @ or + need a label (wx, vx, weixin, chat, telegram,
+# tg, t.me, line: see _no_handle_possible); QQ, WhatsApp and phone numbers are digits,
+# e-mail has @.
 _NOT_TRIGGER_BYTES = bytes(b for b in range(256) if chr(b) not in "0123456789@+")
 
 
@@ -98,20 +97,26 @@ def seller_key(name: str | None, url: str | None) -> str | None:
 
 
 def _no_handle_possible(ascii_text: str) -> bool:
-    """Lower-case ASCII text with no digit, @ or + and no label cannot hold a handle."""
+    """ASCII text with no digit, @ or + and no label (any case) cannot hold a handle.
+
+    The cheap pre-check run on each text before any pattern: most listing text fails it.
+    """
     if ascii_text.encode("ascii").translate(None, _NOT_TRIGGER_BYTES):
         return False
-    if "x" in ascii_text and any(label in ascii_text for label in _X_LABELS):
+    text = ascii_text.lower()
+    if "x" in text and ("wx" in text or "vx" in text or "weixin" in text):
         return False
-    return not any(label in ascii_text for label in _LABELS)
+    return not ("chat" in text or "line" in text or "tg" in text or "telegram" in text
+                or "t.me" in text)  # fmt: skip
 
 
 def extract_handles(*texts: str | None) -> set[tuple[str, str]]:
     """(kind, value) of every contact handle in the texts, values normalised."""
     found: set[tuple[str, str]] = set()
-    text = normalise("\n".join(t for t in texts if t))
-    if not text or (text.isascii() and _no_handle_possible(text)):
-        return found
+    present = [t for t in texts if t]
+    if all(t.isascii() and _no_handle_possible(t) for t in present):
+        return found  # each text on its own: no joining, no casefolding
+    text = normalise("\n".join(present))
     for kind, patterns in HANDLE_PATTERNS.items():
         for pattern in patterns:
             for match in pattern.finditer(text):
@@ -136,22 +141,18 @@ def seller_keys(records: Iterable[dict[str, Any]]) -> list[str | None]:
     return keys
 
 
-def link_sellers(
+def resolve_sellers(
     session: Session,
     site_id: int,
-    listing_rows: Sequence[tuple[int, int | None, str, dict[str, Any]]],
+    named: dict[str, dict[str, Any]],
     *,
     seen_at: datetime | None = None,
-) -> dict[int, int]:
-    """Link listings to their sellers: rows of (listing_id, seller_id now, key, record).
+) -> dict[str, int]:
+    """Seller id of each key (key -> the first record naming it), new sellers inserted.
 
     A few statements for the batch: known sellers read, new ones inserted (ON CONFLICT
-    DO NOTHING), the listings whose seller differs re-pointed. Returns listing -> seller.
-    The caller has written in this transaction already (SQLite: see db.session).
+    DO NOTHING). The caller has written in this transaction already (SQLite: see db.session).
     """
-    named: dict[str, dict[str, Any]] = {}  # key -> the first record naming it
-    for _, _, key, record in listing_rows:
-        named.setdefault(key, record)
     if not named:
         return {}
     ids: dict[str, int] = {}
@@ -181,11 +182,29 @@ def link_sellers(
         ]  # fmt: skip
         ids.update(dict(session.execute(stmt, params).all()))
         look_up([key for key in missing if key not in ids])  # inserted meanwhile by another
+    return ids
+
+
+def link_sellers(
+    session: Session,
+    site_id: int,
+    listing_rows: Sequence[tuple[int, int | None, str, dict[str, Any]]],
+    *,
+    seen_at: datetime | None = None,
+) -> dict[int, int]:
+    """Link listings to their sellers: rows of (listing_id, seller_id now, key, record).
+
+    Sellers resolved (``resolve_sellers``), the listings whose seller differs re-pointed,
+    one UPDATE each. Returns listing -> seller. ``db.store.upsert_listings`` instead
+    sets the seller with the listing's current version, in the same statement.
+    """
+    named: dict[str, dict[str, Any]] = {}  # key -> the first record naming it
+    for _, _, key, record in listing_rows:
+        named.setdefault(key, record)
+    ids = resolve_sellers(session, site_id, named, seen_at=seen_at)
     linked = {listing_id: ids[key] for listing_id, _, key, _ in listing_rows}
     moved = [(ids[key], lid) for lid, now_id, key, _ in listing_rows if now_id != ids[key]]
     if moved:
-        # A new listing is re-pointed here, so a first crawl runs this for every row:
-        # the driver's executemany, without Core's per-row parameter building (2x faster).
         mark = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
         sql = f"UPDATE listings SET seller_id = {mark} WHERE id = {mark}"
         session.connection().exec_driver_sql(sql, moved)

@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import encoding
@@ -23,7 +23,7 @@ from db.models import Base, utcnow
 from db.queries import FlaggedListing, count_listings, count_versions, query_flagged
 from db.reviews import open_reviews, reopen_changed
 from db.runs import finish_crawl_run, get_or_create_site, start_crawl_run
-from db.sellers import link_sellers, record_handles, seller_keys
+from db.sellers import record_handles, resolve_sellers, seller_keys
 from db.sql import chunks, insert_for
 
 __all__ = [
@@ -143,28 +143,30 @@ def upsert_listings(
     version_id = {(lid, digest): old_version[lid] for lid, digest in old_hash.items()}
     version_id.update(_insert_versions(session, needed, seen_at))
 
-    # 4. Point the listings whose content moved at the version of their content_hash.
+    # 4. New and changed content, and listings not linked yet: their sellers
+    #    (db.sellers.resolve_sellers), then one UPDATE per chunk points each listing at
+    #    its current version and its seller together (no second UPDATE per new row).
+    #    Unchanged, linked listings (a re-crawl) do no seller work.
     moved = [lid for lid, digest in latest.items() if old_hash.get(lid) != digest]
-    current = (
-        select(versions.c.id)
-        .where(versions.c.listing_id == listings.c.id)
-        .where(versions.c.content_hash == listings.c.content_hash)
-        .scalar_subquery()
-    )
-    for batch in chunks(moved):
-        session.execute(
-            update(listings).where(listings.c.id.in_(batch)).values(current_version_id=current)
-        )
-
-    # 5. New and changed content: its seller and the contact handles in its text
-    #    (db.sellers); listings not linked yet are linked too. Reopen changed listings' cases.
     moved_ids = set(moved)
     relink = [(listing_id[url], record) for url, (record, _) in final.items()
               if listing_id[url] in moved_ids or seller_of[listing_id[url]] is None]  # fmt: skip
     keys = seller_keys(record for _, record in relink)
-    rows = [(lid, seller_of[lid], key, record)
-            for (lid, record), key in zip(relink, keys, strict=True) if key is not None]  # fmt: skip
-    seller_of.update(link_sellers(session, site_id, rows, seen_at=seen_at))
+    named: dict[str, dict[str, Any]] = {}  # key -> the first record naming it
+    for (_, record), key in zip(relink, keys, strict=True):
+        if key is not None:
+            named.setdefault(key, record)
+    seller_ids = resolve_sellers(session, site_id, named, seen_at=seen_at)
+    new_seller = {lid: seller_ids[key]
+                  for (lid, _), key in zip(relink, keys, strict=True) if key is not None}  # fmt: skip
+    pointed = [(lid, version_id[(lid, latest[lid])], new_seller.get(lid)) for lid in moved]
+    pointed += [(lid, None, sid) for lid, sid in new_seller.items()
+                if lid not in moved_ids and seller_of[lid] != sid]  # fmt: skip
+    _point_listings(session, pointed)
+    seller_of.update(new_seller)
+
+    # 5. The contact handles in new and changed content (db.sellers); reopen changed
+    #    listings' cases (db.reviews).
     if moved_ids:
         new_text = [(seller_of[lid], record) for lid, record in relink if lid in moved_ids]
         record_handles(session, new_text, seen_at=seen_at)
@@ -207,6 +209,29 @@ def _touch_listings(
         for url, (record, digest) in final.items()
     ]
     return session.execute(stmt, params).all()
+
+
+def _point_listings(session: Session, rows: list[tuple[int, int | None, int | None]]) -> None:
+    """Set (listing_id, current_version_id, seller_id) in one UPDATE ... FROM (VALUES ...)
+    per chunk; a None leaves that column as it is.
+
+    SQLite (3.33+) and PostgreSQL share the syntax and name the VALUES columns
+    column1, column2, ...; the casts type them on PostgreSQL (a column of NULLs).
+    """
+    if not rows:
+        return
+    mark = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
+    row_marks = f"({mark}, {mark}, {mark})"
+    connection = session.connection()
+    for batch in chunks(rows):
+        sql = (
+            "UPDATE listings SET"
+            " current_version_id = coalesce(CAST(v.column2 AS BIGINT), listings.current_version_id),"
+            " seller_id = coalesce(CAST(v.column3 AS BIGINT), listings.seller_id)"
+            f" FROM (VALUES {', '.join([row_marks] * len(batch))}) AS v"
+            " WHERE listings.id = CAST(v.column1 AS BIGINT)"
+        )
+        connection.exec_driver_sql(sql, tuple(value for row in batch for value in row))
 
 
 def _insert_versions(
@@ -308,11 +333,17 @@ def record_classifications(session: Session, rows: list[tuple[int, dict[str, Any
         .on_conflict_do_nothing(
             index_elements=[classifications.c.listing_version_id, classifications.c.model_version]
         )
-        .returning(classifications.c.id, classifications.c.listing_version_id, classifications.c.model_version)
+        .returning(
+            classifications.c.id,
+            classifications.c.listing_version_id,
+            classifications.c.model_version,
+        )
     )
     # Only rows stored now come back, so recording a verdict again opens nothing new.
     inserted = session.execute(stmt, list(params.values())).all()
-    flagged = {vid: (cid, params[(vid, mv)]) for cid, vid, mv in inserted if params[(vid, mv)]["flagged"]}
+    flagged = {
+        vid: (cid, params[(vid, mv)]) for cid, vid, mv in inserted if params[(vid, mv)]["flagged"]
+    }
     candidates = []
     sellers_of: dict[int, int | None] = {}
     for batch in chunks(sorted(flagged)):

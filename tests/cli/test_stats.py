@@ -4,23 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from click.testing import CliRunner
-from sqlalchemy.orm import Session
 
 from cli.main import cli
-from db.session import open_database
-from tests.db.analytics_data import seed
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def seeded(request, tmp_path, pg_database_url):
-    url = f"sqlite:///{tmp_path / 'cli.sqlite'}" if request.param == "sqlite" else pg_database_url("cli")
-    engine = open_database(url)
-    with Session(engine) as session, session.begin():
-        seed(session)
-    engine.dispose()
-    return url
 
 
 def run(*args):

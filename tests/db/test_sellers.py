@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db import reviews, sellers, store
-from db.models import Listing, Review, Seller, SellerHandle
+from db.models import Listing, Review, Seller, SellerHandle, Site
 from db.seller_queries import rank_sellers
 from tests.db.factories import make_listing, make_verdict
 
@@ -158,3 +160,55 @@ def test_rank_sellers_by_confirmed_then_flagged(session: Session) -> None:
     assert ranked[0].handles == ["phone:15551234567", "whatsapp:15551234567"]
     assert ranked[0].linked == 1
     assert rank_sellers(session, limit=1)[0].name == "A"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_rank_sellers_two_step_matches_one_query(session: Session, seed: int) -> None:
+    """Confirmed counts first, flagged counts for the contenders only: the same page as
+    counting both for every seller, ties and site filter included."""
+    from db import seller_queries
+
+    rng = random.Random(seed)
+    site_ids = [
+        session.execute(insert(Site).values(name=f"site{s}").returning(Site.id)).scalar_one()
+        for s in range(3)
+    ]
+    seller_ids = [
+        session.execute(
+            insert(Seller)
+            .values(site_id=rng.choice(site_ids), name=f"s{k}", key=f"s{k}")
+            .returning(Seller.id)
+        ).scalar_one()
+        for k in range(40)
+    ]
+    statuses = ["open", "confirmed", "dismissed", "escalated", "actioned", "removed"]
+    for n in range(400):
+        seller = rng.choice(seller_ids + [None])
+        listing_id = session.execute(
+            insert(Listing)
+            .values(site_id=site_ids[0], url=f"https://x.example/{n}", seller_id=seller)
+            .returning(Listing.id)
+        ).scalar_one()
+        if rng.random() < 0.6:
+            session.execute(
+                insert(Review).values(
+                    listing_id=listing_id,
+                    status=rng.choices(statuses, weights=[5, 1, 2, 1, 1, 1])[0],
+                    source=rng.choice(["flag", "flag", "audit"]),
+                )
+            )
+    session.flush()
+    compared = 0
+    for site in [None, "site0", "site1", "nowhere"]:
+        for limit in [1, 3, 5, 10, 20, 40, 50]:
+            one_query = seller_queries._top_all(session, site, limit)
+            two_step = seller_queries._top_by_confirmed(session, site, limit)
+            if two_step is None:  # fewer than `limit` sellers with a confirmed case
+                continue
+            assert [tuple(r) for r in two_step] == [tuple(r) for r in one_query], (site, limit)
+            compared += 1
+        assert [tuple(r) for r in seller_queries._top_all(session, site, 50)] == [
+            (s.seller_id, s.site, s.name, s.url, s.confirmed, s.flagged)
+            for s in rank_sellers(session, site=site, limit=50)
+        ]
+    assert compared >= 10  # the two-step path ran, not only the fallback
