@@ -284,7 +284,7 @@ class SellerRow:
 
 def top_sellers(session: Session, *, since: datetime | None = None, limit: int = 10) -> list[SellerRow]:
     """Sellers (by name on their site) with the most flagged listings, then confirmed ones."""
-    flagged = export_select(dialect=_dialect(session)).subquery()
+    flagged = export_select().subquery()
     confirmed = func.sum(_when(flagged.c.review_status.in_(CONFIRMED_STATES), 1))
     stmt = (
         select(flagged.c.site, flagged.c.seller, func.count(), func.coalesce(confirmed, 0))

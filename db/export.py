@@ -10,14 +10,13 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select, text, true
+from sqlalchemy import Select, text
 from sqlalchemy.orm import Session
 
 from db.models import Base
+from db.queries import flagged_select
 
 sites = Base.metadata.tables["sites"]
-listings = Base.metadata.tables["listings"]
-versions = Base.metadata.tables["listing_versions"]
 classifications = Base.metadata.tables["classifications"]
 reviews = Base.metadata.tables["reviews"]
 
@@ -37,50 +36,18 @@ def export_select(
     site: str | None = None,
     label: str | None = None,
     since: datetime | None = None,
-    dialect: str = "postgresql",
 ) -> Select[Any]:
     """Flagged listings with their latest verdict and review case, filtered.
 
-    The same rows as ``db.queries.flagged_select`` (and the ``flagged_listings`` view),
-    written so that both planners do well on a large store: "newest verdict" as NOT
-    EXISTS a newer one; listings found by their current version on PostgreSQL (a
-    second join term makes it estimate one row and pick a slow plan), and by the
-    version's listing_id primary key on SQLite (listings.current_version_id has no index).
+    ``db.queries.flagged_select`` (the rows of the ``flagged_listings`` view) plus the
+    columns an export adds: the classification and the review case's details.
     """
-    c, c2 = classifications, classifications.alias("newer")
-    current = listings.c.current_version_id == versions.c.id
-    if dialect == "sqlite":
-        current = (listings.c.id == versions.c.listing_id) & current
-    newer = select(c2.c.id).where(c2.c.listing_version_id == c.c.listing_version_id, c2.c.id > c.c.id)
-    stmt = (
-        select(
-            listings.c.id.label("listing_id"),
-            sites.c.name.label("site"),
-            listings.c.url,
-            versions.c.title,
-            versions.c.price,
-            versions.c.currency,
-            versions.c.seller,
-            c.c.label,
-            c.c.score,
-            c.c.signals,
-            c.c.reasons,
-            c.c.model_version,
-            c.c.created_at.label("flagged_at"),
-            c.c.id.label("classification_id"),
-            reviews.c.id.label("review_id"),
-            reviews.c.status.label("review_status"),
-            reviews.c.source.label("review_source"),
-            reviews.c.decided_by,
-            reviews.c.decided_at,
-        )
-        .select_from(
-            c.join(versions, versions.c.id == c.c.listing_version_id)
-            .join(listings, current)
-            .join(sites, sites.c.id == listings.c.site_id)
-            .outerjoin(reviews, reviews.c.listing_id == listings.c.id)
-        )
-        .where(c.c.flagged == true(), ~newer.exists())
+    stmt = flagged_select().add_columns(
+        classifications.c.id.label("classification_id"),
+        reviews.c.id.label("review_id"),
+        reviews.c.source.label("review_source"),
+        reviews.c.decided_by,
+        reviews.c.decided_at,
     )
     if status == NO_CASE:
         stmt = stmt.where(reviews.c.id.is_(None))
@@ -89,9 +56,9 @@ def export_select(
     if site is not None:
         stmt = stmt.where(sites.c.name == site)
     if label is not None:
-        stmt = stmt.where(c.c.label == label)
+        stmt = stmt.where(classifications.c.label == label)
     if since is not None:
-        stmt = stmt.where(c.c.created_at >= since)
+        stmt = stmt.where(classifications.c.created_at >= since)
     return stmt
 
 
@@ -101,7 +68,7 @@ def export_rows(session: Session, *, chunk: int = EXPORT_CHUNK, **filters: Any) 
     PostgreSQL: one query read through a server-side cursor ``chunk`` rows at a time.
     SQLite: pages of ``chunk`` rows keyed on the classification id, each a short read.
     """
-    stmt = export_select(dialect=session.get_bind().dialect.name, **filters)
+    stmt = export_select(**filters)
     key = classifications.c.id
     if session.get_bind().dialect.name == "postgresql":
         # A cursor is planned for its first rows unless told it will be read to the end.
