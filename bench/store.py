@@ -29,10 +29,33 @@ from sqlalchemy.orm import Session
 from db import migrate, store
 from db.session import make_engine
 
-WORDS = (
-    "silicone realistic human face mask handmade custom lifelike skin wrinkle male female "
-    "old young halloween costume party latex full head hair eyes disguise photo real"
-).split()
+WORDS = [
+    "silicone",
+    "realistic",
+    "human",
+    "face",
+    "mask",
+    "handmade",
+    "custom",
+    "lifelike",
+    "skin",
+    "wrinkle",
+    "male",
+    "female",
+    "old",
+    "young",
+    "halloween",
+    "costume",
+    "party",
+    "latex",
+    "full",
+    "head",
+    "hair",
+    "eyes",
+    "disguise",
+    "photo",
+    "real",
+]
 
 
 def make_records(n: int, seed: int = 7) -> list[dict[str, Any]]:
@@ -89,12 +112,14 @@ def through_store(
     """Seconds for a first crawl and for a re-crawl with nothing changed."""
     engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
+    # Once, as the crawler's pipeline does in open_spider (and the raw run before its clock).
+    with Session(engine) as session, session.begin():
+        site_id = store.get_or_create_site(session, "bench")
     timings = []
     for _ in range(2):  # first crawl, then a re-crawl where nothing changed
         start = time.perf_counter()
         for lo in range(0, len(records), batch):
             with Session(engine) as session, session.begin():
-                site_id = store.get_or_create_site(session, "bench")
                 results = store.upsert_listings(session, site_id, records[lo : lo + batch])
                 store.record_classifications(
                     session,

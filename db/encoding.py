@@ -16,8 +16,9 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _MAKE_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)  # None without the C accelerator
 # Arguments as JSONEncoder.iterencode passes them; markers=None: no cycle check.
 _C_ENCODE = (
-    _MAKE_C_ENCODER(None, _ENCODER.default, json.encoder.encode_basestring,
-                    None, ":", ",", False, False, True)  # fmt: skip
+    _MAKE_C_ENCODER(
+        None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
     if _MAKE_C_ENCODER is not None
     else None
 )

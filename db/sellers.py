@@ -22,7 +22,7 @@ from sqlalchemy import CompoundSelect, and_, select, union
 from sqlalchemy.orm import Session
 
 from db.models import Base, utcnow
-from db.sql import chunks, insert_for
+from db.sql import chunks, in_values, insert_rows, param_mark
 
 sellers = Base.metadata.tables["sellers"]
 handles = Base.metadata.tables["seller_handles"]
@@ -113,10 +113,10 @@ def _no_handle_possible(ascii_text: str) -> bool:
 def extract_handles(*texts: str | None) -> set[tuple[str, str]]:
     """(kind, value) of every contact handle in the texts, values normalised."""
     found: set[tuple[str, str]] = set()
-    present = [t for t in texts if t]
-    if all(t.isascii() and _no_handle_possible(t) for t in present):
-        return found  # each text on its own: no joining, no casefolding
-    text = normalise("\n".join(present))
+    text = "\n".join([t for t in texts if t])
+    if text.isascii() and _no_handle_possible(text):
+        return found  # no casefolding, no pattern run
+    text = normalise(text)
     for kind, patterns in HANDLE_PATTERNS.items():
         for pattern in patterns:
             for match in pattern.finditer(text):
@@ -158,31 +158,38 @@ def resolve_sellers(
     ids: dict[str, int] = {}
 
     def look_up(wanted: list[str]) -> None:
-        for batch in chunks(wanted):
-            found = session.execute(
-                select(sellers.c.key, sellers.c.id).where(
-                    sellers.c.site_id == site_id, sellers.c.key.in_(batch)
-                )
-            )
-            ids.update(dict(found.all()))
+        ids.update(_seller_ids(session, site_id, wanted))
 
     look_up(list(named))
-    missing = [key for key in named if key not in ids]
+    # Sorted, so that two workers inserting the same new sellers take their row locks
+    # in the same order (PostgreSQL would otherwise deadlock one of the two batches).
+    missing = sorted(key for key in named if key not in ids)
     if missing:
-        now = seen_at or utcnow()
-        stmt = (
-            insert_for(session, sellers)
-            .on_conflict_do_nothing(index_elements=[sellers.c.site_id, sellers.c.key])
-            .returning(sellers.c.key, sellers.c.id)
-        )
-        params = [
-            {"site_id": site_id, "key": key, "name": named[key].get("seller"),
-             "url": named[key].get("seller_url"), "first_seen_at": now}
-            for key in missing
-        ]  # fmt: skip
-        ids.update(dict(session.execute(stmt, params).all()))
+        rows = [(key, named[key].get("seller"), named[key].get("seller_url")) for key in missing]
+        inserted = insert_rows(
+            session, sellers, ("key", "name", "url"), rows,
+            same={"site_id": site_id, "first_seen_at": seen_at or utcnow()},
+            on_conflict="ON CONFLICT (site_id, key) DO NOTHING",
+            returning=("key", "id"),
+        )  # fmt: skip
+        ids.update(dict(inserted))
         look_up([key for key in missing if key not in ids])  # inserted meanwhile by another
     return ids
+
+
+def _seller_ids(session: Session, site_id: int, keys: Sequence[str]) -> dict[str, int]:
+    """key -> id of the known sellers among ``keys``; a driver-level SELECT per chunk."""
+    connection = session.connection()
+    mark = param_mark(connection.dialect)
+    key = connection.dialect.identifier_preparer.quote("key")  # a keyword on SQLite
+    found: dict[str, int] = {}
+    for batch in chunks(keys):
+        sql = (
+            f"SELECT {key}, id FROM sellers WHERE site_id = {mark}"
+            f" AND {key} IN ({', '.join([mark] * len(batch))})"
+        )
+        found.update(dict(connection.exec_driver_sql(sql, (site_id, *batch)).all()))
+    return found
 
 
 def link_sellers(
@@ -205,7 +212,7 @@ def link_sellers(
     linked = {listing_id: ids[key] for listing_id, _, key, _ in listing_rows}
     moved = [(ids[key], lid) for lid, now_id, key, _ in listing_rows if now_id != ids[key]]
     if moved:
-        mark = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
+        mark = param_mark(session.get_bind().dialect)
         sql = f"UPDATE listings SET seller_id = {mark} WHERE id = {mark}"
         session.connection().exec_driver_sql(sql, moved)
     return linked
@@ -221,32 +228,32 @@ def record_handles(
 
     Returns how many (seller, kind, value) were offered; those known already are left alone.
     """
-    found: dict[tuple[int, str, str], dict[str, Any]] = {}
-    now = seen_at or utcnow()
+    found: dict[tuple[int, str, str], None] = {}  # (seller, kind, value), first seen first
     for seller_id, record in rows:
         if seller_id is None:
             continue
         for kind, value in extract_handles(record.get("title"), record.get("description")):
-            row = {"seller_id": seller_id, "kind": kind, "value": value, "first_seen_at": now}
-            found.setdefault((seller_id, kind, value), row)
-    if found:
-        stmt = insert_for(session, handles).on_conflict_do_nothing(
-            index_elements=[handles.c.seller_id, handles.c.kind, handles.c.value]
-        )
-        session.execute(stmt, list(found.values()))
+            found[(seller_id, kind, value)] = None
+    insert_rows(
+        session, handles, ("seller_id", "kind", "value"), sorted(found),
+        same={"first_seen_at": seen_at or utcnow()},
+        on_conflict="ON CONFLICT (seller_id, kind, value) DO NOTHING",
+    )  # fmt: skip
     return len(found)
+
+
+_MINE, _THEIRS = handles.alias("mine"), handles.alias("theirs")  # built once: aliases are costly
 
 
 def peer_pairs(seller_ids: Sequence[int]) -> CompoundSelect:
     """(seller_id, peer) rows: each seller with itself and with each seller sharing a handle."""
-    mine, theirs = handles.alias("mine"), handles.alias("theirs")
     itself = select(sellers.c.id.label("seller_id"), sellers.c.id.label("peer")).where(
-        sellers.c.id.in_(seller_ids)
+        sellers.c.id.in_(in_values(seller_ids))
     )
     shared = (
-        select(mine.c.seller_id, theirs.c.seller_id.label("peer"))
-        .join(theirs, and_(theirs.c.kind == mine.c.kind, theirs.c.value == mine.c.value))
-        .where(mine.c.seller_id.in_(seller_ids))
+        select(_MINE.c.seller_id, _THEIRS.c.seller_id.label("peer"))
+        .join(_THEIRS, and_(_THEIRS.c.kind == _MINE.c.kind, _THEIRS.c.value == _MINE.c.value))
+        .where(_MINE.c.seller_id.in_(in_values(seller_ids)))
     )
     return union(itself, shared)
 

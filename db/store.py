@@ -1,8 +1,10 @@
 """The store API used by the crawler pipelines and the CLI.
 
 Every function takes a ``Session`` and never commits: the caller owns the
-transaction. Writes go through Core ``INSERT ... ON CONFLICT`` in batches (SQLite
-and PostgreSQL share that syntax), a few statements per batch, never one per row.
+transaction. Writes are ``INSERT ... ON CONFLICT`` in batches (SQLite and PostgreSQL
+share that syntax), a few statements per batch, never one per row: multi-row VALUES
+with bound parameters on the driver's cursor (``db.sql.insert_rows``), the same
+code on both dialects, values converted once by the columns' own types.
 Sites and crawl runs (``db.runs``) and reads (``db.queries``) are re-exported here,
 so callers need only this module.
 """
@@ -13,9 +15,10 @@ import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
+from itertools import chain
 from typing import Any, Literal, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import encoding
@@ -24,7 +27,7 @@ from db.queries import FlaggedListing, count_listings, count_versions, query_fla
 from db.reviews import open_reviews, reopen_changed
 from db.runs import finish_crawl_run, get_or_create_site, start_crawl_run
 from db.sellers import record_handles, resolve_sellers, seller_keys
-from db.sql import chunks, insert_for
+from db.sql import chunks, in_values, insert_rows, param_mark
 
 __all__ = [
     "FlaggedListing",
@@ -46,6 +49,21 @@ versions = Base.metadata.tables["listing_versions"]
 classifications = Base.metadata.tables["classifications"]
 
 ListingStatus = Literal["new", "changed", "unchanged"]
+
+_TOUCH_CONFLICT = (
+    "ON CONFLICT (site_id, url) DO UPDATE SET last_seen_at = excluded.last_seen_at,"
+    " external_id = coalesce(excluded.external_id, listings.external_id),"
+    " content_hash = excluded.content_hash, status = excluded.status"
+)
+_VERSION_COLUMNS = (
+    "listing_id", "content_hash", "title", "description", "price", "currency", "seller",
+    "seller_url", "brand", "images", "language", "category", "availability", "source_format",
+    "fetched_at",
+)  # fmt: skip
+_CLASSIFICATION_COLUMNS = (
+    "listing_version_id", "model_version", "label", "score", "scores", "flagged", "signals",
+    "reasons", "threshold", "lexicon_version",
+)  # fmt: skip
 
 
 class UpsertResult(NamedTuple):
@@ -124,7 +142,9 @@ def upsert_listings(
     old_hash: dict[int, str] = {}
     for batch in chunks(list(old_version.values())):
         found = session.execute(
-            select(versions.c.listing_id, versions.c.content_hash).where(versions.c.id.in_(batch))
+            select(versions.c.listing_id, versions.c.content_hash).where(
+                versions.c.id.in_(in_values(batch))
+            )
         )
         old_hash.update({lid: digest for lid, digest in found})
 
@@ -186,29 +206,14 @@ def _touch_listings(
     seen_at: datetime,
 ) -> list[Any]:
     """Upsert one row per URL; return (id, url, current_version_id, seller_id) as before."""
-    stmt = insert_for(session, listings)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[listings.c.site_id, listings.c.url],
-        set_={
-            "last_seen_at": stmt.excluded.last_seen_at,
-            "external_id": func.coalesce(stmt.excluded.external_id, listings.c.external_id),
-            "content_hash": stmt.excluded.content_hash,
-            "status": stmt.excluded.status,
-        },
-    ).returning(listings.c.id, listings.c.url, listings.c.current_version_id, listings.c.seller_id)
-    params = [
-        {
-            "site_id": site_id,
-            "url": url,
-            "external_id": record.get("external_id"),
-            "first_seen_at": seen_at,
-            "last_seen_at": seen_at,
-            "content_hash": digest,
-            "status": "live",
-        }
-        for url, (record, digest) in final.items()
-    ]
-    return session.execute(stmt, params).all()
+    rows = [(url, record.get("external_id"), digest) for url, (record, digest) in final.items()]
+    return insert_rows(
+        session, listings, ("url", "external_id", "content_hash"), rows,
+        same={"site_id": site_id, "first_seen_at": seen_at, "last_seen_at": seen_at,
+              "status": "live"},
+        on_conflict=_TOUCH_CONFLICT,
+        returning=("id", "url", "current_version_id", "seller_id"),
+    )  # fmt: skip
 
 
 def _point_listings(session: Session, rows: list[tuple[int, int | None, int | None]]) -> None:
@@ -220,9 +225,9 @@ def _point_listings(session: Session, rows: list[tuple[int, int | None, int | No
     """
     if not rows:
         return
-    mark = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
-    row_marks = f"({mark}, {mark}, {mark})"
     connection = session.connection()
+    mark = param_mark(connection.dialect)
+    row_marks = f"({mark}, {mark}, {mark})"
     for batch in chunks(rows):
         sql = (
             "UPDATE listings SET"
@@ -231,7 +236,7 @@ def _point_listings(session: Session, rows: list[tuple[int, int | None, int | No
             f" FROM (VALUES {', '.join([row_marks] * len(batch))}) AS v"
             " WHERE listings.id = CAST(v.column1 AS BIGINT)"
         )
-        connection.exec_driver_sql(sql, tuple(value for row in batch for value in row))
+        connection.exec_driver_sql(sql, tuple(chain.from_iterable(batch)))
 
 
 def _insert_versions(
@@ -240,41 +245,28 @@ def _insert_versions(
     """Insert the versions not stored yet; return the ids of all the needed ones."""
     if not needed:
         return {}
-    params = []
+    rows = []
     for (lid, digest), record in needed.items():
         get = record.get
-        params.append(
-            {
-                "listing_id": lid,
-                "content_hash": digest,
-                "seen_at": seen_at,
-                "title": get("title"),
-                "description": get("description"),
-                "price": get("price"),
-                "currency": get("currency"),
-                "seller": get("seller"),
-                "seller_url": get("seller_url"),
-                "brand": get("brand"),
-                "images": get("images") or [],
-                "language": get("language"),
-                "category": get("category"),
-                "availability": get("availability"),
-                "source_format": get("source_format"),
-                "fetched_at": get("fetched_at"),
-            }
-        )
-    stmt = (
-        insert_for(session, versions)
-        .on_conflict_do_nothing(index_elements=[versions.c.listing_id, versions.c.content_hash])
-        .returning(versions.c.id, versions.c.listing_id, versions.c.content_hash)
-    )
-    ids = {(lid, digest): vid for vid, lid, digest in session.execute(stmt, params)}
+        rows.append(
+            (lid, digest, get("title"), get("description"), get("price"), get("currency"),
+             get("seller"), get("seller_url"), get("brand"), get("images") or [],
+             get("language"), get("category"), get("availability"), get("source_format"),
+             get("fetched_at"))
+        )  # fmt: skip
+    inserted = insert_rows(
+        session, versions, _VERSION_COLUMNS, rows,
+        same={"seen_at": seen_at},
+        on_conflict="ON CONFLICT (listing_id, content_hash) DO NOTHING",
+        returning=("id", "listing_id", "content_hash"),
+    )  # fmt: skip
+    ids = {(lid, digest): vid for vid, lid, digest in inserted}
     # Content a listing had before (a seller undoing an edit): reuse that version.
     missing = sorted({lid for lid, digest in needed if (lid, digest) not in ids})
     for batch in chunks(missing):
         found = session.execute(
             select(versions.c.id, versions.c.listing_id, versions.c.content_hash).where(
-                versions.c.listing_id.in_(batch)
+                versions.c.listing_id.in_(in_values(batch))
             )
         )
         for vid, lid, digest in found:
@@ -294,7 +286,7 @@ def unclassified_versions(
             session.scalars(
                 select(classifications.c.listing_version_id).where(
                     classifications.c.model_version == model_version,
-                    classifications.c.listing_version_id.in_(batch),
+                    classifications.c.listing_version_id.in_(in_values(batch)),
                 )
             )
         )
@@ -308,52 +300,38 @@ def record_classifications(session: Session, rows: list[tuple[int, dict[str, Any
     has one. Returns the number of review cases opened.
     """
     now = utcnow()
-    params: dict[tuple[int, str], dict[str, Any]] = {}
+    chosen: dict[tuple[int, str], dict[str, Any]] = {}
     for vid, verdict in rows:
-        key = (vid, verdict["model_version"])
-        if key in params:
-            continue
-        params[key] = {
-            "listing_version_id": vid,
-            "model_version": verdict["model_version"],
-            "label": verdict["label"],
-            "score": float(verdict["score"]),
-            "scores": verdict.get("scores") or {},
-            "flagged": bool(verdict["flagged"]),
-            "signals": verdict.get("signals") or {},
-            "reasons": verdict.get("reasons") or [],
-            "threshold": verdict.get("threshold"),
-            "lexicon_version": verdict.get("lexicon_version"),
-            "created_at": now,
-        }
-    if not params:
+        chosen.setdefault((vid, verdict["model_version"]), verdict)
+    if not chosen:
         return 0
-    stmt = (
-        insert_for(session, classifications)
-        .on_conflict_do_nothing(
-            index_elements=[classifications.c.listing_version_id, classifications.c.model_version]
-        )
-        .returning(
-            classifications.c.id,
-            classifications.c.listing_version_id,
-            classifications.c.model_version,
-        )
-    )
+    values = [
+        (vid, model_version, verdict["label"], float(verdict["score"]),
+         verdict.get("scores") or {}, bool(verdict["flagged"]), verdict.get("signals") or {},
+         verdict.get("reasons") or [], verdict.get("threshold"), verdict.get("lexicon_version"))
+        for (vid, model_version), verdict in chosen.items()
+    ]  # fmt: skip
     # Only rows stored now come back, so recording a verdict again opens nothing new.
-    inserted = session.execute(stmt, list(params.values())).all()
-    flagged = {
-        vid: (cid, params[(vid, mv)]) for cid, vid, mv in inserted if params[(vid, mv)]["flagged"]
-    }
+    inserted = insert_rows(
+        session, classifications, _CLASSIFICATION_COLUMNS, values,
+        same={"created_at": now},
+        on_conflict="ON CONFLICT (listing_version_id, model_version) DO NOTHING",
+        returning=("id", "listing_version_id", "model_version"),
+    )  # fmt: skip
+    flagged = {vid: (cid, chosen[(vid, mv)]) for cid, vid, mv in inserted
+               if chosen[(vid, mv)]["flagged"]}  # fmt: skip
     candidates = []
     sellers_of: dict[int, int | None] = {}
+    connection = session.connection()
+    mark = param_mark(connection.dialect)
     for batch in chunks(sorted(flagged)):
-        found = session.execute(
-            select(versions.c.id, versions.c.listing_id, listings.c.seller_id)
-            .join(listings, listings.c.id == versions.c.listing_id)
-            .where(versions.c.id.in_(batch))
+        sql = (
+            "SELECT v.id, v.listing_id, l.seller_id FROM listing_versions AS v"
+            " JOIN listings AS l ON l.id = v.listing_id"
+            f" WHERE v.id IN ({', '.join([mark] * len(batch))})"
         )
-        for vid, lid, seller_id in found:
-            cid, row = flagged[vid]
-            candidates.append((lid, cid, row["score"], row["signals"]))
+        for vid, lid, seller_id in connection.exec_driver_sql(sql, tuple(batch)):
+            cid, verdict = flagged[vid]
+            candidates.append((lid, cid, float(verdict["score"]), verdict.get("signals") or {}))
             sellers_of[lid] = seller_id
     return open_reviews(session, candidates, at=now, seller_of=sellers_of)
