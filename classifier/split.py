@@ -3,7 +3,9 @@
 The test split is never used for training, tuning or choosing the threshold.
 It is stratified by label and language, and it is stable: when the corpus
 grows, `extend_split` keeps every id already in the test split and draws new
-test examples only from the new listings, so old figures stay comparable.
+test examples only from the new listings (ids missing from data/split_seen.txt,
+the record of every id an earlier split has already placed), so a training
+listing never moves into the test split and old figures stay comparable.
 
     python -m classifier.split          # extend the split to cover new listings
 """
@@ -20,11 +22,21 @@ from pathlib import Path
 from classifier.corpus import Example, load_corpus
 
 SPLIT_FILE = "data/test_split.txt"
+SEEN_FILE = "data/split_seen.txt"
 TEST_FRACTION = 0.2
 
 
 def split_path() -> Path:
     return Path(str(resources.files("classifier").joinpath(SPLIT_FILE)))
+
+
+def seen_path() -> Path:
+    return Path(str(resources.files("classifier").joinpath(SEEN_FILE)))
+
+
+def load_seen_ids(path: Path | None = None) -> set[str]:
+    """Every id an earlier split has placed, in training or in test."""
+    return load_test_ids(path or seen_path())
 
 
 def load_test_ids(path: Path | None = None) -> set[str]:
@@ -41,11 +53,20 @@ def stratum(example: Example) -> tuple[str, str]:
 
 
 def extend_split(
-    examples: Sequence[Example], test_ids: set[str], fraction: float = TEST_FRACTION, seed: int = 0
+    examples: Sequence[Example],
+    test_ids: set[str],
+    seen: set[str] | None = None,
+    fraction: float = TEST_FRACTION,
+    seed: int = 0,
 ) -> set[str]:
-    """Test ids covering at least `fraction` of every (label, language) stratum."""
+    """Test ids covering at least `fraction` of every (label, language) stratum.
+
+    New test ids are drawn only from listings not in `seen` (ids an earlier split
+    already placed); by default every listing outside the test split counts as new.
+    """
     known = {e.id for e in examples}
     test_ids = test_ids & known
+    seen = set(test_ids) if seen is None else seen | test_ids
     groups: dict[tuple[str, str], list[Example]] = defaultdict(list)
     for example in examples:
         groups[stratum(example)].append(example)
@@ -55,7 +76,7 @@ def extend_split(
         members = sorted(groups[key], key=lambda e: e.id)
         wanted = math.ceil(fraction * len(members))
         have = [e for e in members if e.id in chosen]
-        fresh = [e for e in members if e.id not in chosen]
+        fresh = [e for e in members if e.id not in seen]
         rng.shuffle(fresh)
         chosen.update(e.id for e in fresh[: max(0, wanted - len(have))])
     return chosen
@@ -73,11 +94,20 @@ def write_test_ids(test_ids: set[str], path: Path | None = None) -> None:
     path.write_text(header + "\n".join(sorted(test_ids)) + "\n", encoding="utf-8")
 
 
+def write_seen_ids(ids: set[str], path: Path | None = None) -> None:
+    path = path or seen_path()
+    header = "# every corpus id the test split has been decided for (train or test)\n"
+    path.write_text(header + "\n".join(sorted(ids)) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     examples = load_corpus()
     before = load_test_ids()
-    after = extend_split(examples, before)
+    seen_file = seen_path()
+    seen = load_seen_ids() if seen_file.is_file() else None
+    after = extend_split(examples, before, seen)
     write_test_ids(after)
+    write_seen_ids({e.id for e in examples} | (seen or set()))
     print(f"test split: {len(after)} of {len(examples)} listings ({len(after) - len(before & after)} added)")
 
 
