@@ -7,7 +7,10 @@ try:
 except PackageNotFoundError:  # running from a checkout that is not installed
     __version__ = "0.0.0"
 
-# Exit codes: 0 done (check: benign), 1 check: flagged, 2 error or usage error.
+# Exit codes: 0 done (check: benign), 1 check: flagged, 2 error or usage error,
+# 3 busy: another crawl of the site is running, 4 run-due: a crawl's monitors failed.
 EXIT_OK = 0
 EXIT_FLAGGED = 1
 EXIT_ERROR = 2
+EXIT_BUSY = 3
+EXIT_MONITORS = 4

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 
 import click
 
-from cli import EXIT_ERROR, __version__
-
+from cli import EXIT_BUSY, EXIT_ERROR, __version__
 
 
 def known_errors() -> tuple[type[Exception], ...]:
@@ -17,21 +17,62 @@ def known_errors() -> tuple[type[Exception], ...]:
     from classifier.model import ModelError
     from classifier.signals import PatternFileError
     from cli.inputs import InputError
+    from crawler.alerts import AlertConfigError
+    from crawler.frontier import FrontierUnavailable
     from crawler.profiles import ProfileError
     from crawler.run import CrawlBusy
+    from crawler.schedule import ScheduleError
     from db.errors import StoreError
 
     return (CorpusError, ModelError, PatternFileError, InputError, StoreError, ProfileError,
-            CrawlBusy)
+            CrawlBusy, AlertConfigError, ScheduleError, FrontierUnavailable)
+
+
+def exit_code(exc: Exception) -> int:
+    """3 when the site is busy (another crawl holds its lease or job), else 2."""
+    from crawler.run import CrawlBusy
+    from db.leases import LeaseHeld
+
+    return EXIT_BUSY if isinstance(exc, (CrawlBusy, LeaseHeld)) else EXIT_ERROR
+
+
+# Commands whose module is loaded on its own when they are run: a one-off
+# `maskscreen check --text` then starts without Scrapy, SQLAlchemy or matplotlib.
+# Anything else that looks at the commands (other commands, --help, tests)
+# registers every command module first, as before.
+LIGHT_COMMANDS = {"check": "cli.check", "classify": "cli.check"}
 
 
 class MaskscreenGroup(click.Group):
+    @property
+    def commands(self) -> dict[str, click.Command]:
+        _register()
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._commands = value
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        self._commands[name or cmd.name] = cmd
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LIGHT_COMMANDS:
+            if cmd_name not in self._commands:
+                importlib.import_module(LIGHT_COMMANDS[cmd_name]).register(self)
+            return self._commands.get(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except known_errors() as exc:
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise  # click's own: no need to import every package to find the domain errors
+        except Exception as exc:
+            if not isinstance(exc, known_errors()):
+                raise
             click.echo(f"maskscreen: error: {exc}", err=True)
-            ctx.exit(EXIT_ERROR)
+            ctx.exit(exit_code(exc))
 
 
 @click.group(cls=MaskscreenGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,17 +102,35 @@ def cli(verbose: int, quiet: bool) -> None:
     root.setLevel(level)
 
 
+_registered = False
+
+
 def _register() -> None:
-    from cli import audit, check, crawl, database, export, model, recheck, report, sites, stats
-    from cli import review, sellers
+    global _registered
+    if _registered:
+        return
+    _registered = True
+    from cli import (
+        audit,
+        check,
+        crawl,
+        database,
+        export,
+        model,
+        recheck,
+        report,
+        review,
+        run_due,
+        runs,
+        sellers,
+        sites,
+        stats,
+    )
 
     for module in (check, crawl, database, model, export, stats, report, audit, sites, recheck):
         module.register(cli)
-    for module in (review, sellers):
+    for module in (review, sellers, runs, run_due):
         module.register(cli)
-
-
-_register()
 
 
 def main() -> None:

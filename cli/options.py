@@ -41,3 +41,13 @@ def output_options(func):
     func = click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout.")(func)
     func = click.option("--json", "as_json", is_flag=True, help="JSON lines on stdout.")(func)
     return func
+
+
+lease_ttl_option = click.option(
+    "--lease-ttl",
+    type=click.FloatRange(5),
+    default=300,
+    show_default=True,
+    metavar="SECONDS",
+    help="A lease not renewed for this long may be taken over.",
+)

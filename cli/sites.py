@@ -32,6 +32,16 @@ def resolve_sites_dir(sites_dir: str | None) -> str:
     return sites_dir or _default_sites_dir()
 
 
+def _changed_thresholds(thresholds) -> dict:
+    """The monitor thresholds a profile sets (those unlike crawler.monitors' defaults)."""
+    from dataclasses import asdict
+
+    from crawler.monitors import Thresholds
+
+    defaults = asdict(Thresholds())
+    return {k: v for k, v in asdict(thresholds).items() if v != defaults[k]}
+
+
 def profile_fields(profile) -> dict:
     """The profile as the TOML it would be written as (URLs resolved), tables last."""
     top = {
@@ -42,6 +52,7 @@ def profile_fields(profile) -> dict:
         "currency": profile.currency, "shop_name": profile.shop_name,
         "max_pages": profile.max_pages, "obey_robots": profile.obey_robots,
         "robots_override_reason": profile.robots_override_reason,
+        "schedule": profile.schedule, "recheck_schedule": profile.recheck_schedule,
     }
     tables = {
         "links": {"product": list(profile.product_links),
@@ -49,6 +60,7 @@ def profile_fields(profile) -> dict:
                   "deny": list(profile.deny_links)},
         "extract": dict(profile.selectors),
         "rate": {"download_delay": profile.download_delay, "concurrency": profile.concurrency},
+        "monitors": _changed_thresholds(profile.monitors),
     }
     keep = lambda v: v not in (None, [], {}, "")  # noqa: E731
     fields = {k: v for k, v in top.items() if keep(v)}

@@ -7,6 +7,7 @@ Settings read (in `from_crawler`):
   MASKSCREEN_SITE          site name every listing of this crawl is stored under
   MASKSCREEN_SITE_URL      the site's base URL, recorded with it
   MASKSCREEN_COMMAND       the command line recorded on the crawl run
+  MASKSCREEN_TRIGGER       manual | schedule, recorded on the crawl run
 
 Each batch is one transaction: its listings, versions, verdicts, review cases,
 evidence (the fetched page of each version flagged in the batch) and edit notes
@@ -21,6 +22,7 @@ import functools
 import logging
 import re
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
@@ -71,6 +73,11 @@ class NormalizePipeline:
             item.currency = item.currency.upper()
         if item.fetched_at is None:
             item.fetched_at = datetime.now(UTC)
+        # Field coverage, for the monitors (crawler/monitors.py).
+        self.stats.inc_value("maskscreen/fields/seen")
+        for name in ("title", "price", "currency"):
+            if getattr(item, name) is not None:
+                self.stats.inc_value(f"maskscreen/fields/{name}")
         if not item.title:
             self.stats.inc_value(f"{DROPPED}no_title")
             raise DropItem(f"no title: {item.url}")
@@ -80,7 +87,8 @@ class NormalizePipeline:
 class ClassifyStorePipeline:
     """Buffers listings; per batch: store → classify what is new or changed → record."""
 
-    def __init__(self, crawler, database_url, model_dir, batch_size, site, site_url, command):
+    def __init__(self, crawler, database_url, model_dir, batch_size, site, site_url, command,
+                 trigger=None):
         self.crawler = crawler
         self.stats = crawler.stats
         self.database_url = database_url
@@ -89,6 +97,7 @@ class ClassifyStorePipeline:
         self.site = site
         self.site_url = site_url
         self.command = command
+        self.trigger = trigger
         self.buffer: list[Listing] = []
         self.model = None
         self.engine = None
@@ -107,6 +116,7 @@ class ClassifyStorePipeline:
             site=settings.get("MASKSCREEN_SITE"),
             site_url=settings.get("MASKSCREEN_SITE_URL"),
             command=settings.get("MASKSCREEN_COMMAND"),
+            trigger=settings.get("MASKSCREEN_TRIGGER"),
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
@@ -119,12 +129,22 @@ class ClassifyStorePipeline:
             from db import store
             from db.session import open_database
 
+            # `scrapy crawl` and Scrapyd jobs: the spider's arguments (docs/distributed.md).
+            spider = spider or self.crawler.spider
+            self.site = self.site or getattr(spider, "site", None)
+            if not self.site_url and getattr(spider, "start_urls", None):
+                parts = urlsplit(spider.start_urls[0])
+                self.site_url = f"{parts.scheme}://{parts.netloc}"
+            if not self.command and getattr(spider, "_job", None):
+                self.command = f"scrapyd job {spider._job}"
             if not self.site:
                 raise ValueError("MASKSCREEN_SITE must name the site when storing listings")
             self.engine = open_database(self.database_url)
             with Session(self.engine) as session, session.begin():
                 self.site_id = store.get_or_create_site(session, self.site, base_url=self.site_url)
-                self.run_id = store.start_crawl_run(session, self.site_id, command=self.command)
+                self.run_id = store.start_crawl_run(session, self.site_id, command=self.command,
+                                                    trigger=self.trigger)
+            self.stats.set_value("maskscreen/run_id", self.run_id)  # for the lease and monitors
 
     def process_item(self, item: Listing, spider=None):
         self.buffer.append(item)

@@ -57,6 +57,7 @@ class CrawlPlan:
     settings: dict[str, Any] = field(default_factory=dict)
     max_pages: int | None = None
     detected: bool = False  # chosen by probing, not named
+    monitors: Any = None  # the site profile's crawler.monitors.Thresholds, if any
 
 
 def root_of(url: str) -> str:
@@ -198,4 +199,5 @@ def plan_crawl(*, url: str | None = None, profile: SiteProfile | None = None,
         settings=settings,
         max_pages=max_pages or (profile.max_pages if profile else None),
         detected=detected,
+        monitors=profile.monitors if profile else None,
     )

@@ -9,6 +9,9 @@
     [links]   product = ['^/p/'], pagination = ['[?&]page=\\d+'], deny = ['/cart']
     [extract] title = "css:h1::text"            # selectors: see crawler/extract_profile.py
     [rate]    download_delay = 1.0, concurrency = 4
+    schedule = "daily"                          # hourly | daily | weekly | cron "30 2 * * *"
+    recheck_schedule = "0 */6 * * *"            # re-visit its flagged listings (UTC)
+    [monitors] max_drop = 0.5, price_coverage = 0.8   # see crawler/monitors.py
 
 Profiles come bundled (crawler/profiles/*.toml) and from a user folder (see
 `default_sites_dir`); a user profile replaces a bundled one of the same name.
@@ -32,6 +35,8 @@ from urllib.parse import quote_plus, urljoin, urlsplit, urlunsplit
 import platformdirs
 
 from crawler.extract_profile import validate_profile
+from crawler.monitors import LIMITS, Thresholds
+from crawler.schedule import ScheduleError, parse_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +46,15 @@ _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 _SCALARS: dict[str, type | tuple[type, ...]] = {
     "name": str, "description": str, "example": bool, "base_url": str, "via": str,
     "search_url": str, "currency": str, "shop_name": str, "max_pages": int,
-    "obey_robots": bool, "robots_override_reason": str,
+    "obey_robots": bool, "robots_override_reason": str, "schedule": str,
+    "recheck_schedule": str,
 }
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
                list: "a list", dict: "a table"}
 _LISTS = ("start_urls", "keywords", "sitemap_urls")
 _TABLES = {"links": ("product", "pagination", "deny"), "rate": ("download_delay", "concurrency"),
-           "extract": ()}  # [extract] is checked by crawler.extract_profile
+           "extract": (),  # [extract] is checked by crawler.extract_profile
+           "monitors": tuple(LIMITS)}
 
 
 class ProfileError(ValueError):
@@ -82,6 +89,9 @@ class SiteProfile:
     concurrency: int | None = None
     obey_robots: bool = True
     robots_override_reason: str | None = None
+    schedule: str | None = None  # a cron expression (crawler.schedule), UTC
+    recheck_schedule: str | None = None
+    monitors: Thresholds = field(default_factory=Thresholds)
 
     @property
     def root_url(self) -> str:
@@ -226,13 +236,21 @@ def parse_profile(data: dict, path: Path | str, source: str = "file") -> SitePro
         delay = _typed(path, "rate.download_delay", rate["download_delay"], (int, float))
         if not 0 <= delay <= 600:
             raise ProfileError(path, "rate.download_delay", "seconds between 0 and 600")
-    if "concurrency" in rate:
-        if not 1 <= _typed(path, "rate.concurrency", rate["concurrency"], int) <= 64:
-            raise ProfileError(path, "rate.concurrency", "between 1 and 64")
+    concurrency = rate.get("concurrency")
+    if concurrency is not None and not 1 <= _typed(path, "rate.concurrency", concurrency, int) <= 64:
+        raise ProfileError(path, "rate.concurrency", "between 1 and 64")
     selectors = _typed(path, "extract", data.get("extract", {}), dict)
     for problem in validate_profile(selectors):
         key, _, reason = problem.partition(": ")
         raise ProfileError(path, f"extract.{key}", reason)
+
+    for key in ("schedule", "recheck_schedule"):
+        if key in values:
+            try:
+                values[key] = parse_schedule(values[key])
+            except ScheduleError as exc:
+                raise ProfileError(path, key, str(exc)) from None
+    monitors = _monitors(path, data.get("monitors", {}))
 
     if values.get("obey_robots", True) is False and "robots_override_reason" not in values:
         raise ProfileError(path, "obey_robots",
@@ -244,8 +262,20 @@ def parse_profile(data: dict, path: Path | str, source: str = "file") -> SitePro
         pagination_links=link_rules.get("pagination", ()),
         deny_links=link_rules.get("deny", ()), selectors=dict(selectors),
         download_delay=float(rate["download_delay"]) if "download_delay" in rate else None,
-        concurrency=rate.get("concurrency"),
+        concurrency=rate.get("concurrency"), monitors=monitors,
     )
+
+
+def _monitors(path: Path, value: Any) -> Thresholds:
+    table = _table(path, "monitors", value)
+    checked: dict[str, Any] = {}
+    for key, item in table.items():
+        kind, low, high = LIMITS[key]
+        number = _typed(path, f"monitors.{key}", item, int if kind is int else (int, float))
+        if not low <= number <= high:
+            raise ProfileError(path, f"monitors.{key}", f"between {low:g} and {high:g}")
+        checked[key] = kind(number)
+    return Thresholds(**checked)
 
 
 def load_profile(path: Path | str, source: str = "file") -> SiteProfile:

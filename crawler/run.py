@@ -12,6 +12,15 @@ stopped, so no listing is lost or stored twice. A crawl that finishes deletes
 its job directory, so the next scheduled crawl starts from the beginning. A
 second Ctrl-C or SIGKILL stops at once: the last unstored batch (up to
 MASKSCREEN_BATCH_SIZE listings) is then only found by a crawl with resume=False.
+A crawl whose store failed (a batch rolled back: database gone) deletes its job
+state too, so the next crawl visits those pages again.
+
+One crawl of a site at a time: a crawl that stores takes the database lease
+"crawl:<site>" (db/leases.py) first, renews it while it runs, and raises CrawlBusy
+if another live crawl holds it. A crawl killed mid-way stops renewing; its lease
+expires and the next crawl takes it over. After the crawl, the monitors
+(crawler/monitors.py) check the run and, if any fails and alerts are configured,
+an alert goes out (crawler/alerts.py).
 """
 
 from __future__ import annotations
@@ -29,7 +38,7 @@ import platformdirs
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import SETTINGS_PRIORITIES, Settings
 
-from crawler.pipelines import crawl_counts, listing_classified
+from crawler.pipelines import DROPPED, crawl_counts, listing_classified
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +59,9 @@ class CrawlSummary:
     stats: dict = field(default_factory=dict)
     # Set when an interrupted crawl left its job state: run the same command to resume.
     resume_dir: str | None = None
+    run_id: int | None = None  # the crawl_runs row, when stored
+    monitors: list[dict] | None = None  # crawler.monitors results, when checked
+    alerted: list[str] = field(default_factory=list)  # the alert channels that took it
 
 
 def site_from_url(url: str) -> str:
@@ -58,7 +70,7 @@ def site_from_url(url: str) -> str:
 
 
 class CrawlBusy(RuntimeError):
-    """Another process is running the same resumable crawl."""
+    """Another process (here, or on a machine sharing the database) is crawling the site."""
 
 
 def job_directory(site: str, start_urls: Sequence[str] = (), database_url: str | None = None) -> Path:
@@ -136,6 +148,11 @@ def run_crawl(
     job_dir: str | Path | None = None,
     via: str = "html",
     spider_args: dict | None = None,
+    trigger: str | None = None,
+    lease: bool | str = True,
+    lease_ttl: float | None = None,
+    monitors=None,
+    alerts=None,
 ) -> CrawlSummary:
     """Crawl from `start_urls`, classify and (with a database URL) store; block until done.
 
@@ -144,17 +161,38 @@ def run_crawl(
     crawl that stores listings resumes (without a database the items would be lost).
     `via` picks the spider (html, shopify, woocommerce, sitemap: see crawler/platforms.py)
     and `spider_args` adds its arguments (a site profile's link rules, selectors, currency).
+    `trigger` (manual | schedule) is recorded on the run.
+
+    `lease`: True takes the lease "crawl:<site>" (CrawlBusy if it is held), a string
+    takes the lease of that key, False takes none: the workers of one distributed
+    crawl (a shared frontier) pass False, or one key among themselves per worker.
+    `lease_ttl`: seconds the lease outlives its last renewal (default
+    db.leases.DEFAULT_TTL). `monitors`: the site's crawler.monitors.Thresholds (default
+    thresholds if None); `alerts`: a crawler.alerts.AlertConfig to send failures to.
     """
     from crawler.platforms import spider_class
 
     start_urls = list(start_urls)
     site = site or site_from_url(start_urls[0])
     parts = urlsplit(start_urls[0])
-    jobdir = lock = None
+    jobdir = lock = keeper = None
+    if lease and database_url:
+        keeper = _take_lease(database_url, lease if isinstance(lease, str) else f"crawl:{site}",
+                             lease_ttl)
     if resume and database_url:
         jobdir = Path(job_dir) if job_dir else job_directory(site, start_urls, database_url)
-        lock = _lock(jobdir)
+        try:
+            lock = _lock(jobdir)
+        except CrawlBusy:
+            if keeper is not None:
+                keeper.release()
+                keeper.engine.dispose()
+            raise
         settings_overrides = {"JOBDIR": str(jobdir), **(settings_overrides or {})}
+        if (jobdir / "requests.seen").exists() and keeper and not _resumable(keeper.engine, site):
+            # Killed (SIGKILL, lost lease): its last batch may be fetched but not stored.
+            logger.warning("the last crawl of %s did not stop cleanly: starting afresh", site)
+            _forget_job(jobdir)
         if (jobdir / "requests.seen").exists():
             logger.info("resuming the interrupted crawl of %s (job state in %s)", site, jobdir)
     settings = crawl_settings(
@@ -164,11 +202,15 @@ def run_crawl(
         model_dir=model_dir,
         log_level=log_level,
         command=command,
-        overrides=settings_overrides,
+        overrides={"MASKSCREEN_TRIGGER": trigger, **(settings_overrides or {})},
         own_logging=own_logging,
     )
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_class(via, spider_args))
+    if keeper is not None:
+        keeper.run_source = lambda: crawler.stats and crawler.stats.get_value("maskscreen/run_id")
+        keeper.on_lost = lambda reason: _stop_from_thread(crawler, "lease_lost")
+        keeper.start()
     results: list[CrawlResult] = []
 
     def collect(listing, verdict, status):
@@ -187,16 +229,108 @@ def run_crawl(
     finally:
         if lock is not None:
             lock.close()
+        if keeper is not None:
+            keeper.release()
+            keeper.engine.dispose()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     counts, dropped = crawl_counts(stats)
     finish_reason = str(stats.get("finish_reason", "unknown"))
-    if jobdir is not None and finish_reason == "finished":
-        shutil.rmtree(jobdir, ignore_errors=True)  # done: the next crawl starts afresh
+    if jobdir is not None and (finish_reason == "finished" or stats.get(f"{DROPPED}store_failed")):
+        shutil.rmtree(jobdir, ignore_errors=True)  # done (or lost batches): start afresh
+    run_id = stats.get("maskscreen/run_id")
+    checked, alerted = _monitor(database_url, run_id, stats, monitors, alerts) if run_id else (None, [])
     return CrawlSummary(
         counts=counts,
         dropped=dropped,
         finish_reason=finish_reason,
         results=results,
         stats=stats,
-        resume_dir=str(jobdir) if jobdir is not None and finish_reason != "finished" else None,
+        resume_dir=str(jobdir) if jobdir is not None and jobdir.exists() else None,
+        run_id=run_id,
+        monitors=checked,
+        alerted=alerted,
     )
+
+
+def _take_lease(database_url: str, key: str, ttl: float | None):
+    from db.leases import DEFAULT_TTL, LeaseHeld, LeaseKeeper
+    from db.session import open_database
+
+    keeper = LeaseKeeper(open_database(database_url), key, ttl=ttl or DEFAULT_TTL)
+    try:
+        keeper.acquire()
+    except LeaseHeld as exc:
+        keeper.engine.dispose()
+        raise CrawlBusy(f"another crawl is running: {exc}") from None
+    return keeper
+
+
+def _resumable(engine, site: str) -> bool:
+    """Whether the site's last crawl stopped cleanly (interrupted, its last batch stored)."""
+    from sqlalchemy.orm import Session
+
+    from db.runs import run_history
+
+    with Session(engine) as session:
+        last = run_history(session, site=site, kind="crawl", limit=1)
+    return bool(last) and last[0]["status"] == "interrupted"
+
+
+def _forget_job(jobdir: Path) -> None:
+    """Delete a job's saved state, keeping the lock file this process holds."""
+    for path in jobdir.iterdir():
+        if path.name != "lock":
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
+def _stop_from_thread(crawler, reason: str) -> None:
+    """Close the crawl (from another thread): pages in flight finish, batches are stored."""
+    from twisted.internet import reactor
+
+    def close() -> None:
+        engine = crawler.engine
+        if engine is None or not engine.running:
+            return
+        if hasattr(engine, "close_spider_async"):  # Scrapy 2.14+
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(engine.close_spider_async(reason=reason))
+        else:
+            engine.close_spider(engine.spider, reason=reason)
+
+    reactor.callFromThread(close)
+
+
+def _monitor(database_url, run_id, stats, thresholds, alerts) -> tuple[list | None, list[str]]:
+    """Check the run and alert on failures; a database or channel that fails is logged."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from crawler.monitors import Thresholds, alert_text, failed, monitor_run
+    from db.errors import StoreError
+    from db.runs import mark_alerted
+    from db.session import connect
+
+    try:
+        engine = connect(database_url)
+    except StoreError as exc:
+        logger.error("could not check crawl run %s: %s", run_id, exc)
+        return None, []
+    try:
+        row, results = monitor_run(engine, run_id, stats, thresholds or Thresholds())
+        sent: list[str] = []
+        if failed(results) and alerts is not None and alerts.channels:
+            from crawler.alerts import send_alert
+
+            details = {"site": row["site"], "run_id": run_id, "status": row["status"],
+                       "monitors": failed(results)}  # fmt: skip
+            sent = send_alert(alerts, alert_text(row["site"], run_id, results), details)
+            if sent:
+                with Session(engine) as session, session.begin():
+                    mark_alerted(session, run_id)
+        return results, sent
+    except (SQLAlchemyError, StoreError, LookupError) as exc:
+        logger.error("could not check crawl run %s: %s", run_id, str(exc).splitlines()[0])
+        return None, []
+    finally:
+        engine.dispose()

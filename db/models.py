@@ -45,6 +45,8 @@ NAMING_CONVENTION = {
 
 RUN_STATUSES = ("running", "finished", "failed", "interrupted")
 RUN_COUNTS = ("pages", "listings", "new", "changed", "unchanged", "flagged", "errors")
+RUN_KINDS = ("crawl", "recheck")
+RUN_TRIGGERS = ("manual", "schedule")
 LISTING_STATUSES = ("live", "removed")
 REVIEW_STATUSES = ("open", "confirmed", "dismissed", "escalated", "actioned", "removed")
 REVIEW_SOURCES = ("flag", "audit")  # audit: drawn from unflagged listings by `audit-sample`
@@ -145,6 +147,32 @@ class CrawlRun(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)
     # reason -> count of pages or items skipped (the crawler's maskscreen/dropped/* stats)
     dropped: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)
+    # -- schedules and monitors (migration 0005) --
+    kind: Mapped[str] = mapped_column(String(16), default="crawl", server_default="crawl")
+    trigger: Mapped[str | None] = mapped_column(String(16))  # manual | schedule
+    # field -> share of extracted listings that had it (title, price, currency), and "of"
+    field_coverage: Mapped[dict[str, float] | None] = mapped_column(JSONType)
+    # crawler.monitors results: [{"name", "passed", "message", ...}], None until checked
+    monitors: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)
+    monitors_failed: Mapped[int | None] = mapped_column(Integer)
+    alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CrawlLease(Base):
+    """Who is crawling a site now: one row per key, taken over only once it expires.
+
+    The holder renews ``expires_at`` while it works (db.leases); a holder that dies
+    stops renewing, and the next run takes the lease over and closes its run as failed.
+    """
+
+    __tablename__ = "crawl_leases"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # "crawl:<site>"
+    holder: Mapped[str] = mapped_column(String(200))  # host:pid:random
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    renewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Listing(Base):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, update
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import RUN_COUNTS, RUN_STATUSES, Base, utcnow
+from db.models import RUN_COUNTS, RUN_KINDS, RUN_STATUSES, RUN_TRIGGERS, Base, utcnow
 from db.sql import insert_for
 
 sites = Base.metadata.tables["sites"]
@@ -25,8 +29,23 @@ def get_or_create_site(session: Session, name: str, base_url: str | None = None)
     return int(session.execute(stmt.returning(sites.c.id)).scalar_one())
 
 
-def start_crawl_run(session: Session, site_id: int, command: str | None = None) -> int:
-    """Open a crawl run in status "running"; returns its id."""
+def start_crawl_run(
+    session: Session,
+    site_id: int,
+    command: str | None = None,
+    *,
+    kind: str = "crawl",
+    trigger: str | None = None,
+) -> int:
+    """Open a run in status "running"; returns its id.
+
+    ``kind``: crawl, or recheck (a re-visit of flagged listings); ``trigger``: manual or
+    schedule (``maskscreen run-due``), None when unknown.
+    """
+    if kind not in RUN_KINDS:
+        raise ValueError(f"unknown crawl run kind {kind!r}, expected one of {RUN_KINDS}")
+    if trigger is not None and trigger not in RUN_TRIGGERS:
+        raise ValueError(f"unknown crawl run trigger {trigger!r}, expected one of {RUN_TRIGGERS}")
     counts = dict.fromkeys(RUN_COUNTS, 0)
     stmt = crawl_runs.insert().values(
         site_id=site_id,
@@ -34,6 +53,8 @@ def start_crawl_run(session: Session, site_id: int, command: str | None = None) 
         status="running",
         command=command,
         dropped={},
+        kind=kind,
+        trigger=trigger,
         **counts,
     )
     return int(session.execute(stmt.returning(crawl_runs.c.id)).scalar_one())
@@ -54,3 +75,128 @@ def finish_crawl_run(
         .values(status=status, finished_at=utcnow(), dropped=dict(dropped), **counts)
     )
     session.execute(stmt)
+
+
+def fail_run(session: Session, run_id: int, note: dict[str, Any]) -> bool:
+    """Close a run that is still "running" as failed (its worker is gone); ``note`` is
+    kept as its one failed monitor. False if the run had already closed."""
+    stmt = (
+        update(crawl_runs)
+        .where(crawl_runs.c.id == run_id, crawl_runs.c.status == "running")
+        .values(status="failed", finished_at=utcnow(), monitors=[note], monitors_failed=1)
+    )
+    return session.execute(stmt).rowcount > 0
+
+
+def record_monitors(
+    session: Session,
+    run_id: int,
+    *,
+    monitors: list[dict[str, Any]],
+    field_coverage: dict[str, float] | None = None,
+) -> None:
+    """Keep the monitor results (dicts with at least "name" and "passed") on a run."""
+    failed = sum(1 for result in monitors if not result["passed"])
+    values: dict[str, Any] = {"monitors": monitors, "monitors_failed": failed}
+    if field_coverage is not None:
+        values["field_coverage"] = field_coverage
+    session.execute(update(crawl_runs).where(crawl_runs.c.id == run_id).values(**values))
+
+
+def mark_alerted(session: Session, run_id: int, at: datetime | None = None) -> None:
+    stmt = update(crawl_runs).where(crawl_runs.c.id == run_id).values(alerted_at=at or utcnow())
+    session.execute(stmt)
+
+
+def run_row(session: Session, run_id: int) -> dict[str, Any] | None:
+    """One run with its site's name, as a dict of its columns."""
+    stmt = (
+        select(crawl_runs, sites.c.name.label("site"))
+        .join(sites, sites.c.id == crawl_runs.c.site_id)
+        .where(crawl_runs.c.id == run_id)
+    )
+    row = session.execute(stmt).mappings().one_or_none()
+    return dict(row) if row is not None else None
+
+
+def recent_listing_counts(
+    session: Session, site_id: int, *, before_run_id: int, limit: int
+) -> list[int]:
+    """Listings seen by the site's last ``limit`` finished crawls before ``before_run_id``."""
+    stmt = (
+        select(crawl_runs.c.listings)
+        .where(
+            crawl_runs.c.site_id == site_id,
+            crawl_runs.c.kind == "crawl",
+            crawl_runs.c.status == "finished",
+            crawl_runs.c.id < before_run_id,
+        )
+        .order_by(crawl_runs.c.id.desc())
+        .limit(limit)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+@dataclass(frozen=True)
+class LastRun:
+    """The latest run of one kind on a site, and when the latest finished one started."""
+
+    run_id: int
+    started_at: datetime
+    status: str  # running | finished | failed | interrupted
+    last_success_at: datetime | None = None
+
+
+def last_runs(session: Session, kind: str = "crawl") -> dict[str, LastRun]:
+    """Site name -> its latest run of ``kind`` (what `run-due` decides from)."""
+    latest = (
+        select(crawl_runs.c.site_id, func.max(crawl_runs.c.id).label("run_id"))
+        .where(crawl_runs.c.kind == kind)
+        .group_by(crawl_runs.c.site_id)
+        .subquery()
+    )
+    finished = (
+        select(crawl_runs.c.site_id, func.max(crawl_runs.c.started_at).label("at"))
+        .where(crawl_runs.c.kind == kind, crawl_runs.c.status == "finished")
+        .group_by(crawl_runs.c.site_id)
+        .subquery()
+    )
+    stmt = (
+        select(sites.c.name, crawl_runs.c.id, crawl_runs.c.started_at, crawl_runs.c.status,
+               finished.c.at)
+        .join(latest, latest.c.run_id == crawl_runs.c.id)
+        .join(sites, sites.c.id == crawl_runs.c.site_id)
+        .outerjoin(finished, finished.c.site_id == crawl_runs.c.site_id)
+    )  # fmt: skip
+    return {
+        name: LastRun(run_id, started_at, status, finished_at)
+        for name, run_id, started_at, status, finished_at in session.execute(stmt)
+    }
+
+
+def run_history(
+    session: Session,
+    *,
+    site: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    since: datetime | None = None,
+    failed_monitors: bool = False,
+    limit: int | None = 50,
+) -> list[dict[str, Any]]:
+    """Runs newest first, each a dict of its columns and its site's name."""
+    stmt = select(crawl_runs, sites.c.name.label("site")).join(
+        sites, sites.c.id == crawl_runs.c.site_id
+    )
+    if site is not None:
+        stmt = stmt.where(sites.c.name == site)
+    if status is not None:
+        stmt = stmt.where(crawl_runs.c.status == status)
+    if kind is not None:
+        stmt = stmt.where(crawl_runs.c.kind == kind)
+    if since is not None:
+        stmt = stmt.where(crawl_runs.c.started_at >= since)
+    if failed_monitors:
+        stmt = stmt.where(crawl_runs.c.monitors_failed > 0)
+    stmt = stmt.order_by(crawl_runs.c.started_at.desc(), crawl_runs.c.id.desc()).limit(limit)
+    return [dict(row) for row in session.execute(stmt).mappings()]

@@ -1,0 +1,84 @@
+"""`maskscreen runs`: the history of crawls and rechecks, with their monitors."""
+
+from __future__ import annotations
+
+import click
+
+from cli.database import parse_since
+from cli.options import database_option, output_options
+from cli.output import render
+
+COLUMNS = ["id", "site", "kind", "started", "finished", "status", "pages", "listings", "new",
+           "changed", "flagged", "errors", "monitors"]  # fmt: skip
+STATUSES = ["running", "finished", "failed", "interrupted"]
+
+
+def monitors_cell(row: dict) -> str:
+    """ "ok", "-" (not checked) or the names of the monitors that failed."""
+    results = row.get("monitors")
+    if results is None:
+        return "-"
+    bad = [result["name"] for result in results if not result["passed"]]
+    return f"FAILED: {', '.join(bad)}" if bad else "ok"
+
+
+def table_row(row: dict) -> dict:
+    return {**row, "started": row["started_at"], "finished": row["finished_at"],
+            "monitors": monitors_cell(row)}  # fmt: skip
+
+
+def json_row(row: dict) -> dict:
+    keys = ["id", "site", "kind", "trigger", "status", "started_at", "finished_at", "command",
+            "pages", "listings", "new", "changed", "unchanged", "flagged", "errors", "dropped",
+            "field_coverage", "monitors", "monitors_failed", "alerted_at"]  # fmt: skip
+    return {key: row.get(key) for key in keys}
+
+
+@click.command()
+@click.option("--site", help="Only runs of this site.")
+@click.option("--status", type=click.Choice(STATUSES), help="Only runs that ended so.")
+@click.option("--kind", type=click.Choice(["crawl", "recheck"]), help="Only crawls or rechecks.")
+@click.option("--since", help="Started since: a date, a time, or 12h / 7d / 2w back.")
+@click.option("--failed-monitors", is_flag=True, help="Only runs with a failed monitor.")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True,
+              help="At most this many runs, newest first.")  # fmt: skip
+@output_options
+@database_option
+def runs(site, status, kind, since, failed_monitors, limit, as_json, as_csv, database_url) -> None:
+    """Show past crawls and rechecks: when, how they ended, counts and monitors.
+
+    The monitors column says "ok", "-" (not checked: a recheck, or a crawl still
+    running) or which monitors failed; --json gives each result with its message,
+    and the run's field coverage (title, price, currency).
+
+    \b
+    Example:
+      maskscreen runs --site demo-shop --limit 5
+      maskscreen runs --failed-monitors --since 7d --json
+    """
+    from sqlalchemy.orm import Session
+
+    from db.runs import run_history
+    from db.session import open_database
+
+    engine = open_database(database_url)
+    try:
+        with Session(engine) as session:
+            rows = run_history(
+                session, site=site, status=status, kind=kind, since=parse_since(since),
+                failed_monitors=failed_monitors, limit=limit,
+            )  # fmt: skip
+    finally:
+        engine.dispose()
+    if as_json or as_csv:
+        render([json_row(row) for row in rows], list(json_row({})), as_json=as_json,
+               as_csv=as_csv)  # fmt: skip
+        return
+    if not rows:
+        click.echo("no runs" + (" match" if site or status or kind or since else " yet"), err=True)
+        return
+    render([table_row(row) for row in rows], COLUMNS, limits={"monitors": 60})
+
+
+def register(group: click.Group) -> None:
+    group.add_command(runs)
