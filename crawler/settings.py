@@ -19,9 +19,17 @@ Politeness and resilience (crawler/middlewares.py):
 - User agent: USER_AGENT plus "contact: …" from MASKSCREEN_CONTACT (setting or
   environment variable): say who to write to when the crawler misbehaves.
 - Resume: crawler.run.run_crawl sets JOBDIR to a per-site folder (see crawler/run.py).
+
+Outside the CLI (`scrapy crawl`, a Scrapyd job: docs/distributed.md) listings go to
+MASKSCREEN_DATABASE_URL (setting, else the environment variable, else the default
+SQLite file, as for `maskscreen crawl`), under the spider's `site` argument. With
+MASKSCREEN_FRONTIER (a redis:// URL) the crawl joins a shared Redis frontier
+(crawler/frontier.py).
 """
 
 import os
+
+from db.session import resolve_url
 
 BOT_NAME = "maskscreen"
 
@@ -72,6 +80,13 @@ EXTENSIONS = {
 ITEM_PIPELINES = {
     "crawler.pipelines.NormalizePipeline": 100,
     "crawler.pipelines.ClassifyStorePipeline": 300,
+}
+
+# `maskscreen crawl` sets the database itself (crawler.run.crawl_settings).
+MASKSCREEN_DATABASE_URL = resolve_url(os.environ.get("MASKSCREEN_DATABASE_URL") or None)
+MASKSCREEN_FRONTIER = None
+ADDONS = {
+    "crawler.frontier.FrontierAddon": 0,  # does nothing without MASKSCREEN_FRONTIER
 }
 
 FEED_EXPORT_ENCODING = "utf-8"
