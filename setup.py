@@ -6,7 +6,7 @@ the `crawler` package (settings, spiders, pipelines, extraction, its data files)
 the entry point `scrapy: settings = crawler.settings`. The libraries it uses,
 `classifier` (with its model) and `db` (with its migrations), come from the
 maskscreen installed on the Scrapyd host: Scrapyd runs eggs as zip files, and the
-model and migrations are read as files. See docs/distributed.md.
+model and migrations are read as files. See docs/operations.md.
 """
 
 import os

@@ -142,7 +142,7 @@ def _redis_url(ctx, param, value: str | None) -> str | None:
               callback=_redis_url,
               help="Share the crawl with the workers on other machines that run the same "
               "command: one request queue and duplicate filter in Redis "
-              "(redis://HOST:PORT/DB; docs/distributed.md). Default: MASKSCREEN_FRONTIER.")
+              "(redis://HOST:PORT/DB; docs/operations.md). Default: MASKSCREEN_FRONTIER.")
 @click.option("--frontier-key", metavar="KEY", help="Name of the shared crawl in Redis "
               "(default: from the site, the start URLs and the database).")
 @sites_dir_option

@@ -129,7 +129,7 @@ class ClassifyStorePipeline:
             from db import store
             from db.session import open_database
 
-            # `scrapy crawl` and Scrapyd jobs: the spider's arguments (docs/distributed.md).
+            # `scrapy crawl` and Scrapyd jobs: the spider's arguments (docs/operations.md).
             spider = spider or self.crawler.spider
             self.site = self.site or getattr(spider, "site", None)
             if not self.site_url and getattr(spider, "start_urls", None):

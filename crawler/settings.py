@@ -20,7 +20,7 @@ Politeness and resilience (crawler/middlewares.py):
   environment variable): say who to write to when the crawler misbehaves.
 - Resume: crawler.run.run_crawl sets JOBDIR to a per-site folder (see crawler/run.py).
 
-Outside the CLI (`scrapy crawl`, a Scrapyd job: docs/distributed.md) listings go to
+Outside the CLI (`scrapy crawl`, a Scrapyd job: docs/operations.md) listings go to
 MASKSCREEN_DATABASE_URL (setting, else the environment variable, else the default
 SQLite file, as for `maskscreen crawl`), under the spider's `site` argument. With
 MASKSCREEN_FRONTIER (a redis:// URL) the crawl joins a shared Redis frontier
