@@ -180,6 +180,12 @@ class ClassifyStorePipeline:
             self.stats.inc_value(f"{DROPPED}store_failed", len(batch))
             logger.error("could not store %d listings (rolled back): %s", len(batch), exc)
             return
+        except Exception:
+            # A fault in classification (a broken model, a bug): the transaction rolled
+            # back; the batch is counted, not silently lost, and the crawl goes on.
+            self.stats.inc_value(f"{DROPPED}classify_failed", len(batch))
+            logger.exception("could not classify %d listings (rolled back)", len(batch))
+            return
         for result in results:
             self.stats.inc_value(f"maskscreen/{result.status}")
         for verdict in verdicts:

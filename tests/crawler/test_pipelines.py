@@ -109,3 +109,26 @@ def test_a_failing_batch_rolls_back_and_is_counted(tmp_path, monkeypatch):
         assert session.scalar(select(func.count()).select_from(ListingRow)) == 0
         assert session.scalar(select(func.count()).select_from(ListingVersion)) == 0
     engine.dispose()
+
+
+class BrokenModel:
+    version = "broken"
+
+    def predict(self, texts):
+        raise RuntimeError("model fault")
+
+    def __getattr__(self, name):
+        raise RuntimeError("model fault")
+
+
+def test_a_classifier_fault_rolls_the_batch_back_and_is_counted(tmp_path):
+    url = f"sqlite:///{tmp_path / 'p.sqlite'}"
+    pipeline, crawler, seen, _keep = make_pipeline(url, batch_size=10)
+    pipeline.model = BrokenModel()
+    pipeline.process_item(make_listing(url="https://shop.example/p/1", title=DANGEROUS))
+    pipeline.process_item(make_listing(url="https://shop.example/p/2", title=HARMLESS))
+    pipeline.close_spider()  # no exception escapes: the crawl goes on
+    assert crawler.stats.get_value("maskscreen/dropped/classify_failed") == 2
+    assert seen == []
+    with Session(open_database(url)) as session:
+        assert session.scalar(select(func.count()).select_from(ListingRow)) == 0
