@@ -28,7 +28,8 @@ def model_card(metadata: dict) -> str:
         "## Model",
         "",
         "Normalised text (NFKC, case, traditional→simplified, disguises folded) → spaCy tokens "
-        "(blank `en`; blank `zh` with jieba) as word 1–2-grams + character 2–4-grams, TF-IDF → "
+        "(blank `en`; blank `zh` with jieba) as word 1–2-grams + character 1–4-grams within words, "
+        "TF-IDF (vocabularies kept as arrays of 64-bit n-gram hashes) → "
         "logistic regression, sigmoid-calibrated. Score = 1 − P(benign).",
         "",
         f"- flag threshold: **{metadata['threshold']:.3f}**, the lowest score whose cross-validated "

@@ -5,6 +5,11 @@ splits normalised text into words with blank spaCy pipelines: the English
 tokenizer for Latin text and the Chinese tokenizer with the jieba segmenter
 (offline) for text with Chinese characters. Both keep their spaCy objects in a
 module cache, never on the estimator, so a saved model holds no spaCy state.
+
+Speed without changing a token: English text is cut at whitespace and each
+piece's words are remembered (spaCy tokenizes pieces independently); Chinese
+words come from the same jieba cut spaCy uses, given the same lexical
+attributes spaCy's Doc would give them, without building a Doc.
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ import logging
 import re
 from collections.abc import Iterable
 
+import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LIKE_NUM, NORM
 
 from classifier.normalize import normalize
 
@@ -48,7 +55,7 @@ class _FastJieba:
         return self._segmenter.cut(text, cut_all=cut_all, HMM=False)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def spacy_pipeline(language: str):
     """A blank spaCy pipeline, made once per process; nothing is downloaded."""
     import spacy
@@ -57,42 +64,122 @@ def spacy_pipeline(language: str):
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
-        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        # Made with the "char" segmenter and switched to jieba by hand: spaCy's own
+        # jieba set-up first loads jieba's pure-Python dictionary (most of a second
+        # of a one-off check), which _FastJieba does not use.
+        nlp = spacy.blank("zh")
+        nlp.tokenizer.segmenter = "jieba"
         nlp.tokenizer.jieba_seg = _FastJieba(jieba)
         return nlp
     return spacy.blank(language)
 
 
-def _token_strings(doc) -> list[str]:
+def _token_strings(doc, keep: bool = False) -> list:
     """The NORM of each word token; numbers become one placeholder.
 
     Reads token attributes as an array: building a Token object per token
-    costs more than the segmentation itself.
+    costs more than the segmentation itself. With `keep`, spaces and
+    punctuation stay in the list as None (one item per token).
     """
-    from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_NUM, NORM
-
     strings = doc.vocab.strings
     words = []
-    for is_space, is_punct, like_num, norm in doc.to_array([IS_SPACE, IS_PUNCT, LIKE_NUM, NORM]).tolist():
+    for is_space, is_punct, like_num, norm in doc.to_array(
+        [IS_SPACE, IS_PUNCT, LIKE_NUM, NORM]
+    ).tolist():
         if is_space or is_punct:
+            if keep:
+                words.append(None)
             continue
         words.append(NUMBER_TOKEN if like_num else strings[norm])
     return words
 
 
+class _Memo(dict):
+    """A dict that forgets everything when it grows past `limit` (no unbounded growth
+    in a long crawl: listings bring new numbers and codes all the time)."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def remember(self, key, value):
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+
+
+# spaCy splits text at whitespace first and then tokenizes each piece on its
+# own (prefixes, suffixes, infixes, exceptions), so the words of a piece never
+# depend on its neighbours: a piece seen before is looked up, not tokenized.
+_PIECES = _Memo(100_000)
+# What a jieba word becomes: the lexical attributes spaCy's Chinese Doc would give it.
+_ZH_WORDS = _Memo(100_000)
+_UNSEEN = object()
+
+
+def _english_words(texts: list[str]) -> list[list[str]]:
+    split = [text.split() for text in texts]
+    words_of: dict[str, list[str]] = {}
+    unknown = []
+    for piece in {piece for pieces in split for piece in pieces}:
+        known = _PIECES.get(piece)
+        if known is None:
+            unknown.append(piece)
+        else:
+            words_of[piece] = known
+    if unknown:
+        # one Doc for all new pieces (a Doc per piece costs more than its tokens)
+        doc = spacy_pipeline("en").tokenizer(" ".join(unknown))
+        starts = np.cumsum([0] + [len(piece) + 1 for piece in unknown[:-1]])
+        found: list[list[str]] = [[] for _ in unknown]
+        owner = np.searchsorted(starts, doc.to_array([IDX]).ravel(), side="right") - 1
+        for piece_index, word in zip(owner.tolist(), _token_strings(doc, keep=True)):
+            if word is not None:
+                found[piece_index].append(word)
+        for piece, words in zip(unknown, found):
+            words_of[piece] = words
+            _PIECES.remember(piece, words)
+    return [[word for piece in pieces for word in words_of[piece]] for pieces in split]
+
+
+def _chinese_word(word: str) -> str | None:
+    """A jieba word as spaCy's Chinese pipeline would give it (None: space or punctuation)."""
+    getters = spacy_pipeline("zh").vocab.lex_attr_getters
+    if getters[IS_SPACE](word) or getters[IS_PUNCT](word):
+        return None
+    return NUMBER_TOKEN if getters[LIKE_NUM](word) else getters[NORM](word)
+
+
+def _chinese_words(texts: list[str]) -> list[list[str]]:
+    """jieba's words, as spaCy's Chinese tokenizer cuts them, without building a Doc."""
+    segmenter = spacy_pipeline("zh").tokenizer.jieba_seg
+    out = []
+    for text in texts:
+        words = []
+        for word in segmenter.cut(text):
+            norm = _ZH_WORDS.get(word, _UNSEEN)
+            if norm is _UNSEEN:
+                norm = _chinese_word(word)
+                _ZH_WORDS.remember(word, norm)
+            if norm:
+                words.append(norm)
+        out.append(words)
+    return out
+
+
 def tokenize(texts: Iterable[str]) -> list[list[str]]:
-    """Words of each (already normalised) text, batched through spaCy."""
+    """Words of each (already normalised) text: spaCy's English tokenizer, or jieba through
+    spaCy's Chinese language data for text with Chinese characters."""
     texts = list(texts)
     out: list[list[str]] = [[] for _ in texts]
     groups: dict[str, list[int]] = {"en": [], "zh": []}
     for index, text in enumerate(texts):
         groups["zh" if _HAS_CJK.search(text) else "en"].append(index)
-    for language, indices in groups.items():
-        if not indices:
-            continue
-        nlp = spacy_pipeline(language)
-        for index, doc in zip(indices, nlp.pipe(texts[i] for i in indices)):
-            out[index] = _token_strings(doc)
+    for language, words_of in (("en", _english_words), ("zh", _chinese_words)):
+        indices = groups[language]
+        if indices:
+            for index, words in zip(indices, words_of([texts[i] for i in indices])):
+                out[index] = words
     return out
 
 
@@ -109,8 +196,8 @@ class TextNormalizer(TransformerMixin, BaseEstimator):
 class SpacyTokenizer(TransformerMixin, BaseEstimator):
     """Maps normalised texts to space-joined spaCy tokens (stateless).
 
-    The output feeds a TfidfVectorizer with `token_pattern=r"\\S+"`, so a word
-    feature is exactly one spaCy token (or a pair of them for bigrams).
+    The output feeds a word-analyzer HashedTfidf (ngrams.py), which splits at
+    spaces, so a word feature is exactly one spaCy token (or a pair of them for bigrams).
     """
 
     def fit(self, X, y=None):

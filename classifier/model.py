@@ -8,23 +8,24 @@ saved with skops, loaded with an explicit list of trusted types) and
 from __future__ import annotations
 
 import json
+import logging
 import re
 import zipfile
-import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.zh.stop_words import STOP_WORDS as ZH_STOP_WORDS
 
 from classifier.features import NUMBER_TOKEN, SpacyTokenizer, TextNormalizer
+from classifier.ngrams import HashedTfidf
 from classifier.normalize import listing_text
 from classifier.signals import SignalMatcher, default_matcher
 from classifier.spans import find_original
@@ -35,11 +36,13 @@ logger = logging.getLogger(__name__)
 MODEL_FILE = "model.skops"
 METRICS_FILE = "metrics.json"
 CARD_FILE = "MODEL.md"
-# Types skops does not trust by itself: our two stateless transformers and
-# scikit-learn's calibration internals. Anything else in a file is refused.
+# Types skops does not trust by itself: our two stateless transformers, our
+# TF-IDF (parameters and two numpy arrays) and scikit-learn's calibration
+# internals. Anything else in a file is refused.
 TRUSTED_TYPES = [
     "classifier.features.SpacyTokenizer",
     "classifier.features.TextNormalizer",
+    "classifier.ngrams.HashedTfidf",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
 ]
@@ -52,22 +55,22 @@ class ModelError(Exception):
 
 
 def build_pipeline(seed: int = 0) -> Pipeline:
-    """Normalise → spaCy words + character n-grams (TF-IDF) → calibrated linear model."""
+    """Normalise → spaCy words + character n-grams (TF-IDF) → calibrated linear model.
+
+    The features are those of scikit-learn's TfidfVectorizer (word 1–2-grams of
+    spaCy tokens; `char_wb` 1–4-grams) with the vocabulary kept as hashes.
+    """
     words = Pipeline(
         [
             ("tokens", SpacyTokenizer()),
             (
                 "tfidf",
-                TfidfVectorizer(
-                    token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2),
-                    min_df=2, sublinear_tf=True, dtype=np.float32,
-                ),
+                HashedTfidf(analyzer="word", ngram_range=(1, 2), min_df=2, sublinear_tf=True),
             ),
         ]
     )
-    chars = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(1, 4), min_df=2, sublinear_tf=True,
-        lowercase=False, max_features=80_000, dtype=np.float32,
+    chars = HashedTfidf(
+        analyzer="char_wb", ngram_range=(1, 4), min_df=2, max_features=80_000, sublinear_tf=True
     )
     # C and the n-gram ranges were chosen by cross-validation on the training split only.
     linear = LogisticRegression(C=128.0, class_weight="balanced", max_iter=5000, random_state=seed)
@@ -85,7 +88,9 @@ _WORD_CHAR = re.compile(r"[^\W\d_]")
 
 
 def script_of(text: str) -> str:
-    """"zh" when Chinese characters make up at least a third of the letters, else "en"."""
+    """'zh' when Chinese characters make up at least a third of the letters, else 'en'."""
+    if text.isascii():
+        return "en"
     letters = len(_WORD_CHAR.findall(text))
     return "zh" if letters and len(_CJK_CHAR.findall(text)) * 3 >= letters else "en"
 
@@ -115,8 +120,10 @@ def text_of(item: str | Mapping) -> str:
         text = item
     else:
         title, description = item.get("title"), item.get("description")
-        text = listing_text(title if isinstance(title, str) else None,
-                            description if isinstance(description, str) else None)
+        text = listing_text(
+            title if isinstance(title, str) else None,
+            description if isinstance(description, str) else None,
+        )
     return text[:MAX_TEXT_CHARS]
 
 
@@ -125,8 +132,7 @@ class Model:
     pipeline: Pipeline
     metadata: dict
     matcher: SignalMatcher
-    _weights: dict = field(default_factory=dict, init=False, repr=False)
-    _names: np.ndarray | None = field(default=None, init=False, repr=False)
+    _towards: np.ndarray | None = field(default=None, init=False, repr=False)
 
     @property
     def version(self) -> str:
@@ -147,33 +153,53 @@ class Model:
         texts = [text_of(item) for item in items]
         if not texts:
             return []
-        normalized = self.pipeline.named_steps["normalize"].transform(texts)
-        features = self.pipeline.named_steps["features"].transform(normalized)
-        probabilities = self.pipeline.named_steps["model"].predict_proba(features)
-        classes = list(self.pipeline.named_steps["model"].classes_)
+        # The pipeline's own steps, run by hand to keep the word n-grams for the reasons.
+        steps = self.pipeline.named_steps
+        union = dict(steps["features"].transformer_list)
+        words_step, chars_step = union["words"], union["chars"]
+        normalized = steps["normalize"].transform(texts)
+        tokens = words_step.named_steps["tokens"].transform(normalized)
+        word_vectorizer = words_step.named_steps["tfidf"]
+        word_ngrams = word_vectorizer.analyze(tokens)
+        word_columns = word_vectorizer.locate(word_ngrams)
+        words = word_vectorizer.matrix(word_ngrams, len(texts), word_columns)
+        features = sp.hstack([words, chars_step.transform(normalized)], format="csr")
+        calibrated = steps["model"]
+        probabilities = calibrated.predict_proba(features)
+        classes = list(calibrated.classes_)
         columns = [classes.index(label) for label in LABELS]
         benign = classes.index("benign")
-        words = features[:, : len(self._word_names())].tocsr() if explain else None
-        verdicts = []
-        for row, (text, norm) in enumerate(zip(texts, normalized)):
-            scores = {label: round(float(probabilities[row, c]), 4) for label, c in zip(LABELS, columns)}
+        thresholds = [self.threshold_for(norm) for norm in normalized]
+        rows = []
+        for row in range(len(texts)):
+            scores = {
+                label: round(float(probabilities[row, c]), 4) for label, c in zip(LABELS, columns)
+            }
             score = 1.0 - float(probabilities[row, benign])
-            threshold = self.threshold_for(norm)
-            flagged = score >= threshold
+            flagged = score >= thresholds[row]
             label = max(LABELS[:-1], key=scores.__getitem__) if flagged else "benign"
-            matches = self.matcher.find(norm)
-            reasons = self._reasons(text, words, row, label, matches) if explain else []
+            rows.append((label, score, scores, flagged))
+        labels = [label for label, *_ in rows]
+        phrases = self._top_words(words, word_ngrams, word_columns, labels) if explain else None
+        verdicts = []
+        for row, (label, score, scores, flagged) in enumerate(rows):
+            matches = self.matcher.find(normalized[row])
             verdicts.append(
                 Verdict(
-                    label=label, score=round(score, 4), scores=scores, flagged=flagged,
-                    signals=self.matcher.flags(matches), reasons=reasons,
-                    model_version=self.version, threshold=threshold,
+                    label=label,
+                    score=round(score, 4),
+                    scores=scores,
+                    flagged=flagged,
+                    signals=self.matcher.flags(matches),
+                    reasons=self._reasons(texts[row], phrases[row], matches) if explain else [],
+                    model_version=self.version,
+                    threshold=thresholds[row],
                     lexicon_version=self.matcher.version,
                 )
             )
         return verdicts
 
-    def _reasons(self, original: str, words, row: int, label: str, matches) -> list[str]:
+    def _reasons(self, original: str, phrases: list[str], matches) -> list[str]:
         """Signal phrases first, then the words that moved the score, as the listing wrote them."""
         reasons: list[str] = []
         quoted: set[str] = set()
@@ -183,46 +209,65 @@ class Model:
             if reason not in reasons:
                 reasons.append(reason)
                 quoted.add(found)
-        for phrase in self.top_words(words, row, label):
+        for phrase in phrases:
             found = find_original(original, phrase)
             if found and not any(found in q or q in found for q in quoted):
                 reasons.append(repr(found))
                 quoted.add(found)
         return reasons[: MAX_REASONS + len(matches)]
 
-    def top_words(self, words, row: int, label: str) -> list[str]:
-        """Word features of one listing that pushed hardest towards `label`
-        (or, for benign, away from the dangerous labels), strongest first."""
-        start, end = words.indptr[row], words.indptr[row + 1]
-        indices = words.indices[start:end]
-        contributions = words.data[start:end] * self._word_weights(label)[indices]
-        order = np.argsort(-contributions)[: MAX_REASONS + 2]
-        names = self._word_names()
-        return [
-            names[indices[i]] for i in order
-            if contributions[i] > 0 and _telling(names[indices[i]])
-        ][:MAX_REASONS]
+    def _top_words(
+        self, words: sp.csr_matrix, ngrams, columns: np.ndarray, labels: list[str]
+    ) -> list[list[str]]:
+        """For each listing, the word n-grams that pushed hardest towards its label (or, for
+        benign, away from the dangerous labels), strongest first, as normalised text.
 
-    def _word_names(self) -> np.ndarray:
-        if self._names is None:
-            union = self.pipeline.named_steps["features"]
-            words = dict(union.transformer_list)["words"].named_steps["tfidf"]
-            self._names = words.get_feature_names_out()
-        return self._names
+        Contributions (TF-IDF value x coefficient difference) are computed for the whole
+        batch at once; only the few strongest of each listing are turned back into text.
+        """
+        towards = self._towards_weights()
+        label_of_row = np.array([LABELS.index(label) for label in labels])
+        row_of = np.repeat(np.arange(words.shape[0]), np.diff(words.indptr))
+        contributions = words.data * towards[label_of_row[row_of], words.indices]
+        order = np.lexsort((-contributions, row_of))  # by listing, strongest first
+        rank = np.arange(len(order)) - words.indptr[row_of[order]]
+        chosen = order[(rank < MAX_REASONS + 2) & (contributions[order] > 0)]
+        # The first occurrence in each listing of each chosen column names it.
+        known = np.flatnonzero(columns >= 0)
+        width = max(words.shape[1], 1)
+        occurrence_keys = ngrams.doc[known] * width + columns[known]
+        keys, first = np.unique(occurrence_keys, return_index=True)
+        where = known[first[np.searchsorted(keys, row_of[chosen] * width + words.indices[chosen])]]
+        out: list[list[str]] = [[] for _ in labels]
+        for row, start, end in zip(
+            row_of[chosen].tolist(), ngrams.start[where].tolist(), ngrams.end[where].tolist()
+        ):
+            phrase = ngrams.joined[start:end]
+            if len(out[row]) < MAX_REASONS and _telling(phrase):
+                out[row].append(phrase)
+        return out
 
-    def _word_weights(self, label: str) -> np.ndarray:
-        cache = self._weights
-        if label not in cache:
+    def _towards_weights(self) -> np.ndarray:
+        """Per label (rows in LABELS order), how much each word column moves a listing towards it."""
+        if self._towards is None:
             calibrated = self.pipeline.named_steps["model"]
             classes = list(calibrated.classes_)
             coef = np.mean([c.estimator.coef_ for c in calibrated.calibrated_classifiers_], axis=0)
+            words = dict(self.pipeline.named_steps["features"].transformer_list)["words"]
+            coef = coef[:, : len(words.named_steps["tfidf"].vocabulary_)]
             benign = coef[classes.index("benign")]
-            if label == "benign":
-                towards = -np.max([coef[classes.index(l)] - benign for l in LABELS if l != "benign"], axis=0)
-            else:
-                towards = coef[classes.index(label)] - benign
-            cache[label] = towards[: len(self._word_names())]
-        return cache[label]
+            dangerous = [
+                coef[classes.index(label)] - benign for label in LABELS if label != "benign"
+            ]
+            self._towards = np.array(
+                [
+                    -np.max(dangerous, axis=0)
+                    if label == "benign"
+                    else coef[classes.index(label)] - benign
+                    for label in LABELS
+                ]
+            )
+        return self._towards
 
 
 def save_model(pipeline: Pipeline, metadata: Mapping, directory: str | Path) -> Path:
@@ -230,7 +275,9 @@ def save_model(pipeline: Pipeline, metadata: Mapping, directory: str | Path) -> 
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    skops.io.dump(pipeline, directory / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    skops.io.dump(
+        pipeline, directory / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9
+    )
     (directory / METRICS_FILE).write_text(
         json.dumps(metadata, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
     )
@@ -240,6 +287,20 @@ def save_model(pipeline: Pipeline, metadata: Mapping, directory: str | Path) -> 
     return directory
 
 
+def _current_layout(pipeline) -> bool:
+    """The steps `Model.predict` runs by hand are there, with hashed vocabularies."""
+    try:
+        union = dict(pipeline.named_steps["features"].transformer_list)
+        vectorizers = (union["words"].named_steps["tfidf"], union["chars"])
+        return (
+            "normalize" in pipeline.named_steps
+            and "model" in pipeline.named_steps
+            and all(isinstance(v, HashedTfidf) for v in vectorizers)
+        )
+    except (AttributeError, KeyError, TypeError):
+        return False
+
+
 def load_model(directory: str | Path | None = None, matcher: SignalMatcher | None = None) -> Model:
     """Load a model directory (default: the model shipped with maskscreen)."""
     import skops.io
@@ -247,7 +308,9 @@ def load_model(directory: str | Path | None = None, matcher: SignalMatcher | Non
     directory = Path(directory) if directory is not None else default_model_dir()
     model_path, metrics_path = directory / MODEL_FILE, directory / METRICS_FILE
     if not model_path.is_file() or not metrics_path.is_file():
-        raise ModelError(f"no model in {directory} (expected {MODEL_FILE} and {METRICS_FILE}); run `maskscreen train`")
+        raise ModelError(
+            f"no model in {directory} (expected {MODEL_FILE} and {METRICS_FILE}); run `maskscreen train`"
+        )
     try:
         untrusted = skops.io.get_untrusted_types(file=model_path)
         unknown = sorted(set(untrusted) - set(TRUSTED_TYPES))
@@ -259,5 +322,8 @@ def load_model(directory: str | Path | None = None, matcher: SignalMatcher | Non
         raise
     except Exception as exc:  # skops raises many kinds on a damaged file
         raise ModelError(f"cannot read model {model_path}: {exc}") from exc
+    if not _current_layout(pipeline):
+        raise ModelError(
+            f"{model_path} was made by an older maskscreen: run `maskscreen train` again"
+        )
     return Model(pipeline=pipeline, metadata=metadata, matcher=matcher or default_matcher())
-

@@ -15,6 +15,7 @@ import unicodedata
 from importlib import resources
 
 # Characters that render as nothing and only serve to split a word.
+# fmt: off
 _INVISIBLE = dict.fromkeys(
     map(ord, "\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"),
     None,
@@ -30,6 +31,7 @@ _HOMOGLYPHS = str.maketrans(
         "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
     }
 )
+# fmt: on
 # Symbols standing in for letters inside a Latin word: m@sk, s1licone, $ilicone.
 _LEET = {"@": "a", "0": "o", "1": "i", "3": "e", "$": "s", "!": "i"}
 
@@ -42,9 +44,15 @@ _SPACED_LETTERS = re.compile(r"(?<![^\W\d_])(?:[a-z][ \*\-_\.·•~|]){3,}[a-z](
 # sili*cone / fa|ce: an odd symbol between two letters.
 _SYMBOL_IN_WORD = re.compile(r"(?<=[a-z])[\*·•~|_^]+(?=[a-z])")
 # ("@" before a domain is an e-mail address, not a letter.)
-_LEET_IN_WORD = re.compile(r"(?<=[a-z])(?:[013$!]|@(?![a-z0-9-]+\.[a-z]{2,}))+(?=[a-z])|\B[@$](?=[a-z]{2})")
+_LEET_IN_WORD = re.compile(
+    r"(?<=[a-z])(?:[013$!]|@(?![a-z0-9-]+\.[a-z]{2,}))+(?=[a-z])|\B[@$](?=[a-z]{2})"
+)
 _MIXED_WORD = re.compile(r"\w*[a-z]\w*")
 _SPACES = re.compile(r"\s+")
+# Cheap tests that tell when a rule cannot change the text, so it is skipped.
+_HAS_HOMOGLYPH = re.compile("[" + "".join(chr(c) for c in _HOMOGLYPHS) + "]")
+_HAS_SYMBOL = re.compile(r"[\*·•~|_^]")
+_HAS_LEET = re.compile(r"[013$!@]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -83,14 +91,20 @@ def normalize(text: str | None) -> str:
     """Fold `text` onto one plain spelling: NFKC, case, Chinese script, disguises."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
-    text = text.translate(_traditional_to_simplified())
-    text = _REGIONAL.sub(lambda m: _REGIONAL_WORDS[m.group(0)], text)
-    text = _MIXED_WORD.sub(_fold_word, text)
-    text = _CJK_GAP.sub("", text)
+    if text.isascii():  # NFKC, invisible characters, Chinese and look-alikes: nothing to do
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
+        text = text.translate(_traditional_to_simplified())
+        text = _REGIONAL.sub(lambda m: _REGIONAL_WORDS[m.group(0)], text)
+        if _HAS_HOMOGLYPH.search(text):
+            text = _MIXED_WORD.sub(_fold_word, text)
+        text = _CJK_GAP.sub("", text)
     text = _SPACED_LETTERS.sub(_unspace, text)
-    text = _SYMBOL_IN_WORD.sub("", text)
-    text = _LEET_IN_WORD.sub(_unleet, text)
+    if _HAS_SYMBOL.search(text):
+        text = _SYMBOL_IN_WORD.sub("", text)
+    if _HAS_LEET.search(text):
+        text = _LEET_IN_WORD.sub(_unleet, text)
     return _SPACES.sub(" ", text).strip()
 
 

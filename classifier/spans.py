@@ -1,8 +1,9 @@
 """Map words found in normalised text back to the listing's own words.
 
-Normalisation changes lengths (spaced-out letters collapse, separators
-between Chinese characters vanish), so offsets cannot be carried over
-directly. Instead the original text is cut into chunks (a Latin word or a
+Most phrases stand in the listing as written, give or take case, and are
+found directly. Otherwise: normalisation changes lengths (spaced-out letters
+collapse, separators between Chinese characters vanish), so offsets cannot be
+carried over directly. Instead the original text is cut into chunks (a Latin word or a
 run of Chinese characters, with the separators sellers put inside them), each
 chunk is normalised on its own, and a phrase is found in the normalised
 chunks; the reviewer sees the original characters those chunks cover.
@@ -26,6 +27,7 @@ _CHUNK = re.compile(
 
 _DROPPED = set(" \t\r\n*-_·•~|")
 _PLAIN_WORD = re.compile(r"[A-Za-z0-9]+")
+_HYPHENATED = re.compile(r"[A-Za-z]{2,}(?:-[A-Za-z]{2,})+")
 _PLAIN_PHRASE = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
 
@@ -51,6 +53,8 @@ class _Chunk:
 def _chunk(raw: str, start: int, at: int) -> _Chunk:
     if _PLAIN_WORD.fullmatch(raw):  # most English words: nothing to fold but case
         return _Chunk(start, start + len(raw), at, raw.lower(), None)
+    if _HYPHENATED.fullmatch(raw):  # "full-head": normalize() only lowers it; "-" is dropped
+        return _Chunk(start, start + len(raw), at, raw.lower(), ())
     norm = normalize(raw)
     kept = [(i, fold_char(ch)) for i, ch in enumerate(raw) if ch not in _DROPPED]
     if len(kept) == len(norm) and all(len(n) == 1 for _, n in kept):
@@ -73,12 +77,40 @@ def _aligned(original: str) -> tuple[str, tuple[_Chunk, ...]]:
     return " ".join(c.norm for c in chunks), tuple(chunks)
 
 
+_GLUE = "*·•~|@$-"  # what a chunk may hold between two letters (see _CHUNK)
+_GLUE_DROPPED = set(_GLUE) & _DROPPED
+
+
+def _whole_chunks(original: str, start: int, end: int) -> bool:
+    """The stretch found directly is what the chunk mapping below would give: its chunks
+    hold no dropped separator (there the mapping quotes the whole chunk, "3-5 photos")."""
+    if not _has_dropped_glue(original):
+        return True
+    while start > 0 and (original[start - 1].isalnum() or original[start - 1] in _GLUE):
+        start -= 1
+    while end < len(original) and (original[end].isalnum() or original[end] in _GLUE):
+        end += 1
+    return not any(ch in _GLUE_DROPPED for ch in original[start:end])
+
+
+@functools.lru_cache(maxsize=64)
+def _has_dropped_glue(original: str) -> bool:
+    return any(ch in original for ch in _GLUE_DROPPED)
+
+
+@functools.lru_cache(maxsize=64)
+def _lowered(original: str) -> str:
+    return original.lower()  # once a listing, not once a phrase
+
+
 def _find_word(text: str, phrase: str) -> int:
     """Where `phrase` stands as whole words in `text` (not inside a longer word), or -1."""
     at = text.find(phrase)
     while at >= 0:
         end = at + len(phrase)
-        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+        if (at == 0 or not text[at - 1].isalnum()) and (
+            end == len(text) or not text[end].isalnum()
+        ):
             return at
         at = text.find(phrase, at + 1)
     return -1
@@ -92,6 +124,20 @@ def find_original(original: str, phrase: str) -> str | None:
     phrase = phrase.strip()
     if not phrase or not original:
         return None
+    # Most phrases stand in the listing as written, give or take case: no need to
+    # normalise the listing chunk by chunk to find them.
+    lowered = _lowered(original)
+    if len(lowered) == len(original):
+        at = (
+            _find_word(lowered, phrase) if _PLAIN_PHRASE.fullmatch(phrase) else lowered.find(phrase)
+        )
+        if at >= 0 and _whole_chunks(original, at, at + len(phrase)):
+            return original[at : at + len(phrase)]
+        # two words the listing writes as one ("硅胶 面具" / "硅胶面具"), as below
+        squeezed = phrase.replace(" ", "")
+        at = lowered.find(squeezed)
+        if at >= 0 and _whole_chunks(original, at, at + len(squeezed)):
+            return original[at : at + len(squeezed)]
     joined, chunks = _aligned(original)
     at = _find_word(joined, phrase) if _PLAIN_PHRASE.fullmatch(phrase) else joined.find(phrase)
     if at < 0:

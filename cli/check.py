@@ -11,7 +11,7 @@ from cli.options import model_option
 from cli.output import dumps, verdict_lines
 
 DROP_MESSAGES = {
-    "no_jsonld": "no schema.org Product data (JSON-LD) on the page",
+    "no_structured_data": "no schema.org Product data (JSON-LD, microdata, RDFa, OpenGraph)",
     "broken_jsonld": "the page's JSON-LD is broken",
     "no_product": "the page describes no product",
     "no_title": "the product has no title",

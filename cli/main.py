@@ -109,7 +109,6 @@ def _register() -> None:
     global _registered
     if _registered:
         return
-    _registered = True
     from cli import (
         audit,
         check,
@@ -131,6 +130,7 @@ def _register() -> None:
         module.register(cli)
     for module in (review, sellers, runs, run_due):
         module.register(cli)
+    _registered = True
 
 
 def main() -> None:

@@ -40,7 +40,11 @@ def test_verdict_shape(model):
 
 
 def test_batch_and_single_predictions_agree(model):
-    texts = ["硅胶面具 真人 老人 头套 可过人脸识别", "Hydrating sheet mask 10 pack", "CPR training manikin adult"]
+    texts = [
+        "硅胶面具 真人 老人 头套 可过人脸识别",
+        "Hydrating sheet mask 10 pack",
+        "CPR training manikin adult",
+    ]
     batch = model.predict(texts)
     single = [model.predict([t])[0] for t in texts]
     assert [v.score for v in batch] == [v.score for v in single]
@@ -56,7 +60,14 @@ def test_reasons_quote_the_listing_own_words(model):
 
 
 def test_mapping_input_uses_title_and_description(model):
-    verdict = model.predict([{"title": "Face film", "description": "ultra thin silicone second skin, change your identity"}])[0]
+    verdict = model.predict(
+        [
+            {
+                "title": "Face film",
+                "description": "ultra thin silicone second skin, change your identity",
+            }
+        ]
+    )[0]
     assert verdict.signals["evasion_claim"]
 
 
@@ -88,4 +99,96 @@ def test_long_text_is_cut_by_the_documented_rule(model):
     assert len(text_of(long)) == MAX_TEXT_CHARS
     assert text_of(long).startswith("Realistic silicone old man mask\n")
     verdict = model.predict([long, "", "🎭🎭 ！！"])
-    assert len(verdict) == 3 and verdict[1].label in ("benign", "realistic_face_mask", "custom_face_copy")
+    assert len(verdict) == 3 and verdict[1].label in (
+        "benign",
+        "realistic_face_mask",
+        "custom_face_copy",
+    )
+
+
+def test_save_load_round_trip_gives_identical_verdicts(model, tmp_path):
+    from classifier.model import save_model
+
+    texts = [
+        "矽膠面具 真 人 頭套 可過人臉識別",
+        "Realistic s i l i c o n e old man mask",
+        "Hydrating sheet mask",
+    ]
+    save_model(model.pipeline, model.metadata, tmp_path)
+    again = load_model(tmp_path)
+    assert [v.to_dict() for v in again.predict(texts)] == [
+        v.to_dict() for v in model.predict(texts)
+    ]
+
+
+def test_shipped_model_is_skops_with_only_our_trusted_types():
+    import zipfile
+
+    import skops.io
+
+    from classifier.model import TRUSTED_TYPES
+
+    path = default_model_dir() / "model.skops"
+    assert zipfile.is_zipfile(path) and "schema.json" in zipfile.ZipFile(path).namelist()
+    assert set(skops.io.get_untrusted_types(file=path)) <= set(TRUSTED_TYPES)
+    assert (default_model_dir() / "model.skops").stat().st_size < 20_000_000
+
+
+def test_model_made_by_an_older_maskscreen_is_refused(tmp_path):
+    import numpy as np
+    import skops.io
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    from classifier.features import TextNormalizer
+
+    texts, labels = (
+        ["silicone mask", "sheet mask", "old man mask", "face cream"],
+        np.array([0, 1, 0, 1]),
+    )
+    old = Pipeline(
+        [
+            ("normalize", TextNormalizer()),
+            (
+                "features",
+                FeatureUnion(
+                    [
+                        ("words", Pipeline([("tfidf", TfidfVectorizer())])),
+                        ("chars", TfidfVectorizer()),
+                    ]
+                ),
+            ),
+            ("model", LogisticRegression()),
+        ]
+    ).fit(texts, labels)
+    skops.io.dump(old, tmp_path / "model.skops")
+    (tmp_path / "metrics.json").write_text("{}")
+    with pytest.raises(ModelError, match="older maskscreen"):
+        load_model(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "矽膠面具 真 人 頭套，可過人臉識別，加V信 按照片定制",
+        "REALISTIC Silicone OLD MAN mask — nobody can tell, WhatsApp +44 7700 900123",
+        "ｓｉｌｉｃｏｎｅ m@sk full head, made from your photos",
+    ],
+)
+def test_reasons_are_spans_of_the_original_text(model, text):
+    verdict = model.predict([text])[0]
+    quoted = [r.split(": ", 1)[-1] for r in verdict.reasons]
+    assert quoted
+    for quote in quoted:
+        assert quote[0] == quote[-1] == "'" and quote[1:-1] in text
+
+
+def test_explanations_do_not_depend_on_the_batch(model):
+    texts = [
+        "硅胶面具 真人 老人 头套 可过人脸识别",
+        "Realistic silicone old man mask, nobody can tell",
+        "面膜 补水",
+    ]
+    batch = model.predict(texts * 3)
+    assert [v.reasons for v in batch[:3]] == [model.predict([t])[0].reasons for t in texts]

@@ -33,3 +33,23 @@ def test_normalize_keeps_russian_words_russian():
 
 def test_listing_text_skips_empty_parts():
     assert listing_text("Title ", None, "  ", "desc") == "Title\ndesc"
+
+
+def test_tokens_from_cached_pieces_match_spacy_on_whole_texts():
+    from classifier.features import _token_strings, spacy_pipeline, tokenize
+
+    texts = [
+        normalize(t)
+        for t in [
+            "Don't miss: U.S.A. made, 12.5cm, $30 (new) e-mail a@b.com :) #123",
+            "realistic silicone old man's mask... full-head, 100% handmade!",
+            "按照片定制 真人面具 1:1还原 加v信 abc123 三个 ２０cm",
+            "硅胶面具，真人！头套 qq:12345678",
+        ]
+    ]
+    expected = []
+    for text in texts:
+        language = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
+        expected.append(_token_strings(spacy_pipeline(language)(text)))
+    assert tokenize(texts) == expected
+    assert tokenize(texts) == expected  # the second time from the cache

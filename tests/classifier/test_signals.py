@@ -40,3 +40,43 @@ def test_broken_pattern_file_is_refused(tmp_path):
     path.write_text('{"version": "x", "signals": {"evasion_claim": {"en": ["(unclosed"]}}}')
     with pytest.raises(PatternFileError, match="cannot load signal patterns"):
         SignalMatcher.from_file(path)
+
+
+def test_shared_word_boundary_test_keeps_every_match():
+    import json
+    import re
+    from importlib import resources
+
+    from classifier.corpus import load_corpus
+
+    data = json.loads(
+        resources.files("classifier").joinpath("patterns/signals.json").read_text("utf-8")
+    )
+    matcher = default_matcher()
+    plain = SignalMatcher(
+        matcher.version,
+        {
+            (signal, language): re.compile("|".join(f"(?:{p})" for p in patterns))
+            for signal, by_language in data["signals"].items()
+            for language, patterns in by_language.items()
+        },
+        matcher._negation,
+    )
+    texts = [normalize(e.text) for e in load_corpus()[::3]]
+    assert [matcher.find(t) for t in texts] == [plain.find(t) for t in texts]
+
+
+def test_alternation_shares_word_boundary_only_where_every_branch_has_one():
+    from classifier.signals import _alternation
+
+    assert _alternation([r"\bab", r"\bc|\bd"]) == r"\b(?:(?:\bab)|(?:\bc|\bd))"
+    assert _alternation([r"\bab|x", r"\bc"]) == r"(?:\bab|x)|\b(?:(?:\bc))"
+
+
+def test_first_character_guard_only_where_the_first_character_is_known():
+    from classifier.signals import _guarded
+
+    assert _guarded(r"\bab|c+d") == r"(?=[ac])(?:\bab|c+d)"
+    assert _guarded(r"(?<!\d)1[3-9]") == r"(?=[1])(?:(?<!\d)1[3-9])"
+    assert _guarded(r"a?") == r"a?"  # can match nothing
+    assert _guarded(r"[^a]b") == r"[^a]b"  # a negated class: not rebuilt

@@ -14,6 +14,10 @@ from classifier.spans import find_original
         ("矽膠面具 真人頭套", "硅胶面具", "矽膠面具"),
         ("Nobody can tell!", "nobody can tell", "Nobody can tell"),
         ("plain text", "absent", None),
+        ("Realistic MASK", "mask", "MASK"),  # found as written, give or take case
+        ("硅胶面具 真人", "硅胶 面具", "硅胶面具"),  # two tokens the listing writes as one
+        ("3-5 clear photos", "5 clear photos", "3-5 clear photos"),  # whole chunk, as before
+        ("Anti-Ageing cream", "anti", "Anti-Ageing"),
         ("", "mask", None),
     ],
 )

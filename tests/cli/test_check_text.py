@@ -23,9 +23,13 @@ def test_check_text_benign_exits_0():
 
 
 def test_check_text_json():
-    result = run("check", "--json", "--text", "realistic silicone male mask full head, nobody can tell")
+    result = run(
+        "check", "--json", "--text", "realistic silicone male mask full head, nobody can tell"
+    )
     record = json.loads(result.output)
-    assert {"label", "score", "scores", "flagged", "signals", "reasons", "model_version"} <= set(record)
+    assert {"label", "score", "scores", "flagged", "signals", "reasons", "model_version"} <= set(
+        record
+    )
     assert record["signals"]["evasion_claim"] is True
 
 
@@ -46,3 +50,24 @@ def test_check_with_missing_model_is_one_line(tmp_path):
     assert result.exit_code == 2
     assert result.output.count("\n") == 1
     assert "no model in" in result.output
+
+
+def test_check_text_starts_without_crawler_database_or_plotting_code():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from cli.main import main\n"
+        "sys.argv = ['maskscreen', 'check', '--text', 'realistic silicone old man mask']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('scrapy', 'twisted', 'sqlalchemy', 'matplotlib', 'crawler', 'db')\n"
+        "print('loaded:', [name for name in heavy if name in sys.modules])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=300
+    )
+    assert "loaded: []" in result.stdout, result.stdout + result.stderr
