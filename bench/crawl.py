@@ -1,47 +1,156 @@
 """Pages per second: the full pipeline (extract, classify, store) against a bare spider.
 
-    python bench/crawl.py [--copies 10]
+    python bench/crawl.py [--pages 5000] [--concurrency 64]
+    python bench/crawl.py --memory [--pages 50000]
 
-Serves the demo shop with its catalogue repeated COPIES times (so the crawl is
-long enough to measure), then crawls it twice in child processes with the same
-settings: once with a bare spider that only follows links, once with
-maskscreen's spider, extraction, classifier and SQLite store. AutoThrottle is
-off for both: this measures our work per page, not politeness delays.
+Builds a shop of PAGES product pages (the demo catalogue's products repeated, each
+page the demo shop's JSON-LD product page) plus category pages of 100 links each,
+renders every page once into memory and serves it from a separate process (a small
+asyncio HTTP/1.1 server with keep-alive), so serving costs the crawler no CPU.
+
+Then crawls it twice, each in its own child process and with the same tuned
+settings (AutoThrottle off, CONCURRENT_REQUESTS and CONCURRENT_REQUESTS_PER_DOMAIN
+= --concurrency, CONCURRENT_ITEMS = --concurrent-items): a bare spider that only
+follows links (each new URL once), and maskscreen's spider, extraction, classifier
+and SQLite store (the real `run_crawl`). Prints pages/s for both and the full
+pipeline's share of the bare rate.
+
+CONCURRENT_ITEMS: Scrapy 2.13+ processes a callback's output with that many asyncio
+tasks per response (scrapy.utils.asyncio._parallel_asyncio: ~200 create_task calls a
+page at 200, by profile), so a large value costs CPU on every page while our
+pipelines, being synchronous, gain nothing from it. The default here is 16; with
+`--concurrent-items 200` both spiders ran at about half the speed (2 shared cores).
+
+`--memory` crawls with the full pipeline only (default 50,000 product pages) and
+reports the child's peak RSS (getrusage ru_maxrss).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import os
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-BENCH_SETTINGS = {
-    "AUTOTHROTTLE_ENABLED": False,
-    "CONCURRENT_REQUESTS": 32,
-    "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
-    "CONCURRENT_ITEMS": 200,
-    "LOG_LEVEL": "WARNING",
-}
+ROOT = Path(__file__).resolve().parents[1]
+LINKS_PER_CATEGORY = 100
 
 
-def catalogue(copies: int):
-    from crawler.demo.catalog import Catalog, load_products
+def tuned_settings(concurrency: int, concurrent_items: int) -> dict:
+    """The same for both crawls: politeness delays off, concurrency up."""
+    return {
+        "AUTOTHROTTLE_ENABLED": False,
+        "DOWNLOAD_DELAY": 0,
+        "CONCURRENT_REQUESTS": concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+        "CONCURRENT_ITEMS": concurrent_items,
+        "LOG_LEVEL": "WARNING",
+    }
 
+
+# -- the shop ------------------------------------------------------------------------------
+
+
+def render_shop(pages: int) -> dict[str, bytes]:
+    """Every page of a shop of `pages` products, by path, rendered once."""
+    from crawler.demo import pages as html
+    from crawler.demo.catalog import load_products
+
+    base = "http://bench.invalid"  # rewritten per request to the real host, see serve()
     products = []
-    for copy in range(copies):
-        for product in load_products():
-            clone = dict(product)
-            clone["id"] = product["id"] + copy * 100_000
-            clone["slug"] = f"{product['slug']}-c{copy}"
-            products.append(clone)
-    return Catalog(products)
+    templates = load_products()
+    for n in range(pages):
+        product = dict(templates[n % len(templates)])
+        product["id"] = n + 1
+        product["slug"] = f"{product['slug']}-b{n}"
+        products.append(product)
+    site: dict[str, bytes] = {"/robots.txt": html.ROBOTS_TXT.encode()}
+    categories = -(-pages // LINKS_PER_CATEGORY)
+    home = "".join(f'<li><a href="/c/{c}">Category {c}</a></li>' for c in range(categories))
+    site["/"] = html.layout("Bench shop", f"<ul>{home}</ul>").encode()
+    for c in range(categories):
+        chunk = products[c * LINKS_PER_CATEGORY : (c + 1) * LINKS_PER_CATEGORY]
+        links = "".join(f'<li><a href="/p/{p["slug"]}">{p["slug"]}</a></li>' for p in chunk)
+        site[f"/c/{c}"] = html.layout(f"Category {c}", f"<ul>{links}</ul>").encode()
+    for n, product in enumerate(products):
+        related = [products[(n + k) % pages] for k in (1, 2, 3)]
+        page = html.product_page(base, product, related)
+        # Plain related links, so both spiders fetch the same pages (no tracking variants).
+        page = page.replace("?ref=related&amp;utm_source=demo&amp;utm_medium=related", "")
+        site[f"/p/{product['slug']}"] = page.encode("utf-8")
+    return site
 
 
-def bare_crawl(url: str) -> dict:
+class _Http(asyncio.Protocol):
+    """HTTP/1.1 GET with keep-alive, from a dict of pages. Enough for a crawler."""
+
+    def __init__(self, site: dict[str, bytes], host_placeholder: bytes):
+        self.site, self.placeholder, self.buffer = site, host_placeholder, b""
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while b"\r\n\r\n" in self.buffer:
+            head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+            lines = head.split(b"\r\n")
+            path = lines[0].split(b" ")[1].decode("latin-1") if b" " in lines[0] else "/"
+            host = next(
+                (
+                    line.split(b":", 1)[1].strip()
+                    for line in lines[1:]
+                    if line[:5].lower() == b"host:"
+                ),
+                b"127.0.0.1",
+            )
+            body = self.site.get(path.split("?", 1)[0])
+            status = b"200 OK" if body is not None else b"404 Not Found"
+            body = (body or b"not found").replace(self.placeholder, b"http://" + host)
+            kind = b"text/plain" if path == "/robots.txt" else b"text/html; charset=utf-8"
+            self.transport.write(
+                b"HTTP/1.1 "
+                + status
+                + b"\r\nContent-Type: "
+                + kind
+                + b"\r\nContent-Length: "
+                + str(len(body)).encode()
+                + b"\r\n\r\n"
+                + body
+            )
+
+
+def serve(pages: int) -> None:
+    """Render the shop, print the port, serve until killed (a child process)."""
+    site = render_shop(pages)
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(
+            lambda: _Http(site, b"http://bench.invalid"), "127.0.0.1", 0, backlog=512
+        )
+        print(server.sockets[0].getsockname()[1], flush=True)
+        await server.serve_forever()
+
+    asyncio.run(main())
+
+
+# -- the two crawls (each in its own process: one reactor per process) ---------------------
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size (ru_maxrss: KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
+
+
+def bare_crawl(url: str, settings_overrides: dict) -> dict:
     from scrapy import Spider
     from scrapy.crawler import CrawlerProcess
     from scrapy.linkextractors import LinkExtractor
@@ -53,67 +162,156 @@ def bare_crawl(url: str) -> dict:
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
             self.start_urls = [url]
-            self.links = LinkExtractor()  # the demo shop links only to itself
+            self.links = LinkExtractor()  # the shop links only to itself
+            self.seen: set[str] = set()  # as ShopSpider: no Request for a URL seen before
 
         def parse(self, response, **kwargs):
             for link in self.links.extract_links(response):
-                yield response.follow(link.url, callback=self.parse)
+                if link.url not in self.seen:
+                    self.seen.add(link.url)
+                    yield response.follow(link.url, callback=self.parse)
 
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("ITEM_PIPELINES", {})
-    for key, value in BENCH_SETTINGS.items():
+    for key, value in settings_overrides.items():
         settings.set(key, value, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(FollowOnly)
     process.crawl(crawler)
     process.start()
     stats = crawler.stats.get_stats()
-    return {"pages": stats.get("response_received_count", 0), "seconds": stats["elapsed_time_seconds"], "listings": 0}
+    return {
+        "pages": stats.get("response_received_count", 0),
+        "listings": 0,
+        "seconds": stats["elapsed_time_seconds"],
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
-def full_crawl(url: str, database_url: str) -> dict:
+def full_crawl(url: str, database_url: str, settings_overrides: dict) -> dict:
     from crawler.run import run_crawl
 
-    summary = run_crawl([url], database_url=database_url, site="bench", settings_overrides=BENCH_SETTINGS,
-                        resume=False)  # disk queues would cost speed the bare crawl does not pay
+    summary = run_crawl(
+        [url],
+        database_url=database_url,
+        site="bench",
+        settings_overrides=settings_overrides,
+        resume=False,
+    )  # disk queues would cost speed the bare crawl does not pay
     return {
         "pages": summary.stats.get("response_received_count", 0),
         "seconds": summary.stats["elapsed_time_seconds"],
         "listings": summary.counts["listings"],
+        "flagged": summary.counts["flagged"],
+        "stored": summary.counts["new"] + summary.counts["changed"] + summary.counts["unchanged"],
+        "peak_rss_mb": peak_rss_mb(),
     }
+
+
+def run_worker(
+    mode: str, url: str, database_url: str, concurrency: int, concurrent_items: int
+) -> dict:
+    command = [
+        sys.executable,
+        __file__,
+        "--worker",
+        mode,
+        "--url",
+        url,
+        "--db",
+        database_url,
+        "--concurrency",
+        str(concurrency),
+        "--concurrent-items",
+        str(concurrent_items),
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+    if done.returncode != 0:
+        sys.exit(f"{mode} crawl failed:\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["process_seconds"] = time.perf_counter() - started
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=10)
-    parser.add_argument("--worker", choices=["bare", "full"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--pages", type=int, help="product pages (default 5000; 50000 with --memory)"
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=64,
+        help="CONCURRENT_REQUESTS(_PER_DOMAIN) for both crawls",
+    )
+    parser.add_argument(
+        "--concurrent-items", type=int, default=16, help="CONCURRENT_ITEMS for both crawls"
+    )
+    parser.add_argument(
+        "--memory", action="store_true", help="full pipeline only; report the crawl's peak RSS"
+    )
+    parser.add_argument("--worker", choices=["bare", "full", "serve"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.worker == "bare":
-        print(json.dumps(bare_crawl(args.url)))
+    pages = args.pages or (50_000 if args.memory else 5_000)
+    if args.worker == "serve":
+        serve(pages)
         return
-    if args.worker == "full":
-        print(json.dumps(full_crawl(args.url, args.db)))
+    if args.worker in ("bare", "full"):
+        settings = tuned_settings(args.concurrency, args.concurrent_items)
+        result = (
+            bare_crawl(args.url, settings)
+            if args.worker == "bare"
+            else full_crawl(args.url, args.db, settings)
+        )
+        print(json.dumps(result))
         return
 
-    from crawler.demo.server import DemoShop
-
-    with DemoShop(catalog=catalogue(args.copies)) as shop, tempfile.TemporaryDirectory() as tmp:
-        print(f"demo shop x{args.copies} at {shop.base_url}")
+    started = time.perf_counter()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--worker", "serve", "--pages", str(pages)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        port = int(server.stdout.readline())
+        url = f"http://127.0.0.1:{port}/"
+        print(
+            f"shop of {pages:,} product pages at {url} (rendered in "
+            f"{time.perf_counter() - started:.1f} s, served by process {server.pid})"
+        )
+        print(
+            f"settings for both crawls: {json.dumps(tuned_settings(args.concurrency, args.concurrent_items))}"
+        )
+        modes = ("full",) if args.memory else ("bare", "full")
         results = {}
-        for mode in ("bare", "full"):
-            started = time.perf_counter()
-            command = [sys.executable, __file__, "--worker", mode, "--url", shop.base_url + "/",
-                       "--db", f"sqlite:///{Path(tmp) / 'bench.sqlite'}"]
-            out = subprocess.run(command, capture_output=True, text=True, check=True)
-            result = json.loads(out.stdout.strip().splitlines()[-1])
-            rate = result["pages"] / result["seconds"]
-            results[mode] = rate
-            print(f"{mode:4}: {result['pages']} pages, {result['listings']} listings in {result['seconds']:.1f} s "
-                  f"= {rate:,.0f} pages/s (process {time.perf_counter() - started:.1f} s)")
-        print(f"full pipeline at {results['full'] / results['bare']:.0%} of the bare rate")
+        with tempfile.TemporaryDirectory() as tmp:
+            for mode in modes:
+                database = f"sqlite:///{Path(tmp) / f'bench-{mode}.sqlite'}"
+                result = run_worker(mode, url, database, args.concurrency, args.concurrent_items)
+                results[mode] = result["pages"] / result["seconds"]
+                stored = (
+                    f" ({result['stored']:,} stored, {result['flagged']:,} flagged)"
+                    if mode == "full"
+                    else ""
+                )
+                print(
+                    f"{mode:4}: {result['pages']:,} pages, {result['listings']:,} listings"
+                    f"{stored} in {result['seconds']:.1f} s = {results[mode]:,.0f} pages/s; "
+                    f"peak RSS {result['peak_rss_mb']:,.0f} MB "
+                    f"(process {result['process_seconds']:.1f} s)"
+                )
+        if not args.memory:
+            print(f"full pipeline at {results['full'] / results['bare']:.0%} of the bare rate")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""`maskscreen demo`: serve the bundled demo shop, crawl it, show what was flagged."""
+"""`maskscreen demo`: serve the bundled demo shops, crawl them all, recheck the next day."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import click
 from cli import EXIT_ERROR
 from cli.options import model_option
 from cli.output import clip, render, safe
+
+SHOWN_PER_SHOP = 5  # flagged listings shown per shop; `maskscreen flagged` has the rest
 
 
 def fresh_demo_database() -> str:
@@ -23,19 +25,75 @@ def fresh_demo_database() -> str:
     return f"sqlite:///{path}"
 
 
-def recheck_in_child(url: str, model_dir: str | None) -> str:
-    """Run `maskscreen recheck` on the demo shop in a child process (one reactor per
-    process: this one has crawled already); its output, one line per line."""
-    import subprocess
+def stored_view(url: str, sites: list[str]) -> tuple[dict[str, list], dict[str, str], list]:
+    """(flagged listings per site, source formats per site, time-to-removal rows)."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
 
-    command = [sys.executable, "-m", "cli", "recheck", "--db", url, "--site", "demo-shop"]
-    if model_dir:
-        command += ["--model", model_dir]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-    if done.returncode != 0:
-        click.echo(done.stderr.rstrip(), err=True)
-        return "recheck failed"
-    return done.stdout.rstrip()
+    from db import checks, store
+    from db.models import Listing, ListingVersion, Site
+    from db.session import open_database
+
+    engine = open_database(url)
+    try:
+        with Session(engine) as session:
+            flagged = {
+                site: sorted(
+                    store.query_flagged(session, site=site, limit=10_000), key=lambda r: -r.score
+                )
+                for site in sites
+            }
+            formats: dict[str, dict[str, int]] = {}
+            rows = session.execute(
+                select(Site.name, ListingVersion.source_format, func.count())
+                .join(Listing, Listing.site_id == Site.id)
+                .join(ListingVersion, ListingVersion.id == Listing.current_version_id)
+                .where(Site.name.in_(sites))
+                .group_by(Site.name, ListingVersion.source_format)
+            )
+            for site, source, count in rows:
+                formats.setdefault(site, {})[source or "?"] = count
+            removal = checks.time_to_removal(session, site=sites)
+    finally:
+        engine.dispose()
+    shown = {site: ", ".join(sorted(found)) for site, found in formats.items()}
+    return flagged, shown, removal
+
+
+def flagged_table(rows: list) -> None:
+    render(
+        [
+            {
+                "score": row.score,
+                "label": row.label,
+                "title": row.title,
+                "signals": row.signals,
+                "reasons": "; ".join(clip(safe(r), 30) for r in row.reasons[:3]),
+            }
+            for row in rows
+        ],
+        ["score", "label", "title", "signals", "reasons"],
+        limits={"title": 48, "reasons": 60, "signals": 40},
+    )
+
+
+def total_summary(tour):
+    """The shops' summaries added up, as one crawler.run.CrawlSummary."""
+    from crawler.run import CrawlSummary
+
+    counts: dict[str, int] = {}
+    dropped: dict[str, int] = {}
+    for shop in tour.crawls:
+        for key, value in shop.summary.counts.items():
+            counts[key] = counts.get(key, 0) + value
+        for key, value in shop.summary.dropped.items():
+            dropped[key] = dropped.get(key, 0) + value
+    reasons = {shop.summary.finish_reason for shop in tour.crawls}
+    return CrawlSummary(
+        counts=counts,
+        dropped=dropped,
+        finish_reason=reasons.pop() if len(reasons) == 1 else "mixed",
+    )
 
 
 @click.command()
@@ -47,72 +105,105 @@ def recheck_in_child(url: str, model_dir: str | None) -> str:
     help="Crawl into this database (default: MASKSCREEN_DATABASE_URL, else a fresh demo.sqlite "
     "beside the default database).",
 )
-@click.option("--serve", is_flag=True, help="Keep serving the demo shop after the crawl, until Ctrl-C.")
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="Keep serving the demo shops (on the next day) after the demo, until Ctrl-C.",
+)
 @model_option
 def demo(database_url: str | None, serve: bool, model_dir: str | None) -> None:
-    """Crawl the built-in demo shop on 127.0.0.1 and show what maskscreen flags.
+    """Crawl the built-in demo shops on 127.0.0.1 and show what maskscreen flags.
 
-    Serves a small shop (English and Chinese listings, look-alikes and
-    dangerous ones), crawls it with the real spider, classifier and store,
-    then prints the flagged listings and the commands to explore them. Then
-    the shop moves to the next day (some listings edited, some taken down)
-    and `maskscreen recheck` re-visits the flagged ones.
+    Serves six small shops, each on its own port: JSON-LD pages, microdata pages,
+    a Shopify-style products.json, a WooCommerce Store API, a gzipped sitemap
+    index, and a GBK-encoded Chinese marketplace with no structured data (read
+    with the bundled site profile demo-zh-market). Each is probed and crawled
+    the way `maskscreen crawl` would, with the real spiders, classifier and
+    store, all at once. Then the shops move to the next day (some listings
+    edited, some taken down) and the flagged ones are rechecked, as
+    `maskscreen recheck` does.
 
     \b
     Example:
       maskscreen demo
     """
-    from sqlalchemy.orm import Session
-
+    from cli.crawl import _log_level, summary_line
+    from cli.recheck import recheck_line
+    from crawler.demo.mall import DemoMall
+    from crawler.demo.tour import run_tour
     from crawler.pipelines import shared_model
-    from cli.crawl import _log_level, crawl_into, summary_line
-    from crawler.demo.server import DemoShop
-    from db import store
     from db.session import open_database, safe_url
 
-    shared_model(model_dir)  # fail fast as one line; the crawl's pipeline reuses this copy
+    shared_model(model_dir)  # fail fast as one line; the crawls' pipelines reuse this copy
     url = database_url or fresh_demo_database()
     engine = open_database(url)
     url = engine.url.render_as_string(hide_password=False)
     engine.dispose()
-    with DemoShop() as shop:
-        click.echo(f"demo shop at {shop.base_url}", err=True)
-        summary = crawl_into(url, shop.base_url, "demo-shop", model_dir, None, _log_level())
-        engine = open_database(url)
-        with Session(engine) as session:
-            rows = store.query_flagged(session, site="demo-shop", limit=1000)
-        engine.dispose()
-        rows = sorted(rows, key=lambda r: -r.score)
-        click.echo(f"Flagged listings ({len(rows)}):")
-        render(
-            [
+    shown = safe_url(url)
+    with DemoMall() as mall:
+        click.echo("demo shops on 127.0.0.1:", err=True)
+        for shop in mall.shops:
+            click.echo(f"  {shop.name:15} {shop.base_url}/  ({shop.kind})", err=True)
+        tour = run_tour(mall, url, model_dir=model_dir, log_level=_log_level(), own_logging=False)
+        names = [shop.name for shop in tour.crawls]
+        flagged, formats, removal = stored_view(url, names)
+        overview = []
+        for shop in tour.crawls:
+            how = "detected" if shop.plan.detected else "chosen"
+            click.echo(f"\n== {shop.name} ({shop.kind}): via {shop.plan.via} ({how})")
+            click.echo(summary_line(shop.summary))
+            rows = flagged[shop.name]
+            if rows:
+                flagged_table(rows[:SHOWN_PER_SHOP])
+            if len(rows) > SHOWN_PER_SHOP:
+                click.echo(
+                    f"  … {len(rows) - SHOWN_PER_SHOP} more: maskscreen flagged "
+                    f"--db '{shown}' --site {shop.name}"
+                )
+            overview.append(
                 {
-                    "score": row.score,
-                    "label": row.label,
-                    "title": row.title,
-                    "signals": row.signals,
-                    "reasons": "; ".join(clip(safe(r), 30) for r in row.reasons[:3]),
+                    "shop": shop.name,
+                    "via": shop.plan.via,
+                    "read as": formats.get(shop.name, "-"),
+                    "listings": shop.summary.counts["listings"],
+                    "flagged now": len(rows),
+                    "errors": shop.summary.counts["errors"],
                 }
-                for row in rows
-            ],
-            ["score", "label", "title", "signals", "reasons"],
-            limits={"title": 48, "reasons": 70, "signals": 40},
-        )
-        click.echo("")
-        click.echo(summary_line(summary))
-        if summary.finish_reason == "finished":
-            shop.set_day(2)
-            click.echo(f"next day: {recheck_in_child(url, model_dir)}")
-        shown = safe_url(url)
+            )
+        click.echo("\n== all shops")
+        render(overview, ["shop", "via", "read as", "listings", "flagged now", "errors"])
+        click.echo(summary_line(total_summary(tour)))
+        if tour.recheck is not None:
+            click.echo(f"next day: {recheck_line(tour.recheck)}")
+            if removal:
+                render(
+                    [
+                        {
+                            "site": t.site,
+                            "removed": t.removed,
+                            "median_hours_to_removal": t.median_hours,
+                        }
+                        for t in removal
+                    ],
+                    ["site", "removed", "median_hours_to_removal"],
+                )
         click.echo(f"database: {shown}")
         click.echo("try next:")
         click.echo(f"  maskscreen flagged --db '{shown}' --label custom_face_copy")
-        click.echo(f"  maskscreen flagged --db '{shown}' --json")
+        click.echo(f"  maskscreen review next --db '{shown}'")
         click.echo(f"  maskscreen recheck --db '{shown}'")
         click.echo("  maskscreen check --text 'realistic silicone old man mask, add WhatsApp'")
         if serve:
-            click.echo(f"serving {shop.base_url} until Ctrl-C", err=True)
-            shop.wait()
-    if summary.finish_reason != "finished":
-        click.echo(f"maskscreen: error: crawl ended early ({summary.finish_reason})", err=True)
+            click.echo("serving the demo shops (next day) until Ctrl-C", err=True)
+            mall.shops[0].server.wait()
+    if not tour.finished:
+        reasons = ", ".join(
+            f"{s.name} {s.summary.finish_reason}"
+            for s in tour.crawls
+            if s.summary.finish_reason != "finished"
+        )
+        click.echo(f"maskscreen: error: crawl ended early ({reasons})", err=True)
+        sys.exit(EXIT_ERROR)
+    if tour.recheck is None or tour.recheck.finish_reason != "finished":
+        click.echo("maskscreen: error: the next day's recheck did not finish", err=True)
         sys.exit(EXIT_ERROR)

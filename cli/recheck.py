@@ -9,6 +9,7 @@ import click
 from cli import EXIT_ERROR
 from cli.options import database_option, model_option
 from cli.output import render
+from cli.sites import resolve_sites_dir, sites_dir_option
 
 
 def recheck_line(summary) -> str:
@@ -40,16 +41,22 @@ def removal_rows(database_url: str, site: str | None) -> list[dict]:
 
 @click.command()
 @click.option("--site", help="Only listings of this site (default: every site).")
+@sites_dir_option
 @database_option
 @model_option
-def recheck(site: str | None, database_url: str | None, model_dir: str | None) -> None:
+def recheck(
+    site: str | None, sites_dir: str | None, database_url: str | None, model_dir: str | None
+) -> None:
     """Re-visit listings under review and record whether they are live, changed or removed.
 
     Visits every listing with an open, escalated, confirmed or actioned case that is
     not known to be removed. Removed: HTTP 404/410, a redirect to the home or a
     search page, or a page saying it is gone ("no longer available", "已下架", …).
     Changed: the content moved; the new version is stored and classified, and the
-    case stays as it is. Then prints the median time from flag to removal per site.
+    case stays as it is. A removal moves a confirmed or actioned case to removed and
+    notes it on an open or escalated one. A site crawled through a site profile is
+    read with its profile's selectors. Each site visited gets a crawl run (command
+    "maskscreen recheck"). Then prints the median time from flag to removal per site.
 
     \b
     Example:
@@ -65,7 +72,12 @@ def recheck(site: str | None, database_url: str | None, model_dir: str | None) -
     url = engine.url.render_as_string(hide_password=False)
     engine.dispose()
     summary = run_recheck(
-        url, site=site, model_dir=model_dir, log_level=_log_level(), own_logging=False
+        url,
+        site=site,
+        model_dir=model_dir,
+        log_level=_log_level(),
+        own_logging=False,
+        sites_dir=resolve_sites_dir(sites_dir),
     )
     click.echo(recheck_line(summary))
     rows = removal_rows(url, site)

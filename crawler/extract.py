@@ -32,9 +32,8 @@ When sources disagree:
   <html lang>, else og:locale.
 
 `NotAListing.reason`:
-- ``no_jsonld``     no structured data at all (no JSON-LD, microdata, RDFa or
-                    OpenGraph, and no profile selector matched): the name is kept
-                    from the JSON-LD-only days because stats and the CLI use it;
+- ``no_structured_data`` no structured data at all (no JSON-LD, microdata, RDFa
+                    or OpenGraph, and no profile selector matched);
 - ``broken_jsonld`` JSON-LD was there but none of it parsed, and no other source
                     describes a product;
 - ``no_product``    structured data, but no product in it (a category page);
@@ -81,7 +80,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-REASONS = ("no_jsonld", "broken_jsonld", "no_product", "no_title")
+REASONS = ("no_structured_data", "broken_jsonld", "no_product", "no_title")
 _EMPTY = (None, "", [])
 
 
@@ -132,7 +131,7 @@ def find_sources(
     if found:
         return found, None, selector
     reason = "broken_jsonld" if broken_only and not structured else \
-        "no_product" if structured else "no_jsonld"
+        "no_product" if structured else "no_structured_data"
     return found, reason, selector
 
 
@@ -159,7 +158,7 @@ def extract_listing(
     an invalid profile raises ValueError. Raises `NotAListing` with a reason.
     """
     if not isinstance(response, HtmlResponse):
-        raise NotAListing("no_jsonld")
+        raise NotAListing("no_structured_data")
     text = decoded_text(response)
     found, reason, selector = find_sources(response, text, profile)
     if reason:

@@ -10,6 +10,7 @@ Functions take a session and never commit.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -46,8 +47,11 @@ class RemovalTime:
     median_hours: float
 
 
-def recheck_targets(session: Session, site: str | None = None) -> list[RecheckTarget]:
-    """Listings with a watched review case that are not known to be removed."""
+def recheck_targets(
+    session: Session, site: str | Sequence[str] | None = None
+) -> list[RecheckTarget]:
+    """Listings with a watched review case that are not known to be removed (on `site`:
+    a site's name or several)."""
     stmt = (
         select(listings.c.id, sites.c.name, listings.c.url, reviews.c.status)
         .join(sites, sites.c.id == listings.c.site_id)
@@ -56,7 +60,7 @@ def recheck_targets(session: Session, site: str | None = None) -> list[RecheckTa
         .order_by(sites.c.name, listings.c.id)
     )
     if site is not None:
-        stmt = stmt.where(sites.c.name == site)
+        stmt = stmt.where(sites.c.name.in_([site] if isinstance(site, str) else list(site)))
     return [RecheckTarget(*row) for row in session.execute(stmt)]
 
 
@@ -129,7 +133,7 @@ def removal_times(session: Session, listing_ids: list[int]) -> dict[int, datetim
     return found
 
 
-def time_to_removal(session: Session, site: str | None = None) -> list[RemovalTime]:
+def time_to_removal(session: Session, site: str | Sequence[str] | None = None) -> list[RemovalTime]:
     """Per site, the median hours from flag (review case opened) to first seen removed."""
     stmt = (
         select(sites.c.name, reviews.c.opened_at, listings.c.removed_at)
@@ -139,7 +143,7 @@ def time_to_removal(session: Session, site: str | None = None) -> list[RemovalTi
         .order_by(sites.c.name)
     )
     if site is not None:
-        stmt = stmt.where(sites.c.name == site)
+        stmt = stmt.where(sites.c.name.in_([site] if isinstance(site, str) else list(site)))
     hours: dict[str, list[float]] = {}
     for name, opened_at, removed_at in session.execute(stmt):
         spent = max(0.0, (removed_at - opened_at).total_seconds() / 3600)

@@ -2,8 +2,9 @@
 
 A case moves only along ``TRANSITIONS``: open -> confirmed | dismissed | escalated;
 escalated -> confirmed | dismissed; confirmed -> actioned (takedown requested);
-confirmed | actioned -> removed (seen gone); a decided case -> open again when its
-listing changes (``reopen_changed``) or a reviewer reopens it.
+confirmed | actioned -> removed (seen gone; a recheck moves them, ``record_removals``);
+a decided case -> open again when its listing changes (``reopen_changed``) or a
+reviewer reopens it.
 
 Every move appends a ``review_events`` row (who, when, from, to, note); code only
 ever inserts events. Moves are optimistic: ``UPDATE ... WHERE id = :id AND version =
@@ -49,6 +50,7 @@ __all__ = [
     "load_case",
     "next_case",
     "open_reviews",
+    "record_removals",
     "reopen_changed",
     "review_history",
     "review_priority",
@@ -66,6 +68,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "removed": frozenset({"open"}),
 }
 DECIDED_STATES = ("confirmed", "dismissed", "actioned", "removed")
+# A takedown seen by a recheck moves these cases to removed; open and escalated cases
+# keep their status (a reviewer still decides them) and get an event saying so.
+TAKEDOWN_MOVES = ("confirmed", "actioned")
+TAKEDOWN_NOTES = ("open", "escalated")
 CONFIRMED_STATES = ("confirmed", "actioned", "removed")
 
 # How much each raised signal adds to a case's priority (score is in [0, 1]).
@@ -276,6 +282,55 @@ def reopen_changed(
             )
             reopened += len(ids)
     return reopened
+
+
+def record_removals(
+    session: Session,
+    removals: dict[int, str],
+    *,
+    reviewer: str = SYSTEM_REVIEWER,
+    at: datetime | None = None,
+) -> dict[int, str]:
+    """A recheck saw these listings gone ({listing_id: why}): put it on their cases.
+
+    A confirmed or actioned case moves to removed; an open or escalated case keeps its
+    status (the listing may still need a decision, say for the seller's record) and
+    gets an event from and to that status noting the takedown. Either way the case's
+    version moves on, so a reviewer holding it is told to look again. Dismissed and
+    removed cases are left alone. Returns {review_id: new status} of the cases touched.
+    """
+    if not removals:
+        return {}
+    at = at or utcnow()
+    touched: dict[int, str] = {}
+    for batch in chunks(sorted(removals)):
+        cases = session.execute(
+            select(reviews.c.id, reviews.c.listing_id, reviews.c.status, reviews.c.version)
+            .where(reviews.c.listing_id.in_(batch),
+                   reviews.c.status.in_(TAKEDOWN_MOVES + TAKEDOWN_NOTES))
+            .with_for_update()
+        ).all()  # fmt: skip
+        for review_id, listing_id, status, version in cases:
+            to_status = "removed" if status in TAKEDOWN_MOVES else status
+            moved = session.execute(
+                update(reviews)
+                .where(reviews.c.id == review_id, reviews.c.version == version)
+                .values(status=to_status, version=version + 1, updated_at=at)
+            )
+            if moved.rowcount != 1:  # a reviewer moved it meanwhile: their decision stands
+                continue
+            why = removals[listing_id]
+            note = (
+                f"recheck: listing removed ({why})"
+                if to_status == "removed"
+                else f"recheck: listing removed ({why}); case left {status} for a decision"
+            )
+            session.execute(review_events.insert().values(
+                review_id=review_id, reviewer=reviewer, at=at,
+                from_status=status, to_status=to_status, note=note,
+            ))  # fmt: skip
+            touched[review_id] = to_status
+    return touched
 
 
 def reprioritise_seller_cases(session: Session, listing_id: int) -> int:

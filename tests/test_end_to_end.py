@@ -1,4 +1,8 @@
-"""The whole path: demo shop on loopback → spider → classifier → store → `flagged`."""
+"""The whole path: the demo shops on loopback → spiders → classifier → store → `flagged`.
+
+`maskscreen demo` serves six shops (crawler/demo/mall.py), crawls each the way it
+is found, rechecks the next day; these tests read what it printed and stored.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crawler.demo.catalog import SHOPS, shop_of
+from crawler.extract import clean_text
 from db import store
-from db.models import Classification, CrawlRun, Listing, ListingVersion, Review
+from db.models import Classification, CrawlRun, Listing, ListingVersion, Review, Site
 from db.session import open_database
 from tests.helpers import run_cli
 
@@ -20,6 +26,24 @@ PRODUCTS = [
     if line.strip()
 ]
 BY_SLUG = {p["slug"]: p for p in PRODUCTS}
+BY_ID = {str(p["id"]): p for p in PRODUCTS}
+# Each shop's way in, and the source its listings are read from.
+ROUTES = {
+    "demo-shop": ("html", "jsonld"),
+    "demo-microdata": ("html", "microdata"),
+    "demo-shopify": ("shopify", "shopify"),
+    "demo-woo": ("woocommerce", "woocommerce"),
+    "demo-sitemap": ("sitemap", "jsonld"),
+    "demo-zh-market": ("html", "css"),
+}
+
+
+def slug_of(url: str) -> str:
+    """The catalogue slug behind a listing URL of any demo shop."""
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    if path.startswith("item/"):  # the marketplace: /item/<id>.html
+        return BY_ID[path.removeprefix("item/").removesuffix(".html")]["slug"]
+    return path.rstrip("/").rsplit("/", 1)[1]  # /p/<slug>, /products/<slug>, /product/<slug>/
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -36,15 +60,16 @@ def demo_database(request, tmp_path_factory, pg_database_url):
 def flagged_slugs(url: str) -> dict[str, store.FlaggedListing]:
     engine = open_database(url)
     with Session(engine) as session:
-        rows = store.query_flagged(session, site="demo-shop", limit=10_000)
+        rows = store.query_flagged(session, limit=10_000)
     engine.dispose()
-    return {row.url.rsplit("/p/", 1)[1]: row for row in rows}
+    return {slug_of(row.url): row for row in rows}
 
 
 def test_demo_prints_flags_summary_and_next_steps(demo_database):
-    url, result = demo_database
-    assert "Flagged listings" in result.stdout
-    assert f"listings seen {len(PRODUCTS)} (new {len(PRODUCTS)}" in result.stdout
+    _, result = demo_database
+    for name in SHOPS:
+        assert f"== {name} (" in result.stdout
+    assert f"listings seen {len(PRODUCTS)} (new {len(PRODUCTS)}" in result.stdout  # all shops
     assert "broken_jsonld 1" in result.stdout
     assert "maskscreen flagged --db" in result.stdout
     # The next day: one flagged listing edited, three taken down (crawler/demo/catalog.py).
@@ -81,16 +106,66 @@ def test_demo_store_is_complete_and_consistent(demo_database):
         classified = session.scalar(select(func.count()).select_from(Classification))
         flagged = session.scalar(select(func.count()).select_from(Classification).where(Classification.flagged))
         reviews = session.scalar(select(func.count()).select_from(Review))
-        run = session.scalars(select(CrawlRun)).one()
+        runs = session.execute(select(Site.name, CrawlRun).join(Site)).all()
     engine.dispose()
     assert listings == len(PRODUCTS)
     assert versions == classified == len(PRODUCTS) + 1  # the recheck saw one listing edited
     assert reviews == flagged > 0
-    assert run.status == "finished"
-    assert run.listings == len(PRODUCTS) and run.new == len(PRODUCTS)
-    assert run.flagged == flagged
-    assert run.dropped.get("broken_jsonld") == 1
-    assert run.errors == 1  # the dead link
+    crawls = {name: run for name, run in runs if run.command == "maskscreen demo"}
+    rechecks = {name: run for name, run in runs if run.command == "maskscreen demo (recheck)"}
+    assert set(crawls) == set(SHOPS) and len(runs) == len(crawls) + len(rechecks)
+    assert all(run.status == "finished" for _, run in runs)
+    for name, run in crawls.items():
+        sold = sum(shop_of(p) == name for p in PRODUCTS)
+        assert run.listings == run.new == sold, name
+    assert sum(run.flagged for run in crawls.values()) == flagged
+    assert crawls["demo-shop"].dropped.get("broken_jsonld") == 1
+    assert crawls["demo-shop"].errors == 1  # the dead link
+    assert sum(run.errors for run in crawls.values()) == 1
+    # The recheck: a run per site it visited, one listing changed, none unreachable.
+    assert set(rechecks) <= set(SHOPS) and "demo-shop" in rechecks
+    assert sum(run.changed for run in rechecks.values()) == 1
+    assert sum(run.errors for run in rechecks.values()) == 0
+    assert sum(run.listings for run in rechecks.values()) == reviews  # every case was watched
+
+
+def test_each_demo_shop_is_crawled_through_its_own_route(demo_database):
+    url, result = demo_database
+    table = result.stdout.split("== all shops", 1)[1].split("listings seen", 1)[0]
+    overview = {line.split()[0]: line.split() for line in table.splitlines()
+                if line.split() and line.split()[0] in SHOPS}  # fmt: skip
+    for name, (via, source) in ROUTES.items():
+        assert f"== {name} (" in result.stdout and f"via {via} (detected)" in result.stdout
+        assert overview[name][1:3] == [via, source], overview[name]
+    engine = open_database(url)
+    with Session(engine) as session:
+        found = session.execute(
+            select(Site.name, ListingVersion.source_format, func.count())
+            .join(Listing, Listing.site_id == Site.id)
+            .join(ListingVersion, ListingVersion.listing_id == Listing.id)
+            .group_by(Site.name, ListingVersion.source_format)
+        ).all()
+    engine.dispose()
+    assert {(name, source) for name, source, _ in found} == {
+        (name, source) for name, (_, source) in ROUTES.items()}
+
+
+def test_demo_marketplace_titles_decode_from_gbk(demo_database):
+    url, _ = demo_database
+    engine = open_database(url)
+    with Session(engine) as session:
+        stored = session.execute(
+            select(Listing.url, ListingVersion.title, ListingVersion.currency)
+            .join(Site, Site.id == Listing.site_id)
+            .join(ListingVersion, ListingVersion.listing_id == Listing.id)
+            .where(Site.name == "demo-zh-market")
+        ).all()
+    engine.dispose()
+    sold = {p["slug"]: p for p in PRODUCTS if shop_of(p) == "demo-zh-market"}
+    assert {slug_of(u) for u, _, _ in stored} == set(sold)
+    for listing_url, title, currency in stored:
+        assert title == clean_text(sold[slug_of(listing_url)]["title"]) and currency == "CNY"
+    assert all("\ufffd" not in title for _, title, _ in stored)
 
 
 def test_flagged_command_reads_the_demo_database(demo_database):

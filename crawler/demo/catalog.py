@@ -8,6 +8,12 @@ Day 2 (`Catalog(day=2)`, "the next day") is the shop a recheck finds: a flagged
 listing was edited to drop its keywords, a harmless one changed its price and
 text, and three flagged ones are gone: one answers 404, one redirects to the
 home page, one shows a "已下架" (delisted) notice. See NEXT_DAY.
+
+`maskscreen demo` spreads the products over several shops (SHOPS, `shop_of`):
+Simplified Chinese ones to a GBK marketplace, Traditional Chinese ones to a
+WooCommerce shop, the English ones over a JSON-LD shop, a microdata shop, a
+Shopify shop, a WooCommerce shop and a sitemap shop. What changes the next day
+stays in shops whose product pages a recheck can read.
 """
 
 from __future__ import annotations
@@ -35,29 +41,64 @@ SEARCHES = ("mask", "面具", "silicone")
 
 # Deliberately bad pages, linked from the first page of BAD_LINKS_CATEGORY.
 BROKEN_JSONLD_PATH = "/p/clearance-mystery-mask"
-NO_JSONLD_PATH = "/p/gift-card"
+NO_STRUCTURED_DATA_PATH = "/p/gift-card"
 DEAD_LINK_PATH = "/p/discontinued-latex-pig-mask"
 BAD_LINKS_CATEGORY = "costume-masks"
 DISALLOWED_PATH = "/cart"
 
 # What changed overnight, by slug (day 2 and later).
-NEXT_DAY = MappingProxyType({
-    "edited": MappingProxyType({  # flagged on day 1; the seller dropped the keywords
-        "old-man-silicone-mask-super-realistic-elderly-82": MappingProxyType({
-            "title": "Old Man Halloween Mask - Cartoon Grandpa Latex Party Mask",
-            "description": "Funny cartoon grandpa mask for Halloween and fancy dress parties. "
-                           "Latex, one size fits most adults.",
-        }),
-        "sleep-mask-silk-100-mulberry-blackout-eye-2": MappingProxyType({  # harmless
-            "price": "19.50",
-            "description": "22 momme mulberry silk on both sides, soft filling, adjustable "
-                           "strap. Now with a travel pouch.",
-        }),
-    }),
-    "gone": ("realistic-face-mask-mens-silcone-disguse-full-66",),  # 404
-    "redirected": ("realistic-silicone-male-mask-full-head-middle-140",),  # 301 to /
-    "delisted": ("costume-masks-59",),  # 200, a notice: 该商品已下架
-})
+NEXT_DAY = MappingProxyType(
+    {
+        "edited": MappingProxyType(
+            {  # flagged on day 1; the seller dropped the keywords
+                "old-man-silicone-mask-super-realistic-elderly-82": MappingProxyType(
+                    {
+                        "title": "Old Man Halloween Mask - Cartoon Grandpa Latex Party Mask",
+                        "description": "Funny cartoon grandpa mask for Halloween and fancy dress parties. "
+                        "Latex, one size fits most adults.",
+                    }
+                ),
+                "sleep-mask-silk-100-mulberry-blackout-eye-2": MappingProxyType(
+                    {  # harmless
+                        "price": "19.50",
+                        "description": "22 momme mulberry silk on both sides, soft filling, adjustable "
+                        "strap. Now with a travel pouch.",
+                    }
+                ),
+            }
+        ),
+        "gone": ("realistic-face-mask-mens-silcone-disguse-full-66",),  # 404
+        "redirected": ("realistic-silicone-male-mask-full-head-middle-140",),  # 301 to /
+        "delisted": ("costume-masks-59",),  # 200, a notice: 该商品已下架
+    }
+)
+
+
+# The demo's shops, in the order `maskscreen demo` shows them (see crawler/demo/mall.py).
+SHOPS = (
+    "demo-shop",
+    "demo-microdata",
+    "demo-shopify",
+    "demo-woo",
+    "demo-sitemap",
+    "demo-zh-market",
+)
+
+
+def shop_of(product: dict) -> str:
+    """Which demo shop sells `product`: by language, then by id (a fixed spread)."""
+    if product["language"] == "zh-CN":
+        return "demo-zh-market"
+    if product["language"] == "zh-TW":
+        return "demo-woo"
+    changes = {*NEXT_DAY["edited"], *NEXT_DAY["gone"], *NEXT_DAY["redirected"]}
+    if product["slug"] in changes:
+        return "demo-shop"
+    spread = ("demo-shop", "demo-microdata", "demo-shopify", "demo-woo", "demo-sitemap")
+    shop = spread[product["id"] % len(spread)]
+    if shop == "demo-shopify" and product["currency"] != "USD":  # one currency a Shopify shop
+        return "demo-shop"
+    return shop
 
 
 @dataclass(frozen=True)
@@ -102,10 +143,20 @@ class Catalog:
     def __init__(self, products: tuple[dict, ...] | list[dict] | None = None, day: int = 1):
         self.day = day
         products = list(load_products() if products is None else products)
+        self.source = products  # day 1's products: another day starts from these
         self.products = next_day(products) if day >= 2 else products
         self.by_slug = {p["slug"]: p for p in self.products}
         self.redirected = frozenset(NEXT_DAY["redirected"] if day >= 2 else ())
         self.delisted = frozenset(NEXT_DAY["delisted"] if day >= 2 else ())
+
+    @classmethod
+    def of_shop(cls, shop: str, day: int = 1) -> Catalog:
+        """The products one demo shop sells (see `shop_of`)."""
+        return cls([p for p in load_products() if shop_of(p) == shop], day=day)
+
+    def on_day(self, day: int) -> Catalog:
+        """The same shop's products on another day."""
+        return Catalog(self.source, day=day)
 
     def in_category(self, slug: str) -> list[dict]:
         return [p for p in self.products if p["category"] == slug]
@@ -117,8 +168,11 @@ class Catalog:
         needle = query.strip().casefold()
         if not needle:
             return []
-        return [p for p in self.products
-                if needle in p["title"].casefold() or needle in p["description"].casefold()]
+        return [
+            p
+            for p in self.products
+            if needle in p["title"].casefold() or needle in p["description"].casefold()
+        ]
 
     def related(self, product: dict, n: int = 4) -> list[dict]:
         """The next `n` products of the same category, wrapping round."""
@@ -133,4 +187,4 @@ def paginate(items: list[dict], number: int) -> Page | None:
     if number < 1 or number > count:
         return None
     start = (number - 1) * PAGE_SIZE
-    return Page(items=items[start:start + PAGE_SIZE], number=number, count=count)
+    return Page(items=items[start : start + PAGE_SIZE], number=number, count=count)

@@ -2,7 +2,8 @@
 
 Product pages vary their JSON-LD the way real shops do (plain Product, @graph,
 a top-level array, AggregateOffer, productID and numeric prices) so a crawl of
-the demo exercises the extractor's branches.
+the demo exercises the extractor's branches. With `markup="microdata"` the same
+page carries schema.org microdata (itemscope/itemprop) and no JSON-LD.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from crawler.demo.catalog import (
     CATEGORIES,
     DEAD_LINK_PATH,
     DISALLOWED_PATH,
-    NO_JSONLD_PATH,
+    NO_STRUCTURED_DATA_PATH,
     SEARCHES,
     Page,
 )
@@ -56,8 +57,9 @@ def display_price(product: dict) -> str:
     return f"{_SYMBOLS.get(product['currency'], product['currency'] + ' ')}{digits}"
 
 
-def layout(title: str, body: str, *, lang: str = "en", head: str = "",
-           charset: str = "utf-8") -> str:
+def layout(
+    title: str, body: str, *, lang: str = "en", head: str = "", charset: str = "utf-8"
+) -> str:
     nav = " | ".join(
         f'<a href="/c/{slug}">{escape(en)}</a>' for slug, (en, _zh) in CATEGORIES.items()
     )
@@ -81,26 +83,38 @@ def home_page(base: str) -> str:
         f'<li><a href="/search?{urlencode({"q": q})}">{escape(q)}</a></li>' for q in SEARCHES
     )
     website = {
-        "@context": "https://schema.org", "@type": "WebSite", "name": SHOP_NAME, "url": base + "/",
-        "potentialAction": {"@type": "SearchAction",
-                            "target": base + "/search?q={search_term_string}",
-                            "query-input": "required name=search_term_string"},
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": SHOP_NAME,
+        "url": base + "/",
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": base + "/search?q={search_term_string}",
+            "query-input": "required name=search_term_string",
+        },
     }
-    body = (f"<h1>{escape(SHOP_NAME)}</h1>\n<h2>Categories</h2>\n<ul>{categories}</ul>\n"
-            f"<h2>Popular searches</h2>\n<ul>{searches}</ul>")
+    body = (
+        f"<h1>{escape(SHOP_NAME)}</h1>\n<h2>Categories</h2>\n<ul>{categories}</ul>\n"
+        f"<h2>Popular searches</h2>\n<ul>{searches}</ul>"
+    )
     return layout("Home", body, head=jsonld_tag(website))
 
 
 def _product_list(items: list[dict]) -> str:
-    return "<ul class=\"products\">\n" + "\n".join(
-        f'<li><a href="{product_path(p)}">{escape(p["title"])}</a> '
-        f'<span class="price">{escape(display_price(p))}</span></li>'
-        for p in items
-    ) + "\n</ul>"
+    return (
+        '<ul class="products">\n'
+        + "\n".join(
+            f'<li><a href="{product_path(p)}">{escape(p["title"])}</a> '
+            f'<span class="price">{escape(display_price(p))}</span></li>'
+            for p in items
+        )
+        + "\n</ul>"
+    )
 
 
 def _pagination(path: str, params: dict, page: Page) -> tuple[str, str]:
     """(head links, body links) for rel=prev/next and numbered pages."""
+
     def url(n: int) -> str:
         query = {**params, **({"page": n} if n > 1 else {})}
         return path + ("?" + urlencode(query) if query else "")
@@ -110,51 +124,65 @@ def _pagination(path: str, params: dict, page: Page) -> tuple[str, str]:
         head.append(f'<link rel="prev" href="{escape(url(page.number - 1))}">')
         links.append(f'<a rel="prev" href="{escape(url(page.number - 1))}">&laquo; Prev</a>')
     for n in range(1, page.count + 1):
-        links.append(f"<strong>{n}</strong>" if n == page.number
-                     else f'<a href="{escape(url(n))}">{n}</a>')
+        links.append(
+            f"<strong>{n}</strong>" if n == page.number else f'<a href="{escape(url(n))}">{n}</a>'
+        )
     if page.has_next:
         head.append(f'<link rel="next" href="{escape(url(page.number + 1))}">')
         links.append(f'<a rel="next" href="{escape(url(page.number + 1))}">Next &raquo;</a>')
     return "\n".join(head), f'<nav class="pagination">{" ".join(links)}</nav>'
 
 
-def category_page(base: str, slug: str, page: Page) -> str:
+def category_page(base: str, slug: str, page: Page, clearance: bool = True) -> str:
     en, zh = CATEGORIES[slug]
     head, pager = _pagination(f"/c/{slug}", {}, page)
     collection = {
-        "@context": "https://schema.org", "@type": "CollectionPage", "name": en,
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": en,
         "url": f"{base}/c/{slug}",
-        "breadcrumb": {"@type": "BreadcrumbList", "itemListElement": [
-            {"@type": "ListItem", "position": 1, "name": "Home", "item": base + "/"},
-            {"@type": "ListItem", "position": 2, "name": en, "item": f"{base}/c/{slug}"},
-        ]},
+        "breadcrumb": {
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": 1, "name": "Home", "item": base + "/"},
+                {"@type": "ListItem", "position": 2, "name": en, "item": f"{base}/c/{slug}"},
+            ],
+        },
     }
     extra = ""
-    if slug == BAD_LINKS_CATEGORY and page.number == 1:
+    if clearance and slug == BAD_LINKS_CATEGORY and page.number == 1:
         extra = (
             '<h2>Clearance</h2>\n<ul class="clearance">\n'
             f'<li><a href="{BROKEN_JSONLD_PATH}">Mystery mask (clearance)</a></li>\n'
-            f'<li><a href="{NO_JSONLD_PATH}">Gift card</a></li>\n'
+            f'<li><a href="{NO_STRUCTURED_DATA_PATH}">Gift card</a></li>\n'
             f'<li><a href="{DEAD_LINK_PATH}">Latex pig mask (discontinued)</a></li>\n</ul>'
         )
-    body = (f"<h1>{escape(en)} / {escape(zh)}</h1>\n{_product_list(page.items)}\n"
-            f"{pager}\n{extra}")
-    return layout(f"{en} - page {page.number}", body,
-                  head=head + "\n" + jsonld_tag(collection))
+    body = f"<h1>{escape(en)} / {escape(zh)}</h1>\n{_product_list(page.items)}\n{pager}\n{extra}"
+    return layout(f"{en} - page {page.number}", body, head=head + "\n" + jsonld_tag(collection))
 
 
 def search_page(base: str, query: str, page: Page, total: int) -> str:
     head, pager = _pagination("/search", {"q": query}, page)
-    results = {"@context": "https://schema.org", "@type": "SearchResultsPage",
-               "name": f"Search: {query}", "url": f"{base}/search?{urlencode({'q': query})}"}
-    body = (f"<h1>Search results for &ldquo;{escape(query)}&rdquo; ({total})</h1>\n"
-            f"{_product_list(page.items)}\n{pager}")
+    results = {
+        "@context": "https://schema.org",
+        "@type": "SearchResultsPage",
+        "name": f"Search: {query}",
+        "url": f"{base}/search?{urlencode({'q': query})}",
+    }
+    body = (
+        f"<h1>Search results for &ldquo;{escape(query)}&rdquo; ({total})</h1>\n"
+        f"{_product_list(page.items)}\n{pager}"
+    )
     return layout(f"Search: {query}", body, head=head + "\n" + jsonld_tag(results))
 
 
 def seller_page(base: str, seller: str, items: list[dict]) -> str:
-    profile = {"@context": "https://schema.org", "@type": "Organization", "name": seller,
-               "url": base + seller_path(seller)}
+    profile = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": seller,
+        "url": base + seller_path(seller),
+    }
     body = f"<h1>{escape(seller)}</h1>\n{_product_list(items)}"
     return layout(seller, body, head=jsonld_tag(profile))
 
@@ -165,12 +193,25 @@ def product_jsonld(base: str, p: dict) -> object:
     image = f"{base}/img/{p['slug']}.svg"
     seller = {"@type": "Organization", "name": p["seller"], "url": base + seller_path(p["seller"])}
     availability = f"https://schema.org/{p['availability']}"
-    offer = {"@type": "Offer", "price": p["price"], "priceCurrency": p["currency"],
-             "availability": availability, "url": url, "seller": seller}
-    product: dict = {"@context": "https://schema.org", "@type": "Product", "name": p["title"],
-                     "description": p["description"], "sku": f"MS-{p['id']:04d}",
-                     "image": [image], "category": CATEGORIES[p["category"]][0], "url": url,
-                     "offers": offer}
+    offer = {
+        "@type": "Offer",
+        "price": p["price"],
+        "priceCurrency": p["currency"],
+        "availability": availability,
+        "url": url,
+        "seller": seller,
+    }
+    product: dict = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": p["title"],
+        "description": p["description"],
+        "sku": f"MS-{p['id']:04d}",
+        "image": [image],
+        "category": CATEGORIES[p["category"]][0],
+        "url": url,
+        "offers": offer,
+    }
     if p["brand"]:
         product["brand"] = {"@type": "Brand", "name": p["brand"]}
     shape = p["id"] % 5
@@ -180,23 +221,35 @@ def product_jsonld(base: str, p: dict) -> object:
         product["image"] = {"@type": "ImageObject", "url": image}
         if p["brand"]:
             product["brand"] = p["brand"]
-        return {"@context": "https://schema.org", "@graph": [
-            {"@type": "WebPage", "@id": url, "url": url, "name": p["title"]},
-            {"@type": "Organization", "name": SHOP_NAME, "url": base + "/"},
-            product,
-        ]}
+        return {
+            "@context": "https://schema.org",
+            "@graph": [
+                {"@type": "WebPage", "@id": url, "url": url, "name": p["title"]},
+                {"@type": "Organization", "name": SHOP_NAME, "url": base + "/"},
+                product,
+            ],
+        }
     if shape == 2:  # a top-level array, "@type" as a list
         product["@type"] = ["Product"]
         product["image"] = image
-        crumbs = {"@context": "https://schema.org", "@type": "BreadcrumbList",
-                  "itemListElement": [{"@type": "ListItem", "position": 1, "name": "Home",
-                                       "item": base + "/"}]}
+        crumbs = {
+            "@context": "https://schema.org",
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": 1, "name": "Home", "item": base + "/"}
+            ],
+        }
         return [crumbs, product]
     if shape == 3:  # AggregateOffer
-        product["offers"] = {"@type": "AggregateOffer", "lowPrice": p["price"],
-                             "highPrice": str(Decimal(p["price"]) * 2), "offerCount": 2,
-                             "priceCurrency": p["currency"], "availability": availability,
-                             "seller": seller}
+        product["offers"] = {
+            "@type": "AggregateOffer",
+            "lowPrice": p["price"],
+            "highPrice": str(Decimal(p["price"]) * 2),
+            "offerCount": 2,
+            "priceCurrency": p["currency"],
+            "availability": availability,
+            "seller": seller,
+        }
     if shape == 4:  # productID instead of sku, a numeric price, http:// availability
         product["productID"] = product.pop("sku")
         offer["price"] = float(p["price"])
@@ -204,13 +257,43 @@ def product_jsonld(base: str, p: dict) -> object:
     return product
 
 
-def product_page(base: str, p: dict, related: list[dict], charset: str = "utf-8") -> str:
+def product_microdata(base: str, p: dict) -> str:
+    """The product as schema.org microdata: name, image, description, sku, brand, offer."""
+    brand = (
+        '<div itemprop="brand" itemscope itemtype="https://schema.org/Brand">Brand: '
+        f'<span itemprop="name">{escape(p["brand"])}</span></div>\n'
+        if p["brand"]
+        else ""
+    )
+    return (
+        '<div itemscope itemtype="https://schema.org/Product">\n'
+        f'<h1 itemprop="name">{escape(p["title"])}</h1>\n'
+        f'<img itemprop="image" src="/img/{p["slug"]}.svg" alt="">\n'
+        f'<meta itemprop="sku" content="MS-{p["id"]:04d}">\n'
+        f'<meta itemprop="category" content="{escape(CATEGORIES[p["category"]][0])}">\n{brand}'
+        '<div itemprop="offers" itemscope itemtype="https://schema.org/Offer">\n'
+        f'<meta itemprop="priceCurrency" content="{escape(p["currency"])}">'
+        f'<p class="price"><span itemprop="price" content="{escape(p["price"])}">'
+        f"{escape(display_price(p))}</span></p>\n"
+        f'<link itemprop="availability" href="https://schema.org/{escape(p["availability"])}">\n'
+        '<p itemprop="seller" itemscope itemtype="https://schema.org/Organization">Sold by '
+        f'<a itemprop="url" href="{escape(base + seller_path(p["seller"]))}">'
+        f'<span itemprop="name">{escape(p["seller"])}</span></a></p>\n</div>\n'
+        f'<div class="description" itemprop="description">{escape(p["description"])}</div>\n'
+        "</div>"
+    )
+
+
+def product_page(
+    base: str, p: dict, related: list[dict], charset: str = "utf-8", markup: str = "jsonld"
+) -> str:
     canonical = base + product_path(p)
     en, _zh = CATEGORIES[p["category"]]
     brand = f"<p>Brand: {escape(p['brand'])}</p>\n" if p["brand"] else ""
     related_links = "\n".join(
         f'<li><a href="{product_path(r)}?ref=related&amp;utm_source=demo&amp;utm_medium=related">'
-        f"{escape(r['title'])}</a></li>" for r in related
+        f"{escape(r['title'])}</a></li>"
+        for r in related
     )
     body = (
         f'<p><a href="/">Home</a> &rsaquo; <a href="/c/{p["category"]}">{escape(en)}</a></p>\n'
@@ -220,31 +303,42 @@ def product_page(base: str, p: dict, related: list[dict], charset: str = "utf-8"
         f'<div class="description">{escape(p["description"])}</div>\n'
         f"<h2>Related</h2>\n<ul>{related_links}</ul>"
     )
-    head = f'<link rel="canonical" href="{escape(canonical)}">\n' + jsonld_tag(product_jsonld(base, p))
+    head = f'<link rel="canonical" href="{escape(canonical)}">'
+    if markup == "microdata":
+        crumbs = body.split("\n", 1)[0]
+        body = f"{crumbs}\n{product_microdata(base, p)}\n<h2>Related</h2>\n<ul>{related_links}</ul>"
+    else:
+        head += "\n" + jsonld_tag(product_jsonld(base, p))
     return layout(p["title"], body, lang=p["language"], head=head, charset=charset)
 
 
 def broken_jsonld_page(base: str) -> str:
     """A product page whose JSON-LD was cut off mid-object (a real template bug)."""
-    broken = ('<script type="application/ld+json">\n{"@context": "https://schema.org", '
-              '"@type": "Product", "name": "Mystery Mask (clearance)", "offers": {"price": '
-              "\n</script>")
+    broken = (
+        '<script type="application/ld+json">\n{"@context": "https://schema.org", '
+        '"@type": "Product", "name": "Mystery Mask (clearance)", "offers": {"price": '
+        "\n</script>"
+    )
     head = f'<link rel="canonical" href="{base}{BROKEN_JSONLD_PATH}">\n{broken}'
-    body = "<h1>Mystery Mask (clearance)</h1>\n<p class=\"price\">$5.00</p>"
+    body = '<h1>Mystery Mask (clearance)</h1>\n<p class="price">$5.00</p>'
     return layout("Mystery Mask (clearance)", body, head=head)
 
 
-def no_jsonld_page() -> str:
-    body = ("<h1>Gift card</h1>\n<p>Choose an amount: $25, $50 or $100.</p>\n"
-            '<p class="price">$25.00</p>')
+def no_structured_data_page() -> str:
+    body = (
+        "<h1>Gift card</h1>\n<p>Choose an amount: $25, $50 or $100.</p>\n"
+        '<p class="price">$25.00</p>'
+    )
     return layout("Gift card", body)
 
 
 def delisted_page() -> str:
     """What a Chinese marketplace shows for a product taken down: no product, a notice."""
-    body = ('<div class="notice"><h1>该商品已下架</h1>\n'
-            "<p>很抱歉，您查看的商品已下架或不存在。</p></div>\n"
-            '<p><a href="/">返回首页</a></p>')
+    body = (
+        '<div class="notice"><h1>该商品已下架</h1>\n'
+        "<p>很抱歉，您查看的商品已下架或不存在。</p></div>\n"
+        '<p><a href="/">返回首页</a></p>'
+    )
     return layout("商品已下架", body, lang="zh-CN")
 
 

@@ -12,6 +12,11 @@
 - sitemap: the HTML demo shop plus a robots.txt `Sitemap:` line, a sitemap index,
   a gzipped and a plain product sitemap and a sitemap of non-product pages.
 
+The Shopify and WooCommerce shops also answer a product's own URL (/products/<handle>,
+/product/<slug>/) with a plain HTML page, no structured data, so a recheck of a
+listing finds it up. `PlatformShop(kind, catalog=Catalog.of_shop(...))` serves one
+demo shop's share of the products (crawler/demo/mall.py); the default is all of them.
+
 `python -m crawler.demo.platforms KIND [--port N]` serves one until Ctrl-C.
 """
 
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import logging
 import threading
 from decimal import Decimal
 from html import escape
@@ -29,6 +35,8 @@ from xml.sax.saxutils import escape as xml_escape
 from crawler.demo import pages
 from crawler.demo.catalog import CATEGORIES, Catalog
 from crawler.demo.server import DemoShop, _Handler, _ShopServer
+
+logger = logging.getLogger(__name__)
 
 KINDS = ("shopify", "woocommerce", "sitemap")
 SHOPIFY_MAX_LIMIT = 50
@@ -54,13 +62,21 @@ def shopify_product(base: str, p: dict) -> dict:
     elif p["id"] % 3 == 2:
         variants = [*variants, dearer]
     for n, variant in enumerate(variants):
-        variant.update(id=p["id"] * 10 + n, sku=f"SH-{p['id']}-{n}",
-                       available=p["availability"] == "InStock", compare_at_price=None)
+        variant.update(
+            id=p["id"] * 10 + n,
+            sku=f"SH-{p['id']}-{n}",
+            available=p["availability"] == "InStock",
+            compare_at_price=None,
+        )
     return {
-        "id": 7000000 + p["id"], "title": p["title"], "handle": p["slug"],
+        "id": 7000000 + p["id"],
+        "title": p["title"],
+        "handle": p["slug"],
         "body_html": f"<p>{escape(p['description'])}</p>",
-        "vendor": p["brand"] or p["seller"], "product_type": CATEGORIES[p["category"]][0],
-        "tags": [p["category"]], "variants": variants,
+        "vendor": p["brand"] or p["seller"],
+        "product_type": CATEGORIES[p["category"]][0],
+        "tags": [p["category"]],
+        "variants": variants,
         "images": [{"id": p["id"], "src": f"{base}/img/{p['slug']}.svg"}],
     }
 
@@ -76,21 +92,42 @@ def woocommerce_product(base: str, p: dict) -> dict:
         return str(int(value.scaleb(unit)))
 
     price = Decimal(p["price"])
-    prices = {"price": amount(price), "regular_price": amount(price), "sale_price": amount(price),
-              "currency_code": p["currency"], "currency_minor_unit": unit, "price_range": None}
+    prices = {
+        "price": amount(price),
+        "regular_price": amount(price),
+        "sale_price": amount(price),
+        "currency_code": p["currency"],
+        "currency_minor_unit": unit,
+        "price_range": None,
+    }
     if p["id"] % 4 == 0:  # a variable product: the range's low end is the price
         prices["price_range"] = {"min_amount": amount(price), "max_amount": amount(price * 2)}
     elif p["id"] % 5 == 0:  # on sale
         prices["regular_price"] = amount(price * Decimal("1.25"))
     return {
-        "id": p["id"], "name": p["title"], "slug": p["slug"], "type": "simple",
-        "permalink": f"{base}/product/{p['slug']}/", "sku": f"WC-{p['id']:04d}",
-        "description": f"<p>{escape(p['description'])}</p>", "short_description": "",
-        "prices": prices, "is_in_stock": p["availability"] == "InStock",
+        "id": p["id"],
+        "name": p["title"],
+        "slug": p["slug"],
+        "type": "simple",
+        "permalink": f"{base}/product/{p['slug']}/",
+        "sku": f"WC-{p['id']:04d}",
+        "description": f"<p>{escape(p['description'])}</p>",
+        "short_description": "",
+        "prices": prices,
+        "is_in_stock": p["availability"] == "InStock",
         "images": [{"id": p["id"], "src": f"{base}/img/{p['slug']}.svg"}],
         "categories": [{"id": 1, "name": CATEGORIES[p["category"]][0], "slug": p["category"]}],
         "brands": [{"name": p["brand"]}] if p["brand"] else [],
     }
+
+
+def plain_product_page(p: dict) -> str:
+    """A product's storefront page as an API shop's theme might render it: no markup."""
+    body = (
+        f'<h1>{escape(p["title"])}</h1>\n<p class="price">{escape(pages.display_price(p))}'
+        f'</p>\n<div class="description">{escape(p["description"])}</div>'
+    )
+    return pages.layout(p["title"], body, lang=p["language"])
 
 
 def _number(query: dict[str, str], key: str, default: int) -> int:
@@ -100,27 +137,34 @@ def _number(query: dict[str, str], key: str, default: int) -> int:
 
 def _urlset(base: str, paths: list[str]) -> str:
     urls = "\n".join(f"<url><loc>{xml_escape(base + path)}</loc></url>" for path in paths)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}\n</urlset>\n')
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}\n</urlset>\n'
+    )
 
 
 class _PlatformHandler(_Handler):
     server: _PlatformServer
 
-    def do_GET(self) -> None:  # noqa: N802 (stdlib name)
+    def do_GET(self) -> None:
         base = f"http://{self.headers.get('Host') or self.server.host_port}"
         parts = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         try:
             status, body, content_type, headers = self._platform_route(
-                base, unquote(parts.path), query)
+                base, unquote(parts.path), query
+            )
         except Exception:  # a demo server should say so, not hang the crawl
+            logger.exception("demo %s shop failed on %s", self.server.kind, self.path)
             status, body, content_type, headers = 500, "internal error", "text/plain", {}
         charset = content_type.rpartition("charset=")[2] or "utf-8"
         data = body if isinstance(body, bytes) else body.encode(charset)
         self.send_response(status)
-        for name, value in {"Content-Type": content_type, **headers,
-                            "Content-Length": str(len(data))}.items():
+        for name, value in {
+            "Content-Type": content_type,
+            **headers,
+            "Content-Length": str(len(data)),
+        }.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
@@ -141,22 +185,32 @@ class _PlatformHandler(_Handler):
             items = shopify_products(catalog)
             limit = min(max(_number(query, "limit", 30), 1), SHOPIFY_MAX_LIMIT)
             page = max(_number(query, "page", 1), 1)
-            chunk = items[(page - 1) * limit:page * limit]
+            chunk = items[(page - 1) * limit : page * limit]
             data = {"products": [shopify_product(base, p) for p in chunk]}
             return 200, json.dumps(data, ensure_ascii=False), _JSON, {}
         if kind == "shopify" and path.startswith("/products/") and path.endswith(".json"):
-            slug = path[len("/products/"):-len(".json")]
+            slug = path[len("/products/") : -len(".json")]
             product = catalog.by_slug.get(slug)
             if product in shopify_products(catalog):
                 data = {"product": shopify_product(base, product)}
                 return 200, json.dumps(data, ensure_ascii=False), _JSON, {}
+        if kind == "shopify" and path.startswith("/products/"):
+            product = catalog.by_slug.get(path[len("/products/") :])
+            if product in shopify_products(catalog):
+                return 200, plain_product_page(product), html, {}
+        if kind == "woocommerce" and path.startswith("/product/"):
+            product = catalog.by_slug.get(path[len("/product/") :].strip("/"))
+            if product is not None:
+                return 200, plain_product_page(product), html, {}
         if kind == "woocommerce" and path.rstrip("/") == WOO_PATH:
             items = catalog.products
             per_page = min(max(_number(query, "per_page", 10), 1), WOO_MAX_PER_PAGE)
             page = max(_number(query, "page", 1), 1)
-            chunk = items[(page - 1) * per_page:page * per_page]
-            headers = {"X-WP-Total": str(len(items)),
-                       "X-WP-TotalPages": str(-(-len(items) // per_page))}
+            chunk = items[(page - 1) * per_page : page * per_page]
+            headers = {
+                "X-WP-Total": str(len(items)),
+                "X-WP-TotalPages": str(-(-len(items) // per_page)),
+            }
             data = [woocommerce_product(base, p) for p in chunk]
             return 200, json.dumps(data, ensure_ascii=False), _JSON, headers
         return 404, pages.not_found_page(), html, {}
@@ -170,8 +224,10 @@ class _PlatformHandler(_Handler):
             return 200, robots, "text/plain; charset=utf-8", {}
         if path == SITEMAP_INDEX:
             entries = "\n".join(f"<sitemap><loc>{base}{f}</loc></sitemap>" for f in SITEMAP_FILES)
-            body = ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns='
-                    f'"http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}\n</sitemapindex>\n')
+            body = (
+                '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns='
+                f'"http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}\n</sitemapindex>\n'
+            )
             return 200, body, xml, {}
         if path == SITEMAP_FILES[0]:  # a .xml.gz file, served as is (no Content-Encoding)
             data = gzip.compress(_urlset(base, slugs[:half]).encode("utf-8"), mtime=0)
@@ -204,8 +260,10 @@ class PlatformShop(DemoShop):
         if self._server is None:
             self._server = _PlatformServer((self.host, self.port), self.catalog, self.kind)
             self._thread = threading.Thread(
-                target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
-                name=f"maskscreen-demo-{self.kind}", daemon=True,
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.1},
+                name=f"maskscreen-demo-{self.kind}",
+                daemon=True,
             )
             self._thread.start()
         return self.base_url

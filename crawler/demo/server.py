@@ -14,6 +14,7 @@ import argparse
 import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from crawler.demo import pages
@@ -21,7 +22,7 @@ from crawler.demo.catalog import (
     BROKEN_JSONLD_PATH,
     CATEGORIES,
     DISALLOWED_PATH,
-    NO_JSONLD_PATH,
+    NO_STRUCTURED_DATA_PATH,
     Catalog,
     paginate,
 )
@@ -39,10 +40,10 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "MaskscreenDemoShop/1.0"
     protocol_version = "HTTP/1.1"  # keep-alive: every response has a Content-Length
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         logger.debug("%s %s", self.address_string(), format % args)
 
-    def do_GET(self) -> None:  # noqa: N802 (stdlib name)
+    def do_GET(self) -> None:
         base = f"http://{self.headers.get('Host') or self.server.host_port}"
         parts = urlsplit(self.path)
         path = unquote(parts.path)
@@ -76,21 +77,22 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, pages.PLACEHOLDER_SVG, "image/svg+xml; charset=utf-8"
         if path == BROKEN_JSONLD_PATH:
             return 200, pages.broken_jsonld_page(base), html
-        if path == NO_JSONLD_PATH:
-            return 200, pages.no_jsonld_page(), html
+        if path == NO_STRUCTURED_DATA_PATH:
+            return 200, pages.no_structured_data_page(), html
         if path.startswith("/c/") and path[3:] in CATEGORIES:
             page = paginate(catalog.in_category(path[3:]), page_number)
             if page:
-                return 200, pages.category_page(base, path[3:], page), html
+                clearance = self.server.markup == "jsonld"  # bad pages: the JSON-LD shop's
+                return 200, pages.category_page(base, path[3:], page, clearance), html
         if path == "/search":
             results = catalog.search(query.get("q", ""))
             page = paginate(results, page_number)
             if page:
                 return 200, pages.search_page(base, query.get("q", ""), page, len(results)), html
         if path.startswith("/seller/"):
-            items = catalog.by_seller(path[len("/seller/"):])
+            items = catalog.by_seller(path[len("/seller/") :])
             if items:
-                return 200, pages.seller_page(base, path[len("/seller/"):], items), html
+                return 200, pages.seller_page(base, path[len("/seller/") :], items), html
         if path.startswith("/p/") and path[3:] in catalog.redirected:
             return 301, pages.moved_page(), html
         if path.startswith("/p/") and path[3:] in catalog.delisted:
@@ -98,6 +100,12 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith("/p/") and path[3:] in catalog.by_slug:
             product = catalog.by_slug[path[3:]]
             related = catalog.related(product)
+            if self.server.markup != "jsonld":
+                return (
+                    200,
+                    pages.product_page(base, product, related, markup=self.server.markup),
+                    html,
+                )
             if _serves_gbk(product):
                 body = pages.product_page(base, product, related, charset="gbk")
                 try:
@@ -112,20 +120,29 @@ class _Handler(BaseHTTPRequestHandler):
 class _ShopServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], catalog: Catalog):
+    def __init__(self, address: tuple[str, int], catalog: Catalog, markup: str = "jsonld"):
         super().__init__(address, _Handler)
         self.catalog = catalog
+        self.markup = markup  # of product pages: jsonld | microdata
         self.host_port = f"{address[0]}:{self.server_address[1]}"
 
 
 class DemoShop:
     """The demo shop on 127.0.0.1, served from a background thread."""
 
-    def __init__(self, *, host: str = "127.0.0.1", port: int = 0,
-                 catalog: Catalog | None = None, day: int = 1):
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        catalog: Catalog | None = None,
+        day: int = 1,
+        markup: str = "jsonld",
+    ):
         self.host = host
         self.port = port
         self.catalog = catalog or Catalog(day=day)
+        self.markup = markup
         self._server: _ShopServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -138,10 +155,12 @@ class DemoShop:
     def start(self) -> str:
         """Start serving (port 0 picks a free port) and return the base URL."""
         if self._server is None:
-            self._server = _ShopServer((self.host, self.port), self.catalog)
+            self._server = _ShopServer((self.host, self.port), self.catalog, self.markup)
             self._thread = threading.Thread(
-                target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
-                name="maskscreen-demo-shop", daemon=True,
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.1},
+                name="maskscreen-demo-shop",
+                daemon=True,
             )
             self._thread.start()
             logger.info("demo shop serving at %s", self.base_url)
@@ -149,7 +168,7 @@ class DemoShop:
 
     def set_day(self, day: int) -> None:
         """Serve another day of the shop from now on (2: the next day)."""
-        self.catalog = Catalog(day=day)
+        self.catalog = self.catalog.on_day(day)
         if self._server is not None:
             self._server.catalog = self.catalog
 
@@ -168,7 +187,7 @@ class DemoShop:
                 self._thread.join(timeout=5)
             self._server, self._thread = None, None
 
-    def __enter__(self) -> DemoShop:
+    def __enter__(self) -> Self:
         self.start()
         return self
 

@@ -12,6 +12,7 @@ judged by where they end. Failed fetches yield nothing and are counted under
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -40,13 +41,22 @@ def _text(response: Response, query: str) -> str:
 
 
 class RecheckSpider(Spider):
-    """`targets`: dicts of listing_id, site and url (the listing's stored URL)."""
+    """`targets`: dicts of listing_id, site and url (the listing's stored URL);
+    `selectors`: per site, the CSS/XPath selectors of its site profile, if it has them
+    (a page read through a profile is read again the same way)."""
 
     name = "recheck"
 
-    def __init__(self, targets: Iterable[dict] | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        targets: Iterable[dict] | None = None,
+        selectors: dict[str, dict] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(**kwargs)
         self.targets = list(targets or [])
+        self.selectors = dict(selectors or {})
+        self.unreachable: Counter[str] = Counter()  # site -> pages that could not be fetched
 
     async def start(self) -> AsyncIterator[Request]:
         for target in self.targets:
@@ -64,7 +74,9 @@ class RecheckSpider(Spider):
         listing = None
         if response.status not in GONE_STATUSES and isinstance(response, TextResponse):
             try:
-                listing = extract_listing(response, target["site"])
+                listing = extract_listing(
+                    response, target["site"], profile=self.selectors.get(target["site"])
+                )
             except (NotAListing, ValueError, AttributeError):
                 listing = None
         # A page that still holds its product is judged by its title and headings
@@ -89,5 +101,8 @@ class RecheckSpider(Spider):
 
     def on_error(self, failure: Failure) -> None:
         self.crawler.stats.inc_value("maskscreen/recheck/unreachable")
-        url = failure.request.url if hasattr(failure, "request") else "?"
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        if request is not None and "target" in request.meta:
+            self.unreachable[request.meta["target"]["site"]] += 1
         logger.info("could not re-check %s: %s", url, failure.getErrorMessage())

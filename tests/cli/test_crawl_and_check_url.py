@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.demo.catalog import BROKEN_JSONLD_PATH, DEAD_LINK_PATH, NO_JSONLD_PATH
+from crawler.demo.catalog import BROKEN_JSONLD_PATH, DEAD_LINK_PATH, NO_STRUCTURED_DATA_PATH
 from crawler.demo.server import DemoShop
 from db.models import CrawlRun, Listing, ListingVersion
 from db.session import open_database
@@ -46,7 +46,7 @@ def test_check_url_benign_look_alike(shop):
 @pytest.mark.parametrize(
     ("path", "message"),
     [
-        (NO_JSONLD_PATH, "is not a product page: no schema.org Product data"),
+        (NO_STRUCTURED_DATA_PATH, "is not a product page: no schema.org Product data"),
         (BROKEN_JSONLD_PATH, "is not a product page: the page's JSON-LD is broken"),
         (DEAD_LINK_PATH, "answered HTTP 404"),
         ("/", "is not a product page"),

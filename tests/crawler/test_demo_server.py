@@ -17,7 +17,7 @@ from crawler.demo.catalog import (
     BROKEN_JSONLD_PATH,
     CATEGORIES,
     DEAD_LINK_PATH,
-    NO_JSONLD_PATH,
+    NO_STRUCTURED_DATA_PATH,
     PAGE_SIZE,
     load_products,
 )
@@ -79,7 +79,7 @@ def test_category_pages_paginate_over_every_product(shop, slug):
         status, _, response = fetch(url)
         assert status == 200
         found = [h for h in links(response, "/p/") if h not in
-                 (BROKEN_JSONLD_PATH, NO_JSONLD_PATH, DEAD_LINK_PATH)]
+                 (BROKEN_JSONLD_PATH, NO_STRUCTURED_DATA_PATH, DEAD_LINK_PATH)]
         assert 0 < len(found) <= PAGE_SIZE
         seen += found
         pages += 1
@@ -93,10 +93,10 @@ def test_category_pages_paginate_over_every_product(shop, slug):
 
 def test_bad_pages_are_linked_and_misbehave(shop):
     _, _, response = fetch(f"{shop.base_url}/c/{BAD_LINKS_CATEGORY}")
-    bad = set(links(response, "/p/")) & {BROKEN_JSONLD_PATH, NO_JSONLD_PATH, DEAD_LINK_PATH}
+    bad = set(links(response, "/p/")) & {BROKEN_JSONLD_PATH, NO_STRUCTURED_DATA_PATH, DEAD_LINK_PATH}
     assert len(bad) == 3
     assert fetch(shop.base_url + DEAD_LINK_PATH)[0] == 404
-    for path, reason in [(BROKEN_JSONLD_PATH, "broken_jsonld"), (NO_JSONLD_PATH, "no_jsonld")]:
+    for path, reason in [(BROKEN_JSONLD_PATH, "broken_jsonld"), (NO_STRUCTURED_DATA_PATH, "no_structured_data")]:
         status, _, page = fetch(shop.base_url + path)
         assert status == 200
         with pytest.raises(NotAListing) as info:

@@ -231,7 +231,7 @@ def test_extract_listing_from_every_source(name, url, profile, expected):
 
 DROPPED = [
     ("broken_only.html", "broken_jsonld"),
-    ("no_jsonld.html", "no_jsonld"),  # no structured data of any kind
+    ("no_jsonld.html", "no_structured_data"),  # no structured data of any kind
     ("opengraph_website.html", "no_product"),  # OpenGraph, but not a product
     ("no_product.html", "no_product"),  # products inside an ItemList are not the page's product
     ("no_title.html", "no_title"),

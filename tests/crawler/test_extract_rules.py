@@ -181,7 +181,7 @@ def test_profile_that_matches_nothing_is_not_a_listing():
     with pytest.raises(NotAListing) as info:
         extract_listing(respond(html_page(body="<p>hi</p>")), "s",
                         profile={"title": "css:h1::text"})
-    assert info.value.reason == "no_jsonld"
+    assert info.value.reason == "no_structured_data"
 
 
 # -- ¥ is never guessed ----------------------------------------------------------
@@ -241,9 +241,9 @@ def test_extruct_runs_only_for_the_syntaxes_present(head, body, called, monkeypa
 # -- bad input: never anything but NotAListing --------------------------------------
 
 @pytest.mark.parametrize(("body", "reason"), [
-    (b"", "no_jsonld"),
-    (b"   \n ", "no_jsonld"),
-    (b"\x00\x01\x02\xff\xfe garbage \x80\x81", "no_jsonld"),
+    (b"", "no_structured_data"),
+    (b"   \n ", "no_structured_data"),
+    (b"\x00\x01\x02\xff\xfe garbage \x80\x81", "no_structured_data"),
     (b"<html><head><script type='application/ld+json'>null</script>", "no_product"),
     (b"<script type='application/ld+json'>[1, \"x\", null, []]</script>", "no_product"),
     (b"<script type='application/ld+json'>{\"@type\": 5, \"name\": {}}</script>", "no_product"),

@@ -16,8 +16,16 @@ from sqlalchemy.orm import Session
 
 from crawler.demo.catalog import NEXT_DAY, load_products
 from crawler.demo.server import DemoShop
-from db import checks
-from db.models import Classification, Evidence, Listing, ListingCheck, ListingVersion, Review
+from db import checks, reviews
+from db.models import (
+    Classification,
+    CrawlRun,
+    Evidence,
+    Listing,
+    ListingCheck,
+    ListingVersion,
+    Review,
+)
 from db.session import open_database
 from tests.helpers import run_cli
 
@@ -142,3 +150,26 @@ def test_flagged_command_shows_removal_time(life):
     rows = {slug(r["url"]): r for r in map(json.loads, done.stdout.splitlines())}
     assert all(rows[s]["removed_at"] for s in GONE)
     assert sum(1 for r in rows.values() if r["removed_at"]) == 3
+
+
+def test_recheck_writes_a_crawl_run_and_notes_takedowns_on_the_cases(life):
+    _, engine, _ = life
+    with Session(engine) as session:
+        watched = session.scalar(select(func.count()).select_from(Review))
+        runs = session.scalars(select(CrawlRun).where(CrawlRun.command.like("maskscreen recheck%"))
+                               .order_by(CrawlRun.id)).all()  # fmt: skip
+        assert [r.command for r in runs] == ["maskscreen recheck",
+                                             "maskscreen recheck --site demo-shop"]
+        first, again = runs
+        assert first.status == again.status == "finished" and first.finished_at is not None
+        assert (first.listings, first.pages, first.changed, first.errors) == (watched, watched, 0, 0)
+        assert first.unchanged == watched - 3  # the rest were live
+        assert (again.listings, again.pages, again.unchanged) == ((watched - 3,) * 3)
+        ids = by_slug(session)
+        for gone, reason in GONE.items():
+            case = session.scalars(select(Review).where(Review.listing_id == ids[gone])).one()
+            assert case.status == "open"  # nobody confirmed it: still a reviewer's decision
+            last = reviews.review_history(session, case.id)[-1]
+            assert (last.from_status, last.to_status) == ("open", "open")
+            assert last.reviewer == "maskscreen" and "recheck: listing removed" in last.note
+            assert reason in last.note

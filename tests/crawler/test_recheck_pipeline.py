@@ -19,8 +19,8 @@ from crawler.items import Listing, ListingCheck, PageEvidence
 from crawler.pipelines import ClassifyStorePipeline
 from crawler.recheck import RecheckPipeline, removal_reason
 from crawler.spiders.recheck import RecheckSpider
-from db import checks, evidence
-from db.models import Classification, Evidence, ListingVersion, Review
+from db import checks, evidence, reviews
+from db.models import Classification, CrawlRun, Evidence, ListingVersion, Review
 from db.models import Listing as ListingRow
 from db.session import open_database
 
@@ -185,3 +185,83 @@ def test_evidence_body_round_trips(database):
         listing_id = session.scalars(select(ListingRow.id)).one()
         [row] = evidence.evidence_for_listing(session, listing_id)
         assert evidence.evidence_body(session, row.id).decode() == "<html>面具</html>"
+
+
+def test_recheck_moves_the_cases_of_removed_listings(database):
+    url, engine = database
+    urls = [URL + str(n) for n in range(4)]
+    crawl_into(url, *(make_listing(DANGEROUS, url=u) for u in urls))
+    with Session(engine) as session, session.begin():
+        ids = session.scalars(select(ListingRow.id).order_by(ListingRow.id)).all()
+        case = {lid: session.scalars(select(Review.id).where(Review.listing_id == lid)).one()
+                for lid in ids}  # fmt: skip
+        reviews.decide(session, case[ids[0]], "confirmed", reviewer="ana")
+        reviews.decide(session, case[ids[1]], "confirmed", reviewer="ana")
+        reviews.decide(session, case[ids[1]], "actioned", reviewer="ana", note="takedown sent")
+        reviews.decide(session, case[ids[3]], "dismissed", reviewer="ana")
+        versions = {lid: session.get(Review, case[lid]).version for lid in ids}
+    recheck_into(url, *(check(lid, "removed", status=404, note="HTTP 404") for lid in ids))
+    with Session(engine) as session:
+        status = {lid: session.get(Review, case[lid]).status for lid in ids}
+        assert status == {ids[0]: "removed", ids[1]: "removed", ids[2]: "open",
+                          ids[3]: "dismissed"}  # fmt: skip
+        for lid in ids[:3]:
+            last = reviews.review_history(session, case[lid])[-1]
+            assert last.reviewer == reviews.SYSTEM_REVIEWER and "HTTP 404" in last.note
+            assert session.get(Review, case[lid]).version == versions[lid] + 1
+        last = reviews.review_history(session, case[ids[2]])[-1]
+        assert (last.from_status, last.to_status) == ("open", "open")
+        assert "removed" in last.note
+        assert reviews.review_history(session, case[ids[3]])[-1].to_status == "dismissed"
+
+
+def test_recheck_writes_a_crawl_run_per_site(database):
+    url, engine = database
+    crawl_into(url, make_listing(DANGEROUS), make_listing(DANGEROUS, url=URL + "0"),
+               make_listing(DANGEROUS, url=URL + "1"))
+    with Session(engine) as session:
+        first, second, third = session.scalars(select(ListingRow.id).order_by(ListingRow.id))
+    targets = [{"listing_id": lid, "site": "shop.example", "url": URL} for lid in
+               (first, second, third)]  # fmt: skip
+    crawler = get_crawler(RecheckSpider, settings_dict={"MASKSCREEN_DATABASE_URL": url})
+    spider = RecheckSpider.from_crawler(crawler, targets=targets)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    spider.unreachable["shop.example"] += 1  # the third page could not be fetched
+    pipeline = RecheckPipeline.from_crawler(crawler)
+    pipeline.open_spider(spider)
+    pipeline.process_item(check(first, None, make_listing(DANGEROUS + " Two colours.")))
+    pipeline.process_item(check(second, "removed", status=404, note="HTTP 404"))
+    pipeline.close_spider(spider)
+    pipeline.spider_closed(spider, "finished")
+    with Session(engine) as session:
+        run = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
+        assert run.command == "maskscreen recheck" and run.status == "finished"
+        assert (run.pages, run.listings, run.changed, run.unchanged, run.errors) == (2, 3, 1, 0, 1)
+        assert run.finished_at is not None
+
+
+def test_recheck_spider_reads_a_profiled_site_with_its_selectors():
+    page = respond('<h1 class="t">硅胶面具</h1><span class="p">￥88.00</span>')
+    selectors = {"title": "css:h1.t::text", "price": "css:span.p::text", "currency": "CNY"}
+    [plain] = RecheckSpider(targets=[]).parse(page)
+    assert (plain.outcome, plain.listing) == ("live", None)  # no structured data: unread
+    spider = RecheckSpider(targets=[], selectors={"shop.example": selectors})
+    [seen] = spider.parse(page)
+    assert seen.outcome is None and seen.listing.title == "硅胶面具"
+    assert (seen.listing.price, seen.listing.source_format) == (Decimal("88.00"), "css")
+
+
+def test_prepare_recheck_finds_the_selectors_of_profiled_sites(database, tmp_path):
+    from crawler.recheck import prepare_recheck
+
+    url, _ = database
+    crawl_into(url, make_listing(DANGEROUS))
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / "shop.toml").write_text('name = "shop.example"\nbase_url = "https://shop.example"\n'
+                                     '[extract]\ntitle = "css:h1::text"\n', "utf-8")
+    prepared = prepare_recheck(url, sites_dir=sites)
+    assert prepared.selectors == {"shop.example": {"title": "css:h1::text"}}
+    assert prepared.spider_kwargs()["targets"][0]["site"] == "shop.example"
+    assert prepared.overrides["MASKSCREEN_COMMAND"] == "maskscreen recheck"

@@ -49,7 +49,7 @@ def test_crawl_finds_every_demo_product_exactly_once(full_crawl):
 def test_crawl_counts_bad_pages_and_errors(full_crawl):
     stats = full_crawl["stats"]
     assert stats["maskscreen/dropped/broken_jsonld"] == 1
-    assert stats["maskscreen/dropped/no_jsonld"] == 1
+    assert stats["maskscreen/dropped/no_structured_data"] == 1
     assert stats["maskscreen/dropped/no_product"] > 10  # home, categories, searches, sellers
     assert stats["maskscreen/errors/http_404"] == 1
     assert stats["maskscreen/dropped/robots_txt"] == 1  # /cart, disallowed by robots.txt
