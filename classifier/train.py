@@ -12,6 +12,7 @@ Steps, all seeded:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,17 @@ Progress = Callable[[str], None]
 class TrainResult:
     pipeline: object
     metadata: dict
+
+
+def recipe_digest(seed: int = 0) -> str:
+    """Six hex digits naming the pipeline's settings (n-grams, C, calibration…).
+
+    Part of the model version, so that a model trained on the same corpus with other
+    settings gets another version and stored listings are classified again.
+    """
+    params = build_pipeline(seed).get_params(deep=True)
+    flat = sorted((key, repr(value)) for key, value in params.items() if not hasattr(value, "get_params"))
+    return hashlib.sha256(repr(flat).encode("utf-8")).hexdigest()[:6]
 
 
 def choose_threshold(y_flag: np.ndarray, scores: np.ndarray, target_precision: float) -> float:
@@ -121,7 +133,7 @@ def train(
 
     progress("fitting the final model on the training split")
     pipeline = build_pipeline(seed).fit([e.text for e in examples], np.array(truth))
-    version = f"lr-{corpus_sha256[:10]}-s{seed}"
+    version = f"lr-{corpus_sha256[:10]}-{recipe_digest(seed)}-s{seed}"
     metadata = {
         "model_version": version,
         "threshold": round(threshold, 6),

@@ -192,3 +192,19 @@ def test_explanations_do_not_depend_on_the_batch(model):
     ]
     batch = model.predict(texts * 3)
     assert [v.reasons for v in batch[:3]] == [model.predict([t])[0].reasons for t in texts]
+
+
+def test_the_model_version_names_the_training_recipe(monkeypatch):
+    from classifier import train
+
+    before = train.recipe_digest()
+    original = train.build_pipeline
+
+    def other_c(seed=0):
+        pipeline = original(seed)
+        pipeline.named_steps["model"].estimator.C = 1.0
+        return pipeline
+
+    monkeypatch.setattr(train, "build_pipeline", other_c)
+    assert train.recipe_digest() != before
+    assert before in load_model().version  # the shipped model was trained with this recipe
