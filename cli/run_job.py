@@ -66,7 +66,8 @@ def recheck_job(site: str, url: str, model_dir: str | None, lease_ttl: float, co
     try:
         summary = run_recheck(url, site=site, model_dir=model_dir, log_level=_log_level(),
                               own_logging=False,
-                              settings_overrides={"MASKSCREEN_COMMAND": command})  # fmt: skip
+                              settings_overrides={"MASKSCREEN_COMMAND": command,
+                                                  "MASKSCREEN_TRIGGER": "schedule"})  # fmt: skip
     finally:
         keeper.release()
     status = {"finished": "finished", "shutdown": "interrupted"}.get(

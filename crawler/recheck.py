@@ -107,16 +107,18 @@ class RecheckPipeline:
     per site.
 
     Settings: MASKSCREEN_DATABASE_URL (required), MASKSCREEN_MODEL_DIR,
-    MASKSCREEN_BATCH_SIZE (default 100), MASKSCREEN_COMMAND (the runs' command).
+    MASKSCREEN_BATCH_SIZE (default 100), MASKSCREEN_COMMAND (the runs' command),
+    MASKSCREEN_TRIGGER (manual | schedule, recorded on the runs).
     """
 
-    def __init__(self, crawler, database_url, model_dir, batch_size, command=None):
+    def __init__(self, crawler, database_url, model_dir, batch_size, command=None, trigger=None):
         self.crawler = crawler
         self.stats = crawler.stats
         self.database_url = database_url
         self.model_dir = model_dir
         self.batch_size = batch_size
         self.command = command or "maskscreen recheck"
+        self.trigger = trigger
         self.buffer: list[ListingCheck] = []
         self.normalize = NormalizePipeline(crawler.stats)
         self.engine = None
@@ -134,6 +136,7 @@ class RecheckPipeline:
             model_dir=settings.get("MASKSCREEN_MODEL_DIR"),
             batch_size=settings.getint("MASKSCREEN_BATCH_SIZE", 100),
             command=settings.get("MASKSCREEN_COMMAND"),
+            trigger=settings.get("MASKSCREEN_TRIGGER"),
         )
 
     def open_spider(self, spider=None):
@@ -157,7 +160,8 @@ class RecheckPipeline:
             for site in dict.fromkeys(t["site"] for t in targets):
                 self.site_ids[site] = runs.get_or_create_site(session, site)
                 self.run_ids[site] = runs.start_crawl_run(
-                    session, self.site_ids[site], command=self.command
+                    session, self.site_ids[site], command=self.command, kind="recheck",
+                    trigger=self.trigger,
                 )
                 self.counts[site] = Counter(
                     listings=sum(t["site"] == site for t in targets))  # fmt: skip

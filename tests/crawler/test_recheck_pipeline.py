@@ -237,6 +237,7 @@ def test_recheck_writes_a_crawl_run_per_site(database):
     with Session(engine) as session:
         run = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
         assert run.command == "maskscreen recheck" and run.status == "finished"
+        assert run.kind == "recheck"  # not counted as a crawl by run-due or the monitors
         assert (run.pages, run.listings, run.changed, run.unchanged, run.errors) == (2, 3, 1, 0, 1)
         assert run.finished_at is not None
 
