@@ -85,6 +85,15 @@ def crawl_into(engine_url: str, start_url: str | None, site: str | None, model_d
     shared = {"resume": False, "lease": False} if frontier else {}
     if plan is not None and plan.monitors is not None:
         shared["monitors"] = plan.monitors
+    if frontier:
+        # A worker's run holds only its share of the crawl: comparing its listings with
+        # whole crawls would cry wolf, so the count monitors are off for workers.
+        from dataclasses import replace
+
+        from crawler.monitors import Thresholds
+
+        base = shared.get("monitors") or Thresholds()
+        shared["monitors"] = replace(base, max_drop=1.0, many_listings=10**9)
     progress = Progress(sys.stderr.isatty())
     summary = run_crawl(
         plan.start_urls if plan else [start_url],
