@@ -46,7 +46,7 @@ def tuned_settings(concurrency: int) -> dict:
         "DOWNLOAD_DELAY": 0,
         "CONCURRENT_REQUESTS": concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
-        "CONCURRENT_ITEMS": 200,
+        "CONCURRENT_ITEMS": 16,
         "LOG_LEVEL": "WARNING",
     }
 

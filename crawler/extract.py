@@ -16,6 +16,12 @@ a product):
 
 Only the syntaxes a page holds are parsed (`crawler.extract_markup.detect_syntaxes`).
 
+The page is parsed once: `extract_listing` reuses the tree Scrapy built for the
+response (`response.selector`, which the spider's link following walks too) when
+`crawler.encoding.decoded_text` keeps Scrapy's text, and parses the re-decoded text
+the same way (`parse_page`) when it does not (a GBK page declared as UTF-8).
+`extract_from_page` takes a page already decoded and parsed.
+
 When sources disagree:
 - per field, the first source (in the order above) that has a value wins; later
   sources only fill fields that are still None (a JSON-LD name beats og:title and
@@ -43,13 +49,12 @@ When sources disagree:
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
-from lxml.html import HTMLParser, HtmlElement, document_fromstring
 from parsel import Selector
 from scrapy.http import HtmlResponse, TextResponse
 
@@ -74,8 +79,16 @@ from crawler.items import Listing
 from crawler.prices import parse_price
 
 __all__ = [
-    "REASONS", "NotAListing", "extract_listing", "clean_url", "clean_text",
-    "canonical_url", "page_language", "decoded_text",
+    "REASONS",
+    "NotAListing",
+    "canonical_url",
+    "clean_text",
+    "clean_url",
+    "decoded_text",
+    "extract_from_page",
+    "extract_listing",
+    "page_language",
+    "parse_page",
 ]
 
 logger = logging.getLogger(__name__)
@@ -94,29 +107,36 @@ class NotAListing(Exception):
         self.reason = reason
 
 
-def parse_tree(text: str) -> HtmlElement:
-    """The page's lxml tree (huge pages allowed; an empty page is an empty <html>)."""
-    parser = HTMLParser(encoding="utf-8", huge_tree=True)
+def parse_page(text: str) -> Selector:
+    """The page's text parsed as Scrapy parses `response.text` (huge pages allowed)."""
     try:
-        return document_fromstring(text.encode("utf-8", "replace"), parser=parser)
-    except (etree.ParserError, ValueError):
-        return document_fromstring(b"<html></html>", parser=parser)
+        return Selector(text=text, type="html")
+    except UnicodeEncodeError:  # lone surrogates: parse what can be encoded
+        return Selector(text=text.encode("utf-8", "replace").decode("utf-8"), type="html")
+    except etree.LxmlError:
+        return Selector(text="<html></html>", type="html")
+
+
+def response_page(response: HtmlResponse) -> tuple[str, Selector]:
+    """The response's text (`decoded_text`) and its parse: Scrapy's own when they agree."""
+    text = decoded_text(response)
+    if text == response.text:
+        return response.text, response.selector
+    return text, parse_page(text)
 
 
 def find_sources(
-    response: TextResponse, text: str, profile: Mapping[str, Any] | None = None,
-) -> tuple[list[tuple[str, dict]], str | None, Selector]:
+    url: str, text: str, selector: Selector, profile: Mapping[str, Any] | None = None,
+) -> tuple[list[tuple[str, dict]], str | None]:
     """Every source's product fields, in source order, or the reason there are none."""
-    tree = parse_tree(text)
-    selector = Selector(root=tree, type="html")
     found: list[tuple[str, dict]] = []
     structured = broken_only = False
     for syntax in detect_syntaxes(text):
         if syntax == "json-ld":
-            items, broken = parse_jsonld_blocks(selector, response.url)
+            items, broken = parse_jsonld_blocks(selector, url)
             broken_only = bool(broken) and not items
         else:
-            items = run_extruct(syntax, tree, text, response.url)
+            items = run_extruct(syntax, selector.root, text, url)
         if syntax == "rdfa":
             items = compact_rdfa(items)
         structured = structured or bool(items)
@@ -129,10 +149,10 @@ def find_sources(
             found.append(("css", fields))
         structured = structured or matched
     if found:
-        return found, None, selector
+        return found, None
     reason = "broken_jsonld" if broken_only and not structured else \
         "no_product" if structured else "no_structured_data"
-    return found, reason, selector
+    return found, reason
 
 
 def _merge(found: list[tuple[str, dict]]) -> dict:
@@ -159,8 +179,20 @@ def extract_listing(
     """
     if not isinstance(response, HtmlResponse):
         raise NotAListing("no_structured_data")
-    text = decoded_text(response)
-    found, reason, selector = find_sources(response, text, profile)
+    text, selector = response_page(response)
+    return extract_from_page(response, text, selector, site, profile)
+
+
+def extract_from_page(
+    response: TextResponse, text: str, selector: Selector, site: str,
+    profile: Mapping[str, Any] | None = None,
+) -> Listing:
+    """As `extract_listing`, for a page already decoded (`text`) and parsed (`selector`:
+    `response.selector` when `text` is `response.text`, else `parse_page(text)`).
+
+    `response` gives the page's URL, base URL and headers; its body is not read again.
+    """
+    found, reason = find_sources(response.url, text, selector, profile)
     if reason:
         raise NotAListing(reason)
     fields = _merge(found)
@@ -187,6 +219,6 @@ def extract_listing(
         language=language,
         category=fields.get("category"),
         availability=fields.get("availability"),
-        fetched_at=datetime.now(timezone.utc),
+        fetched_at=datetime.now(UTC),
         source_format=found[0][0],
     )

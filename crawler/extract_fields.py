@@ -10,6 +10,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
+from lxml import etree
 from parsel import Selector
 from scrapy.http import TextResponse
 from w3lib.html import remove_tags
@@ -26,15 +27,20 @@ TRACKING_PARAMS = frozenset({
 })
 TRACKING_PREFIXES = ("utm_", "pd_rd_", "pf_rd_", "hmsr", "hmpl", "hmcu", "hmkw", "hmci")
 
-_CANONICAL_XPATH = (
+# Compiled once: lxml compiles a string XPath on every call.
+_CANONICAL_XPATH = etree.XPath(
     "//link[contains(concat(' ', translate(normalize-space(@rel),"
-    " 'CANONICAL', 'canonical'), ' '), ' canonical ')]/@href"
+    " 'CANONICAL', 'canonical'), ' '), ' canonical ')]/@href",
+    smart_strings=False,
 )
-_BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(?:br|p|div|li|ul|ol|tr|td|th|h[1-6]|hr)\b[^>]*>", re.I)
+_LANG_XPATH = etree.XPath("/html/@lang", smart_strings=False)
+_XML_LANG_XPATH = etree.XPath("//html/@xml:lang", smart_strings=False)
+_BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(?:br|p|div|li|ul|ol|tr|td|th|h[1-6]|hr)\b[^>]*>",
+                           re.IGNORECASE)
 _ESCAPED_TAG_RE = re.compile(
     r"</?(?:p|br|div|span|b|i|u|em|strong|ul|ol|li|h[1-6]|table|tr|td|th|a|img|font|hr)"
     r"\b[^>]*>",
-    re.I,
+    re.IGNORECASE,
 )
 _SPACE_RE = re.compile(r"\s+")
 _PREFIX_RE = re.compile(r"[:/#]")
@@ -72,7 +78,8 @@ _AVAILABILITY_PHRASES = sorted(
      *(word for word in _AVAILABILITY_WORDS if not word.isascii())},
     key=len, reverse=True,
 )
-_AVAILABILITY_TEXT_RE = re.compile("|".join(re.escape(p) for p in _AVAILABILITY_PHRASES), re.I)
+_AVAILABILITY_TEXT_RE = re.compile("|".join(re.escape(p) for p in _AVAILABILITY_PHRASES),
+                                   re.IGNORECASE)
 
 
 def clean_url(url: str) -> str:
@@ -148,7 +155,8 @@ def absolute_urls(value: Any, base: TextResponse | str) -> list[str]:
 
 def canonical_url(response: TextResponse, selector: Selector | None = None) -> str:
     """<link rel=canonical> resolved against the page, else the page URL; no tracking."""
-    href = (selector or response).xpath(_CANONICAL_XPATH).get()
+    root = (selector if selector is not None else response.selector).root
+    href = _first(_CANONICAL_XPATH(root))
     url = response.urljoin(href.strip()) if href and href.strip() else response.url
     if urlsplit(url).scheme not in ("http", "https"):
         url = response.url
@@ -157,9 +165,13 @@ def canonical_url(response: TextResponse, selector: Selector | None = None) -> s
 
 def page_language(response: TextResponse, selector: Selector | None = None) -> str | None:
     """The <html lang> (or xml:lang) of the page, "_" written as "-"."""
-    source = selector or response
-    lang = source.xpath("/html/@lang").get() or source.xpath("//html/@xml:lang").get()
+    root = (selector if selector is not None else response.selector).root
+    lang = _first(_LANG_XPATH(root)) or _first(_XML_LANG_XPATH(root))
     return lang.strip().replace("_", "-") if lang and lang.strip() else None
+
+
+def _first(values: list[str]) -> str | None:
+    return values[0] if values else None
 
 
 def short_type(name: str) -> str:

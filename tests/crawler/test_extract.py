@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from scrapy.http import HtmlResponse, TextResponse
 
-from crawler.extract import NotAListing, clean_text, clean_url, extract_listing
+import crawler.extract
+from crawler.encoding import decoded_text
+from crawler.extract import (
+    NotAListing,
+    clean_text,
+    clean_url,
+    extract_from_page,
+    extract_listing,
+    parse_page,
+)
 
 # The selectors a site profile would give for the project's CSS fixture pages.
 MALL_PROFILE = {
@@ -29,7 +38,7 @@ ARGENTINA_PROFILE = {
 MALL_LISTING = {
     "title": "定制真人面具 按照片1:1还原 硅胶 毛孔清晰",
     "description": "提供6张正脸和侧脸照片即可定做。 加微信详聊，支持视频验货。",
-    "price": Decimal("8800"),  # "￥8800-23000": the low end of the range
+    "price": Decimal(8800),  # "￥8800-23000": the low end of the range
     "currency": "CNY",
     "seller": "易容坊旗舰店",
     "seller_url": "https://mall.example.com/shop/yirongfang",
@@ -93,7 +102,7 @@ LISTINGS = [
         "title": "定制真人面具 按照片1:1还原 硅胶",
         "description": "提供6张照片即可定做。加微信详聊。",
         "external_id": "90017",
-        "price": Decimal("8800"),
+        "price": Decimal(8800),
         "currency": "CNY",
         "brand": "易容坊",
         "images": ["https://img.shop.example/mask.jpg"],
@@ -141,7 +150,7 @@ def test_extract_listing_from_saved_page(name, url, expected):
     assert got == expected
     assert listing.site == "example"
     assert listing.source_format == "jsonld"
-    assert listing.fetched_at is not None and listing.fetched_at.tzinfo == timezone.utc
+    assert listing.fetched_at is not None and listing.fetched_at.tzinfo == UTC
 
 
 OTHER_SOURCES = [
@@ -199,22 +208,22 @@ OTHER_SOURCES = [
     ("big5_product.html", "https://mask.example.tw/p/1", None, {
         "title": "超逼真矽膠人臉面具 男士 全頭套",
         "description": "純手工植髮，戴上出門沒人認得出你。",
-        "price": Decimal("2320"), "currency": "TWD", "language": "zh-TW",
+        "price": Decimal(2320), "currency": "TWD", "language": "zh-TW",
         "availability": "InStock", "source_format": "jsonld",
     }),
     ("big5_no_charset.html", "https://mask.example.com/p/1", None, {
         "title": "超逼真矽膠人臉面具 男士 全頭套",
-        "price": Decimal("2320"), "currency": "TWD", "language": "zh-Hant",
+        "price": Decimal(2320), "currency": "TWD", "language": "zh-Hant",
     }),
     ("shift_jis_product.html", "https://mask.example.jp/p/1", None, {
         "title": "リアルなシリコン製の顔マスク 男性用",
         "description": "本物の肌のような質感。手植えの髪。",
-        "price": Decimal("39800"), "currency": "JPY", "language": "ja",
+        "price": Decimal(39800), "currency": "JPY", "language": "ja",
         "availability": "InStock",
     }),
     ("argentina_product.html", "https://disfraces.example.com.ar/p/1", ARGENTINA_PROFILE, {
         "title": "Máscara de látex realista anciano",
-        "price": Decimal("2449"),  # "$ 2.449" on a .com.ar shop
+        "price": Decimal(2449),  # "$ 2.449" on a .com.ar shop
         "currency": "ARS",
         "availability": "OutOfStock",  # "Sin stock"
         "source_format": "css",
@@ -227,6 +236,44 @@ OTHER_SOURCES = [
 def test_extract_listing_from_every_source(name, url, profile, expected):
     listing = extract_listing(page(name, url), site="example", profile=profile)
     assert {field: getattr(listing, field) for field in expected} == expected
+
+
+def _fields(listing) -> dict:
+    return {k: v for k, v in vars(listing).items() if k not in ("fetched_at", "evidence")}
+
+
+PAGES_AND_PROFILES = [(name, url, None) for name, url, _ in LISTINGS] + \
+    [(name, url, profile) for name, url, profile, _ in OTHER_SOURCES]
+
+
+@pytest.mark.parametrize(("name", "url", "profile"), PAGES_AND_PROFILES,
+                         ids=[row[0] for row in PAGES_AND_PROFILES])
+def test_extract_from_page_gives_what_extract_listing_gives(name, url, profile):
+    response = page(name, url)
+    text = decoded_text(response)
+    from_page = extract_from_page(response, text, parse_page(text), "example", profile)
+    assert _fields(from_page) == _fields(extract_listing(page(name, url), "example", profile))
+
+
+@pytest.mark.parametrize(("name", "reparsed"), [
+    ("plain_product.html", False),  # declared charset, decoded by Scrapy: its parse is reused
+    ("big5_product.html", False),
+    ("gbk_declared_utf8.html", True),  # re-decoded as GBK: the page is parsed again
+    ("gbk_no_charset.html", False),  # no charset, but Scrapy's own guess is GBK too
+])
+def test_extract_listing_parses_only_text_scrapy_did_not_decode(name, reparsed, monkeypatch):
+    parsed = []
+    monkeypatch.setattr(crawler.extract, "parse_page",
+                        lambda text: parsed.append(text) or parse_page(text))
+    response = page(name, "https://mall.example.com/item/90017")
+    listing = extract_listing(response, "example", profile=MALL_PROFILE)
+    assert listing.title
+    assert parsed == ([decoded_text(response)] if reparsed else [])
+
+
+@pytest.mark.parametrize("text", ["", "   ", "plain text", "<p>\udc80 lone surrogate</p>"])
+def test_parse_page_always_gives_an_html_tree(text):
+    assert parse_page(text).root.tag == "html"
 
 
 DROPPED = [

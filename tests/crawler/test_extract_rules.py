@@ -10,9 +10,9 @@ import pytest
 from scrapy.http import HtmlResponse
 
 import crawler.extract_markup
-from crawler.extract import NotAListing, extract_listing
+from crawler.extract import NotAListing, extract_listing, parse_page
 from crawler.extract_fields import normalize_availability
-from crawler.extract_markup import detect_syntaxes
+from crawler.extract_markup import detect_syntaxes, parse_jsonld_blocks
 from crawler.extract_profile import validate_profile
 
 D = Decimal
@@ -211,6 +211,8 @@ def test_yen_resolved_from_language_or_domain(url, lang, currency, caplog):
     ('<body vocab="https://schema.org/"><div typeof="Product">', ["rdfa"]),
     ('<meta property="og:title" content="x">', ["opengraph"]),
     ('<meta property="product:price:amount" content="1">', ["opengraph"]),
+    ('<div TYPEOF = "Product">', ["rdfa"]),
+    ('<body vocab\n="https://schema.org/">', ["rdfa"]),
     ("<p>a blog: typeof x, nothing here</p>", []),
     ('<script type="application/ld+json"></script><meta property="og:type" content="x">',
      ["json-ld", "opengraph"]),
@@ -219,10 +221,26 @@ def test_detect_syntaxes(text, syntaxes):
     assert detect_syntaxes(text) == syntaxes
 
 
+@pytest.mark.parametrize("block", [
+    '{"a": 1}', ' \n{"a": 1}\n ', '<!--\n{"a": 1}\n-->', '  <!-- {"a": 1} -->  \n',
+    '//<![CDATA[\n{"a": 1}\n//]]>', '// <![CDATA[{"a": 1}// ]]>\n', '<![CDATA[{"a": 1}]]>',
+    '{"a": 1}\n-->', '<!--{"a": 1}',
+])
+def test_jsonld_blocks_lose_comment_and_cdata_wrappers(block):
+    selector = parse_page(html_page(head=f'<script type="application/ld+json">{block}</script>'))
+    assert parse_jsonld_blocks(selector) == ([{"a": 1}], 0)
+
+
+def test_jsonld_text_that_only_looks_like_a_wrapper_is_kept():
+    block = '{"a": "<!-- x -->"}'
+    selector = parse_page(html_page(head=f'<script type="application/ld+json">{block}</script>'))
+    assert parse_jsonld_blocks(selector) == ([{"a": "<!-- x -->"}], 0)
+
+
 @pytest.mark.parametrize(("head", "body", "called"), [
     (jsonld(product(offers=offer(1))), "", []),
-    ("", '<div itemscope itemtype="https://schema.org/Product">'
-         '<span itemprop="name">M</span></div>', [["microdata"]]),
+    ("", ('<div itemscope itemtype="https://schema.org/Product">'
+          '<span itemprop="name">M</span></div>'), [["microdata"]]),
     (OG, "", [["opengraph"]]),
 ])
 def test_extruct_runs_only_for_the_syntaxes_present(head, body, called, monkeypatch):
@@ -247,12 +265,12 @@ def test_extruct_runs_only_for_the_syntaxes_present(head, body, called, monkeypa
     (b"<html><head><script type='application/ld+json'>null</script>", "no_product"),
     (b"<script type='application/ld+json'>[1, \"x\", null, []]</script>", "no_product"),
     (b"<script type='application/ld+json'>{\"@type\": 5, \"name\": {}}</script>", "no_product"),
-    (b"<script type='application/ld+json'>{\"@type\": \"Product\", \"name\": [null]}"
-     b"</script>", "no_title"),
-    (b"<div itemscope itemtype='https://schema.org/Product'><div itemprop='offers' itemscope>"
-     b"</div></div>", "no_title"),
-    (b"<div vocab='https://schema.org/' typeof='Product'><span property='price'>x</span>"
-     b"</div>", "no_title"),
+    ((b"<script type='application/ld+json'>{\"@type\": \"Product\", \"name\": [null]}"
+      b"</script>"), "no_title"),
+    ((b"<div itemscope itemtype='https://schema.org/Product'><div itemprop='offers' itemscope>"
+      b"</div></div>"), "no_title"),
+    ((b"<div vocab='https://schema.org/' typeof='Product'><span property='price'>x</span>"
+      b"</div>"), "no_title"),
     (b"<meta property='og:type' content='product'>", "no_title"),
 ])
 def test_bad_input_raises_only_not_a_listing(body, reason):

@@ -9,9 +9,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from scrapy.http import HtmlResponse
+from scrapy.linkextractors import LinkExtractor
 
 from crawler.demo.catalog import DEAD_LINK_PATH, load_products
-from crawler.spiders.shop import ShopSpider
+from crawler.extract import clean_url
+from crawler.spiders.shop import SameSiteLinks, ShopSpider
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +27,7 @@ def crawl(tmp_path: Path, *spider_args: str) -> dict:
     out = tmp_path / "crawl.json"
     done = subprocess.run(
         [sys.executable, str(SCRIPT), str(out), *spider_args],
-        cwd=ROOT, capture_output=True, text=True, timeout=180,
+        cwd=ROOT, capture_output=True, text=True, timeout=180, check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(out.read_text("utf-8"))
@@ -97,3 +100,83 @@ def test_spider_arguments(kwargs, attrs):
 def test_spider_rejects_bad_start_urls(start_urls):
     with pytest.raises(ValueError):
         ShopSpider(start_urls=start_urls)
+
+
+# -- link following: SameSiteLinks keeps what LinkExtractor kept -------------------------
+
+TRICKY_HREFS = [
+    "/p/1", "/p/1?utm_source=ig&id=2", "p/2", "../p/3", "?page=2", "#top", "", "  /p/4  ",
+    "\n/p/5\t", "/p/a\tb", "/\t/evil.example/x", "//shop.example/p/6", "//other.example/p/7",
+    "https://shop.example/p/8", "HTTPS://SHOP.EXAMPLE/p/9", "http://sub.shop.example/p/10",
+    "http://shop.example:8080/p/11", "https://other.example/x", "mailto:a@shop.example",
+    "javascript:void(0)", "/img/a.JPG", "/doc.pdf?x=1", "/p/über?q=ö", "/search?q=面具",
+    "/p/%E4%B8%AD", "http://[::1/bad", "/p/with space", "/p/./x/../y", "https://shop.example",
+    "https://shop.example/p/12?", "http://shop.example/p/13#", "https://shop.example/p/15;x?",
+]
+
+
+def link_page(url: str, *, base: str = "", encoding: str = "utf-8") -> HtmlResponse:
+    anchors = "".join(f'<a href="{href}">x</a><area href="{href}">' for href in TRICKY_HREFS)
+    html = (
+        f'<html><head><meta charset="{encoding}">{base}'
+        '<link rel="next" href="/c?page=2"><link rel="Next" href="/c?page=3">'
+        '<link rel="prefetch\n next" href="https://cdn.example/n?utm_medium=x">'
+        '<link rel="nextpage" href="/c?page=4"></head><body>'
+        '<a rel="nofollow" href="/p/dup">x</a><a href="/p/dup">x</a>'
+        '<a href="/p/dup2">x</a><a rel="NoFollow ugc" href="/p/dup2">x</a>'
+        f'<a rel="ugc, nofollow" href="/p/nf">x</a><a>no href</a>{anchors}</body></html>'
+    )
+    return HtmlResponse(url=url, body=html.encode(encoding, "xmlcharrefreplace"),
+                        encoding=encoding)
+
+
+LINK_PAGES = [
+    link_page("https://shop.example/c/masks?page=1"),
+    link_page("https://shop.example/p/other"),
+    link_page("http://shop.example:8080/x/y"),
+    link_page("https://www.shop.example/a/b", base='<base href="https://cdn.shop.example/base/">'),
+    link_page("https://shop.example/gbk", encoding="gb18030"),
+    link_page("https://shop.example/odd-base", base='<base href="mailto:x@shop.example">'),
+    link_page("https://shop.example/mixed", base='<base href="http://shop.example/b/">'),
+]
+
+
+def links_as_linkextractor_found_them(response: HtmlResponse, domains: list[str]) -> list[str]:
+    """ShopSpider's link following as it was with Scrapy's LinkExtractor."""
+    rel_next = response.xpath(
+        "//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href").getall()
+    urls = [response.urljoin(href) for href in rel_next]
+    extractor = LinkExtractor(allow_domains=domains, unique=True)
+    urls += [link.url for link in extractor.extract_links(response) if not link.nofollow]
+    return [clean_url(url) for url in urls]
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_same_site_links_follow_what_link_extractor_found(order):
+    domains = ["shop.example", "shop.example:8080"]
+    links = SameSiteLinks(domains)  # one instance: its cache spans the pages
+    for response in LINK_PAGES[::order] * 2:
+        expected = links_as_linkextractor_found_them(response, domains)
+        assert links.urls(response) == expected, response.url
+
+
+def test_same_site_links_cache_is_bounded():
+    links = SameSiteLinks(["shop.example"], cache_size=5)
+    for response in LINK_PAGES:
+        assert links.urls(response) == links_as_linkextractor_found_them(
+            response, ["shop.example"])
+        assert links._cached <= 5
+
+
+def test_spider_follows_each_url_once():
+    spider = ShopSpider(start_urls="https://shop.example/c/masks?page=1")
+    scheduled: list[str] = []
+    for response in LINK_PAGES[:2]:
+        expected = links_as_linkextractor_found_them(response, ["shop.example"])
+        expected = [url for url in dict.fromkeys(expected) if url not in scheduled]
+        followed = [request.url for request in spider._follow(response)]
+        assert followed == expected
+        scheduled += followed
+    assert "https://shop.example/p/1?id=2" in scheduled
+    assert "https://shop.example/p/dup" not in scheduled  # its first link is rel=nofollow
+    assert "https://shop.example/p/dup2" in scheduled
