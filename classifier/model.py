@@ -7,6 +7,7 @@ saved with skops, loaded with an explicit list of trusted types) and
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -83,18 +84,20 @@ def build_pipeline(seed: int = 0) -> Pipeline:
     )
 
 
-_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
-_WORD_CHAR = re.compile(r"[^\W\d_]")
+# Runs, not single characters: counting the characters of a few runs is cheaper.
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
 def script_of(text: str) -> str:
     """'zh' when Chinese characters make up at least a third of the letters, else 'en'."""
-    if text.isascii():
+    if text.isascii() or not _CJK_RUN.search(text):
         return "en"
-    letters = len(_WORD_CHAR.findall(text))
-    return "zh" if letters and len(_CJK_CHAR.findall(text)) * 3 >= letters else "en"
+    letters = sum(map(len, _LETTER_RUN.findall(text)))
+    return "zh" if letters and sum(map(len, _CJK_RUN.findall(text))) * 3 >= letters else "en"
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _telling(phrase: str) -> bool:
     """Worth showing a reviewer: not a number, not only stop words, not one letter."""
     words = phrase.split()
@@ -229,9 +232,17 @@ class Model:
         label_of_row = np.array([LABELS.index(label) for label in labels])
         row_of = np.repeat(np.arange(words.shape[0]), np.diff(words.indptr))
         contributions = words.data * towards[label_of_row[row_of], words.indices]
-        order = np.lexsort((-contributions, row_of))  # by listing, strongest first
-        rank = np.arange(len(order)) - words.indptr[row_of[order]]
-        chosen = order[(rank < MAX_REASONS + 2) & (contributions[order] > 0)]
+        # By listing, strongest first (ties in column order): two stable sorts of the
+        # positive contributions only, the second on small row numbers (a radix sort).
+        order = np.flatnonzero(contributions > 0)
+        order = order[np.argsort(-contributions[order], kind="stable")]
+        rows = row_of[order]
+        if len(labels) <= 1 << 16:
+            rows = rows.astype(np.uint16)
+        order = order[np.argsort(rows, kind="stable")]
+        rows = row_of[order]
+        rank = np.arange(len(order)) - np.searchsorted(rows, rows)
+        chosen = order[rank < MAX_REASONS + 2]
         # The first occurrence in each listing of each chosen column names it.
         known = np.flatnonzero(columns >= 0)
         width = max(words.shape[1], 1)
@@ -239,12 +250,12 @@ class Model:
         keys, first = np.unique(occurrence_keys, return_index=True)
         where = known[first[np.searchsorted(keys, row_of[chosen] * width + words.indices[chosen])]]
         out: list[list[str]] = [[] for _ in labels]
+        joined = ngrams.joined
         for row, start, end in zip(
             row_of[chosen].tolist(), ngrams.start[where].tolist(), ngrams.end[where].tolist()
         ):
-            phrase = ngrams.joined[start:end]
-            if len(out[row]) < MAX_REASONS and _telling(phrase):
-                out[row].append(phrase)
+            if len(out[row]) < MAX_REASONS and _telling(joined[start:end]):
+                out[row].append(joined[start:end])
         return out
 
     def _towards_weights(self) -> np.ndarray:

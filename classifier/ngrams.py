@@ -58,11 +58,14 @@ class Ngrams:
     joined: str
 
 
-def char_wb_ngrams(texts: list[str], ngram_range: tuple[int, int]) -> Ngrams:
+def char_wb_ngrams(
+    texts: list[str], ngram_range: tuple[int, int], positions: bool = True
+) -> Ngrams:
     """Character n-grams within words, each word padded with a space on both sides.
 
     Words are marked off by NUL characters, so a valid window holds no NUL:
-    " w1 \\0 w2 " for one text, texts joined by NUL as well.
+    " w1 \\0 w2 " for one text, texts joined by NUL as well. Without `positions`,
+    `start` and `end` are left empty (TF-IDF needs only the texts and hashes).
     """
     pieces = []
     for text in texts:
@@ -71,22 +74,26 @@ def char_wb_ngrams(texts: list[str], ngram_range: tuple[int, int]) -> Ngrams:
     joined = "\0".join(pieces)
     codes = _codepoints(joined)
     length = len(codes)
-    doc_starts = np.cumsum([0] + [len(p) + 1 for p in pieces[:-1]])
+    # the text of each character (a text's closing NUL counts as its own)
+    doc_of = np.repeat(np.arange(len(pieces)), [len(p) + 1 for p in pieces])[:length]
     nuls = np.r_[0, np.cumsum(codes == 0)]
     docs, hashes, starts, ends = [], [], [], []
     low, high = ngram_range
-    for n in range(low, high + 1):
+    # the hash of the n characters from each position, one character more each round
+    window = np.zeros(length, dtype=np.uint64)
+    for n in range(1, high + 1):
         if length < n:
             break
         count = length - n + 1
+        window = window[:count] + codes[n - 1 : n - 1 + count] * _POWERS[n - 1]
+        if n < low:
+            continue
         at = np.flatnonzero(nuls[n : n + count] == nuls[:count])
-        h = codes[at].copy()
-        for k in range(1, n):
-            h += codes[at + k] * _POWERS[k]
-        docs.append(np.searchsorted(doc_starts, at, side="right") - 1)
-        hashes.append(_mix(h, n))
-        starts.append(at)
-        ends.append(at + n)
+        docs.append(doc_of[at])
+        hashes.append(_mix(window[at], n))
+        if positions:
+            starts.append(at)
+            ends.append(at + n)
     return _collect(docs, hashes, starts, ends, joined)
 
 
@@ -129,14 +136,14 @@ def word_ngrams(texts: list[str], ngram_range: tuple[int, int]) -> Ngrams:
 
 
 def _collect(docs, hashes, starts, ends, joined) -> Ngrams:
+    empty = np.zeros(0, dtype=np.int64)
     if not docs:
-        empty = np.zeros(0, dtype=np.int64)
         return Ngrams(empty, empty.astype(np.uint64), empty, empty, joined)
     return Ngrams(
-        np.concatenate(docs).astype(np.int64),
+        np.concatenate(docs).astype(np.int64, copy=False),
         np.concatenate(hashes),
-        np.concatenate(starts).astype(np.int64),
-        np.concatenate(ends).astype(np.int64),
+        np.concatenate(starts).astype(np.int64, copy=False) if starts else empty,
+        np.concatenate(ends).astype(np.int64, copy=False) if ends else empty,
         joined,
     )
 
@@ -161,11 +168,13 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         self.max_features = max_features
         self.sublinear_tf = sublinear_tf
 
-    def analyze(self, texts) -> Ngrams:
+    def analyze(self, texts, positions: bool = True) -> Ngrams:
         if self.analyzer not in ANALYZERS:
             raise ValueError(
                 f"unknown analyzer {self.analyzer!r}; expected one of {sorted(ANALYZERS)}"
             )
+        if self.analyzer == "char_wb":
+            return char_wb_ngrams(list(texts), tuple(self.ngram_range), positions)
         return ANALYZERS[self.analyzer](list(texts), tuple(self.ngram_range))
 
     def fit(self, X, y=None):
@@ -216,7 +225,7 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         keys = np.sort(
             ngrams.doc[known].astype(key_type) * key_type(width) + column[known].astype(key_type)
         )
-        first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        first = np.flatnonzero(np.r_[len(keys) > 0, keys[1:] != keys[:-1]])  # (none: no n-gram)
         unique = keys[first]
         data = np.diff(np.r_[first, len(keys)]).astype(np.float32)
         rows = (unique // key_type(max(width, 1))).astype(np.int64)
@@ -235,7 +244,7 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         X = list(X)
-        return self.matrix(self.analyze(X), len(X))
+        return self.matrix(self.analyze(X, positions=False), len(X))
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"{self.analyzer}:{h:016x}" for h in self.vocabulary_], dtype=object)

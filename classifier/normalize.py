@@ -40,7 +40,8 @@ _SEPARATORS = r"\s\*\-_\.·•~|/\\^#+=,，、。"
 # 硅 胶 / 人*皮 / 真-人: separators between two CJK characters.
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])[{_SEPARATORS}]+(?=[{_CJK}])")
 # s i l i c o n e / m-a-s-k: four or more single letters joined by one separator.
-_SPACED_LETTERS = re.compile(r"(?<![^\W\d_])(?:[a-z][ \*\-_\.·•~|]){3,}[a-z](?![^\W\d_])")
+# (Written letter first, the look-behind after it, so the engine skips to candidate letters.)
+_SPACED_LETTERS = re.compile(r"[a-z](?<![^\W\d_][a-z])(?:[ \*\-_\.·•~|][a-z]){3,}(?![^\W\d_])")
 # sili*cone / fa|ce: an odd symbol between two letters.
 _SYMBOL_IN_WORD = re.compile(r"(?<=[a-z])[\*·•~|_^]+(?=[a-z])")
 # ("@" before a domain is an e-mail address, not a letter.)
@@ -48,11 +49,12 @@ _LEET_IN_WORD = re.compile(
     r"(?<=[a-z])(?:[013$!]|@(?![a-z0-9-]+\.[a-z]{2,}))+(?=[a-z])|\B[@$](?=[a-z]{2})"
 )
 _MIXED_WORD = re.compile(r"\w*[a-z]\w*")
-_SPACES = re.compile(r"\s+")
 # Cheap tests that tell when a rule cannot change the text, so it is skipped.
 _HAS_HOMOGLYPH = re.compile("[" + "".join(chr(c) for c in _HOMOGLYPHS) + "]")
 _HAS_SYMBOL = re.compile(r"[\*·•~|_^]")
-_HAS_LEET = re.compile(r"[013$!@]")
+_HAS_INVISIBLE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
+# a leet character after a letter, or any @ or $ (what _LEET_IN_WORD needs to match)
+_HAS_LEET = re.compile(r"[013!@$](?:(?<=[a-z][013!@$])|(?<=[@$]))")
 
 
 @functools.lru_cache(maxsize=1)
@@ -65,6 +67,11 @@ def _traditional_to_simplified() -> dict[int, str]:
         if len(parts) >= 2 and len(parts[0]) == 1:
             table[ord(parts[0])] = parts[1]
     return table
+
+
+@functools.lru_cache(maxsize=1)
+def _traditional_chars() -> frozenset[str]:
+    return frozenset(map(chr, _traditional_to_simplified()))
 
 
 # Regional words that a character table cannot turn into the mainland word.
@@ -94,8 +101,12 @@ def normalize(text: str | None) -> str:
     if text.isascii():  # NFKC, invisible characters, Chinese and look-alikes: nothing to do
         text = text.lower()
     else:
-        text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
-        text = text.translate(_traditional_to_simplified())
+        text = unicodedata.normalize("NFKC", text)
+        if _HAS_INVISIBLE.search(text):
+            text = text.translate(_INVISIBLE)
+        text = text.casefold()
+        if not _traditional_chars().isdisjoint(text):  # rare, and translate is slow
+            text = text.translate(_traditional_to_simplified())
         text = _REGIONAL.sub(lambda m: _REGIONAL_WORDS[m.group(0)], text)
         if _HAS_HOMOGLYPH.search(text):
             text = _MIXED_WORD.sub(_fold_word, text)
@@ -105,7 +116,7 @@ def normalize(text: str | None) -> str:
         text = _SYMBOL_IN_WORD.sub("", text)
     if _HAS_LEET.search(text):
         text = _LEET_IN_WORD.sub(_unleet, text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # runs of whitespace as one space, none at the ends
 
 
 @functools.lru_cache(maxsize=4096)

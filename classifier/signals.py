@@ -41,10 +41,23 @@ class SignalMatcher:
         version: str,
         patterns: dict[tuple[str, str], re.Pattern[str]],
         negation: dict[str, re.Pattern[str]] | None = None,
+        sources: dict[tuple[str, str], list[str]] | None = None,
     ):
         self.version = version
         self._patterns = patterns  # (signal, language) -> one alternation
         self._negation = negation or {}  # language -> cue that must end the text before a match
+        # Patterns that can only match a text holding one of a few rare characters (an
+        # e-mail address needs "@"): left out of the alternation for a text without them.
+        self._sources = sources or {}  # (signal, language) -> the patterns, in order
+        self._needs = {
+            key: [_required_chars(pattern) for pattern in patterns]
+            for key, patterns in self._sources.items()
+        }
+        self._rare = "".join(
+            sorted({c for needs in self._needs.values() for need in needs if need for c in need})
+        )
+        self._variants: dict[str, dict[tuple[str, str], re.Pattern[str] | None]] = {}
+        self._compiled: dict[tuple[str, ...], re.Pattern[str]] = {}
 
     @classmethod
     def from_file(cls, path: str | Path | None = None) -> SignalMatcher:
@@ -55,10 +68,11 @@ class SignalMatcher:
                 raw = Path(path).read_text("utf-8")
             data = json.loads(raw)
             version = data["version"]
-            compiled = {}
+            compiled, sources = {}, {}
             for signal in SIGNALS:
                 for language, patterns in data["signals"][signal].items():
                     compiled[(signal, language)] = re.compile(_guarded(_alternation(patterns)))
+                    sources[(signal, language)] = list(patterns)
             negation = {
                 lang: re.compile(p)
                 for lang, p in data.get("negation", {}).items()
@@ -68,21 +82,42 @@ class SignalMatcher:
             raise PatternFileError(
                 f"cannot load signal patterns {path or DEFAULT_PATTERNS}: {exc}"
             ) from exc
-        return cls(version, compiled, negation)
+        return cls(version, compiled, negation, sources)
 
     def find(self, normalized: str) -> list[SignalMatch]:
         """Every match in `normalized` text, for all signals, in text order."""
         languages = {"zh"} if _HAS_CJK.search(normalized) else set()
         if _HAS_LATIN.search(normalized):
             languages.add("en")
+        missing = "".join(c for c in self._rare if c not in normalized)
+        patterns = self._variants.get(missing) or self._variant(missing)
         found = [
             SignalMatch(signal, m.start(), m.end(), m.group(0))
-            for (signal, language), pattern in self._patterns.items()
-            if language in languages
+            for (signal, language), pattern in patterns.items()
+            if language in languages and pattern is not None
             for m in pattern.finditer(normalized)
             if m.end() > m.start() and not self._negated(normalized, m.start(), language)
         ]
         return sorted(found, key=lambda match: (match.start, match.signal))
+
+    def _variant(self, missing: str) -> dict[tuple[str, str], re.Pattern[str] | None]:
+        """The alternations for a text lacking the characters `missing`: without the patterns
+        that need one of them. They could not match anywhere in it, and the others are tried
+        in the same order at every position, so the matches are the same. None: no pattern left."""
+        lacking = set(missing)
+        patterns = dict(self._patterns)
+        for key, needs in self._needs.items():
+            kept = tuple(
+                pattern
+                for pattern, need in zip(self._sources[key], needs)
+                if not (need and need <= lacking)
+            )
+            if len(kept) < len(needs):
+                if kept and kept not in self._compiled:
+                    self._compiled[kept] = re.compile(_guarded(_alternation(list(kept))))
+                patterns[key] = self._compiled[kept] if kept else None
+        self._variants[missing] = patterns
+        return patterns
 
     def _negated(self, text: str, start: int, language: str) -> bool:
         cue = self._negation.get(language)
@@ -91,6 +126,69 @@ class SignalMatcher:
     def flags(self, matches: list[SignalMatch]) -> dict[str, bool]:
         fired = {match.signal for match in matches}
         return {signal: signal in fired for signal in SIGNALS}
+
+
+# Characters in most listings: a pattern needing one of them is always tried.
+_COMMON = set(".,-")
+
+
+def _required_chars(pattern: str) -> frozenset[str] | None:
+    """A few rare characters (not letters, digits, spaces or common punctuation) of which
+    every match of `pattern` holds at least one; None when there are none such."""
+    try:
+        from re import _parser
+
+        parsed = _parser.parse(pattern)
+        if parsed.state.flags & re.IGNORECASE:
+            return None
+        return _rarest(_mandatory_sets(parsed.data))
+    except (ImportError, AttributeError, re.error):  # a private module: when in doubt, none
+        return None
+
+
+def _rarest(sets: list[frozenset[str]]) -> frozenset[str] | None:
+    rare = [s for s in sets if not any(c.isalnum() or c.isspace() or c in _COMMON for c in s)]
+    return min(rare, key=len) if rare else None
+
+
+def _mandatory_sets(items) -> list[frozenset[str]]:
+    """Sets of characters such that every match of the parsed sequence `items` holds a
+    character of each set (the parts it cannot skip: literals, classes, groups, + repeats)."""
+    from re import _parser
+
+    out: list[frozenset[str]] = []
+    for op, value in items:
+        if op is _parser.LITERAL:
+            out.append(frozenset(chr(value)))
+        elif op is _parser.IN:
+            chars = _class_chars(value)
+            if chars:
+                out.append(chars)
+        elif op is _parser.SUBPATTERN:
+            if not value[1] & re.IGNORECASE:  # (group, add flags, del flags, items)
+                out += _mandatory_sets(value[-1])
+        elif op is _parser.BRANCH:
+            branches = [_rarest(_mandatory_sets(branch)) for branch in value[1]]
+            if all(branches):
+                out.append(frozenset().union(*branches))
+        elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT) and value[0] >= 1:
+            out += _mandatory_sets(value[2])
+    return out
+
+
+def _class_chars(items) -> frozenset[str] | None:
+    """The characters of a parsed character class made of literals and short ranges."""
+    from re import _parser
+
+    chars: set[str] = set()
+    for op, value in items:
+        if op is _parser.LITERAL:
+            chars.add(chr(value))
+        elif op is _parser.RANGE and value[1] - value[0] < 16:
+            chars.update(map(chr, range(value[0], value[1] + 1)))
+        else:
+            return None
+    return frozenset(chars)
 
 
 def _starts_at_word_boundary(pattern: str) -> bool:

@@ -11,6 +11,7 @@ chunks; the reviewer sees the original characters those chunks cover.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -31,50 +32,75 @@ _HYPHENATED = re.compile(r"[A-Za-z]{2,}(?:-[A-Za-z]{2,})+")
 _PLAIN_PHRASE = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
 
-@dataclass(frozen=True, slots=True)
-class _Chunk:
-    start: int  # in the original text
-    end: int
-    at: int  # where its normal form begins in the joined normal text
-    norm: str
-    # original offset of each normalised character; None where they line up
-    # one to one, () where normalisation changed too much to say
-    offsets: tuple[int, ...] | None
-
-    def original_span(self, first: int, last: int) -> tuple[int, int]:
-        """Original (start, end) of normal characters first..last (inclusive, chunk-relative)."""
-        if self.offsets is None:
-            return self.start + first, self.start + last + 1
-        if not self.offsets:
-            return self.start, self.end
-        return self.offsets[first], self.offsets[last] + 1
-
-
-def _chunk(raw: str, start: int, at: int) -> _Chunk:
+@functools.lru_cache(maxsize=1 << 15)
+def _chunk_form(raw: str) -> tuple[str, tuple[int, ...] | None]:
+    """A chunk's normal form, and where in the chunk each normal character comes from:
+    None where they line up one to one, () where normalisation changed too much to say.
+    (Cached: listings share most of their words.)"""
     if _PLAIN_WORD.fullmatch(raw):  # most English words: nothing to fold but case
-        return _Chunk(start, start + len(raw), at, raw.lower(), None)
+        return raw.lower(), None
     if _HYPHENATED.fullmatch(raw):  # "full-head": normalize() only lowers it; "-" is dropped
-        return _Chunk(start, start + len(raw), at, raw.lower(), ())
+        return raw.lower(), ()
     norm = normalize(raw)
     kept = [(i, fold_char(ch)) for i, ch in enumerate(raw) if ch not in _DROPPED]
     if len(kept) == len(norm) and all(len(n) == 1 for _, n in kept):
-        if len(kept) == len(raw):
-            return _Chunk(start, start + len(raw), at, norm, None)
-        return _Chunk(start, start + len(raw), at, norm, tuple(start + i for i, _ in kept))
-    return _Chunk(start, start + len(raw), at, norm, ())
+        return norm, None if len(kept) == len(raw) else tuple(i for i, _ in kept)
+    return norm, ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Alignment:
+    """The normalised chunks of a text joined by single spaces, and where each came from."""
+
+    joined: str
+    at: list[int]  # where each chunk's normal form begins in `joined`
+    norm: list[str]
+    start: list[int]  # the chunk in the original text
+    end: list[int]
+    offsets: list[tuple[int, ...] | None]  # see _chunk_form
+
+    def chunk_at(self, position: int) -> int:
+        """The chunk whose normal form holds (or, at a space, precedes) `position` of `joined`."""
+        return bisect.bisect_right(self.at, position) - 1
+
+    def original_start(self, chunk: int, i: int) -> int:
+        """Original offset of normal character i of `chunk` (or of the chunk, if unknown)."""
+        offsets = self.offsets[chunk]
+        if offsets is None:
+            return self.start[chunk] + i
+        return self.start[chunk] + offsets[i] if offsets else self.start[chunk]
+
+    def original_end(self, chunk: int, i: int) -> int:
+        offsets = self.offsets[chunk]
+        if offsets is None:
+            return self.start[chunk] + i + 1
+        return self.start[chunk] + offsets[i] + 1 if offsets else self.end[chunk]
 
 
 @functools.lru_cache(maxsize=256)
-def _aligned(original: str) -> tuple[str, tuple[_Chunk, ...]]:
-    """Normalised chunks joined by single spaces, and where each came from."""
-    chunks: list[_Chunk] = []
-    at = 0
+def _aligned(original: str) -> _Alignment:
+    at, norms, starts, ends, offsets = [], [], [], [], []
+    position = 0
     for match in _CHUNK.finditer(original):
-        chunk = _chunk(match.group(0), match.start(), at)
-        if chunk.norm:
-            chunks.append(chunk)
-            at += len(chunk.norm) + 1
-    return " ".join(c.norm for c in chunks), tuple(chunks)
+        norm, where = _chunk_form(match.group(0))
+        if norm:
+            at.append(position)
+            norms.append(norm)
+            starts.append(match.start())
+            ends.append(match.end())
+            offsets.append(where)
+            position += len(norm) + 1
+    return _Alignment(" ".join(norms), at, norms, starts, ends, offsets)
+
+
+@functools.lru_cache(maxsize=64)
+def _squeezed(original: str) -> tuple[str, list[tuple[int, int]]]:
+    """The normal characters of all chunks without spaces, and (chunk, index) of each."""
+    alignment = _aligned(original)
+    positions = [
+        (k, i) for k, norm in enumerate(alignment.norm) for i in range(len(norm)) if norm[i] != " "
+    ]
+    return "".join(alignment.norm[k][i] for k, i in positions), positions
 
 
 _GLUE = "*·•~|@$-"  # what a chunk may hold between two letters (see _CHUNK)
@@ -138,21 +164,22 @@ def find_original(original: str, phrase: str) -> str | None:
         at = lowered.find(squeezed)
         if at >= 0 and _whole_chunks(original, at, at + len(squeezed)):
             return original[at : at + len(squeezed)]
-    joined, chunks = _aligned(original)
+    alignment = _aligned(original)
+    joined = alignment.joined
     at = _find_word(joined, phrase) if _PLAIN_PHRASE.fullmatch(phrase) else joined.find(phrase)
     if at < 0:
         # The phrase joins words the text separates differently ("face id" / "faceid").
         squeezed = phrase.replace(" ", "")
-        positions = [(c, i) for c in chunks for i in range(len(c.norm)) if c.norm[i] != " "]
-        at = "".join(c.norm[i] for c, i in positions).find(squeezed)
+        letters, positions = _squeezed(original)
+        at = letters.find(squeezed)
         if at < 0:
             return None
         (first, i), (last, j) = positions[at], positions[at + len(squeezed) - 1]
     else:
         end = at + len(phrase) - 1
-        first = next(c for c in reversed(chunks) if c.at <= at)
-        last = next(c for c in reversed(chunks) if c.at <= end)
-        i, j = at - first.at, min(end - last.at, len(last.norm) - 1)
-    begin = first.original_span(i, i)[0]
-    finish = last.original_span(j, j)[1]
-    return original[begin:finish]
+        first, last = alignment.chunk_at(at), alignment.chunk_at(end)
+        i, j = (
+            at - alignment.at[first],
+            min(end - alignment.at[last], len(alignment.norm[last]) - 1),
+        )
+    return original[alignment.original_start(first, i) : alignment.original_end(last, j)]
