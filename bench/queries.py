@@ -41,7 +41,7 @@ from db.session import make_engine
 PG_ADMIN = os.environ.get("MASKSCREEN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SITES = 20
 SELLERS = 5000  # a multiple of SITES
-WORDS = "silicone realistic human face mask custom lifelike skin old man latex hood disguise".split()
+WORDS = ["silicone", "realistic", "human", "face", "mask", "custom", "lifelike", "skin", "old", "man", "latex", "hood", "disguise"]
 SIGNALS_ON = '{"evasion_claim": true, "made_to_order": false, "off_platform_contact": false}'
 SIGNALS_OFF = '{"evasion_claim": false, "made_to_order": false, "off_platform_contact": false}'
 

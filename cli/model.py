@@ -197,8 +197,8 @@ def evaluate(file, report_dir, as_json, worst, model_dir) -> None:
 
 
 def _print_report(report: dict) -> None:
-    from cli.output import safe
     from classifier.verdict import LABELS
+    from cli.output import safe
 
     click.echo(f"{report['size']} listings, model {report['model_version']}, threshold {report['threshold']:.3f}")
     click.echo("flagged vs benign        model: precision recall   blocklist: precision recall")

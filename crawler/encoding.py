@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 TRIAL_ORDER = ("gb18030", "big5", "shift_jis", "utf-8", "cp1252")
 _LANG_RE = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)",
-                      re.I)
+                      re.IGNORECASE)
 _NON_ASCII_RE = re.compile(rb"[\x80-\xff]")
 _SINGLE_BYTE = frozenset({"cp1252", "latin_1", "iso8859_1", "iso8859_15", "ascii"})
 

@@ -199,7 +199,7 @@ def _to_decimal(token: str, currency: str | None, language: str | None) -> Decim
 
 
 def parse_price_range(
-    text_or_number: str | int | float | Decimal | None,
+    text_or_number: str | float | Decimal | None,
     *,
     currency_hint: str | None = None,
     language: str | None = None,
@@ -247,7 +247,7 @@ def _country_currency(language: str | None, domain: str | None) -> str | None:
 
 
 def parse_price(
-    text_or_number: str | int | float | Decimal | None,
+    text_or_number: str | float | Decimal | None,
     *,
     currency_hint: str | None = None,
     language: str | None = None,

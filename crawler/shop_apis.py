@@ -20,7 +20,7 @@ WooCommerce Store API (/wp-json/wc/store/v1/products):
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
@@ -97,7 +97,7 @@ def shopify_listing(product: Any, *, root_url: str, site: str, currency: str | N
         images=_image_urls(product.get("images")),
         category=clean_text(product.get("product_type")),
         availability=("InStock" if any(stock) else "OutOfStock") if stock else None,
-        fetched_at=datetime.now(timezone.utc),
+        fetched_at=datetime.now(UTC),
         source_format="shopify",
     )
 
@@ -146,6 +146,6 @@ def woocommerce_listing(product: Any, *, site: str, seller: str | None = None) -
         images=_image_urls(product.get("images")),
         category=_first_name(product.get("categories")),
         availability=("InStock" if stock else "OutOfStock") if isinstance(stock, bool) else None,
-        fetched_at=datetime.now(timezone.utc),
+        fetched_at=datetime.now(UTC),
         source_format="woocommerce",
     )

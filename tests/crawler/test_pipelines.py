@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from crawler.items import Listing
 from crawler.pipelines import ClassifyStorePipeline, NormalizePipeline, listing_classified
-from db.models import Classification, Listing as ListingRow, ListingVersion, Review
+from db.models import Classification, ListingVersion, Review
+from db.models import Listing as ListingRow
 from db.session import open_database
 
 DANGEROUS = "Custom silicone face mask made from your photos, passes face recognition, WhatsApp us"

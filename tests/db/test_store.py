@@ -74,7 +74,7 @@ def test_content_hash_ignores_fields_a_reviewer_does_not_see() -> None:
 
 
 def test_content_hash_reads_prices_to_the_cent() -> None:
-    assert store.content_hash(make_listing(price=Decimal("129"))) == store.content_hash(
+    assert store.content_hash(make_listing(price=Decimal(129))) == store.content_hash(
         make_listing(price=Decimal("129.00"))
     )
     assert store.content_hash(make_listing(price=129.5)) == store.content_hash(
