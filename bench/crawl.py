@@ -6,7 +6,8 @@
 Builds a shop of PAGES product pages (the demo catalogue's products repeated, each
 page the demo shop's JSON-LD product page) plus category pages of 100 links each,
 renders every page once into memory and serves it from a separate process (a small
-asyncio HTTP/1.1 server with keep-alive), so serving costs the crawler no CPU.
+asyncio HTTP/1.1 server with keep-alive: tests/loopback_http.py), so serving costs the
+crawler no CPU.
 
 Then crawls it twice, each in its own child process and with the same tuned
 settings (AutoThrottle off, CONCURRENT_REQUESTS and CONCURRENT_REQUESTS_PER_DOMAIN
@@ -28,7 +29,6 @@ reports the child's peak RSS (getrusage ru_maxrss).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import resource
@@ -57,12 +57,11 @@ def tuned_settings(concurrency: int, concurrent_items: int) -> dict:
 # -- the shop ------------------------------------------------------------------------------
 
 
-def render_shop(pages: int) -> dict[str, bytes]:
-    """Every page of a shop of `pages` products, by path, rendered once."""
+def render_shop(base: str, pages: int) -> dict[str, bytes]:
+    """Every page of a shop of `pages` products at `base`, by path, rendered once."""
     from crawler.demo import pages as html
     from crawler.demo.catalog import load_products
 
-    base = "http://bench.invalid"  # rewritten per request to the real host, see serve()
     products = []
     templates = load_products()
     for n in range(pages):
@@ -87,58 +86,11 @@ def render_shop(pages: int) -> dict[str, bytes]:
     return site
 
 
-class _Http(asyncio.Protocol):
-    """HTTP/1.1 GET with keep-alive, from a dict of pages. Enough for a crawler."""
-
-    def __init__(self, site: dict[str, bytes], host_placeholder: bytes):
-        self.site, self.placeholder, self.buffer = site, host_placeholder, b""
-
-    def connection_made(self, transport):
-        self.transport = transport
-
-    def data_received(self, data: bytes) -> None:
-        self.buffer += data
-        while b"\r\n\r\n" in self.buffer:
-            head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
-            lines = head.split(b"\r\n")
-            path = lines[0].split(b" ")[1].decode("latin-1") if b" " in lines[0] else "/"
-            host = next(
-                (
-                    line.split(b":", 1)[1].strip()
-                    for line in lines[1:]
-                    if line[:5].lower() == b"host:"
-                ),
-                b"127.0.0.1",
-            )
-            body = self.site.get(path.split("?", 1)[0])
-            status = b"200 OK" if body is not None else b"404 Not Found"
-            body = (body or b"not found").replace(self.placeholder, b"http://" + host)
-            kind = b"text/plain" if path == "/robots.txt" else b"text/html; charset=utf-8"
-            self.transport.write(
-                b"HTTP/1.1 "
-                + status
-                + b"\r\nContent-Type: "
-                + kind
-                + b"\r\nContent-Length: "
-                + str(len(body)).encode()
-                + b"\r\n\r\n"
-                + body
-            )
-
-
 def serve(pages: int) -> None:
     """Render the shop, print the port, serve until killed (a child process)."""
-    site = render_shop(pages)
+    from tests.loopback_http import serve_pages
 
-    async def main() -> None:
-        loop = asyncio.get_running_loop()
-        server = await loop.create_server(
-            lambda: _Http(site, b"http://bench.invalid"), "127.0.0.1", 0, backlog=512
-        )
-        print(server.sockets[0].getsockname()[1], flush=True)
-        await server.serve_forever()
-
-    asyncio.run(main())
+    serve_pages(lambda base: render_shop(base, pages))
 
 
 # -- the two crawls (each in its own process: one reactor per process) ---------------------

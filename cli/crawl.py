@@ -78,7 +78,7 @@ def crawl_into(engine_url: str, start_url: str | None, site: str | None, model_d
 
     `frontier`: crawler.frontier.frontier_settings, to share the crawl with other workers
     (their Redis frontier replaces the job directory and the per-site lease)."""
-    from cli.run_due import alert_config
+    from crawler.alerts import configured_alerts
     from crawler.run import run_crawl
 
     overrides = {**(plan.settings if plan else {}), **(frontier or {})}
@@ -108,7 +108,7 @@ def crawl_into(engine_url: str, start_url: str | None, site: str | None, model_d
         via=plan.via if plan else "html",
         spider_args=plan.spider_args if plan else None,
         settings_overrides=overrides or None,
-        alerts=alert_config(),
+        alerts=configured_alerts(),
         **shared,
     )
     progress.done()

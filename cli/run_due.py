@@ -27,14 +27,6 @@ OUTCOMES = {EXIT_OK: "ok", EXIT_ERROR: "failed", EXIT_BUSY: "busy (another run h
             EXIT_MONITORS: "finished, monitors failed"}  # fmt: skip
 
 
-def alert_config():
-    """Alert settings from MASKSCREEN_ALERTS_FILE (else the user config file) and env vars."""
-    from crawler.alerts import default_alerts_file, load_alert_config
-
-    path = os.environ.get("MASKSCREEN_ALERTS_FILE") or default_alerts_file()
-    return load_alert_config(path, os.environ)
-
-
 def scheduled(profiles: dict) -> list[tuple[str, str, str]]:
     """(kind, site, cron expression) for every schedule the profiles carry."""
     jobs = []
@@ -141,10 +133,11 @@ def run_due(only, dry_run, jobs, retry_after, lease_ttl, as_json, test_alert, si
       */5 * * * *  maskscreen run-due --db postgresql://maskscreen@db/maskscreen
       maskscreen run-due --dry-run
     """
+    from crawler.alerts import configured_alerts
     from crawler.profiles import find_profile, scan_profiles
 
     folder = resolve_sites_dir(sites_dir)
-    alerts = alert_config()  # a malformed alert configuration is one line now, not in every job
+    alerts = configured_alerts()  # a malformed alert configuration is one line now, not in every job
     if test_alert:
         sys.exit(send_test_alert(alerts))
     profiles, refused = scan_profiles(folder)

@@ -19,7 +19,7 @@ from cli.sites import resolve_sites_dir, sites_dir_option
 
 def crawl_job(profile, url: str, model_dir: str | None, lease_ttl: float, command: str) -> int:
     from cli.crawl import _log_level, summary_line
-    from cli.run_due import alert_config
+    from crawler.alerts import configured_alerts
     from crawler.monitors import failed
     from crawler.platforms import plan_crawl
     from crawler.run import run_crawl
@@ -29,7 +29,7 @@ def crawl_job(profile, url: str, model_dir: str | None, lease_ttl: float, comman
         plan.start_urls, database_url=url, site=plan.site, model_dir=model_dir,
         max_pages=plan.max_pages, log_level=_log_level(), command=command, own_logging=False,
         via=plan.via, spider_args=plan.spider_args, settings_overrides=plan.settings,
-        trigger="schedule", lease_ttl=lease_ttl, monitors=profile.monitors, alerts=alert_config(),
+        trigger="schedule", lease_ttl=lease_ttl, monitors=profile.monitors, alerts=configured_alerts(),
     )  # fmt: skip
     click.echo(f"crawl {profile.name} (run {summary.run_id}): {summary_line(summary)}")
     if summary.finish_reason != "finished":

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import smtplib
 import tomllib
 import urllib.error
@@ -103,6 +104,13 @@ def _env_value(name: str, section: str, key: str, text: str) -> Any:
     if kind is list:
         return [part.strip() for part in text.split(",") if part.strip()]
     return text
+
+
+def configured_alerts(environ: Mapping[str, str] | None = None) -> AlertConfig:
+    """The alerts configured once for this user: MASKSCREEN_ALERTS_FILE (else the user
+    config file) and the environment's MASKSCREEN_ALERT_* / MASKSCREEN_SMTP_* variables."""
+    environ = os.environ if environ is None else environ
+    return load_alert_config(environ.get("MASKSCREEN_ALERTS_FILE") or default_alerts_file(), environ)
 
 
 def load_alert_config(path: Path | str | None, environ: Mapping[str, str]) -> AlertConfig:

@@ -4,20 +4,20 @@
 
 Home page -> category pages (100 products each) -> product pages (the demo
 catalogue's products repeated, each with a unique slug and schema.org JSON-LD, and
-links to three other products). Every page is rendered once at start; an asyncio
-HTTP/1.1 server with keep-alive serves them, so serving costs the crawlers little.
+links to three other products). Every page is rendered once at start and served by
+tests/loopback_http.py, so serving costs the crawlers little.
 Used by the distributed tests and bench/frontier.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import socket
 import subprocess
 import sys
 from html import escape
 from pathlib import Path
+
+from tests.loopback_http import serve_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 PER_CATEGORY = 100
@@ -74,50 +74,9 @@ def render(base: str, count: int) -> dict[str, bytes]:
     return site
 
 
-class _Http(asyncio.Protocol):
-    def __init__(self, site: dict[str, bytes]):
-        self.site, self.buffer = site, b""
-
-    def connection_made(self, transport):
-        self.transport = transport
-
-    def data_received(self, data: bytes) -> None:
-        self.buffer += data
-        while b"\r\n\r\n" in self.buffer:
-            head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
-            parts = head.split(b"\r\n", 1)[0].split(b" ")
-            path = parts[1].decode("latin-1").split("?", 1)[0] if len(parts) > 1 else "/"
-            body = self.site.get(path)
-            status = b"200 OK" if body is not None else b"404 Not Found"
-            body = body if body is not None else b"not found"
-            kind = b"text/plain" if path == "/robots.txt" else b"text/html; charset=utf-8"
-            self.transport.write(
-                b"HTTP/1.1 "
-                + status
-                + b"\r\nContent-Type: "
-                + kind
-                + b"\r\nContent-Length: "
-                + str(len(body)).encode()
-                + b"\r\n\r\n"
-                + body
-            )
-
-
 def serve(count: int) -> None:
-    """Bind a free loopback port, render, print the port, serve until killed."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    site = render(f"http://127.0.0.1:{port}", count)
-
-    async def main() -> None:
-        server = await asyncio.get_running_loop().create_server(
-            lambda: _Http(site), sock=sock, backlog=512
-        )
-        print(port, flush=True)
-        await server.serve_forever()
-
-    asyncio.run(main())
+    """Render the shop for a free loopback port, print the port, serve until killed."""
+    serve_pages(lambda base: render(base, count))
 
 
 class LoopbackShop:
