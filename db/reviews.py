@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, bindparam, func, literal, select, update
+from sqlalchemy import Select, String, bindparam, func, literal, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -35,8 +35,8 @@ from db.review_reads import (
     review_history,
     review_queue,
 )
-from db.sellers import linked_sellers, peer_pairs
-from db.sql import chunks, insert_for
+from db.sellers import PEER_PAIRS, linked_sellers
+from db.sql import chunks, insert_rows
 
 __all__ = [
     "CaseFile",
@@ -98,6 +98,22 @@ def review_priority(
     return round(float(score) + bonus, 6)
 
 
+def _confirmed_per_seller() -> Select:
+    """(seller_id, confirmed cases of it and its linked sellers) for the ``seller_ids``
+    parameter; built once (see db.sellers.PEER_PAIRS)."""
+    peers = PEER_PAIRS.subquery()
+    return (
+        select(peers.c.seller_id, func.count())
+        .select_from(
+            peers.join(listings, listings.c.seller_id == peers.c.peer).join(
+                reviews, reviews.c.listing_id == listings.c.id
+            )
+        )
+        .where(reviews.c.status.in_(CONFIRMED_STATES))
+        .group_by(peers.c.seller_id)
+    )
+
+
 def seller_confirmed_counts(
     session: Session,
     listing_ids: Iterable[int],
@@ -117,19 +133,12 @@ def seller_confirmed_counts(
     mine = {lid: seller_of.get(lid) for lid in wanted}
     confirmed: dict[int, int] = {}
     for batch in chunks(sorted({sid for sid in mine.values() if sid is not None})):
-        peers = peer_pairs(batch).subquery()
-        found = session.execute(
-            select(peers.c.seller_id, func.count())
-            .select_from(
-                peers.join(listings, listings.c.seller_id == peers.c.peer).join(
-                    reviews, reviews.c.listing_id == listings.c.id
-                )
-            )
-            .where(reviews.c.status.in_(CONFIRMED_STATES))
-            .group_by(peers.c.seller_id)
-        )
+        found = session.execute(_CONFIRMED_PER_SELLER, {"seller_ids": list(batch)})
         confirmed.update(dict(found.all()))
     return {lid: confirmed[sid] for lid, sid in mine.items() if sid in confirmed}
+
+
+_CONFIRMED_PER_SELLER = _confirmed_per_seller()
 
 
 def open_reviews(
@@ -149,34 +158,25 @@ def open_reviews(
         return 0
     at = at or utcnow()
     history = seller_confirmed_counts(session, [c[0] for c in candidates], seller_of)
-    best: dict[int, dict[str, Any]] = {}
+    best: dict[int, tuple[float, int]] = {}  # listing -> (priority, classification), the highest
     for listing_id, classification_id, score, signals in candidates:
-        row = {
-            "listing_id": listing_id,
-            "classification_id": classification_id,
-            "status": "open",
-            "source": "flag",
-            "priority": review_priority(score, signals, history.get(listing_id, 0)),
-            "opened_at": at,
-            "updated_at": at,
-        }
-        if listing_id not in best or row["priority"] > best[listing_id]["priority"]:
-            best[listing_id] = row
-    stmt = (
-        insert_for(session, reviews)
-        .on_conflict_do_nothing(index_elements=[reviews.c.listing_id])
-        .returning(reviews.c.id)
-    )
-    opened = session.scalars(stmt, list(best.values())).all()
-    if opened:
-        session.execute(
-            review_events.insert(),
-            [
-                {"review_id": rid, "reviewer": SYSTEM_REVIEWER, "at": at,
-                 "from_status": None, "to_status": "open", "note": "flagged"}
-                for rid in opened
-            ],
-        )  # fmt: skip
+        priority = review_priority(score, signals, history.get(listing_id, 0))
+        if listing_id not in best or priority > best[listing_id][0]:
+            best[listing_id] = (priority, classification_id)
+    # Sorted, so that two writers insert (and lock) the same listings' cases in one order.
+    rows = [(lid, cid, priority) for lid, (priority, cid) in sorted(best.items())]
+    opened = insert_rows(
+        session, reviews, ("listing_id", "classification_id", "priority"), rows,
+        same={"status": "open", "source": "flag", "opened_at": at, "updated_at": at,
+              "version": 1},
+        on_conflict="ON CONFLICT (listing_id) DO NOTHING",
+        returning=("id",),
+    )  # fmt: skip
+    insert_rows(
+        session, review_events, ("review_id",), sorted(opened),
+        same={"reviewer": SYSTEM_REVIEWER, "at": at, "from_status": None, "to_status": "open",
+              "note": "flagged"},
+    )  # fmt: skip
     return len(opened)
 
 

@@ -27,7 +27,7 @@ from db.queries import FlaggedListing, count_listings, count_versions, query_fla
 from db.reviews import open_reviews, reopen_changed
 from db.runs import finish_crawl_run, get_or_create_site, start_crawl_run
 from db.sellers import record_handles, resolve_sellers, seller_keys
-from db.sql import chunks, in_values, insert_rows, param_mark
+from db.sql import chunks, gc_paused, in_values, insert_rows, param_mark
 
 __all__ = [
     "FlaggedListing",
@@ -105,6 +105,7 @@ def content_hash(record: dict[str, Any]) -> str:
     return hashlib.sha256(encoding.dumps(visible).encode("utf-8")).hexdigest()
 
 
+@gc_paused
 def upsert_listings(
     session: Session,
     site_id: int,
@@ -293,6 +294,7 @@ def unclassified_versions(
     return set(wanted) - done
 
 
+@gc_paused
 def record_classifications(session: Session, rows: list[tuple[int, dict[str, Any]]]) -> int:
     """Store verdicts, once per (version, model version); open review cases for new flags.
 

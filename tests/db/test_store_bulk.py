@@ -249,3 +249,30 @@ def test_in_values_matches_a_plain_in_list(session: Session, site_id: int) -> No
 def test_insert_rows_wants_the_columns_that_have_python_defaults(session: Session) -> None:
     with pytest.raises(ValueError, match="first_seen_at"):
         sql.insert_rows(session, sellers, ["site_id", "key"], [(1, "k")])
+
+
+def test_batch_writes_pause_the_collector_and_restore_it(session: Session, site_id: int) -> None:
+    import gc
+
+    seen: list[bool] = []
+
+    @sql.gc_paused
+    def write(fail: bool) -> None:
+        seen.append(gc.isenabled())
+        if fail:
+            raise RuntimeError("batch failed")
+
+    assert gc.isenabled()
+    write(False)
+    with pytest.raises(RuntimeError):
+        write(True)
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()  # a caller that runs without the collector keeps it off
+    try:
+        write(False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    results = store.upsert_listings(session, site_id, [make_listing(1)])
+    store.record_classifications(session, [(results[0].version_id, make_verdict())])
+    assert gc.isenabled()
