@@ -1,8 +1,12 @@
 """The trained model: load it safely, predict in batches, explain each verdict.
 
-A model is two files side by side: `<name>.skops` (the scikit-learn pipeline,
-saved with skops, loaded with an explicit list of trusted types) and
-`metrics.json` (version, threshold, corpus hash, evaluation figures).
+A model is files side by side: `model.skops` (the scikit-learn pipeline, saved
+with skops, loaded with an explicit list of trusted types: the source of
+truth), `metrics.json` (version, threshold, corpus hash, evaluation figures)
+and `runtime.npz` (the arrays prediction needs, derived from `model.skops`
+and naming its sha256; see runtime.py). Loading reads `runtime.npz` when it
+matches `model.skops`, so a prediction imports neither scikit-learn nor skops;
+otherwise it loads `model.skops` and derives the same arrays from it.
 """
 
 from __future__ import annotations
@@ -19,17 +23,21 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.zh.stop_words import STOP_WORDS as ZH_STOP_WORDS
 
-from classifier.features import NUMBER_TOKEN, SpacyTokenizer, TextNormalizer
-from classifier.ngrams import HashedTfidf
 from classifier.normalize import listing_text
+from classifier.runtime import (
+    RUNTIME_FILE,
+    Runtime,
+    RuntimeFileError,
+    UnsupportedPipeline,
+    file_sha256,
+    from_pipeline,
+)
 from classifier.signals import SignalMatcher, default_matcher
 from classifier.spans import find_original
+from classifier.tokens import NUMBER_TOKEN
 from classifier.verdict import LABELS, Verdict
 
 logger = logging.getLogger(__name__)
@@ -53,35 +61,6 @@ _STOP_WORDS = EN_STOP_WORDS | ZH_STOP_WORDS
 
 class ModelError(Exception):
     """A model that is missing, unreadable or holds types we do not trust."""
-
-
-def build_pipeline(seed: int = 0) -> Pipeline:
-    """Normalise → spaCy words + character n-grams (TF-IDF) → calibrated linear model.
-
-    The features are those of scikit-learn's TfidfVectorizer (word 1–2-grams of
-    spaCy tokens; `char_wb` 1–4-grams) with the vocabulary kept as hashes.
-    """
-    words = Pipeline(
-        [
-            ("tokens", SpacyTokenizer()),
-            (
-                "tfidf",
-                HashedTfidf(analyzer="word", ngram_range=(1, 2), min_df=2, sublinear_tf=True),
-            ),
-        ]
-    )
-    chars = HashedTfidf(
-        analyzer="char_wb", ngram_range=(1, 4), min_df=2, max_features=80_000, sublinear_tf=True
-    )
-    # C and the n-gram ranges were chosen by cross-validation on the training split only.
-    linear = LogisticRegression(C=32.0, class_weight="balanced", max_iter=5000, random_state=seed)
-    return Pipeline(
-        [
-            ("normalize", TextNormalizer()),
-            ("features", FeatureUnion([("words", words), ("chars", chars)])),
-            ("model", CalibratedClassifierCV(linear, method="sigmoid", cv=5, ensemble=False)),
-        ]
-    )
 
 
 # Runs, not single characters: counting the characters of a few runs is cheaper.
@@ -132,10 +111,35 @@ def text_of(item: str | Mapping) -> str:
 
 @dataclass
 class Model:
-    pipeline: Pipeline
+    runtime: Runtime
     metadata: dict
     matcher: SignalMatcher
+    source: Path | None = None  # the model.skops the runtime was derived from
+    _pipeline: object = field(default=None, init=False, repr=False)
     _towards: np.ndarray | None = field(default=None, init=False, repr=False)
+
+    @classmethod
+    def from_pipeline(cls, pipeline, metadata: dict, matcher: SignalMatcher | None = None):
+        """A model of a fitted pipeline in memory (training evaluates one before saving it)."""
+        try:
+            runtime = from_pipeline(pipeline)
+        except UnsupportedPipeline as exc:
+            raise ModelError(f"cannot predict with this pipeline: {exc}") from exc
+        model = cls(runtime=runtime, metadata=metadata, matcher=matcher or default_matcher())
+        model._pipeline = pipeline
+        return model
+
+    @property
+    def pipeline(self):
+        """The scikit-learn pipeline (loaded from model.skops on first use: prediction
+        does not need it)."""
+        if self._pipeline is None:
+            if self.source is None:
+                raise ModelError("this model has no saved pipeline")
+            if file_sha256(self.source) != self.runtime.model_sha256:
+                raise ModelError(f"{self.source} has changed since the model was loaded")
+            self._pipeline = _load_pipeline(self.source)
+        return self._pipeline
 
     @property
     def version(self) -> str:
@@ -156,20 +160,11 @@ class Model:
         texts = [text_of(item) for item in items]
         if not texts:
             return []
-        # The pipeline's own steps, run by hand to keep the word n-grams for the reasons.
-        steps = self.pipeline.named_steps
-        union = dict(steps["features"].transformer_list)
-        words_step, chars_step = union["words"], union["chars"]
-        normalized = steps["normalize"].transform(texts)
-        tokens = words_step.named_steps["tokens"].transform(normalized)
-        word_vectorizer = words_step.named_steps["tfidf"]
-        word_ngrams = word_vectorizer.analyze(tokens)
-        word_columns = word_vectorizer.locate(word_ngrams)
-        words = word_vectorizer.matrix(word_ngrams, len(texts), word_columns)
-        features = sp.hstack([words, chars_step.transform(normalized)], format="csr")
-        calibrated = steps["model"]
-        probabilities = calibrated.predict_proba(features)
-        classes = list(calibrated.classes_)
+        # The pipeline's steps without scikit-learn, keeping the word n-grams for the reasons.
+        features = self.runtime.featurize(texts)
+        normalized = features.normalized
+        probabilities = self.runtime.predict_proba(features.matrix)
+        classes = self.runtime.classes
         columns = [classes.index(label) for label in LABELS]
         benign = classes.index("benign")
         thresholds = [self.threshold_for(norm) for norm in normalized]
@@ -183,7 +178,11 @@ class Model:
             label = max(LABELS[:-1], key=scores.__getitem__) if flagged else "benign"
             rows.append((label, score, scores, flagged))
         labels = [label for label, *_ in rows]
-        phrases = self._top_words(words, word_ngrams, word_columns, labels) if explain else None
+        phrases = (
+            self._top_words(features.words, features.word_ngrams, features.word_columns, labels)
+            if explain
+            else None
+        )
         verdicts = []
         for row, (label, score, scores, flagged) in enumerate(rows):
             matches = self.matcher.find(normalized[row])
@@ -261,11 +260,8 @@ class Model:
     def _towards_weights(self) -> np.ndarray:
         """Per label (rows in LABELS order), how much each word column moves a listing towards it."""
         if self._towards is None:
-            calibrated = self.pipeline.named_steps["model"]
-            classes = list(calibrated.classes_)
-            coef = np.mean([c.estimator.coef_ for c in calibrated.calibrated_classifiers_], axis=0)
-            words = dict(self.pipeline.named_steps["features"].transformer_list)["words"]
-            coef = coef[:, : len(words.named_steps["tfidf"].vocabulary_)]
+            classes = self.runtime.classes
+            coef = self.runtime.word_coef()
             benign = coef[classes.index("benign")]
             dangerous = [
                 coef[classes.index(label)] - benign for label in LABELS if label != "benign"
@@ -281,14 +277,21 @@ class Model:
         return self._towards
 
 
-def save_model(pipeline: Pipeline, metadata: Mapping, directory: str | Path) -> Path:
+def save_model(pipeline, metadata: Mapping, directory: str | Path) -> Path:
+    """Write model.skops, its runtime.npz, metrics.json and the model card."""
     import skops.io
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    try:
+        runtime = from_pipeline(pipeline)  # before writing anything: refuse what cannot run
+    except UnsupportedPipeline as exc:
+        raise ModelError(f"cannot save a pipeline maskscreen cannot predict with: {exc}") from exc
     skops.io.dump(
         pipeline, directory / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9
     )
+    runtime.model_sha256 = file_sha256(directory / MODEL_FILE)
+    runtime.save(directory / RUNTIME_FILE)
     (directory / METRICS_FILE).write_text(
         json.dumps(metadata, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
     )
@@ -298,8 +301,28 @@ def save_model(pipeline: Pipeline, metadata: Mapping, directory: str | Path) -> 
     return directory
 
 
+def write_runtime(directory: str | Path) -> Path:
+    """(Re)write runtime.npz from the model.skops beside it; model.skops is not touched."""
+    model_path = Path(directory) / MODEL_FILE
+    if not model_path.is_file():
+        raise ModelError(f"no {MODEL_FILE} in {directory}")
+    sha256 = file_sha256(model_path)
+    runtime = _runtime_of(_load_pipeline(model_path), model_path, sha256)
+    return runtime.save(model_path.with_name(RUNTIME_FILE))
+
+
+def _runtime_of(pipeline, model_path: Path, sha256: str) -> Runtime:
+    try:
+        return from_pipeline(pipeline, sha256)
+    except UnsupportedPipeline as exc:
+        raise ModelError(f"{model_path} is not a model maskscreen can run: {exc}") from exc
+
+
 def _current_layout(pipeline) -> bool:
-    """The steps `Model.predict` runs by hand are there, with hashed vocabularies."""
+    """The steps of a current model are there, with hashed vocabularies (not an older
+    maskscreen's TfidfVectorizer). runtime.from_pipeline checks the rest."""
+    from classifier.ngrams import HashedTfidf
+
     try:
         union = dict(pipeline.named_steps["features"].transformer_list)
         vectorizers = (union["words"].named_steps["tfidf"], union["chars"])
@@ -312,23 +335,16 @@ def _current_layout(pipeline) -> bool:
         return False
 
 
-def load_model(directory: str | Path | None = None, matcher: SignalMatcher | None = None) -> Model:
-    """Load a model directory (default: the model shipped with maskscreen)."""
+def _load_pipeline(model_path: Path):
+    """The pipeline in model.skops, if it holds only trusted types and the current layout."""
     import skops.io
 
-    directory = Path(directory) if directory is not None else default_model_dir()
-    model_path, metrics_path = directory / MODEL_FILE, directory / METRICS_FILE
-    if not model_path.is_file() or not metrics_path.is_file():
-        raise ModelError(
-            f"no model in {directory} (expected {MODEL_FILE} and {METRICS_FILE}); run `maskscreen train`"
-        )
     try:
         untrusted = skops.io.get_untrusted_types(file=model_path)
         unknown = sorted(set(untrusted) - set(TRUSTED_TYPES))
         if unknown:
             raise ModelError(f"refusing to load {model_path}: untrusted types {', '.join(unknown)}")
         pipeline = skops.io.load(model_path, trusted=untrusted)
-        metadata = json.loads(metrics_path.read_text("utf-8"))
     except ModelError:
         raise
     except Exception as exc:  # skops raises many kinds on a damaged file
@@ -337,4 +353,53 @@ def load_model(directory: str | Path | None = None, matcher: SignalMatcher | Non
         raise ModelError(
             f"{model_path} was made by an older maskscreen: run `maskscreen train` again"
         )
-    return Model(pipeline=pipeline, metadata=metadata, matcher=matcher or default_matcher())
+    return pipeline
+
+
+def _matching_runtime(runtime_path: Path, model_path: Path, sha256: str) -> Runtime | None:
+    """The runtime file, if it is readable and was derived from this model.skops."""
+    if not runtime_path.is_file():
+        logger.info("no %s beside %s: loading the pipeline instead", RUNTIME_FILE, model_path)
+        return None
+    try:
+        runtime = Runtime.load(runtime_path)
+    except RuntimeFileError as exc:
+        logger.warning(
+            "ignoring damaged %s (%s): loading %s instead", runtime_path, exc, model_path
+        )
+        return None
+    if runtime.model_sha256 != sha256:
+        logger.warning(
+            "ignoring %s: it was made from another %s; loading that instead "
+            "(remake it: python -m classifier.runtime %s)",
+            runtime_path,
+            MODEL_FILE,
+            model_path.parent,
+        )
+        return None
+    return runtime
+
+
+def load_model(directory: str | Path | None = None, matcher: SignalMatcher | None = None) -> Model:
+    """Load a model directory (default: the model shipped with maskscreen)."""
+    directory = Path(directory) if directory is not None else default_model_dir()
+    model_path, metrics_path = directory / MODEL_FILE, directory / METRICS_FILE
+    if not model_path.is_file() or not metrics_path.is_file():
+        raise ModelError(
+            f"no model in {directory} (expected {MODEL_FILE} and {METRICS_FILE}); run `maskscreen train`"
+        )
+    try:
+        metadata = json.loads(metrics_path.read_text("utf-8"))
+        sha256 = file_sha256(model_path)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot read model {directory}: {exc}") from exc
+    runtime = _matching_runtime(directory / RUNTIME_FILE, model_path, sha256)
+    pipeline = None
+    if runtime is None:
+        pipeline = _load_pipeline(model_path)
+        runtime = _runtime_of(pipeline, model_path, sha256)
+    model = Model(
+        runtime=runtime, metadata=metadata, matcher=matcher or default_matcher(), source=model_path
+    )
+    model._pipeline = pipeline
+    return model

@@ -19,7 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import sklearn
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import FeatureUnion, Pipeline
 
 from classifier.corpus import Example
 from classifier.evaluate import (
@@ -29,7 +32,9 @@ from classifier.evaluate import (
     language_of,
     signal_metrics,
 )
-from classifier.model import Model, build_pipeline, script_of
+from classifier.features import SpacyTokenizer, TextNormalizer
+from classifier.model import Model, script_of
+from classifier.ngrams import HashedTfidf
 from classifier.signals import SignalMatcher, default_matcher
 from classifier.verdict import LABELS
 
@@ -44,6 +49,37 @@ class TrainResult:
     metadata: dict
 
 
+def build_pipeline(seed: int = 0) -> Pipeline:
+    """Normalise → spaCy words + character n-grams (TF-IDF) → calibrated linear model.
+
+    The features are those of scikit-learn's TfidfVectorizer (word 1–2-grams of
+    spaCy tokens; `char_wb` 1–4-grams) with the vocabulary kept as hashes. Prediction
+    does not run this pipeline but its arrays (runtime.py), which it reproduces exactly
+    for this shape: a change here must keep `runtime.from_pipeline` accepting it.
+    """
+    words = Pipeline(
+        [
+            ("tokens", SpacyTokenizer()),
+            (
+                "tfidf",
+                HashedTfidf(analyzer="word", ngram_range=(1, 2), min_df=2, sublinear_tf=True),
+            ),
+        ]
+    )
+    chars = HashedTfidf(
+        analyzer="char_wb", ngram_range=(1, 4), min_df=2, max_features=80_000, sublinear_tf=True
+    )
+    # C and the n-gram ranges were chosen by cross-validation on the training split only.
+    linear = LogisticRegression(C=32.0, class_weight="balanced", max_iter=5000, random_state=seed)
+    return Pipeline(
+        [
+            ("normalize", TextNormalizer()),
+            ("features", FeatureUnion([("words", words), ("chars", chars)])),
+            ("model", CalibratedClassifierCV(linear, method="sigmoid", cv=5, ensemble=False)),
+        ]
+    )
+
+
 def recipe_digest(seed: int = 0) -> str:
     """Six hex digits naming the pipeline's settings (n-grams, C, calibration…).
 
@@ -51,7 +87,9 @@ def recipe_digest(seed: int = 0) -> str:
     settings gets another version and stored listings are classified again.
     """
     params = build_pipeline(seed).get_params(deep=True)
-    flat = sorted((key, repr(value)) for key, value in params.items() if not hasattr(value, "get_params"))
+    flat = sorted(
+        (key, repr(value)) for key, value in params.items() if not hasattr(value, "get_params")
+    )
     return hashlib.sha256(repr(flat).encode("utf-8")).hexdigest()[:6]
 
 
@@ -69,12 +107,16 @@ def choose_threshold(y_flag: np.ndarray, scores: np.ndarray, target_precision: f
     if len(candidates):
         best = candidates[np.argmax(recall[candidates])]
     else:
-        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall + 1e-12), 0)
+        f1 = np.where(
+            precision + recall > 0, 2 * precision * recall / (precision + recall + 1e-12), 0
+        )
         best = int(np.argmax(np.where(distinct, f1, -1)))
     return float(sorted_scores[best])
 
 
-def out_of_fold(examples: Sequence[Example], seed: int, folds: int, progress: Progress) -> np.ndarray:
+def out_of_fold(
+    examples: Sequence[Example], seed: int, folds: int, progress: Progress
+) -> np.ndarray:
     texts = [e.text for e in examples]
     labels = np.array([e.label for e in examples])
     strata = np.array([f"{e.label}/{e.language}" for e in examples])
@@ -125,7 +167,12 @@ def train(
     # chosen the same way on its own out-of-fold predictions.
     scripts = np.array([script_of(e.text) for e in examples])
     thresholds = {
-        script: round(choose_threshold(y_flag[scripts == script], scores[scripts == script], target_precision), 6)
+        script: round(
+            choose_threshold(
+                y_flag[scripts == script], scores[scripts == script], target_precision
+            ),
+            6,
+        )
         for script in ("en", "zh")
         if (scripts == script).sum() >= 50 and y_flag[scripts == script].any()
     }
@@ -161,6 +208,6 @@ def train(
     }
     if test_examples:
         progress(f"evaluating on the held-out test split ({len(test_examples)} listings)")
-        model = Model(pipeline=pipeline, metadata=metadata, matcher=matcher)
+        model = Model.from_pipeline(pipeline, metadata, matcher)
         metadata["test"] = evaluate_model(model, test_examples)
     return TrainResult(pipeline=pipeline, metadata=metadata)

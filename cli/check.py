@@ -33,8 +33,8 @@ NETWORK_ERRORS = {
 
 def _skip_last_collection() -> None:
     """Spare a one-off check the interpreter's last garbage collection, at exit: with
-    scikit-learn, spaCy and skops loaded it takes a third of a second, and this process
-    holds nothing that waits on it (standard output is flushed at exit regardless)."""
+    spaCy loaded it takes about 50 ms, and this process holds nothing that waits on it
+    (standard output is flushed at exit regardless)."""
     atexit.unregister(gc.freeze)  # once, however many checks a process runs
     atexit.register(gc.freeze)
 
@@ -93,7 +93,9 @@ def check(url: str | None, text: str | None, as_json: bool, model_dir: str | Non
         shared_model(model_dir)  # fail fast, before starting a crawl; the pipeline reuses it
         from crawler.run import run_crawl
 
-        summary = run_crawl([url], database_url=None, model_dir=model_dir, follow=False, own_logging=False)
+        summary = run_crawl(
+            [url], database_url=None, model_dir=model_dir, follow=False, own_logging=False
+        )
         found = [r for r in summary.results if r.verdict is not None]
         if not found:
             _fail(_why_nothing(summary, url))
@@ -115,7 +117,13 @@ def check(url: str | None, text: str | None, as_json: bool, model_dir: str | Non
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["auto", "jsonl", "csv"]), default="auto", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "jsonl", "csv"]),
+    default="auto",
+    show_default=True,
+)
 @click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 100_000))
 @model_option
 def classify(file: str, fmt: str, batch_size: int, model_dir: str | None) -> None:

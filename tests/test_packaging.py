@@ -22,6 +22,7 @@ def test_wheel_ships_migrations_model_patterns_corpus_and_demo(tmp_path):
         "db/migrations/script.py.mako",
         "db/migrations/versions/0001_initial.py",
         "classifier/model/model.skops",
+        "classifier/model/runtime.npz",
         "classifier/model/metrics.json",
         "classifier/model/MODEL.md",
         "classifier/data/test_split.txt",

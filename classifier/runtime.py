@@ -1,0 +1,325 @@
+"""The model's prediction without scikit-learn or skops: a few arrays and their arithmetic.
+
+A saved model is `model.skops` (the scikit-learn pipeline, the source of truth)
+and, beside it, `runtime.npz`: what prediction needs of that pipeline, derived
+from it by `from_pipeline` and saved with numpy (no pickle). The arrays:
+both vocabularies (hashes, idf and their settings), each calibrated
+classifier's logistic regression (`coef_`, `intercept_`) and sigmoid
+calibrators (`a_`, `b_`), the classes, and the sha256 of the `model.skops` they
+came from: a file made from another `model.skops` is stale and not used.
+
+`Runtime.predict_proba` repeats, operation for operation and in the same order,
+what the installed scikit-learn does in `CalibratedClassifierCV.predict_proba`
+(`_CalibratedClassifier.predict_proba`, `LinearClassifierMixin.decision_function`,
+`_SigmoidCalibration.predict`), so the probabilities are the same to the last bit;
+tests/classifier/test_runtime.py holds it to that on the whole corpus.
+
+Remake the file of a model directory (the model itself is not touched):
+    python -m classifier.runtime classifier/model
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import expit
+
+from classifier.hashing import HashedVocabulary, Ngrams
+from classifier.normalize import normalize
+from classifier.tokens import token_texts
+
+RUNTIME_FILE = "runtime.npz"
+FORMAT = 1
+
+
+class RuntimeFileError(ValueError):
+    """A runtime file that cannot be read or does not hold a consistent model."""
+
+
+class UnsupportedPipeline(ValueError):
+    """A pipeline whose prediction this module does not reproduce."""
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class Calibrated:
+    """One of CalibratedClassifierCV's calibrated classifiers: a logistic regression and
+    one sigmoid calibrator per class of the regression."""
+
+    coef: np.ndarray  # LogisticRegression.coef_, its dtype and memory order kept
+    intercept: np.ndarray  # LogisticRegression.intercept_
+    class_index: np.ndarray  # the column in `Runtime.classes` of each regression class
+    a: np.ndarray  # float64: _SigmoidCalibration.a_ per regression class
+    b: np.ndarray  # float64: _SigmoidCalibration.b_
+
+    def predict_proba(self, features: sp.csr_matrix, n_classes: int) -> np.ndarray:
+        """_CalibratedClassifier.predict_proba for a multiclass linear model and sigmoids."""
+        # decision_function: safe_sparse_dot(X, coef_.T, dense_output=True) + intercept_
+        predictions = features @ self.coef.T + self.intercept
+        proba = np.zeros((features.shape[0], n_classes))
+        for class_idx, this_pred, a, b in zip(
+            self.class_index.tolist(), predictions.T, self.a, self.b
+        ):
+            # _SigmoidCalibration.predict: column_or_1d(T), then expit(-(a_ * T + b_)).
+            # a_ and b_ are numpy float64 scalars there (from_pipeline checks) as here, so
+            # float32 decisions are promoted to float64 alike (a Python float would not be).
+            this_pred = np.ascontiguousarray(this_pred)
+            proba[:, class_idx] = expit(-(a * this_pred + b))
+        # the multiclass normalisation, uniform where every calibrator says zero
+        denominator = np.sum(proba, axis=1)[:, np.newaxis]
+        uniform_proba = np.full_like(proba, 1 / n_classes)
+        proba = np.divide(proba, denominator, out=uniform_proba, where=denominator != 0)
+        proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
+        return proba
+
+
+@dataclass
+class Features:
+    """A batch's model input, with the word n-grams kept to explain the verdicts."""
+
+    normalized: list[str]
+    word_ngrams: Ngrams
+    word_columns: np.ndarray
+    words: sp.csr_matrix
+    matrix: sp.csr_matrix  # words then characters, as the pipeline's FeatureUnion
+
+
+@dataclass
+class Runtime:
+    words: HashedVocabulary
+    chars: HashedVocabulary
+    classes: list[str]
+    calibrated: list[Calibrated]
+    model_sha256: str | None  # of the model.skops this was derived from (None: not saved)
+
+    def featurize(self, texts: list[str]) -> Features:
+        """The pipeline's feature steps: TextNormalizer, then the FeatureUnion of
+        SpacyTokenizer → word TF-IDF and character TF-IDF."""
+        normalized = [normalize(text) for text in texts]
+        word_ngrams = self.words.analyze(token_texts(normalized))
+        word_columns = self.words.locate(word_ngrams)
+        words = self.words.matrix(word_ngrams, len(texts), word_columns)
+        matrix = sp.hstack([words, self.chars.transform(normalized)], format="csr")
+        return Features(normalized, word_ngrams, word_columns, words, matrix)
+
+    def predict_proba(self, features: sp.csr_matrix) -> np.ndarray:
+        """CalibratedClassifierCV.predict_proba: the mean over its calibrated classifiers."""
+        n_classes = len(self.classes)
+        mean_proba = np.zeros((features.shape[0], n_classes))
+        for calibrated in self.calibrated:
+            mean_proba += calibrated.predict_proba(features, n_classes)
+        mean_proba /= len(self.calibrated)
+        return mean_proba
+
+    def word_coef(self) -> np.ndarray:
+        """Per class (rows in `classes` order), the mean coefficient of each word column."""
+        coef = np.mean([c.coef[np.argsort(c.class_index)] for c in self.calibrated], axis=0)
+        return coef[:, : len(self.words)]
+
+    def save(self, path: str | Path) -> Path:
+        """Write the runtime file (whole or not at all: through a temporary file)."""
+        path = Path(path)
+        meta = {
+            "format": FORMAT,
+            "model_sha256": self.model_sha256,
+            "classes": list(self.classes),
+            "calibrated": len(self.calibrated),
+        }
+        arrays = {}
+        for name, vocabulary in (("words", self.words), ("chars", self.chars)):
+            meta[name] = {
+                "analyzer": vocabulary.analyzer,
+                "ngram_range": list(vocabulary.ngram_range),
+                "sublinear_tf": vocabulary.sublinear_tf,
+            }
+            arrays[f"{name}_hashes"] = vocabulary.hashes
+            arrays[f"{name}_idf"] = vocabulary.idf
+        for i, calibrated in enumerate(self.calibrated):
+            for key in ("coef", "intercept", "class_index", "a", "b"):
+                arrays[f"calibrated{i}_{key}"] = getattr(calibrated, key)
+        arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+        partial = path.with_name(path.name + ".partial")
+        with open(partial, "wb") as stream:
+            np.savez_compressed(stream, **arrays)
+        os.replace(partial, path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Runtime:
+        """Read a runtime file; RuntimeFileError if it is unreadable or inconsistent."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {name: data[name] for name in data.files}
+            meta = json.loads(arrays.pop("meta").tobytes().decode("utf-8"))
+            if meta.get("format") != FORMAT:
+                raise RuntimeFileError(f"format {meta.get('format')!r}, expected {FORMAT}")
+            vocabularies = {
+                name: HashedVocabulary(
+                    analyzer=str(meta[name]["analyzer"]),
+                    ngram_range=tuple(int(n) for n in meta[name]["ngram_range"]),
+                    sublinear_tf=bool(meta[name]["sublinear_tf"]),
+                    hashes=arrays[f"{name}_hashes"],
+                    idf=arrays[f"{name}_idf"],
+                )
+                for name in ("words", "chars")
+            }
+            calibrated = [
+                Calibrated(
+                    **{
+                        key: arrays[f"calibrated{i}_{key}"]
+                        for key in ("coef", "intercept", "class_index", "a", "b")
+                    }
+                )
+                for i in range(int(meta["calibrated"]))
+            ]
+            runtime = cls(
+                words=vocabularies["words"],
+                chars=vocabularies["chars"],
+                classes=[str(c) for c in meta["classes"]],
+                calibrated=calibrated,
+                model_sha256=meta["model_sha256"],
+            )
+        except RuntimeFileError:
+            raise
+        except Exception as exc:  # a damaged zip, a missing array, bad JSON…
+            raise RuntimeFileError(f"{type(exc).__name__}: {exc}") from exc
+        runtime.check()
+        return runtime
+
+    def check(self) -> None:
+        """Shapes and types that fit together (a damaged file must not fail mid-prediction)."""
+        width = len(self.words) + len(self.chars)
+        for name, v in (("words", self.words), ("chars", self.chars)):
+            if v.analyzer not in ("word", "char_wb") or len(v.ngram_range) != 2:
+                raise RuntimeFileError(f"{name}: analyzer {v.analyzer!r}, {v.ngram_range}")
+            if v.hashes.dtype != np.uint64 or v.hashes.ndim != 1 or v.idf.shape != v.hashes.shape:
+                raise RuntimeFileError(f"{name}: hashes and idf do not match")
+            if v.idf.dtype.kind != "f":
+                raise RuntimeFileError(f"{name}: idf is {v.idf.dtype}")
+        if (
+            not self.calibrated
+            or len(self.classes) < 3
+            or len(set(self.classes)) < len(self.classes)
+        ):
+            raise RuntimeFileError(f"classes {self.classes}, {len(self.calibrated)} classifiers")
+        for c in self.calibrated:
+            rows = len(c.class_index)
+            if (
+                c.coef.shape != (rows, width)
+                or c.coef.dtype.kind != "f"
+                or c.intercept.shape != (rows,)
+                or c.intercept.dtype.kind != "f"
+                or c.a.shape != (rows,)
+                or c.b.shape != (rows,)
+                or c.a.dtype != np.float64
+                or c.b.dtype != np.float64
+                or c.class_index.dtype.kind not in "iu"
+                or sorted(c.class_index.tolist()) != list(range(len(self.classes)))
+            ):
+                raise RuntimeFileError("the linear model's arrays do not fit together")
+
+
+def from_pipeline(pipeline, model_sha256: str | None = None) -> Runtime:
+    """The runtime form of a fitted pipeline made by `train.build_pipeline`.
+
+    Reads fitted attributes only (imports nothing from scikit-learn itself); refuses,
+    with UnsupportedPipeline, any pipeline whose prediction it would not reproduce exactly.
+    """
+    from classifier.features import SpacyTokenizer, TextNormalizer
+    from classifier.ngrams import HashedTfidf
+
+    def need(condition: bool, what: str) -> None:
+        if not condition:
+            raise UnsupportedPipeline(what)
+
+    try:
+        steps = pipeline.named_steps
+        need(list(steps) == ["normalize", "features", "model"], f"steps {list(steps)}")
+        need(isinstance(steps["normalize"], TextNormalizer), "no TextNormalizer")
+        union = steps["features"]
+        need(type(union).__name__ == "FeatureUnion", "no FeatureUnion")
+        need(not union.transformer_weights, "weighted features")
+        parts = dict(union.transformer_list)
+        need([name for name, _ in union.transformer_list] == ["words", "chars"], "features")
+        word_steps = parts["words"].named_steps
+        need(list(word_steps) == ["tokens", "tfidf"], f"word steps {list(word_steps)}")
+        need(isinstance(word_steps["tokens"], SpacyTokenizer), "no SpacyTokenizer")
+        word_tfidf, char_tfidf = word_steps["tfidf"], parts["chars"]
+        need(isinstance(word_tfidf, HashedTfidf), "word features are not HashedTfidf")
+        need(isinstance(char_tfidf, HashedTfidf), "character features are not HashedTfidf")
+        model = steps["model"]
+        need(type(model).__name__ == "CalibratedClassifierCV", "no CalibratedClassifierCV")
+        need(model.method == "sigmoid", f"calibration {model.method!r}")
+        classes = np.asarray(model.classes_)
+        need(len(classes) >= 3, "fewer than three classes")
+        calibrated = []
+        for each in model.calibrated_classifiers_:
+            estimator = each.estimator
+            need(type(estimator).__name__ == "LogisticRegression", "no LogisticRegression")
+            need(list(each.classes) == list(classes), "calibrated classes differ")
+            # LabelEncoder().fit(classes).transform(estimator.classes_)
+            known = np.unique(classes)
+            class_index = np.searchsorted(known, estimator.classes_)
+            need((known[class_index] == estimator.classes_).all(), "unknown regression classes")
+            a = [c.a_ for c in each.calibrators]
+            b = [c.b_ for c in each.calibrators]
+            need(
+                all(type(x) is np.float64 for x in a + b),
+                "sigmoid parameters that are not numpy float64 scalars",
+            )
+            need(len(a) == len(estimator.classes_) == estimator.coef_.shape[0], "calibrators")
+            calibrated.append(
+                Calibrated(
+                    coef=estimator.coef_,
+                    intercept=estimator.intercept_,
+                    class_index=class_index.astype(np.int64),
+                    a=np.array(a, dtype=np.float64),
+                    b=np.array(b, dtype=np.float64),
+                )
+            )
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, UnsupportedPipeline):
+            raise
+        raise UnsupportedPipeline(f"{type(exc).__name__}: {exc}") from exc
+    runtime = Runtime(
+        words=word_tfidf.fitted(),
+        chars=char_tfidf.fitted(),
+        classes=[str(c) for c in classes],
+        calibrated=calibrated,
+        model_sha256=model_sha256,
+    )
+    try:
+        runtime.check()
+    except RuntimeFileError as exc:
+        raise UnsupportedPipeline(str(exc)) from exc
+    return runtime
+
+
+def main(argv: list[str] | None = None) -> None:
+    """python -m classifier.runtime DIR…: (re)write the runtime file beside each model.skops."""
+    import sys
+
+    from classifier.model import write_runtime
+
+    directories = sys.argv[1:] if argv is None else argv
+    if not directories:
+        raise SystemExit("usage: python -m classifier.runtime MODEL_DIR [MODEL_DIR…]")
+    for directory in directories:
+        print(write_runtime(directory))
+
+
+if __name__ == "__main__":
+    main()
