@@ -89,7 +89,8 @@ def content_hash(record: dict[str, Any]) -> str:
     """sha256 of the JSON of the reviewer-visible fields, price as text.
 
     The JSON is ``json.dumps(fields, sort_keys=True, ensure_ascii=False,
-    separators=(",", ":"))``; the keys below are written in sorted order.
+    separators=(",", ":"))`` byte for byte (``encoding.exact_bytes``); the keys below
+    are written in sorted order.
     """
     get = record.get
     visible = {
@@ -102,7 +103,7 @@ def content_hash(record: dict[str, Any]) -> str:
         "seller": get("seller"),
         "title": get("title"),
     }
-    return hashlib.sha256(encoding.dumps(visible).encode("utf-8")).hexdigest()
+    return hashlib.sha256(encoding.exact_bytes(visible)).hexdigest()
 
 
 @gc_paused

@@ -1,33 +1,113 @@
-"""The store's JSON text is exactly the standard library's compact JSON."""
+"""The store's JSON text: the standard library's compact JSON, written faster.
+
+Strings, None, booleans, integers and containers of them come out byte for byte as
+``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``; floats read back
+as the same float; the content hash's bytes never change.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
+from collections import OrderedDict
+from datetime import UTC, datetime
 
 import pytest
 
-from db import encoding
+from db import encoding, store
 
 
-@pytest.mark.parametrize(
-    "value",
-    [
-        {"a": 1, "b": [1.5, None, True, False]},
-        {"title": "全脸硅胶面具", "quote": 'say "hi"\\n', "emoji": "🙂"},
-        [], {}, "text", None, 0, -1.25, 1e100, float("nan"), float("inf"),
-        {"nested": {"deeper": [{"x": [1, [2, [3]]]}]}},
-        ("a", "tuple"),
-    ],
-)  # fmt: skip
+def stdlib(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+EXACT = [
+    {"a": 1, "b": [None, True, False, -7, 2**63 - 1]},
+    {"title": "全脸硅胶面具", "quote": 'say "hi"\\n\t\r\b\f', "emoji": "🙂", "ctl": "\x00\x1f\x7f"},
+    [], {}, "text", None, 0, -1, "\u2028\u2029",
+    {"nested": {"deeper": [{"x": [1, [2, [3]]]}]}},
+    ("a", "tuple"),
+    {1: "int key", None: "none key"},  # keys that are not strings: the standard library
+    2**70,  # beyond 64 bits: the standard library
+    OrderedDict(b=1, a=2),  # a dict subclass: the standard library
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", EXACT)
 def test_dumps_matches_json_dumps(value: object) -> None:
-    assert encoding.dumps(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    assert encoding.dumps(value) == stdlib(value)
+
+
+def test_every_code_point_is_written_as_the_standard_library_writes_it() -> None:
+    text = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert encoding.dumps(text) == stdlib(text)
+    assert encoding.dumps({text: [text]}) == stdlib({text: [text]})
+
+
+@pytest.mark.parametrize("value", [-1.25, 0.1, 1 / 3, 1e-05, 1e-7, 1e100, 5e-324, -0.0, 0.9301])
+def test_floats_read_back_as_the_same_float(value: float) -> None:
+    written = encoding.dumps({"score": value, "scores": [value]})
+    assert json.loads(written) == {"score": value, "scores": [value]}
+    assert math.copysign(1, json.loads(written)["score"]) == math.copysign(1, value)
+
+
+def test_nan_and_infinity_are_written_as_null() -> None:
+    assert json.loads(encoding.dumps([float("nan"), float("inf"), -float("inf")])) == [None] * 3
+
+
+def test_a_lone_surrogate_goes_through_the_standard_library() -> None:
+    assert encoding.dumps({"bad": "\ud800"}) == stdlib({"bad": "\ud800"})
 
 
 def test_dumps_refuses_what_json_refuses() -> None:
     with pytest.raises(TypeError):
         encoding.dumps({"when": object()})
+    with pytest.raises(TypeError):  # orjson would write it; the store never did
+        encoding.dumps({"when": datetime(2026, 1, 1, tzinfo=UTC)})
+
+
+def test_without_orjson_the_text_is_the_standard_librarys(monkeypatch) -> None:
+    monkeypatch.setattr(encoding, "_orjson", None)
+    for value in [*EXACT, 1e-05, float("nan")]:
+        assert encoding.dumps(value) == stdlib(value)
 
 
 def test_dumps_is_a_plain_function_for_psycopg() -> None:
     # psycopg caches JSON dumpers by function and logs a warning for closures.
     assert encoding.dumps.__closure__ is None
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"a": None, "b": "全脸 \"quoted\" \\ \x01 🙂", "c": ["x", "y\n"], "d": []},
+        {"price": 12.5, "title": "a float goes through the standard library"},
+        {"title": "a number in a list", "images": ["a.jpg", 3]},
+        {"title": "ok", "seller": 7},
+    ],
+)
+def test_exact_bytes_are_the_standard_librarys(fields: dict) -> None:
+    assert encoding.exact_bytes(fields) == stdlib(fields).encode("utf-8")
+
+
+def test_the_content_hash_does_not_change() -> None:
+    # Hashes stored by earlier versions must still match the same content.
+    record = {
+        "title": "Realistic silicone mask 全脸",
+        "description": 'Line one\nline "two" \\ \t🙂',
+        "price": "129.90",
+        "currency": "USD",
+        "seller": "Mask Lab",
+        "brand": None,
+        "category": "masks",
+        "images": ["https://cdn.example/1.jpg", "https://cdn.example/2.jpg"],
+    }
+    visible = {key: record.get(key) for key in sorted(record)}
+    expected = hashlib.sha256(stdlib(visible).encode("utf-8")).hexdigest()
+    assert store.content_hash(record) == expected
+
+
+def test_a_lone_surrogate_in_the_content_hash_fails_as_before() -> None:
+    with pytest.raises(UnicodeEncodeError):
+        store.content_hash({"title": "\ud800"})
