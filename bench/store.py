@@ -5,10 +5,11 @@ Writes N synthetic listings into a fresh SQLite file through the store API
 same rows through raw sqlite3 ``executemany`` upserts into the same schema, and
 prints both. A second store pass re-sights every listing unchanged (a re-crawl).
 
-    python bench/store.py            # N = 20000, batches of 500
-    python bench/store.py 50000 --batch 1000 --repeat 5
+    python bench/store.py            # N = 20000, batches of 500, best of 5
+    python bench/store.py 50000 --batch 1000 --repeat 9
 
-Times are the best of --repeat interleaved runs (as timeit does): the machine is shared.
+Times are the best of --repeat interleaved runs (five by default, as timeit does): the
+machine is shared, and its speed swings by up to a factor of two from minute to minute.
 """
 
 from __future__ import annotations
@@ -201,7 +202,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", nargs="?", type=int, default=20000, help="listings (default 20000)")
     parser.add_argument("--batch", type=int, default=500, help="listings per transaction")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best is shown")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each; the best is shown")
     args = parser.parse_args()
     records = make_records(args.n)
     verdicts = [make_verdict(i) for i in range(args.n)]
