@@ -92,7 +92,8 @@ def _output(out: str) -> Iterator[IO[str]]:
     try:
         if target.is_dir():
             raise IsADirectoryError(21, "is a directory")
-        handle = tempfile.NamedTemporaryFile(
+        # Kept open while rows stream in, then renamed over the target: no `with`.
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
             "w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.",
             suffix=".part", delete=False,
         )  # fmt: skip

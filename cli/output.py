@@ -109,8 +109,10 @@ def verdict_lines(verdict) -> list[str]:
     """A verdict for a person: label and score, signals, reasons."""
     fired = [name.replace("_", " ") for name, on in verdict.signals.items() if on]
     lines = [
-        f"{'FLAGGED' if verdict.flagged else 'benign'}: {verdict.label} "
-        f"(score {verdict.score:.3f}, threshold {verdict.threshold:.3f})",
+        (
+            f"{'FLAGGED' if verdict.flagged else 'benign'}: {verdict.label} "
+            f"(score {verdict.score:.3f}, threshold {verdict.threshold:.3f})"
+        ),
         f"signals: {', '.join(fired) if fired else 'none'}",
     ]
     if verdict.reasons:

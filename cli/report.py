@@ -19,6 +19,10 @@ table{border-collapse:collapse;margin:1em 0}td,th{padding:2px 10px;border-bottom
 td.n{text-align:right}h1{font-size:22px}h2{font-size:17px;margin-top:2em}"""
 
 
+DAY_COLUMNS = ["day", "site", "crawled", "flagged", "confirmed", "dismissed", "removed",
+               "median h to removal"]  # fmt: skip
+
+
 @click.command()
 @click.option("--out", required=True, type=click.Path(dir_okay=False), metavar="FILE.html",
               help="Write the report here.")  # fmt: skip
@@ -71,6 +75,12 @@ def render_report(data: dict, since: datetime, now: datetime) -> str:
                      key=lambda p: -p[1])  # fmt: skip
     totals = {k: sum(getattr(d, k) for d in days) for k in ("crawled", "flagged", "confirmed", "dismissed", "removed")}
     period = f"{since:%Y-%m-%d %H:%M} – {now:%Y-%m-%d %H:%M} UTC"
+    seller_rows = [[s.site, s.seller, s.flagged, s.confirmed] for s in sellers]
+    day_rows = [
+        [d.day, d.site, d.crawled, d.flagged, d.confirmed, d.dismissed, d.removed,
+         "" if d.median_hours_to_removal is None else d.median_hours_to_removal]
+        for d in days
+    ]  # fmt: skip
     parts = [
         "<!doctype html><html lang=en><head><meta charset=utf-8>",
         f"<title>maskscreen report {escape(period)}</title><style>{STYLE}</style></head><body>",
@@ -83,12 +93,9 @@ def render_report(data: dict, since: datetime, now: datetime) -> str:
         "<h2>Time to removal</h2>",
         bar_chart(medians, title="median hours from confirmation to removal, per site", unit=" h"),
         "<h2>Top sellers</h2>",
-        _table(["site", "seller", "flagged", "confirmed"],
-               [[s.site, s.seller, s.flagged, s.confirmed] for s in sellers]),  # fmt: skip
+        _table(["site", "seller", "flagged", "confirmed"], seller_rows),
         "<h2>Per site and day</h2>",
-        _table(["day", "site", "crawled", "flagged", "confirmed", "dismissed", "removed", "median h to removal"],
-               [[d.day, d.site, d.crawled, d.flagged, d.confirmed, d.dismissed, d.removed,
-                 "" if d.median_hours_to_removal is None else d.median_hours_to_removal] for d in days]),  # fmt: skip
+        _table(DAY_COLUMNS, day_rows),
         f"<p><small>generated {now:%Y-%m-%d %H:%M} UTC by maskscreen stats and report</small></p>",
         "</body></html>\n",
     ]

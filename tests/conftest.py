@@ -24,7 +24,7 @@ def pg_database_url():
     try:
         with admin.connect():
             pass
-    except Exception as exc:  # no skipping: the suite needs its PostgreSQL
+    except Exception as exc:  # noqa: BLE001 -- no skipping: the suite needs its PostgreSQL
         pytest.fail(f"PostgreSQL at {make_url(PG_URL).render_as_string()} is not reachable: {exc}")
     created: list[str] = []
 

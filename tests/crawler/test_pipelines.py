@@ -66,7 +66,7 @@ def test_without_database_verdicts_are_announced_not_stored():
     pipeline.process_item(make_listing(title=DANGEROUS))
     assert seen == []  # buffered until the batch fills or the spider closes
     pipeline.close_spider()
-    (listing, verdict, status), = seen
+    (_listing, verdict, status), = seen
     assert status == "unstored" and verdict.flagged and verdict.signals["made_to_order"]
 
 
