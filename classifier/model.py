@@ -121,10 +121,7 @@ class Model:
     @classmethod
     def from_pipeline(cls, pipeline, metadata: dict, matcher: SignalMatcher | None = None):
         """A model of a fitted pipeline in memory (training evaluates one before saving it)."""
-        try:
-            runtime = from_pipeline(pipeline)
-        except UnsupportedPipeline as exc:
-            raise ModelError(f"cannot predict with this pipeline: {exc}") from exc
+        runtime = _runtime_of(pipeline, "cannot predict with this pipeline")
         model = cls(runtime=runtime, metadata=metadata, matcher=matcher or default_matcher())
         model._pipeline = pipeline
         return model
@@ -283,10 +280,8 @@ def save_model(pipeline, metadata: Mapping, directory: str | Path) -> Path:
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    try:
-        runtime = from_pipeline(pipeline)  # before writing anything: refuse what cannot run
-    except UnsupportedPipeline as exc:
-        raise ModelError(f"cannot save a pipeline maskscreen cannot predict with: {exc}") from exc
+    # Before writing anything: refuse what cannot run.
+    runtime = _runtime_of(pipeline, "cannot save a pipeline maskscreen cannot predict with")
     skops.io.dump(
         pipeline, directory / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9
     )
@@ -307,15 +302,18 @@ def write_runtime(directory: str | Path) -> Path:
     if not model_path.is_file():
         raise ModelError(f"no {MODEL_FILE} in {directory}")
     sha256 = file_sha256(model_path)
-    runtime = _runtime_of(_load_pipeline(model_path), model_path, sha256)
+    runtime = _runtime_of(
+        _load_pipeline(model_path), f"{model_path} is not a model maskscreen can run", sha256
+    )
     return runtime.save(model_path.with_name(RUNTIME_FILE))
 
 
-def _runtime_of(pipeline, model_path: Path, sha256: str) -> Runtime:
+def _runtime_of(pipeline, refusal: str, sha256: str | None = None) -> Runtime:
+    """The runtime form of ``pipeline``; ModelError ("<refusal>: <why>") if it has none."""
     try:
         return from_pipeline(pipeline, sha256)
     except UnsupportedPipeline as exc:
-        raise ModelError(f"{model_path} is not a model maskscreen can run: {exc}") from exc
+        raise ModelError(f"{refusal}: {exc}") from exc
 
 
 def _current_layout(pipeline) -> bool:
@@ -397,7 +395,7 @@ def load_model(directory: str | Path | None = None, matcher: SignalMatcher | Non
     pipeline = None
     if runtime is None:
         pipeline = _load_pipeline(model_path)
-        runtime = _runtime_of(pipeline, model_path, sha256)
+        runtime = _runtime_of(pipeline, f"{model_path} is not a model maskscreen can run", sha256)
     model = Model(
         runtime=runtime, metadata=metadata, matcher=matcher or default_matcher(), source=model_path
     )

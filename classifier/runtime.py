@@ -290,9 +290,9 @@ def from_pipeline(pipeline, model_sha256: str | None = None) -> Runtime:
                     b=np.array(b, dtype=np.float64),
                 )
             )
+    except UnsupportedPipeline:
+        raise
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
-        if isinstance(exc, UnsupportedPipeline):
-            raise
         raise UnsupportedPipeline(f"{type(exc).__name__}: {exc}") from exc
     runtime = Runtime(
         words=word_tfidf.fitted(),

@@ -79,17 +79,20 @@ def exact_bytes(fields: dict[str, Any]) -> bytes:
     orjson writes it when every value is None, a str, or a list of str (where the
     two agree byte for byte); anything else goes through the standard library.
     """
-    if _orjson is not None:
-        for value in fields.values():
-            kind = type(value)
-            if kind is list:
-                if any(type(item) is not str for item in value):
-                    break
-            elif value is not None and kind is not str:
-                break
-        else:
-            try:
-                return _orjson.dumps(fields)
-            except TypeError:  # a lone surrogate: UTF-8 cannot hold it below either
-                pass
+    if _orjson is not None and _strings_only(fields):
+        try:
+            return _orjson.dumps(fields)
+        except TypeError:  # a lone surrogate: UTF-8 cannot hold it below either
+            pass
     return stdlib_dumps(fields).encode("utf-8")
+
+
+def _strings_only(fields: dict[str, Any]) -> bool:
+    """Every value None, a str, or a list of str."""
+    for value in fields.values():
+        if type(value) is list:
+            if not all(type(item) is str for item in value):
+                return False
+        elif value is not None and type(value) is not str:
+            return False
+    return True

@@ -17,7 +17,6 @@ bundled site profile `demo-zh-market` reads them with CSS selectors.
 
 from __future__ import annotations
 
-import argparse
 import re
 import threading
 from decimal import Decimal
@@ -26,7 +25,7 @@ from urllib.parse import urlencode
 
 from crawler.demo import pages
 from crawler.demo.catalog import CATEGORIES, Catalog, paginate
-from crawler.demo.server import DemoShop, _Handler, _ShopServer
+from crawler.demo.server import DemoShop, _Handler, _ShopServer, serve
 
 MARKET_NAME = "假面集市（演示）"
 SHOP = "demo-zh-market"
@@ -194,17 +193,7 @@ class MarketShop(DemoShop):
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Serve the demo Chinese marketplace (GBK).")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    parser.add_argument("--day", type=int, default=1, help="2: the next day")
-    args = parser.parse_args(argv)
-    market = MarketShop(host=args.host, port=args.port, day=args.day)
-    print(f"Demo marketplace (day {args.day}) at {market.start()}/  (Ctrl-C to stop)", flush=True)
-    try:
-        market.wait()
-    finally:
-        market.stop()
+    serve(argv, MarketShop, "Serve the demo Chinese marketplace (GBK).", "Demo marketplace")
 
 
 if __name__ == "__main__":

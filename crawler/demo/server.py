@@ -195,18 +195,28 @@ class DemoShop:
         self.stop()
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Serve the maskscreen demo shop.")
+def serve(
+    argv: list[str] | None,
+    shop_class: type[DemoShop] = DemoShop,
+    description: str = "Serve the maskscreen demo shop.",
+    name: str = "Demo shop",
+) -> None:
+    """`python -m ...`: serve one shop of `shop_class` (--host, --port, --day) until Ctrl-C."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--day", type=int, default=1, help="2: the next day (changes, removals)")
     args = parser.parse_args(argv)
-    shop = DemoShop(host=args.host, port=args.port, day=args.day)
-    print(f"Demo shop (day {args.day}) at {shop.start()}/  (Ctrl-C to stop)", flush=True)
+    shop = shop_class(host=args.host, port=args.port, day=args.day)
+    print(f"{name} (day {args.day}) at {shop.start()}/  (Ctrl-C to stop)", flush=True)
     try:
         shop.wait()
     finally:
         shop.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    serve(argv)
 
 
 if __name__ == "__main__":
