@@ -2,9 +2,9 @@
 
 scrapyd-deploy builds a Scrapyd egg by running `python setup.py clean -a` and
 `python setup.py bdist_egg -d DIR` here. The egg it gets holds the Scrapy project:
-the `crawler` package (settings, spiders, pipelines, extraction, its data files) and
-the entry point `scrapy: settings = crawler.settings`. The libraries it uses,
-`classifier` (with its model) and `db` (with its migrations), come from the
+the `maskscreen.crawler` package (settings, spiders, pipelines, extraction, its data files) and
+the entry point `scrapy: settings = maskscreen.crawler.settings`. The libraries it uses,
+`maskscreen.classifier` (with its model) and `maskscreen.db` (with its migrations), come from the
 maskscreen installed on the Scrapyd host: Scrapyd runs eggs as zip files, and the
 model and migrations are read as files. See docs/operations.md.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 from setuptools import setup
 
 ROOT = Path(__file__).resolve().parent
-EGG_PACKAGES = ["crawler", "crawler.spiders", "crawler.demo"]
+EGG_PACKAGES = ["maskscreen.crawler", "maskscreen.crawler.spiders", "maskscreen.crawler.demo"]
 
 
 def build_scrapyd_egg(args: list[str]) -> None:
@@ -30,7 +30,7 @@ def build_scrapyd_egg(args: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="maskscreen-egg-") as staging:
         shutil.copytree(
             ROOT / "crawler",
-            Path(staging) / "crawler",
+            Path(staging) / "maskscreen" / "crawler",
             ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
         )
         os.chdir(staging)
@@ -40,8 +40,12 @@ def build_scrapyd_egg(args: list[str]) -> None:
                 version=config["project"]["version"],
                 description="maskscreen's Scrapy project, for Scrapyd",
                 packages=EGG_PACKAGES,
-                package_data={"crawler": config["tool"]["setuptools"]["package-data"]["crawler"]},
-                entry_points={"scrapy": ["settings = crawler.settings"]},
+                package_data={
+                    "maskscreen.crawler": config["tool"]["setuptools"]["package-data"][
+                        "maskscreen.crawler"
+                    ]
+                },
+                entry_points={"scrapy": ["settings = maskscreen.crawler.settings"]},
                 zip_safe=False,
                 script_args=["bdist_egg", "-d", str(dist)],
             )

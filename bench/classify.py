@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from classifier.corpus import load_corpus
-from classifier.model import load_model
+from maskscreen.classifier.corpus import load_corpus
+from maskscreen.classifier.model import load_model
 
 
 def main() -> None:

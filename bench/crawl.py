@@ -59,8 +59,8 @@ def tuned_settings(concurrency: int, concurrent_items: int) -> dict:
 
 def render_shop(base: str, pages: int) -> dict[str, bytes]:
     """Every page of a shop of `pages` products at `base`, by path, rendered once."""
-    from crawler.demo import pages as html
-    from crawler.demo.catalog import load_products
+    from maskscreen.crawler.demo import pages as html
+    from maskscreen.crawler.demo.catalog import load_products
 
     products = []
     templates = load_products()
@@ -124,7 +124,7 @@ def bare_crawl(url: str, settings_overrides: dict) -> dict:
                     yield response.follow(link.url, callback=self.parse)
 
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule("maskscreen.crawler.settings", priority="project")
     settings.set("ITEM_PIPELINES", {})
     for key, value in settings_overrides.items():
         settings.set(key, value, priority="cmdline")
@@ -142,7 +142,7 @@ def bare_crawl(url: str, settings_overrides: dict) -> dict:
 
 
 def full_crawl(url: str, database_url: str, settings_overrides: dict) -> dict:
-    from crawler.run import run_crawl
+    from maskscreen.crawler.run import run_crawl
 
     summary = run_crawl(
         [url],

@@ -35,8 +35,8 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from db import export, migrate, reviews, store
-from db.session import make_engine
+from maskscreen.db import export, migrate, reviews, store
+from maskscreen.db.session import make_engine
 
 PG_ADMIN = os.environ.get("MASKSCREEN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SITES = 20
@@ -158,7 +158,7 @@ def best_ms(engine: Engine, query: Callable[[Session], object], repeat: int) -> 
 
 def seller_query() -> Callable[[Session], object] | None:
     try:
-        from db.seller_queries import rank_sellers
+        from maskscreen.db.seller_queries import rank_sellers
     except ImportError:
         return None
     return lambda session: rank_sellers(session, limit=50)
@@ -173,7 +173,7 @@ def export_rate(engine: Engine) -> tuple[int, float]:
 
 CHILD = """
 import resource, sys
-from cli.main import cli
+from maskscreen.cli.main import cli
 try:
     cli(sys.argv[1:], prog_name="maskscreen")
 finally:

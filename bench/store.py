@@ -27,8 +27,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from db import migrate, store
-from db.session import make_engine
+from maskscreen.db import migrate, store
+from maskscreen.db.session import make_engine
 
 WORDS = [
     "silicone",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from classifier.verdict import LABELS
+from maskscreen.classifier.verdict import LABELS
 
 
 def _row(name: str, m: dict) -> str:

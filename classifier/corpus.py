@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from classifier.verdict import LABELS, SIGNALS
+from maskscreen.classifier.verdict import LABELS, SIGNALS
 
 CORPUS_GLOB = "corpus_*.jsonl"
 
@@ -35,20 +35,20 @@ class Example:
 
     @property
     def text(self) -> str:
-        from classifier.normalize import listing_text
+        from maskscreen.classifier.normalize import listing_text
 
         return listing_text(self.title, self.description)
 
 
 def default_corpus_files() -> list[Path]:
-    data = Path(str(resources.files("classifier").joinpath("data")))
+    data = Path(str(resources.files("maskscreen.classifier").joinpath("data")))
     return sorted(data.glob(CORPUS_GLOB))
 
 
 def corpus_hash(paths: list[Path] | None = None) -> str:
     """sha256 over the corpus files' names and bytes, in name order, and the test split."""
     digest = hashlib.sha256()
-    split = Path(str(resources.files("classifier").joinpath("data/test_split.txt")))
+    split = Path(str(resources.files("maskscreen.classifier").joinpath("data/test_split.txt")))
     files = sorted(paths or default_corpus_files(), key=lambda p: p.name)
     if paths is None and split.is_file():
         files.append(split)

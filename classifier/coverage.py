@@ -1,6 +1,6 @@
 """The corpus coverage table in GUIDELINES.md, generated from the corpus.
 
-    python -m classifier.coverage     # rewrite the table between its markers
+    python -m maskscreen.classifier.coverage     # rewrite the table between its markers
 
 A test fails when the table in GUIDELINES.md no longer matches the corpus.
 """
@@ -11,7 +11,7 @@ from collections import Counter
 from importlib import resources
 from pathlib import Path
 
-from classifier.corpus import Example, load_corpus
+from maskscreen.classifier.corpus import Example, load_corpus
 
 BEGIN = "<!-- coverage:begin -->"
 END = "<!-- coverage:end -->"
@@ -19,7 +19,7 @@ DANGEROUS_FAMILIES = ("stock_realistic_mask", "full_head_hood", "face_film", "ph
 
 
 def guidelines_path() -> Path:
-    return Path(str(resources.files("classifier").joinpath("GUIDELINES.md")))
+    return Path(str(resources.files("maskscreen.classifier").joinpath("GUIDELINES.md")))
 
 
 def coverage_table(examples: list[Example]) -> str:

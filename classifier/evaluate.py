@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from classifier.normalize import normalize
-from classifier.signals import SignalMatcher
-from classifier.verdict import LABELS, SIGNALS
+from maskscreen.classifier.normalize import normalize
+from maskscreen.classifier.signals import SignalMatcher
+from maskscreen.classifier.verdict import LABELS, SIGNALS
 
 
 def _prf(true_pos: int, false_pos: int, false_neg: int) -> dict[str, float | int]:
@@ -83,7 +83,7 @@ def language_of(example) -> str:
 
 def evaluate_model(model, examples, *, worst: int = 15, baseline=None) -> dict:
     """Every figure `maskscreen evaluate` prints, for one labelled set."""
-    from classifier.baseline import KeywordBlocklist
+    from maskscreen.classifier.baseline import KeywordBlocklist
 
     verdicts = model.predict([e.text for e in examples])
     truth = [e.label for e in examples]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from classifier.normalize import normalize
-from classifier.tokens import (  # noqa: F401  (re-exported: older imports and the tests)
+from maskscreen.classifier.normalize import normalize
+from maskscreen.classifier.tokens import (  # noqa: F401  (re-exported: older imports and the tests)
     NUMBER_TOKEN,
     _blank_pipeline,
     _chinese_words,

@@ -26,8 +26,8 @@ import scipy.sparse as sp
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.zh.stop_words import STOP_WORDS as ZH_STOP_WORDS
 
-from classifier.normalize import listing_text
-from classifier.runtime import (
+from maskscreen.classifier.normalize import listing_text
+from maskscreen.classifier.runtime import (
     RUNTIME_FILE,
     Runtime,
     RuntimeFileError,
@@ -35,10 +35,10 @@ from classifier.runtime import (
     file_sha256,
     from_pipeline,
 )
-from classifier.signals import SignalMatcher, default_matcher
-from classifier.spans import find_original
-from classifier.tokens import NUMBER_TOKEN
-from classifier.verdict import LABELS, Verdict
+from maskscreen.classifier.signals import SignalMatcher, default_matcher
+from maskscreen.classifier.spans import find_original
+from maskscreen.classifier.tokens import NUMBER_TOKEN
+from maskscreen.classifier.verdict import LABELS, Verdict
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +49,9 @@ CARD_FILE = "MODEL.md"
 # TF-IDF (parameters and two numpy arrays) and scikit-learn's calibration
 # internals. Anything else in a file is refused.
 TRUSTED_TYPES = [
-    "classifier.features.SpacyTokenizer",
-    "classifier.features.TextNormalizer",
-    "classifier.ngrams.HashedTfidf",
+    "maskscreen.classifier.features.SpacyTokenizer",
+    "maskscreen.classifier.features.TextNormalizer",
+    "maskscreen.classifier.ngrams.HashedTfidf",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
 ]
@@ -86,7 +86,7 @@ def _telling(phrase: str) -> bool:
 
 
 def default_model_dir() -> Path:
-    return Path(str(resources.files("classifier").joinpath("model")))
+    return Path(str(resources.files("maskscreen.classifier").joinpath("model")))
 
 
 # Long texts are cut before anything reads them: the first MAX_TEXT_CHARS
@@ -290,7 +290,7 @@ def save_model(pipeline, metadata: Mapping, directory: str | Path) -> Path:
     (directory / METRICS_FILE).write_text(
         json.dumps(metadata, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
     )
-    from classifier.card import model_card
+    from maskscreen.classifier.card import model_card
 
     (directory / CARD_FILE).write_text(model_card(metadata), encoding="utf-8")
     return directory
@@ -319,7 +319,7 @@ def _runtime_of(pipeline, refusal: str, sha256: str | None = None) -> Runtime:
 def _current_layout(pipeline) -> bool:
     """The steps of a current model are there, with hashed vocabularies (not an older
     maskscreen's TfidfVectorizer). runtime.from_pipeline checks the rest."""
-    from classifier.ngrams import HashedTfidf
+    from maskscreen.classifier.ngrams import HashedTfidf
 
     try:
         union = dict(pipeline.named_steps["features"].transformer_list)
@@ -369,7 +369,7 @@ def _matching_runtime(runtime_path: Path, model_path: Path, sha256: str) -> Runt
     if runtime.model_sha256 != sha256:
         logger.warning(
             "ignoring %s: it was made from another %s; loading that instead "
-            "(remake it: python -m classifier.runtime %s)",
+            "(remake it: maskscreen model runtime %s)",
             runtime_path,
             MODEL_FILE,
             model_path.parent,

@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from classifier.hashing import (  # noqa: F401  (re-exported: older imports and the tests)
+from maskscreen.classifier.hashing import (  # noqa: F401  (re-exported: older imports and the tests)
     _POWERS,
     ANALYZERS,
     HashedVocabulary,

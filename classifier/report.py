@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from classifier.verdict import LABELS
+from maskscreen.classifier.verdict import LABELS
 
 
 def _plots(report: dict, directory: Path) -> None:

@@ -15,7 +15,7 @@ what the installed scikit-learn does in `CalibratedClassifierCV.predict_proba`
 tests/classifier/test_runtime.py holds it to that on the whole corpus.
 
 Remake the file of a model directory (the model itself is not touched):
-    python -m classifier.runtime classifier/model
+    maskscreen model runtime classifier/model
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
 
-from classifier.hashing import HashedVocabulary, Ngrams
-from classifier.normalize import normalize
-from classifier.tokens import token_texts
+from maskscreen.classifier.hashing import HashedVocabulary, Ngrams
+from maskscreen.classifier.normalize import normalize
+from maskscreen.classifier.tokens import token_texts
 
 RUNTIME_FILE = "runtime.npz"
 FORMAT = 1
@@ -238,8 +238,8 @@ def from_pipeline(pipeline, model_sha256: str | None = None) -> Runtime:
     Reads fitted attributes only (imports nothing from scikit-learn itself); refuses,
     with UnsupportedPipeline, any pipeline whose prediction it would not reproduce exactly.
     """
-    from classifier.features import SpacyTokenizer, TextNormalizer
-    from classifier.ngrams import HashedTfidf
+    from maskscreen.classifier.features import SpacyTokenizer, TextNormalizer
+    from maskscreen.classifier.ngrams import HashedTfidf
 
     def need(condition: bool, what: str) -> None:
         if not condition:
@@ -307,19 +307,3 @@ def from_pipeline(pipeline, model_sha256: str | None = None) -> Runtime:
         raise UnsupportedPipeline(str(exc)) from exc
     return runtime
 
-
-def main(argv: list[str] | None = None) -> None:
-    """python -m classifier.runtime DIR…: (re)write the runtime file beside each model.skops."""
-    import sys
-
-    from classifier.model import write_runtime
-
-    directories = sys.argv[1:] if argv is None else argv
-    if not directories:
-        raise SystemExit("usage: python -m classifier.runtime MODEL_DIR [MODEL_DIR…]")
-    for directory in directories:
-        print(write_runtime(directory))
-
-
-if __name__ == "__main__":
-    main()

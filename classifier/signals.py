@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from classifier.verdict import SIGNALS
+from maskscreen.classifier.verdict import SIGNALS
 
 DEFAULT_PATTERNS = "patterns/signals.json"
 # Chinese patterns only run on text with Chinese characters, English ones on
@@ -63,7 +63,7 @@ class SignalMatcher:
     def from_file(cls, path: str | Path | None = None) -> SignalMatcher:
         try:
             if path is None:
-                raw = resources.files("classifier").joinpath(DEFAULT_PATTERNS).read_text("utf-8")
+                raw = resources.files("maskscreen.classifier").joinpath(DEFAULT_PATTERNS).read_text("utf-8")
             else:
                 raw = Path(path).read_text("utf-8")
             data = json.loads(raw)

@@ -16,7 +16,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from classifier.normalize import fold_char, normalize
+from maskscreen.classifier.normalize import fold_char, normalize
 
 # A chunk: letters/digits possibly broken by the separators sellers insert,
 # or a run of CJK characters possibly broken by spaces and symbols.

@@ -7,7 +7,7 @@ test examples only from the new listings (ids missing from data/split_seen.txt,
 the record of every id an earlier split has already placed), so a training
 listing never moves into the test split and old figures stay comparable.
 
-    python -m classifier.split          # extend the split to cover new listings
+    python -m maskscreen.classifier.split          # extend the split to cover new listings
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-from classifier.corpus import Example, load_corpus
+from maskscreen.classifier.corpus import Example, load_corpus
 
 SPLIT_FILE = "data/test_split.txt"
 SEEN_FILE = "data/split_seen.txt"
@@ -27,11 +27,11 @@ TEST_FRACTION = 0.2
 
 
 def split_path() -> Path:
-    return Path(str(resources.files("classifier").joinpath(SPLIT_FILE)))
+    return Path(str(resources.files("maskscreen.classifier").joinpath(SPLIT_FILE)))
 
 
 def seen_path() -> Path:
-    return Path(str(resources.files("classifier").joinpath(SEEN_FILE)))
+    return Path(str(resources.files("maskscreen.classifier").joinpath(SEEN_FILE)))
 
 
 def load_seen_ids(path: Path | None = None) -> set[str]:

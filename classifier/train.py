@@ -24,19 +24,19 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from classifier.corpus import Example
-from classifier.evaluate import (
+from maskscreen.classifier.corpus import Example
+from maskscreen.classifier.evaluate import (
     binary_metrics,
     evaluate_model,
     label_metrics,
     language_of,
     signal_metrics,
 )
-from classifier.features import SpacyTokenizer, TextNormalizer
-from classifier.model import Model, script_of
-from classifier.ngrams import HashedTfidf
-from classifier.signals import SignalMatcher, default_matcher
-from classifier.verdict import LABELS
+from maskscreen.classifier.features import SpacyTokenizer, TextNormalizer
+from maskscreen.classifier.model import Model, script_of
+from maskscreen.classifier.ngrams import HashedTfidf
+from maskscreen.classifier.signals import SignalMatcher, default_matcher
+from maskscreen.classifier.verdict import LABELS
 
 logger = logging.getLogger(__name__)
 

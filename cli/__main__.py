@@ -1,5 +1,5 @@
-"""`python -m cli` runs the maskscreen command."""
+"""`python -m maskscreen.cli` runs the maskscreen command."""
 
-from cli.main import main
+from maskscreen.cli.main import main
 
 main()

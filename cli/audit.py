@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.options import database_option
+from maskscreen.cli.options import database_option
 
 
 @click.command("audit-sample")
@@ -25,8 +25,8 @@ def audit_sample(n, site, seed, database_url) -> None:
     """
     from sqlalchemy.orm import Session
 
-    from db import analytics, audit
-    from db.session import open_database
+    from maskscreen.db import analytics, audit
+    from maskscreen.db.migrate import open_database
 
     engine = open_database(database_url)
     try:

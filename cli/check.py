@@ -8,9 +8,9 @@ import sys
 
 import click
 
-from cli import EXIT_ERROR, EXIT_FLAGGED, EXIT_OK
-from cli.options import model_option
-from cli.output import dumps, verdict_lines
+from maskscreen.cli import EXIT_ERROR, EXIT_FLAGGED, EXIT_OK
+from maskscreen.cli.options import model_option
+from maskscreen.cli.output import dumps, verdict_lines
 
 DROP_MESSAGES = {
     "no_structured_data": "no schema.org Product data (JSON-LD, microdata, RDFa, OpenGraph)",
@@ -74,7 +74,7 @@ def check(url: str | None, text: str | None, as_json: bool, model_dir: str | Non
       maskscreen check https://shop.example/p/silicone-old-man-mask
       maskscreen check --text "按照片定制真人面具 加V信"
     """
-    from classifier.model import load_model
+    from maskscreen.classifier.model import load_model
 
     if (url is None) == (text is None):
         raise click.UsageError("give a URL or --text TEXT (one of them)")
@@ -88,10 +88,10 @@ def check(url: str | None, text: str | None, as_json: bool, model_dir: str | Non
     else:
         if not url.startswith(("http://", "https://")):
             raise click.UsageError(f"not an http(s) URL: {url!r}")
-        from crawler.pipelines import shared_model
+        from maskscreen.crawler.pipelines import shared_model
 
         shared_model(model_dir)  # fail fast, before starting a crawl; the pipeline reuses it
-        from crawler.run import run_crawl
+        from maskscreen.crawler.run import run_crawl
 
         summary = run_crawl(
             [url], database_url=None, model_dir=model_dir, follow=False, own_logging=False
@@ -107,7 +107,7 @@ def check(url: str | None, text: str | None, as_json: bool, model_dir: str | Non
         click.echo(dumps(record))
     else:
         if title:
-            from cli.output import safe
+            from maskscreen.cli.output import safe
 
             click.echo(f"title: {safe(title)}")
         for line in verdict_lines(verdict):
@@ -136,8 +136,8 @@ def classify(file: str, fmt: str, batch_size: int, model_dir: str | None) -> Non
     Example:
       maskscreen classify catalogue.jsonl > verdicts.jsonl
     """
-    from classifier.model import load_model
-    from cli.inputs import guess_format, open_text, read_listings
+    from maskscreen.classifier.model import load_model
+    from maskscreen.cli.inputs import guess_format, open_text, read_listings
 
     model = load_model(model_dir)
     stream, name = open_text(file)

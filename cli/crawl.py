@@ -8,9 +8,10 @@ import sys
 
 import click
 
-from cli import EXIT_ERROR
-from cli.options import database_option, model_option
-from cli.sites import resolve_sites_dir, sites_dir_option
+from maskscreen.cli import EXIT_ERROR
+from maskscreen.cli.options import database_option, model_option
+from maskscreen.cli.output import log_level, summary_line
+from maskscreen.cli.sites import resolve_sites_dir, sites_dir_option
 
 
 class Progress:
@@ -34,29 +35,13 @@ class Progress:
 
 # Pages that hold no product are what category, search and home pages look
 # like; they are counted, but they are not listings lost.
-NO_PRODUCT = ("no_product", "no_structured_data")
-
-
-def summary_line(summary) -> str:
-    counts = summary.counts
-    lost = {k: v for k, v in summary.dropped.items() if k not in NO_PRODUCT}
-    reasons = ", ".join(f"{k} {v}" for k, v in sorted(lost.items()))
-    no_product = sum(summary.dropped.get(k, 0) for k in NO_PRODUCT)
-    return (
-        f"listings seen {counts['listings']} (new {counts['new']}, changed {counts['changed']}, "
-        f"unchanged {counts['unchanged']}), flagged {counts['flagged']}, "
-        f"dropped {sum(lost.values())}{f' ({reasons})' if reasons else ''}, errors {counts['errors']}; "
-        f"pages {counts['pages']}, {no_product} without a product"
-    )
-
-
 def resolve_target(session, target: str, sites_dir: str | None = None):
     """(start URL, site profile, site name) for URL_OR_SITE: a URL, a site profile's
     name, or the name of a site crawled before; unknown names are refused."""
     from sqlalchemy import select
 
-    from crawler.profiles import find_profile, scan_profiles
-    from db.models import Site
+    from maskscreen.crawler.profiles import find_profile, scan_profiles
+    from maskscreen.db.models import Site
 
     if target.startswith(("http://", "https://")):
         return target, None, None
@@ -78,8 +63,8 @@ def crawl_into(engine_url: str, start_url: str | None, site: str | None, model_d
 
     `frontier`: crawler.frontier.frontier_settings, to share the crawl with other workers
     (their Redis frontier replaces the job directory and the per-site lease)."""
-    from crawler.alerts import configured_alerts
-    from crawler.run import run_crawl
+    from maskscreen.crawler.alerts import configured_alerts
+    from maskscreen.crawler.run import run_crawl
 
     overrides = {**(plan.settings if plan else {}), **(frontier or {})}
     shared = {"resume": False, "lease": False} if frontier else {}
@@ -90,7 +75,7 @@ def crawl_into(engine_url: str, start_url: str | None, site: str | None, model_d
         # whole crawls would cry wolf, so the count monitors are off for workers.
         from dataclasses import replace
 
-        from crawler.monitors import Thresholds
+        from maskscreen.crawler.monitors import Thresholds
 
         base = shared.get("monitors") or Thresholds()
         shared["monitors"] = replace(base, max_drop=1.0, many_listings=10**9)
@@ -113,13 +98,6 @@ def crawl_into(engine_url: str, start_url: str | None, site: str | None, model_d
     )
     progress.done()
     return summary
-
-
-def _log_level() -> str:
-    import logging
-
-    level = logging.getLogger().getEffectiveLevel()
-    return logging.getLevelName(max(level, logging.DEBUG))
 
 
 def _currency(ctx, param, value: str | None) -> str | None:
@@ -174,9 +152,9 @@ def crawl(target, site, max_pages, via, currency, base_url, frontier, frontier_k
     """
     from sqlalchemy.orm import Session
 
-    from crawler.pipelines import shared_model
-    from crawler.platforms import plan_crawl
-    from db.session import safe_url
+    from maskscreen.crawler.pipelines import shared_model
+    from maskscreen.crawler.platforms import plan_crawl
+    from maskscreen.db.session import safe_url
 
     shared_model(model_dir)  # fail fast as one line; the crawl's pipeline reuses this copy
     redis_client, unreachable = _reach_frontier(frontier)
@@ -194,9 +172,9 @@ def crawl(target, site, max_pages, via, currency, base_url, frontier, frontier_k
                       currency=currency, max_pages=max_pages, site=site or known_site)
     shared = None
     if frontier:
-        from crawler.frontier import frontier_key as default_key
-        from crawler.frontier import frontier_settings
-        from crawler.run import site_from_url
+        from maskscreen.crawler.frontier import frontier_key as default_key
+        from maskscreen.crawler.frontier import frontier_settings
+        from maskscreen.crawler.run import site_from_url
 
         site_name = plan.site or site_from_url(plan.start_urls[0])
         if unreachable is not None:
@@ -209,7 +187,7 @@ def crawl(target, site, max_pages, via, currency, base_url, frontier, frontier_k
     click.echo(f"crawling via {plan.via} ({how}) from {plan.start_urls[0]}"
                + (f" and {len(plan.start_urls) - 1} more" if len(plan.start_urls) > 1 else ""),
                err=True)
-    summary = crawl_into(url, None, plan.site, model_dir, plan.max_pages, _log_level(), plan=plan,
+    summary = crawl_into(url, None, plan.site, model_dir, plan.max_pages, log_level(), plan=plan,
                          frontier=shared)
     click.echo(summary_line(summary))
     for result in summary.monitors or []:
@@ -228,7 +206,7 @@ def _reach_frontier(frontier: str | None):
     failed run can be recorded under its site."""
     if not frontier:
         return None, None
-    from crawler.frontier import FrontierUnavailable, connect
+    from maskscreen.crawler.frontier import FrontierUnavailable, connect
 
     try:
         return connect(frontier), None
@@ -239,7 +217,8 @@ def _reach_frontier(frontier: str | None):
 def _open_database(database_url: str | None, redis_client):
     """open_database; the workers of a shared crawl take turns, so that two of them
     never migrate one fresh database at the same time."""
-    from db.session import open_database, resolve_url
+    from maskscreen.db.session import resolve_url
+    from maskscreen.db.migrate import open_database
 
     if redis_client is None:
         return open_database(database_url)
@@ -260,8 +239,8 @@ def _record_failed_run(url: str, site: str, start_url: str) -> None:
 
     from sqlalchemy.orm import Session
 
-    from db import store
-    from db.session import open_database
+    from maskscreen.db import store
+    from maskscreen.db.migrate import open_database
 
     parts = urlsplit(start_url)
     engine = open_database(url)
@@ -277,7 +256,4 @@ def _record_failed_run(url: str, site: str, start_url: str) -> None:
 
 
 def register(group: click.Group) -> None:
-    from cli.demo import demo
-
     group.add_command(crawl)
-    group.add_command(demo)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import click
 
-from cli.options import database_option, output_options
-from cli.output import render
+from maskscreen.cli.options import database_option, output_options
+from maskscreen.cli.output import render
 
 LABEL_CHOICES = click.Choice(["realistic_face_mask", "custom_face_copy"])
 _RELATIVE = re.compile(r"^(\d+)([hdw])$")
@@ -50,8 +50,8 @@ def upgrade(revision: str, database_url: str | None) -> None:
     Example:
       maskscreen db upgrade
     """
-    from db import migrate
-    from db.session import safe_url
+    from maskscreen.db import migrate
+    from maskscreen.db.session import safe_url
 
     engine = _engine(database_url)
     migrate.upgrade(engine, revision)
@@ -68,8 +68,8 @@ def downgrade(revision: str, database_url: str | None) -> None:
     Example:
       maskscreen db downgrade base
     """
-    from db import migrate
-    from db.session import safe_url
+    from maskscreen.db import migrate
+    from maskscreen.db.session import safe_url
 
     engine = _engine(database_url)
     migrate.downgrade(engine, revision)
@@ -85,8 +85,8 @@ def current(database_url: str | None) -> None:
     Example:
       maskscreen db current
     """
-    from db import migrate
-    from db.session import safe_url
+    from maskscreen.db import migrate
+    from maskscreen.db.session import safe_url
 
     engine = _engine(database_url)
     click.echo(f"{safe_url(engine)}: at {migrate.current(engine) or 'base (empty)'}; code head {migrate.head()}")
@@ -94,7 +94,7 @@ def current(database_url: str | None) -> None:
 
 def _engine(database_url: str | None):
     """An engine that is known to connect, without touching the schema."""
-    from db.session import connect
+    from maskscreen.db.session import connect
 
     return connect(database_url)
 
@@ -119,8 +119,8 @@ def flagged(site, since, min_score, label, limit, as_json, as_csv, database_url)
 
     from sqlalchemy.orm import Session
 
-    from db import checks, store
-    from db.session import open_database
+    from maskscreen.db import checks, store
+    from maskscreen.db.migrate import open_database
 
     since_at = parse_since(since)
     engine = open_database(database_url)

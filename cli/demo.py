@@ -7,16 +7,16 @@ from pathlib import Path
 
 import click
 
-from cli import EXIT_ERROR
-from cli.options import model_option
-from cli.output import clip, render, safe
+from maskscreen.cli import EXIT_ERROR
+from maskscreen.cli.options import model_option
+from maskscreen.cli.output import clip, render, safe
 
 SHOWN_PER_SHOP = 5  # flagged listings shown per shop; `maskscreen flagged` has the rest
 
 
 def fresh_demo_database() -> str:
     """A new, empty SQLite file beside the default database."""
-    from db.session import default_database_path
+    from maskscreen.db.session import default_database_path
 
     path = Path(default_database_path()).with_name("demo.sqlite")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -30,9 +30,9 @@ def stored_view(url: str, sites: list[str]) -> tuple[dict[str, list], dict[str, 
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
-    from db import checks, store
-    from db.models import Listing, ListingVersion, Site
-    from db.session import open_database
+    from maskscreen.db import checks, store
+    from maskscreen.db.models import Listing, ListingVersion, Site
+    from maskscreen.db.migrate import open_database
 
     engine = open_database(url)
     try:
@@ -79,7 +79,7 @@ def flagged_table(rows: list) -> None:
 
 def total_summary(tour):
     """The shops' summaries added up, as one crawler.run.CrawlSummary."""
-    from crawler.run import CrawlSummary
+    from maskscreen.crawler.run import CrawlSummary
 
     counts: dict[str, int] = {}
     dropped: dict[str, int] = {}
@@ -127,12 +127,12 @@ def demo(database_url: str | None, serve: bool, model_dir: str | None) -> None:
     Example:
       maskscreen demo
     """
-    from cli.crawl import _log_level, summary_line
-    from cli.recheck import recheck_line
-    from crawler.demo.mall import DemoMall
-    from crawler.demo.tour import run_tour
-    from crawler.pipelines import shared_model
-    from db.session import open_database, safe_url
+    from maskscreen.cli.output import log_level, recheck_line, summary_line
+    from maskscreen.crawler.demo.mall import DemoMall
+    from maskscreen.crawler.demo.tour import run_tour
+    from maskscreen.crawler.pipelines import shared_model
+    from maskscreen.db.session import safe_url
+    from maskscreen.db.migrate import open_database
 
     shared_model(model_dir)  # fail fast as one line; the crawls' pipelines reuse this copy
     url = database_url or fresh_demo_database()
@@ -144,7 +144,7 @@ def demo(database_url: str | None, serve: bool, model_dir: str | None) -> None:
         click.echo("demo shops on 127.0.0.1:", err=True)
         for shop in mall.shops:
             click.echo(f"  {shop.name:15} {shop.base_url}/  ({shop.kind})", err=True)
-        tour = run_tour(mall, url, model_dir=model_dir, log_level=_log_level(), own_logging=False)
+        tour = run_tour(mall, url, model_dir=model_dir, log_level=log_level(), own_logging=False)
         names = [shop.name for shop in tour.crawls]
         flagged, formats, removal = stored_view(url, names)
         overview = []
@@ -207,3 +207,7 @@ def demo(database_url: str | None, serve: bool, model_dir: str | None) -> None:
     if tour.recheck is None or tour.recheck.finish_reason != "finished":
         click.echo("maskscreen: error: the next day's recheck did not finish", err=True)
         sys.exit(EXIT_ERROR)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(demo)

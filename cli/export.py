@@ -13,10 +13,10 @@ from typing import IO
 
 import click
 
-from cli.database import LABEL_CHOICES, parse_since
-from cli.inputs import InputError
-from cli.options import database_option
-from cli.output import _csv_cell, dumps
+from maskscreen.cli.database import LABEL_CHOICES, parse_since
+from maskscreen.cli.inputs import InputError
+from maskscreen.cli.options import database_option
+from maskscreen.cli.output import _csv_cell, dumps
 
 STATUS_CHOICES = click.Choice(
     ["none", "open", "escalated", "confirmed", "dismissed", "actioned", "removed"]
@@ -46,9 +46,9 @@ def export(fmt, status, site, label, since, out, database_url) -> None:
     """
     from sqlalchemy.orm import Session
 
-    from db import analytics
-    from db.export import export_rows
-    from db.session import open_database
+    from maskscreen.db import analytics
+    from maskscreen.db.export import export_rows
+    from maskscreen.db.migrate import open_database
 
     since_at = parse_since(since)
     with _output(out) as stream:
@@ -72,7 +72,7 @@ def _write(stream: IO[str], fmt: str, rows: Iterator[dict]) -> int:
             stream.write(dumps(row) + "\n")
             count += 1
         return count
-    from db.export import EXPORT_COLUMNS
+    from maskscreen.db.export import EXPORT_COLUMNS
 
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)

@@ -8,21 +8,21 @@ import sys
 
 import click
 
-from cli import EXIT_BUSY, EXIT_ERROR, __version__
+from maskscreen.cli import EXIT_BUSY, EXIT_ERROR, __version__
 
 
 def known_errors() -> tuple[type[Exception], ...]:
     """Domain errors that become one line on stderr instead of a traceback."""
-    from classifier.corpus import CorpusError
-    from classifier.model import ModelError
-    from classifier.signals import PatternFileError
-    from cli.inputs import InputError
-    from crawler.alerts import AlertConfigError
-    from crawler.frontier import FrontierUnavailable
-    from crawler.profiles import ProfileError
-    from crawler.run import CrawlBusy
-    from crawler.schedule import ScheduleError
-    from db.errors import StoreError
+    from maskscreen.classifier.corpus import CorpusError
+    from maskscreen.classifier.model import ModelError
+    from maskscreen.classifier.signals import PatternFileError
+    from maskscreen.cli.inputs import InputError
+    from maskscreen.crawler.alerts import AlertConfigError
+    from maskscreen.crawler.frontier import FrontierUnavailable
+    from maskscreen.crawler.profiles import ProfileError
+    from maskscreen.crawler.run import CrawlBusy
+    from maskscreen.crawler.schedule import ScheduleError
+    from maskscreen.db.errors import StoreError
 
     return (CorpusError, ModelError, PatternFileError, InputError, StoreError, ProfileError,
             CrawlBusy, AlertConfigError, ScheduleError, FrontierUnavailable)
@@ -30,8 +30,8 @@ def known_errors() -> tuple[type[Exception], ...]:
 
 def exit_code(exc: Exception) -> int:
     """3 when the site is busy (another crawl holds its lease or job), else 2."""
-    from crawler.run import CrawlBusy
-    from db.leases import LeaseHeld
+    from maskscreen.crawler.run import CrawlBusy
+    from maskscreen.db.leases import LeaseHeld
 
     return EXIT_BUSY if isinstance(exc, (CrawlBusy, LeaseHeld)) else EXIT_ERROR
 
@@ -40,7 +40,7 @@ def exit_code(exc: Exception) -> int:
 # `maskscreen check --text` then starts without Scrapy, SQLAlchemy or matplotlib.
 # Anything else that looks at the commands (other commands, --help, tests)
 # registers every command module first, as before.
-LIGHT_COMMANDS = {"check": "cli.check", "classify": "cli.check"}
+LIGHT_COMMANDS = {"check": "maskscreen.cli.check", "classify": "maskscreen.cli.check"}
 
 
 class MaskscreenGroup(click.Group):
@@ -109,11 +109,12 @@ def _register() -> None:
     global _registered
     if _registered:
         return
-    from cli import (
+    from maskscreen.cli import (
         audit,
         check,
         crawl,
         database,
+        demo,
         export,
         model,
         recheck,
@@ -128,7 +129,7 @@ def _register() -> None:
 
     for module in (check, crawl, database, model, export, stats, report, audit, sites, recheck):
         module.register(cli)
-    for module in (review, sellers, runs, run_due):
+    for module in (review, sellers, runs, run_due, demo):
         module.register(cli)
     _registered = True
 

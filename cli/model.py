@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cli.options import database_option, model_option
+from maskscreen.cli.options import database_option, model_option
 
 
 def _default_out(version: str) -> Path:
@@ -42,10 +42,10 @@ def train(out, seed, folds, target_precision, corpus_files, with_reviews, databa
       maskscreen train --out ./model && maskscreen check --model ./model --text "硅胶面具 真人"
       maskscreen train --with-reviews --db postgresql://maskscreen@db.internal/maskscreen
     """
-    from classifier.corpus import corpus_hash, load_corpus
-    from classifier.model import save_model
-    from classifier.split import load_test_ids, split
-    from classifier.train import train as run_training
+    from maskscreen.classifier.corpus import corpus_hash, load_corpus
+    from maskscreen.classifier.model import save_model
+    from maskscreen.classifier.split import load_test_ids, split
+    from maskscreen.classifier.train import train as run_training
 
     paths = [Path(p) for p in corpus_files] or None
     examples = load_corpus(paths)
@@ -104,11 +104,11 @@ def _review_examples(database_url: str | None, test_examples: list) -> tuple[lis
     """
     from sqlalchemy.orm import Session
 
-    from classifier.corpus import Example
-    from classifier.normalize import normalize
-    from classifier.verdict import SIGNALS
-    from db.audit import review_labels
-    from db.session import open_database
+    from maskscreen.classifier.corpus import Example
+    from maskscreen.classifier.normalize import normalize
+    from maskscreen.classifier.verdict import SIGNALS
+    from maskscreen.db.audit import review_labels
+    from maskscreen.db.migrate import open_database
 
     engine = open_database(database_url)
     try:
@@ -169,11 +169,11 @@ def evaluate(file, report_dir, as_json, worst, model_dir) -> None:
     Example:
       maskscreen evaluate --report ./eval && open ./eval/index.html
     """
-    from classifier.corpus import load_corpus
-    from classifier.evaluate import evaluate_model
-    from classifier.model import load_model
-    from classifier.split import load_test_ids, split
-    from cli.output import dumps
+    from maskscreen.classifier.corpus import load_corpus
+    from maskscreen.classifier.evaluate import evaluate_model
+    from maskscreen.classifier.model import load_model
+    from maskscreen.classifier.split import load_test_ids, split
+    from maskscreen.cli.output import dumps
 
     model = load_model(model_dir)
     if file:
@@ -187,7 +187,7 @@ def evaluate(file, report_dir, as_json, worst, model_dir) -> None:
     else:
         _print_report(report)
     if report_dir:
-        from classifier.report import write_report
+        from maskscreen.classifier.report import write_report
 
         try:
             path = write_report(report, report_dir, title)
@@ -197,8 +197,8 @@ def evaluate(file, report_dir, as_json, worst, model_dir) -> None:
 
 
 def _print_report(report: dict) -> None:
-    from classifier.verdict import LABELS
-    from cli.output import safe
+    from maskscreen.classifier.verdict import LABELS
+    from maskscreen.cli.output import safe
 
     click.echo(f"{report['size']} listings, model {report['model_version']}, threshold {report['threshold']:.3f}")
     click.echo("flagged vs benign        model: precision recall   blocklist: precision recall")
@@ -222,6 +222,32 @@ def _print_report(report: dict) -> None:
         click.echo(f"  {e['id']} {e['truth']} -> {e['predicted']} {e['score']:.3f}  {safe(e['title'])[:80]}")
 
 
+@click.group()
+def model() -> None:
+    """Work with a trained model's files.
+
+    \b
+    Example:
+      maskscreen model runtime classifier/model
+    """
+
+
+@model.command("runtime")
+@click.argument("directories", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True))
+def runtime_command(directories) -> None:
+    """(Re)write runtime.npz beside each model.skops; the model itself is not touched.
+
+    \b
+    Example:
+      maskscreen model runtime classifier/model
+    """
+    from maskscreen.classifier.model import write_runtime
+
+    for directory in directories:
+        click.echo(write_runtime(directory))
+
+
 def register(group: click.Group) -> None:
     group.add_command(train)
     group.add_command(evaluate)
+    group.add_command(model)

@@ -119,3 +119,36 @@ def verdict_lines(verdict) -> list[str]:
         lines.append("reasons: " + "; ".join(safe(r) for r in verdict.reasons))
     lines.append(f"model: {verdict.model_version}, lexicon: {verdict.lexicon_version}")
     return lines
+
+
+def log_level() -> str:
+    """The name of the level the command logs at (-v/-q), for a crawl's own logging."""
+    import logging
+
+    level = logging.getLogger().getEffectiveLevel()
+    return logging.getLevelName(max(level, logging.DEBUG))
+
+
+NO_PRODUCT = ("no_product", "no_structured_data")
+
+
+def summary_line(summary) -> str:
+    counts = summary.counts
+    lost = {k: v for k, v in summary.dropped.items() if k not in NO_PRODUCT}
+    reasons = ", ".join(f"{k} {v}" for k, v in sorted(lost.items()))
+    no_product = sum(summary.dropped.get(k, 0) for k in NO_PRODUCT)
+    return (
+        f"listings seen {counts['listings']} (new {counts['new']}, changed {counts['changed']}, "
+        f"unchanged {counts['unchanged']}), flagged {counts['flagged']}, "
+        f"dropped {sum(lost.values())}{f' ({reasons})' if reasons else ''}, errors {counts['errors']}; "
+        f"pages {counts['pages']}, {no_product} without a product"
+    )
+
+
+def recheck_line(summary) -> str:
+    counts = summary.counts
+    return (
+        f"rechecked {summary.targets} listings under review: live {counts['live']}, "
+        f"changed {counts['changed']}, removed {counts['removed']}, "
+        f"unreachable {summary.unreachable}"
+    )

@@ -6,26 +6,17 @@ import sys
 
 import click
 
-from cli import EXIT_ERROR
-from cli.options import database_option, model_option
-from cli.output import render
-from cli.sites import resolve_sites_dir, sites_dir_option
-
-
-def recheck_line(summary) -> str:
-    counts = summary.counts
-    return (
-        f"rechecked {summary.targets} listings under review: live {counts['live']}, "
-        f"changed {counts['changed']}, removed {counts['removed']}, "
-        f"unreachable {summary.unreachable}"
-    )
+from maskscreen.cli import EXIT_ERROR
+from maskscreen.cli.options import database_option, model_option
+from maskscreen.cli.output import log_level, recheck_line, render
+from maskscreen.cli.sites import resolve_sites_dir, sites_dir_option
 
 
 def removal_rows(database_url: str, site: str | None) -> list[dict]:
     from sqlalchemy.orm import Session
 
-    from db import checks
-    from db.session import open_database
+    from maskscreen.db import checks
+    from maskscreen.db.migrate import open_database
 
     engine = open_database(database_url)
     try:
@@ -62,10 +53,9 @@ def recheck(
     Example:
       maskscreen recheck --site shop.example
     """
-    from cli.crawl import _log_level
-    from crawler.pipelines import shared_model
-    from crawler.recheck import run_recheck
-    from db.session import open_database
+    from maskscreen.crawler.pipelines import shared_model
+    from maskscreen.crawler.recheck import run_recheck
+    from maskscreen.db.migrate import open_database
 
     shared_model(model_dir)  # a broken model is one line here, not a failed crawl
     engine = open_database(database_url)
@@ -75,7 +65,7 @@ def recheck(
         url,
         site=site,
         model_dir=model_dir,
-        log_level=_log_level(),
+        log_level=log_level(),
         own_logging=False,
         sites_dir=resolve_sites_dir(sites_dir),
     )

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from cli.charts import bar_chart, column_chart
-from cli.database import parse_since
-from cli.inputs import InputError
-from cli.options import database_option
+from maskscreen.cli.charts import bar_chart, column_chart
+from maskscreen.cli.database import parse_since
+from maskscreen.cli.inputs import InputError
+from maskscreen.cli.options import database_option
 
 STYLE = """body{font:14px/1.4 system-ui,sans-serif;margin:2em auto;max-width:760px;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{padding:2px 10px;border-bottom:1px solid #ddd;text-align:left}
@@ -40,8 +40,8 @@ def report(out, since, database_url) -> None:
     """
     from sqlalchemy.orm import Session
 
-    from db import analytics
-    from db.session import open_database
+    from maskscreen.db import analytics
+    from maskscreen.db.migrate import open_database
 
     since_at = parse_since(since) or datetime.now(UTC) - timedelta(days=7)
     engine = open_database(database_url)

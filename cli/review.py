@@ -12,9 +12,9 @@ from dataclasses import asdict
 
 import click
 
-from cli import EXIT_ERROR
-from cli.options import database_option, output_options
-from cli.output import clip, render, safe
+from maskscreen.cli import EXIT_ERROR
+from maskscreen.cli.options import database_option, output_options
+from maskscreen.cli.output import clip, render, safe
 
 KEYS = {"c": "confirmed", "d": "dismissed", "e": "escalated"}
 STATUS_CHOICES = click.Choice(
@@ -83,8 +83,8 @@ def next_command(site, no_input, reviewer, database_url) -> None:
     """
     from sqlalchemy.orm import Session
 
-    from db import reviews
-    from db.session import open_database
+    from maskscreen.db import reviews
+    from maskscreen.db.migrate import open_database
 
     name = None if no_input else resolve_reviewer(reviewer)
     engine = open_database(database_url)
@@ -130,7 +130,7 @@ def _read_key() -> str:
 
 
 def _evidence(session, listing_id: int) -> list:
-    from db.evidence import evidence_for_listing
+    from maskscreen.db.evidence import evidence_for_listing
 
     return evidence_for_listing(session, listing_id)
 
@@ -205,8 +205,8 @@ def decide_command(case, to_status, note, if_version, reviewer, database_url) ->
     """
     from sqlalchemy.orm import Session
 
-    from db import reviews
-    from db.session import open_database
+    from maskscreen.db import reviews
+    from maskscreen.db.migrate import open_database
 
     if to_status is None:
         raise click.UsageError(
@@ -239,8 +239,8 @@ def list_command(status, site, label, limit, as_json, as_csv, database_url) -> N
     """
     from sqlalchemy.orm import Session
 
-    from db import reviews
-    from db.session import open_database
+    from maskscreen.db import reviews
+    from maskscreen.db.migrate import open_database
 
     engine = open_database(database_url)
     with Session(engine) as session:

@@ -17,9 +17,9 @@ from datetime import timedelta
 
 import click
 
-from cli import EXIT_BUSY, EXIT_ERROR, EXIT_MONITORS, EXIT_OK
-from cli.options import database_option, lease_ttl_option, model_option
-from cli.sites import resolve_sites_dir, sites_dir_option
+from maskscreen.cli import EXIT_BUSY, EXIT_ERROR, EXIT_MONITORS, EXIT_OK
+from maskscreen.cli.options import database_option, lease_ttl_option, model_option
+from maskscreen.cli.sites import resolve_sites_dir, sites_dir_option
 
 # The exit code run-due returns when jobs end differently: the first found in this order.
 SEVERITY = (EXIT_ERROR, EXIT_MONITORS, EXIT_BUSY, EXIT_OK)
@@ -42,10 +42,10 @@ def find_due(database_url: str | None, profiles: dict, retry_after: timedelta):
     """(database URL with password, due jobs, runs closed because their worker died)."""
     from sqlalchemy.orm import Session
 
-    from crawler.schedule import due_jobs
-    from db import leases, runs
-    from db.models import utcnow
-    from db.session import open_database
+    from maskscreen.crawler.schedule import due_jobs
+    from maskscreen.db import leases, runs
+    from maskscreen.db.models import utcnow
+    from maskscreen.db.migrate import open_database
 
     engine = open_database(database_url)
     try:
@@ -68,7 +68,7 @@ def _verbosity() -> list[str]:
 
 
 def run_child(job, url: str, sites_dir: str, model_dir: str | None, lease_ttl: float) -> int:
-    args = [sys.executable, "-m", "cli", *_verbosity(), "run-job", job.kind, job.site,
+    args = [sys.executable, "-m", "maskscreen.cli", *_verbosity(), "run-job", job.kind, job.site,
             "--sites-dir", sites_dir, "--lease-ttl", str(lease_ttl)]  # fmt: skip
     if model_dir:
         args += ["--model", model_dir]
@@ -133,8 +133,8 @@ def run_due(only, dry_run, jobs, retry_after, lease_ttl, as_json, test_alert, si
       */5 * * * *  maskscreen run-due --db postgresql://maskscreen@db/maskscreen
       maskscreen run-due --dry-run
     """
-    from crawler.alerts import configured_alerts
-    from crawler.profiles import find_profile, scan_profiles
+    from maskscreen.crawler.alerts import configured_alerts
+    from maskscreen.crawler.profiles import find_profile, scan_profiles
 
     folder = resolve_sites_dir(sites_dir)
     alerts = configured_alerts()  # a malformed alert configuration is one line now, not in every job
@@ -177,7 +177,7 @@ def run_due(only, dry_run, jobs, retry_after, lease_ttl, as_json, test_alert, si
 def send_test_alert(alerts) -> int:
     import socket
 
-    from crawler.alerts import send_alert
+    from maskscreen.crawler.alerts import send_alert
 
     if not alerts.channels:
         click.echo("maskscreen: error: no alert channel is configured "
@@ -210,7 +210,7 @@ def _report(job, code: int | None, as_json: bool) -> None:
 
 
 def register(group: click.Group) -> None:
-    from cli.run_job import run_job
+    from maskscreen.cli.run_job import run_job
 
     group.add_command(run_due)
     group.add_command(run_job)

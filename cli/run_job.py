@@ -12,22 +12,22 @@ import sys
 
 import click
 
-from cli import EXIT_ERROR, EXIT_MONITORS, EXIT_OK
-from cli.options import database_option, lease_ttl_option, model_option
-from cli.sites import resolve_sites_dir, sites_dir_option
+from maskscreen.cli import EXIT_ERROR, EXIT_MONITORS, EXIT_OK
+from maskscreen.cli.options import database_option, lease_ttl_option, model_option
+from maskscreen.cli.sites import resolve_sites_dir, sites_dir_option
 
 
 def crawl_job(profile, url: str, model_dir: str | None, lease_ttl: float, command: str) -> int:
-    from cli.crawl import _log_level, summary_line
-    from crawler.alerts import configured_alerts
-    from crawler.monitors import failed
-    from crawler.platforms import plan_crawl
-    from crawler.run import run_crawl
+    from maskscreen.cli.output import log_level, summary_line
+    from maskscreen.crawler.alerts import configured_alerts
+    from maskscreen.crawler.monitors import failed
+    from maskscreen.crawler.platforms import plan_crawl
+    from maskscreen.crawler.run import run_crawl
 
     plan = plan_crawl(profile=profile)
     summary = run_crawl(
         plan.start_urls, database_url=url, site=plan.site, model_dir=model_dir,
-        max_pages=plan.max_pages, log_level=_log_level(), command=command, own_logging=False,
+        max_pages=plan.max_pages, log_level=log_level(), command=command, own_logging=False,
         via=plan.via, spider_args=plan.spider_args, settings_overrides=plan.settings,
         trigger="schedule", lease_ttl=lease_ttl, monitors=profile.monitors, alerts=configured_alerts(),
     )  # fmt: skip
@@ -45,14 +45,13 @@ def crawl_job(profile, url: str, model_dir: str | None, lease_ttl: float, comman
 def recheck_job(site: str, url: str, model_dir: str | None, lease_ttl: float, command: str) -> int:
     from sqlalchemy.orm import Session
 
-    from cli.crawl import _log_level
-    from cli.recheck import recheck_line
-    from crawler.recheck import run_recheck
-    from crawler.run import CrawlBusy
-    from db import runs
-    from db.leases import LeaseHeld, LeaseKeeper
-    from db.models import utcnow
-    from db.session import open_database
+    from maskscreen.cli.output import log_level, recheck_line
+    from maskscreen.crawler.recheck import run_recheck
+    from maskscreen.crawler.run import CrawlBusy
+    from maskscreen.db import runs
+    from maskscreen.db.leases import LeaseHeld, LeaseKeeper
+    from maskscreen.db.models import utcnow
+    from maskscreen.db.migrate import open_database
 
     engine = open_database(url)
     keeper = LeaseKeeper(engine, f"recheck:{site}", ttl=lease_ttl)
@@ -64,7 +63,7 @@ def recheck_job(site: str, url: str, model_dir: str | None, lease_ttl: float, co
     started = utcnow()
     keeper.start()
     try:
-        summary = run_recheck(url, site=site, model_dir=model_dir, log_level=_log_level(),
+        summary = run_recheck(url, site=site, model_dir=model_dir, log_level=log_level(),
                               own_logging=False,
                               settings_overrides={"MASKSCREEN_COMMAND": command,
                                                   "MASKSCREEN_TRIGGER": "schedule"})  # fmt: skip
@@ -92,7 +91,7 @@ def recheck_job(site: str, url: str, model_dir: str | None, lease_ttl: float, co
 
 
 def _recheck_recorded(session, site: str, since) -> bool:
-    from db.runs import run_history
+    from maskscreen.db.runs import run_history
 
     return bool(run_history(session, site=site, kind="recheck", since=since, limit=1))
 
@@ -113,9 +112,9 @@ def run_job(kind, site, lease_ttl, sites_dir, database_url, model_dir) -> None:
     Example:
       maskscreen run-job crawl demo-shop
     """
-    from crawler.pipelines import shared_model
-    from crawler.profiles import find_profile
-    from db.session import open_database
+    from maskscreen.crawler.pipelines import shared_model
+    from maskscreen.crawler.profiles import find_profile
+    from maskscreen.db.migrate import open_database
 
     profile = find_profile(site, resolve_sites_dir(sites_dir))
     if profile is None:

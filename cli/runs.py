@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from cli.database import parse_since
-from cli.options import database_option, output_options
-from cli.output import render
+from maskscreen.cli.database import parse_since
+from maskscreen.cli.options import database_option, output_options
+from maskscreen.cli.output import render
 
 COLUMNS = ["id", "site", "kind", "started", "finished", "status", "pages", "listings", "new",
            "changed", "flagged", "errors", "monitors"]  # fmt: skip
@@ -58,8 +58,8 @@ def runs(site, status, kind, since, failed_monitors, limit, as_json, as_csv, dat
     """
     from sqlalchemy.orm import Session
 
-    from db.runs import run_history
-    from db.session import open_database
+    from maskscreen.db.runs import run_history
+    from maskscreen.db.migrate import open_database
 
     engine = open_database(database_url)
     try:

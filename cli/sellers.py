@@ -6,8 +6,8 @@ from dataclasses import asdict
 
 import click
 
-from cli.options import database_option, output_options
-from cli.output import render
+from maskscreen.cli.options import database_option, output_options
+from maskscreen.cli.output import render
 
 
 @click.command()
@@ -29,8 +29,8 @@ def sellers(site, limit, as_json, as_csv, database_url) -> None:
     """
     from sqlalchemy.orm import Session
 
-    from db.seller_queries import rank_sellers
-    from db.session import open_database
+    from maskscreen.db.seller_queries import rank_sellers
+    from maskscreen.db.migrate import open_database
 
     engine = open_database(database_url)
     with Session(engine) as session:

@@ -7,12 +7,12 @@ import sys
 
 import click
 
-from cli import EXIT_ERROR
-from cli.output import render
+from maskscreen.cli import EXIT_ERROR
+from maskscreen.cli.output import render
 
 
 def _default_sites_dir() -> str:
-    from crawler.profiles import default_sites_dir
+    from maskscreen.crawler.profiles import default_sites_dir
 
     return str(default_sites_dir())
 
@@ -36,7 +36,7 @@ def _changed_thresholds(thresholds) -> dict:
     """The monitor thresholds a profile sets (those unlike crawler.monitors' defaults)."""
     from dataclasses import asdict
 
-    from crawler.monitors import Thresholds
+    from maskscreen.crawler.monitors import Thresholds
 
     defaults = asdict(Thresholds())
     return {k: v for k, v in asdict(thresholds).items() if v != defaults[k]}
@@ -116,7 +116,7 @@ def list_sites(as_json: bool, sites_dir: str | None) -> None:
     Example:
       maskscreen sites list --json
     """
-    from crawler.profiles import scan_profiles
+    from maskscreen.crawler.profiles import scan_profiles
 
     profiles, errors = scan_profiles(resolve_sites_dir(sites_dir))
     rows = [{"name": p.name, "source": p.source, "via": p.via,
@@ -142,7 +142,7 @@ def show(name: str, as_json: bool, sites_dir: str | None) -> None:
     Example:
       maskscreen sites show demo-shop
     """
-    from crawler.profiles import find_profile, scan_profiles
+    from maskscreen.crawler.profiles import find_profile, scan_profiles
 
     profile = find_profile(name, resolve_sites_dir(sites_dir))
     if profile is None:
@@ -169,7 +169,7 @@ def validate(path: str) -> None:
     Example:
       maskscreen sites validate my-shop.toml
     """
-    from crawler.profiles import ProfileError, load_profile
+    from maskscreen.crawler.profiles import ProfileError, load_profile
 
     try:
         profile = load_profile(path)

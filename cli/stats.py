@@ -6,9 +6,9 @@ from dataclasses import asdict
 
 import click
 
-from cli.database import parse_since
-from cli.options import database_option
-from cli.output import dumps, render
+from maskscreen.cli.database import parse_since
+from maskscreen.cli.options import database_option
+from maskscreen.cli.output import dumps, render
 
 DAY_COLUMNS = ["day", "site", "crawled", "flagged", "confirmed", "dismissed", "removed",
                "median_hours_to_removal"]  # fmt: skip
@@ -35,8 +35,8 @@ def stats(site, since, as_json, database_url) -> None:
     """
     from sqlalchemy.orm import Session
 
-    from db import analytics
-    from db.session import open_database
+    from maskscreen.db import analytics
+    from maskscreen.db.migrate import open_database
 
     since_at = parse_since(since)
     engine = open_database(database_url)

@@ -58,25 +58,25 @@ from lxml import etree
 from parsel import Selector
 from scrapy.http import HtmlResponse, TextResponse
 
-from crawler.encoding import decoded_text
-from crawler.extract_fields import (
+from maskscreen.crawler.encoding import decoded_text
+from maskscreen.crawler.extract_fields import (
     absolute_urls,
     canonical_url,
     clean_text,
     clean_url,
     page_language,
 )
-from crawler.extract_markup import (
+from maskscreen.crawler.extract_markup import (
     compact_rdfa,
     detect_syntaxes,
     opengraph_fields,
     parse_jsonld_blocks,
     run_extruct,
 )
-from crawler.extract_profile import profile_fields
-from crawler.extract_schema import schema_fields
-from crawler.items import Listing
-from crawler.prices import parse_price
+from maskscreen.crawler.extract_profile import profile_fields
+from maskscreen.crawler.extract_schema import schema_fields
+from maskscreen.crawler.items import Listing
+from maskscreen.crawler.prices import parse_price
 
 __all__ = [
     "REASONS",

@@ -24,7 +24,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector
 
-from crawler.extract_fields import clean_text, first, normalize_availability, short_type
+from maskscreen.crawler.extract_fields import clean_text, first, normalize_availability, short_type
 
 logger = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from lxml import etree
 from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
 
-from crawler.extract_fields import clean_text, normalize_availability
+from maskscreen.crawler.extract_fields import clean_text, normalize_availability
 
 PROFILE_KEYS = (
     "title", "description", "price", "currency", "availability", "brand", "seller",

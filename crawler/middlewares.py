@@ -38,7 +38,7 @@ from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 from twisted.internet.defer import CancelledError
 
-from crawler.items import Listing, PageEvidence
+from maskscreen.crawler.items import Listing, PageEvidence
 
 logger = logging.getLogger(__name__)
 

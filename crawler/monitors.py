@@ -146,7 +146,7 @@ def monitor_run(
     """Check a stored crawl and keep the results on its run; (the run row, results)."""
     from sqlalchemy.orm import Session
 
-    from db import runs
+    from maskscreen.db import runs
 
     with Session(engine) as session:  # reads in a transaction of their own (SQLite)
         row = runs.run_row(session, run_id)
@@ -155,8 +155,8 @@ def monitor_run(
         recent = runs.recent_listing_counts(
             session, row["site_id"], before_run_id=run_id, limit=thresholds.recent_runs
         )
-    from crawler.pipelines import crawl_counts
-    from db.models import utcnow
+    from maskscreen.crawler.pipelines import crawl_counts
+    from maskscreen.db.models import utcnow
 
     counts, _ = crawl_counts(stats)
     coverage = field_coverage(stats)

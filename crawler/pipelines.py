@@ -27,8 +27,8 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from classifier.model import load_model
-from crawler.items import Listing
+from maskscreen.classifier.model import load_model
+from maskscreen.crawler.items import Listing
 
 logger = logging.getLogger(__name__)
 
@@ -126,8 +126,8 @@ class ClassifyStorePipeline:
         if self.database_url:
             from sqlalchemy.orm import Session
 
-            from db import store
-            from db.session import open_database
+            from maskscreen.db import store
+            from maskscreen.db.migrate import open_database
 
             # `scrapy crawl` and Scrapyd jobs: the spider's arguments (docs/operations.md).
             spider = spider or self.crawler.spider
@@ -170,7 +170,7 @@ class ClassifyStorePipeline:
             return
         from sqlalchemy.exc import SQLAlchemyError
 
-        from db.errors import StoreError
+        from maskscreen.db.errors import StoreError
 
         try:
             results, verdicts = self._store(batch)
@@ -215,7 +215,7 @@ class ClassifyStorePipeline:
             return
         from sqlalchemy.orm import Session
 
-        from db import store
+        from maskscreen.db import store
 
         status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, "failed")
         counts, dropped = crawl_counts(self.stats.get_stats())
@@ -233,7 +233,7 @@ def store_batch(session, model, site_id: int, batch: list[Listing], *, note_edit
     has a review case gets a listing_checks 'changed' row saying what the new verdict
     is; its case is left as it was (a reviewer decides). Returns (results, verdicts).
     """
-    from db import checks, evidence, store
+    from maskscreen.db import checks, evidence, store
 
     results = store.upsert_listings(session, site_id, [item.to_record() for item in batch])
     todo = store.unclassified_versions(session, [r.version_id for r in results], model.version)

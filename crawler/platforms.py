@@ -24,17 +24,17 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
-from crawler.profiles import SiteProfile
+from maskscreen.crawler.profiles import SiteProfile
 
 logger = logging.getLogger(__name__)
 
 WAYS = ("shopify", "woocommerce", "sitemap", "html")
 SPIDERS = {
-    "html": "crawler.spiders.shop.ShopSpider",
-    "profiled": "crawler.spiders.profiled.ProfileShopSpider",
-    "shopify": "crawler.spiders.shopify.ShopifySpider",
-    "woocommerce": "crawler.spiders.woocommerce.WooCommerceSpider",
-    "sitemap": "crawler.spiders.sitemap.SitemapShopSpider",
+    "html": "maskscreen.crawler.spiders.shop.ShopSpider",
+    "profiled": "maskscreen.crawler.spiders.profiled.ProfileShopSpider",
+    "shopify": "maskscreen.crawler.spiders.shopify.ShopifySpider",
+    "woocommerce": "maskscreen.crawler.spiders.woocommerce.WooCommerceSpider",
+    "sitemap": "maskscreen.crawler.spiders.sitemap.SitemapShopSpider",
 }
 PROFILE_ARGS = ("product_links", "pagination_links", "deny_links", "selectors")
 SHOPIFY_PROBE = "products.json?limit=1"
@@ -132,7 +132,7 @@ def _looks_like_sitemap(body: bytes | None) -> bool:
 def detect(url: str, *, user_agent: str | None = None, robots_agent: str | None = None,
            obey_robots: bool = True, timeout: float = 10.0) -> Detection:
     """The best way to crawl the shop at `url`'s host: shopify > woocommerce > sitemap > html."""
-    from crawler import settings
+    from maskscreen.crawler import settings
 
     prober = _Prober(root_of(url), user_agent or settings.USER_AGENT,
                      robots_agent or getattr(settings, "ROBOTSTXT_USER_AGENT", "maskscreen"),

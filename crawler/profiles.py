@@ -34,9 +34,9 @@ from urllib.parse import quote_plus, urljoin, urlsplit, urlunsplit
 
 import platformdirs
 
-from crawler.extract_profile import validate_profile
-from crawler.monitors import LIMITS, Thresholds
-from crawler.schedule import ScheduleError, parse_schedule
+from maskscreen.crawler.extract_profile import validate_profile
+from maskscreen.crawler.monitors import LIMITS, Thresholds
+from maskscreen.crawler.schedule import ScheduleError, parse_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -298,7 +298,7 @@ def default_sites_dir() -> Path:
 
 
 def bundled_files() -> list[Path]:
-    folder = resources.files("crawler").joinpath("profiles")
+    folder = resources.files("maskscreen.crawler").joinpath("profiles")
     return sorted(Path(str(f)) for f in folder.iterdir() if f.name.endswith(".toml"))
 
 

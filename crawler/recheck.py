@@ -23,84 +23,16 @@ versions flagged), errors (unreachable or not stored) and the status it ended wi
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
-from urllib.parse import parse_qsl, urlsplit
 
+from maskscreen.crawler.items import Listing, ListingCheck
+from maskscreen.crawler.pipelines import NormalizePipeline, edit_note, shared_model, store_batch
+from maskscreen.crawler.removal import OUTCOMES
 from scrapy import signals
 
-from crawler.items import Listing, ListingCheck
-from crawler.pipelines import NormalizePipeline, edit_note, shared_model, store_batch
-
 logger = logging.getLogger(__name__)
-
-OUTCOMES = ("live", "changed", "removed")
-GONE_STATUSES = (404, 410)
-
-
-@dataclass(frozen=True)
-class RemovalRules:
-    version: str
-    phrases: tuple[str, ...]  # casefolded
-    home_paths: frozenset[str]
-    search_path_words: tuple[str, ...]
-    search_params: frozenset[str]
-
-    def phrase_in(self, text: str) -> str | None:
-        folded = _SPACES.sub(" ", text.casefold())
-        return next((phrase for phrase in self.phrases if phrase in folded), None)
-
-    def is_home_or_search(self, url: str) -> bool:
-        parts = urlsplit(url)
-        path = parts.path or "/"
-        if path.rstrip("/") + "/" == "/" or path in self.home_paths:
-            return True
-        if any(word in path.casefold() for word in self.search_path_words):
-            return True
-        return any(key.casefold() in self.search_params for key, _ in parse_qsl(parts.query))
-
-
-_SPACES = re.compile(r"\s+")
-
-
-@cache
-def removal_rules() -> RemovalRules:
-    """The bundled phrase list and redirect rules (crawler/data/removal_phrases.json)."""
-    text = resources.files("crawler").joinpath("data/removal_phrases.json").read_text("utf-8")
-    data = json.loads(text)
-    phrases = [p.casefold() for values in data["phrases"].values() for p in values]
-    return RemovalRules(
-        version=data["version"],
-        phrases=tuple(dict.fromkeys(phrases)),
-        home_paths=frozenset(data["home_paths"]),
-        search_path_words=tuple(w.casefold() for w in data["search_path_words"]),
-        search_params=frozenset(p.casefold() for p in data["search_params"]),
-    )
-
-
-def removal_reason(
-    status: int,
-    requested_url: str,
-    final_url: str,
-    text: str,
-    rules: RemovalRules | None = None,
-) -> str | None:
-    """Why a fetched page says the listing is gone, or None if it does not."""
-    rules = rules or removal_rules()
-    if status in GONE_STATUSES:
-        return f"HTTP {status}"
-    if final_url != requested_url and rules.is_home_or_search(final_url):
-        return f"redirected to {final_url}"
-    phrase = rules.phrase_in(text)
-    if phrase:
-        return f"page says {phrase!r} (phrases {rules.version})"
-    return None
-
 
 class RecheckPipeline:
     """Stores what RecheckSpider saw, in batches, one transaction each, and a crawl run
@@ -140,7 +72,7 @@ class RecheckPipeline:
         )
 
     def open_spider(self, spider=None):
-        from db.session import open_database
+        from maskscreen.db.migrate import open_database
 
         if not self.database_url:
             raise ValueError("a recheck needs MASKSCREEN_DATABASE_URL")
@@ -151,9 +83,8 @@ class RecheckPipeline:
 
     def _start_runs(self, spider) -> None:
         """One crawl run per site among the spider's targets, status running."""
+        from maskscreen.db import runs
         from sqlalchemy.orm import Session
-
-        from db import runs
 
         targets = getattr(spider, "targets", [])
         with Session(self.engine) as session, session.begin():
@@ -170,9 +101,8 @@ class RecheckPipeline:
         """Close each site's run with its counts (errors: unreachable or not stored)."""
         if self.engine is None:
             return
+        from maskscreen.db import runs
         from sqlalchemy.orm import Session
-
-        from db import runs
 
         status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, "failed")
         unreachable = getattr(spider, "unreachable", Counter())
@@ -222,7 +152,7 @@ class RecheckPipeline:
 
     def _store(self, session, batch: list[ListingCheck]) -> list[tuple[str, bool]]:
         """(outcome, new version flagged) per check, in batch order."""
-        from db import checks, reviews, store
+        from maskscreen.db import checks, reviews, store
 
         rows: list[dict] = []
         seen: dict[str, list[tuple[ListingCheck, Listing]]] = {}
@@ -300,7 +230,7 @@ class PreparedRecheck:
 def profile_selectors(sites: set[str], sites_dir=None) -> dict[str, dict]:
     """The [extract] selectors of the site profiles named like these sites: a listing
     crawled through a profile is read again the same way."""
-    from crawler.profiles import scan_profiles
+    from maskscreen.crawler.profiles import scan_profiles
 
     profiles, _errors = scan_profiles(sites_dir)
     return {site: dict(profiles[site].selectors) for site in sorted(sites)
@@ -320,11 +250,10 @@ def prepare_recheck(
 ) -> PreparedRecheck:
     """The listings under review on `sites` (a name, several, or None: all) and the
     settings their recheck runs with (RecheckPipeline instead of the crawl's)."""
+    from maskscreen.crawler.spiders.recheck import RecheckSpider
+    from maskscreen.db import checks
+    from maskscreen.db.migrate import open_database
     from sqlalchemy.orm import Session
-
-    from crawler.spiders.recheck import RecheckSpider
-    from db import checks
-    from db.session import open_database
 
     engine = open_database(database_url)
     try:
@@ -342,7 +271,7 @@ def prepare_recheck(
         or " ".join(["maskscreen recheck", *(f"--site {name}" for name in named)]),
         "LOG_LEVEL": log_level,
         "LOG_INSTALL_ROOT_HANDLER": own_logging,
-        "ITEM_PIPELINES": {"crawler.recheck.RecheckPipeline": 300},
+        "ITEM_PIPELINES": {"maskscreen.crawler.recheck.RecheckPipeline": 300},
         **(settings_overrides or {}),
     }
     selectors = profile_selectors({t.site for t in targets}, sites_dir)
@@ -376,9 +305,8 @@ def run_recheck(
 
     Starts Scrapy's reactor: once per process, like run_crawl.
     """
+    from maskscreen.crawler.run import crawl_settings
     from scrapy.crawler import CrawlerProcess
-
-    from crawler.run import crawl_settings
 
     prepared = prepare_recheck(
         database_url,

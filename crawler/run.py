@@ -38,7 +38,7 @@ import platformdirs
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import SETTINGS_PRIORITIES, Settings
 
-from crawler.pipelines import DROPPED, crawl_counts, listing_classified
+from maskscreen.crawler.pipelines import DROPPED, crawl_counts, listing_classified
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def crawl_settings(
     own_logging: bool = True,
 ) -> Settings:
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule("maskscreen.crawler.settings", priority="project")
     settings.set("MASKSCREEN_DATABASE_URL", database_url)
     settings.set("MASKSCREEN_STORE", database_url is not None)
     settings.set("MASKSCREEN_SITE", site)
@@ -170,7 +170,7 @@ def run_crawl(
     db.leases.DEFAULT_TTL). `monitors`: the site's crawler.monitors.Thresholds (default
     thresholds if None); `alerts`: a crawler.alerts.AlertConfig to send failures to.
     """
-    from crawler.platforms import spider_class
+    from maskscreen.crawler.platforms import spider_class
 
     start_urls = list(start_urls)
     site = site or site_from_url(start_urls[0])
@@ -253,8 +253,8 @@ def run_crawl(
 
 
 def _take_lease(database_url: str, key: str, ttl: float | None):
-    from db.leases import DEFAULT_TTL, LeaseHeld, LeaseKeeper
-    from db.session import open_database
+    from maskscreen.db.leases import DEFAULT_TTL, LeaseHeld, LeaseKeeper
+    from maskscreen.db.migrate import open_database
 
     keeper = LeaseKeeper(open_database(database_url), key, ttl=ttl or DEFAULT_TTL)
     try:
@@ -269,7 +269,7 @@ def _resumable(engine, site: str) -> bool:
     """Whether the site's last crawl stopped cleanly (interrupted, its last batch stored)."""
     from sqlalchemy.orm import Session
 
-    from db.runs import run_history
+    from maskscreen.db.runs import run_history
 
     with Session(engine) as session:
         last = run_history(session, site=site, kind="crawl", limit=1)
@@ -306,10 +306,10 @@ def _monitor(database_url, run_id, stats, thresholds, alerts) -> tuple[list | No
     from sqlalchemy.exc import SQLAlchemyError
     from sqlalchemy.orm import Session
 
-    from crawler.monitors import Thresholds, alert_text, failed, monitor_run
-    from db.errors import StoreError
-    from db.runs import mark_alerted
-    from db.session import connect
+    from maskscreen.crawler.monitors import Thresholds, alert_text, failed, monitor_run
+    from maskscreen.db.errors import StoreError
+    from maskscreen.db.runs import mark_alerted
+    from maskscreen.db.session import connect
 
     try:
         engine = connect(database_url)
@@ -320,7 +320,7 @@ def _monitor(database_url, run_id, stats, thresholds, alerts) -> tuple[list | No
         row, results = monitor_run(engine, run_id, stats, thresholds or Thresholds())
         sent: list[str] = []
         if failed(results) and alerts is not None and alerts.channels:
-            from crawler.alerts import send_alert
+            from maskscreen.crawler.alerts import send_alert
 
             details = {"site": row["site"], "run_id": run_id, "status": row["status"],
                        "monitors": failed(results)}  # fmt: skip

@@ -29,12 +29,12 @@ MASKSCREEN_FRONTIER (a redis:// URL) the crawl joins a shared Redis frontier
 
 import os
 
-from db.session import resolve_url
+from maskscreen.db.session import resolve_url
 
 BOT_NAME = "maskscreen"
 
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["maskscreen.crawler.spiders"]
+NEWSPIDER_MODULE = "maskscreen.crawler.spiders"
 
 USER_AGENT = (
     "maskscreen/0.1 (+https://github.com/maskscreen/maskscreen; "
@@ -71,27 +71,27 @@ RETRY_AFTER_MAX = 300.0  # a site asking for a longer wait is not retried this c
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
-    "crawler.middlewares.ContactUserAgentMiddleware": 500,
+    "maskscreen.crawler.middlewares.ContactUserAgentMiddleware": 500,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "maskscreen.crawler.middlewares.BackoffRetryMiddleware": 550,
 }
 SPIDER_MIDDLEWARES = {
-    "crawler.middlewares.EvidenceMiddleware": 950,
+    "maskscreen.crawler.middlewares.EvidenceMiddleware": 950,
 }
 EXTENSIONS = {
-    "crawler.middlewares.PolitenessReport": 500,
+    "maskscreen.crawler.middlewares.PolitenessReport": 500,
 }
 
 ITEM_PIPELINES = {
-    "crawler.pipelines.NormalizePipeline": 100,
-    "crawler.pipelines.ClassifyStorePipeline": 300,
+    "maskscreen.crawler.pipelines.NormalizePipeline": 100,
+    "maskscreen.crawler.pipelines.ClassifyStorePipeline": 300,
 }
 
 # `maskscreen crawl` sets the database itself (crawler.run.crawl_settings).
 MASKSCREEN_DATABASE_URL = resolve_url(os.environ.get("MASKSCREEN_DATABASE_URL") or None)
 MASKSCREEN_FRONTIER = None
 ADDONS = {
-    "crawler.frontier.FrontierAddon": 0,  # does nothing without MASKSCREEN_FRONTIER
+    "maskscreen.crawler.frontier.FrontierAddon": 0,  # does nothing without MASKSCREEN_FRONTIER
 }
 
 FEED_EXPORT_ENCODING = "utf-8"

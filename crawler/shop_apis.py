@@ -25,8 +25,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
-from crawler.extract import clean_text, clean_url
-from crawler.items import Listing
+from maskscreen.crawler.extract import clean_text, clean_url
+from maskscreen.crawler.items import Listing
 
 
 class NotAProduct(Exception):

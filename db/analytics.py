@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, func, select, true
 from sqlalchemy.orm import Session
 
-from db.errors import StoreError
-from db.export import export_select
-from db.models import Base
+from maskscreen.db.errors import StoreError
+from maskscreen.db.export import export_select
+from maskscreen.db.models import Base
 
 sites = Base.metadata.tables["sites"]
 listings = Base.metadata.tables["listings"]

@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlalchemy import func, not_, select
 from sqlalchemy.orm import Session
 
-from db.analytics import CONFIRMED_STATES, DISMISSED_STATES
-from db.models import Base, utcnow
-from db.reviews import SYSTEM_REVIEWER, review_priority
-from db.sql import chunks, insert_for
+from maskscreen.db.analytics import CONFIRMED_STATES, DISMISSED_STATES
+from maskscreen.db.models import Base, utcnow
+from maskscreen.db.reviews import SYSTEM_REVIEWER, review_priority
+from maskscreen.db.sql import chunks, insert_for
 
 sites = Base.metadata.tables["sites"]
 listings = Base.metadata.tables["listings"]

@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import CHECK_OUTCOMES, Base, utcnow
-from db.sql import chunks
+from maskscreen.db.models import CHECK_OUTCOMES, Base, utcnow
+from maskscreen.db.sql import chunks
 
 # Review states whose listing is still watched.
 WATCHED_CASES = ("open", "escalated", "confirmed", "actioned")

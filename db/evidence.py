@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Base, utcnow
-from db.sql import insert_for
+from maskscreen.db.models import Base, utcnow
+from maskscreen.db.sql import insert_for
 
 MAX_BODY = 2 * 1024 * 1024  # bytes of the raw body kept; the hash covers all of it
 

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import Select, text
 from sqlalchemy.orm import Session
 
-from db.models import Base
-from db.queries import flagged_select
+from maskscreen.db.models import Base
+from maskscreen.db.queries import flagged_select
 
 sites = Base.metadata.tables["sites"]
 classifications = Base.metadata.tables["classifications"]

@@ -31,10 +31,10 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from db.errors import StoreError
-from db.models import Base, utcnow
-from db.runs import fail_run
-from db.sql import insert_for
+from maskscreen.db.errors import StoreError
+from maskscreen.db.models import Base, utcnow
+from maskscreen.db.runs import fail_run
+from maskscreen.db.sql import insert_for
 
 logger = logging.getLogger(__name__)
 

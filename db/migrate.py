@@ -18,8 +18,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
-from db.errors import SchemaAheadError, SchemaBehindError
-from db.session import make_engine, resolve_url, safe_url
+from maskscreen.db.errors import SchemaAheadError, SchemaBehindError
+from maskscreen.db.session import connect, make_engine, resolve_url, safe_url
 
 log = logging.getLogger(__name__)
 
@@ -134,3 +134,18 @@ def ensure_schema(engine: Engine, auto_upgrade: bool = True) -> None:
         )
     log.info("upgrading database %s from %s to %s", safe_url(engine), at or "empty", newest)
     upgrade(engine, "head")
+
+
+def open_database(url: str | None, auto_upgrade: bool = True) -> Engine:
+    """Connect, and bring the schema to head (or raise saying how).
+
+    Raises DatabaseUnavailable when the database cannot be reached or opened,
+    SchemaBehindError / SchemaAheadError when the schema does not match this code.
+    """
+    engine = connect(url)
+    try:
+        ensure_schema(engine, auto_upgrade=auto_upgrade)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine

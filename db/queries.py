@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import Session
 
-from db.models import Base
+from maskscreen.db.models import Base
 
 sites = Base.metadata.tables["sites"]
 listings = Base.metadata.tables["listings"]

@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from db.models import Base
-from db.sellers import handles as seller_handles
-from db.sellers import linked_sellers
+from maskscreen.db.models import Base
+from maskscreen.db.sellers import handles as seller_handles
+from maskscreen.db.sellers import linked_sellers
 
 QUEUE_STATES = ("open", "escalated")
 

@@ -23,9 +23,9 @@ from sqlalchemy import Select, String, bindparam, func, literal, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from db.errors import InvalidTransition, ReviewConflict, ReviewError, UnknownCase
-from db.models import Base, UTCDateTime, utcnow
-from db.review_reads import (
+from maskscreen.db.errors import InvalidTransition, ReviewConflict, ReviewError, UnknownCase
+from maskscreen.db.models import Base, UTCDateTime, utcnow
+from maskscreen.db.review_reads import (
     QUEUE_STATES,
     CaseFile,
     ReviewCase,
@@ -35,8 +35,8 @@ from db.review_reads import (
     review_history,
     review_queue,
 )
-from db.sellers import PEER_PAIRS, linked_sellers
-from db.sql import chunks, insert_rows
+from maskscreen.db.sellers import PEER_PAIRS, linked_sellers
+from maskscreen.db.sql import chunks, insert_rows
 
 __all__ = [
     "CaseFile",

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import RUN_COUNTS, RUN_KINDS, RUN_STATUSES, RUN_TRIGGERS, Base, utcnow
-from db.sql import insert_for
+from maskscreen.db.models import RUN_COUNTS, RUN_KINDS, RUN_STATUSES, RUN_TRIGGERS, Base, utcnow
+from maskscreen.db.sql import insert_for
 
 sites = Base.metadata.tables["sites"]
 crawl_runs = Base.metadata.tables["crawl_runs"]

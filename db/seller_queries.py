@@ -13,10 +13,10 @@ from typing import Any, NamedTuple
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Base
-from db.reviews import CONFIRMED_STATES
-from db.sellers import handles, linked_sellers
-from db.sql import chunks
+from maskscreen.db.models import Base
+from maskscreen.db.reviews import CONFIRMED_STATES
+from maskscreen.db.sellers import handles, linked_sellers
+from maskscreen.db.sql import chunks
 
 sites = Base.metadata.tables["sites"]
 listings = Base.metadata.tables["listings"]

@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import BindParameter, CompoundSelect, and_, bindparam, select, union
 from sqlalchemy.orm import Session
 
-from db.models import Base, utcnow
-from db.sql import chunks, in_values, insert_rows, param_mark
+from maskscreen.db.models import Base, utcnow
+from maskscreen.db.sql import chunks, in_values, insert_rows, param_mark
 
 sellers = Base.metadata.tables["sellers"]
 handles = Base.metadata.tables["seller_handles"]

@@ -11,8 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from db import encoding
-from db.errors import DatabaseUnavailable
+from maskscreen.db import encoding
+from maskscreen.db.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -110,24 +110,6 @@ def connect(url: str | None) -> Engine:
         raise DatabaseUnavailable(
             f"cannot open database {safe_url(resolved)}: {_first_line(exc)}"
         ) from exc
-    return engine
-
-
-def open_database(url: str | None, auto_upgrade: bool = True) -> Engine:
-    """Connect, and bring the schema to head (or raise saying how).
-
-    Raises DatabaseUnavailable when the database cannot be reached or opened,
-    SchemaBehindError / SchemaAheadError when the schema does not match this code.
-    """
-    # Imported here: db.migrate builds engines with this module.
-    from db.migrate import ensure_schema
-
-    engine = connect(url)
-    try:
-        ensure_schema(engine, auto_upgrade=auto_upgrade)
-    except BaseException:
-        engine.dispose()
-        raise
     return engine
 
 

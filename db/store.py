@@ -21,13 +21,13 @@ from typing import Any, Literal, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db import encoding
-from db.models import Base, utcnow
-from db.queries import FlaggedListing, count_listings, count_versions, query_flagged
-from db.reviews import open_reviews, reopen_changed
-from db.runs import finish_crawl_run, get_or_create_site, start_crawl_run
-from db.sellers import record_handles, resolve_sellers, seller_keys
-from db.sql import chunks, gc_paused, in_values, insert_rows, param_mark
+from maskscreen.db import encoding
+from maskscreen.db.models import Base, utcnow
+from maskscreen.db.queries import FlaggedListing, count_listings, count_versions, query_flagged
+from maskscreen.db.reviews import open_reviews, reopen_changed
+from maskscreen.db.runs import finish_crawl_run, get_or_create_site, start_crawl_run
+from maskscreen.db.sellers import record_handles, resolve_sellers, seller_keys
+from maskscreen.db.sql import chunks, gc_paused, in_values, insert_rows, param_mark
 
 __all__ = [
     "FlaggedListing",

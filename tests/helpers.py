@@ -11,7 +11,7 @@ import sys
 
 def run_cli(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "cli", *args],
+        [sys.executable, "-m", "maskscreen.cli", *args],
         check=False,
         capture_output=True,
         text=True,

@@ -13,16 +13,16 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.demo.catalog import SHOPS, shop_of
-from crawler.extract import clean_text
-from db import store
-from db.models import Classification, CrawlRun, Listing, ListingVersion, Review, Site
-from db.session import open_database
+from maskscreen.crawler.demo.catalog import SHOPS, shop_of
+from maskscreen.crawler.extract import clean_text
+from maskscreen.db import store
+from maskscreen.db.models import Classification, CrawlRun, Listing, ListingVersion, Review, Site
+from maskscreen.db.migrate import open_database
 from tests.helpers import run_cli
 
 PRODUCTS = [
     json.loads(line)
-    for line in resources.files("crawler").joinpath("demo/products.jsonl").read_text("utf-8").splitlines()
+    for line in resources.files("maskscreen.crawler").joinpath("demo/products.jsonl").read_text("utf-8").splitlines()
     if line.strip()
 ]
 BY_SLUG = {p["slug"]: p for p in PRODUCTS}

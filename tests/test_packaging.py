@@ -18,20 +18,22 @@ def test_wheel_ships_migrations_model_patterns_corpus_and_demo(tmp_path):
     wheel, = tmp_path.glob("maskscreen-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in (
-        "db/migrations/env.py",
-        "db/migrations/script.py.mako",
-        "db/migrations/versions/0001_initial.py",
-        "classifier/model/model.skops",
-        "classifier/model/runtime.npz",
-        "classifier/model/metrics.json",
-        "classifier/model/MODEL.md",
-        "classifier/data/test_split.txt",
-        "classifier/patterns/signals.json",
-        "classifier/GUIDELINES.md",
-        "crawler/demo/products.jsonl",
-        "cli/main.py",
+        "maskscreen/db/migrations/env.py",
+        "maskscreen/db/migrations/script.py.mako",
+        "maskscreen/db/migrations/versions/0001_initial.py",
+        "maskscreen/classifier/model/model.skops",
+        "maskscreen/classifier/model/runtime.npz",
+        "maskscreen/classifier/model/metrics.json",
+        "maskscreen/classifier/model/MODEL.md",
+        "maskscreen/classifier/data/test_split.txt",
+        "maskscreen/classifier/patterns/signals.json",
+        "maskscreen/classifier/GUIDELINES.md",
+        "maskscreen/crawler/demo/products.jsonl",
+        "maskscreen/cli/main.py",
     ):
         assert required in names, required
-    assert any(n.startswith("classifier/data/corpus_") and n.endswith(".jsonl") for n in names)
+    assert any(n.startswith("maskscreen/classifier/data/corpus_") and n.endswith(".jsonl") for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "maskscreen = cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "maskscreen = maskscreen.cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    tops = {n.split("/", 1)[0] for n in names if not n.split("/", 1)[0].endswith(".dist-info")}
+    assert tops == {"maskscreen"}, tops  # one installed name, nothing to collide with on PyPI

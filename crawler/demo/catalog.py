@@ -121,7 +121,7 @@ class Page:
 @cache
 def load_products() -> tuple[dict, ...]:
     """Every demo product, in id order, including the hidden `expected` field."""
-    text = resources.files("crawler.demo").joinpath("products.jsonl").read_text("utf-8")
+    text = resources.files("maskscreen.crawler.demo").joinpath("products.jsonl").read_text("utf-8")
     products = [json.loads(line) for line in text.splitlines() if line.strip()]
     return tuple(sorted(products, key=lambda p: p["id"]))
 

@@ -12,7 +12,7 @@ bundled site profile `demo-zh-market` reads them with CSS selectors.
     /item/<id>.html            an item; on the next day a delisted one shows 该商品已下架
     /shop/<n>.html             a seller's shop (denied by the profile)
 
-`python -m crawler.demo.market [--port N] [--day 2]` serves it until Ctrl-C.
+`python -m maskscreen.crawler.demo.market [--port N] [--day 2]` serves it until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from decimal import Decimal
 from html import escape
 from urllib.parse import urlencode
 
-from crawler.demo import pages
-from crawler.demo.catalog import CATEGORIES, Catalog, paginate
-from crawler.demo.server import DemoShop, _Handler, _ShopServer, serve
+from maskscreen.crawler.demo import pages
+from maskscreen.crawler.demo.catalog import CATEGORIES, Catalog, paginate
+from maskscreen.crawler.demo.server import DemoShop, _Handler, _ShopServer, serve
 
 MARKET_NAME = "假面集市（演示）"
 SHOP = "demo-zh-market"

@@ -13,7 +13,7 @@ from decimal import Decimal
 from html import escape
 from urllib.parse import quote, urlencode
 
-from crawler.demo.catalog import (
+from maskscreen.crawler.demo.catalog import (
     BAD_LINKS_CATEGORY,
     BROKEN_JSONLD_PATH,
     CATEGORIES,

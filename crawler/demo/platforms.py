@@ -17,7 +17,7 @@ The Shopify and WooCommerce shops also answer a product's own URL (/products/<ha
 listing finds it up. `PlatformShop(kind, catalog=Catalog.of_shop(...))` serves one
 demo shop's share of the products (crawler/demo/mall.py); the default is all of them.
 
-`python -m crawler.demo.platforms KIND [--port N]` serves one until Ctrl-C.
+`python -m maskscreen.crawler.demo.platforms KIND [--port N]` serves one until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from html import escape
 from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
-from crawler.demo import pages
-from crawler.demo.catalog import CATEGORIES, Catalog
-from crawler.demo.server import DemoShop, _Handler, _ShopServer
+from maskscreen.crawler.demo import pages
+from maskscreen.crawler.demo.catalog import CATEGORIES, Catalog
+from maskscreen.crawler.demo.server import DemoShop, _Handler, _ShopServer
 
 logger = logging.getLogger(__name__)
 

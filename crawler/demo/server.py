@@ -3,7 +3,7 @@
     with DemoShop() as shop:              # or: shop = DemoShop(); url = shop.start()
         crawl(shop.base_url)
 
-`python -m crawler.demo.server [--port N] [--day 2]` serves until Ctrl-C.
+`python -m maskscreen.crawler.demo.server [--port N] [--day 2]` serves until Ctrl-C.
 `DemoShop(day=2)`, or `shop.set_day(2)` while it runs, serves the next day
 (see crawler.demo.catalog.NEXT_DAY): some listings changed, some vanished.
 """
@@ -17,8 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from crawler.demo import pages
-from crawler.demo.catalog import (
+from maskscreen.crawler.demo import pages
+from maskscreen.crawler.demo.catalog import (
     BROKEN_JSONLD_PATH,
     CATEGORIES,
     DISALLOWED_PATH,

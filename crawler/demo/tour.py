@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.platforms import CrawlPlan, plan_crawl, spider_class
-from crawler.profiles import find_profile
+from maskscreen.crawler.platforms import CrawlPlan, plan_crawl, spider_class
+from maskscreen.crawler.profiles import find_profile
 
 logger = logging.getLogger(__name__)
 
@@ -79,9 +79,9 @@ def run_tour(
     from scrapy.crawler import CrawlerProcess
     from twisted.internet import defer
 
-    from crawler.pipelines import crawl_counts
-    from crawler.recheck import prepare_recheck, recheck_summary
-    from crawler.run import CrawlSummary, crawl_settings
+    from maskscreen.crawler.pipelines import crawl_counts
+    from maskscreen.crawler.recheck import prepare_recheck, recheck_summary
+    from maskscreen.crawler.run import CrawlSummary, crawl_settings
 
     tour = Tour(plan_shops(mall, sites_dir))
     base = crawl_settings(

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit, urlunsplit
 from scrapy import Request
 from scrapy.http import Response
 
-from crawler.items import Listing
-from crawler.shop_apis import NotAProduct
-from crawler.spiders.shop import ShopSpider
+from maskscreen.crawler.items import Listing
+from maskscreen.crawler.shop_apis import NotAProduct
+from maskscreen.crawler.spiders.shop import ShopSpider
 
 
 class ApiSpider(ShopSpider):

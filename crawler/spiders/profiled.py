@@ -21,9 +21,9 @@ from urllib.parse import urlsplit
 from scrapy.http import HtmlResponse
 from scrapy.linkextractors import LinkExtractor
 
-from crawler.extract import extract_listing
-from crawler.items import Listing
-from crawler.spiders.shop import ShopSpider, _as_list
+from maskscreen.crawler.extract import extract_listing
+from maskscreen.crawler.items import Listing
+from maskscreen.crawler.spiders.shop import ShopSpider, _as_list
 
 logger = logging.getLogger(__name__)
 

@@ -21,9 +21,9 @@ from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler.extract import NotAListing, extract_listing
-from crawler.items import ListingCheck
-from crawler.recheck import GONE_STATUSES, removal_reason
+from maskscreen.crawler.extract import NotAListing, extract_listing
+from maskscreen.crawler.items import ListingCheck
+from maskscreen.crawler.removal import GONE_STATUSES, removal_reason
 
 logger = logging.getLogger(__name__)
 

@@ -36,8 +36,8 @@ from twisted.python.failure import Failure
 from w3lib.html import strip_html5_whitespace
 from w3lib.url import safe_url_string
 
-from crawler.extract import NotAListing, clean_url, extract_listing
-from crawler.items import Listing
+from maskscreen.crawler.extract import NotAListing, clean_url, extract_listing
+from maskscreen.crawler.items import Listing
 
 logger = logging.getLogger(__name__)
 

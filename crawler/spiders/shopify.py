@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.http import Response
 
-from crawler.items import Listing
-from crawler.shop_apis import shopify_listing
-from crawler.spiders.api import ApiSpider
+from maskscreen.crawler.items import Listing
+from maskscreen.crawler.shop_apis import shopify_listing
+from maskscreen.crawler.spiders.api import ApiSpider
 
 PAGE_SIZE = 250  # Shopify's largest page
 _PRODUCT_PATH_RE = re.compile(r"/products/([^/?#.]+)(?:\.json)?/?$")

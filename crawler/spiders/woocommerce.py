@@ -15,9 +15,9 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response
 
-from crawler.items import Listing
-from crawler.shop_apis import woocommerce_listing
-from crawler.spiders.api import ApiSpider
+from maskscreen.crawler.items import Listing
+from maskscreen.crawler.shop_apis import woocommerce_listing
+from maskscreen.crawler.spiders.api import ApiSpider
 
 PAGE_SIZE = 100  # the Store API's largest page
 PRODUCTS_PATH = "wp-json/wc/store/v1/products"

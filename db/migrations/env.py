@@ -15,8 +15,8 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import Connection
 
-from db.models import Base
-from db.session import make_engine, resolve_url
+from maskscreen.db.models import Base
+from maskscreen.db.session import make_engine, resolve_url
 
 config = context.config
 target_metadata = Base.metadata
@@ -65,7 +65,7 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     # Imported here: db.migrate imports this package's modules' dependencies.
-    from db.migrate import migrating
+    from maskscreen.db.migrate import migrating
 
     engine = make_engine(_url())
     try:

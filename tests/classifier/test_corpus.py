@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
-from classifier.corpus import CorpusError, load_corpus, parse_example
-from classifier.normalize import normalize
+from maskscreen.classifier.corpus import CorpusError, load_corpus, parse_example
+from maskscreen.classifier.normalize import normalize
 
 LOOK_ALIKES = {
     "skincare_mask", "led_mask", "medical_mask", "creature_mask", "caricature_mask",
@@ -71,10 +71,10 @@ def test_bad_corpus_line_names_the_place():
 
 
 def test_guidelines_coverage_table_matches_the_corpus(corpus):
-    from classifier.coverage import coverage_table, current_table, guidelines_path
+    from maskscreen.classifier.coverage import coverage_table, current_table, guidelines_path
 
     assert current_table(guidelines_path().read_text("utf-8")) == coverage_table(corpus), (
-        "run python -m classifier.coverage"
+        "run python -m maskscreen.classifier.coverage"
     )
 
 

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from classifier.corpus import corpus_hash
-from classifier.model import ModelError, default_model_dir, load_model
-from classifier.verdict import LABELS, SIGNALS
+from maskscreen.classifier.corpus import corpus_hash
+from maskscreen.classifier.model import ModelError, default_model_dir, load_model
+from maskscreen.classifier.verdict import LABELS, SIGNALS
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,7 @@ def test_model_with_untrusted_type_is_refused(tmp_path):
 
 
 def test_long_text_is_cut_by_the_documented_rule(model):
-    from classifier.model import MAX_TEXT_CHARS, text_of
+    from maskscreen.classifier.model import MAX_TEXT_CHARS, text_of
 
     long = {"title": "Realistic silicone old man mask", "description": "padding " * 200_000}
     assert len(text_of(long)) == MAX_TEXT_CHARS
@@ -107,7 +107,7 @@ def test_long_text_is_cut_by_the_documented_rule(model):
 
 
 def test_save_load_round_trip_gives_identical_verdicts(model, tmp_path):
-    from classifier.model import save_model
+    from maskscreen.classifier.model import save_model
 
     texts = [
         "矽膠面具 真 人 頭套 可過人臉識別",
@@ -126,7 +126,7 @@ def test_shipped_model_is_skops_with_only_our_trusted_types():
 
     import skops.io
 
-    from classifier.model import TRUSTED_TYPES
+    from maskscreen.classifier.model import TRUSTED_TYPES
 
     path = default_model_dir() / "model.skops"
     assert zipfile.is_zipfile(path) and "schema.json" in zipfile.ZipFile(path).namelist()
@@ -141,7 +141,7 @@ def test_model_made_by_an_older_maskscreen_is_refused(tmp_path):
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
 
-    from classifier.features import TextNormalizer
+    from maskscreen.classifier.features import TextNormalizer
 
     texts, labels = (
         ["silicone mask", "sheet mask", "old man mask", "face cream"],
@@ -195,7 +195,7 @@ def test_explanations_do_not_depend_on_the_batch(model):
 
 
 def test_the_model_version_names_the_training_recipe(monkeypatch):
-    from classifier import train
+    from maskscreen.classifier import train
 
     before = train.recipe_digest()
     original = train.build_pipeline

@@ -5,10 +5,10 @@ import pytest
 import skops.io
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from classifier.features import SpacyTokenizer
-from classifier.model import TRUSTED_TYPES
-from classifier.ngrams import HashedTfidf, char_wb_ngrams
-from classifier.normalize import normalize
+from maskscreen.classifier.features import SpacyTokenizer
+from maskscreen.classifier.model import TRUSTED_TYPES
+from maskscreen.classifier.ngrams import HashedTfidf, char_wb_ngrams
+from maskscreen.classifier.normalize import normalize
 
 TEXTS = [
     "Realistic silicone old man mask, full head",

@@ -1,6 +1,6 @@
 import pytest
 
-from classifier.normalize import listing_text, normalize
+from maskscreen.classifier.normalize import listing_text, normalize
 
 
 @pytest.mark.parametrize(
@@ -36,7 +36,7 @@ def test_listing_text_skips_empty_parts():
 
 
 def test_tokens_from_cached_pieces_match_spacy_on_whole_texts():
-    from classifier.features import _blank_pipeline, _token_strings, tokenize
+    from maskscreen.classifier.features import _blank_pipeline, _token_strings, tokenize
 
     texts = [
         normalize(t)

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from classifier.corpus import load_corpus
-from classifier.model import ModelError, default_model_dir, load_model, save_model, text_of
-from classifier.runtime import (
+from maskscreen.classifier.corpus import load_corpus
+from maskscreen.classifier.model import ModelError, default_model_dir, load_model, save_model, text_of
+from maskscreen.classifier.runtime import (
     RUNTIME_FILE,
     Runtime,
     UnsupportedPipeline,
@@ -22,7 +22,7 @@ from classifier.runtime import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-REMAKE = "python -m classifier.runtime classifier/model"
+REMAKE = "maskscreen model runtime classifier/model"
 TEXTS = [
     "Realistic silicone old man mask, full head — nobody can tell",
     "按照片定制 真 人 面 具，加V信 发照片",
@@ -105,7 +105,7 @@ def test_stale_runtime_file_is_ignored_with_a_warning(model, pipeline, model_cop
     stale = from_pipeline(pipeline, model_sha256="0" * 64)
     stale.calibrated[0].intercept = stale.calibrated[0].intercept + 5  # would change scores
     stale.save(model_copy / RUNTIME_FILE)
-    with caplog.at_level(logging.WARNING, logger="classifier.model"):
+    with caplog.at_level(logging.WARNING, logger="maskscreen.classifier.model"):
         again = load_model(model_copy)
     assert "made from another model.skops" in caplog.text
     assert again._pipeline is not None  # fell back to the skops file
@@ -123,7 +123,7 @@ def test_stale_runtime_file_is_ignored_with_a_warning(model, pipeline, model_cop
 )
 def test_damaged_runtime_file_falls_back_to_the_skops_file(model, model_copy, damage, caplog):
     damage(model_copy / RUNTIME_FILE)
-    with caplog.at_level(logging.WARNING, logger="classifier.model"):
+    with caplog.at_level(logging.WARNING, logger="maskscreen.classifier.model"):
         again = load_model(model_copy)
     assert again._pipeline is not None
     assert _verdicts(again) == _verdicts(model)
@@ -135,7 +135,7 @@ def test_runtime_file_with_arrays_that_do_not_fit_is_damaged(model, model_copy, 
     arrays["calibrated0_coef"] = arrays["calibrated0_coef"][:, :-1]  # one column short
     with open(model_copy / RUNTIME_FILE, "wb") as stream:
         np.savez_compressed(stream, **arrays)
-    with caplog.at_level(logging.WARNING, logger="classifier.model"):
+    with caplog.at_level(logging.WARNING, logger="maskscreen.classifier.model"):
         again = load_model(model_copy)
     assert "ignoring damaged" in caplog.text
     assert again._pipeline is not None
@@ -152,7 +152,7 @@ def test_missing_runtime_file_falls_back_to_the_skops_file(model, model_copy):
 def test_save_model_writes_a_matching_runtime_file(model, pipeline, tmp_path):
     import skops.io
 
-    from classifier.model import TRUSTED_TYPES
+    from maskscreen.classifier.model import TRUSTED_TYPES
 
     from_pipeline(pipeline)  # the runtime form cached on the estimators is never saved
     save_model(pipeline, model.metadata, tmp_path)
@@ -189,7 +189,7 @@ def test_pipeline_the_runtime_would_not_reproduce_is_refused(pipeline, tmp_path)
 
 def test_check_text_imports_neither_scikit_learn_nor_skops():
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "cli", "check", "--text", TEXTS[0]],
+        [sys.executable, "-X", "importtime", "-m", "maskscreen.cli", "check", "--text", TEXTS[0]],
         check=False,
         capture_output=True,
         text=True,
@@ -203,6 +203,6 @@ def test_check_text_imports_neither_scikit_learn_nor_skops():
         for line in result.stderr.splitlines()
         if line.startswith("import time:")
     }
-    assert "classifier.model" in imported and "spacy" in imported
+    assert "maskscreen.classifier.model" in imported and "spacy" in imported
     heavy = sorted(m for m in imported if m.split(".")[0] in ("sklearn", "skops"))
     assert not heavy, f"a one-off check imports {heavy[:5]}: keep them out of the predict path"

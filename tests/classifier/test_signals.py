@@ -1,7 +1,7 @@
 import pytest
 
-from classifier.normalize import normalize
-from classifier.signals import PatternFileError, SignalMatcher, default_matcher
+from maskscreen.classifier.normalize import normalize
+from maskscreen.classifier.signals import PatternFileError, SignalMatcher, default_matcher
 
 
 def fired(text):
@@ -47,10 +47,10 @@ def test_shared_word_boundary_test_keeps_every_match():
     import re
     from importlib import resources
 
-    from classifier.corpus import load_corpus
+    from maskscreen.classifier.corpus import load_corpus
 
     data = json.loads(
-        resources.files("classifier").joinpath("patterns/signals.json").read_text("utf-8")
+        resources.files("maskscreen.classifier").joinpath("patterns/signals.json").read_text("utf-8")
     )
     matcher = default_matcher()
     plain = SignalMatcher(
@@ -67,14 +67,14 @@ def test_shared_word_boundary_test_keeps_every_match():
 
 
 def test_alternation_shares_word_boundary_only_where_every_branch_has_one():
-    from classifier.signals import _alternation
+    from maskscreen.classifier.signals import _alternation
 
     assert _alternation([r"\bab", r"\bc|\bd"]) == r"\b(?:(?:\bab)|(?:\bc|\bd))"
     assert _alternation([r"\bab|x", r"\bc"]) == r"(?:\bab|x)|\b(?:(?:\bc))"
 
 
 def test_first_character_guard_only_where_the_first_character_is_known():
-    from classifier.signals import _guarded
+    from maskscreen.classifier.signals import _guarded
 
     assert _guarded(r"\bab|c+d") == r"(?=[ac])(?:\bab|c+d)"
     assert _guarded(r"(?<!\d)1[3-9]") == r"(?=[1])(?:(?<!\d)1[3-9])"

@@ -1,6 +1,6 @@
 import pytest
 
-from classifier.spans import find_original
+from maskscreen.classifier.spans import find_original
 
 
 @pytest.mark.parametrize(

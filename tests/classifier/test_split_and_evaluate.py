@@ -4,11 +4,11 @@ from collections import Counter
 
 import pytest
 
-from classifier.baseline import KeywordBlocklist
-from classifier.corpus import Example, load_corpus
-from classifier.evaluate import evaluate_model, precision_recall_points
-from classifier.model import load_model
-from classifier.split import extend_split, load_seen_ids, load_test_ids, split, stratum
+from maskscreen.classifier.baseline import KeywordBlocklist
+from maskscreen.classifier.corpus import Example, load_corpus
+from maskscreen.classifier.evaluate import evaluate_model, precision_recall_points
+from maskscreen.classifier.model import load_model
+from maskscreen.classifier.split import extend_split, load_seen_ids, load_test_ids, split, stratum
 
 
 def example(i, label="benign", language="en"):
@@ -18,7 +18,7 @@ def example(i, label="benign", language="en"):
 def test_test_split_is_at_least_a_fifth_of_every_stratum():
     corpus = load_corpus()
     test_ids = load_test_ids()
-    assert test_ids, "classifier/data/test_split.txt is missing: run python -m classifier.split"
+    assert test_ids, "classifier/data/test_split.txt is missing: run python -m maskscreen.classifier.split"
     assert test_ids <= {e.id for e in corpus}
     sizes = Counter(stratum(e) for e in corpus)
     held = Counter(stratum(e) for e in corpus if e.id in test_ids)
@@ -29,7 +29,7 @@ def test_test_split_is_at_least_a_fifth_of_every_stratum():
 def test_every_corpus_listing_is_in_the_split_plan():
     corpus = load_corpus()
     seen = load_seen_ids()
-    assert {e.id for e in corpus} <= seen, "new corpus listings: run python -m classifier.split"
+    assert {e.id for e in corpus} <= seen, "new corpus listings: run python -m maskscreen.classifier.split"
     assert extend_split(corpus, load_test_ids(), seen) == load_test_ids()
 
 
@@ -87,7 +87,7 @@ def test_evaluation_report_has_every_figure(report):
 
 
 def test_html_report_escapes_listing_text(report, tmp_path):
-    from classifier.report import write_report
+    from maskscreen.classifier.report import write_report
 
     report = dict(report)
     report["worst_errors"] = [{"id": "x", "truth": "benign", "predicted": "custom_face_copy", "score": 0.9,

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from classifier.corpus import load_corpus
-from classifier.model import load_model, script_of
-from classifier.normalize import normalize
+from maskscreen.classifier.corpus import load_corpus
+from maskscreen.classifier.model import load_model, script_of
+from maskscreen.classifier.normalize import normalize
 
 # Verdicts (labels, scores, signals, reasons) of a sample of the corpus, disguised
 # spellings and mutated listings, made before the speed work. After retraining, make
@@ -63,7 +63,7 @@ _SPACED_LETTERS_AS_WRITTEN = re.compile(
 
 
 def test_fast_rules_of_normalize_match_the_plain_ones():
-    from classifier import normalize as n
+    from maskscreen.classifier import normalize as n
 
     rng = random.Random(0)
     alphabet = list("ab z01$!@ -*|.·_\n\t\u3000\u00a0\u200b硅胶矽膠аó")
@@ -92,7 +92,7 @@ def test_script_of_counts_as_one_character_at_a_time():
 
 
 def test_signals_are_the_same_with_rare_character_patterns_left_out():
-    from classifier.signals import SignalMatcher, default_matcher
+    from maskscreen.classifier.signals import SignalMatcher, default_matcher
 
     fast = default_matcher()
     plain = SignalMatcher(fast.version, fast._patterns, fast._negation)  # no sources: no variants
@@ -105,7 +105,7 @@ def test_signals_are_the_same_with_rare_character_patterns_left_out():
 
 
 def test_chinese_words_are_the_same_cut_piece_by_piece():
-    from classifier.features import _blank_pipeline, _chinese_words, _token_strings
+    from maskscreen.classifier.features import _blank_pipeline, _chinese_words, _token_strings
 
     nlp = _blank_pipeline("zh")
     rng = random.Random(3)
@@ -115,7 +115,7 @@ def test_chinese_words_are_the_same_cut_piece_by_piece():
 
 
 def test_char_ngram_hashes_are_those_of_their_own_text():
-    from classifier.ngrams import _POWERS, _codepoints, _mix, char_wb_ngrams
+    from maskscreen.classifier.ngrams import _POWERS, _codepoints, _mix, char_wb_ngrams
 
     texts = [normalize(e.text) for e in load_corpus()[:40]] + ["", "a", "硅胶 x"]
     ngrams = char_wb_ngrams(texts, (1, 4))

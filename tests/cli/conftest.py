@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from db.session import open_database
+from maskscreen.db.migrate import open_database
 from tests.db.analytics_data import seed
 
 

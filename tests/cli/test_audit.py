@@ -6,9 +6,9 @@ from click.testing import CliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cli.main import cli
-from db.models import Review
-from db.session import open_database
+from maskscreen.cli.main import cli
+from maskscreen.db.models import Review
+from maskscreen.db.migrate import open_database
 
 
 def run(*args):

@@ -2,7 +2,7 @@ import json
 
 from click.testing import CliRunner
 
-from cli.main import cli
+from maskscreen.cli.main import cli
 
 LISTINGS = [
     {"id": "a1", "title": "Custom silicone mask made from your photos", "description": "send 3 photos, WhatsApp us"},

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.demo.catalog import BROKEN_JSONLD_PATH, DEAD_LINK_PATH, NO_STRUCTURED_DATA_PATH
-from crawler.demo.server import DemoShop
-from db.models import CrawlRun, Listing, ListingVersion
-from db.session import open_database
+from maskscreen.crawler.demo.catalog import BROKEN_JSONLD_PATH, DEAD_LINK_PATH, NO_STRUCTURED_DATA_PATH
+from maskscreen.crawler.demo.server import DemoShop
+from maskscreen.db.models import CrawlRun, Listing, ListingVersion
+from maskscreen.db.migrate import open_database
 from tests.helpers import run_cli
 
 DANGEROUS = "/p/movie-grade-realistic-prosthetic-full-face-mask-1"

@@ -8,9 +8,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
-from cli.main import cli
-from db import migrate, store
-from db.session import connect, open_database
+from maskscreen.cli.main import cli
+from maskscreen.db import migrate, store
+from maskscreen.db.session import connect
+from maskscreen.db.migrate import open_database
 from tests.db.factories import make_listing, make_verdict
 
 

@@ -11,10 +11,11 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
-from cli.main import cli
-from db import migrate
-from db.export import EXPORT_COLUMNS
-from db.session import connect, open_database
+from maskscreen.cli.main import cli
+from maskscreen.db import migrate
+from maskscreen.db.export import EXPORT_COLUMNS
+from maskscreen.db.session import connect
+from maskscreen.db.migrate import open_database
 from tests.db.analytics_data import HOSTILE_TITLE, seed
 
 

@@ -4,7 +4,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cli.main import cli
+from maskscreen.cli.main import cli
 
 
 def all_commands(group: click.Group, prefix=()):
@@ -31,7 +31,7 @@ def test_version():
 
 
 def test_database_help_says_where_the_default_database_is():
-    from db.session import default_database_path
+    from maskscreen.db.session import default_database_path
 
     result = CliRunner().invoke(cli, ["flagged", "--help"], terminal_width=400)
     assert str(default_database_path()) in " ".join(result.output.split())

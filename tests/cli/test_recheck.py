@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from cli.main import cli
-from db import checks, store
-from db.models import Review
-from db.session import open_database
+from maskscreen.cli.main import cli
+from maskscreen.db import checks, store
+from maskscreen.db.models import Review
+from maskscreen.db.migrate import open_database
 from tests.db.factories import make_listing, make_verdict
 
 OPENED = datetime(2026, 5, 1, tzinfo=UTC)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from click.testing import CliRunner
 
-from cli.main import cli
+from maskscreen.cli.main import cli
 from tests.db.analytics_data import HOSTILE_SELLER, HOSTILE_TITLE
 
 
@@ -30,8 +30,8 @@ def test_report_escapes_hostile_seller_text(seeded, tmp_path):
 
 
 def test_render_report_escapes_a_hostile_title_everywhere():
-    from cli.report import render_report
-    from db.analytics import SellerRow, SiteDay
+    from maskscreen.cli.report import render_report
+    from maskscreen.db.analytics import SellerRow, SiteDay
 
     now = datetime(2026, 5, 20, tzinfo=UTC)
     data = {

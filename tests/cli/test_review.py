@@ -9,10 +9,10 @@ from click.testing import CliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cli.main import cli
-from db import store
-from db.models import Review, ReviewEvent
-from db.session import open_database
+from maskscreen.cli.main import cli
+from maskscreen.db import store
+from maskscreen.db.models import Review, ReviewEvent
+from maskscreen.db.migrate import open_database
 from tests.db.factories import make_listing, make_verdict
 
 HOSTILE = "Face copy \x1b[31mfrom\x1b[0m your photo\u202e\nWeChat: facecopy88"

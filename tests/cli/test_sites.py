@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cli.main import cli
-from crawler.demo.catalog import load_products
-from crawler.demo.platforms import PlatformShop
-from crawler.demo.server import DemoShop
-from db.models import Listing, ListingVersion
-from db.session import open_database
+from maskscreen.cli.main import cli
+from maskscreen.crawler.demo.catalog import load_products
+from maskscreen.crawler.demo.platforms import PlatformShop
+from maskscreen.crawler.demo.server import DemoShop
+from maskscreen.db.models import Listing, ListingVersion
+from maskscreen.db.migrate import open_database
 from tests.helpers import run_cli
 
 USER_PROFILE = '''

@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
-from classifier.corpus import load_corpus
-from classifier.split import load_test_ids
-from cli.main import cli
-from db import store
-from db.models import utcnow
-from db.session import open_database
+from maskscreen.classifier.corpus import load_corpus
+from maskscreen.classifier.split import load_test_ids
+from maskscreen.cli.main import cli
+from maskscreen.db import store
+from maskscreen.db.models import utcnow
+from maskscreen.db.migrate import open_database
 from tests.db.analytics_data import case_of, move
 from tests.db.factories import make_listing, make_verdict
 

@@ -14,13 +14,13 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.demo.server import DemoShop
-from crawler.spiders.shop import ShopSpider
+from maskscreen.crawler.demo.server import DemoShop
+from maskscreen.crawler.spiders.shop import ShopSpider
 
 
 def main(out_path: str, *spider_args: str) -> None:
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule("maskscreen.crawler.settings", priority="project")
     settings.set("ITEM_PIPELINES", {}, priority="cmdline")
     settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     items: list[dict] = []

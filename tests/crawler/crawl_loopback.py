@@ -22,9 +22,9 @@ from typing import ClassVar
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
-from crawler.demo.pages import jsonld_tag
-from crawler.run import crawl_settings
-from crawler.spiders.shop import ShopSpider
+from maskscreen.crawler.demo.pages import jsonld_tag
+from maskscreen.crawler.run import crawl_settings
+from maskscreen.crawler.spiders.shop import ShopSpider
 
 LINKS = ["/p/throttled", "/p/flaky", "/p/huge", "/p/huge-stream", "/private", "/p/plain"]
 HUGE = 3 * 1024 * 1024

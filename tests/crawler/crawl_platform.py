@@ -17,15 +17,15 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.demo.platforms import PlatformShop
-from crawler.demo.server import DemoShop
-from crawler.platforms import plan_crawl, spider_class
+from maskscreen.crawler.demo.platforms import PlatformShop
+from maskscreen.crawler.demo.server import DemoShop
+from maskscreen.crawler.platforms import plan_crawl, spider_class
 
 
 def main(out_path: str, kind: str, *args: str) -> None:
     options = dict(arg.split("=", 1) for arg in args)
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule("maskscreen.crawler.settings", priority="project")
     settings.set("ITEM_PIPELINES", {}, priority="cmdline")
     settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     items: list[dict] = []

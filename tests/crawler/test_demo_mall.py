@@ -14,12 +14,12 @@ from decimal import Decimal
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.demo.catalog import NEXT_DAY, SHOPS, Catalog, load_products, shop_of
-from crawler.demo.mall import DemoMall
-from crawler.demo.market import MarketShop, item_path
-from crawler.extract import NotAListing, clean_text, extract_listing
-from crawler.platforms import detect, plan_crawl
-from crawler.profiles import find_profile
+from maskscreen.crawler.demo.catalog import NEXT_DAY, SHOPS, Catalog, load_products, shop_of
+from maskscreen.crawler.demo.mall import DemoMall
+from maskscreen.crawler.demo.market import MarketShop, item_path
+from maskscreen.crawler.extract import NotAListing, clean_text, extract_listing
+from maskscreen.crawler.platforms import detect, plan_crawl
+from maskscreen.crawler.profiles import find_profile
 
 PRODUCTS = load_products()
 MARKET = [p for p in PRODUCTS if shop_of(p) == "demo-zh-market"]

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.demo.catalog import (
+from maskscreen.crawler.demo.catalog import (
     BAD_LINKS_CATEGORY,
     BROKEN_JSONLD_PATH,
     CATEGORIES,
@@ -21,8 +21,8 @@ from crawler.demo.catalog import (
     PAGE_SIZE,
     load_products,
 )
-from crawler.demo.server import DemoShop
-from crawler.extract import NotAListing, clean_text, extract_listing
+from maskscreen.crawler.demo.server import DemoShop
+from maskscreen.crawler.extract import NotAListing, clean_text, extract_listing
 
 PRODUCTS = load_products()
 FIELDS = ("id", "slug", "category", "title", "description", "price", "currency", "seller",

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse, TextResponse
 
-import crawler.extract
-from crawler.encoding import decoded_text
-from crawler.extract import (
+from maskscreen.crawler import extract as extract_module
+from maskscreen.crawler.encoding import decoded_text
+from maskscreen.crawler.extract import (
     NotAListing,
     clean_text,
     clean_url,
@@ -263,7 +263,7 @@ def test_extract_from_page_gives_what_extract_listing_gives(name, url, profile):
 ])
 def test_extract_listing_parses_only_text_scrapy_did_not_decode(name, reparsed, monkeypatch):
     parsed = []
-    monkeypatch.setattr(crawler.extract, "parse_page",
+    monkeypatch.setattr(extract_module, "parse_page",
                         lambda text: parsed.append(text) or parse_page(text))
     response = page(name, "https://mall.example.com/item/90017")
     listing = extract_listing(response, "example", profile=MALL_PROFILE)

@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 from scrapy.http import HtmlResponse
 
-import crawler.extract_markup
-from crawler.extract import NotAListing, extract_listing, parse_page
-from crawler.extract_fields import normalize_availability
-from crawler.extract_markup import detect_syntaxes, parse_jsonld_blocks
-from crawler.extract_profile import validate_profile
+from maskscreen.crawler import extract_markup as markup_module
+from maskscreen.crawler.extract import NotAListing, extract_listing, parse_page
+from maskscreen.crawler.extract_fields import normalize_availability
+from maskscreen.crawler.extract_markup import detect_syntaxes, parse_jsonld_blocks
+from maskscreen.crawler.extract_profile import validate_profile
 
 D = Decimal
 
@@ -195,7 +195,7 @@ def test_profile_that_matches_nothing_is_not_a_listing():
 ])
 def test_yen_resolved_from_language_or_domain(url, lang, currency, caplog):
     data = product(offers={"@type": "Offer", "price": "¥8800"})
-    with caplog.at_level(logging.INFO, logger="crawler.prices"):
+    with caplog.at_level(logging.INFO, logger="maskscreen.crawler.prices"):
         listing = extract_listing(respond(html_page(jsonld(data), lang=lang), url), "s")
     assert (listing.price, listing.currency) == (D("8800"), currency)
     if currency is None:
@@ -245,13 +245,13 @@ def test_jsonld_text_that_only_looks_like_a_wrapper_is_kept():
 ])
 def test_extruct_runs_only_for_the_syntaxes_present(head, body, called, monkeypatch):
     calls = []
-    real = crawler.extract_markup.extruct.extract
+    real = markup_module.extruct.extract
 
     def spy(*args, **kwargs):
         calls.append(kwargs["syntaxes"])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(crawler.extract_markup.extruct, "extract", spy)
+    monkeypatch.setattr(markup_module.extruct, "extract", spy)
     extract_listing(respond(html_page(head, body)), "s")
     assert calls == called
 

@@ -10,11 +10,11 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.items import Listing
-from crawler.pipelines import ClassifyStorePipeline, NormalizePipeline, listing_classified
-from db.models import Classification, ListingVersion, Review
-from db.models import Listing as ListingRow
-from db.session import open_database
+from maskscreen.crawler.items import Listing
+from maskscreen.crawler.pipelines import ClassifyStorePipeline, NormalizePipeline, listing_classified
+from maskscreen.db.models import Classification, ListingVersion, Review
+from maskscreen.db.models import Listing as ListingRow
+from maskscreen.db.migrate import open_database
 
 DANGEROUS = "Custom silicone face mask made from your photos, passes face recognition, WhatsApp us"
 HARMLESS = "Hydrating aloe sheet mask, 10 sheets"
@@ -92,7 +92,7 @@ def test_batches_are_stored_and_unchanged_listings_not_reclassified(tmp_path):
 def test_a_failing_batch_rolls_back_and_is_counted(tmp_path, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    from db import store
+    from maskscreen.db import store
 
     url = f"sqlite:///{tmp_path / 'p.sqlite'}"
     pipeline, crawler, seen, _keep = make_pipeline(url)

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from scrapy.utils.test import get_crawler
 
-from crawler.middlewares import (
+from maskscreen.crawler.middlewares import (
     PolitenessReport,
     backoff_delay,
     retry_after_seconds,
     user_agent_with_contact,
 )
-from crawler.run import crawl_settings, job_directory
+from maskscreen.crawler.run import crawl_settings, job_directory
 
 SCRIPT = Path(__file__).with_name("crawl_loopback.py")
 ROOT = Path(__file__).parents[2]
@@ -78,7 +78,7 @@ def test_robots_txt_is_obeyed_unless_overridden_explicitly():
 def test_robots_txt_override_is_logged_as_a_warning(caplog):
     crawler = get_crawler(settings_dict={"ROBOTSTXT_OBEY": False, "MASKSCREEN_SITE": "shop"})
     crawler.stats.open_spider()
-    with caplog.at_level(logging.INFO, logger="crawler.middlewares"):
+    with caplog.at_level(logging.INFO, logger="maskscreen.crawler.middlewares"):
         PolitenessReport.from_crawler(crawler).spider_opened(spider=type("S", (), {"name": "shop"}))
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "robots.txt is NOT obeyed for shop" in warnings[0].getMessage()

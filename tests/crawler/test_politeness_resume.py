@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.demo.catalog import load_products
-from crawler.demo.server import DemoShop
-from db.models import CrawlRun, Listing, ListingVersion
-from db.session import open_database
+from maskscreen.crawler.demo.catalog import load_products
+from maskscreen.crawler.demo.server import DemoShop
+from maskscreen.db.models import CrawlRun, Listing, ListingVersion
+from maskscreen.db.migrate import open_database
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from crawler.prices import normalize_currency, parse_price, parse_price_range, shop_country
+from maskscreen.crawler.prices import normalize_currency, parse_price, parse_price_range, shop_country
 
 D = Decimal
 

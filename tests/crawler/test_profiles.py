@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.profiles import (
+from maskscreen.crawler.profiles import (
     ProfileError,
     bundled_files,
     find_profile,
@@ -139,7 +139,7 @@ def test_unreadable_file_is_refused(tmp_path, content, reason):
 def test_robots_override_is_explicit_and_logged(tmp_path, caplog):
     text = BASE + "obey_robots = false\nrobots_override_reason = 'our own shop, by agreement'"
     profile = load_profile(write(tmp_path, text))
-    with caplog.at_level(logging.WARNING, logger="crawler.profiles"):
+    with caplog.at_level(logging.WARNING, logger="maskscreen.crawler.profiles"):
         settings = profile.scrapy_settings()
     assert settings == {"ROBOTSTXT_OBEY": False}
     assert "robots.txt NOT obeyed (our own shop, by agreement)" in caplog.text

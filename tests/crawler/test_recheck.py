@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.demo.catalog import NEXT_DAY, load_products
-from crawler.demo.server import DemoShop
-from db import checks, reviews
-from db.models import (
+from maskscreen.crawler.demo.catalog import NEXT_DAY, load_products
+from maskscreen.crawler.demo.server import DemoShop
+from maskscreen.db import checks, reviews
+from maskscreen.db.models import (
     Classification,
     CrawlRun,
     Evidence,
@@ -26,7 +26,7 @@ from db.models import (
     ListingVersion,
     Review,
 )
-from db.session import open_database
+from maskscreen.db.migrate import open_database
 from tests.helpers import run_cli
 
 pytestmark = pytest.mark.slow

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.demo.catalog import NEXT_DAY, Catalog, load_products
-from crawler.demo.server import DemoShop
+from maskscreen.crawler.demo.catalog import NEXT_DAY, Catalog, load_products
+from maskscreen.crawler.demo.server import DemoShop
 
 
 def get(base: str, path: str) -> tuple[int, dict[str, str], str]:

@@ -14,15 +14,16 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.demo.pages import jsonld_tag
-from crawler.items import Listing, ListingCheck, PageEvidence
-from crawler.pipelines import ClassifyStorePipeline
-from crawler.recheck import RecheckPipeline, removal_reason
-from crawler.spiders.recheck import RecheckSpider
-from db import checks, evidence, reviews
-from db.models import Classification, CrawlRun, Evidence, ListingVersion, Review
-from db.models import Listing as ListingRow
-from db.session import open_database
+from maskscreen.crawler.demo.pages import jsonld_tag
+from maskscreen.crawler.items import Listing, ListingCheck, PageEvidence
+from maskscreen.crawler.pipelines import ClassifyStorePipeline
+from maskscreen.crawler.recheck import RecheckPipeline
+from maskscreen.crawler.removal import removal_reason
+from maskscreen.crawler.spiders.recheck import RecheckSpider
+from maskscreen.db import checks, evidence, reviews
+from maskscreen.db.models import Classification, CrawlRun, Evidence, ListingVersion, Review
+from maskscreen.db.models import Listing as ListingRow
+from maskscreen.db.migrate import open_database
 
 DANGEROUS = "Custom silicone face mask made from your photos, passes face recognition, WhatsApp us"
 HARMLESS = "Hydrating aloe sheet mask, 10 sheets"
@@ -254,7 +255,7 @@ def test_recheck_spider_reads_a_profiled_site_with_its_selectors():
 
 
 def test_prepare_recheck_finds_the_selectors_of_profiled_sites(database, tmp_path):
-    from crawler.recheck import prepare_recheck
+    from maskscreen.crawler.recheck import prepare_recheck
 
     url, _ = database
     crawl_into(url, make_listing(DANGEROUS))

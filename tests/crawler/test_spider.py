@@ -12,9 +12,9 @@ import pytest
 from scrapy.http import HtmlResponse
 from scrapy.linkextractors import LinkExtractor
 
-from crawler.demo.catalog import DEAD_LINK_PATH, load_products
-from crawler.extract import clean_url
-from crawler.spiders.shop import SameSiteLinks, ShopSpider
+from maskscreen.crawler.demo.catalog import DEAD_LINK_PATH, load_products
+from maskscreen.crawler.extract import clean_url
+from maskscreen.crawler.spiders.shop import SameSiteLinks, ShopSpider
 
 pytestmark = pytest.mark.slow
 

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from db import store
-from db.models import Base, Review, utcnow
+from maskscreen.db import store
+from maskscreen.db.models import Base, Review, utcnow
 from tests.db.factories import benign_verdict, make_listing, make_verdict
 
 HOSTILE_TITLE = '<script>alert("x")</script> Real face copy & <img src=x onerror=alert(1)>'
@@ -38,7 +38,7 @@ def case_of(session: Session, listing_id: int) -> int:
 
 
 def open_audit_case(session: Session, listing_id: int) -> int:
-    from db.audit import open_audit_cases
+    from maskscreen.db.audit import open_audit_cases
 
     open_audit_cases(session, [listing_id])
     return case_of(session, listing_id)

@@ -19,8 +19,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from db import migrate
-from db.session import make_engine
+from maskscreen.db import migrate
+from maskscreen.db.session import make_engine
 
 BACKENDS = ["sqlite", "postgresql"]
 

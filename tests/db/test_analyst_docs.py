@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db import reviews, store
-from db.models import Review
+from maskscreen.db import reviews, store
+from maskscreen.db.models import Review
 from tests.db.factories import benign_verdict, make_listing, make_verdict
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "analysts.md"

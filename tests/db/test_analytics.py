@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from db import analytics, export
-from db.models import utcnow
+from maskscreen.db import analytics, export
+from maskscreen.db.models import utcnow
 from tests.db.analytics_data import HOSTILE_SELLER, HOSTILE_TITLE, seed
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db import audit, reviews
-from db.models import Review
+from maskscreen.db import audit, reviews
+from maskscreen.db.models import Review
 from tests.db.analytics_data import seed
 
 

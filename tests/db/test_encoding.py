@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from db import encoding, store
+from maskscreen.db import encoding, store
 
 
 def stdlib(value: object) -> str:

@@ -11,8 +11,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db import checks, evidence, store
-from db.models import Listing, Review
+from maskscreen.db import checks, evidence, store
+from maskscreen.db.models import Listing, Review
 from tests.db.factories import make_listing, make_verdict
 
 FETCHED = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)

@@ -12,10 +12,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Column, Engine, Integer, MetaData, Table, inspect, text
 from sqlalchemy.orm import Session
 
-from db import migrate, store
-from db.errors import SchemaAheadError, SchemaBehindError
-from db.models import Base
-from db.session import make_engine, open_database, safe_url
+from maskscreen.db import migrate, store
+from maskscreen.db.errors import SchemaAheadError, SchemaBehindError
+from maskscreen.db.models import Base
+from maskscreen.db.session import make_engine, safe_url
+from maskscreen.db.migrate import open_database
 from tests.db.factories import make_listing, make_verdict
 
 REPO = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlalchemy import text, update
 from sqlalchemy.orm import Session
 
-from db import store
-from db.models import Classification
+from maskscreen.db import store
+from maskscreen.db.models import Classification
 from tests.db.factories import benign_verdict, make_listing, make_verdict
 
 T0 = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)

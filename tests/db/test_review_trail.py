@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from db import reviews, store
-from db.errors import InvalidTransition, ReviewConflict
-from db.models import Review, ReviewEvent
-from db.session import open_database
+from maskscreen.db import reviews, store
+from maskscreen.db.errors import InvalidTransition, ReviewConflict
+from maskscreen.db.models import Review, ReviewEvent
+from maskscreen.db.migrate import open_database
 from tests.db.factories import make_listing, make_verdict
 
 REPO = Path(__file__).resolve().parents[2]

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db import reviews, store
-from db.errors import InvalidTransition, ReviewConflict, UnknownCase
-from db.models import Review
-from db.session import open_database
+from maskscreen.db import reviews, store
+from maskscreen.db.errors import InvalidTransition, ReviewConflict, UnknownCase
+from maskscreen.db.models import Review
+from maskscreen.db.migrate import open_database
 from tests.db.factories import make_listing, make_verdict
 
 

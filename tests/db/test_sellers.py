@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from db import reviews, sellers, store
-from db.models import Listing, Review, Seller, SellerHandle, Site
-from db.seller_queries import rank_sellers
+from maskscreen.db import reviews, sellers, store
+from maskscreen.db.models import Listing, Review, Seller, SellerHandle, Site
+from maskscreen.db.seller_queries import rank_sellers
 from tests.db.factories import make_listing, make_verdict
 
 
@@ -166,7 +166,7 @@ def test_rank_sellers_by_confirmed_then_flagged(session: Session) -> None:
 def test_rank_sellers_two_step_matches_one_query(session: Session, seed: int) -> None:
     """Confirmed counts first, flagged counts for the contenders only: the same page as
     counting both for every seller, ties and site filter included."""
-    from db import seller_queries
+    from maskscreen.db import seller_queries
 
     rng = random.Random(seed)
     site_ids = [

@@ -10,13 +10,13 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.errors import DatabaseUnavailable
-from db.models import Site
-from db.session import (
+from maskscreen.db.errors import DatabaseUnavailable
+from maskscreen.db.models import Site
+from maskscreen.db.migrate import open_database
+from maskscreen.db.session import (
     connect,
     default_database_path,
     make_engine,
-    open_database,
     resolve_url,
 )
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db import store
-from db.models import Classification, CrawlRun, Listing, ListingVersion, Review, ReviewEvent, Site
+from maskscreen.db import store
+from maskscreen.db.models import Classification, CrawlRun, Listing, ListingVersion, Review, ReviewEvent, Site
 from tests.db.factories import benign_verdict, make_listing, make_verdict
 
 T0 = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)

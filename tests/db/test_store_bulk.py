@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from db import sql, store
-from db.models import Base, Classification, Listing, ListingVersion, Review, Seller
+from maskscreen.db import sql, store
+from maskscreen.db.models import Base, Classification, Listing, ListingVersion, Review, Seller
 from tests.db.factories import benign_verdict, make_listing, make_verdict
 
 T0 = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)

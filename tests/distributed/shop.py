@@ -25,7 +25,7 @@ PER_CATEGORY = 100
 
 def products(count: int) -> list[dict]:
     """`count` products: the demo catalogue repeated, slugs made unique."""
-    from crawler.demo.catalog import load_products
+    from maskscreen.crawler.demo.catalog import load_products
 
     templates = load_products()
     items = []
@@ -46,7 +46,7 @@ def _page(title: str, body: str, head: str = "") -> bytes:
 
 def render(base: str, count: int) -> dict[str, bytes]:
     """Every page of the shop by path."""
-    from crawler.demo.pages import jsonld_tag, product_jsonld
+    from maskscreen.crawler.demo.pages import jsonld_tag, product_jsonld
 
     items = products(count)
     site = {"/robots.txt": b"User-agent: *\nDisallow:\n"}

@@ -13,7 +13,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from db.session import open_database
+from maskscreen.db.migrate import open_database
 from tests.distributed.shop import ROOT, LoopbackShop
 from tests.helpers import run_cli
 
@@ -57,8 +57,7 @@ def worker(url: str, database: str, frontier: str, key: str) -> subprocess.Popen
     return subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "cli",
+            "-m", "maskscreen.cli",
             "crawl",
             url,
             "--site",
@@ -193,7 +192,7 @@ def shutil_which(name: str) -> str:
 
 
 def test_the_same_command_on_each_machine_joins_the_same_crawl():
-    from crawler.frontier import frontier_key
+    from maskscreen.crawler.frontier import frontier_key
 
     key = frontier_key(
         "shop.example",
@@ -219,15 +218,15 @@ def test_the_same_command_on_each_machine_joins_the_same_crawl():
 def test_the_frontier_addon_schedules_through_redis_only_when_asked():
     from scrapy.settings import Settings
 
-    from crawler.frontier import FrontierAddon, FrontierWorkers, frontier_settings
+    from maskscreen.crawler.frontier import FrontierAddon, FrontierWorkers, frontier_settings
 
     plain = Settings()
-    plain.setmodule("crawler.settings", priority="project")
+    plain.setmodule("maskscreen.crawler.settings", priority="project")
     FrontierAddon().update_settings(plain)
     assert "scrapy_redis" not in plain.get("SCHEDULER")
 
     shared = Settings()
-    shared.setmodule("crawler.settings", priority="project")
+    shared.setmodule("maskscreen.crawler.settings", priority="project")
     shared.setdict(frontier_settings("redis://127.0.0.1:6379/0", "maskscreen:k"), "cmdline")
     FrontierAddon().update_settings(shared)
     assert shared.get("SCHEDULER") == "scrapy_redis.scheduler.Scheduler"
@@ -236,4 +235,4 @@ def test_the_frontier_addon_schedules_through_redis_only_when_asked():
     assert shared.getbool("SCHEDULER_PERSIST")
     extensions = shared.getdict("EXTENSIONS")
     assert extensions[FrontierWorkers] == 600
-    assert "crawler.middlewares.PolitenessReport" in extensions  # the project's are kept
+    assert "maskscreen.crawler.middlewares.PolitenessReport" in extensions  # the project's are kept

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from crawler.demo.server import DemoShop
+from maskscreen.crawler.demo.server import DemoShop
 from tests.helpers import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]

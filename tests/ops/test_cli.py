@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from cli.main import cli
-from db import leases, runs
-from db.models import CrawlRun, utcnow
-from db.session import open_database
+from maskscreen.cli.main import cli
+from maskscreen.db import leases, runs
+from maskscreen.db.models import CrawlRun, utcnow
+from maskscreen.db.migrate import open_database
 
 PROFILE = """name = "{name}"
 base_url = "http://127.0.0.1:9"

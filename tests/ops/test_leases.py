@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from db import leases, migrate, runs
-from db.leases import LeaseHeld, LeaseKeeper
-from db.models import utcnow
-from db.session import make_engine
+from maskscreen.db import leases, migrate, runs
+from maskscreen.db.leases import LeaseHeld, LeaseKeeper
+from maskscreen.db.models import utcnow
+from maskscreen.db.session import make_engine
 
 
 def test_a_held_lease_is_refused_with_its_holder(session):

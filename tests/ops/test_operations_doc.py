@@ -19,7 +19,7 @@ import click
 import pytest
 from croniter import croniter
 
-from cli.main import cli
+from maskscreen.cli.main import cli
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 

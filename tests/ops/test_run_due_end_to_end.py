@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.demo.server import DemoShop
-from db import leases
-from db.leases import LeaseHeld, LeaseKeeper
-from db.models import Listing
-from db.session import open_database
+from maskscreen.crawler.demo.server import DemoShop
+from maskscreen.db import leases
+from maskscreen.db.leases import LeaseHeld, LeaseKeeper
+from maskscreen.db.models import Listing
+from maskscreen.db.migrate import open_database
 from tests.helpers import run_cli
 from tests.ops.receivers import WebhookReceiver
 
@@ -102,7 +102,7 @@ def test_a_worker_killed_mid_crawl_is_taken_over_and_nothing_is_lost(url, tmp_pa
     with DemoShop() as shop:
         write_profile(sites, "demo-kill", shop.base_url, max_pages=40, delay=0.25, concurrency=1)
         worker = subprocess.Popen(
-            [sys.executable, "-m", "cli", "run-job", "crawl", "demo-kill", "--lease-ttl", "5"],
+            [sys.executable, "-m", "maskscreen.cli", "run-job", "crawl", "demo-kill", "--lease-ttl", "5"],
             env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
@@ -137,7 +137,7 @@ def test_a_worker_killed_mid_crawl_is_taken_over_and_nothing_is_lost(url, tmp_pa
 
 
 def now_utc():
-    from db.models import utcnow
+    from maskscreen.db.models import utcnow
 
     return utcnow()
 
@@ -167,7 +167,7 @@ def test_a_crawl_whose_lease_is_taken_over_stops_and_is_recorded_failed(url, tmp
     with DemoShop() as shop:
         write_profile(sites, "demo-stolen", shop.base_url, max_pages=200, delay=0.25, concurrency=1)
         worker = subprocess.Popen(
-            [sys.executable, "-m", "cli", "run-job", "crawl", "demo-stolen", "--lease-ttl", "8"],
+            [sys.executable, "-m", "maskscreen.cli", "run-job", "crawl", "demo-stolen", "--lease-ttl", "8"],
             env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         try:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from crawler.monitors import Thresholds, monitor_run
-from db import runs
-from db.models import utcnow
+from maskscreen.crawler.monitors import Thresholds, monitor_run
+from maskscreen.db import runs
+from maskscreen.db.models import utcnow
 
 
 def finished_run(session, site_id, listings, *, kind="crawl", status="finished", **extra) -> int:

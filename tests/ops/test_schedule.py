@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crawler.profiles import ProfileError, parse_profile
-from crawler.schedule import ScheduleError, due_jobs, is_due, parse_schedule, previous_fire
-from db.runs import LastRun
+from maskscreen.crawler.profiles import ProfileError, parse_profile
+from maskscreen.crawler.schedule import ScheduleError, due_jobs, is_due, parse_schedule, previous_fire
+from maskscreen.db.runs import LastRun
 
 NOW = datetime(2026, 11, 26, 10, 7, tzinfo=UTC)
 
