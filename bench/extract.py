@@ -29,13 +29,20 @@ URL = "https://shop.example/p/realistic-old-man-mask"
 
 def product_page(filler: str = "") -> str:
     data = {
-        "@context": "https://schema.org", "@type": "Product",
-        "name": "Realistic Silicone Old Man Mask", "sku": "FW-1042",
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": "Realistic Silicone Old Man Mask",
+        "sku": "FW-1042",
         "description": "Hand-punched hair. Looks 100% real in person.",
-        "image": ["/img/1.jpg", "/img/2.jpg"], "brand": {"@type": "Brand", "name": "FaceWorks"},
-        "offers": {"@type": "Offer", "price": "1299.00", "priceCurrency": "USD",
-                   "availability": "https://schema.org/InStock",
-                   "seller": {"@type": "Organization", "name": "FaceWorks Studio"}},
+        "image": ["/img/1.jpg", "/img/2.jpg"],
+        "brand": {"@type": "Brand", "name": "FaceWorks"},
+        "offers": {
+            "@type": "Offer",
+            "price": "1299.00",
+            "priceCurrency": "USD",
+            "availability": "https://schema.org/InStock",
+            "seller": {"@type": "Organization", "name": "FaceWorks Studio"},
+        },
     }
     nav = "".join(f'<li><a href="/c/{i}">Category {i}</a></li>' for i in range(40))
     return (
@@ -43,8 +50,10 @@ def product_page(filler: str = "") -> str:
         f'<link rel="canonical" href="{URL}">'
         f'<script type="application/ld+json">{json.dumps(data)}</script></head>'
         f"<body><header><ul>{nav}</ul></header><main><h1>Realistic Silicone Old Man Mask</h1>"
-        '<p class="price">$1,299.00</p>' + "<p>Lorem ipsum dolor sit amet.</p>" * 60
-        + filler + "</main></body></html>"
+        '<p class="price">$1,299.00</p>'
+        + "<p>Lorem ipsum dolor sit amet.</p>" * 60
+        + filler
+        + "</main></body></html>"
     )
 
 
@@ -67,14 +76,19 @@ def main() -> None:
     response = HtmlResponse(url=URL, body=body)
     print(f"JSON-LD-only page, {len(body) / 1024:.1f} KB, {args.pages} pages each:")
     every = per_page_ms(lambda: extruct.extract(body, base_url=URL), args.pages)
-    jsonld = per_page_ms(lambda: extruct.extract(body, base_url=URL, syntaxes=["json-ld"]),
-                         args.pages)
+    jsonld = per_page_ms(
+        lambda: extruct.extract(body, base_url=URL, syntaxes=["json-ld"]), args.pages
+    )
     ours = per_page_ms(lambda: extract_listing(response, "bench"), args.pages)
     print(f"  extruct, all syntaxes (no detection)  {every:8.2f} ms/page")
-    print(f"  extruct, syntaxes=['json-ld']         {jsonld:8.2f} ms/page "
-          f"({every / jsonld:.0f}x less)")
-    print(f"  extract_listing (detects, JSON-LD)    {ours:8.2f} ms/page "
-          f"({every / ours:.0f}x less than all syntaxes)")
+    print(
+        f"  extruct, syntaxes=['json-ld']         {jsonld:8.2f} ms/page "
+        f"({every / jsonld:.0f}x less)"
+    )
+    print(
+        f"  extract_listing (detects, JSON-LD)    {ours:8.2f} ms/page "
+        f"({every / ours:.0f}x less than all syntaxes)"
+    )
 
     for name in ("microdata_product.html", "rdfa_product.html", "opengraph_product.html"):
         page = HtmlResponse(url=URL, body=(PAGES / name).read_bytes())
@@ -87,8 +101,10 @@ def main() -> None:
         big = product_page(block * int(mb * 1_000_000 / len(block))).encode("utf-8")
         page = HtmlResponse(url=URL, body=big)
         ms = per_page_ms(lambda page=page: extract_listing(page, "bench"), 3)
-        print(f"  extract_listing, {len(big) / 1e6:5.1f} MB page        {ms:8.1f} ms/page "
-              f"({ms / (len(big) / 1e6):.1f} ms/MB)")
+        print(
+            f"  extract_listing, {len(big) / 1e6:5.1f} MB page        {ms:8.1f} ms/page "
+            f"({ms / (len(big) / 1e6):.1f} ms/MB)"
+        )
 
 
 if __name__ == "__main__":

@@ -38,15 +38,33 @@ from sqlalchemy.orm import Session
 from maskscreen.db import export, migrate, reviews, store
 from maskscreen.db.session import make_engine
 
-PG_ADMIN = os.environ.get("MASKSCREEN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_ADMIN = os.environ.get(
+    "MASKSCREEN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 SITES = 20
 SELLERS = 5000  # a multiple of SITES
-WORDS = ["silicone", "realistic", "human", "face", "mask", "custom", "lifelike", "skin", "old", "man", "latex", "hood", "disguise"]
+WORDS = [
+    "silicone",
+    "realistic",
+    "human",
+    "face",
+    "mask",
+    "custom",
+    "lifelike",
+    "skin",
+    "old",
+    "man",
+    "latex",
+    "hood",
+    "disguise",
+]
 SIGNALS_ON = '{"evasion_claim": true, "made_to_order": false, "off_platform_contact": false}'
 SIGNALS_OFF = '{"evasion_claim": false, "made_to_order": false, "off_platform_contact": false}'
 
 
-def rows(n: int, flagged_every: int, events: int, dialect: str) -> dict[str, Callable[[], Iterator[tuple]]]:
+def rows(
+    n: int, flagged_every: int, events: int, dialect: str
+) -> dict[str, Callable[[], Iterator[tuple]]]:
     """Row generators per table, in the column order of COLUMNS."""
     start = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -62,33 +80,75 @@ def rows(n: int, flagged_every: int, events: int, dialect: str) -> dict[str, Cal
             yield s, f"site{s}.example", at(0)
 
     def sellers():
-        for k in range(1, SELLERS + 1):  # seller k sells on the site of listings i with i % SELLERS == k - 1
+        for k in range(
+            1, SELLERS + 1
+        ):  # seller k sells on the site of listings i with i % SELLERS == k - 1
             yield k, 1 + (k - 1) % SITES, f"seller{k - 1}", f"seller{k - 1}", at(0)
 
     def listings():
         for i in range(1, n + 1):
             site = 1 + i % SITES
-            yield i, site, f"https://site{site}.example/p/{i}", at(i), at(i), i, "live", 1 + i % SELLERS
+            yield (
+                i,
+                site,
+                f"https://site{site}.example/p/{i}",
+                at(i),
+                at(i),
+                i,
+                "live",
+                1 + i % SELLERS,
+            )
 
     def versions():
         for i in range(1, n + 1):
             title = " ".join(rng.choices(WORDS, k=6)) + f" {i}"
-            yield i, i, f"{i:064x}", at(i), title, "lifelike full head mask, hand made", "129.00", "USD", \
-                f"seller{i % 5000}", "[]", "en"
+            yield (
+                i,
+                i,
+                f"{i:064x}",
+                at(i),
+                title,
+                "lifelike full head mask, hand made",
+                "129.00",
+                "USD",
+                f"seller{i % 5000}",
+                "[]",
+                "en",
+            )
 
     def classifications():
         for i in range(1, n + 1):
             hit = i % flagged_every == 0
             score = 0.6 + (i % 400) / 1000 if hit else 0.05
             label = "realistic_face_mask" if hit else "benign"
-            yield i, i, "bench-1", label, score, "{}", hit, SIGNALS_ON if hit and i % 3 == 0 else SIGNALS_OFF, \
-                "[]", 0.5, at(i)
+            yield (
+                i,
+                i,
+                "bench-1",
+                label,
+                score,
+                "{}",
+                hit,
+                SIGNALS_ON if hit and i % 3 == 0 else SIGNALS_OFF,
+                "[]",
+                0.5,
+                at(i),
+            )
 
     def reviews_():
         for k, i in enumerate(flagged, start=1):
             decided = k <= events
             status = ("confirmed" if k % 3 else "dismissed") if decided else "open"
-            yield k, i, status, 0.6 + (i % 400) / 1000 + (1.0 if i % 3 == 0 else 0), at(i), at(i), i, "flag"
+            yield (
+                k,
+                i,
+                status,
+                0.6 + (i % 400) / 1000 + (1.0 if i % 3 == 0 else 0),
+                at(i),
+                at(i),
+                i,
+                "flag",
+            )
 
     def events_():
         for k in range(1, min(events, len(flagged)) + 1):
@@ -122,13 +182,17 @@ def load(engine: Engine, n: int, flagged_every: int, events: int) -> float:
             raw.execute("BEGIN")
             for table, columns in COLUMNS.items():
                 marks = ", ".join("?" * len(columns.split(",")))
-                raw.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", generators[table]())
+                raw.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({marks})", generators[table]()
+                )
             raw.execute("COMMIT")
             raw.execute("ANALYZE")
         else:
             pg = raw.driver_connection
             with pg.cursor() as cursor:
-                cursor.execute("SET session_replication_role = replica")  # no FK triggers while loading
+                cursor.execute(
+                    "SET session_replication_role = replica"
+                )  # no FK triggers while loading
                 for table, columns in COLUMNS.items():
                     with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                         for row in generators[table]():
@@ -196,8 +260,12 @@ def run(url: str, args: argparse.Namespace) -> dict:
     seconds = load(engine, args.n, args.flagged_every, args.events)
     figures: dict[str, object] = {"backend": engine.dialect.name, "listings": args.n,
                                   "load_s": round(seconds, 1)}  # fmt: skip
-    figures["flagged_first_page_ms"] = best_ms(engine, lambda s: store.query_flagged(s, limit=50), args.repeat)
-    figures["review_next_ms"] = best_ms(engine, lambda s: reviews.review_queue(s, limit=1), args.repeat)
+    figures["flagged_first_page_ms"] = best_ms(
+        engine, lambda s: store.query_flagged(s, limit=50), args.repeat
+    )
+    figures["review_next_ms"] = best_ms(
+        engine, lambda s: reviews.review_queue(s, limit=1), args.repeat
+    )
     sellers = seller_query()
     if sellers is None:
         print("note: no db.seller_queries.rank_sellers: sellers skipped", file=sys.stderr)
@@ -214,7 +282,9 @@ def run(url: str, args: argparse.Namespace) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="listings (default 1,000,000)")
-    parser.add_argument("--flagged-every", type=int, default=20, help="one listing in this many is flagged")
+    parser.add_argument(
+        "--flagged-every", type=int, default=20, help="one listing in this many is flagged"
+    )
     parser.add_argument("--events", type=int, default=20_000, help="review events (decisions)")
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--repeat", type=int, default=5)

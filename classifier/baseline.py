@@ -14,7 +14,11 @@ class KeywordBlocklist:
 
     @classmethod
     def default(cls) -> KeywordBlocklist:
-        data = json.loads(resources.files("maskscreen.classifier").joinpath("patterns/blocklist.json").read_text("utf-8"))
+        data = json.loads(
+            resources.files("maskscreen.classifier")
+            .joinpath("patterns/blocklist.json")
+            .read_text("utf-8")
+        )
         return cls(data["version"], data["keywords"])
 
     def flags(self, texts: Sequence[str]) -> list[bool]:

@@ -73,7 +73,9 @@ def parse_example(line: str, where: str) -> Example:
     if not isinstance(title, str) or not title.strip():
         raise CorpusError(f"{where}: title is missing")
     signals = raw.get("signals") or {}
-    if not isinstance(signals, dict) or any(not isinstance(signals.get(s, False), bool) for s in SIGNALS):
+    if not isinstance(signals, dict) or any(
+        not isinstance(signals.get(s, False), bool) for s in SIGNALS
+    ):
         raise CorpusError(f"{where}: signals must map {', '.join(SIGNALS)} to booleans")
     return Example(
         id=str(raw.get("id") or where),

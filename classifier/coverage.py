@@ -15,7 +15,13 @@ from maskscreen.classifier.corpus import Example, load_corpus
 
 BEGIN = "<!-- coverage:begin -->"
 END = "<!-- coverage:end -->"
-DANGEROUS_FAMILIES = ("stock_realistic_mask", "full_head_hood", "face_film", "photo_scan_copy", "printed_replica")
+DANGEROUS_FAMILIES = (
+    "stock_realistic_mask",
+    "full_head_hood",
+    "face_film",
+    "photo_scan_copy",
+    "printed_replica",
+)
 
 
 def guidelines_path() -> Path:
@@ -30,8 +36,10 @@ def coverage_table(examples: list[Example]) -> str:
     for family in families:
         en, zh = counts[(family, "en")], counts[(family, "zh")]
         lines.append(f"| `{family}` | {labels[family]} | {en} | {zh} | {en + zh} |")
-    lines.append(f"| **all** | | {sum(v for (f, l), v in counts.items() if l == 'en')} "
-                 f"| {sum(v for (f, l), v in counts.items() if l == 'zh')} | {len(examples)} |")
+    lines.append(
+        f"| **all** | | {sum(v for (f, l), v in counts.items() if l == 'en')} "
+        f"| {sum(v for (f, l), v in counts.items() if l == 'zh')} | {len(examples)} |"
+    )
     return "\n".join(lines)
 
 

@@ -35,7 +35,9 @@ def label_metrics(truth: Sequence[str], predicted: Sequence[str]) -> dict:
     return out
 
 
-def binary_metrics(truth: Sequence[str], predicted: Sequence[str], languages: Sequence[str]) -> dict:
+def binary_metrics(
+    truth: Sequence[str], predicted: Sequence[str], languages: Sequence[str]
+) -> dict:
     """Flagged (any dangerous label) against benign, overall and per language."""
 
     def figures(indices: list[int]) -> dict:
@@ -91,8 +93,14 @@ def evaluate_model(model, examples, *, worst: int = 15, baseline=None) -> dict:
     languages = [language_of(e) for e in examples]
     errors = [
         {
-            "id": e.id, "language": e.language, "family": e.family, "truth": e.label,
-            "predicted": v.label, "score": v.score, "title": e.title, "reasons": v.reasons[:4],
+            "id": e.id,
+            "language": e.language,
+            "family": e.family,
+            "truth": e.label,
+            "predicted": v.label,
+            "score": v.score,
+            "title": e.title,
+            "reasons": v.reasons[:4],
         }
         for e, v in zip(examples, verdicts)
         if (e.label != "benign") != v.flagged or (v.flagged and e.label != v.label)
@@ -116,11 +124,15 @@ def evaluate_model(model, examples, *, worst: int = 15, baseline=None) -> dict:
             "version": baseline.version,
             "flagged": binary_metrics(truth, base_predicted, languages),
         },
-        "curve": precision_recall_points([t != "benign" for t in truth], [v.score for v in verdicts]),
+        "curve": precision_recall_points(
+            [t != "benign" for t in truth], [v.score for v in verdicts]
+        ),
     }
 
 
-def precision_recall_points(truth: Sequence[bool], scores: Sequence[float]) -> list[tuple[float, float, float]]:
+def precision_recall_points(
+    truth: Sequence[bool], scores: Sequence[float]
+) -> list[tuple[float, float, float]]:
     """(threshold, precision, recall) at every distinct score, highest first."""
     pairs = sorted(zip(scores, truth), key=lambda p: -p[0])
     positives = sum(truth) or 1
@@ -128,5 +140,7 @@ def precision_recall_points(truth: Sequence[bool], scores: Sequence[float]) -> l
     for index, (score, is_positive) in enumerate(pairs, start=1):
         true_pos += is_positive
         if index == len(pairs) or pairs[index][0] != score:
-            points.append((round(score, 4), round(true_pos / index, 4), round(true_pos / positives, 4)))
+            points.append(
+                (round(score, 4), round(true_pos / index, 4), round(true_pos / positives, 4))
+            )
     return points

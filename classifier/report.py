@@ -19,9 +19,13 @@ def _plots(report: dict, directory: Path) -> None:
     fig, ax = plt.subplots(figsize=(5, 4), dpi=100)
     ax.plot([p[2] for p in points], [p[1] for p in points], label="model")
     at = min(points, key=lambda p: abs(p[0] - report["threshold"]))
-    ax.scatter([at[2]], [at[1]], color="crimson", zorder=3, label=f"threshold {report['threshold']:.2f}")
+    ax.scatter(
+        [at[2]], [at[1]], color="crimson", zorder=3, label=f"threshold {report['threshold']:.2f}"
+    )
     base = report["baseline"]["flagged"]["all"]
-    ax.scatter([base["recall"]], [base["precision"]], marker="x", color="black", label="keyword blocklist")
+    ax.scatter(
+        [base["recall"]], [base["precision"]], marker="x", color="black", label="keyword blocklist"
+    )
     ax.set_xlabel("recall (flagged vs benign)")
     ax.set_ylabel("precision")
     ax.set_xlim(0, 1.02)
@@ -57,8 +61,11 @@ def _table(headers: list[str], rows: list[list[object]]) -> str:
 
 
 def _figures(metrics: dict) -> list[list[object]]:
-    return [[k, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", m["support"]]
-            for k, m in metrics.items() if isinstance(m, dict)]
+    return [
+        [k, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", m["support"]]
+        for k, m in metrics.items()
+        if isinstance(m, dict)
+    ]
 
 
 def write_report(report: dict, directory: str | Path, title: str) -> Path:
@@ -66,20 +73,29 @@ def write_report(report: dict, directory: str | Path, title: str) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     _plots(report, directory)
     columns = ["", "precision", "recall", "F1", "n"]
-    errors = [[e["id"], e["truth"], e["predicted"], f"{e['score']:.3f}", e["title"], "; ".join(e["reasons"])]
-              for e in report["worst_errors"]]
+    errors = [
+        [
+            e["id"],
+            e["truth"],
+            e["predicted"],
+            f"{e['score']:.3f}",
+            e["title"],
+            "; ".join(e["reasons"]),
+        ]
+        for e in report["worst_errors"]
+    ]
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}table{{border-collapse:collapse;margin:1em 0}}
 td,th{{border:1px solid #ccc;padding:.2em .5em;text-align:left}}</style></head><body>
 <h1>{html.escape(title)}</h1>
-<p>Model {html.escape(report['model_version'])}, threshold {report['threshold']:.3f}, {report['size']} listings.</p>
-<h2>Flagged vs benign</h2>{_table(columns, _figures(report['flagged']))}
-<h2>Keyword blocklist baseline</h2>{_table(columns, _figures(report['baseline']['flagged']))}
-<h2>Per label</h2>{_table(columns, _figures(report['labels']))}
-<p>Macro F1: {report['labels']['macro_f1']:.3f}</p>
+<p>Model {html.escape(report["model_version"])}, threshold {report["threshold"]:.3f}, {report["size"]} listings.</p>
+<h2>Flagged vs benign</h2>{_table(columns, _figures(report["flagged"]))}
+<h2>Keyword blocklist baseline</h2>{_table(columns, _figures(report["baseline"]["flagged"]))}
+<h2>Per label</h2>{_table(columns, _figures(report["labels"]))}
+<p>Macro F1: {report["labels"]["macro_f1"]:.3f}</p>
 <img src="precision_recall.png" alt="precision-recall curve"> <img src="confusion.png" alt="confusion matrix">
-<h2>Signals</h2>{_table(columns, _figures(report['signals']))}
+<h2>Signals</h2>{_table(columns, _figures(report["signals"]))}
 <h2>Worst errors</h2>{_table(["id", "true", "predicted", "score", "title", "reasons"], errors)}
 </body></html>
 """

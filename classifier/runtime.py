@@ -82,7 +82,7 @@ class Calibrated:
         denominator = np.sum(proba, axis=1)[:, np.newaxis]
         uniform_proba = np.full_like(proba, 1 / n_classes)
         proba = np.divide(proba, denominator, out=uniform_proba, where=denominator != 0)
-        proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
+        proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
         return proba
 
 
@@ -306,4 +306,3 @@ def from_pipeline(pipeline, model_sha256: str | None = None) -> Runtime:
     except RuntimeFileError as exc:
         raise UnsupportedPipeline(str(exc)) from exc
     return runtime
-

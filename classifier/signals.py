@@ -63,7 +63,11 @@ class SignalMatcher:
     def from_file(cls, path: str | Path | None = None) -> SignalMatcher:
         try:
             if path is None:
-                raw = resources.files("maskscreen.classifier").joinpath(DEFAULT_PATTERNS).read_text("utf-8")
+                raw = (
+                    resources.files("maskscreen.classifier")
+                    .joinpath(DEFAULT_PATTERNS)
+                    .read_text("utf-8")
+                )
             else:
                 raw = Path(path).read_text("utf-8")
             data = json.loads(raw)

@@ -90,7 +90,9 @@ def split(examples: Sequence[Example], test_ids: set[str]) -> tuple[list[Example
 
 def write_test_ids(test_ids: set[str], path: Path | None = None) -> None:
     path = path or split_path()
-    header = "# maskscreen held-out test split: never train, tune or choose a threshold on these ids\n"
+    header = (
+        "# maskscreen held-out test split: never train, tune or choose a threshold on these ids\n"
+    )
     path.write_text(header + "\n".join(sorted(test_ids)) + "\n", encoding="utf-8")
 
 
@@ -108,7 +110,9 @@ def main() -> None:
     after = extend_split(examples, before, seen)
     write_test_ids(after)
     write_seen_ids({e.id for e in examples} | (seen or set()))
-    print(f"test split: {len(after)} of {len(examples)} listings ({len(after) - len(before & after)} added)")
+    print(
+        f"test split: {len(after)} of {len(examples)} listings ({len(after) - len(before & after)} added)"
+    )
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ from maskscreen.cli.options import database_option
 @click.command("audit-sample")
 @click.argument("n", type=click.IntRange(1))
 @click.option("--site", help="Only listings of this site.")
-@click.option("--seed", type=int, help="Random seed: the same database and seed draw the same listings.")
+@click.option(
+    "--seed", type=int, help="Random seed: the same database and seed draw the same listings."
+)
 @database_option
 def audit_sample(n, site, seed, database_url) -> None:
     """Draw N unflagged listings at random into review cases (source audit).

@@ -12,7 +12,9 @@ def _number(value: float) -> str:
     return f"{value:.1f}" if value != int(value) else str(int(value))
 
 
-def column_chart(points: list[tuple[str, float]], *, title: str, width: int = 720, height: int = 220) -> str:
+def column_chart(
+    points: list[tuple[str, float]], *, title: str, width: int = 720, height: int = 220
+) -> str:
     """Vertical bars, one per (label, value), labels under the bars."""
     if not points:
         return _empty(title)
@@ -33,11 +35,15 @@ def column_chart(points: list[tuple[str, float]], *, title: str, width: int = 72
                 f'text-anchor="middle" fill="{INK}">{escape(label[-5:])}</text>'
             )
     parts.append(f'<text x="4" y="40" font-size="10" fill="{INK}">{_number(top)}</text>')
-    parts.append(f'<line x1="{left}" y1="{30 + plot_h}" x2="{width - 10}" y2="{30 + plot_h}" stroke="{INK}"/>')
+    parts.append(
+        f'<line x1="{left}" y1="{30 + plot_h}" x2="{width - 10}" y2="{30 + plot_h}" stroke="{INK}"/>'
+    )
     return "".join(parts) + "</svg>"
 
 
-def bar_chart(points: list[tuple[str, float]], *, title: str, unit: str = "", width: int = 720) -> str:
+def bar_chart(
+    points: list[tuple[str, float]], *, title: str, unit: str = "", width: int = 720
+) -> str:
     """Horizontal bars, one per (label, value), the value written at the end of the bar."""
     if not points:
         return _empty(title)
@@ -68,4 +74,7 @@ def _open(width: int, height: int, title: str) -> str:
 
 
 def _empty(title: str) -> str:
-    return _open(720, 50, title) + f'<text x="4" y="40" font-size="11" fill="{INK}">no data</text></svg>'
+    return (
+        _open(720, 50, title)
+        + f'<text x="4" y="40" font-size="11" fill="{INK}">no data</text></svg>'
+    )

@@ -57,8 +57,16 @@ def resolve_target(session, target: str, sites_dir: str | None = None):
     return site.base_url, None, site.name
 
 
-def crawl_into(engine_url: str, start_url: str | None, site: str | None, model_dir, max_pages,
-               log_level, plan=None, frontier: dict | None = None):
+def crawl_into(
+    engine_url: str,
+    start_url: str | None,
+    site: str | None,
+    model_dir,
+    max_pages,
+    log_level,
+    plan=None,
+    frontier: dict | None = None,
+):
     """Run the crawl `plan` (crawler.platforms.CrawlPlan), or an HTML crawl of `start_url`.
 
     `frontier`: crawler.frontier.frontier_settings, to share the crawl with other workers
@@ -114,29 +122,60 @@ def _redis_url(ctx, param, value: str | None) -> str | None:
 
 @click.command()
 @click.argument("target", metavar="URL_OR_SITE")
-@click.option("--site", help="Store listings under this site name (default: the URL's host "
-              "or the profile's name).")
+@click.option(
+    "--site",
+    help="Store listings under this site name (default: the URL's host or the profile's name).",
+)
 @click.option("--max-pages", type=click.IntRange(1), help="Stop after this many pages.")
-@click.option("--via", type=click.Choice(["auto", "html", "shopify", "woocommerce", "sitemap"]),
-              help="How to read the shop: its Shopify products.json, WooCommerce Store API, "
-              "sitemaps, or HTML pages. Default: the profile's, else auto (a shop's home URL "
-              "is probed: shopify > woocommerce > sitemap > html).")
-@click.option("--currency", callback=_currency, metavar="CODE",
-              help="Currency of prices whose API does not say (Shopify), e.g. USD.")
-@click.option("--base-url", metavar="URL", help="Crawl a site profile on another host "
-              "(a mirror, a local copy): its URLs move there.")
-@click.option("--frontier", metavar="REDIS_URL", envvar="MASKSCREEN_FRONTIER",
-              callback=_redis_url,
-              help="Share the crawl with the workers on other machines that run the same "
-              "command: one request queue and duplicate filter in Redis "
-              "(redis://HOST:PORT/DB; docs/operations.md). Default: MASKSCREEN_FRONTIER.")
-@click.option("--frontier-key", metavar="KEY", help="Name of the shared crawl in Redis "
-              "(default: from the site, the start URLs and the database).")
+@click.option(
+    "--via",
+    type=click.Choice(["auto", "html", "shopify", "woocommerce", "sitemap"]),
+    help="How to read the shop: its Shopify products.json, WooCommerce Store API, "
+    "sitemaps, or HTML pages. Default: the profile's, else auto (a shop's home URL "
+    "is probed: shopify > woocommerce > sitemap > html).",
+)
+@click.option(
+    "--currency",
+    callback=_currency,
+    metavar="CODE",
+    help="Currency of prices whose API does not say (Shopify), e.g. USD.",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Crawl a site profile on another host (a mirror, a local copy): its URLs move there.",
+)
+@click.option(
+    "--frontier",
+    metavar="REDIS_URL",
+    envvar="MASKSCREEN_FRONTIER",
+    callback=_redis_url,
+    help="Share the crawl with the workers on other machines that run the same "
+    "command: one request queue and duplicate filter in Redis "
+    "(redis://HOST:PORT/DB; docs/operations.md). Default: MASKSCREEN_FRONTIER.",
+)
+@click.option(
+    "--frontier-key",
+    metavar="KEY",
+    help="Name of the shared crawl in Redis "
+    "(default: from the site, the start URLs and the database).",
+)
 @sites_dir_option
 @database_option
 @model_option
-def crawl(target, site, max_pages, via, currency, base_url, frontier, frontier_key, sites_dir,
-          database_url, model_dir) -> None:
+def crawl(
+    target,
+    site,
+    max_pages,
+    via,
+    currency,
+    base_url,
+    frontier,
+    frontier_key,
+    sites_dir,
+    database_url,
+    model_dir,
+) -> None:
     """Crawl a shop or a site profile: classify and store every listing.
 
     URL_OR_SITE is a start URL, a site profile's name (`maskscreen sites list`),
@@ -160,16 +199,23 @@ def crawl(target, site, max_pages, via, currency, base_url, frontier, frontier_k
     redis_client, unreachable = _reach_frontier(frontier)
     engine = _open_database(database_url, redis_client)
     with Session(engine) as session:
-        start_url, profile, known_site = resolve_target(session, target,
-                                                        resolve_sites_dir(sites_dir))
+        start_url, profile, known_site = resolve_target(
+            session, target, resolve_sites_dir(sites_dir)
+        )
     url = engine.url.render_as_string(hide_password=False)
     engine.dispose()
     if base_url and profile is None:
         raise click.UsageError("--base-url moves a site profile; give a profile's name")
     if profile is not None and base_url:
         profile = profile.with_base_url(base_url)
-    plan = plan_crawl(url=start_url, profile=profile, via=None if via == "auto" else via,
-                      currency=currency, max_pages=max_pages, site=site or known_site)
+    plan = plan_crawl(
+        url=start_url,
+        profile=profile,
+        via=None if via == "auto" else via,
+        currency=currency,
+        max_pages=max_pages,
+        site=site or known_site,
+    )
     shared = None
     if frontier:
         from maskscreen.crawler.frontier import frontier_key as default_key
@@ -184,11 +230,14 @@ def crawl(target, site, max_pages, via, currency, base_url, frontier, frontier_k
         shared = frontier_settings(frontier, key)
         click.echo(f"sharing the crawl through the frontier {key}", err=True)
     how = "detected" if plan.detected else "chosen"
-    click.echo(f"crawling via {plan.via} ({how}) from {plan.start_urls[0]}"
-               + (f" and {len(plan.start_urls) - 1} more" if len(plan.start_urls) > 1 else ""),
-               err=True)
-    summary = crawl_into(url, None, plan.site, model_dir, plan.max_pages, log_level(), plan=plan,
-                         frontier=shared)
+    click.echo(
+        f"crawling via {plan.via} ({how}) from {plan.start_urls[0]}"
+        + (f" and {len(plan.start_urls) - 1} more" if len(plan.start_urls) > 1 else ""),
+        err=True,
+    )
+    summary = crawl_into(
+        url, None, plan.site, model_dir, plan.max_pages, log_level(), plan=plan, frontier=shared
+    )
     click.echo(summary_line(summary))
     for result in summary.monitors or []:
         if not result["passed"]:
@@ -197,7 +246,9 @@ def crawl(target, site, max_pages, via, currency, base_url, frontier, frontier_k
     if summary.finish_reason != "finished":
         resumable = summary.resume_dir or (shared and summary.finish_reason == "shutdown")
         hint = "; run the same command again to resume" if resumable else ""
-        click.echo(f"maskscreen: error: crawl ended early ({summary.finish_reason}){hint}", err=True)
+        click.echo(
+            f"maskscreen: error: crawl ended early ({summary.finish_reason}){hint}", err=True
+        )
         sys.exit(EXIT_ERROR)
 
 
@@ -217,8 +268,8 @@ def _reach_frontier(frontier: str | None):
 def _open_database(database_url: str | None, redis_client):
     """open_database; the workers of a shared crawl take turns, so that two of them
     never migrate one fresh database at the same time."""
-    from maskscreen.db.session import resolve_url
     from maskscreen.db.migrate import open_database
+    from maskscreen.db.session import resolve_url
 
     if redis_client is None:
         return open_database(database_url)
@@ -226,8 +277,9 @@ def _open_database(database_url: str | None, redis_client):
 
     name = hashlib.sha256(resolve_url(database_url).encode()).hexdigest()[:12]
     try:
-        with redis_client.lock(f"maskscreen:open-database:{name}", timeout=600,
-                               blocking_timeout=600):
+        with redis_client.lock(
+            f"maskscreen:open-database:{name}", timeout=600, blocking_timeout=600
+        ):
             return open_database(database_url)
     finally:
         redis_client.close()
@@ -246,10 +298,12 @@ def _record_failed_run(url: str, site: str, start_url: str) -> None:
     engine = open_database(url)
     try:
         with Session(engine) as session, session.begin():
-            site_id = store.get_or_create_site(session, site,
-                                               base_url=f"{parts.scheme}://{parts.netloc}")
-            run_id = store.start_crawl_run(session, site_id,
-                                           command=shlex.join(["maskscreen", *sys.argv[1:]]))
+            site_id = store.get_or_create_site(
+                session, site, base_url=f"{parts.scheme}://{parts.netloc}"
+            )
+            run_id = store.start_crawl_run(
+                session, site_id, command=shlex.join(["maskscreen", *sys.argv[1:]])
+            )
             store.finish_crawl_run(session, run_id, status="failed", counts={}, dropped={})
     finally:
         engine.dispose()

@@ -21,12 +21,18 @@ def parse_since(value: str | None) -> datetime | None:
     match = _RELATIVE.match(value.strip())
     if match:
         amount, unit = int(match.group(1)), match.group(2)
-        span = {"h": timedelta(hours=amount), "d": timedelta(days=amount), "w": timedelta(weeks=amount)}[unit]
+        span = {
+            "h": timedelta(hours=amount),
+            "d": timedelta(days=amount),
+            "w": timedelta(weeks=amount),
+        }[unit]
         return datetime.now(UTC) - span
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r}: use a date (2026-11-01), a time, or 12h / 7d / 2w") from None
+        raise click.BadParameter(
+            f"{value!r}: use a date (2026-11-01), a time, or 12h / 7d / 2w"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -89,7 +95,9 @@ def current(database_url: str | None) -> None:
     from maskscreen.db.session import safe_url
 
     engine = _engine(database_url)
-    click.echo(f"{safe_url(engine)}: at {migrate.current(engine) or 'base (empty)'}; code head {migrate.head()}")
+    click.echo(
+        f"{safe_url(engine)}: at {migrate.current(engine) or 'base (empty)'}; code head {migrate.head()}"
+    )
 
 
 def _engine(database_url: str | None):

@@ -31,8 +31,8 @@ def stored_view(url: str, sites: list[str]) -> tuple[dict[str, list], dict[str, 
     from sqlalchemy.orm import Session
 
     from maskscreen.db import checks, store
-    from maskscreen.db.models import Listing, ListingVersion, Site
     from maskscreen.db.migrate import open_database
+    from maskscreen.db.models import Listing, ListingVersion, Site
 
     engine = open_database(url)
     try:
@@ -131,8 +131,8 @@ def demo(database_url: str | None, serve: bool, model_dir: str | None) -> None:
     from maskscreen.crawler.demo.mall import DemoMall
     from maskscreen.crawler.demo.tour import run_tour
     from maskscreen.crawler.pipelines import shared_model
-    from maskscreen.db.session import safe_url
     from maskscreen.db.migrate import open_database
+    from maskscreen.db.session import safe_url
 
     shared_model(model_dir)  # fail fast as one line; the crawls' pipelines reuse this copy
     url = database_url or fresh_demo_database()

@@ -24,13 +24,22 @@ STATUS_CHOICES = click.Choice(
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
-@click.option("--status", type=STATUS_CHOICES, help="Only cases in this review status (none: no case yet).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True
+)
+@click.option(
+    "--status", type=STATUS_CHOICES, help="Only cases in this review status (none: no case yet)."
+)
 @click.option("--site", help="Only this site.")
 @click.option("--label", type=LABEL_CHOICES, help="Only this label.")
 @click.option("--since", help="Flagged since: a date, a time, or 12h / 7d / 2w back.")
-@click.option("--out", default="-", show_default=True, metavar="FILE",
-              help="Write here (replaced only when the export is complete); - for stdout.")
+@click.option(
+    "--out",
+    default="-",
+    show_default=True,
+    metavar="FILE",
+    help="Write here (replaced only when the export is complete); - for stdout.",
+)
 @database_option
 def export(fmt, status, site, label, since, out, database_url) -> None:
     """Export flagged listings with their latest verdict and review status.
@@ -56,13 +65,13 @@ def export(fmt, status, site, label, since, out, database_url) -> None:
         try:
             with Session(engine) as session, session.begin():
                 analytics.check_site(session, site)
-                rows = export_rows(
-                    session, status=status, site=site, label=label, since=since_at
-                )
+                rows = export_rows(session, status=status, site=site, label=label, since=since_at)
                 count = _write(stream, fmt, rows)
         finally:
             engine.dispose()
-    click.echo(f"exported {count} flagged listings" + ("" if out == "-" else f" to {out}"), err=True)
+    click.echo(
+        f"exported {count} flagged listings" + ("" if out == "-" else f" to {out}"), err=True
+    )
 
 
 def _write(stream: IO[str], fmt: str, rows: Iterator[dict]) -> int:

@@ -44,7 +44,9 @@ def _read_jsonl(stream: IO[str], name: str) -> Iterator[dict]:
 
 def _read_csv(stream: IO[str], name: str) -> Iterator[dict]:
     reader = csv.DictReader(stream)
-    if not reader.fieldnames or not {"title", "description"} & {f.strip().lower() for f in reader.fieldnames}:
+    if not reader.fieldnames or not {"title", "description"} & {
+        f.strip().lower() for f in reader.fieldnames
+    }:
         raise InputError(f"{name}:1: CSV header needs a title or description column")
     try:
         for row in reader:
@@ -95,7 +97,9 @@ class _Utf8Lines(io.TextIOBase):
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InputError(f"{self._name}:{self._number}: not valid UTF-8 ({exc.reason})") from None
+            raise InputError(
+                f"{self._name}:{self._number}: not valid UTF-8 ({exc.reason})"
+            ) from None
 
     def __iter__(self):
         return self

@@ -24,8 +24,18 @@ def known_errors() -> tuple[type[Exception], ...]:
     from maskscreen.crawler.schedule import ScheduleError
     from maskscreen.db.errors import StoreError
 
-    return (CorpusError, ModelError, PatternFileError, InputError, StoreError, ProfileError,
-            CrawlBusy, AlertConfigError, ScheduleError, FrontierUnavailable)
+    return (
+        CorpusError,
+        ModelError,
+        PatternFileError,
+        InputError,
+        StoreError,
+        ProfileError,
+        CrawlBusy,
+        AlertConfigError,
+        ScheduleError,
+        FrontierUnavailable,
+    )
 
 
 def exit_code(exc: Exception) -> int:
@@ -87,7 +97,9 @@ def cli(verbose: int, quiet: bool) -> None:
       maskscreen demo
       maskscreen check --text "silicone old man mask, passes face ID, add WeChat"
     """
-    level = logging.ERROR if quiet else [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
+    level = (
+        logging.ERROR if quiet else [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
+    )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     # The level sits on the handler too: Scrapy sets its own loggers to DEBUG.
@@ -97,7 +109,9 @@ def cli(verbose: int, quiet: bool) -> None:
         # A failed fetch is counted and reported once by maskscreen; Scrapy's
         # download middlewares would add a traceback per URL. (A filter on the
         # handler, because Scrapy resets its loggers' levels when a crawl starts.)
-        handler.addFilter(lambda record: not record.name.startswith("scrapy.downloadermiddlewares."))
+        handler.addFilter(
+            lambda record: not record.name.startswith("scrapy.downloadermiddlewares.")
+        )
     root.handlers[:] = [handler]
     root.setLevel(level)
 

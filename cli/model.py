@@ -16,15 +16,40 @@ def _default_out(version: str) -> Path:
 
 
 @click.command()
-@click.option("--out", type=click.Path(file_okay=False), help="Write the model here (default: <data dir>/models/<version>).")
-@click.option("--seed", default=0, show_default=True, help="Random seed: same corpus and seed, same model.")
-@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds.")
-@click.option("--target-precision", default=0.95, show_default=True, type=click.FloatRange(0.5, 1.0),
-              help="The flag threshold is the lowest score with at least this cross-validated precision.")
-@click.option("--corpus", "corpus_files", multiple=True, type=click.Path(dir_okay=False, exists=True),
-              help="Corpus JSONL files (default: the corpus shipped with maskscreen). Repeatable.")
-@click.option("--with-reviews", is_flag=True,
-              help="Add reviewers' confirmed and dismissed decisions from the database to the training data.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Write the model here (default: <data dir>/models/<version>).",
+)
+@click.option(
+    "--seed", default=0, show_default=True, help="Random seed: same corpus and seed, same model."
+)
+@click.option(
+    "--folds",
+    default=5,
+    show_default=True,
+    type=click.IntRange(2, 20),
+    help="Cross-validation folds.",
+)
+@click.option(
+    "--target-precision",
+    default=0.95,
+    show_default=True,
+    type=click.FloatRange(0.5, 1.0),
+    help="The flag threshold is the lowest score with at least this cross-validated precision.",
+)
+@click.option(
+    "--corpus",
+    "corpus_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="Corpus JSONL files (default: the corpus shipped with maskscreen). Repeatable.",
+)
+@click.option(
+    "--with-reviews",
+    is_flag=True,
+    help="Add reviewers' confirmed and dismissed decisions from the database to the training data.",
+)
 @database_option
 def train(out, seed, folds, target_precision, corpus_files, with_reviews, database_url) -> None:
     """Train the classifier on the labelled corpus and write a versioned model.
@@ -59,8 +84,11 @@ def train(out, seed, folds, target_precision, corpus_files, with_reviews, databa
     reviewed: list = []
     if with_reviews:
         reviewed, dropped = _review_examples(database_url, test_examples)
-        click.echo(f"review labels: {len(reviewed)} added to the training data"
-                   f"{f', {dropped} left out (same text as a test example)' if dropped else ''}", err=True)
+        click.echo(
+            f"review labels: {len(reviewed)} added to the training data"
+            f"{f', {dropped} left out (same text as a test example)' if dropped else ''}",
+            err=True,
+        )
         data_hash = _with_reviews_hash(data_hash, reviewed)
     result = run_training(
         [*train_examples, *reviewed],
@@ -75,25 +103,29 @@ def train(out, seed, folds, target_precision, corpus_files, with_reviews, databa
     click.echo(f"cross-validated ({folds} folds), threshold {result.metadata['threshold']:.3f}:")
     for label in ("realistic_face_mask", "custom_face_copy", "benign"):
         m = figures["labels"][label]
-        click.echo(f"  {label:20} precision {m['precision']:.3f}  recall {m['recall']:.3f}  f1 {m['f1']:.3f}  n={m['support']}")
+        click.echo(
+            f"  {label:20} precision {m['precision']:.3f}  recall {m['recall']:.3f}  f1 {m['f1']:.3f}  n={m['support']}"
+        )
     click.echo(f"  macro F1 {figures['labels']['macro_f1']:.3f}")
     for language, m in figures["flagged"].items():
-        click.echo(f"  flagged vs benign [{language:5}] precision {m['precision']:.3f}  recall {m['recall']:.3f}  n={m['support']}")
+        click.echo(
+            f"  flagged vs benign [{language:5}] precision {m['precision']:.3f}  recall {m['recall']:.3f}  n={m['support']}"
+        )
     for signal, m in figures["signals"].items():
         click.echo(f"  signal {signal:20} precision {m['precision']:.3f}  recall {m['recall']:.3f}")
     test = result.metadata.get("test")
     if test:
         click.echo(f"held-out test split ({test['size']} listings):")
         for language, m in test["flagged"].items():
-            click.echo(f"  flagged vs benign [{language:5}] precision {m['precision']:.3f}  recall {m['recall']:.3f}  n={m['support']}")
+            click.echo(
+                f"  flagged vs benign [{language:5}] precision {m['precision']:.3f}  recall {m['recall']:.3f}  n={m['support']}"
+            )
         click.echo(f"  macro F1 {test['labels']['macro_f1']:.3f}")
     result.metadata["review_labels"] = len(reviewed)
     directory = Path(out) if out else _default_out(result.metadata["model_version"])
     save_model(result.pipeline, result.metadata, directory)
     click.echo(f"model {result.metadata['model_version']} written to {directory}")
     click.echo(f"use it with --model {directory} or MASKSCREEN_MODEL={directory}", err=True)
-
-
 
 
 def _review_examples(database_url: str | None, test_examples: list) -> tuple[list, int]:
@@ -154,9 +186,20 @@ def _with_reviews_hash(corpus_sha256: str, examples: list) -> str:
 
 @click.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=False, exists=True))
-@click.option("--report", "report_dir", type=click.Path(file_okay=False), help="Write PNG charts and an HTML page here.")
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False),
+    help="Write PNG charts and an HTML page here.",
+)
 @click.option("--json", "as_json", is_flag=True, help="All figures as one JSON object.")
-@click.option("--worst", default=15, show_default=True, type=click.IntRange(0), help="How many worst errors to list.")
+@click.option(
+    "--worst",
+    default=15,
+    show_default=True,
+    type=click.IntRange(0),
+    help="How many worst errors to list.",
+)
 @model_option
 def evaluate(file, report_dir, as_json, worst, model_dir) -> None:
     """Measure the model on labelled listings, beside the keyword-blocklist baseline.
@@ -192,7 +235,9 @@ def evaluate(file, report_dir, as_json, worst, model_dir) -> None:
         try:
             path = write_report(report, report_dir, title)
         except OSError as exc:
-            raise click.ClickException(f"cannot write the report to {report_dir}: {exc.strerror}") from exc
+            raise click.ClickException(
+                f"cannot write the report to {report_dir}: {exc.strerror}"
+            ) from exc
         click.echo(f"report: {path}", err=True)
 
 
@@ -200,26 +245,36 @@ def _print_report(report: dict) -> None:
     from maskscreen.classifier.verdict import LABELS
     from maskscreen.cli.output import safe
 
-    click.echo(f"{report['size']} listings, model {report['model_version']}, threshold {report['threshold']:.3f}")
+    click.echo(
+        f"{report['size']} listings, model {report['model_version']}, threshold {report['threshold']:.3f}"
+    )
     click.echo("flagged vs benign        model: precision recall   blocklist: precision recall")
     for language, m in report["flagged"].items():
         b = report["baseline"]["flagged"].get(language, {"precision": 0, "recall": 0})
-        click.echo(f"  {language:8} n={m['support']:<5}        {m['precision']:.3f}    {m['recall']:.3f}"
-                   f"                {b['precision']:.3f}    {b['recall']:.3f}")
+        click.echo(
+            f"  {language:8} n={m['support']:<5}        {m['precision']:.3f}    {m['recall']:.3f}"
+            f"                {b['precision']:.3f}    {b['recall']:.3f}"
+        )
     click.echo("per label: precision recall f1 n")
     for label in LABELS:
         m = report["labels"][label]
-        click.echo(f"  {label:20} {m['precision']:.3f} {m['recall']:.3f} {m['f1']:.3f} {m['support']}")
+        click.echo(
+            f"  {label:20} {m['precision']:.3f} {m['recall']:.3f} {m['f1']:.3f} {m['support']}"
+        )
     click.echo(f"  macro F1 {report['labels']['macro_f1']:.3f}")
     click.echo("confusion (rows true, columns predicted: " + ", ".join(LABELS) + ")")
     for label in LABELS:
-        click.echo(f"  {label:20} " + " ".join(f"{report['confusion'][label][p]:5}" for p in LABELS))
+        click.echo(
+            f"  {label:20} " + " ".join(f"{report['confusion'][label][p]:5}" for p in LABELS)
+        )
     click.echo("signals: precision recall")
     for signal, m in report["signals"].items():
         click.echo(f"  {signal:20} {m['precision']:.3f} {m['recall']:.3f} (n={m['support']})")
     click.echo(f"worst errors ({report['errors']} in all):")
     for e in report["worst_errors"]:
-        click.echo(f"  {e['id']} {e['truth']} -> {e['predicted']} {e['score']:.3f}  {safe(e['title'])[:80]}")
+        click.echo(
+            f"  {e['id']} {e['truth']} -> {e['predicted']} {e['score']:.3f}  {safe(e['title'])[:80]}"
+        )
 
 
 @click.group()
@@ -233,7 +288,9 @@ def model() -> None:
 
 
 @model.command("runtime")
-@click.argument("directories", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True))
+@click.argument(
+    "directories", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True)
+)
 def runtime_command(directories) -> None:
     """(Re)write runtime.npz beside each model.skops; the model itself is not touched.
 

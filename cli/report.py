@@ -26,7 +26,9 @@ DAY_COLUMNS = ["day", "site", "crawled", "flagged", "confirmed", "dismissed", "r
 @click.command()
 @click.option("--out", required=True, type=click.Path(dir_okay=False), metavar="FILE.html",
               help="Write the report here.")  # fmt: skip
-@click.option("--since", default="7d", show_default=True, help="From: a date, a time, or 12h / 7d / 2w back.")
+@click.option(
+    "--since", default="7d", show_default=True, help="From: a date, a time, or 12h / 7d / 2w back."
+)
 @database_option
 def report(out, since, database_url) -> None:
     """Write a self-contained HTML report: flags, outcomes, time to removal, sellers.
@@ -73,7 +75,10 @@ def render_report(data: dict, since: datetime, now: datetime) -> str:
         by_site.setdefault(delay.site, []).append(delay.hours)
     medians = sorted(((f"{site} (n={len(h)})", statistics.median(h)) for site, h in by_site.items()),
                      key=lambda p: -p[1])  # fmt: skip
-    totals = {k: sum(getattr(d, k) for d in days) for k in ("crawled", "flagged", "confirmed", "dismissed", "removed")}
+    totals = {
+        k: sum(getattr(d, k) for d in days)
+        for k in ("crawled", "flagged", "confirmed", "dismissed", "removed")
+    }
     period = f"{since:%Y-%m-%d %H:%M} – {now:%Y-%m-%d %H:%M} UTC"
     seller_rows = [[s.site, s.seller, s.flagged, s.confirmed] for s in sellers]
     day_rows = [
@@ -85,11 +90,16 @@ def render_report(data: dict, since: datetime, now: datetime) -> str:
         "<!doctype html><html lang=en><head><meta charset=utf-8>",
         f"<title>maskscreen report {escape(period)}</title><style>{STYLE}</style></head><body>",
         f"<h1>maskscreen weekly report</h1><p>{escape(period)}</p>",
-        _table(["crawled", "flagged", "confirmed", "dismissed", "removed"], [list(totals.values())]),
+        _table(
+            ["crawled", "flagged", "confirmed", "dismissed", "removed"], [list(totals.values())]
+        ),
         "<h2>Flags over time</h2>",
         column_chart(sorted(flags.items()), title="listings flagged per day"),
         "<h2>Outcomes</h2>",
-        bar_chart(sorted(data["outcomes"].items(), key=lambda p: -p[1]), title="flag cases opened in the period, by status now"),
+        bar_chart(
+            sorted(data["outcomes"].items(), key=lambda p: -p[1]),
+            title="flag cases opened in the period, by status now",
+        ),
         "<h2>Time to removal</h2>",
         bar_chart(medians, title="median hours from confirmation to removal, per site", unit=" h"),
         "<h2>Top sellers</h2>",

@@ -44,8 +44,8 @@ def find_due(database_url: str | None, profiles: dict, retry_after: timedelta):
 
     from maskscreen.crawler.schedule import due_jobs
     from maskscreen.db import leases, runs
-    from maskscreen.db.models import utcnow
     from maskscreen.db.migrate import open_database
+    from maskscreen.db.models import utcnow
 
     engine = open_database(database_url)
     try:
@@ -137,7 +137,9 @@ def run_due(only, dry_run, jobs, retry_after, lease_ttl, as_json, test_alert, si
     from maskscreen.crawler.profiles import find_profile, scan_profiles
 
     folder = resolve_sites_dir(sites_dir)
-    alerts = configured_alerts()  # a malformed alert configuration is one line now, not in every job
+    alerts = (
+        configured_alerts()
+    )  # a malformed alert configuration is one line now, not in every job
     if test_alert:
         sys.exit(send_test_alert(alerts))
     profiles, refused = scan_profiles(folder)

@@ -50,8 +50,8 @@ def recheck_job(site: str, url: str, model_dir: str | None, lease_ttl: float, co
     from maskscreen.crawler.run import CrawlBusy
     from maskscreen.db import runs
     from maskscreen.db.leases import LeaseHeld, LeaseKeeper
-    from maskscreen.db.models import utcnow
     from maskscreen.db.migrate import open_database
+    from maskscreen.db.models import utcnow
 
     engine = open_database(url)
     keeper = LeaseKeeper(engine, f"recheck:{site}", ttl=lease_ttl)

@@ -58,8 +58,8 @@ def runs(site, status, kind, since, failed_monitors, limit, as_json, as_csv, dat
     """
     from sqlalchemy.orm import Session
 
-    from maskscreen.db.runs import run_history
     from maskscreen.db.migrate import open_database
+    from maskscreen.db.runs import run_history
 
     engine = open_database(database_url)
     try:

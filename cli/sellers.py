@@ -29,8 +29,8 @@ def sellers(site, limit, as_json, as_csv, database_url) -> None:
     """
     from sqlalchemy.orm import Session
 
-    from maskscreen.db.seller_queries import rank_sellers
     from maskscreen.db.migrate import open_database
+    from maskscreen.db.seller_queries import rank_sellers
 
     engine = open_database(database_url)
     with Session(engine) as session:

@@ -45,19 +45,29 @@ def _changed_thresholds(thresholds) -> dict:
 def profile_fields(profile) -> dict:
     """The profile as the TOML it would be written as (URLs resolved), tables last."""
     top = {
-        "name": profile.name, "description": profile.description, "example": profile.example,
-        "base_url": profile.base_url, "via": profile.via,
-        "start_urls": list(profile.start_urls), "search_url": profile.search_url,
-        "keywords": list(profile.keywords), "sitemap_urls": list(profile.sitemap_urls),
-        "currency": profile.currency, "shop_name": profile.shop_name,
-        "max_pages": profile.max_pages, "obey_robots": profile.obey_robots,
+        "name": profile.name,
+        "description": profile.description,
+        "example": profile.example,
+        "base_url": profile.base_url,
+        "via": profile.via,
+        "start_urls": list(profile.start_urls),
+        "search_url": profile.search_url,
+        "keywords": list(profile.keywords),
+        "sitemap_urls": list(profile.sitemap_urls),
+        "currency": profile.currency,
+        "shop_name": profile.shop_name,
+        "max_pages": profile.max_pages,
+        "obey_robots": profile.obey_robots,
         "robots_override_reason": profile.robots_override_reason,
-        "schedule": profile.schedule, "recheck_schedule": profile.recheck_schedule,
+        "schedule": profile.schedule,
+        "recheck_schedule": profile.recheck_schedule,
     }
     tables = {
-        "links": {"product": list(profile.product_links),
-                  "pagination": list(profile.pagination_links),
-                  "deny": list(profile.deny_links)},
+        "links": {
+            "product": list(profile.product_links),
+            "pagination": list(profile.pagination_links),
+            "deny": list(profile.deny_links),
+        },
         "extract": dict(profile.selectors),
         "rate": {"download_delay": profile.download_delay, "concurrency": profile.concurrency},
         "monitors": _changed_thresholds(profile.monitors),
@@ -119,12 +129,24 @@ def list_sites(as_json: bool, sites_dir: str | None) -> None:
     from maskscreen.crawler.profiles import scan_profiles
 
     profiles, errors = scan_profiles(resolve_sites_dir(sites_dir))
-    rows = [{"name": p.name, "source": p.source, "via": p.via,
-             "start_urls": len(p.start_urls), "keywords": len(p.keywords),
-             "example": p.example, "description": p.description or ""}
-            for p in profiles.values()]
-    render(rows, ["name", "source", "via", "start_urls", "keywords", "example", "description"],
-           as_json=as_json, limits={"description": 60})
+    rows = [
+        {
+            "name": p.name,
+            "source": p.source,
+            "via": p.via,
+            "start_urls": len(p.start_urls),
+            "keywords": len(p.keywords),
+            "example": p.example,
+            "description": p.description or "",
+        }
+        for p in profiles.values()
+    ]
+    render(
+        rows,
+        ["name", "source", "via", "start_urls", "keywords", "example", "description"],
+        as_json=as_json,
+        limits={"description": 60},
+    )
     for error in errors:
         click.echo(f"maskscreen: error: {error}", err=True)
     if errors:
@@ -150,13 +172,23 @@ def show(name: str, as_json: bool, sites_dir: str | None) -> None:
         raise click.UsageError(f"no site profile {name!r} (known: {known})")
     fields = profile_fields(profile)
     if as_json:
-        click.echo(json.dumps({**fields, "source": profile.source, "path": profile.path,
-                               "crawl_urls": profile.crawl_urls()}, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    **fields,
+                    "source": profile.source,
+                    "path": profile.path,
+                    "crawl_urls": profile.crawl_urls(),
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     urls = profile.crawl_urls()
     click.echo(f"# {profile.source} profile: {profile.path}")
-    click.echo(f"# start pages ({len(urls)}): " + " ".join(urls[:5])
-               + (" …" if len(urls) > 5 else ""))
+    click.echo(
+        f"# start pages ({len(urls)}): " + " ".join(urls[:5]) + (" …" if len(urls) > 5 else "")
+    )
     click.echo(to_toml(fields), nl=False)
 
 

@@ -110,7 +110,9 @@ def configured_alerts(environ: Mapping[str, str] | None = None) -> AlertConfig:
     """The alerts configured once for this user: MASKSCREEN_ALERTS_FILE (else the user
     config file) and the environment's MASKSCREEN_ALERT_* / MASKSCREEN_SMTP_* variables."""
     environ = os.environ if environ is None else environ
-    return load_alert_config(environ.get("MASKSCREEN_ALERTS_FILE") or default_alerts_file(), environ)
+    return load_alert_config(
+        environ.get("MASKSCREEN_ALERTS_FILE") or default_alerts_file(), environ
+    )
 
 
 def load_alert_config(path: Path | str | None, environ: Mapping[str, str]) -> AlertConfig:

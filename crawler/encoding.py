@@ -38,8 +38,9 @@ from w3lib.encoding import (
 logger = logging.getLogger(__name__)
 
 TRIAL_ORDER = ("gb18030", "big5", "shift_jis", "utf-8", "cp1252")
-_LANG_RE = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)",
-                      re.IGNORECASE)
+_LANG_RE = re.compile(
+    rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)", re.IGNORECASE
+)
 _NON_ASCII_RE = re.compile(rb"[\x80-\xff]")
 _SINGLE_BYTE = frozenset({"cp1252", "latin_1", "iso8859_1", "iso8859_15", "ascii"})
 
@@ -99,8 +100,7 @@ def detect_encoding(body: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    counts = {codec: body.decode(codec, errors="replace").count("\ufffd")
-              for codec in TRIAL_ORDER}
+    counts = {codec: body.decode(codec, errors="replace").count("\ufffd") for codec in TRIAL_ORDER}
     fewest = min(counts.values())
     tied = [codec for codec in TRIAL_ORDER if counts[codec] == fewest]
     if len(tied) == 1:
@@ -127,13 +127,19 @@ def decoded_text(response: TextResponse) -> str:
     body = response.body
     declared = declared_encoding(response)
     if declared:
-        text = response.text if _codec(response.encoding) == declared else \
-            body.decode(declared, errors="replace")
+        text = (
+            response.text
+            if _codec(response.encoding) == declared
+            else body.decode(declared, errors="replace")
+        )
         if declared != "utf-8" and _is_multibyte_utf8(body):
             logger.debug("%s declares %s but is UTF-8", response.url, declared)
             return body.decode("utf-8")
         suspect = declared in _SINGLE_BYTE and _language_hint(body) in {
-            "gb18030", "big5", "shift_jis"}
+            "gb18030",
+            "big5",
+            "shift_jis",
+        }
         if "\ufffd" not in text and not suspect:
             return text
         reason = "a CJK page in a single-byte charset" if suspect else "replacement characters"
@@ -143,6 +149,7 @@ def decoded_text(response: TextResponse) -> str:
     logger.debug("%s: %s; decoding as %s (declared %s)", response.url, reason, codec, declared)
     if declared:
         return body.decode(codec, errors="replace")
-    _, text = html_to_unicode(None, body, default_encoding=codec,
-                              auto_detect_fun=lambda _body: codec)
+    _, text = html_to_unicode(
+        None, body, default_encoding=codec, auto_detect_fun=lambda _body: codec
+    )
     return text

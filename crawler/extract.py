@@ -126,7 +126,10 @@ def response_page(response: HtmlResponse) -> tuple[str, Selector]:
 
 
 def find_sources(
-    url: str, text: str, selector: Selector, profile: Mapping[str, Any] | None = None,
+    url: str,
+    text: str,
+    selector: Selector,
+    profile: Mapping[str, Any] | None = None,
 ) -> tuple[list[tuple[str, dict]], str | None]:
     """Every source's product fields, in source order, or the reason there are none."""
     found: list[tuple[str, dict]] = []
@@ -150,8 +153,13 @@ def find_sources(
         structured = structured or matched
     if found:
         return found, None
-    reason = "broken_jsonld" if broken_only and not structured else \
-        "no_product" if structured else "no_structured_data"
+    reason = (
+        "broken_jsonld"
+        if broken_only and not structured
+        else "no_product"
+        if structured
+        else "no_structured_data"
+    )
     return found, reason
 
 
@@ -165,12 +173,15 @@ def _merge(found: list[tuple[str, dict]]) -> dict:
     priced = next((fields for _f, fields in found if fields.get("price") not in _EMPTY), {})
     merged["price"] = priced.get("price")
     merged["currency"] = priced.get("currency") or next(
-        (fields["currency"] for _f, fields in found if fields.get("currency")), None)
+        (fields["currency"] for _f, fields in found if fields.get("currency")), None
+    )
     return merged
 
 
 def extract_listing(
-    response: TextResponse, site: str, profile: Mapping[str, Any] | None = None,
+    response: TextResponse,
+    site: str,
+    profile: Mapping[str, Any] | None = None,
 ) -> Listing:
     """The listing a product page describes (see the module docstring for the rules).
 
@@ -184,7 +195,10 @@ def extract_listing(
 
 
 def extract_from_page(
-    response: TextResponse, text: str, selector: Selector, site: str,
+    response: TextResponse,
+    text: str,
+    selector: Selector,
+    site: str,
     profile: Mapping[str, Any] | None = None,
 ) -> Listing:
     """As `extract_listing`, for a page already decoded (`text`) and parsed (`selector`:
@@ -198,11 +212,14 @@ def extract_from_page(
     fields = _merge(found)
     if not fields.get("title"):
         raise NotAListing("no_title")
-    language = fields.get("language") or page_language(response, selector) \
-        or fields.get("locale")
+    language = fields.get("language") or page_language(response, selector) or fields.get("locale")
     hint = fields["currency"] if isinstance(fields["currency"], str) else None
-    price, currency = parse_price(fields["price"], currency_hint=hint, language=language,
-                                  domain=urlsplit(response.url).hostname)
+    price, currency = parse_price(
+        fields["price"],
+        currency_hint=hint,
+        language=language,
+        domain=urlsplit(response.url).hostname,
+    )
     seller_url = fields.get("seller_url")
     return Listing(
         url=canonical_url(response, selector),

@@ -17,14 +17,53 @@ from w3lib.html import remove_tags
 from w3lib.url import url_query_cleaner
 
 # Query parameters that track the visitor rather than name the page.
-TRACKING_PARAMS = frozenset({
-    "spm", "spm_id_from", "scm", "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid",
-    "msclkid", "yclid", "mc_cid", "mc_eid", "igshid", "_ga", "_gl", "ref", "ref_", "ref_src",
-    "srsltid", "trk", "pvid", "algo_pvid", "algo_expid", "aff_platform", "aff_trace_key",
-    "aff_fcid", "aff_fsk", "sk", "ttclid", "twclid", "li_fat_id", "_hsenc", "_hsmi",
-    "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id", "wickedid", "_branch_match_id",
-    "share_from", "sharer_userid", "tracking_id",
-})
+TRACKING_PARAMS = frozenset(
+    {
+        "spm",
+        "spm_id_from",
+        "scm",
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "_ga",
+        "_gl",
+        "ref",
+        "ref_",
+        "ref_src",
+        "srsltid",
+        "trk",
+        "pvid",
+        "algo_pvid",
+        "algo_expid",
+        "aff_platform",
+        "aff_trace_key",
+        "aff_fcid",
+        "aff_fsk",
+        "sk",
+        "ttclid",
+        "twclid",
+        "li_fat_id",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "wickedid",
+        "_branch_match_id",
+        "share_from",
+        "sharer_userid",
+        "tracking_id",
+    }
+)
 TRACKING_PREFIXES = ("utm_", "pd_rd_", "pf_rd_", "hmsr", "hmpl", "hmcu", "hmkw", "hmci")
 
 # Compiled once: lxml compiles a string XPath on every call.
@@ -35,8 +74,9 @@ _CANONICAL_XPATH = etree.XPath(
 )
 _LANG_XPATH = etree.XPath("/html/@lang", smart_strings=False)
 _XML_LANG_XPATH = etree.XPath("//html/@xml:lang", smart_strings=False)
-_BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(?:br|p|div|li|ul|ol|tr|td|th|h[1-6]|hr)\b[^>]*>",
-                           re.IGNORECASE)
+_BLOCK_TAG_RE = re.compile(
+    r"<\s*/?\s*(?:br|p|div|li|ul|ol|tr|td|th|h[1-6]|hr)\b[^>]*>", re.IGNORECASE
+)
 _ESCAPED_TAG_RE = re.compile(
     r"</?(?:p|br|div|span|b|i|u|em|strong|ul|ol|li|h[1-6]|table|tr|td|th|a|img|font|hr)"
     r"\b[^>]*>",
@@ -46,49 +86,111 @@ _SPACE_RE = re.compile(r"\s+")
 _PREFIX_RE = re.compile(r"[:/#]")
 
 SCHEMA_AVAILABILITY = (
-    "InStock", "OutOfStock", "PreOrder", "PreSale", "BackOrder", "Discontinued",
-    "InStoreOnly", "OnlineOnly", "LimitedAvailability", "SoldOut", "Reserved", "MadeToOrder",
+    "InStock",
+    "OutOfStock",
+    "PreOrder",
+    "PreSale",
+    "BackOrder",
+    "Discontinued",
+    "InStoreOnly",
+    "OnlineOnly",
+    "LimitedAvailability",
+    "SoldOut",
+    "Reserved",
+    "MadeToOrder",
 )
 # Lower-cased words shops print, without spaces, "-" or "_" -> schema.org availability.
 _AVAILABILITY_WORDS = {name.lower(): name for name in SCHEMA_AVAILABILITY} | {
-    "instock": "InStock", "available": "InStock", "instockonline": "InStock", "有货": "InStock",
-    "有貨": "InStock", "现货": "InStock", "現貨": "InStock", "在庫あり": "InStock",
-    "outofstock": "OutOfStock", "unavailable": "OutOfStock", "notavailable": "OutOfStock",
-    "缺货": "OutOfStock", "缺貨": "OutOfStock", "无货": "OutOfStock", "無貨": "OutOfStock",
-    "暂时缺货": "OutOfStock", "在庫切れ": "OutOfStock", "在庫なし": "OutOfStock",
-    "soldout": "SoldOut", "已售罄": "SoldOut", "售罄": "SoldOut", "已售完": "SoldOut",
-    "売り切れ": "SoldOut", "完売": "SoldOut",
-    "preorder": "PreOrder", "预售": "PreOrder", "預售": "PreOrder", "预订": "PreOrder",
-    "預購": "PreOrder", "予約": "PreOrder", "予約受付中": "PreOrder",
-    "backorder": "BackOrder", "backordered": "BackOrder", "onbackorder": "BackOrder",
-    "discontinued": "Discontinued", "停产": "Discontinued", "停售": "Discontinued",
-    "limitedavailability": "LimitedAvailability", "lowstock": "LimitedAvailability",
-    "limitedstock": "LimitedAvailability", "库存紧张": "LimitedAvailability",
-    "disponible": "InStock", "enstock": "InStock", "auflager": "InStock",
-    "sinstock": "OutOfStock", "agotado": "OutOfStock", "ausverkauft": "SoldOut",
-    "madetoorder": "MadeToOrder", "定制": "MadeToOrder", "定做": "MadeToOrder",
+    "instock": "InStock",
+    "available": "InStock",
+    "instockonline": "InStock",
+    "有货": "InStock",
+    "有貨": "InStock",
+    "现货": "InStock",
+    "現貨": "InStock",
+    "在庫あり": "InStock",
+    "outofstock": "OutOfStock",
+    "unavailable": "OutOfStock",
+    "notavailable": "OutOfStock",
+    "缺货": "OutOfStock",
+    "缺貨": "OutOfStock",
+    "无货": "OutOfStock",
+    "無貨": "OutOfStock",
+    "暂时缺货": "OutOfStock",
+    "在庫切れ": "OutOfStock",
+    "在庫なし": "OutOfStock",
+    "soldout": "SoldOut",
+    "已售罄": "SoldOut",
+    "售罄": "SoldOut",
+    "已售完": "SoldOut",
+    "売り切れ": "SoldOut",
+    "完売": "SoldOut",
+    "preorder": "PreOrder",
+    "预售": "PreOrder",
+    "預售": "PreOrder",
+    "预订": "PreOrder",
+    "預購": "PreOrder",
+    "予約": "PreOrder",
+    "予約受付中": "PreOrder",
+    "backorder": "BackOrder",
+    "backordered": "BackOrder",
+    "onbackorder": "BackOrder",
+    "discontinued": "Discontinued",
+    "停产": "Discontinued",
+    "停售": "Discontinued",
+    "limitedavailability": "LimitedAvailability",
+    "lowstock": "LimitedAvailability",
+    "limitedstock": "LimitedAvailability",
+    "库存紧张": "LimitedAvailability",
+    "disponible": "InStock",
+    "enstock": "InStock",
+    "auflager": "InStock",
+    "sinstock": "OutOfStock",
+    "agotado": "OutOfStock",
+    "ausverkauft": "SoldOut",
+    "madetoorder": "MadeToOrder",
+    "定制": "MadeToOrder",
+    "定做": "MadeToOrder",
 }
 _AVAILABILITY_SEPARATORS_RE = re.compile(r"[\s_\-.!]+")
 # The same words inside a longer text ("In stock - ships today", "库存：有货"),
 # longest first so "out of stock" is found before "in stock".
 _AVAILABILITY_PHRASES = sorted(
-    {"in stock", "out of stock", "sold out", "pre-order", "preorder", "backorder",
-     "back order", "discontinued", "low stock", "limited stock", "unavailable",
-     "sin stock", "agotado", "ausverkauft",
-     *(word for word in _AVAILABILITY_WORDS if not word.isascii())},
-    key=len, reverse=True,
+    {
+        "in stock",
+        "out of stock",
+        "sold out",
+        "pre-order",
+        "preorder",
+        "backorder",
+        "back order",
+        "discontinued",
+        "low stock",
+        "limited stock",
+        "unavailable",
+        "sin stock",
+        "agotado",
+        "ausverkauft",
+        *(word for word in _AVAILABILITY_WORDS if not word.isascii()),
+    },
+    key=len,
+    reverse=True,
 )
-_AVAILABILITY_TEXT_RE = re.compile("|".join(re.escape(p) for p in _AVAILABILITY_PHRASES),
-                                   re.IGNORECASE)
+_AVAILABILITY_TEXT_RE = re.compile(
+    "|".join(re.escape(p) for p in _AVAILABILITY_PHRASES), re.IGNORECASE
+)
 
 
 def clean_url(url: str) -> str:
     """The URL without tracking parameters (utm_*, spm, fbclid, gclid, ref…) or fragment."""
     query = urlsplit(url).query
-    tracking = sorted({
-        key for key, _ in parse_qsl(query, keep_blank_values=True)
-        if key.lower() in TRACKING_PARAMS or key.lower().startswith(TRACKING_PREFIXES)
-    })
+    tracking = sorted(
+        {
+            key
+            for key, _ in parse_qsl(query, keep_blank_values=True)
+            if key.lower() in TRACKING_PARAMS or key.lower().startswith(TRACKING_PREFIXES)
+        }
+    )
     return url_query_cleaner(url, tracking, remove=True, unique=False, keep_fragments=False)
 
 
@@ -146,8 +248,11 @@ def absolute_urls(value: Any, base: TextResponse | str) -> list[str]:
         if isinstance(item, dict):
             item = first(item.get("url") or item.get("contentUrl") or item.get("@id"))
         if isinstance(item, str) and item.strip():
-            url = base.urljoin(item.strip()) if isinstance(base, TextResponse) else \
-                urljoin(base, item.strip())
+            url = (
+                base.urljoin(item.strip())
+                if isinstance(base, TextResponse)
+                else urljoin(base, item.strip())
+            )
             if urlsplit(url).scheme in ("http", "https") and url not in urls:
                 urls.append(url)
     return urls
@@ -175,5 +280,5 @@ def _first(values: list[str]) -> str | None:
 
 
 def short_type(name: str) -> str:
-    """"https://schema.org/Product", "schema:Product", "product" -> "product"."""
+    """ "https://schema.org/Product", "schema:Product", "product" -> "product"."""
     return _PREFIX_RE.split(name)[-1].lower()

@@ -55,8 +55,9 @@ _WRAPPER_ENDS = ("-->", "]]>")
 def detect_syntaxes(text: str) -> list[str]:
     """The structured-data syntaxes the page text seems to hold, in source order."""
     lowered = text.lower()
-    return [syntax for syntax in SYNTAXES
-            if any(pattern.search(lowered) for pattern in _DETECT[syntax])]
+    return [
+        syntax for syntax in SYNTAXES if any(pattern.search(lowered) for pattern in _DETECT[syntax])
+    ]
 
 
 def parse_jsonld_blocks(selector: Selector, url: str = "") -> tuple[list[Any], int]:
@@ -81,8 +82,11 @@ def run_extruct(syntax: str, tree: HtmlElement, text: str, url: str) -> list[dic
     try:
         found = extruct.extract(
             text if syntax == "rdfa" else tree,  # RDFa needs extruct's own XML-DOM parse
-            base_url=url, syntaxes=[syntax], uniform=syntax != "rdfa",
-            with_og_array=True, errors="strict",
+            base_url=url,
+            syntaxes=[syntax],
+            uniform=syntax != "rdfa",
+            with_og_array=True,
+            errors="strict",
         )
     except Exception as exc:  # noqa: BLE001 - a broken syntax must not lose the page
         logger.debug("%s: extruct %s failed: %r", url, syntax, exc)
@@ -111,8 +115,7 @@ def _compact(node: dict, index: dict, seen: set[str]) -> dict:
             elif isinstance(value, dict) and "@id" in value:
                 ref = value["@id"]
                 target = index.get(ref)
-                items.append(_compact(target, index, seen) if target and ref not in seen
-                             else ref)
+                items.append(_compact(target, index, seen) if target and ref not in seen else ref)
         out[_PROPERTY_RE.split(key)[-1]] = _unwrap(items)  # "http://schema.org/price" -> "price"
     return out
 
@@ -142,8 +145,11 @@ def opengraph_fields(items: list[dict]) -> tuple[dict | None, bool]:
         if amount not in (None, ""):
             raw_price, currency = amount, _one(og.get(f"{key}:currency"))
             break
-    images = [*_list(og.get("og:image")), *_list(og.get("og:image:secure_url")),
-              *_list(og.get("og:image:url"))]
+    images = [
+        *_list(og.get("og:image")),
+        *_list(og.get("og:image:secure_url")),
+        *_list(og.get("og:image:url")),
+    ]
     locale = _one(og.get("og:locale"))
     return {
         "title": clean_text(_one(og.get("og:title"))),
@@ -156,7 +162,8 @@ def opengraph_fields(items: list[dict]) -> tuple[dict | None, bool]:
         "locale": locale.replace("_", "-") if isinstance(locale, str) and locale else None,
         "category": clean_text(_one(og.get("product:category"))),
         "availability": normalize_availability(
-            _one(og.get("product:availability")) or _one(og.get("og:availability"))),
+            _one(og.get("product:availability")) or _one(og.get("og:availability"))
+        ),
     }, True
 
 

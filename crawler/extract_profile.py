@@ -35,8 +35,18 @@ from parsel.csstranslator import HTMLTranslator
 from maskscreen.crawler.extract_fields import clean_text, normalize_availability
 
 PROFILE_KEYS = (
-    "title", "description", "price", "currency", "availability", "brand", "seller",
-    "seller_url", "images", "category", "external_id", "language",
+    "title",
+    "description",
+    "price",
+    "currency",
+    "availability",
+    "brand",
+    "seller",
+    "seller_url",
+    "images",
+    "category",
+    "external_id",
+    "language",
 )
 LITERAL_KEYS = frozenset({"currency", "language", "brand", "seller", "category", "availability"})
 _PREFIXES = ("css:", "xpath:")

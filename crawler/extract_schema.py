@@ -33,12 +33,25 @@ from maskscreen.crawler.extract_fields import (
 )
 from maskscreen.crawler.prices import parse_price
 
-PRODUCT_TYPES = frozenset({
-    "product", "individualproduct", "productmodel", "productgroup", "someproducts",
-})
-WAS_PRICE_TYPES = frozenset({
-    "listprice", "strikethroughprice", "msrp", "srp", "minimumadvertisedprice", "regularprice",
-})
+PRODUCT_TYPES = frozenset(
+    {
+        "product",
+        "individualproduct",
+        "productmodel",
+        "productgroup",
+        "someproducts",
+    }
+)
+WAS_PRICE_TYPES = frozenset(
+    {
+        "listprice",
+        "strikethroughprice",
+        "msrp",
+        "srp",
+        "minimumadvertisedprice",
+        "regularprice",
+    }
+)
 _NESTED = ("mainEntity", "mainEntityOfPage", "about")
 
 
@@ -75,8 +88,11 @@ def find_products(blocks: list[Any]) -> list[dict]:
 
 def id_index(blocks: list[Any]) -> dict[str, dict]:
     """Nodes by @id, to follow {"@id": …} references inside a @graph."""
-    return {node["@id"]: node for node in top_nodes(blocks)
-            if isinstance(node.get("@id"), str) and len(node) > 1}
+    return {
+        node["@id"]: node
+        for node in top_nodes(blocks)
+        if isinstance(node.get("@id"), str) and len(node) > 1
+    }
 
 
 def _resolve(value: Any, index: dict[str, dict]) -> Any:
@@ -94,8 +110,12 @@ def pick_product(products: list[dict]) -> dict | None:
     """The page's product among several (see the module docstring)."""
     named = [p for p in products if clean_text(p.get("name"))]
     groups = [p for p in named if "productgroup" in types(p) or p.get("hasVariant")]
-    return next(iter(groups), None) or next((p for p in named if p.get("offers")), None) \
-        or next(iter(named), None) or next(iter(products), None)
+    return (
+        next(iter(groups), None)
+        or next((p for p in named if p.get("offers")), None)
+        or next(iter(named), None)
+        or next(iter(products), None)
+    )
 
 
 def _variants(product: dict, products: list[dict], index: dict[str, dict]) -> list[dict]:
@@ -126,16 +146,19 @@ def _amount(raw: Any) -> Decimal | None:
 
 def _current_price(offer: dict) -> tuple[Decimal | None, Any, Any]:
     """(amount, raw price, raw currency) a buyer pays now under this one offer."""
-    now: list[tuple[Any, Any]] = [(offer.get(key), offer.get("priceCurrency"))
-                                  for key in ("price", "lowPrice")]
+    now: list[tuple[Any, Any]] = [
+        (offer.get(key), offer.get("priceCurrency")) for key in ("price", "lowPrice")
+    ]
     was: list[tuple[Any, Any]] = []
     specs = offer.get("priceSpecification")
     for spec in specs if isinstance(specs, list) else [specs]:
         if not isinstance(spec, dict):
             continue
         price_types = {short_type(t) for t in _strings(spec.get("priceType"))}
-        entry = (spec.get("price") or spec.get("minPrice"),
-                 spec.get("priceCurrency") or offer.get("priceCurrency"))
+        entry = (
+            spec.get("price") or spec.get("minPrice"),
+            spec.get("priceCurrency") or offer.get("priceCurrency"),
+        )
         (was if price_types & WAS_PRICE_TYPES else now).append(entry)
     for candidates in (now, was):
         priced = [(_amount(raw), raw, cur) for raw, cur in candidates]
@@ -180,15 +203,18 @@ def product_fields(product: dict, products: list[dict], index: dict[str, dict]) 
     offers = [(offer, owner) for owner in [product, *variants] for offer in _offers(owner, index)]
     priced = [(_current_price(offer), offer) for offer, _owner in offers]
     priced = [(price, offer) for price, offer in priced if price[0] is not None]
-    price, offer = min(priced, key=lambda p: _price_order(p[0])) if priced else \
-        ((None, None, None), next((o for o, _ in offers), {}))
+    price, offer = (
+        min(priced, key=lambda p: _price_order(p[0]))
+        if priced
+        else ((None, None, None), next((o for o, _ in offers), {}))
+    )
     availability = normalize_availability(offer.get("availability")) or next(
         (a for a in (normalize_availability(o.get("availability")) for o, _ in offers) if a),
-        normalize_availability(product.get("availability")))
+        normalize_availability(product.get("availability")),
+    )
     seller = offer.get("seller") or offer.get("offeredBy") or product.get("seller")
     seller_url = first(seller).get("url") if isinstance(first(seller), dict) else None
-    image = product.get("image") or next((v.get("image") for v in variants if v.get("image")),
-                                         None)
+    image = product.get("image") or next((v.get("image") for v in variants if v.get("image")), None)
     return {
         "title": clean_text(product.get("name")),
         "description": clean_text(product.get("description")),

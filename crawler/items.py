@@ -18,7 +18,6 @@ SOURCE_FORMATS = (
 )
 
 
-
 @dataclass(frozen=True)
 class PageEvidence:
     """The page a listing was read from, as fetched: kept as evidence when it is flagged.

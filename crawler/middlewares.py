@@ -128,8 +128,12 @@ class BackoffRetryMiddleware(RetryMiddleware):
         delay = self.delay_for(request, response)
         if delay is None:
             self._inc("retry/after_too_long")
-            logger.warning("%s asks to retry %s after more than %.0f s; giving up on it",
-                           response.status, request.url, self.retry_after_max)
+            logger.warning(
+                "%s asks to retry %s after more than %.0f s; giving up on it",
+                response.status,
+                request.url,
+                self.retry_after_max,
+            )
             return response
         retry = self._retry(request, response_status_message(response.status))
         if retry is None:
@@ -137,8 +141,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if delay > 0:
             self._inc("retry/waits")
             self.crawler.stats.inc_value("maskscreen/retry/waited_seconds", round(delay, 3))
-            logger.debug("waiting %.2f s before retrying %s (%s)", delay, request.url,
-                         response.status)
+            logger.debug(
+                "waiting %.2f s before retrying %s (%s)", delay, request.url, response.status
+            )
             await sleep(delay)
         return retry
 

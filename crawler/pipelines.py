@@ -87,8 +87,9 @@ class NormalizePipeline:
 class ClassifyStorePipeline:
     """Buffers listings; per batch: store → classify what is new or changed → record."""
 
-    def __init__(self, crawler, database_url, model_dir, batch_size, site, site_url, command,
-                 trigger=None):
+    def __init__(
+        self, crawler, database_url, model_dir, batch_size, site, site_url, command, trigger=None
+    ):
         self.crawler = crawler
         self.stats = crawler.stats
         self.database_url = database_url
@@ -107,7 +108,11 @@ class ClassifyStorePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        url = settings.get("MASKSCREEN_DATABASE_URL") if settings.getbool("MASKSCREEN_STORE", True) else None
+        url = (
+            settings.get("MASKSCREEN_DATABASE_URL")
+            if settings.getbool("MASKSCREEN_STORE", True)
+            else None
+        )
         pipeline = cls(
             crawler,
             database_url=url,
@@ -142,8 +147,9 @@ class ClassifyStorePipeline:
             self.engine = open_database(self.database_url)
             with Session(self.engine) as session, session.begin():
                 self.site_id = store.get_or_create_site(session, self.site, base_url=self.site_url)
-                self.run_id = store.start_crawl_run(session, self.site_id, command=self.command,
-                                                    trigger=self.trigger)
+                self.run_id = store.start_crawl_run(
+                    session, self.site_id, command=self.command, trigger=self.trigger
+                )
             self.stats.set_value("maskscreen/run_id", self.run_id)  # for the lease and monitors
 
     def process_item(self, item: Listing, spider=None):
@@ -220,7 +226,9 @@ class ClassifyStorePipeline:
         status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, "failed")
         counts, dropped = crawl_counts(self.stats.get_stats())
         with Session(self.engine) as session, session.begin():
-            store.finish_crawl_run(session, self.run_id, status=status, counts=counts, dropped=dropped)
+            store.finish_crawl_run(
+                session, self.run_id, status=status, counts=counts, dropped=dropped
+            )
         self.engine.dispose()
 
 
@@ -292,7 +300,7 @@ def crawl_counts(stats: dict) -> tuple[dict[str, int], dict[str, int]]:
         "flagged": stats.get("maskscreen/flagged", 0),
         "errors": sum(v for k, v in stats.items() if k.startswith("maskscreen/errors/")),
     }
-    dropped = {k[len(DROPPED):]: v for k, v in stats.items() if k.startswith(DROPPED)}
+    dropped = {k[len(DROPPED) :]: v for k, v in stats.items() if k.startswith(DROPPED)}
     return counts, dropped
 
 

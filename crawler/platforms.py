@@ -89,8 +89,9 @@ def spider_class(via: str, spider_args: dict[str, Any] | None = None) -> type:
 class _Prober:
     """GETs for detection: our user agent, short timeouts, robots.txt honoured."""
 
-    def __init__(self, root: str, user_agent: str, robots_agent: str, obey_robots: bool,
-                 timeout: float):
+    def __init__(
+        self, root: str, user_agent: str, robots_agent: str, obey_robots: bool, timeout: float
+    ):
         self.root, self.user_agent, self.timeout = root, user_agent, timeout
         self.robots_agent = robots_agent
         self.robots = RobotFileParser()
@@ -129,14 +130,24 @@ def _looks_like_sitemap(body: bytes | None) -> bool:
     return b"<urlset" in head or b"<sitemapindex" in head
 
 
-def detect(url: str, *, user_agent: str | None = None, robots_agent: str | None = None,
-           obey_robots: bool = True, timeout: float = 10.0) -> Detection:
+def detect(
+    url: str,
+    *,
+    user_agent: str | None = None,
+    robots_agent: str | None = None,
+    obey_robots: bool = True,
+    timeout: float = 10.0,
+) -> Detection:
     """The best way to crawl the shop at `url`'s host: shopify > woocommerce > sitemap > html."""
     from maskscreen.crawler import settings
 
-    prober = _Prober(root_of(url), user_agent or settings.USER_AGENT,
-                     robots_agent or getattr(settings, "ROBOTSTXT_USER_AGENT", "maskscreen"),
-                     obey_robots, timeout)
+    prober = _Prober(
+        root_of(url),
+        user_agent or settings.USER_AGENT,
+        robots_agent or getattr(settings, "ROBOTSTXT_USER_AGENT", "maskscreen"),
+        obey_robots,
+        timeout,
+    )
     shopify = prober.json(SHOPIFY_PROBE)
     if isinstance(shopify, dict) and isinstance(shopify.get("products"), list):
         return Detection("shopify")
@@ -150,10 +161,16 @@ def detect(url: str, *, user_agent: str | None = None, robots_agent: str | None 
     return Detection("html")
 
 
-def plan_crawl(*, url: str | None = None, profile: SiteProfile | None = None,
-               via: str | None = None, currency: str | None = None,
-               max_pages: int | None = None, site: str | None = None,
-               detector=detect) -> CrawlPlan:
+def plan_crawl(
+    *,
+    url: str | None = None,
+    profile: SiteProfile | None = None,
+    via: str | None = None,
+    currency: str | None = None,
+    max_pages: int | None = None,
+    site: str | None = None,
+    detector=detect,
+) -> CrawlPlan:
     """How to crawl `url` or `profile`: the way (named or detected), start URLs, arguments."""
     if (url is None) == (profile is None):
         raise ValueError("plan_crawl needs a url or a profile, not both")
@@ -179,8 +196,9 @@ def plan_crawl(*, url: str | None = None, profile: SiteProfile | None = None,
     if profile is not None:
         args.update(product_links=list(profile.product_links), deny_links=list(profile.deny_links))
         if via == "html":
-            args.update(pagination_links=list(profile.pagination_links),
-                        selectors=dict(profile.selectors))
+            args.update(
+                pagination_links=list(profile.pagination_links), selectors=dict(profile.selectors)
+            )
         if via == "sitemap":
             args["selectors"] = dict(profile.selectors)
         if via in ("shopify", "woocommerce"):
@@ -193,7 +211,8 @@ def plan_crawl(*, url: str | None = None, profile: SiteProfile | None = None,
     elif via == "sitemap":
         start_urls = sitemap_urls or [root + "robots.txt"]
     return CrawlPlan(
-        via=via, start_urls=start_urls,
+        via=via,
+        start_urls=start_urls,
         site=site or (profile.name if profile else None),
         spider_args={k: v for k, v in args.items() if v not in (None, [], {})},
         settings=settings,

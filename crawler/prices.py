@@ -29,41 +29,171 @@ logger = logging.getLogger(__name__)
 
 # Markers that name exactly one currency, longest first so "NT$" wins over "$".
 _UNAMBIGUOUS = {
-    "US$": "USD", "US $": "USD", "NT$": "TWD", "NT $": "TWD", "HK$": "HKD",
-    "CA$": "CAD", "C$": "CAD", "AU$": "AUD", "A$": "AUD", "NZ$": "NZD", "S$": "SGD",
-    "R$": "BRL", "MX$": "MXN", "AR$": "ARS", "人民币": "CNY", "人民幣": "CNY", "RMB": "CNY",
-    "rmb": "CNY", "新台币": "TWD", "新台幣": "TWD", "港币": "HKD", "港幣": "HKD", "円": "JPY",
-    "€": "EUR", "£": "GBP", "₩": "KRW", "₹": "INR", "₽": "RUB", "₺": "TRY",
-    "฿": "THB", "₫": "VND", "₱": "PHP", "₪": "ILS", "zł": "PLN", "Rs.": "INR",
+    "US$": "USD",
+    "US $": "USD",
+    "NT$": "TWD",
+    "NT $": "TWD",
+    "HK$": "HKD",
+    "CA$": "CAD",
+    "C$": "CAD",
+    "AU$": "AUD",
+    "A$": "AUD",
+    "NZ$": "NZD",
+    "S$": "SGD",
+    "R$": "BRL",
+    "MX$": "MXN",
+    "AR$": "ARS",
+    "人民币": "CNY",
+    "人民幣": "CNY",
+    "RMB": "CNY",
+    "rmb": "CNY",
+    "新台币": "TWD",
+    "新台幣": "TWD",
+    "港币": "HKD",
+    "港幣": "HKD",
+    "円": "JPY",
+    "€": "EUR",
+    "£": "GBP",
+    "₩": "KRW",
+    "₹": "INR",
+    "₽": "RUB",
+    "₺": "TRY",
+    "฿": "THB",
+    "₫": "VND",
+    "₱": "PHP",
+    "₪": "ILS",
+    "zł": "PLN",
+    "Rs.": "INR",
 }
 _YEN_SIGNS = ("¥", "￥")
-_ISO_CODES = frozenset({
-    "USD", "EUR", "GBP", "CNY", "JPY", "TWD", "HKD", "KRW", "INR", "RUB", "CAD",
-    "AUD", "NZD", "SGD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "BRL",
-    "MXN", "TRY", "THB", "VND", "PHP", "IDR", "MYR", "ILS", "AED", "SAR", "ZAR",
-    "ARS", "CLP", "COP", "UYU", "PEN",
-})
+_ISO_CODES = frozenset(
+    {
+        "USD",
+        "EUR",
+        "GBP",
+        "CNY",
+        "JPY",
+        "TWD",
+        "HKD",
+        "KRW",
+        "INR",
+        "RUB",
+        "CAD",
+        "AUD",
+        "NZD",
+        "SGD",
+        "CHF",
+        "SEK",
+        "NOK",
+        "DKK",
+        "PLN",
+        "CZK",
+        "HUF",
+        "BRL",
+        "MXN",
+        "TRY",
+        "THB",
+        "VND",
+        "PHP",
+        "IDR",
+        "MYR",
+        "ILS",
+        "AED",
+        "SAR",
+        "ZAR",
+        "ARS",
+        "CLP",
+        "COP",
+        "UYU",
+        "PEN",
+    }
+)
 # Currencies written with a bare "$": dollars and pesos.
-_DOLLARS = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "TWD", "MXN", "ARS",
-                      "CLP", "COP", "UYU"})
+_DOLLARS = frozenset(
+    {"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "TWD", "MXN", "ARS", "CLP", "COP", "UYU"}
+)
 # A country's own currency: what "$" and an unmarked amount mean on its shops.
 _COUNTRY_CURRENCY = {
-    "us": "USD", "ca": "CAD", "au": "AUD", "nz": "NZD", "sg": "SGD", "hk": "HKD",
-    "tw": "TWD", "mx": "MXN", "ar": "ARS", "cl": "CLP", "co": "COP", "uy": "UYU",
-    "cn": "CNY", "jp": "JPY", "uk": "GBP", "gb": "GBP", "br": "BRL", "kr": "KRW",
-    "in": "INR", "de": "EUR", "fr": "EUR", "es": "EUR", "it": "EUR", "nl": "EUR",
-    "at": "EUR", "be": "EUR", "ie": "EUR", "pt": "EUR", "fi": "EUR", "ch": "CHF",
-    "se": "SEK", "no": "NOK", "dk": "DKK", "pl": "PLN", "ru": "RUB", "tr": "TRY",
+    "us": "USD",
+    "ca": "CAD",
+    "au": "AUD",
+    "nz": "NZD",
+    "sg": "SGD",
+    "hk": "HKD",
+    "tw": "TWD",
+    "mx": "MXN",
+    "ar": "ARS",
+    "cl": "CLP",
+    "co": "COP",
+    "uy": "UYU",
+    "cn": "CNY",
+    "jp": "JPY",
+    "uk": "GBP",
+    "gb": "GBP",
+    "br": "BRL",
+    "kr": "KRW",
+    "in": "INR",
+    "de": "EUR",
+    "fr": "EUR",
+    "es": "EUR",
+    "it": "EUR",
+    "nl": "EUR",
+    "at": "EUR",
+    "be": "EUR",
+    "ie": "EUR",
+    "pt": "EUR",
+    "fi": "EUR",
+    "ch": "CHF",
+    "se": "SEK",
+    "no": "NOK",
+    "dk": "DKK",
+    "pl": "PLN",
+    "ru": "RUB",
+    "tr": "TRY",
 }
 # Currencies (and languages) that write "1.299,00": a lone "1.299" is then 1299.
-_COMMA_DECIMAL_CURRENCIES = frozenset({
-    "EUR", "BRL", "IDR", "VND", "TRY", "DKK", "NOK", "SEK", "PLN", "CZK", "RUB", "HUF",
-    "ARS", "CLP", "COP", "UYU",
-})
-_COMMA_DECIMAL_LANGUAGES = frozenset({
-    "de", "fr", "es", "it", "nl", "pt", "id", "tr", "da", "nb", "no", "sv", "pl",
-    "cs", "ru", "hu", "fi", "vi",
-})
+_COMMA_DECIMAL_CURRENCIES = frozenset(
+    {
+        "EUR",
+        "BRL",
+        "IDR",
+        "VND",
+        "TRY",
+        "DKK",
+        "NOK",
+        "SEK",
+        "PLN",
+        "CZK",
+        "RUB",
+        "HUF",
+        "ARS",
+        "CLP",
+        "COP",
+        "UYU",
+    }
+)
+_COMMA_DECIMAL_LANGUAGES = frozenset(
+    {
+        "de",
+        "fr",
+        "es",
+        "it",
+        "nl",
+        "pt",
+        "id",
+        "tr",
+        "da",
+        "nb",
+        "no",
+        "sv",
+        "pl",
+        "cs",
+        "ru",
+        "hu",
+        "fi",
+        "vi",
+    }
+)
 _DOT_DECIMAL_REGIONS = frozenset({"es-mx", "es-us"})  # Spanish as written in Mexico and the US
 
 _MARKER_RE = re.compile(
@@ -78,7 +208,8 @@ _KRONA_RE = re.compile(r"(?<![A-Za-z])kr\.?(?![A-Za-z])", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+|['\u00a0\u202f ]\d{3}(?!\d))*")
 # A second number after a dash, "~", "to" or "至": the high end of a range.
 _RANGE_TAIL_RE = re.compile(
-    r"\D{0,4}?\s*(?:[-–—~～至到]|to)\s*\D{0,6}?(\d[\d.,'\u00a0\u202f ]*)", re.IGNORECASE)
+    r"\D{0,4}?\s*(?:[-–—~～至到]|to)\s*\D{0,6}?(\d[\d.,'\u00a0\u202f ]*)", re.IGNORECASE
+)
 
 
 def _lang(language: str | None) -> str:
@@ -113,13 +244,15 @@ def resolve_yen(hint: str | None, language: str | None, domain: str | None = Non
     country = shop_country(None, domain)
     if country in {"cn", "jp"}:
         return _COUNTRY_CURRENCY[country]
-    logger.info("¥ left without a currency: no CNY/JPY declared, language %r, domain %r",
-                language, domain)
+    logger.info(
+        "¥ left without a currency: no CNY/JPY declared, language %r, domain %r", language, domain
+    )
     return None
 
 
-def normalize_currency(value: str | None, *, language: str | None = None,
-                       domain: str | None = None) -> str | None:
+def normalize_currency(
+    value: str | None, *, language: str | None = None, domain: str | None = None
+) -> str | None:
     """An ISO 4217 code from a code, a sign or a word ("rmb", "¥", "€"), or None."""
     if not value or not isinstance(value, str):
         return None
@@ -143,8 +276,9 @@ def _local_dollar(hint: str | None, language: str | None, domain: str | None) ->
     return local if local in _DOLLARS else "USD"
 
 
-def _currency_in_text(text: str, hint: str | None, language: str | None,
-                      domain: str | None) -> str | None:
+def _currency_in_text(
+    text: str, hint: str | None, language: str | None, domain: str | None
+) -> str | None:
     """The currency the text names, resolving ambiguous signs with the hint."""
     marker = _MARKER_RE.search(text)
     if marker:
@@ -233,16 +367,18 @@ def parse_price_range(
         return None, None, currency
     low = _to_decimal(match.group(0), currency, language)
     tail = _RANGE_TAIL_RE.match(text, match.end())
-    high = _to_decimal(_NUMBER_RE.match(tail.group(1)).group(0), currency, language) \
-        if tail else None
+    high = (
+        _to_decimal(_NUMBER_RE.match(tail.group(1)).group(0), currency, language) if tail else None
+    )
     return low, (high if high is not None and low is not None and high > low else None), currency
 
 
 def _country_currency(language: str | None, domain: str | None) -> str | None:
     currency = _COUNTRY_CURRENCY.get(shop_country(language, domain) or "")
     if currency:
-        logger.debug("unmarked amount: %s from the shop's country (%s, %s)",
-                     currency, language, domain)
+        logger.debug(
+            "unmarked amount: %s from the shop's country (%s, %s)", currency, language, domain
+        )
     return currency
 
 
@@ -258,5 +394,6 @@ def parse_price(
     A range gives its low end (see `parse_price_range` for the high end).
     """
     low, _high, currency = parse_price_range(
-        text_or_number, currency_hint=currency_hint, language=language, domain=domain)
+        text_or_number, currency_hint=currency_hint, language=language, domain=domain
+    )
     return low, currency

@@ -44,17 +44,35 @@ VIAS = ("auto", "html", "shopify", "woocommerce", "sitemap")
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 _SCALARS: dict[str, type | tuple[type, ...]] = {
-    "name": str, "description": str, "example": bool, "base_url": str, "via": str,
-    "search_url": str, "currency": str, "shop_name": str, "max_pages": int,
-    "obey_robots": bool, "robots_override_reason": str, "schedule": str,
+    "name": str,
+    "description": str,
+    "example": bool,
+    "base_url": str,
+    "via": str,
+    "search_url": str,
+    "currency": str,
+    "shop_name": str,
+    "max_pages": int,
+    "obey_robots": bool,
+    "robots_override_reason": str,
+    "schedule": str,
     "recheck_schedule": str,
 }
-_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-               list: "a list", dict: "a table"}
+_TYPE_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "true or false",
+    list: "a list",
+    dict: "a table",
+}
 _LISTS = ("start_urls", "keywords", "sitemap_urls")
-_TABLES = {"links": ("product", "pagination", "deny"), "rate": ("download_delay", "concurrency"),
-           "extract": (),  # [extract] is checked by crawler.extract_profile
-           "monitors": tuple(LIMITS)}
+_TABLES = {
+    "links": ("product", "pagination", "deny"),
+    "rate": ("download_delay", "concurrency"),
+    "extract": (),  # [extract] is checked by crawler.extract_profile
+    "monitors": tuple(LIMITS),
+}
 
 
 class ProfileError(ValueError):
@@ -121,7 +139,8 @@ class SiteProfile:
             return urlunsplit((new.scheme, new.netloc, parts.path, parts.query, parts.fragment))
 
         return replace(
-            self, base_url=base_url.rstrip("/"),
+            self,
+            base_url=base_url.rstrip("/"),
             start_urls=tuple(move(u) for u in self.start_urls),
             sitemap_urls=tuple(move(u) for u in self.sitemap_urls),
             search_url=move(self.search_url) if self.search_url else None,
@@ -136,8 +155,11 @@ class SiteProfile:
         if self.concurrency is not None:
             settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = self.concurrency
         if not self.obey_robots:
-            logger.warning("site profile %s: robots.txt NOT obeyed (%s)", self.name,
-                           self.robots_override_reason)
+            logger.warning(
+                "site profile %s: robots.txt NOT obeyed (%s)",
+                self.name,
+                self.robots_override_reason,
+            )
             settings["ROBOTSTXT_OBEY"] = False
         return settings
 
@@ -179,8 +201,9 @@ def _table(path: Path, name: str, value: Any) -> dict:
     _typed(path, name, value, dict)
     for key in value:
         if key not in _TABLES[name]:
-            raise ProfileError(path, f"{name}.{key}",
-                               f"unknown key (known: {', '.join(_TABLES[name])})")
+            raise ProfileError(
+                path, f"{name}.{key}", f"unknown key (known: {', '.join(_TABLES[name])})"
+            )
     return value
 
 
@@ -190,8 +213,9 @@ def parse_profile(data: dict, path: Path | str, source: str = "file") -> SitePro
     for key in data:
         if key not in _SCALARS and key not in _LISTS and key not in _TABLES:
             raise ProfileError(path, key, "unknown key")
-    values: dict[str, Any] = {k: _typed(path, k, data[k], t) for k, t in _SCALARS.items()
-                              if k in data}
+    values: dict[str, Any] = {
+        k: _typed(path, k, data[k], t) for k, t in _SCALARS.items() if k in data
+    }
     name = values.setdefault("name", path.stem)
     if not _NAME_RE.match(name):
         raise ProfileError(path, "name", "lower-case letters, digits, '.', '_' or '-' only")
@@ -210,10 +234,12 @@ def parse_profile(data: dict, path: Path | str, source: str = "file") -> SitePro
         return check_url(url, field_name, path)
 
     lists = {k: _strings(path, k, data[k]) for k in _LISTS if k in data}
-    start_urls = tuple(absolute(u, f"start_urls[{i}]")
-                       for i, u in enumerate(lists.get("start_urls", ())))
-    sitemap_urls = tuple(absolute(u, f"sitemap_urls[{i}]")
-                         for i, u in enumerate(lists.get("sitemap_urls", ())))
+    start_urls = tuple(
+        absolute(u, f"start_urls[{i}]") for i, u in enumerate(lists.get("start_urls", ()))
+    )
+    sitemap_urls = tuple(
+        absolute(u, f"sitemap_urls[{i}]") for i, u in enumerate(lists.get("sitemap_urls", ()))
+    )
     keywords = lists.get("keywords", ())
     search_url = values.pop("search_url", None)
     if search_url is not None:
@@ -226,8 +252,9 @@ def parse_profile(data: dict, path: Path | str, source: str = "file") -> SitePro
     elif keywords:
         raise ProfileError(path, "keywords", "keywords need a search_url")
     if not (base or start_urls or search_url or sitemap_urls):
-        raise ProfileError(path, "start_urls",
-                           "give base_url, start_urls, search_url or sitemap_urls")
+        raise ProfileError(
+            path, "start_urls", "give base_url, start_urls, search_url or sitemap_urls"
+        )
 
     links = _table(path, "links", data.get("links", {}))
     link_rules = {key: _patterns(path, f"links.{key}", links[key]) for key in links}
@@ -237,7 +264,10 @@ def parse_profile(data: dict, path: Path | str, source: str = "file") -> SitePro
         if not 0 <= delay <= 600:
             raise ProfileError(path, "rate.download_delay", "seconds between 0 and 600")
     concurrency = rate.get("concurrency")
-    if concurrency is not None and not 1 <= _typed(path, "rate.concurrency", concurrency, int) <= 64:
+    if (
+        concurrency is not None
+        and not 1 <= _typed(path, "rate.concurrency", concurrency, int) <= 64
+    ):
         raise ProfileError(path, "rate.concurrency", "between 1 and 64")
     selectors = _typed(path, "extract", data.get("extract", {}), dict)
     for problem in validate_profile(selectors):
@@ -253,16 +283,25 @@ def parse_profile(data: dict, path: Path | str, source: str = "file") -> SitePro
     monitors = _monitors(path, data.get("monitors", {}))
 
     if values.get("obey_robots", True) is False and "robots_override_reason" not in values:
-        raise ProfileError(path, "obey_robots",
-                           "obey_robots = false needs a robots_override_reason")
+        raise ProfileError(
+            path, "obey_robots", "obey_robots = false needs a robots_override_reason"
+        )
     return SiteProfile(
-        **values, path=str(path), source=source, base_url=base, start_urls=start_urls,
-        search_url=search_url, keywords=keywords, sitemap_urls=sitemap_urls,
+        **values,
+        path=str(path),
+        source=source,
+        base_url=base,
+        start_urls=start_urls,
+        search_url=search_url,
+        keywords=keywords,
+        sitemap_urls=sitemap_urls,
         product_links=link_rules.get("product", ()),
         pagination_links=link_rules.get("pagination", ()),
-        deny_links=link_rules.get("deny", ()), selectors=dict(selectors),
+        deny_links=link_rules.get("deny", ()),
+        selectors=dict(selectors),
         download_delay=float(rate["download_delay"]) if "download_delay" in rate else None,
-        concurrency=rate.get("concurrency"), monitors=monitors,
+        concurrency=rate.get("concurrency"),
+        monitors=monitors,
     )
 
 

@@ -27,12 +27,14 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
+from scrapy import signals
+
 from maskscreen.crawler.items import Listing, ListingCheck
 from maskscreen.crawler.pipelines import NormalizePipeline, edit_note, shared_model, store_batch
 from maskscreen.crawler.removal import OUTCOMES
-from scrapy import signals
 
 logger = logging.getLogger(__name__)
+
 
 class RecheckPipeline:
     """Stores what RecheckSpider saw, in batches, one transaction each, and a crawl run
@@ -83,15 +85,19 @@ class RecheckPipeline:
 
     def _start_runs(self, spider) -> None:
         """One crawl run per site among the spider's targets, status running."""
-        from maskscreen.db import runs
         from sqlalchemy.orm import Session
+
+        from maskscreen.db import runs
 
         targets = getattr(spider, "targets", [])
         with Session(self.engine) as session, session.begin():
             for site in dict.fromkeys(t["site"] for t in targets):
                 self.site_ids[site] = runs.get_or_create_site(session, site)
                 self.run_ids[site] = runs.start_crawl_run(
-                    session, self.site_ids[site], command=self.command, kind="recheck",
+                    session,
+                    self.site_ids[site],
+                    command=self.command,
+                    kind="recheck",
                     trigger=self.trigger,
                 )
                 self.counts[site] = Counter(
@@ -101,8 +107,9 @@ class RecheckPipeline:
         """Close each site's run with its counts (errors: unreachable or not stored)."""
         if self.engine is None:
             return
-        from maskscreen.db import runs
         from sqlalchemy.orm import Session
+
+        from maskscreen.db import runs
 
         status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, "failed")
         unreachable = getattr(spider, "unreachable", Counter())
@@ -250,10 +257,11 @@ def prepare_recheck(
 ) -> PreparedRecheck:
     """The listings under review on `sites` (a name, several, or None: all) and the
     settings their recheck runs with (RecheckPipeline instead of the crawl's)."""
+    from sqlalchemy.orm import Session
+
     from maskscreen.crawler.spiders.recheck import RecheckSpider
     from maskscreen.db import checks
     from maskscreen.db.migrate import open_database
-    from sqlalchemy.orm import Session
 
     engine = open_database(database_url)
     try:
@@ -305,8 +313,9 @@ def run_recheck(
 
     Starts Scrapy's reactor: once per process, like run_crawl.
     """
-    from maskscreen.crawler.run import crawl_settings
     from scrapy.crawler import CrawlerProcess
+
+    from maskscreen.crawler.run import crawl_settings
 
     prepared = prepare_recheck(
         database_url,

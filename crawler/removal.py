@@ -45,7 +45,11 @@ _SPACES = re.compile(r"\s+")
 @cache
 def removal_rules() -> RemovalRules:
     """The bundled phrase list and redirect rules (crawler/data/removal_phrases.json)."""
-    text = resources.files("maskscreen.crawler").joinpath("data/removal_phrases.json").read_text("utf-8")
+    text = (
+        resources.files("maskscreen.crawler")
+        .joinpath("data/removal_phrases.json")
+        .read_text("utf-8")
+    )
     data = json.loads(text)
     phrases = [p.casefold() for values in data["phrases"].values() for p in values]
     return RemovalRules(

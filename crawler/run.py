@@ -73,7 +73,9 @@ class CrawlBusy(RuntimeError):
     """Another process (here, or on a machine sharing the database) is crawling the site."""
 
 
-def job_directory(site: str, start_urls: Sequence[str] = (), database_url: str | None = None) -> Path:
+def job_directory(
+    site: str, start_urls: Sequence[str] = (), database_url: str | None = None
+) -> Path:
     """Where a resumable crawl keeps its Scrapy job state (JOBDIR).
 
     <user data dir>/maskscreen/jobs/<site>/<key>: the key is a hash of the start URLs
@@ -177,8 +179,9 @@ def run_crawl(
     parts = urlsplit(start_urls[0])
     jobdir = lock = keeper = None
     if lease and database_url:
-        keeper = _take_lease(database_url, lease if isinstance(lease, str) else f"crawl:{site}",
-                             lease_ttl)
+        keeper = _take_lease(
+            database_url, lease if isinstance(lease, str) else f"crawl:{site}", lease_ttl
+        )
     if resume and database_url:
         jobdir = Path(job_dir) if job_dir else job_directory(site, start_urls, database_url)
         try:
@@ -238,7 +241,9 @@ def run_crawl(
     if jobdir is not None and (finish_reason == "finished" or stats.get(f"{DROPPED}store_failed")):
         shutil.rmtree(jobdir, ignore_errors=True)  # done (or lost batches): start afresh
     run_id = stats.get("maskscreen/run_id")
-    checked, alerted = _monitor(database_url, run_id, stats, monitors, alerts) if run_id else (None, [])
+    checked, alerted = (
+        _monitor(database_url, run_id, stats, monitors, alerts) if run_id else (None, [])
+    )
     return CrawlSummary(
         counts=counts,
         dropped=dropped,

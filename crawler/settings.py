@@ -37,8 +37,7 @@ SPIDER_MODULES = ["maskscreen.crawler.spiders"]
 NEWSPIDER_MODULE = "maskscreen.crawler.spiders"
 
 USER_AGENT = (
-    "maskscreen/0.1 (+https://github.com/maskscreen/maskscreen; "
-    "trust-and-safety research crawler)"
+    "maskscreen/0.1 (+https://github.com/maskscreen/maskscreen; trust-and-safety research crawler)"
 )
 MASKSCREEN_CONTACT = os.environ.get("MASKSCREEN_CONTACT") or None
 ROBOTSTXT_OBEY = True

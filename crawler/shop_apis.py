@@ -70,8 +70,14 @@ def _id(value: Any) -> str | None:
     return None
 
 
-def shopify_listing(product: Any, *, root_url: str, site: str, currency: str | None = None,
-                    seller: str | None = None) -> Listing:
+def shopify_listing(
+    product: Any,
+    *,
+    root_url: str,
+    site: str,
+    currency: str | None = None,
+    seller: str | None = None,
+) -> Listing:
     """One product of a Shopify shop's products.json (or /products/<handle>.json)."""
     if not isinstance(product, dict):
         raise NotAProduct("not_a_product")

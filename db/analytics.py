@@ -105,7 +105,9 @@ def decisions_by_day(session: Session, *, site: str | None = None, since: dateti
     """(site, day, to_status, cases moved to that status that day), from the audit trail."""
     day = _day(session, review_events.c.at)
     stmt = (
-        select(sites.c.name, day, review_events.c.to_status, func.count(func.distinct(reviews.c.id)))
+        select(
+            sites.c.name, day, review_events.c.to_status, func.count(func.distinct(reviews.c.id))
+        )
         .select_from(
             review_events.join(reviews, reviews.c.id == review_events.c.review_id)
             .join(listings, listings.c.id == reviews.c.listing_id)
@@ -150,7 +152,6 @@ def removal_delays(
     return [RemovalDelay(*row) for row in session.execute(stmt)]
 
 
-
 @dataclass(slots=True)
 class SiteDay:
     """One site on one UTC day; removals are counted, and timed, on the day of removal."""
@@ -165,7 +166,9 @@ class SiteDay:
     median_hours_to_removal: float | None = None
 
 
-def site_days(session: Session, *, site: str | None = None, since: datetime | None = None) -> list[SiteDay]:
+def site_days(
+    session: Session, *, site: str | None = None, since: datetime | None = None
+) -> list[SiteDay]:
     """Crawled, flagged, decided and removed per site and day, newest day first."""
     table: dict[tuple[str, str], SiteDay] = {}
 
@@ -237,7 +240,9 @@ def precision_by_model(session: Session, *, site: str | None = None, since: date
             .join(listings, listings.c.id == reviews.c.listing_id)
             .join(sites, sites.c.id == listings.c.site_id)
         )
-        .where(reviews.c.source == "flag", reviews.c.status.in_(CONFIRMED_STATES + DISMISSED_STATES))
+        .where(
+            reviews.c.source == "flag", reviews.c.status.in_(CONFIRMED_STATES + DISMISSED_STATES)
+        )
         .group_by(classifications.c.model_version, reviews.c.status)
     )
     return _decided(session.execute(_filtered(stmt, site, since, classifications.c.created_at)))
@@ -253,7 +258,9 @@ def miss_rate(session: Session, *, site: str | None = None, since: datetime | No
             .join(sites, sites.c.id == listings.c.site_id)
             .outerjoin(versions, versions.c.id == listings.c.current_version_id)
         )
-        .where(reviews.c.source == "audit", reviews.c.status.in_(CONFIRMED_STATES + DISMISSED_STATES))
+        .where(
+            reviews.c.source == "audit", reviews.c.status.in_(CONFIRMED_STATES + DISMISSED_STATES)
+        )
         .group_by(sites.c.name, language, reviews.c.status)
     )
     return _decided(session.execute(_filtered(stmt, site, since, reviews.c.opened_at)))
@@ -282,7 +289,9 @@ class SellerRow:
     confirmed: int
 
 
-def top_sellers(session: Session, *, since: datetime | None = None, limit: int = 10) -> list[SellerRow]:
+def top_sellers(
+    session: Session, *, since: datetime | None = None, limit: int = 10
+) -> list[SellerRow]:
     """Sellers (by name on their site) with the most flagged listings, then confirmed ones."""
     flagged = export_select().subquery()
     confirmed = func.sum(_when(flagged.c.review_status.in_(CONFIRMED_STATES), 1))
@@ -296,4 +305,3 @@ def top_sellers(session: Session, *, since: datetime | None = None, limit: int =
     if since is not None:
         stmt = stmt.where(flagged.c.flagged_at >= since)
     return [SellerRow(s, name, int(f), int(c)) for s, name, f, c in session.execute(stmt)]
-

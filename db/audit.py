@@ -34,8 +34,9 @@ def audit_candidates(session: Session, *, site: str | None = None) -> list[int]:
     stmt = (
         select(listings.c.id)
         .select_from(
-            listings.join(classifications, classifications.c.id == newest)
-            .outerjoin(reviews, reviews.c.listing_id == listings.c.id)
+            listings.join(classifications, classifications.c.id == newest).outerjoin(
+                reviews, reviews.c.listing_id == listings.c.id
+            )
         )
         .where(not_(classifications.c.flagged), reviews.c.id.is_(None))
         .order_by(listings.c.id)
@@ -52,7 +53,9 @@ def choose_sample(candidates: list[int], n: int, seed: int | None = None) -> lis
     return sorted(random.Random(seed).sample(candidates, n))
 
 
-def open_audit_cases(session: Session, listing_ids: list[int], *, at: datetime | None = None) -> int:
+def open_audit_cases(
+    session: Session, listing_ids: list[int], *, at: datetime | None = None
+) -> int:
     """Open an audit case (source 'audit', status open) for each listing without a case.
 
     The case points at the listing's newest verdict; a listing that has a case by now
@@ -68,7 +71,12 @@ def open_audit_cases(session: Session, listing_ids: list[int], *, at: datetime |
     rows = []
     for batch in chunks(sorted(set(listing_ids))):
         found = session.execute(
-            select(listings.c.id, classifications.c.id, classifications.c.score, classifications.c.signals)
+            select(
+                listings.c.id,
+                classifications.c.id,
+                classifications.c.score,
+                classifications.c.signals,
+            )
             .select_from(listings.join(classifications, classifications.c.id == newest))
             .where(listings.c.id.in_(batch))
         )

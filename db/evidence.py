@@ -73,9 +73,7 @@ def record_evidence(session: Session, pages: list[dict[str, Any]]) -> int:
         return 0
     stmt = (
         insert_for(session, evidence)
-        .on_conflict_do_nothing(
-            index_elements=[evidence.c.listing_version_id, evidence.c.sha256]
-        )
+        .on_conflict_do_nothing(index_elements=[evidence.c.listing_version_id, evidence.c.sha256])
         .returning(evidence.c.id)
     )
     return len(session.scalars(stmt, list(rows.values())).all())

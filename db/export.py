@@ -62,7 +62,9 @@ def export_select(
     return stmt
 
 
-def export_rows(session: Session, *, chunk: int = EXPORT_CHUNK, **filters: Any) -> Iterator[dict[str, Any]]:
+def export_rows(
+    session: Session, *, chunk: int = EXPORT_CHUNK, **filters: Any
+) -> Iterator[dict[str, Any]]:
     """Stream the export as dicts in EXPORT_COLUMNS order, oldest flag first.
 
     PostgreSQL: one query read through a server-side cursor ``chunk`` rows at a time.

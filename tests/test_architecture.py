@@ -121,7 +121,9 @@ def lint_imports(cwd: Path, config: Path | None = None) -> subprocess.CompletedP
     command = [str(Path(sys.executable).with_name("lint-imports"))]
     if config:
         command += ["--config", str(config)]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 def test_import_contract_holds():

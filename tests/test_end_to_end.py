@@ -16,13 +16,16 @@ from sqlalchemy.orm import Session
 from maskscreen.crawler.demo.catalog import SHOPS, shop_of
 from maskscreen.crawler.extract import clean_text
 from maskscreen.db import store
-from maskscreen.db.models import Classification, CrawlRun, Listing, ListingVersion, Review, Site
 from maskscreen.db.migrate import open_database
+from maskscreen.db.models import Classification, CrawlRun, Listing, ListingVersion, Review, Site
 from tests.helpers import run_cli
 
 PRODUCTS = [
     json.loads(line)
-    for line in resources.files("maskscreen.crawler").joinpath("demo/products.jsonl").read_text("utf-8").splitlines()
+    for line in resources.files("maskscreen.crawler")
+    .joinpath("demo/products.jsonl")
+    .read_text("utf-8")
+    .splitlines()
     if line.strip()
 ]
 BY_SLUG = {p["slug"]: p for p in PRODUCTS}
@@ -89,11 +92,13 @@ def test_demo_flags_dangerous_listings_and_spares_look_alikes(demo_database):
     assert "movie-grade-realistic-prosthetic-full-face-mask-1" in flagged
     custom = [s for s in caught if flagged[s].label == "custom_face_copy"]
     assert custom, "no listing was labelled custom_face_copy"
-    for look_alike in ("cpr-training-manikin-adult-half-body-with-46",
-                       "resin-mold-face-shape-silicone-mould-for-25",
-                       "n95-respirator-masks-niosh-approved-20-pack-63",
-                       "led-face-mask-light-therapy-7-colors-38",
-                       "reusable-silicone-face-mask-cover-for-sheet-8"):
+    for look_alike in (
+        "cpr-training-manikin-adult-half-body-with-46",
+        "resin-mold-face-shape-silicone-mould-for-25",
+        "n95-respirator-masks-niosh-approved-20-pack-63",
+        "led-face-mask-light-therapy-7-colors-38",
+        "reusable-silicone-face-mask-cover-for-sheet-8",
+    ):
         assert look_alike in BY_SLUG and look_alike not in flagged
 
 
@@ -104,7 +109,9 @@ def test_demo_store_is_complete_and_consistent(demo_database):
         listings = session.scalar(select(func.count()).select_from(Listing))
         versions = session.scalar(select(func.count()).select_from(ListingVersion))
         classified = session.scalar(select(func.count()).select_from(Classification))
-        flagged = session.scalar(select(func.count()).select_from(Classification).where(Classification.flagged))
+        flagged = session.scalar(
+            select(func.count()).select_from(Classification).where(Classification.flagged)
+        )
         reviews = session.scalar(select(func.count()).select_from(Review))
         runs = session.execute(select(Site.name, CrawlRun).join(Site)).all()
     engine.dispose()
@@ -147,7 +154,8 @@ def test_each_demo_shop_is_crawled_through_its_own_route(demo_database):
         ).all()
     engine.dispose()
     assert {(name, source) for name, source, _ in found} == {
-        (name, source) for name, (_, source) in ROUTES.items()}
+        (name, source) for name, (_, source) in ROUTES.items()
+    }
 
 
 def test_demo_marketplace_titles_decode_from_gbk(demo_database):
@@ -170,7 +178,9 @@ def test_demo_marketplace_titles_decode_from_gbk(demo_database):
 
 def test_flagged_command_reads_the_demo_database(demo_database):
     url, _ = demo_database
-    result = run_cli("flagged", "--db", url, "--json", "--label", "custom_face_copy", "--limit", "500")
+    result = run_cli(
+        "flagged", "--db", url, "--json", "--label", "custom_face_copy", "--limit", "500"
+    )
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert rows and all(r["label"] == "custom_face_copy" for r in rows)

@@ -12,10 +12,22 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_wheel_ships_migrations_model_patterns_corpus_and_demo(tmp_path):
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(ROOT)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
-    wheel, = tmp_path.glob("maskscreen-*.whl")
+    (wheel,) = tmp_path.glob("maskscreen-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in (
         "maskscreen/db/migrations/env.py",
@@ -32,8 +44,13 @@ def test_wheel_ships_migrations_model_patterns_corpus_and_demo(tmp_path):
         "maskscreen/cli/main.py",
     ):
         assert required in names, required
-    assert any(n.startswith("maskscreen/classifier/data/corpus_") and n.endswith(".jsonl") for n in names)
+    assert any(
+        n.startswith("maskscreen/classifier/data/corpus_") and n.endswith(".jsonl") for n in names
+    )
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "maskscreen = maskscreen.cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert (
+        "maskscreen = maskscreen.cli.main:main"
+        in zipfile.ZipFile(wheel).read(entry_points).decode()
+    )
     tops = {n.split("/", 1)[0] for n in names if not n.split("/", 1)[0].endswith(".dist-info")}
     assert tops == {"maskscreen"}, tops  # one installed name, nothing to collide with on PyPI

@@ -36,8 +36,13 @@ class ApiSpider(ShopSpider):
     def api_request(self, url: str, callback: Callable, **cb_kwargs: Any) -> Iterator[Request]:
         """A request for `url`, if max_pages allows it."""
         if self._admit(url):
-            yield Request(url, callback=callback, errback=self.on_error, cb_kwargs=cb_kwargs,
-                          headers={"Accept": "application/json"})
+            yield Request(
+                url,
+                callback=callback,
+                errback=self.on_error,
+                cb_kwargs=cb_kwargs,
+                headers={"Accept": "application/json"},
+            )
 
     def load_json(self, response: Response, shape: type) -> Any | None:
         """The reply decoded, if it is JSON of the expected shape (dict or list)."""

@@ -59,10 +59,14 @@ class ProfileShopSpider(ShopSpider):
         self.deny_links = [re.compile(p) for p in _patterns(deny_links)]
         if allow or self.deny_links:
             parts = [urlsplit(url) for url in _as_list(self.start_urls)]
-            hosts = list(dict.fromkeys([p.hostname for p in parts if p.hostname]
-                                       + [p.netloc.lower() for p in parts]))
-            self._links = LinkExtractor(allow=allow, deny=_patterns(deny_links),
-                                        allow_domains=hosts, unique=True)
+            hosts = list(
+                dict.fromkeys(
+                    [p.hostname for p in parts if p.hostname] + [p.netloc.lower() for p in parts]
+                )
+            )
+            self._links = LinkExtractor(
+                allow=allow, deny=_patterns(deny_links), allow_domains=hosts, unique=True
+            )
         self.selectors = dict(selectors or {})
         self._use_selectors = bool(self.selectors) and extractor_takes_profile()
         if self.selectors and not self._use_selectors:

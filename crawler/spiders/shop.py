@@ -63,8 +63,7 @@ _XPATH_SPACE_RE = re.compile(r"[ \t\r\n]+")  # what XPath's normalize-space() co
 # Hrefs that resolve the same on every page whose base URL has the same scheme and host
 # ("/p/1?x=2"), or the same scheme ("https://shop.example/p/1"): resolved once a crawl.
 _ROOT_PATH_RE = re.compile(r"/(?![/\\])[^\x00-\x20\x7f]*")
-_ABSOLUTE_RE = re.compile(r"https?://[^\x00-\x20\x7f/\\?#][^\x00-\x20\x7f]*",
-                          re.IGNORECASE)
+_ABSOLUTE_RE = re.compile(r"https?://[^\x00-\x20\x7f/\\?#][^\x00-\x20\x7f]*", re.IGNORECASE)
 
 
 class SameSiteLinks:
@@ -165,7 +164,8 @@ class _Page:
         self.same_host = None
         if base.scheme in ("http", "https") and base.netloc:
             self.same_host = tables.setdefault(
-                ("host", base.scheme, base.netloc, scheme, self.encoding), {})
+                ("host", base.scheme, base.netloc, scheme, self.encoding), {}
+            )
         self.same_scheme = tables.setdefault(("scheme", base.scheme, scheme, self.encoding), {})
 
     def cached(self, href: str) -> tuple[str, str | None] | None | object:
@@ -238,8 +238,9 @@ class ShopSpider(Spider):
         if url in self._scheduled:
             return False
         if self.max_pages is not None and len(self._scheduled) >= self.max_pages:
-            self._log_once("max_pages", "max_pages=%d reached; not following more links",
-                           self.max_pages)
+            self._log_once(
+                "max_pages", "max_pages=%d reached; not following more links", self.max_pages
+            )
             return False
         self._scheduled.add(url)
         return True
@@ -252,8 +253,7 @@ class ShopSpider(Spider):
                 "//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
             ).getall()
             urls = [response.urljoin(href) for href in rel_next]
-            urls += [link.url for link in self._links.extract_links(response)
-                     if not link.nofollow]
+            urls += [link.url for link in self._links.extract_links(response) if not link.nofollow]
             urls = [clean_url(url) for url in urls]
         for url in urls:
             if self._admit(url):
@@ -295,8 +295,9 @@ class ShopSpider(Spider):
             key = f"errors/{type(failure.value).__name__}"
         self._inc(key)
         url = failure.request.url if hasattr(failure, "request") else "?"
-        self._log_once(key, "%s on %s (counted as %s%s)", failure.getErrorMessage(), url,
-                       STATS_PREFIX, key)
+        self._log_once(
+            key, "%s on %s (counted as %s%s)", failure.getErrorMessage(), url, STATS_PREFIX, key
+        )
 
     # -- counting -------------------------------------------------------------
 
@@ -305,8 +306,7 @@ class ShopSpider(Spider):
 
     def _drop(self, reason: str, url: str) -> None:
         self._inc(f"dropped/{reason}")
-        self._log_once(f"dropped/{reason}", "dropped %s: %s",
-                       url, reason)
+        self._log_once(f"dropped/{reason}", "dropped %s: %s", url, reason)
 
     def _log_once(self, key: str, message: str, *args: Any) -> None:
         level = logging.DEBUG if key in self._logged else logging.INFO

@@ -36,8 +36,9 @@ class ShopifySpider(ApiSpider):
         for url in self.start_urls:
             match = _PRODUCT_PATH_RE.search(urlsplit(url).path)
             if match:
-                yield from self.api_request(f"{self.root_url}products/{match[1]}.json",
-                                            self.parse_product)
+                yield from self.api_request(
+                    f"{self.root_url}products/{match[1]}.json", self.parse_product
+                )
             else:
                 yield from self.products_page(1)
 
@@ -63,9 +64,16 @@ class ShopifySpider(ApiSpider):
             yield from self.listing(data.get("product"), response.url)
 
     def listing(self, product: Any, url: str) -> Iterator[Listing]:
-        yield from self.emit(lambda: shopify_listing(
-            product, root_url=self.root_url, site=self.site, currency=self.currency,
-            seller=self.seller), url)
+        yield from self.emit(
+            lambda: shopify_listing(
+                product,
+                root_url=self.root_url,
+                site=self.site,
+                currency=self.currency,
+                seller=self.seller,
+            ),
+            url,
+        )
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Listing | Request]:
         return self.parse_products(response, page=1)

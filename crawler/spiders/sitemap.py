@@ -41,8 +41,12 @@ class SitemapShopSpider(ProfileShopSpider):
 
     def _sitemap_request(self, url: str) -> Iterator[Request]:
         if self._admit(url):
-            yield Request(url, callback=self.parse_sitemap, errback=self.on_error,
-                          dont_filter=url.endswith("/robots.txt"))
+            yield Request(
+                url,
+                callback=self.parse_sitemap,
+                errback=self.on_error,
+                dont_filter=url.endswith("/robots.txt"),
+            )
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         if response.url.endswith("/robots.txt"):
@@ -76,7 +80,10 @@ class SitemapShopSpider(ProfileShopSpider):
                 return gunzip(response.body, max_size=max_size)
             except (ValueError, OSError):  # too big once unzipped, or corrupt
                 return None
-        if isinstance(response, XmlResponse) or b"<urlset" in response.body[:4096] \
-                or b"<sitemapindex" in response.body[:4096]:
+        if (
+            isinstance(response, XmlResponse)
+            or b"<urlset" in response.body[:4096]
+            or b"<sitemapindex" in response.body[:4096]
+        ):
             return response.body
         return None

@@ -42,8 +42,10 @@ class WooCommerceSpider(ApiSpider):
         for product in products:
             yield from self.emit(
                 lambda product=product: woocommerce_listing(
-                    product, site=self.site, seller=self.seller),
-                response.url)
+                    product, site=self.site, seller=self.seller
+                ),
+                response.url,
+            )
         total = (response.headers.get("X-WP-TotalPages") or b"").decode("ascii", "replace")
         if not total.strip().isdigit() or page < int(total):
             yield from self.products_page(page + 1)

@@ -12,7 +12,13 @@ import numpy as np
 import pytest
 
 from maskscreen.classifier.corpus import load_corpus
-from maskscreen.classifier.model import ModelError, default_model_dir, load_model, save_model, text_of
+from maskscreen.classifier.model import (
+    ModelError,
+    default_model_dir,
+    load_model,
+    save_model,
+    text_of,
+)
 from maskscreen.classifier.runtime import (
     RUNTIME_FILE,
     Runtime,

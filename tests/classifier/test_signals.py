@@ -50,7 +50,9 @@ def test_shared_word_boundary_test_keeps_every_match():
     from maskscreen.classifier.corpus import load_corpus
 
     data = json.loads(
-        resources.files("maskscreen.classifier").joinpath("patterns/signals.json").read_text("utf-8")
+        resources.files("maskscreen.classifier")
+        .joinpath("patterns/signals.json")
+        .read_text("utf-8")
     )
     matcher = default_matcher()
     plain = SignalMatcher(

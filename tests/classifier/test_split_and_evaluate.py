@@ -12,13 +12,17 @@ from maskscreen.classifier.split import extend_split, load_seen_ids, load_test_i
 
 
 def example(i, label="benign", language="en"):
-    return Example(id=f"x-{i}", language=language, family="f", title=f"t{i}", description="", label=label)
+    return Example(
+        id=f"x-{i}", language=language, family="f", title=f"t{i}", description="", label=label
+    )
 
 
 def test_test_split_is_at_least_a_fifth_of_every_stratum():
     corpus = load_corpus()
     test_ids = load_test_ids()
-    assert test_ids, "classifier/data/test_split.txt is missing: run python -m maskscreen.classifier.split"
+    assert test_ids, (
+        "classifier/data/test_split.txt is missing: run python -m maskscreen.classifier.split"
+    )
     assert test_ids <= {e.id for e in corpus}
     sizes = Counter(stratum(e) for e in corpus)
     held = Counter(stratum(e) for e in corpus if e.id in test_ids)
@@ -29,7 +33,9 @@ def test_test_split_is_at_least_a_fifth_of_every_stratum():
 def test_every_corpus_listing_is_in_the_split_plan():
     corpus = load_corpus()
     seen = load_seen_ids()
-    assert {e.id for e in corpus} <= seen, "new corpus listings: run python -m maskscreen.classifier.split"
+    assert {e.id for e in corpus} <= seen, (
+        "new corpus listings: run python -m maskscreen.classifier.split"
+    )
     assert extend_split(corpus, load_test_ids(), seen) == load_test_ids()
 
 
@@ -60,7 +66,11 @@ def test_split_never_shares_a_listing():
 
 def test_blocklist_is_plain_substring_matching():
     blocklist = KeywordBlocklist("v", ["silicone mask", "硅胶面具"])
-    assert blocklist.flags(["Silicone Mask for men", "硅胶面具", "s i l i c o n e mask"]) == [True, True, False]
+    assert blocklist.flags(["Silicone Mask for men", "硅胶面具", "s i l i c o n e mask"]) == [
+        True,
+        True,
+        False,
+    ]
 
 
 def test_precision_recall_points():
@@ -79,7 +89,12 @@ def report():
 def test_evaluation_report_has_every_figure(report):
     assert report["size"] == 120
     assert set(report["flagged"]) >= {"all"}
-    assert set(report["labels"]) >= {"realistic_face_mask", "custom_face_copy", "benign", "macro_f1"}
+    assert set(report["labels"]) >= {
+        "realistic_face_mask",
+        "custom_face_copy",
+        "benign",
+        "macro_f1",
+    }
     assert sum(sum(row.values()) for row in report["confusion"].values()) == 120
     assert set(report["signals"]) == {"evasion_claim", "made_to_order", "off_platform_contact"}
     assert len(report["worst_errors"]) <= 5
@@ -90,8 +105,16 @@ def test_html_report_escapes_listing_text(report, tmp_path):
     from maskscreen.classifier.report import write_report
 
     report = dict(report)
-    report["worst_errors"] = [{"id": "x", "truth": "benign", "predicted": "custom_face_copy", "score": 0.9,
-                               "title": "<script>alert(1)</script>", "reasons": ["<b>"]}]
+    report["worst_errors"] = [
+        {
+            "id": "x",
+            "truth": "benign",
+            "predicted": "custom_face_copy",
+            "score": 0.9,
+            "title": "<script>alert(1)</script>",
+            "reasons": ["<b>"],
+        }
+    ]
     page = write_report(report, tmp_path, "t").read_text()
     assert "<script>alert" not in page and "&lt;script&gt;" in page
     assert (tmp_path / "precision_recall.png").stat().st_size > 1000

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from maskscreen.cli.main import cli
-from maskscreen.db.models import Review
 from maskscreen.db.migrate import open_database
+from maskscreen.db.models import Review
 
 
 def run(*args):
@@ -19,7 +19,9 @@ def audit_cases(url):
     engine = open_database(url)
     with Session(engine) as session:
         rows = session.execute(
-            select(Review.listing_id, Review.status).where(Review.source == "audit").order_by(Review.listing_id)
+            select(Review.listing_id, Review.status)
+            .where(Review.source == "audit")
+            .order_by(Review.listing_id)
         ).all()
     engine.dispose()
     return rows
@@ -44,5 +46,7 @@ def test_audit_sample_on_one_site(seeded):
 
 def test_audit_sample_bad_input(seeded):
     result = run("audit-sample", "5", "--db", seeded, "--site", "nowhere")
-    assert result.exit_code == 2 and result.stderr.startswith("maskscreen: error: unknown site 'nowhere'")
+    assert result.exit_code == 2 and result.stderr.startswith(
+        "maskscreen: error: unknown site 'nowhere'"
+    )
     assert run("audit-sample", "0", "--db", seeded).exit_code == 2

@@ -5,7 +5,11 @@ from click.testing import CliRunner
 from maskscreen.cli.main import cli
 
 LISTINGS = [
-    {"id": "a1", "title": "Custom silicone mask made from your photos", "description": "send 3 photos, WhatsApp us"},
+    {
+        "id": "a1",
+        "title": "Custom silicone mask made from your photos",
+        "description": "send 3 photos, WhatsApp us",
+    },
     {"id": "a2", "title": "Aloe soothing sheet mask", "description": "10 pcs"},
     {"id": 7, "title": "超逼真硅胶人皮面具 易容 变装", "description": ""},
 ]
@@ -17,7 +21,9 @@ def run(*args, **kwargs):
 
 def test_classify_jsonl_keeps_ids_and_order(tmp_path):
     path = tmp_path / "in.jsonl"
-    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in LISTINGS) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(json.dumps(x, ensure_ascii=False) for x in LISTINGS) + "\n", encoding="utf-8"
+    )
     result = run("classify", str(path))
     assert result.exit_code == 0, result.output
     out = [json.loads(line) for line in result.output.splitlines()]
@@ -26,7 +32,15 @@ def test_classify_jsonl_keeps_ids_and_order(tmp_path):
     assert not out[1]["flagged"]
     assert out[2]["flagged"]
     for record in out:
-        assert {"label", "score", "scores", "flagged", "signals", "reasons", "model_version"} <= set(record)
+        assert {
+            "label",
+            "score",
+            "scores",
+            "flagged",
+            "signals",
+            "reasons",
+            "model_version",
+        } <= set(record)
 
 
 def test_classify_csv_from_stdin():
@@ -78,10 +92,15 @@ def test_classify_names_a_line_that_is_not_utf8(tmp_path):
 
 
 def test_classify_odd_texts_get_verdicts(tmp_path):
-    rows = [{"id": 1, "title": "🎭🎭🎭 !!!"}, {"id": 2, "title": "x" * 1_000_000},
-            {"id": 3, "title": "silicone 面具 маска mask"}]
+    rows = [
+        {"id": 1, "title": "🎭🎭🎭 !!!"},
+        {"id": 2, "title": "x" * 1_000_000},
+        {"id": 3, "title": "silicone 面具 маска mask"},
+    ]
     path = tmp_path / "in.jsonl"
-    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8"
+    )
     result = run("classify", str(path))
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["id"] for line in result.output.splitlines()] == [1, 2, 3]

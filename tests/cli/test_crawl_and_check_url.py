@@ -8,10 +8,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from maskscreen.crawler.demo.catalog import BROKEN_JSONLD_PATH, DEAD_LINK_PATH, NO_STRUCTURED_DATA_PATH
+from maskscreen.crawler.demo.catalog import (
+    BROKEN_JSONLD_PATH,
+    DEAD_LINK_PATH,
+    NO_STRUCTURED_DATA_PATH,
+)
 from maskscreen.crawler.demo.server import DemoShop
-from maskscreen.db.models import CrawlRun, Listing, ListingVersion
 from maskscreen.db.migrate import open_database
+from maskscreen.db.models import CrawlRun, Listing, ListingVersion
 from tests.helpers import run_cli
 
 DANGEROUS = "/p/movie-grade-realistic-prosthetic-full-face-mask-1"

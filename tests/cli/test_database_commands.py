@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from maskscreen.cli.main import cli
 from maskscreen.db import migrate, store
-from maskscreen.db.session import connect
 from maskscreen.db.migrate import open_database
+from maskscreen.db.session import connect
 from tests.db.factories import make_listing, make_verdict
 
 
@@ -65,16 +65,29 @@ def seed(url):
     engine = open_database(url)
     with Session(engine) as session, session.begin():
         site = store.get_or_create_site(session, "shop")
-        rows = store.upsert_listings(session, site, [
-            make_listing(url="https://shop.example/p/1", title="Face copy <b>from</b> photos"),
-            make_listing(url="https://shop.example/p/2", title="Old man hood"),
-            make_listing(url="https://shop.example/p/3", title="Sheet mask"),
-        ])
-        store.record_classifications(session, [
-            (rows[0].version_id, make_verdict(label="custom_face_copy", score=0.97, flagged=True)),
-            (rows[1].version_id, make_verdict(label="realistic_face_mask", score=0.81, flagged=True)),
-            (rows[2].version_id, make_verdict(label="benign", score=0.02, flagged=False)),
-        ])
+        rows = store.upsert_listings(
+            session,
+            site,
+            [
+                make_listing(url="https://shop.example/p/1", title="Face copy <b>from</b> photos"),
+                make_listing(url="https://shop.example/p/2", title="Old man hood"),
+                make_listing(url="https://shop.example/p/3", title="Sheet mask"),
+            ],
+        )
+        store.record_classifications(
+            session,
+            [
+                (
+                    rows[0].version_id,
+                    make_verdict(label="custom_face_copy", score=0.97, flagged=True),
+                ),
+                (
+                    rows[1].version_id,
+                    make_verdict(label="realistic_face_mask", score=0.81, flagged=True),
+                ),
+                (rows[2].version_id, make_verdict(label="benign", score=0.02, flagged=False)),
+            ],
+        )
     engine.dispose()
 
 
@@ -84,7 +97,10 @@ def test_flagged_filters_and_formats(url):
     assert {r["title"] for r in rows} == {"Face copy <b>from</b> photos", "Old man hood"}
     only = run("flagged", "--db", url, "--json", "--min-score", "0.9").output.splitlines()
     assert len(only) == 1 and json.loads(only[0])["label"] == "custom_face_copy"
-    assert run("flagged", "--db", url, "--json", "--label", "realistic_face_mask").output.count("\n") == 1
+    assert (
+        run("flagged", "--db", url, "--json", "--label", "realistic_face_mask").output.count("\n")
+        == 1
+    )
     assert run("flagged", "--db", url, "--json", "--site", "elsewhere").output == ""
     assert run("flagged", "--db", url, "--json", "--since", "1h").output.count("\n") == 2
     table = run("flagged", "--db", url).output

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from maskscreen.cli.main import cli
 from maskscreen.db import migrate
 from maskscreen.db.export import EXPORT_COLUMNS
-from maskscreen.db.session import connect
 from maskscreen.db.migrate import open_database
+from maskscreen.db.session import connect
 from tests.db.analytics_data import HOSTILE_TITLE, seed
 
 
@@ -51,18 +51,26 @@ def test_export_jsonl_to_stdout(seeded):
 def test_export_csv_to_a_file_with_filters(seeded, tmp_path):
     (tmp_path / "out").mkdir()
     out = tmp_path / "out" / "flagged.csv"
-    result = run("export", "--db", seeded, "--out", str(out), "--status", "removed", "--site", "shop")
+    result = run(
+        "export", "--db", seeded, "--out", str(out), "--status", "removed", "--site", "shop"
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
-    assert [(r["site"], r["review_status"], r["label"]) for r in rows] == [("shop", "removed", "custom_face_copy")]
+    assert [(r["site"], r["review_status"], r["label"]) for r in rows] == [
+        ("shop", "removed", "custom_face_copy")
+    ]
     assert json.loads(rows[0]["signals"])["made_to_order"] is False
     assert os.listdir(out.parent) == ["flagged.csv"]  # no temporary file left behind
 
 
 def test_export_filters_by_label_and_since(seeded):
-    output = run("export", "--db", seeded, "--format", "jsonl", "--label", "custom_face_copy").stdout
+    output = run(
+        "export", "--db", seeded, "--format", "jsonl", "--label", "custom_face_copy"
+    ).stdout
     assert len(output.splitlines()) == 2
-    assert run("export", "--db", seeded, "--format", "jsonl", "--since", "1h").stdout.count("\n") == 5
+    assert (
+        run("export", "--db", seeded, "--format", "jsonl", "--since", "1h").stdout.count("\n") == 5
+    )
     assert run("export", "--db", seeded, "--format", "jsonl", "--since", "2099-01-01").stdout == ""
 
 

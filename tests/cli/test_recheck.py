@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from maskscreen.cli.main import cli
 from maskscreen.db import checks, store
-from maskscreen.db.models import Review
 from maskscreen.db.migrate import open_database
+from maskscreen.db.models import Review
 from tests.db.factories import make_listing, make_verdict
 
 OPENED = datetime(2026, 5, 1, tzinfo=UTC)

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from maskscreen.cli.main import cli
 from maskscreen.db import store
-from maskscreen.db.models import Review, ReviewEvent
 from maskscreen.db.migrate import open_database
+from maskscreen.db.models import Review, ReviewEvent
 from tests.db.factories import make_listing, make_verdict
 
 HOSTILE = "Face copy \x1b[31mfrom\x1b[0m your photo\u202e\nWeChat: facecopy88"

@@ -16,11 +16,11 @@ from maskscreen.cli.main import cli
 from maskscreen.crawler.demo.catalog import load_products
 from maskscreen.crawler.demo.platforms import PlatformShop
 from maskscreen.crawler.demo.server import DemoShop
-from maskscreen.db.models import Listing, ListingVersion
 from maskscreen.db.migrate import open_database
+from maskscreen.db.models import Listing, ListingVersion
 from tests.helpers import run_cli
 
-USER_PROFILE = '''
+USER_PROFILE = """
 name = "local-masks"
 description = "A shop of ours"
 base_url = "http://127.0.0.1:1"
@@ -28,7 +28,7 @@ search_url = "/search?q={keyword}"
 keywords = ["silicone mask", "硅胶"]
 [links]
 product = ['/p/']
-'''
+"""
 
 
 def invoke(*args: str, sites_dir=None):
@@ -66,7 +66,8 @@ def test_sites_list_names_a_bad_file_and_still_lists_the_rest(sites_dir):
     assert "local-masks" in result.stdout
     assert result.stderr.strip() == (
         f"maskscreen: error: {sites_dir / 'bad.toml'}: via: "
-        "one of auto, html, shopify, woocommerce, sitemap, not 'telnet'")
+        "one of auto, html, shopify, woocommerce, sitemap, not 'telnet'"
+    )
 
 
 def test_sites_show_prints_the_resolved_profile_as_toml(sites_dir):
@@ -106,9 +107,12 @@ def stored(url: str) -> list[tuple[str, str | None, Decimal | None, str | None]]
     engine = open_database(url)
     with Session(engine) as session:
         rows = session.execute(
-            select(Listing.url, ListingVersion.source_format, ListingVersion.price,
-                   ListingVersion.currency)
-            .join(ListingVersion, Listing.current_version_id == ListingVersion.id)
+            select(
+                Listing.url,
+                ListingVersion.source_format,
+                ListingVersion.price,
+                ListingVersion.currency,
+            ).join(ListingVersion, Listing.current_version_id == ListingVersion.id)
         ).all()
     engine.dispose()
     return [tuple(row) for row in rows]
@@ -121,8 +125,9 @@ def test_crawl_a_user_profile_by_name(tmp_path, sites_dir):
         base = shop.base_url
         profile = USER_PROFILE.replace("http://127.0.0.1:1", base)
         (sites_dir / "local.toml").write_text(profile, "utf-8")
-        result = run_cli("crawl", "local-masks", "--db", db,
-                         env={"MASKSCREEN_SITES_DIR": str(sites_dir)})
+        result = run_cli(
+            "crawl", "local-masks", "--db", db, env={"MASKSCREEN_SITES_DIR": str(sites_dir)}
+        )
     assert result.returncode == 0, result.stderr
     assert "crawling via html (detected)" in result.stderr  # via = auto: probed
     rows = stored(db)
@@ -141,12 +146,19 @@ def test_crawl_detects_shopify_and_stores_its_listings(tmp_path):
     usd = [p for p in load_products() if p["currency"] == "USD"]
     assert Counter(fmt for _, fmt, _, _ in rows) == {"shopify": len(usd)}
     assert {url.rsplit("/", 1)[1]: (price, currency) for url, _, price, currency in rows} == {
-        p["slug"]: (Decimal(p["price"]), "USD") for p in usd}
+        p["slug"]: (Decimal(p["price"]), "USD") for p in usd
+    }
 
 
 def test_crawl_base_url_needs_a_profile(tmp_path):
-    result = invoke("crawl", "https://shop.example/", "--base-url", "http://127.0.0.1:1",
-                    "--db", f"sqlite:///{tmp_path / 'x.sqlite'}")
+    result = invoke(
+        "crawl",
+        "https://shop.example/",
+        "--base-url",
+        "http://127.0.0.1:1",
+        "--db",
+        f"sqlite:///{tmp_path / 'x.sqlite'}",
+    )
     assert result.exit_code == 2 and "--base-url moves a site profile" in result.output
 
 

@@ -19,8 +19,13 @@ def test_stats_json_has_days_precision_and_miss_rate(seeded):
     figures = json.loads(result.stdout)
     assert sum(d["flagged"] for d in figures["days"]) == 5
     assert sum(d["removed"] for d in figures["days"]) == 2
-    assert {p["model_version"]: p["precision"] for p in figures["precision"]} == {"m1": 0.5, "m2": 1.0}
-    assert {(m["site"], m["language"]): (m["miss_rate"], m["decided"]) for m in figures["miss_rate"]} == {
+    assert {p["model_version"]: p["precision"] for p in figures["precision"]} == {
+        "m1": 0.5,
+        "m2": 1.0,
+    }
+    assert {
+        (m["site"], m["language"]): (m["miss_rate"], m["decided"]) for m in figures["miss_rate"]
+    } == {
         ("market", "zh"): (0.0, 1),
         ("shop", "en"): (1.0, 1),
     }

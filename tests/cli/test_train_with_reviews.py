@@ -13,8 +13,8 @@ from maskscreen.classifier.corpus import load_corpus
 from maskscreen.classifier.split import load_test_ids
 from maskscreen.cli.main import cli
 from maskscreen.db import store
-from maskscreen.db.models import utcnow
 from maskscreen.db.migrate import open_database
+from maskscreen.db.models import utcnow
 from tests.db.analytics_data import case_of, move
 from tests.db.factories import make_listing, make_verdict
 
@@ -31,8 +31,20 @@ def small_corpus(tmp_path_factory) -> tuple[Path, list]:
     path = tmp_path_factory.mktemp("corpus") / "corpus_small.jsonl"
     with path.open("w", encoding="utf-8") as handle:
         for e in chosen + test:
-            handle.write(json.dumps({"id": e.id, "language": e.language, "family": e.family, "title": e.title,
-                                     "description": e.description, "label": e.label, "signals": e.signals}) + "\n")
+            handle.write(
+                json.dumps(
+                    {
+                        "id": e.id,
+                        "language": e.language,
+                        "family": e.family,
+                        "title": e.title,
+                        "description": e.description,
+                        "label": e.label,
+                        "signals": e.signals,
+                    }
+                )
+                + "\n"
+            )
     return path, test
 
 
@@ -69,7 +81,10 @@ def test_train_with_reviews_counts_review_labels_and_keeps_the_test_split(small_
         "train", "--with-reviews", "--db", url, "--corpus", str(corpus), "--folds", "2", "--out", str(out),
     ])  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "review labels: 2 added to the training data, 1 left out (same text as a test example)" in result.stderr
+    assert (
+        "review labels: 2 added to the training data, 1 left out (same text as a test example)"
+        in result.stderr
+    )
     metrics = json.loads((out / "metrics.json").read_text("utf-8"))
     assert metrics["review_labels"] == 2
     assert metrics["test_size"] == len(test) and metrics["train_size"] == 48 + 2
@@ -79,6 +94,8 @@ def test_train_with_reviews_counts_review_labels_and_keeps_the_test_split(small_
 def test_train_without_reviews_records_none(small_corpus, tmp_path):
     corpus, _ = small_corpus
     out = tmp_path / "model"
-    result = CliRunner().invoke(cli, ["train", "--corpus", str(corpus), "--folds", "2", "--out", str(out)])
+    result = CliRunner().invoke(
+        cli, ["train", "--corpus", str(corpus), "--folds", "2", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads((out / "metrics.json").read_text("utf-8"))["review_labels"] == 0

@@ -31,10 +31,16 @@ HUGE = 3 * 1024 * 1024
 
 
 def product(path: str, padding: int = 0) -> bytes:
-    data = {"@context": "https://schema.org", "@type": "Product", "name": f"Item {path}",
-            "offers": {"@type": "Offer", "price": "10.00", "priceCurrency": "USD"}}
-    return (f"<html><head><title>{path}</title>{jsonld_tag(data)}</head><body>"
-            f"<h1>Item {path}</h1>{'x' * padding}</body></html>").encode()
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": f"Item {path}",
+        "offers": {"@type": "Offer", "price": "10.00", "priceCurrency": "USD"},
+    }
+    return (
+        f"<html><head><title>{path}</title>{jsonld_tag(data)}</head><body>"
+        f"<h1>Item {path}</h1>{'x' * padding}</body></html>"
+    ).encode()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -79,21 +85,32 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, product(path, HUGE), length=False)
         else:
             self.send(200, product(path))
-        self.log.append({"path": path, "at": time.monotonic(), "status": status,
-                         "user_agent": self.headers.get("User-Agent")})
+        self.log.append(
+            {
+                "path": path,
+                "at": time.monotonic(),
+                "status": status,
+                "user_agent": self.headers.get("User-Agent"),
+            }
+        )
 
 
 def main(out_path: str, *assignments: str) -> None:
-    overrides = {"ITEM_PIPELINES": {}, "DOWNLOAD_MAXSIZE": 1024 * 1024,
-                 "RETRY_BACKOFF_BASE": 0.2, "AUTOTHROTTLE_ENABLED": False}
+    overrides = {
+        "ITEM_PIPELINES": {},
+        "DOWNLOAD_MAXSIZE": 1024 * 1024,
+        "RETRY_BACKOFF_BASE": 0.2,
+        "AUTOTHROTTLE_ENABLED": False,
+    }
     for assignment in assignments:
         key, _, value = assignment.partition("=")
         overrides[key] = json.loads(value)
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    settings = crawl_settings(database_url=None, site="loopback", site_url=base,
-                              log_level="INFO", overrides=overrides)
+    settings = crawl_settings(
+        database_url=None, site="loopback", site_url=base, log_level="INFO", overrides=overrides
+    )
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(ShopSpider)
     items = []

@@ -30,11 +30,14 @@ def main(out_path: str, kind: str, *args: str) -> None:
     settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     items: list[dict] = []
     stats: dict = {}
-    with (DemoShop() if kind == "html" else PlatformShop(kind)) as shop:
+    with DemoShop() if kind == "html" else PlatformShop(kind) as shop:
         via = options.get("via", "auto")
-        plan = plan_crawl(url=shop.base_url + options.get("path", "/"),
-                          via=None if via == "auto" else via, currency=options.get("currency"),
-                          max_pages=int(options["max_pages"]) if "max_pages" in options else None)
+        plan = plan_crawl(
+            url=shop.base_url + options.get("path", "/"),
+            via=None if via == "auto" else via,
+            currency=options.get("currency"),
+            max_pages=int(options["max_pages"]) if "max_pages" in options else None,
+        )
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(spider_class(plan.via, plan.spider_args))
 
@@ -44,12 +47,17 @@ def main(out_path: str, kind: str, *args: str) -> None:
 
         crawler.signals.connect(on_item, signal=signals.item_scraped)
         extra = {"max_pages": plan.max_pages} if plan.max_pages else {}
-        process.crawl(crawler, start_urls=plan.start_urls, site="demo", **plan.spider_args,
-                      **extra)
+        process.crawl(crawler, start_urls=plan.start_urls, site="demo", **plan.spider_args, **extra)
         process.start()
         stats.update(crawler.stats.get_stats())
-        result = {"base_url": shop.base_url, "via": plan.via, "detected": plan.detected,
-                  "spider": crawler.spidercls.name, "items": items, "stats": stats}
+        result = {
+            "base_url": shop.base_url,
+            "via": plan.via,
+            "detected": plan.detected,
+            "spider": crawler.spidercls.name,
+            "items": items,
+            "stats": stats,
+        }
     with open(out_path, "w", encoding="utf-8") as f:
         json.dump(result, f, ensure_ascii=False, default=str, indent=1)
 

@@ -21,10 +21,23 @@ SLOW = {  # slow enough to be interrupted mid-way; small batches so some are sto
 
 
 def main(start_url: str, database_url: str) -> None:
-    summary = run_crawl([start_url], database_url=database_url, site="demo-shop",
-                        settings_overrides=SLOW, log_level="INFO")
-    print(json.dumps({"finish_reason": summary.finish_reason, "counts": summary.counts,
-                      "resume_dir": summary.resume_dir}), flush=True)
+    summary = run_crawl(
+        [start_url],
+        database_url=database_url,
+        site="demo-shop",
+        settings_overrides=SLOW,
+        log_level="INFO",
+    )
+    print(
+        json.dumps(
+            {
+                "finish_reason": summary.finish_reason,
+                "counts": summary.counts,
+                "resume_dir": summary.resume_dir,
+            }
+        ),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

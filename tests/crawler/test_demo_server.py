@@ -25,8 +25,20 @@ from maskscreen.crawler.demo.server import DemoShop
 from maskscreen.crawler.extract import NotAListing, clean_text, extract_listing
 
 PRODUCTS = load_products()
-FIELDS = ("id", "slug", "category", "title", "description", "price", "currency", "seller",
-          "brand", "language", "availability", "expected")
+FIELDS = (
+    "id",
+    "slug",
+    "category",
+    "title",
+    "description",
+    "price",
+    "currency",
+    "seller",
+    "brand",
+    "language",
+    "availability",
+    "expected",
+)
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +90,11 @@ def test_category_pages_paginate_over_every_product(shop, slug):
     while url:
         status, _, response = fetch(url)
         assert status == 200
-        found = [h for h in links(response, "/p/") if h not in
-                 (BROKEN_JSONLD_PATH, NO_STRUCTURED_DATA_PATH, DEAD_LINK_PATH)]
+        found = [
+            h
+            for h in links(response, "/p/")
+            if h not in (BROKEN_JSONLD_PATH, NO_STRUCTURED_DATA_PATH, DEAD_LINK_PATH)
+        ]
         assert 0 < len(found) <= PAGE_SIZE
         seen += found
         pages += 1
@@ -93,10 +108,17 @@ def test_category_pages_paginate_over_every_product(shop, slug):
 
 def test_bad_pages_are_linked_and_misbehave(shop):
     _, _, response = fetch(f"{shop.base_url}/c/{BAD_LINKS_CATEGORY}")
-    bad = set(links(response, "/p/")) & {BROKEN_JSONLD_PATH, NO_STRUCTURED_DATA_PATH, DEAD_LINK_PATH}
+    bad = set(links(response, "/p/")) & {
+        BROKEN_JSONLD_PATH,
+        NO_STRUCTURED_DATA_PATH,
+        DEAD_LINK_PATH,
+    }
     assert len(bad) == 3
     assert fetch(shop.base_url + DEAD_LINK_PATH)[0] == 404
-    for path, reason in [(BROKEN_JSONLD_PATH, "broken_jsonld"), (NO_STRUCTURED_DATA_PATH, "no_structured_data")]:
+    for path, reason in [
+        (BROKEN_JSONLD_PATH, "broken_jsonld"),
+        (NO_STRUCTURED_DATA_PATH, "no_structured_data"),
+    ]:
         status, _, page = fetch(shop.base_url + path)
         assert status == 200
         with pytest.raises(NotAListing) as info:

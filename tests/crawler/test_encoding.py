@@ -19,8 +19,10 @@ FR = "Masque en silicone très réaliste — homme. Prix : 1.299,00 € livré �
 
 def html(text: str, meta: str = "", lang: str = "") -> str:
     lang_attr = f' lang="{lang}"' if lang else ""
-    return (f"<!DOCTYPE html><html{lang_attr}><head>{meta}<title>t</title></head>"
-            f"<body><h1>{text}</h1><p>{text}</p></body></html>")
+    return (
+        f"<!DOCTYPE html><html{lang_attr}><head>{meta}<title>t</title></head>"
+        f"<body><h1>{text}</h1><p>{text}</p></body></html>"
+    )
 
 
 def response(body: bytes, content_type: str | None = None) -> HtmlResponse:
@@ -51,8 +53,11 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "codec", "meta", "lang"), CASES,
-                         ids=[f"{c}-{m[:40] or 'undeclared'}-{lang}" for _t, c, m, lang in CASES])
+@pytest.mark.parametrize(
+    ("text", "codec", "meta", "lang"),
+    CASES,
+    ids=[f"{c}-{m[:40] or 'undeclared'}-{lang}" for _t, c, m, lang in CASES],
+)
 def test_decoded_text_reads_the_page_as_written(text, codec, meta, lang):
     page = html(text, meta, lang)
     assert decoded_text(response(page.encode(codec))) == page
@@ -69,39 +74,48 @@ def test_a_wrong_header_charset_is_overruled():
     assert decoded_text(response(page.encode("gbk"), "text/html; charset=utf-8")) == page
 
 
-@pytest.mark.parametrize(("name", "phrase"), [
-    ("gbk_marketplace.html", "定制真人面具"),
-    ("gbk_declared_utf8.html", "定制真人面具"),
-    ("gbk_no_charset.html", "定制真人面具"),
-    ("gb18030_product.html", "㐀𠀀款"),
-    ("big5_product.html", "超逼真矽膠人臉面具"),
-    ("big5_no_charset.html", "超逼真矽膠人臉面具"),
-    ("shift_jis_product.html", "リアルなシリコン製の顔マスク"),
-    ("gbk_product.html", "超逼真硅胶人脸面具"),
-])
+@pytest.mark.parametrize(
+    ("name", "phrase"),
+    [
+        ("gbk_marketplace.html", "定制真人面具"),
+        ("gbk_declared_utf8.html", "定制真人面具"),
+        ("gbk_no_charset.html", "定制真人面具"),
+        ("gb18030_product.html", "㐀𠀀款"),
+        ("big5_product.html", "超逼真矽膠人臉面具"),
+        ("big5_no_charset.html", "超逼真矽膠人臉面具"),
+        ("shift_jis_product.html", "リアルなシリコン製の顔マスク"),
+        ("gbk_product.html", "超逼真硅胶人脸面具"),
+    ],
+)
 def test_saved_pages_decode(name, phrase):
     text = decoded_text(response((PAGES / name).read_bytes()))
     assert phrase in text and "\ufffd" not in text
 
 
-@pytest.mark.parametrize(("body", "codec"), [
-    (b"plain ascii", "utf-8"),
-    (ZH.encode("utf-8"), "utf-8"),
-    (ZH.encode("gbk"), "gb18030"),
-    (ZH_HANT.encode("big5"), "big5"),
-    (JA.encode("shift_jis"), "shift_jis"),
-])
+@pytest.mark.parametrize(
+    ("body", "codec"),
+    [
+        (b"plain ascii", "utf-8"),
+        (ZH.encode("utf-8"), "utf-8"),
+        (ZH.encode("gbk"), "gb18030"),
+        (ZH_HANT.encode("big5"), "big5"),
+        (JA.encode("shift_jis"), "shift_jis"),
+    ],
+)
 def test_detect_encoding(body, codec):
     assert detect_encoding(body) == codec
 
 
-@pytest.mark.parametrize(("meta", "header", "expected"), [
-    ('<meta charset="gbk">', None, "gb18030"),
-    ('<meta charset="GB2312">', None, "gb18030"),
-    ('<meta charset="big5">', None, "big5hkscs"),
-    ("", "text/html; charset=Shift_JIS", "cp932"),  # what browsers use
-    ("", None, None),
-    ('<meta charset="no-such-charset">', None, None),
-])
+@pytest.mark.parametrize(
+    ("meta", "header", "expected"),
+    [
+        ('<meta charset="gbk">', None, "gb18030"),
+        ('<meta charset="GB2312">', None, "gb18030"),
+        ('<meta charset="big5">', None, "big5hkscs"),
+        ("", "text/html; charset=Shift_JIS", "cp932"),  # what browsers use
+        ("", None, None),
+        ('<meta charset="no-such-charset">', None, None),
+    ],
+)
 def test_declared_encoding(meta, header, expected):
     assert declared_encoding(response(html("x", meta).encode("ascii"), header)) == expected

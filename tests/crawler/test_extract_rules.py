@@ -19,8 +19,10 @@ D = Decimal
 
 
 def html_page(head: str = "", body: str = "", lang: str = "en") -> str:
-    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-            f"<title>Page title - Shop</title>{head}</head><body>{body}</body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>Page title - Shop</title>{head}</head><body>{body}</body></html>"
+    )
 
 
 def jsonld(data: object) -> str:
@@ -32,8 +34,7 @@ def respond(text: str, url: str = "https://shop.example/p/1") -> HtmlResponse:
 
 
 def product(**fields) -> dict:
-    return {"@context": "https://schema.org", "@type": "Product", "name": "Silicone Mask",
-            **fields}
+    return {"@context": "https://schema.org", "@type": "Product", "name": "Silicone Mask", **fields}
 
 
 def offer(price, currency="USD", **fields) -> dict:
@@ -50,79 +51,155 @@ def spec(price, price_type=None) -> dict:
 # -- which price ----------------------------------------------------------------
 
 PRICE_RULES = [
-    ("sale price in offers.price beats a ListPrice specification",
-     offer(129, priceSpecification=[spec(199, "https://schema.org/ListPrice")]), D("129")),
-    ("a SalePrice specification below offers.price wins",
-     offer(199, priceSpecification=spec(129, "https://schema.org/SalePrice")), D("129")),
-    ("a StrikethroughPrice never wins over the current price",
-     offer("89.00", priceSpecification=[spec("59.00", "StrikethroughPrice")]), D("89.00")),
-    ("a list price counts when nothing else is stated",
-     {"@type": "Offer", "priceSpecification": [spec(75, "ListPrice")]}, D("75")),
-    ("several offers: the lowest",
-     [offer(300), offer(250), offer(275)], D("250")),
-    ("a zero price is a placeholder",
-     [offer(0), offer(49)], D("49")),
-    ("an offer without a price is skipped",
-     [{"@type": "Offer", "availability": "InStock"}, offer(30)], D("30")),
-    ("AggregateOffer: lowPrice",
-     {"@type": "AggregateOffer", "lowPrice": "8800", "highPrice": "23000",
-      "priceCurrency": "CNY"}, D("8800")),
-    ("AggregateOffer without lowPrice: its lowest member",
-     {"@type": "AggregateOffer", "offers": [offer(60), offer(45)]}, D("45")),
+    (
+        "sale price in offers.price beats a ListPrice specification",
+        offer(129, priceSpecification=[spec(199, "https://schema.org/ListPrice")]),
+        D("129"),
+    ),
+    (
+        "a SalePrice specification below offers.price wins",
+        offer(199, priceSpecification=spec(129, "https://schema.org/SalePrice")),
+        D("129"),
+    ),
+    (
+        "a StrikethroughPrice never wins over the current price",
+        offer("89.00", priceSpecification=[spec("59.00", "StrikethroughPrice")]),
+        D("89.00"),
+    ),
+    (
+        "a list price counts when nothing else is stated",
+        {"@type": "Offer", "priceSpecification": [spec(75, "ListPrice")]},
+        D("75"),
+    ),
+    ("several offers: the lowest", [offer(300), offer(250), offer(275)], D("250")),
+    ("a zero price is a placeholder", [offer(0), offer(49)], D("49")),
+    (
+        "an offer without a price is skipped",
+        [{"@type": "Offer", "availability": "InStock"}, offer(30)],
+        D("30"),
+    ),
+    (
+        "AggregateOffer: lowPrice",
+        {
+            "@type": "AggregateOffer",
+            "lowPrice": "8800",
+            "highPrice": "23000",
+            "priceCurrency": "CNY",
+        },
+        D("8800"),
+    ),
+    (
+        "AggregateOffer without lowPrice: its lowest member",
+        {"@type": "AggregateOffer", "offers": [offer(60), offer(45)]},
+        D("45"),
+    ),
 ]
 
 
-@pytest.mark.parametrize(("case", "offers", "price"), PRICE_RULES,
-                         ids=[row[0] for row in PRICE_RULES])
+@pytest.mark.parametrize(
+    ("case", "offers", "price"), PRICE_RULES, ids=[row[0] for row in PRICE_RULES]
+)
 def test_price_is_what_a_buyer_pays_now(case, offers, price):
     listing = extract_listing(respond(html_page(jsonld(product(offers=offers)))), "s")
     assert listing.price == price
 
 
 def test_lowest_offer_gives_currency_seller_and_availability():
-    offers = [offer(90, "EUR", availability="InStock", seller={"name": "A"}),
-              offer(80, "EUR", availability="https://schema.org/BackOrder",
-                    seller={"name": "B", "url": "/sellers/b"})]
+    offers = [
+        offer(90, "EUR", availability="InStock", seller={"name": "A"}),
+        offer(
+            80,
+            "EUR",
+            availability="https://schema.org/BackOrder",
+            seller={"name": "B", "url": "/sellers/b"},
+        ),
+    ]
     listing = extract_listing(respond(html_page(jsonld(product(offers=offers)))), "s")
-    assert (listing.price, listing.currency, listing.seller, listing.seller_url,
-            listing.availability) == (D("80"), "EUR", "B", "https://shop.example/sellers/b",
-                                      "BackOrder")
+    assert (
+        listing.price,
+        listing.currency,
+        listing.seller,
+        listing.seller_url,
+        listing.availability,
+    ) == (D("80"), "EUR", "B", "https://shop.example/sellers/b", "BackOrder")
 
 
 def test_product_group_takes_its_name_and_the_lowest_variant_offer():
     group = {
-        "@context": "https://schema.org", "@type": "ProductGroup",
-        "name": "Realistic Face Mask", "description": "Choose a skin tone.",
-        "productGroupID": "RFM", "image": "/img/rfm.jpg",
+        "@context": "https://schema.org",
+        "@type": "ProductGroup",
+        "name": "Realistic Face Mask",
+        "description": "Choose a skin tone.",
+        "productGroupID": "RFM",
+        "image": "/img/rfm.jpg",
         "hasVariant": [
-            {"@type": "Product", "name": "Realistic Face Mask - Light", "sku": "RFM-L",
-             "offers": offer(320, availability="InStock")},
-            {"@type": "Product", "name": "Realistic Face Mask - Dark", "sku": "RFM-D",
-             "offers": offer(299, availability="OutOfStock")},
+            {
+                "@type": "Product",
+                "name": "Realistic Face Mask - Light",
+                "sku": "RFM-L",
+                "offers": offer(320, availability="InStock"),
+            },
+            {
+                "@type": "Product",
+                "name": "Realistic Face Mask - Dark",
+                "sku": "RFM-D",
+                "offers": offer(299, availability="OutOfStock"),
+            },
         ],
     }
     listing = extract_listing(respond(html_page(jsonld(group))), "s")
-    assert (listing.title, listing.description, listing.external_id, listing.price,
-            listing.availability, listing.images) == (
-        "Realistic Face Mask", "Choose a skin tone.", "RFM", D("299"), "OutOfStock",
-        ["https://shop.example/img/rfm.jpg"])
+    assert (
+        listing.title,
+        listing.description,
+        listing.external_id,
+        listing.price,
+        listing.availability,
+        listing.images,
+    ) == (
+        "Realistic Face Mask",
+        "Choose a skin tone.",
+        "RFM",
+        D("299"),
+        "OutOfStock",
+        ["https://shop.example/img/rfm.jpg"],
+    )
 
 
 def test_product_group_variants_by_reference_in_a_graph():
-    graph = {"@context": "https://schema.org", "@graph": [
-        {"@type": "Product", "@id": "#v1", "name": "Mask - S", "offers": offer(60),
-         "isVariantOf": {"@id": "#group"}},
-        {"@type": "ProductGroup", "@id": "#group", "name": "Mask",
-         "hasVariant": [{"@id": "#v1"}, {"@id": "#v2"}]},
-        {"@type": "Product", "@id": "#v2", "name": "Mask - L", "offers": offer(55)},
-    ]}
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "Product",
+                "@id": "#v1",
+                "name": "Mask - S",
+                "offers": offer(60),
+                "isVariantOf": {"@id": "#group"},
+            },
+            {
+                "@type": "ProductGroup",
+                "@id": "#group",
+                "name": "Mask",
+                "hasVariant": [{"@id": "#v1"}, {"@id": "#v2"}],
+            },
+            {"@type": "Product", "@id": "#v2", "name": "Mask - L", "offers": offer(55)},
+        ],
+    }
     listing = extract_listing(respond(html_page(jsonld(graph))), "s")
     assert (listing.title, listing.price) == ("Mask", D("55"))
 
 
-@pytest.mark.parametrize("type_", ["Product", "product", "schema:Product",
-                                   "http://schema.org/Product", ["Thing", "Product"],
-                                   "IndividualProduct"])
+@pytest.mark.parametrize(
+    "type_",
+    [
+        "Product",
+        "product",
+        "schema:Product",
+        "http://schema.org/Product",
+        ["Thing", "Product"],
+        "IndividualProduct",
+    ],
+)
 def test_product_types_in_any_spelling(type_):
     data = {**product(offers=offer(10)), "@type": type_}
     assert extract_listing(respond(html_page(jsonld(data))), "s").price == D("10")
@@ -130,37 +207,44 @@ def test_product_types_in_any_spelling(type_):
 
 # -- which source --------------------------------------------------------------
 
-OG = ('<meta property="og:type" content="product">'
-      '<meta property="og:title" content="OG title">'
-      '<meta property="og:description" content="OG description">'
-      '<meta property="product:price:amount" content="5.00">'
-      '<meta property="product:price:currency" content="GBP">')
-PROFILE = {"title": "xpath://title/text()", "description": "css:#d::text",
-           "price": "css:.price::text"}
+OG = (
+    '<meta property="og:type" content="product">'
+    '<meta property="og:title" content="OG title">'
+    '<meta property="og:description" content="OG description">'
+    '<meta property="product:price:amount" content="5.00">'
+    '<meta property="product:price:currency" content="GBP">'
+)
+PROFILE = {
+    "title": "xpath://title/text()",
+    "description": "css:#d::text",
+    "price": "css:.price::text",
+}
 
 
 def test_jsonld_name_beats_opengraph_profile_and_page_title():
-    text = html_page(jsonld(product(offers=offer(10))) + OG,
-                     '<p id="d">profile description</p><p class="price">$1</p>')
+    text = html_page(
+        jsonld(product(offers=offer(10))) + OG,
+        '<p id="d">profile description</p><p class="price">$1</p>',
+    )
     listing = extract_listing(respond(text), "s", profile=PROFILE)
     assert (listing.title, listing.source_format) == ("Silicone Mask", "jsonld")
 
 
 def test_later_sources_only_fill_missing_fields():
-    text = html_page(jsonld(product(offers=offer(10))) + OG,
-                     '<p id="d">profile description</p>')
+    text = html_page(jsonld(product(offers=offer(10))) + OG, '<p id="d">profile description</p>')
     listing = extract_listing(respond(text), "s", profile=PROFILE)
     # description: JSON-LD has none, OpenGraph is next; price stays with JSON-LD
     assert (listing.description, listing.price, listing.currency) == (
-        "OG description", D("10"), "USD")
+        "OG description",
+        D("10"),
+        "USD",
+    )
 
 
 def test_a_product_without_a_name_takes_a_later_source_title():
-    data = {"@context": "https://schema.org", "@type": "Product",
-            "offers": offer(10)}
+    data = {"@context": "https://schema.org", "@type": "Product", "offers": offer(10)}
     listing = extract_listing(respond(html_page(jsonld(data) + OG)), "s")
-    assert (listing.title, listing.price, listing.source_format) == (
-        "OG title", D("10"), "jsonld")
+    assert (listing.title, listing.price, listing.source_format) == ("OG title", D("10"), "jsonld")
 
 
 def test_price_and_currency_stay_together_and_a_declared_currency_fills_in():
@@ -174,25 +258,34 @@ def test_profile_alone_gives_a_css_listing_with_a_literal_currency():
     profile = {"title": "css:h1.t::text", "price": "css:.p::text", "currency": "CNY"}
     listing = extract_listing(respond(text), "s", profile=profile)
     assert (listing.title, listing.price, listing.currency, listing.source_format) == (
-        "定制面具", D("8800"), "CNY", "css")
+        "定制面具",
+        D("8800"),
+        "CNY",
+        "css",
+    )
 
 
 def test_profile_that_matches_nothing_is_not_a_listing():
     with pytest.raises(NotAListing) as info:
-        extract_listing(respond(html_page(body="<p>hi</p>")), "s",
-                        profile={"title": "css:h1::text"})
+        extract_listing(
+            respond(html_page(body="<p>hi</p>")), "s", profile={"title": "css:h1::text"}
+        )
     assert info.value.reason == "no_structured_data"
 
 
 # -- ¥ is never guessed ----------------------------------------------------------
 
-@pytest.mark.parametrize(("url", "lang", "currency"), [
-    ("https://masks.example.com/p/1", "en", None),
-    ("https://masks.example.jp/p/1", "en", "JPY"),
-    ("https://masks.example.com.cn/p/1", "en", "CNY"),
-    ("https://masks.example.com/p/1", "ja-JP", "JPY"),
-    ("https://masks.example.jp/p/1", "zh-CN", "CNY"),  # the language before the domain
-])
+
+@pytest.mark.parametrize(
+    ("url", "lang", "currency"),
+    [
+        ("https://masks.example.com/p/1", "en", None),
+        ("https://masks.example.jp/p/1", "en", "JPY"),
+        ("https://masks.example.com.cn/p/1", "en", "CNY"),
+        ("https://masks.example.com/p/1", "ja-JP", "JPY"),
+        ("https://masks.example.jp/p/1", "zh-CN", "CNY"),  # the language before the domain
+    ],
+)
 def test_yen_resolved_from_language_or_domain(url, lang, currency, caplog):
     data = product(offers={"@type": "Offer", "price": "¥8800"})
     with caplog.at_level(logging.INFO, logger="maskscreen.crawler.prices"):
@@ -204,28 +297,43 @@ def test_yen_resolved_from_language_or_domain(url, lang, currency, caplog):
 
 # -- syntaxes: detect before parsing -------------------------------------------------
 
-@pytest.mark.parametrize(("text", "syntaxes"), [
-    ('<script type="application/ld+json">{}</script>', ["json-ld"]),
-    ("<SCRIPT TYPE='Application/LD+JSON'>{}</SCRIPT>", ["json-ld"]),
-    ('<div itemscope itemtype="https://schema.org/Product">', ["microdata"]),
-    ('<body vocab="https://schema.org/"><div typeof="Product">', ["rdfa"]),
-    ('<meta property="og:title" content="x">', ["opengraph"]),
-    ('<meta property="product:price:amount" content="1">', ["opengraph"]),
-    ('<div TYPEOF = "Product">', ["rdfa"]),
-    ('<body vocab\n="https://schema.org/">', ["rdfa"]),
-    ("<p>a blog: typeof x, nothing here</p>", []),
-    ('<script type="application/ld+json"></script><meta property="og:type" content="x">',
-     ["json-ld", "opengraph"]),
-])
+
+@pytest.mark.parametrize(
+    ("text", "syntaxes"),
+    [
+        ('<script type="application/ld+json">{}</script>', ["json-ld"]),
+        ("<SCRIPT TYPE='Application/LD+JSON'>{}</SCRIPT>", ["json-ld"]),
+        ('<div itemscope itemtype="https://schema.org/Product">', ["microdata"]),
+        ('<body vocab="https://schema.org/"><div typeof="Product">', ["rdfa"]),
+        ('<meta property="og:title" content="x">', ["opengraph"]),
+        ('<meta property="product:price:amount" content="1">', ["opengraph"]),
+        ('<div TYPEOF = "Product">', ["rdfa"]),
+        ('<body vocab\n="https://schema.org/">', ["rdfa"]),
+        ("<p>a blog: typeof x, nothing here</p>", []),
+        (
+            '<script type="application/ld+json"></script><meta property="og:type" content="x">',
+            ["json-ld", "opengraph"],
+        ),
+    ],
+)
 def test_detect_syntaxes(text, syntaxes):
     assert detect_syntaxes(text) == syntaxes
 
 
-@pytest.mark.parametrize("block", [
-    '{"a": 1}', ' \n{"a": 1}\n ', '<!--\n{"a": 1}\n-->', '  <!-- {"a": 1} -->  \n',
-    '//<![CDATA[\n{"a": 1}\n//]]>', '// <![CDATA[{"a": 1}// ]]>\n', '<![CDATA[{"a": 1}]]>',
-    '{"a": 1}\n-->', '<!--{"a": 1}',
-])
+@pytest.mark.parametrize(
+    "block",
+    [
+        '{"a": 1}',
+        ' \n{"a": 1}\n ',
+        '<!--\n{"a": 1}\n-->',
+        '  <!-- {"a": 1} -->  \n',
+        '//<![CDATA[\n{"a": 1}\n//]]>',
+        '// <![CDATA[{"a": 1}// ]]>\n',
+        '<![CDATA[{"a": 1}]]>',
+        '{"a": 1}\n-->',
+        '<!--{"a": 1}',
+    ],
+)
 def test_jsonld_blocks_lose_comment_and_cdata_wrappers(block):
     selector = parse_page(html_page(head=f'<script type="application/ld+json">{block}</script>'))
     assert parse_jsonld_blocks(selector) == ([{"a": 1}], 0)
@@ -237,12 +345,21 @@ def test_jsonld_text_that_only_looks_like_a_wrapper_is_kept():
     assert parse_jsonld_blocks(selector) == ([{"a": "<!-- x -->"}], 0)
 
 
-@pytest.mark.parametrize(("head", "body", "called"), [
-    (jsonld(product(offers=offer(1))), "", []),
-    ("", ('<div itemscope itemtype="https://schema.org/Product">'
-          '<span itemprop="name">M</span></div>'), [["microdata"]]),
-    (OG, "", [["opengraph"]]),
-])
+@pytest.mark.parametrize(
+    ("head", "body", "called"),
+    [
+        (jsonld(product(offers=offer(1))), "", []),
+        (
+            "",
+            (
+                '<div itemscope itemtype="https://schema.org/Product">'
+                '<span itemprop="name">M</span></div>'
+            ),
+            [["microdata"]],
+        ),
+        (OG, "", [["opengraph"]]),
+    ],
+)
 def test_extruct_runs_only_for_the_syntaxes_present(head, body, called, monkeypatch):
     calls = []
     real = markup_module.extruct.extract
@@ -258,21 +375,37 @@ def test_extruct_runs_only_for_the_syntaxes_present(head, body, called, monkeypa
 
 # -- bad input: never anything but NotAListing --------------------------------------
 
-@pytest.mark.parametrize(("body", "reason"), [
-    (b"", "no_structured_data"),
-    (b"   \n ", "no_structured_data"),
-    (b"\x00\x01\x02\xff\xfe garbage \x80\x81", "no_structured_data"),
-    (b"<html><head><script type='application/ld+json'>null</script>", "no_product"),
-    (b"<script type='application/ld+json'>[1, \"x\", null, []]</script>", "no_product"),
-    (b"<script type='application/ld+json'>{\"@type\": 5, \"name\": {}}</script>", "no_product"),
-    ((b"<script type='application/ld+json'>{\"@type\": \"Product\", \"name\": [null]}"
-      b"</script>"), "no_title"),
-    ((b"<div itemscope itemtype='https://schema.org/Product'><div itemprop='offers' itemscope>"
-      b"</div></div>"), "no_title"),
-    ((b"<div vocab='https://schema.org/' typeof='Product'><span property='price'>x</span>"
-      b"</div>"), "no_title"),
-    (b"<meta property='og:type' content='product'>", "no_title"),
-])
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"", "no_structured_data"),
+        (b"   \n ", "no_structured_data"),
+        (b"\x00\x01\x02\xff\xfe garbage \x80\x81", "no_structured_data"),
+        (b"<html><head><script type='application/ld+json'>null</script>", "no_product"),
+        (b"<script type='application/ld+json'>[1, \"x\", null, []]</script>", "no_product"),
+        (b'<script type=\'application/ld+json\'>{"@type": 5, "name": {}}</script>', "no_product"),
+        (
+            (b'<script type=\'application/ld+json\'>{"@type": "Product", "name": [null]}</script>'),
+            "no_title",
+        ),
+        (
+            (
+                b"<div itemscope itemtype='https://schema.org/Product'><div itemprop='offers' itemscope>"
+                b"</div></div>"
+            ),
+            "no_title",
+        ),
+        (
+            (
+                b"<div vocab='https://schema.org/' typeof='Product'><span property='price'>x</span>"
+                b"</div>"
+            ),
+            "no_title",
+        ),
+        (b"<meta property='og:type' content='product'>", "no_title"),
+    ],
+)
 def test_bad_input_raises_only_not_a_listing(body, reason):
     with pytest.raises(NotAListing) as info:
         extract_listing(HtmlResponse(url="https://shop.example/x", body=body), "s")
@@ -280,12 +413,17 @@ def test_bad_input_raises_only_not_a_listing(body, reason):
 
 
 def test_broken_jsonld_does_not_hide_microdata():
-    text = html_page('<script type="application/ld+json">{"@type": "Product", "name": </script>',
-                     '<div itemscope itemtype="https://schema.org/Product">'
-                     '<span itemprop="name">Latex Mask</span></div>')
+    text = html_page(
+        '<script type="application/ld+json">{"@type": "Product", "name": </script>',
+        '<div itemscope itemtype="https://schema.org/Product">'
+        '<span itemprop="name">Latex Mask</span></div>',
+    )
     listing = extract_listing(respond(text), "s")
     assert (listing.title, listing.price, listing.source_format) == (
-        "Latex Mask", None, "microdata")
+        "Latex Mask",
+        None,
+        "microdata",
+    )
 
 
 def test_a_five_megabyte_page_is_extracted():
@@ -298,15 +436,26 @@ def test_a_five_megabyte_page_is_extracted():
 
 # -- profiles and availability ----------------------------------------------------------
 
-@pytest.mark.parametrize(("profile", "problems"), [
-    ({"title": "css:h1::text", "price": ["css:.sale::text", "xpath://span[@class='p']"],
-      "currency": "CNY", "language": "zh-CN"}, []),
-    ({"titel": "css:h1"}, ["titel: unknown field"]),
-    ({"title": "h1.title"}, ["title: 'h1.title' must start with css: or xpath:"]),
-    ({"title": "css:h1[[["}, ["title: 'css:h1[[[': invalid css selector"]),
-    ({"price": "xpath://div[@"}, ["price: 'xpath://div[@': invalid xpath selector"]),
-    ({"images": 3}, ["images: expected a selector string, got 3"]),
-])
+
+@pytest.mark.parametrize(
+    ("profile", "problems"),
+    [
+        (
+            {
+                "title": "css:h1::text",
+                "price": ["css:.sale::text", "xpath://span[@class='p']"],
+                "currency": "CNY",
+                "language": "zh-CN",
+            },
+            [],
+        ),
+        ({"titel": "css:h1"}, ["titel: unknown field"]),
+        ({"title": "h1.title"}, ["title: 'h1.title' must start with css: or xpath:"]),
+        ({"title": "css:h1[[["}, ["title: 'css:h1[[[': invalid css selector"]),
+        ({"price": "xpath://div[@"}, ["price: 'xpath://div[@': invalid xpath selector"]),
+        ({"images": 3}, ["images: expected a selector string, got 3"]),
+    ],
+)
 def test_validate_profile(profile, problems):
     got = validate_profile(profile)
     assert len(got) == len(problems)
@@ -318,38 +467,44 @@ def test_an_invalid_profile_is_a_value_error():
         extract_listing(respond(html_page(body="<h1>x</h1>")), "s", profile={"titel": "css:h1"})
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("https://schema.org/InStock", "InStock"),
-    ("http://schema.org/OutOfStock", "OutOfStock"),
-    ("schema:SoldOut", "SoldOut"),
-    ("PreOrder", "PreOrder"),
-    ("discontinued", "Discontinued"),
-    ("LimitedAvailability", "LimitedAvailability"),
-    ("https://schema.org/BackOrder/", "BackOrder"),
-    ("in stock", "InStock"),
-    ("out_of_stock", "OutOfStock"),
-    ("Sold Out!", "SoldOut"),
-    ("pre-order", "PreOrder"),
-    ("有货", "InStock"),
-    ("缺货", "OutOfStock"),
-    ("已售罄", "SoldOut"),
-    ("在庫あり", "InStock"),
-    ("現貨", "InStock"),
-    ("maybe", None),
-    ("", None),
-    (None, None),
-    (["InStock", "OutOfStock"], "InStock"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://schema.org/InStock", "InStock"),
+        ("http://schema.org/OutOfStock", "OutOfStock"),
+        ("schema:SoldOut", "SoldOut"),
+        ("PreOrder", "PreOrder"),
+        ("discontinued", "Discontinued"),
+        ("LimitedAvailability", "LimitedAvailability"),
+        ("https://schema.org/BackOrder/", "BackOrder"),
+        ("in stock", "InStock"),
+        ("out_of_stock", "OutOfStock"),
+        ("Sold Out!", "SoldOut"),
+        ("pre-order", "PreOrder"),
+        ("有货", "InStock"),
+        ("缺货", "OutOfStock"),
+        ("已售罄", "SoldOut"),
+        ("在庫あり", "InStock"),
+        ("現貨", "InStock"),
+        ("maybe", None),
+        ("", None),
+        (None, None),
+        (["InStock", "OutOfStock"], "InStock"),
+    ],
+)
 def test_normalize_availability(value, expected):
     assert normalize_availability(value) == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("库存：有货", "InStock"),
-    ("In stock - ships today", "InStock"),
-    ("Currently out of stock", "OutOfStock"),
-    ("该商品已售罄", "SoldOut"),
-    ("Ask the seller", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("库存：有货", "InStock"),
+        ("In stock - ships today", "InStock"),
+        ("Currently out of stock", "OutOfStock"),
+        ("该商品已售罄", "SoldOut"),
+        ("Ask the seller", None),
+    ],
+)
 def test_normalize_availability_searches_shop_text(text, expected):
     assert normalize_availability(text, search=True) == expected

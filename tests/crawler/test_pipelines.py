@@ -11,10 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from maskscreen.crawler.items import Listing
-from maskscreen.crawler.pipelines import ClassifyStorePipeline, NormalizePipeline, listing_classified
+from maskscreen.crawler.pipelines import (
+    ClassifyStorePipeline,
+    NormalizePipeline,
+    listing_classified,
+)
+from maskscreen.db.migrate import open_database
 from maskscreen.db.models import Classification, ListingVersion, Review
 from maskscreen.db.models import Listing as ListingRow
-from maskscreen.db.migrate import open_database
 
 DANGEROUS = "Custom silicone face mask made from your photos, passes face recognition, WhatsApp us"
 HARMLESS = "Hydrating aloe sheet mask, 10 sheets"
@@ -22,18 +26,26 @@ HARMLESS = "Hydrating aloe sheet mask, 10 sheets"
 
 def make_listing(**overrides) -> Listing:
     fields = {
-        "url": "https://shop.example/p/1", "site": "shop.example", "title": "  A   title ",
-        "description": "text", "price": Decimal("12.50"), "currency": "usd",
+        "url": "https://shop.example/p/1",
+        "site": "shop.example",
+        "title": "  A   title ",
+        "description": "text",
+        "price": Decimal("12.50"),
+        "currency": "usd",
     }
     fields.update(overrides)
     return Listing(**fields)
 
 
 def make_pipeline(database_url, batch_size=2):
-    crawler = get_crawler(settings_dict={
-        "MASKSCREEN_DATABASE_URL": database_url, "MASKSCREEN_STORE": database_url is not None,
-        "MASKSCREEN_SITE": "shop.example", "MASKSCREEN_BATCH_SIZE": batch_size,
-    })
+    crawler = get_crawler(
+        settings_dict={
+            "MASKSCREEN_DATABASE_URL": database_url,
+            "MASKSCREEN_STORE": database_url is not None,
+            "MASKSCREEN_SITE": "shop.example",
+            "MASKSCREEN_BATCH_SIZE": batch_size,
+        }
+    )
     crawler.stats.open_spider()
     pipeline = ClassifyStorePipeline.from_crawler(crawler)
     seen = []
@@ -66,7 +78,7 @@ def test_without_database_verdicts_are_announced_not_stored():
     pipeline.process_item(make_listing(title=DANGEROUS))
     assert seen == []  # buffered until the batch fills or the spider closes
     pipeline.close_spider()
-    (_listing, verdict, status), = seen
+    ((_listing, verdict, status),) = seen
     assert status == "unstored" and verdict.flagged and verdict.signals["made_to_order"]
 
 

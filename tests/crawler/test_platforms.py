@@ -19,7 +19,12 @@ from maskscreen.crawler.demo.platforms import PlatformShop
 from maskscreen.crawler.demo.server import DemoShop
 from maskscreen.crawler.platforms import Detection, detect, plan_crawl, spider_class
 from maskscreen.crawler.profiles import parse_profile
-from maskscreen.crawler.shop_apis import NotAProduct, shopify_listing, woocommerce_listing, woocommerce_price
+from maskscreen.crawler.shop_apis import (
+    NotAProduct,
+    shopify_listing,
+    woocommerce_listing,
+    woocommerce_price,
+)
 
 SCRIPT = Path(__file__).with_name("crawl_platform.py")
 ROOT = Path(__file__).parents[2]
@@ -27,17 +32,25 @@ PRODUCTS = load_products()
 USD = [p for p in PRODUCTS if p["currency"] == "USD"]
 
 SHOPIFY_PRODUCT = {
-    "id": 42, "title": "Realistic <b>Silicone</b> Mask", "handle": "realistic-mask",
-    "body_html": "<p>Old man &amp; young</p>", "vendor": "FaceCo", "product_type": "Masks",
-    "variants": [{"price": "120.00", "available": False}, {"price": "99.50", "available": True},
-                 {"price": "n/a"}],
+    "id": 42,
+    "title": "Realistic <b>Silicone</b> Mask",
+    "handle": "realistic-mask",
+    "body_html": "<p>Old man &amp; young</p>",
+    "vendor": "FaceCo",
+    "product_type": "Masks",
+    "variants": [
+        {"price": "120.00", "available": False},
+        {"price": "99.50", "available": True},
+        {"price": "n/a"},
+    ],
     "images": [{"src": "//cdn.shop.example/a.jpg"}, {"src": "https://cdn.shop.example/b.jpg"}],
 }
 
 
 def test_shopify_listing_takes_the_lowest_variant_price():
-    listing = shopify_listing(SHOPIFY_PRODUCT, root_url="https://shop.example/", site="s",
-                              currency="USD", seller="Shop")
+    listing = shopify_listing(
+        SHOPIFY_PRODUCT, root_url="https://shop.example/", site="s", currency="USD", seller="Shop"
+    )
     assert listing.url == "https://shop.example/products/realistic-mask"
     assert (listing.title, listing.description) == ("Realistic Silicone Mask", "Old man & young")
     assert (listing.price, listing.currency) == (Decimal("99.50"), "USD")
@@ -53,38 +66,57 @@ def test_shopify_listing_invents_no_currency_or_availability():
     assert (listing.price, listing.currency, listing.availability) == (Decimal(5), None, None)
 
 
-@pytest.mark.parametrize(("product", "reason"), [
-    ([], "not_a_product"),
-    ({**SHOPIFY_PRODUCT, "handle": ""}, "no_url"),
-    ({**SHOPIFY_PRODUCT, "title": " <i></i> "}, "no_title"),
-])
+@pytest.mark.parametrize(
+    ("product", "reason"),
+    [
+        ([], "not_a_product"),
+        ({**SHOPIFY_PRODUCT, "handle": ""}, "no_url"),
+        ({**SHOPIFY_PRODUCT, "title": " <i></i> "}, "no_title"),
+    ],
+)
 def test_shopify_listing_refuses_products_without_url_or_title(product, reason):
     with pytest.raises(NotAProduct) as caught:
         shopify_listing(product, root_url="https://shop.example", site="s")
     assert caught.value.reason == reason
 
 
-@pytest.mark.parametrize(("prices", "expected"), [
-    ({"price": "1999", "currency_code": "USD", "currency_minor_unit": 2}, ("19.99", "USD")),
-    ({"price": "2320", "currency_code": "TWD", "currency_minor_unit": 0}, ("2320", "TWD")),
-    ({"price": "9000", "currency_code": "cny",
-      "price_range": {"min_amount": "880000", "max_amount": "2300000"}}, ("8800.00", "CNY")),
-    ({"price": "12.5", "currency_code": "USD", "currency_minor_unit": 2}, (None, None)),
-    ({"price": "", "currency_code": "USD"}, (None, None)),
-    ({"price": "100", "currency_minor_unit": "2"}, (None, None)),
-    (None, (None, None)),
-])
+@pytest.mark.parametrize(
+    ("prices", "expected"),
+    [
+        ({"price": "1999", "currency_code": "USD", "currency_minor_unit": 2}, ("19.99", "USD")),
+        ({"price": "2320", "currency_code": "TWD", "currency_minor_unit": 0}, ("2320", "TWD")),
+        (
+            {
+                "price": "9000",
+                "currency_code": "cny",
+                "price_range": {"min_amount": "880000", "max_amount": "2300000"},
+            },
+            ("8800.00", "CNY"),
+        ),
+        ({"price": "12.5", "currency_code": "USD", "currency_minor_unit": 2}, (None, None)),
+        ({"price": "", "currency_code": "USD"}, (None, None)),
+        ({"price": "100", "currency_minor_unit": "2"}, (None, None)),
+        (None, (None, None)),
+    ],
+)
 def test_woocommerce_prices_are_minor_units(prices, expected):
     price, currency = woocommerce_price(prices)
     assert (str(price) if price is not None else None, currency) == expected
 
 
 def test_woocommerce_listing():
-    product = {"id": 7, "name": "硅胶面具 真人",
-               "permalink": "https://shop.example/product/m/?utm_source=x",
-               "description": "", "short_description": "<p>逼真</p>", "is_in_stock": False,
-               "prices": {"price": "36000", "currency_code": "CNY", "currency_minor_unit": 2},
-               "categories": [{"name": "面具"}], "brands": [], "images": [{"src": "https://i/1.jpg"}]}
+    product = {
+        "id": 7,
+        "name": "硅胶面具 真人",
+        "permalink": "https://shop.example/product/m/?utm_source=x",
+        "description": "",
+        "short_description": "<p>逼真</p>",
+        "is_in_stock": False,
+        "prices": {"price": "36000", "currency_code": "CNY", "currency_minor_unit": 2},
+        "categories": [{"name": "面具"}],
+        "brands": [],
+        "images": [{"src": "https://i/1.jpg"}],
+    }
     listing = woocommerce_listing(product, site="s", seller="Shop")
     assert listing.url == "https://shop.example/product/m/"
     assert (listing.price, listing.currency) == (Decimal("360.00"), "CNY")
@@ -121,23 +153,29 @@ def no_probe(url, **_):
     raise AssertionError("should not probe")
 
 
-@pytest.mark.parametrize(("url", "via", "start_urls"), [
-    ("https://s.example/c/masks", "html", ["https://s.example/c/masks"]),
-    ("https://s.example/?q=mask", "html", ["https://s.example/?q=mask"]),
-    ("https://s.example/sitemap.xml.gz", "sitemap", ["https://s.example/sitemap.xml.gz"]),
-    ("https://s.example/robots.txt", "sitemap", ["https://s.example/robots.txt"]),
-])
+@pytest.mark.parametrize(
+    ("url", "via", "start_urls"),
+    [
+        ("https://s.example/c/masks", "html", ["https://s.example/c/masks"]),
+        ("https://s.example/?q=mask", "html", ["https://s.example/?q=mask"]),
+        ("https://s.example/sitemap.xml.gz", "sitemap", ["https://s.example/sitemap.xml.gz"]),
+        ("https://s.example/robots.txt", "sitemap", ["https://s.example/robots.txt"]),
+    ],
+)
 def test_a_deeper_url_is_crawled_as_it_is_without_probing(url, via, start_urls):
     plan = plan_crawl(url=url, detector=no_probe)
     assert (plan.via, plan.start_urls, plan.detected) == (via, start_urls, False)
 
 
-@pytest.mark.parametrize(("via", "start_urls", "spider"), [
-    ("shopify", ["https://s.example/"], "shopify"),
-    ("woocommerce", ["https://s.example/"], "woocommerce"),
-    ("sitemap", ["https://s.example/robots.txt"], "sitemap"),
-    ("html", ["https://s.example/"], "shop"),
-])
+@pytest.mark.parametrize(
+    ("via", "start_urls", "spider"),
+    [
+        ("shopify", ["https://s.example/"], "shopify"),
+        ("woocommerce", ["https://s.example/"], "woocommerce"),
+        ("sitemap", ["https://s.example/robots.txt"], "sitemap"),
+        ("html", ["https://s.example/"], "shop"),
+    ],
+)
 def test_via_forces_a_way_without_probing(via, start_urls, spider):
     plan = plan_crawl(url="https://s.example/", via=via, currency="EUR", detector=no_probe)
     assert (plan.via, plan.start_urls) == (via, start_urls)
@@ -146,18 +184,30 @@ def test_via_forces_a_way_without_probing(via, start_urls, spider):
 
 
 def test_a_profile_plan_carries_its_rules_settings_and_name():
-    profile = parse_profile({
-        "name": "zh", "base_url": "https://m.example", "via": "html", "max_pages": 9,
-        "search_url": "/s?k={keyword}", "keywords": ["硅胶面具"], "links": {"product": ["/i/"]},
-        "extract": {"title": "css:h1::text"}, "rate": {"concurrency": 2}}, "zh.toml")
+    profile = parse_profile(
+        {
+            "name": "zh",
+            "base_url": "https://m.example",
+            "via": "html",
+            "max_pages": 9,
+            "search_url": "/s?k={keyword}",
+            "keywords": ["硅胶面具"],
+            "links": {"product": ["/i/"]},
+            "extract": {"title": "css:h1::text"},
+            "rate": {"concurrency": 2},
+        },
+        "zh.toml",
+    )
     plan = plan_crawl(profile=profile, detector=no_probe)
     assert plan.start_urls == ["https://m.example/s?k=%E7%A1%85%E8%83%B6%E9%9D%A2%E5%85%B7"]
     assert (plan.site, plan.max_pages) == ("zh", 9)
     assert plan.settings == {"CONCURRENT_REQUESTS_PER_DOMAIN": 2}
     assert plan.spider_args == {"product_links": ["/i/"], "selectors": {"title": "css:h1::text"}}
     assert spider_class(plan.via, plan.spider_args).name == "profiled"
-    auto = plan_crawl(profile=parse_profile({"base_url": "https://m.example"}, "a.toml"),
-                      detector=lambda url, **_: Detection("sitemap", ("https://m.example/s.xml",)))
+    auto = plan_crawl(
+        profile=parse_profile({"base_url": "https://m.example"}, "a.toml"),
+        detector=lambda url, **_: Detection("sitemap", ("https://m.example/s.xml",)),
+    )
     assert (auto.via, auto.detected) == ("sitemap", True)
     assert auto.start_urls == ["https://m.example/s.xml"]
 
@@ -167,8 +217,14 @@ def test_a_profile_plan_carries_its_rules_settings_and_name():
 
 def crawl(tmp_path: Path, kind: str, *args: str) -> dict:
     out = tmp_path / f"{kind}.json"
-    done = subprocess.run([sys.executable, str(SCRIPT), str(out), kind, *args],
-                          check=False, cwd=ROOT, capture_output=True, text=True, timeout=240)
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), str(out), kind, *args],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(out.read_text("utf-8"))
     assert result["stats"]["finish_reason"] == "finished"

@@ -59,11 +59,17 @@ def test_backoff_is_jittered_exponential_and_capped(attempt):
     [
         (None, "maskscreen/0.1 (+https://x.example; research)"),
         ("  ", "maskscreen/0.1 (+https://x.example; research)"),
-        ("tns@corp.example", "maskscreen/0.1 (+https://x.example; research; contact: tns@corp.example)"),
+        (
+            "tns@corp.example",
+            "maskscreen/0.1 (+https://x.example; research; contact: tns@corp.example)",
+        ),
     ],
 )
 def test_user_agent_carries_the_contact(contact, expected):
-    assert user_agent_with_contact("maskscreen/0.1 (+https://x.example; research)", contact) == expected
+    assert (
+        user_agent_with_contact("maskscreen/0.1 (+https://x.example; research)", contact)
+        == expected
+    )
 
 
 def settings_for(**overrides):
@@ -88,7 +94,9 @@ def test_robots_txt_override_is_logged_as_a_warning(caplog):
 def test_polite_defaults():
     settings = settings_for()
     assert settings.getbool("AUTOTHROTTLE_ENABLED")
-    assert 429 in settings.getlist("RETRY_HTTP_CODES") and 503 in settings.getlist("RETRY_HTTP_CODES")
+    assert 429 in settings.getlist("RETRY_HTTP_CODES") and 503 in settings.getlist(
+        "RETRY_HTTP_CODES"
+    )
     assert settings.getint("DOWNLOAD_TIMEOUT") <= 60
     assert settings.getint("DOWNLOAD_MAXSIZE") <= 50 * 1024 * 1024
     assert settings["USER_AGENT"].startswith("maskscreen/")
@@ -107,7 +115,11 @@ def crawl_loopback(tmp_path: Path, *settings: str, env: dict | None = None) -> d
     out = tmp_path / "loopback.json"
     done = subprocess.run(
         [sys.executable, str(SCRIPT), str(out), *settings],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
         env={**os.environ, **(env or {})},
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -118,8 +130,9 @@ def crawl_loopback(tmp_path: Path, *settings: str, env: dict | None = None) -> d
 
 @pytest.fixture(scope="module")
 def loopback(tmp_path_factory) -> dict:
-    return crawl_loopback(tmp_path_factory.mktemp("loopback"),
-                          env={"MASKSCREEN_CONTACT": "trust-safety@corp.example"})
+    return crawl_loopback(
+        tmp_path_factory.mktemp("loopback"), env={"MASKSCREEN_CONTACT": "trust-safety@corp.example"}
+    )
 
 
 def hits(result: dict, path: str) -> list[dict]:

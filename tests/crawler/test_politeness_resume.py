@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from maskscreen.crawler.demo.catalog import load_products
 from maskscreen.crawler.demo.server import DemoShop
-from maskscreen.db.models import CrawlRun, Listing, ListingVersion
 from maskscreen.db.migrate import open_database
+from maskscreen.db.models import CrawlRun, Listing, ListingVersion
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +38,11 @@ def count(url: str, model) -> int:
 def start(base_url: str, database_url: str, env: dict) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, str(SCRIPT), base_url + "/", database_url],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
 
 

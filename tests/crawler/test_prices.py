@@ -6,7 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from maskscreen.crawler.prices import normalize_currency, parse_price, parse_price_range, shop_country
+from maskscreen.crawler.prices import (
+    normalize_currency,
+    parse_price,
+    parse_price_range,
+    shop_country,
+)
 
 D = Decimal
 
@@ -60,24 +65,30 @@ PRICES = [
 ]
 
 
-@pytest.mark.parametrize(("value", "hint", "language", "amount", "currency"), PRICES,
-                         ids=[repr(row[:3]) for row in PRICES])
+@pytest.mark.parametrize(
+    ("value", "hint", "language", "amount", "currency"),
+    PRICES,
+    ids=[repr(row[:3]) for row in PRICES],
+)
 def test_parse_price(value, hint, language, amount, currency):
     assert parse_price(value, currency_hint=hint, language=language) == (amount, currency)
 
 
-@pytest.mark.parametrize(("value", "language", "expected"), [
-    ("usd", None, "USD"),
-    (" CNY ", None, "CNY"),
-    ("RMB", None, "CNY"),
-    ("¥", "zh-CN", "CNY"),
-    ("¥", "ja-JP", "JPY"),
-    ("¥", None, None),
-    ("€", None, "EUR"),
-    ("元", "zh-Hant", "TWD"),
-    ("dollars", None, None),
-    (None, None, None),
-])
+@pytest.mark.parametrize(
+    ("value", "language", "expected"),
+    [
+        ("usd", None, "USD"),
+        (" CNY ", None, "CNY"),
+        ("RMB", None, "CNY"),
+        ("¥", "zh-CN", "CNY"),
+        ("¥", "ja-JP", "JPY"),
+        ("¥", None, None),
+        ("€", None, "EUR"),
+        ("元", "zh-Hant", "TWD"),
+        ("dollars", None, None),
+        (None, None, None),
+    ],
+)
 def test_normalize_currency(value, language, expected):
     assert normalize_currency(value, language=language) == expected
 
@@ -104,37 +115,48 @@ DOMAIN_PRICES = [
 ]
 
 
-@pytest.mark.parametrize(("value", "hint", "language", "domain", "amount", "currency"),
-                         DOMAIN_PRICES, ids=[repr(row[:4]) for row in DOMAIN_PRICES])
+@pytest.mark.parametrize(
+    ("value", "hint", "language", "domain", "amount", "currency"),
+    DOMAIN_PRICES,
+    ids=[repr(row[:4]) for row in DOMAIN_PRICES],
+)
 def test_parse_price_uses_the_shops_country(value, hint, language, domain, amount, currency):
     assert parse_price(value, currency_hint=hint, language=language, domain=domain) == (
-        amount, currency)
+        amount,
+        currency,
+    )
 
 
-@pytest.mark.parametrize(("value", "language", "expected"), [
-    ("¥8800-23000", "zh-CN", (D("8800"), D("23000"), "CNY")),
-    ("￥8,800 ~ ￥23,000", "zh", (D("8800"), D("23000"), "CNY")),
-    ("US$12.50 - US$20.00", None, (D("12.50"), D("20.00"), "USD")),
-    ("$10 to $25", None, (D("10"), D("25"), "USD")),
-    ("1.299,00 € – 1.499,00 €", None, (D("1299.00"), D("1499.00"), "EUR")),
-    ("88至128元", None, (D("88"), D("128"), "CNY")),
-    ("$10 20% off", None, (D("10"), None, "USD")),
-    ("$25-10", None, (D("25"), None, "USD")),  # not a range: the "high" end is lower
-    ("36元", None, (D("36"), None, "CNY")),
-    (None, None, (None, None, None)),
-])
+@pytest.mark.parametrize(
+    ("value", "language", "expected"),
+    [
+        ("¥8800-23000", "zh-CN", (D("8800"), D("23000"), "CNY")),
+        ("￥8,800 ~ ￥23,000", "zh", (D("8800"), D("23000"), "CNY")),
+        ("US$12.50 - US$20.00", None, (D("12.50"), D("20.00"), "USD")),
+        ("$10 to $25", None, (D("10"), D("25"), "USD")),
+        ("1.299,00 € – 1.499,00 €", None, (D("1299.00"), D("1499.00"), "EUR")),
+        ("88至128元", None, (D("88"), D("128"), "CNY")),
+        ("$10 20% off", None, (D("10"), None, "USD")),
+        ("$25-10", None, (D("25"), None, "USD")),  # not a range: the "high" end is lower
+        ("36元", None, (D("36"), None, "CNY")),
+        (None, None, (None, None, None)),
+    ],
+)
 def test_parse_price_range_keeps_both_ends(value, language, expected):
     assert parse_price_range(value, language=language) == expected
 
 
-@pytest.mark.parametrize(("language", "domain", "country"), [
-    ("es-AR", None, "ar"),
-    ("es", "tienda.example.com.ar", "ar"),
-    ("zh-Hant-TW", None, "tw"),
-    ("en", "shop.example.com", None),
-    (None, "shop.example.co.uk", "uk"),
-    ("ja", "localhost:8000", None),
-    ("es-419", None, None),
-])
+@pytest.mark.parametrize(
+    ("language", "domain", "country"),
+    [
+        ("es-AR", None, "ar"),
+        ("es", "tienda.example.com.ar", "ar"),
+        ("zh-Hant-TW", None, "tw"),
+        ("en", "shop.example.com", None),
+        (None, "shop.example.co.uk", "uk"),
+        ("ja", "localhost:8000", None),
+        ("es-419", None, None),
+    ],
+)
 def test_shop_country(language, domain, country):
     assert shop_country(language, domain) == country

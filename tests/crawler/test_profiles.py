@@ -15,7 +15,7 @@ from maskscreen.crawler.profiles import (
     scan_profiles,
 )
 
-GOOD = '''
+GOOD = """
 name = "my-shop"
 description = "A shop"
 base_url = "https://shop.example/"
@@ -40,7 +40,7 @@ currency = "CNY"
 [rate]
 download_delay = 2
 concurrency = 4
-'''
+"""
 
 
 def write(tmp_path: Path, text: str, name: str = "shop.toml") -> Path:
@@ -81,42 +81,59 @@ def test_name_defaults_to_the_file_name(tmp_path):
 BASE = 'base_url = "https://shop.example"\n'
 
 
-@pytest.mark.parametrize(("text", "field", "reason"), [
-    ("name = 'x'\nbase_url = ", "toml", "Invalid value"),
-    (BASE + "bogus = 1", "bogus", "unknown key"),
-    (BASE + "name = 'My Shop'", "name", "lower-case"),
-    (BASE + "name = 3", "name", "expected a string, not an integer"),
-    (BASE + "max_pages = '10'", "max_pages", "expected an integer, not a string"),
-    (BASE + "max_pages = true", "max_pages", "expected an integer, not true or false"),
-    (BASE + "max_pages = 0", "max_pages", "at least 1"),
-    (BASE + "via = 'ftp'", "via", "one of auto, html"),
-    (BASE + "currency = 'usd'", "currency", "ISO 4217"),
-    ('base_url = "ftp://shop.example"', "base_url", "not an http(s) URL"),
-    ('start_urls = ["javascript:alert(1)"]', "start_urls[0]", "not an http(s) URL"),
-    ('start_urls = "https://shop.example"', "start_urls", "expected a list, not a string"),
-    ('start_urls = ["https://a.example", 3]', "start_urls[1]", "expected a string"),
-    ("start_urls = ['/relative/without/base']", "start_urls[0]", "not an http(s) URL"),
-    (BASE + "search_url = '/search?q=mask'\nkeywords = ['a']", "search_url", "{keyword}"),
-    (BASE + "search_url = '/s?q={keyword}&c={cat}'\nkeywords = ['a']", "search_url", "{keyword}"),
-    (BASE + "search_url = '/s?q={keyword}'", "keywords", "at least one keyword"),
-    (BASE + "keywords = ['mask']", "keywords", "need a search_url"),
-    (BASE + "keywords = ['']\nsearch_url = '/s?q={keyword}'", "keywords[0]", "must not be empty"),
-    ("name = 'x'", "start_urls", "give base_url, start_urls"),
-    (BASE + "[links]\nproduct = ['/item/(']", "links.product[0]", "bad regex"),
-    (BASE + "[links]\nfollow = ['/x']", "links.follow", "unknown key"),
-    (BASE + "links = ['/x']", "links", "expected a table"),
-    (BASE + "[rate]\nconcurrency = 0", "rate.concurrency", "between 1 and 64"),
-    (BASE + "[rate]\ndownload_delay = '1'", "rate.download_delay",
-     "expected an integer or a number"),
-    (BASE + "[rate]\nburst = 3", "rate.burst", "unknown key"),
-    (BASE + "[extract]\ntitle = 'h1::text'", "extract.title", "must start with css: or xpath:"),
-    (BASE + "[extract]\ntitle = 'css:h1[['", "extract.title", "invalid css selector"),
-    (BASE + "[extract]\nprice = 'xpath://span['", "extract.price", "invalid xpath selector"),
-    (BASE + "[extract]\ncolour = 'css:b'", "extract.colour", "unknown field"),
-    (BASE + "obey_robots = false", "obey_robots", "needs a robots_override_reason"),
-    (BASE + "obey_robots = false\nrobots_override_reason = ''", "robots_override_reason",
-     "must not be empty"),
-])
+@pytest.mark.parametrize(
+    ("text", "field", "reason"),
+    [
+        ("name = 'x'\nbase_url = ", "toml", "Invalid value"),
+        (BASE + "bogus = 1", "bogus", "unknown key"),
+        (BASE + "name = 'My Shop'", "name", "lower-case"),
+        (BASE + "name = 3", "name", "expected a string, not an integer"),
+        (BASE + "max_pages = '10'", "max_pages", "expected an integer, not a string"),
+        (BASE + "max_pages = true", "max_pages", "expected an integer, not true or false"),
+        (BASE + "max_pages = 0", "max_pages", "at least 1"),
+        (BASE + "via = 'ftp'", "via", "one of auto, html"),
+        (BASE + "currency = 'usd'", "currency", "ISO 4217"),
+        ('base_url = "ftp://shop.example"', "base_url", "not an http(s) URL"),
+        ('start_urls = ["javascript:alert(1)"]', "start_urls[0]", "not an http(s) URL"),
+        ('start_urls = "https://shop.example"', "start_urls", "expected a list, not a string"),
+        ('start_urls = ["https://a.example", 3]', "start_urls[1]", "expected a string"),
+        ("start_urls = ['/relative/without/base']", "start_urls[0]", "not an http(s) URL"),
+        (BASE + "search_url = '/search?q=mask'\nkeywords = ['a']", "search_url", "{keyword}"),
+        (
+            BASE + "search_url = '/s?q={keyword}&c={cat}'\nkeywords = ['a']",
+            "search_url",
+            "{keyword}",
+        ),
+        (BASE + "search_url = '/s?q={keyword}'", "keywords", "at least one keyword"),
+        (BASE + "keywords = ['mask']", "keywords", "need a search_url"),
+        (
+            BASE + "keywords = ['']\nsearch_url = '/s?q={keyword}'",
+            "keywords[0]",
+            "must not be empty",
+        ),
+        ("name = 'x'", "start_urls", "give base_url, start_urls"),
+        (BASE + "[links]\nproduct = ['/item/(']", "links.product[0]", "bad regex"),
+        (BASE + "[links]\nfollow = ['/x']", "links.follow", "unknown key"),
+        (BASE + "links = ['/x']", "links", "expected a table"),
+        (BASE + "[rate]\nconcurrency = 0", "rate.concurrency", "between 1 and 64"),
+        (
+            BASE + "[rate]\ndownload_delay = '1'",
+            "rate.download_delay",
+            "expected an integer or a number",
+        ),
+        (BASE + "[rate]\nburst = 3", "rate.burst", "unknown key"),
+        (BASE + "[extract]\ntitle = 'h1::text'", "extract.title", "must start with css: or xpath:"),
+        (BASE + "[extract]\ntitle = 'css:h1[['", "extract.title", "invalid css selector"),
+        (BASE + "[extract]\nprice = 'xpath://span['", "extract.price", "invalid xpath selector"),
+        (BASE + "[extract]\ncolour = 'css:b'", "extract.colour", "unknown field"),
+        (BASE + "obey_robots = false", "obey_robots", "needs a robots_override_reason"),
+        (
+            BASE + "obey_robots = false\nrobots_override_reason = ''",
+            "robots_override_reason",
+            "must not be empty",
+        ),
+    ],
+)
 def test_malformed_profile_is_refused_with_file_field_and_reason(tmp_path, text, field, reason):
     path = write(tmp_path, text)
     with pytest.raises(ProfileError) as caught:
@@ -181,7 +198,9 @@ def test_user_profiles_replace_bundled_ones_and_bad_files_are_reported(tmp_path)
     assert profiles["demo-shop"].base_url == "http://127.0.0.1:1"
     assert profiles["b-shop"].path.endswith("b-again.toml")  # sorted: b-again first
     assert sorted((Path(e.path).name, e.field) for e in errors) == [
-        ("b-shop.toml", "name"), ("broken.toml", "via")]
+        ("b-shop.toml", "name"),
+        ("broken.toml", "via"),
+    ]
     assert find_profile("b-shop", tmp_path).source == "user"
     assert find_profile("no-such", tmp_path) is None
     with pytest.raises(ProfileError, match="broken.toml: via"):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from maskscreen.crawler.demo.catalog import NEXT_DAY, load_products
 from maskscreen.crawler.demo.server import DemoShop
 from maskscreen.db import checks, reviews
+from maskscreen.db.migrate import open_database
 from maskscreen.db.models import (
     Classification,
     CrawlRun,
@@ -26,7 +27,6 @@ from maskscreen.db.models import (
     ListingVersion,
     Review,
 )
-from maskscreen.db.migrate import open_database
 from tests.helpers import run_cli
 
 pytestmark = pytest.mark.slow
@@ -72,15 +72,20 @@ def by_slug(session: Session) -> dict[str, int]:
 def test_recrawl_stores_edits_and_reclassifies_only_them(life):
     _, engine, outputs = life
     vanished = len(GONE)
-    assert f"listings seen {len(PRODUCTS) - vanished} (new 0, changed 2, unchanged " \
-           f"{len(PRODUCTS) - vanished - 2})" in outputs["crawl2"]
+    assert (
+        f"listings seen {len(PRODUCTS) - vanished} (new 0, changed 2, unchanged "
+        f"{len(PRODUCTS) - vanished - 2})" in outputs["crawl2"]
+    )
     with Session(engine) as session:
         ids = by_slug(session)
         versions = session.scalar(select(func.count()).select_from(ListingVersion))
         classified = session.scalar(select(func.count()).select_from(Classification))
         assert versions == classified == len(PRODUCTS) + 2
-        harmless = session.scalar(select(func.count()).select_from(ListingVersion)
-                                  .where(ListingVersion.listing_id == ids[EDITED_HARMLESS]))
+        harmless = session.scalar(
+            select(func.count())
+            .select_from(ListingVersion)
+            .where(ListingVersion.listing_id == ids[EDITED_HARMLESS])
+        )
         assert harmless == 2
 
 
@@ -111,8 +116,11 @@ def test_recheck_finds_the_removed_listings_and_why(life):
             assert listing.status == "removed" and listing.removed_at is not None
             [seen] = checks.check_history(session, ids[gone])
             assert seen["outcome"] == "removed" and reason in seen["note"]
-        outcomes = dict(session.execute(
-            select(ListingCheck.outcome, func.count()).group_by(ListingCheck.outcome)).all())
+        outcomes = dict(
+            session.execute(
+                select(ListingCheck.outcome, func.count()).group_by(ListingCheck.outcome)
+            ).all()
+        )
         [times] = checks.time_to_removal(session)
         assert (times.site, times.removed) == ("demo-shop", 3)
     assert outcomes["removed"] == 3
@@ -130,8 +138,9 @@ def test_recheck_visits_only_listings_under_review_until_removed(life):
 def test_evidence_was_kept_at_flag_time_for_every_flag(life):
     _, engine, _ = life
     with Session(engine) as session:
-        flagged = session.scalar(select(func.count()).select_from(Classification)
-                                 .where(Classification.flagged))
+        flagged = session.scalar(
+            select(func.count()).select_from(Classification).where(Classification.flagged)
+        )
         kept = session.scalars(select(Evidence)).all()
         assert len(kept) == flagged
         ids = by_slug(session)
@@ -158,11 +167,18 @@ def test_recheck_writes_a_crawl_run_and_notes_takedowns_on_the_cases(life):
         watched = session.scalar(select(func.count()).select_from(Review))
         runs = session.scalars(select(CrawlRun).where(CrawlRun.command.like("maskscreen recheck%"))
                                .order_by(CrawlRun.id)).all()  # fmt: skip
-        assert [r.command for r in runs] == ["maskscreen recheck",
-                                             "maskscreen recheck --site demo-shop"]
+        assert [r.command for r in runs] == [
+            "maskscreen recheck",
+            "maskscreen recheck --site demo-shop",
+        ]
         first, again = runs
         assert first.status == again.status == "finished" and first.finished_at is not None
-        assert (first.listings, first.pages, first.changed, first.errors) == (watched, watched, 0, 0)
+        assert (first.listings, first.pages, first.changed, first.errors) == (
+            watched,
+            watched,
+            0,
+            0,
+        )
         assert first.unchanged == watched - 3  # the rest were live
         assert (again.listings, again.pages, again.unchanged) == ((watched - 3,) * 3)
         ids = by_slug(session)

@@ -21,9 +21,9 @@ from maskscreen.crawler.recheck import RecheckPipeline
 from maskscreen.crawler.removal import removal_reason
 from maskscreen.crawler.spiders.recheck import RecheckSpider
 from maskscreen.db import checks, evidence, reviews
+from maskscreen.db.migrate import open_database
 from maskscreen.db.models import Classification, CrawlRun, Evidence, ListingVersion, Review
 from maskscreen.db.models import Listing as ListingRow
-from maskscreen.db.migrate import open_database
 
 DANGEROUS = "Custom silicone face mask made from your photos, passes face recognition, WhatsApp us"
 HARMLESS = "Hydrating aloe sheet mask, 10 sheets"
@@ -33,13 +33,21 @@ NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
 def make_listing(title: str, url: str = URL, body: bytes | None = None) -> Listing:
     page = None if body is None else PageEvidence(url, 200, "text/html", body, NOW)
-    return Listing(url=url, site="shop.example", title=title, description="text",
-                   price=Decimal("12.50"), currency="USD", evidence=page)
+    return Listing(
+        url=url,
+        site="shop.example",
+        title=title,
+        description="text",
+        price=Decimal("12.50"),
+        currency="USD",
+        evidence=page,
+    )
 
 
 def crawl_into(url: str, *listings: Listing) -> None:
-    crawler = get_crawler(settings_dict={"MASKSCREEN_DATABASE_URL": url,
-                                         "MASKSCREEN_SITE": "shop.example"})
+    crawler = get_crawler(
+        settings_dict={"MASKSCREEN_DATABASE_URL": url, "MASKSCREEN_SITE": "shop.example"}
+    )
     crawler.stats.open_spider()
     pipeline = ClassifyStorePipeline.from_crawler(crawler)
     pipeline.open_spider()
@@ -63,8 +71,11 @@ def database(tmp_path):
 
 def test_evidence_is_kept_for_flagged_listings_only(database):
     url, engine = database
-    crawl_into(url, make_listing(DANGEROUS, body=b"<html>dangerous</html>"),
-               make_listing(HARMLESS, url="https://shop.example/p/2", body=b"<html>ok</html>"))
+    crawl_into(
+        url,
+        make_listing(DANGEROUS, body=b"<html>dangerous</html>"),
+        make_listing(HARMLESS, url="https://shop.example/p/2", body=b"<html>ok</html>"),
+    )
     crawl_into(url, make_listing(DANGEROUS, body=b"<html>dangerous</html>"))  # unchanged
     with Session(engine) as session:
         [kept] = session.scalars(select(Evidence)).all()
@@ -89,9 +100,19 @@ def test_flagged_listing_edited_to_look_harmless_stays_under_review(database):
         assert count(session, Evidence) == 1  # the page kept at flag time survives
 
 
-def check(listing_id: int, outcome: str | None, listing: Listing | None = None, **kw) -> ListingCheck:
-    return ListingCheck(listing_id=listing_id, site="shop.example", url=URL, outcome=outcome,
-                        http_status=kw.pop("status", 200), checked_at=NOW, listing=listing, **kw)
+def check(
+    listing_id: int, outcome: str | None, listing: Listing | None = None, **kw
+) -> ListingCheck:
+    return ListingCheck(
+        listing_id=listing_id,
+        site="shop.example",
+        url=URL,
+        outcome=outcome,
+        http_status=kw.pop("status", 200),
+        checked_at=NOW,
+        listing=listing,
+        **kw,
+    )
 
 
 def recheck_into(url: str, *items: ListingCheck) -> dict:
@@ -112,8 +133,11 @@ def test_recheck_records_live_changed_and_removed(database):
         first, second = session.scalars(select(ListingRow.id).order_by(ListingRow.id)).all()
     stats = recheck_into(url, check(first, None, make_listing(DANGEROUS)))
     assert stats["maskscreen/recheck/live"] == 1
-    stats = recheck_into(url, check(first, None, make_listing(DANGEROUS + " Now 2 colours.")),
-                         check(second, "removed", status=404, note="HTTP 404"))
+    stats = recheck_into(
+        url,
+        check(first, None, make_listing(DANGEROUS + " Now 2 colours.")),
+        check(second, "removed", status=404, note="HTTP 404"),
+    )
     assert (stats["maskscreen/recheck/changed"], stats["maskscreen/recheck/removed"]) == (1, 1)
     with Session(engine) as session:
         assert [c["outcome"] for c in checks.check_history(session, first)] == ["live", "changed"]
@@ -153,20 +177,36 @@ def respond(body: str, status: int = 200, url: str = URL, redirected_from: str |
     return HtmlResponse(url, status=status, body=body.encode(), encoding="utf-8", request=request)
 
 
-PRODUCT = jsonld_tag({"@context": "https://schema.org", "@type": "Product", "name": "Mask",
-                      "offers": {"@type": "Offer", "price": "9.00", "priceCurrency": "USD"}})
+PRODUCT = jsonld_tag(
+    {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": "Mask",
+        "offers": {"@type": "Offer", "price": "9.00", "priceCurrency": "USD"},
+    }
+)
 
 
 @pytest.mark.parametrize(
     ("response", "outcome", "has_listing"),
     [
         (respond("<h1>gone</h1>", status=404), "removed", False),
-        (respond("<h1>Home</h1>", url="https://shop.example/", redirected_from=URL), "removed", False),
+        (
+            respond("<h1>Home</h1>", url="https://shop.example/", redirected_from=URL),
+            "removed",
+            False,
+        ),
         (respond("<h1>该商品已下架</h1>"), "removed", False),
         (respond(f"<head>{PRODUCT}</head><h1>Mask</h1>"), None, True),
         # Boilerplate beside a live product is not a removal notice.
-        (respond(f"<head>{PRODUCT}</head><h1>Mask</h1><footer>Items no longer available "
-                 "are refunded.</footer>"), None, True),
+        (
+            respond(
+                f"<head>{PRODUCT}</head><h1>Mask</h1><footer>Items no longer available "
+                "are refunded.</footer>"
+            ),
+            None,
+            True,
+        ),
         (respond("<h1>Welcome back</h1>"), "live", False),
     ],
 )
@@ -218,8 +258,12 @@ def test_recheck_moves_the_cases_of_removed_listings(database):
 
 def test_recheck_writes_a_crawl_run_per_site(database):
     url, engine = database
-    crawl_into(url, make_listing(DANGEROUS), make_listing(DANGEROUS, url=URL + "0"),
-               make_listing(DANGEROUS, url=URL + "1"))
+    crawl_into(
+        url,
+        make_listing(DANGEROUS),
+        make_listing(DANGEROUS, url=URL + "0"),
+        make_listing(DANGEROUS, url=URL + "1"),
+    )
     with Session(engine) as session:
         first, second, third = session.scalars(select(ListingRow.id).order_by(ListingRow.id))
     targets = [{"listing_id": lid, "site": "shop.example", "url": URL} for lid in
@@ -261,8 +305,11 @@ def test_prepare_recheck_finds_the_selectors_of_profiled_sites(database, tmp_pat
     crawl_into(url, make_listing(DANGEROUS))
     sites = tmp_path / "sites"
     sites.mkdir()
-    (sites / "shop.toml").write_text('name = "shop.example"\nbase_url = "https://shop.example"\n'
-                                     '[extract]\ntitle = "css:h1::text"\n', "utf-8")
+    (sites / "shop.toml").write_text(
+        'name = "shop.example"\nbase_url = "https://shop.example"\n'
+        '[extract]\ntitle = "css:h1::text"\n',
+        "utf-8",
+    )
     prepared = prepare_recheck(url, sites_dir=sites)
     assert prepared.selectors == {"shop.example": {"title": "css:h1::text"}}
     assert prepared.spider_kwargs()["targets"][0]["site"] == "shop.example"

@@ -27,7 +27,11 @@ def crawl(tmp_path: Path, *spider_args: str) -> dict:
     out = tmp_path / "crawl.json"
     done = subprocess.run(
         [sys.executable, str(SCRIPT), str(out), *spider_args],
-        cwd=ROOT, capture_output=True, text=True, timeout=180, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(out.read_text("utf-8"))
@@ -43,10 +47,10 @@ def test_crawl_finds_every_demo_product_exactly_once(full_crawl):
     urls = Counter(item["url"] for item in full_crawl["items"])
     assert set(urls) == {f"{base}/p/{p['slug']}" for p in PRODUCTS}
     assert max(urls.values()) == 1
-    assert all(item["site"] == "demo" and item["source_format"] == "jsonld"
-               for item in full_crawl["items"])
-    assert all(item["title"] and item["price"] and item["currency"]
-               for item in full_crawl["items"])
+    assert all(
+        item["site"] == "demo" and item["source_format"] == "jsonld" for item in full_crawl["items"]
+    )
+    assert all(item["title"] and item["price"] and item["currency"] for item in full_crawl["items"])
 
 
 def test_crawl_counts_bad_pages_and_errors(full_crawl):
@@ -59,7 +63,10 @@ def test_crawl_counts_bad_pages_and_errors(full_crawl):
     assert stats["robotstxt/forbidden"] == 1
     assert "maskscreen/dropped/duplicate" not in stats  # tracking-param links were cleaned
     dropped = sum(v for k, v in stats.items() if k.startswith("maskscreen/dropped/"))
-    assert stats["maskscreen/pages"] == len(PRODUCTS) + dropped - stats["maskscreen/dropped/robots_txt"]
+    assert (
+        stats["maskscreen/pages"]
+        == len(PRODUCTS) + dropped - stats["maskscreen/dropped/robots_txt"]
+    )
 
 
 def test_one_page_fetches_exactly_the_url(tmp_path):
@@ -81,16 +88,37 @@ def test_max_pages_caps_the_crawl(tmp_path):
     assert result["stats"]["downloader/request_count"] <= 6  # + robots.txt
 
 
-@pytest.mark.parametrize(("kwargs", "attrs"), [
-    ({"start_urls": "https://shop.example/c/masks, https://shop.example/search?q=mask"},
-     {"site": "shop.example", "follow": True, "max_pages": None,
-      "allowed_domains": ["shop.example"]}),
-    ({"start_urls": ["https://www.shop.example/p/1?utm_source=x"], "follow": "false"},
-     {"site": "shop.example", "follow": False,
-      "start_urls": ["https://www.shop.example/p/1"]}),
-    ({"start_urls": "http://127.0.0.1:8000/", "site": "demo", "max_pages": "10",
-      "one_page": "1"}, {"site": "demo", "max_pages": 10, "follow": False}),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "attrs"),
+    [
+        (
+            {"start_urls": "https://shop.example/c/masks, https://shop.example/search?q=mask"},
+            {
+                "site": "shop.example",
+                "follow": True,
+                "max_pages": None,
+                "allowed_domains": ["shop.example"],
+            },
+        ),
+        (
+            {"start_urls": ["https://www.shop.example/p/1?utm_source=x"], "follow": "false"},
+            {
+                "site": "shop.example",
+                "follow": False,
+                "start_urls": ["https://www.shop.example/p/1"],
+            },
+        ),
+        (
+            {
+                "start_urls": "http://127.0.0.1:8000/",
+                "site": "demo",
+                "max_pages": "10",
+                "one_page": "1",
+            },
+            {"site": "demo", "max_pages": 10, "follow": False},
+        ),
+    ],
+)
 def test_spider_arguments(kwargs, attrs):
     spider = ShopSpider(**kwargs)
     assert {name: getattr(spider, name) for name in attrs} == attrs
@@ -105,13 +133,38 @@ def test_spider_rejects_bad_start_urls(start_urls):
 # -- link following: SameSiteLinks keeps what LinkExtractor kept -------------------------
 
 TRICKY_HREFS = [
-    "/p/1", "/p/1?utm_source=ig&id=2", "p/2", "../p/3", "?page=2", "#top", "", "  /p/4  ",
-    "\n/p/5\t", "/p/a\tb", "/\t/evil.example/x", "//shop.example/p/6", "//other.example/p/7",
-    "https://shop.example/p/8", "HTTPS://SHOP.EXAMPLE/p/9", "http://sub.shop.example/p/10",
-    "http://shop.example:8080/p/11", "https://other.example/x", "mailto:a@shop.example",
-    "javascript:void(0)", "/img/a.JPG", "/doc.pdf?x=1", "/p/über?q=ö", "/search?q=面具",
-    "/p/%E4%B8%AD", "http://[::1/bad", "/p/with space", "/p/./x/../y", "https://shop.example",
-    "https://shop.example/p/12?", "http://shop.example/p/13#", "https://shop.example/p/15;x?",
+    "/p/1",
+    "/p/1?utm_source=ig&id=2",
+    "p/2",
+    "../p/3",
+    "?page=2",
+    "#top",
+    "",
+    "  /p/4  ",
+    "\n/p/5\t",
+    "/p/a\tb",
+    "/\t/evil.example/x",
+    "//shop.example/p/6",
+    "//other.example/p/7",
+    "https://shop.example/p/8",
+    "HTTPS://SHOP.EXAMPLE/p/9",
+    "http://sub.shop.example/p/10",
+    "http://shop.example:8080/p/11",
+    "https://other.example/x",
+    "mailto:a@shop.example",
+    "javascript:void(0)",
+    "/img/a.JPG",
+    "/doc.pdf?x=1",
+    "/p/über?q=ö",
+    "/search?q=面具",
+    "/p/%E4%B8%AD",
+    "http://[::1/bad",
+    "/p/with space",
+    "/p/./x/../y",
+    "https://shop.example",
+    "https://shop.example/p/12?",
+    "http://shop.example/p/13#",
+    "https://shop.example/p/15;x?",
 ]
 
 
@@ -126,8 +179,7 @@ def link_page(url: str, *, base: str = "", encoding: str = "utf-8") -> HtmlRespo
         '<a href="/p/dup2">x</a><a rel="NoFollow ugc" href="/p/dup2">x</a>'
         f'<a rel="ugc, nofollow" href="/p/nf">x</a><a>no href</a>{anchors}</body></html>'
     )
-    return HtmlResponse(url=url, body=html.encode(encoding, "xmlcharrefreplace"),
-                        encoding=encoding)
+    return HtmlResponse(url=url, body=html.encode(encoding, "xmlcharrefreplace"), encoding=encoding)
 
 
 LINK_PAGES = [
@@ -144,7 +196,8 @@ LINK_PAGES = [
 def links_as_linkextractor_found_them(response: HtmlResponse, domains: list[str]) -> list[str]:
     """ShopSpider's link following as it was with Scrapy's LinkExtractor."""
     rel_next = response.xpath(
-        "//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href").getall()
+        "//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
+    ).getall()
     urls = [response.urljoin(href) for href in rel_next]
     extractor = LinkExtractor(allow_domains=domains, unique=True)
     urls += [link.url for link in extractor.extract_links(response) if not link.nofollow]
@@ -163,8 +216,7 @@ def test_same_site_links_follow_what_link_extractor_found(order):
 def test_same_site_links_cache_is_bounded():
     links = SameSiteLinks(["shop.example"], cache_size=5)
     for response in LINK_PAGES:
-        assert links.urls(response) == links_as_linkextractor_found_them(
-            response, ["shop.example"])
+        assert links.urls(response) == links_as_linkextractor_found_them(response, ["shop.example"])
         assert links._cached <= 5
 
 

@@ -25,12 +25,19 @@ reviews = Base.metadata.tables["reviews"]
 review_events = Base.metadata.tables["review_events"]
 
 
-def move(session: Session, review_id: int, to_status: str, at: datetime, reviewer: str = "ana") -> None:
+def move(
+    session: Session, review_id: int, to_status: str, at: datetime, reviewer: str = "ana"
+) -> None:
     """A reviewer's move written as the workflow writes it: an event, then the case."""
     status = session.scalar(select(reviews.c.status).where(reviews.c.id == review_id))
-    session.execute(review_events.insert().values(
-        review_id=review_id, reviewer=reviewer, at=at, from_status=status, to_status=to_status))
-    session.execute(update(reviews).where(reviews.c.id == review_id).values(status=to_status, updated_at=at))
+    session.execute(
+        review_events.insert().values(
+            review_id=review_id, reviewer=reviewer, at=at, from_status=status, to_status=to_status
+        )
+    )
+    session.execute(
+        update(reviews).where(reviews.c.id == review_id).values(status=to_status, updated_at=at)
+    )
 
 
 def case_of(session: Session, listing_id: int) -> int:

@@ -48,7 +48,9 @@ def test_export_filters(session: Session) -> None:
 def test_unknown_site_is_named(session: Session) -> None:
     seed(session)
     analytics.check_site(session, "shop")
-    with pytest.raises(analytics.UnknownSiteError, match="unknown site 'nowhere' .known: market, shop"):
+    with pytest.raises(
+        analytics.UnknownSiteError, match="unknown site 'nowhere' .known: market, shop"
+    ):
         analytics.check_site(session, "nowhere")
 
 

@@ -28,7 +28,9 @@ def test_audit_cases_are_open_with_source_audit_and_an_event(session: Session) -
     ids = seed(session)
     assert audit.open_audit_cases(session, [ids[6], ids[9], ids[1]]) == 2  # 1 has a case
     cases = session.execute(
-        select(Review.id, Review.status, Review.source).where(Review.listing_id.in_([ids[6], ids[9]]))
+        select(Review.id, Review.status, Review.source).where(
+            Review.listing_id.in_([ids[6], ids[9]])
+        )
     ).all()
     assert {(status, source) for _, status, source in cases} == {("open", "audit")}
     history = reviews.review_history(session, cases[0].id)

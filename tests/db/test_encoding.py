@@ -81,7 +81,7 @@ def test_dumps_is_a_plain_function_for_psycopg() -> None:
 @pytest.mark.parametrize(
     "fields",
     [
-        {"a": None, "b": "全脸 \"quoted\" \\ \x01 🙂", "c": ["x", "y\n"], "d": []},
+        {"a": None, "b": '全脸 "quoted" \\ \x01 🙂', "c": ["x", "y\n"], "d": []},
         {"price": 12.5, "title": "a float goes through the standard library"},
         {"title": "a number in a list", "images": ["a.jpg", 3]},
         {"title": "ok", "seller": 7},

@@ -51,9 +51,16 @@ def test_evidence_is_kept_once_per_version_and_page(session: Session):
     assert len(rows) == 2
     first = rows[0]
     assert (first.url, first.http_status, first.size, first.truncated) == (
-        "https://shop.example/products/1", 200, 17, False)
+        "https://shop.example/products/1",
+        200,
+        17,
+        False,
+    )
     assert first.fetched_at == FETCHED and first.content_type.startswith("text/html")
-    assert evidence.evidence_body(session, first.id) in (b"<html>mask</html>", b"<html>edited</html>")
+    assert evidence.evidence_body(session, first.id) in (
+        b"<html>mask</html>",
+        b"<html>edited</html>",
+    )
     assert evidence.evidence_body(session, 10**9) is None
 
 
@@ -95,7 +102,9 @@ def test_edits_are_noted_only_for_listings_under_review(session: Session):
     watched, _ = flagged_listing(session, 1)
     site_id = store.get_or_create_site(session, "shop")
     [plain] = store.upsert_listings(session, site_id, [make_listing(2)])
-    assert checks.note_edits(session, [(watched, "edited: now benign"), (plain.listing_id, "x")]) == 1
+    assert (
+        checks.note_edits(session, [(watched, "edited: now benign"), (plain.listing_id, "x")]) == 1
+    )
     history = checks.check_history(session, watched)
     assert [(h["outcome"], h["note"]) for h in history] == [("changed", "edited: now benign")]
     assert checks.check_history(session, plain.listing_id) == []
@@ -108,8 +117,11 @@ def test_unknown_outcome_is_refused(session: Session):
     with pytest.raises(ValueError):
         checks.record_checks(session, [{"listing_id": listing_id, "outcome": "edited"}])
     with pytest.raises(IntegrityError), session.begin_nested():  # the database says so too
-        session.execute(checks.listing_checks.insert().values(
-            listing_id=listing_id, outcome="edited", checked_at=FETCHED))
+        session.execute(
+            checks.listing_checks.insert().values(
+                listing_id=listing_id, outcome="edited", checked_at=FETCHED
+            )
+        )
 
 
 def test_time_to_removal_is_the_median_per_site(session: Session):

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from maskscreen.db import migrate, store
 from maskscreen.db.errors import SchemaAheadError, SchemaBehindError
+from maskscreen.db.migrate import open_database
 from maskscreen.db.models import Base
 from maskscreen.db.session import make_engine, safe_url
-from maskscreen.db.migrate import open_database
 from tests.db.factories import make_listing, make_verdict
 
 REPO = Path(__file__).resolve().parents[2]
@@ -136,7 +136,9 @@ def test_stamp_records_a_revision_without_migrating(database_url: str) -> None:
 
 def alembic(*args: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "alembic", *args]
-    return subprocess.run(command, check=False, cwd=REPO, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        command, check=False, cwd=REPO, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_alembic_command_line_works_from_a_checkout(tmp_path: Path) -> None:

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from maskscreen.db import reviews, store
 from maskscreen.db.errors import InvalidTransition, ReviewConflict
-from maskscreen.db.models import Review, ReviewEvent
 from maskscreen.db.migrate import open_database
+from maskscreen.db.models import Review, ReviewEvent
 from tests.db.factories import make_listing, make_verdict
 
 REPO = Path(__file__).resolve().parents[2]
@@ -194,10 +194,15 @@ def test_reviewers_reading_in_open_transactions_still_lose_cleanly(shared_url: s
             reviews.decide(ana, ana_seen.review_id, "dismissed", reviewer="ana", expected_version=1)
             ana.commit()
             with pytest.raises(ReviewConflict):
-                reviews.decide(bo, bo_seen.review_id, "confirmed", reviewer="bo", expected_version=1)
+                reviews.decide(
+                    bo, bo_seen.review_id, "confirmed", reviewer="bo", expected_version=1
+                )
             bo.rollback()
         with Session(ana_engine) as session:
-            assert [e.reviewer for e in session.scalars(select(ReviewEvent))] == ["maskscreen", "ana"]
+            assert [e.reviewer for e in session.scalars(select(ReviewEvent))] == [
+                "maskscreen",
+                "ana",
+            ]
     finally:
         ana_engine.dispose()
         bo_engine.dispose()

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from maskscreen.db import reviews, store
 from maskscreen.db.errors import InvalidTransition, ReviewConflict, UnknownCase
-from maskscreen.db.models import Review
 from maskscreen.db.migrate import open_database
+from maskscreen.db.models import Review
 from tests.db.factories import make_listing, make_verdict
 
 

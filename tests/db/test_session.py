@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from maskscreen.db.errors import DatabaseUnavailable
-from maskscreen.db.models import Site
 from maskscreen.db.migrate import open_database
+from maskscreen.db.models import Site
 from maskscreen.db.session import (
     connect,
     default_database_path,
@@ -118,4 +118,3 @@ def test_timestamps_come_back_as_aware_utc(session: Session) -> None:
     assert rows["tz"] == datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
     assert rows["tz"].tzinfo == UTC
     assert rows["naive"] == datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-

@@ -10,7 +10,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from maskscreen.db import store
-from maskscreen.db.models import Classification, CrawlRun, Listing, ListingVersion, Review, ReviewEvent, Site
+from maskscreen.db.models import (
+    Classification,
+    CrawlRun,
+    Listing,
+    ListingVersion,
+    Review,
+    ReviewEvent,
+    Site,
+)
 from tests.db.factories import benign_verdict, make_listing, make_verdict
 
 T0 = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
@@ -242,7 +250,10 @@ def test_first_flag_opens_one_review_case(session: Session, site_id: int) -> Non
     )
     event = session.scalars(select(ReviewEvent)).one()
     assert (event.review_id, event.reviewer, event.from_status, event.to_status) == (
-        review.id, "maskscreen", None, "open"
+        review.id,
+        "maskscreen",
+        None,
+        "open",
     )
 
 

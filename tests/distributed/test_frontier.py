@@ -57,7 +57,8 @@ def worker(url: str, database: str, frontier: str, key: str) -> subprocess.Popen
     return subprocess.Popen(
         [
             sys.executable,
-            "-m", "maskscreen.cli",
+            "-m",
+            "maskscreen.cli",
             "crawl",
             url,
             "--site",

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from maskscreen.cli.main import cli
 from maskscreen.db import leases, runs
-from maskscreen.db.models import CrawlRun, utcnow
 from maskscreen.db.migrate import open_database
+from maskscreen.db.models import CrawlRun, utcnow
 
 PROFILE = """name = "{name}"
 base_url = "http://127.0.0.1:9"

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from maskscreen.crawler.monitors import RunFacts, Thresholds, alert_text, check_run, failed, field_coverage
+from maskscreen.crawler.monitors import (
+    RunFacts,
+    Thresholds,
+    alert_text,
+    check_run,
+    failed,
+    field_coverage,
+)
 
 START = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from maskscreen.crawler.demo.server import DemoShop
 from maskscreen.db import leases
 from maskscreen.db.leases import LeaseHeld, LeaseKeeper
-from maskscreen.db.models import Listing
 from maskscreen.db.migrate import open_database
+from maskscreen.db.models import Listing
 from tests.helpers import run_cli
 from tests.ops.receivers import WebhookReceiver
 

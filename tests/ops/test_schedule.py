@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from maskscreen.crawler.profiles import ProfileError, parse_profile
-from maskscreen.crawler.schedule import ScheduleError, due_jobs, is_due, parse_schedule, previous_fire
+from maskscreen.crawler.schedule import (
+    ScheduleError,
+    due_jobs,
+    is_due,
+    parse_schedule,
+    previous_fire,
+)
 from maskscreen.db.runs import LastRun
 
 NOW = datetime(2026, 11, 26, 10, 7, tzinfo=UTC)
