@@ -29,7 +29,9 @@ def main() -> None:
     examples = load_corpus()
     items = [
         {"title": f"{e.title} #{i}", "description": e.description}
-        for i, e in zip(range(args.n), (examples[i % len(examples)] for i in range(args.n)))
+        for i, e in zip(
+            range(args.n), (examples[i % len(examples)] for i in range(args.n)), strict=False
+        )
     ]
     started = time.perf_counter()
     model = load_model(args.model)

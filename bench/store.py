@@ -174,7 +174,10 @@ def through_raw_sqlite3(
         conn.execute("BEGIN")
         conn.executemany(
             RAW_LISTING,
-            [(1, r["url"], r["external_id"], now, now, h) for r, h in zip(chunk, hashes)],
+            [
+                (1, r["url"], r["external_id"], now, now, h)
+                for r, h in zip(chunk, hashes, strict=False)
+            ],
         )
         ids = dict(conn.execute(RAW_IDS.format(marks=marks), [1, *(r["url"] for r in chunk)]))
         conn.executemany(RAW_VERSION, [
@@ -182,7 +185,7 @@ def through_raw_sqlite3(
              r["currency"], r["seller"], r["seller_url"], r["brand"], json.dumps(r["images"]),
              r["language"], r["category"], r["availability"], r["source_format"],
              r["fetched_at"].replace(tzinfo=None).isoformat(" "))
-            for r, h in zip(chunk, hashes)
+            for r, h in zip(chunk, hashes, strict=False)
         ])  # fmt: skip
         version_of = dict(conn.execute(RAW_VERSION_IDS.format(marks=marks), list(ids.values())))
         conn.executemany(RAW_CURRENT, [(vid, lid) for lid, vid in version_of.items()])
@@ -190,7 +193,7 @@ def through_raw_sqlite3(
             (version_of[ids[r["url"]]], v["model_version"], v["label"], v["score"],
              json.dumps(v["scores"]), v["flagged"], json.dumps(v["signals"]),
              json.dumps(v["reasons"]), v["threshold"], v["lexicon_version"], now)
-            for r, v in zip(chunk, chunk_verdicts)
+            for r, v in zip(chunk, chunk_verdicts, strict=False)
         ])  # fmt: skip
         conn.execute("COMMIT")
     elapsed = time.perf_counter() - start

@@ -37,8 +37,8 @@ def coverage_table(examples: list[Example]) -> str:
         en, zh = counts[(family, "en")], counts[(family, "zh")]
         lines.append(f"| `{family}` | {labels[family]} | {en} | {zh} | {en + zh} |")
     lines.append(
-        f"| **all** | | {sum(v for (f, l), v in counts.items() if l == 'en')} "
-        f"| {sum(v for (f, l), v in counts.items() if l == 'zh')} | {len(examples)} |"
+        f"| **all** | | {sum(v for (_, lang), v in counts.items() if lang == 'en')} "
+        f"| {sum(v for (_, lang), v in counts.items() if lang == 'zh')} | {len(examples)} |"
     )
     return "\n".join(lines)
 

@@ -25,7 +25,7 @@ def label_metrics(truth: Sequence[str], predicted: Sequence[str]) -> dict:
     """Precision, recall and F1 per label, and their macro average."""
     out = {}
     for label in LABELS:
-        pairs = list(zip(truth, predicted))
+        pairs = list(zip(truth, predicted, strict=False))
         out[label] = _prf(
             sum(t == label and p == label for t, p in pairs),
             sum(t != label and p == label for t, p in pairs),
@@ -43,7 +43,7 @@ def binary_metrics(
     def figures(indices: list[int]) -> dict:
         flag_true = [truth[i] != "benign" for i in indices]
         flag_pred = [predicted[i] != "benign" for i in indices]
-        pairs = list(zip(flag_true, flag_pred))
+        pairs = list(zip(flag_true, flag_pred, strict=False))
         return _prf(
             sum(t and p for t, p in pairs),
             sum(p and not t for t, p in pairs),
@@ -62,7 +62,9 @@ def signal_metrics(examples, matcher: SignalMatcher) -> dict:
     found = [matcher.flags(matcher.find(normalize(e.text))) for e in examples]
     out = {}
     for signal in SIGNALS:
-        pairs = [(e.signals.get(signal, False), f[signal]) for e, f in zip(examples, found)]
+        pairs = [
+            (e.signals.get(signal, False), f[signal]) for e, f in zip(examples, found, strict=False)
+        ]
         out[signal] = _prf(
             sum(t and p for t, p in pairs),
             sum(p and not t for t, p in pairs),
@@ -74,7 +76,7 @@ def signal_metrics(examples, matcher: SignalMatcher) -> dict:
 def confusion(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, dict[str, int]]:
     """Rows: true label; columns: predicted label."""
     table = {t: dict.fromkeys(LABELS, 0) for t in LABELS}
-    for t, p in zip(truth, predicted):
+    for t, p in zip(truth, predicted, strict=False):
         table[t][p] += 1
     return table
 
@@ -102,7 +104,7 @@ def evaluate_model(model, examples, *, worst: int = 15, baseline=None) -> dict:
             "title": e.title,
             "reasons": v.reasons[:4],
         }
-        for e, v in zip(examples, verdicts)
+        for e, v in zip(examples, verdicts, strict=False)
         if (e.label != "benign") != v.flagged or (v.flagged and e.label != v.label)
     ]
     # Worst first: the most confident mistakes.
@@ -134,7 +136,7 @@ def precision_recall_points(
     truth: Sequence[bool], scores: Sequence[float]
 ) -> list[tuple[float, float, float]]:
     """(threshold, precision, recall) at every distinct score, highest first."""
-    pairs = sorted(zip(scores, truth), key=lambda p: -p[0])
+    pairs = sorted(zip(scores, truth, strict=False), key=lambda p: -p[0])
     positives = sum(truth) or 1
     points, true_pos = [], 0
     for index, (score, is_positive) in enumerate(pairs, start=1):

@@ -168,7 +168,8 @@ class Model:
         rows = []
         for row in range(len(texts)):
             scores = {
-                label: round(float(probabilities[row, c]), 4) for label, c in zip(LABELS, columns)
+                label: round(float(probabilities[row, c]), 4)
+                for label, c in zip(LABELS, columns, strict=False)
             }
             score = 1.0 - float(probabilities[row, benign])
             flagged = score >= thresholds[row]
@@ -248,7 +249,10 @@ class Model:
         out: list[list[str]] = [[] for _ in labels]
         joined = ngrams.joined
         for row, start, end in zip(
-            row_of[chosen].tolist(), ngrams.start[where].tolist(), ngrams.end[where].tolist()
+            row_of[chosen].tolist(),
+            ngrams.start[where].tolist(),
+            ngrams.end[where].tolist(),
+            strict=False,
         ):
             if len(out[row]) < MAX_REASONS and _telling(joined[start:end]):
                 out[row].append(joined[start:end])

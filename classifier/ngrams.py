@@ -70,7 +70,7 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         text = [
             ngrams.joined[start:end]
             for start, end in zip(
-                ngrams.start[first[kept]].tolist(), ngrams.end[first[kept]].tolist()
+                ngrams.start[first[kept]].tolist(), ngrams.end[first[kept]].tolist(), strict=False
             )
         ]
         order = kept[sorted(range(len(kept)), key=text.__getitem__)]

@@ -71,7 +71,7 @@ class Calibrated:
         predictions = features @ self.coef.T + self.intercept
         proba = np.zeros((features.shape[0], n_classes))
         for class_idx, this_pred, a, b in zip(
-            self.class_index.tolist(), predictions.T, self.a, self.b
+            self.class_index.tolist(), predictions.T, self.a, self.b, strict=False
         ):
             # _SigmoidCalibration.predict: column_or_1d(T), then expit(-(a_ * T + b_)).
             # a_ and b_ are numpy float64 scalars there (from_pipeline checks) as here, so

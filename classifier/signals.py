@@ -113,7 +113,7 @@ class SignalMatcher:
         for key, needs in self._needs.items():
             kept = tuple(
                 pattern
-                for pattern, need in zip(self._sources[key], needs)
+                for pattern, need in zip(self._sources[key], needs, strict=False)
                 if not (need and need <= lacking)
             )
             if len(kept) < len(needs):

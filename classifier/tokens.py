@@ -146,10 +146,10 @@ def _english_words(texts: list[str]) -> list[list[str]]:
         starts = np.cumsum([0] + [len(piece) + 1 for piece in unknown[:-1]])
         found: list[list[str]] = [[] for _ in unknown]
         owner = np.searchsorted(starts, doc.to_array([IDX]).ravel(), side="right") - 1
-        for piece_index, word in zip(owner.tolist(), _token_strings(doc, keep=True)):
+        for piece_index, word in zip(owner.tolist(), _token_strings(doc, keep=True), strict=False):
             if word is not None:
                 found[piece_index].append(word)
-        for piece, words in zip(unknown, found):
+        for piece, words in zip(unknown, found, strict=False):
             words_of[piece] = words
             _PIECES.remember(piece, words)
     return [[word for piece in pieces for word in words_of[piece]] for pieces in split]
@@ -206,7 +206,7 @@ def tokenize(texts: Iterable[str]) -> list[list[str]]:
     for language, words_of in (("en", _english_words), ("zh", _chinese_words)):
         indices = groups[language]
         if indices:
-            for index, words in zip(indices, words_of([texts[i] for i in indices])):
+            for index, words in zip(indices, words_of([texts[i] for i in indices]), strict=False):
                 out[index] = words
     return out
 

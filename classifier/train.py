@@ -137,7 +137,7 @@ def decide(probabilities: np.ndarray, thresholds: Sequence[float]) -> list[str]:
     benign = LABELS.index("benign")
     dangerous = [i for i, label in enumerate(LABELS) if label != "benign"]
     out = []
-    for row, threshold in zip(probabilities, thresholds):
+    for row, threshold in zip(probabilities, thresholds, strict=False):
         if 1.0 - row[benign] >= threshold:
             out.append(LABELS[max(dangerous, key=lambda i: row[i])])
         else:

@@ -152,7 +152,7 @@ def classify(file: str, fmt: str, batch_size: int, model_dir: str | None) -> Non
         records = list(rest)
     for start in range(0, len(records), batch_size):
         batch = records[start : start + batch_size]
-        for record, verdict in zip(batch, model.predict(batch)):
+        for record, verdict in zip(batch, model.predict(batch), strict=False):
             out = {"id": record.get("id")}
             out.update(verdict.to_dict())
             click.echo(dumps(out))

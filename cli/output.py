@@ -79,9 +79,11 @@ def render(
     limits = limits or {}
     table = [[clip(safe(_cell(row.get(c))), limits.get(c, 40)) for c in columns] for row in rows]
     widths = [max([width(c)] + [width(r[i]) for r in table]) for i, c in enumerate(columns)]
-    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=False)).rstrip())
     for r in table:
-        click.echo("  ".join(v + " " * (w - width(v)) for v, w in zip(r, widths)).rstrip())
+        click.echo(
+            "  ".join(v + " " * (w - width(v)) for v, w in zip(r, widths, strict=False)).rstrip()
+        )
     return len(table)
 
 

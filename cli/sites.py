@@ -72,10 +72,9 @@ def profile_fields(profile) -> dict:
         "rate": {"download_delay": profile.download_delay, "concurrency": profile.concurrency},
         "monitors": _changed_thresholds(profile.monitors),
     }
-    keep = lambda v: v not in (None, [], {}, "")
-    fields = {k: v for k, v in top.items() if keep(v)}
+    fields = {k: v for k, v in top.items() if v not in (None, [], {}, "")}
     for name, table in tables.items():
-        table = {k: v for k, v in table.items() if keep(v)}
+        table = {k: v for k, v in table.items() if v not in (None, [], {}, "")}
         if table:
             fields[name] = table
     return fields

@@ -65,7 +65,7 @@ def stats(site, since, as_json, database_url) -> None:
 
 
 def _decided(row, names: list[str], share: str) -> dict:
-    record = dict(zip(names, row.key))
+    record = dict(zip(names, row.key, strict=False))
     record.update(confirmed=row.confirmed, dismissed=row.dismissed, decided=row.decided)
     record[share] = None if row.share is None else round(row.share, 4)
     return record

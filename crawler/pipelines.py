@@ -208,7 +208,7 @@ class ClassifyStorePipeline:
         return results, verdicts
 
     def _announce(self, batch, verdicts, statuses) -> None:
-        for listing, verdict, status in zip(batch, verdicts, statuses):
+        for listing, verdict, status in zip(batch, verdicts, statuses, strict=False):
             self.crawler.signals.send_catch_log(
                 signal=listing_classified, listing=listing, verdict=verdict, status=status
             )
@@ -250,20 +250,20 @@ def store_batch(session, model, site_id: int, batch: list[Listing], *, note_edit
     if todo_indices:
         fresh = model.predict([_text_fields(batch[i]) for i in todo_indices])
         rows = []
-        for index, verdict in zip(todo_indices, fresh):
+        for index, verdict in zip(todo_indices, fresh, strict=False):
             verdicts[index] = verdict
             rows.append((results[index].version_id, verdict.to_dict()))
         store.record_classifications(session, rows)
     pages = [
         _evidence_row(result.version_id, item.evidence)
-        for item, result, verdict in zip(batch, results, verdicts)
+        for item, result, verdict in zip(batch, results, verdicts, strict=False)
         if verdict is not None and verdict.flagged and item.evidence is not None
     ]
     evidence.record_evidence(session, pages)
     if note_edits:
         edits = [
             (result.listing_id, edit_note(verdict))
-            for result, verdict in zip(results, verdicts)
+            for result, verdict in zip(results, verdicts, strict=False)
             if result.status == "changed"
         ]
         checks.note_edits(session, edits)

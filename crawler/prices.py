@@ -313,10 +313,8 @@ def _to_decimal(token: str, currency: str | None, language: str | None) -> Decim
         decimal_sep = "," if len(parts) == 2 and len(parts[1]) != 3 else None
     elif "." in token:
         parts = token.split(".")
-        if len(parts) > 2 or (len(parts[1]) == 3 and comma_decimal):
-            decimal_sep = None
-        else:
-            decimal_sep = "."
+        thousands = len(parts) > 2 or (len(parts[1]) == 3 and comma_decimal)
+        decimal_sep = None if thousands else "."
     else:
         decimal_sep = None
     thousands_sep = {".": ",", ",": ".", None: None}[decimal_sep]

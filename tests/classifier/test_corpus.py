@@ -55,7 +55,7 @@ def test_no_near_duplicates(corpus):
     sizes = np.asarray(grams.sum(axis=1)).ravel()
     shared = (grams @ grams.T).tocoo()
     pairs = []
-    for i, j, inter in zip(shared.row, shared.col, shared.data):
+    for i, j, inter in zip(shared.row, shared.col, shared.data, strict=False):
         if i < j:
             jaccard = inter / (sizes[i] + sizes[j] - inter)
             if jaccard > 0.6:

@@ -54,7 +54,7 @@ def test_same_matrix_as_scikit_learn_column_for_column(analyzer):
 
 def test_char_ngrams_stay_inside_padded_words():
     ngrams = char_wb_ngrams(["ab c"], (1, 4))
-    found = sorted(ngrams.joined[s:e] for s, e in zip(ngrams.start, ngrams.end))
+    found = sorted(ngrams.joined[s:e] for s, e in zip(ngrams.start, ngrams.end, strict=False))
     analyzer = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(1, 4), lowercase=False
     ).build_analyzer()

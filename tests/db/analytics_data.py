@@ -54,7 +54,10 @@ def open_audit_case(session: Session, listing_id: int) -> int:
 def seed(session: Session, now: datetime | None = None) -> dict[int, int]:
     """Write the store above; returns listing number -> listing id."""
     now = now or utcnow()
-    ago = lambda hours: now - timedelta(hours=hours)
+
+    def ago(hours: float) -> datetime:
+        return now - timedelta(hours=hours)
+
     shop = store.get_or_create_site(session, "shop")
     market = store.get_or_create_site(session, "market")
     shop_rows = store.upsert_listings(session, shop, [make_listing(n) for n in range(1, 7)])

@@ -129,7 +129,7 @@ def test_time_to_removal_is_the_median_per_site(session: Session):
     other = flagged_listing(session, 4, site="other")[0]
     opened = datetime(2026, 5, 1, tzinfo=UTC)
     session.execute(update(Review).values(opened_at=opened))
-    for listing_id, hours in zip([*ids, other], [2, 10, 30, 5]):
+    for listing_id, hours in zip([*ids, other], [2, 10, 30, 5], strict=False):
         checks.mark_removed(session, [listing_id], at=opened + timedelta(hours=hours))
     times = {t.site: t for t in checks.time_to_removal(session)}
     assert (times["shop"].removed, times["shop"].median_hours) == (3, 10.0)

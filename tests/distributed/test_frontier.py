@@ -88,7 +88,7 @@ def test_two_workers_split_a_crawl_and_store_every_listing_once(pg_database_url,
     with LoopbackShop(2000) as url:
         workers = [worker(url, database, REDIS_URL, redis_key) for _ in range(2)]
         outputs = [w.communicate(timeout=900) for w in workers]
-    for process, (out, err) in zip(workers, outputs, strict=True):
+    for process, (_out, err) in zip(workers, outputs, strict=True):
         assert process.returncode == 0, err[-3000:]
         assert "sharing the crawl through the frontier" in err
 

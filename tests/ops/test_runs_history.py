@@ -26,7 +26,9 @@ def test_history_filters_by_site_status_kind_and_failed_monitors(session):
     runs.record_monitors(session, failed, monitors=[{"name": "finished", "passed": False}])
     runs.record_monitors(session, first, monitors=[{"name": "finished", "passed": True}])
 
-    ids = lambda **f: [r["id"] for r in runs.run_history(session, **f)]
+    def ids(**filters):
+        return [r["id"] for r in runs.run_history(session, **filters)]
+
     assert ids(site="hist-a") == [recheck, failed, first]
     assert ids(site="hist-a", kind="crawl") == [failed, first]
     assert ids(site="hist-a", status="failed") == [failed]
