@@ -222,7 +222,7 @@ def best_ms(engine: Engine, query: Callable[[Session], object], repeat: int) -> 
 
 def seller_query() -> Callable[[Session], object] | None:
     try:
-        from maskscreen.db.seller_queries import rank_sellers
+        from maskscreen.db.sellers.ranking import rank_sellers
     except ImportError:
         return None
     return lambda session: rank_sellers(session, limit=50)

@@ -28,7 +28,8 @@ def audit_sample(n, site, seed, database_url) -> None:
     """
     from sqlalchemy.orm import Session
 
-    from maskscreen.db import analytics, audit
+    from maskscreen.db import analytics
+    from maskscreen.db.reviews import audit
 
     engine = resources().engine()
     # Read in one transaction, write in another: on SQLite a transaction that reads

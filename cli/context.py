@@ -103,7 +103,7 @@ class Resources:
     def database_url(self) -> str:
         """The database URL with its default filled in (it may carry a password:
         never print it; `safe_url` does that)."""
-        from maskscreen.db.session import resolve_url
+        from maskscreen.db import resolve_url
 
         return resolve_url(self._settings().database_url)
 
@@ -113,11 +113,11 @@ class Resources:
         the schema is checked when the engine is first opened."""
         if self._engine is None:
             if migrate:
-                from maskscreen.db.migrate import open_database
+                from maskscreen.db import open_database
 
                 self._engine = open_database(self.database_url)
             else:
-                from maskscreen.db.session import connect
+                from maskscreen.db import connect
 
                 self._engine = connect(self.database_url)
         return self._engine

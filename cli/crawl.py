@@ -41,7 +41,7 @@ def resolve_target(session, target: str, sites_dir: str | None = None):
     from sqlalchemy import select
 
     from maskscreen.crawler.profiles import find_profile, scan_profiles
-    from maskscreen.db.models import Site
+    from maskscreen.db import Site
 
     if target.startswith(("http://", "https://")):
         return target, None, None
@@ -193,7 +193,7 @@ def crawl(
 
     from maskscreen.crawler.pipelines import shared_model
     from maskscreen.crawler.platforms import plan_crawl
-    from maskscreen.db.session import safe_url
+    from maskscreen.db import safe_url
 
     shared_model(model_dir)  # fail fast as one line; the crawl's pipeline reuses this copy
     redis_client, unreachable = _reach_frontier(frontier)
@@ -268,8 +268,7 @@ def _reach_frontier(frontier: str | None):
 def _open_database(database_url: str | None, redis_client):
     """open_database; the workers of a shared crawl take turns, so that two of them
     never migrate one fresh database at the same time."""
-    from maskscreen.db.migrate import open_database
-    from maskscreen.db.session import resolve_url
+    from maskscreen.db import open_database, resolve_url
 
     if redis_client is None:
         return open_database(database_url)
@@ -291,8 +290,7 @@ def _record_failed_run(url: str, site: str, start_url: str) -> None:
 
     from sqlalchemy.orm import Session
 
-    from maskscreen.db import store
-    from maskscreen.db.migrate import open_database
+    from maskscreen.db import open_database, store
 
     parts = urlsplit(start_url)
     engine = open_database(url)

@@ -57,8 +57,7 @@ def upgrade(revision: str, database_url: str | None) -> None:
     Example:
       maskscreen db upgrade
     """
-    from maskscreen.db import migrate
-    from maskscreen.db.session import safe_url
+    from maskscreen.db import migrate, safe_url
 
     engine = _engine(database_url)
     migrate.upgrade(engine, revision)
@@ -75,8 +74,7 @@ def downgrade(revision: str, database_url: str | None) -> None:
     Example:
       maskscreen db downgrade base
     """
-    from maskscreen.db import migrate
-    from maskscreen.db.session import safe_url
+    from maskscreen.db import migrate, safe_url
 
     engine = _engine(database_url)
     migrate.downgrade(engine, revision)
@@ -92,8 +90,7 @@ def current(database_url: str | None) -> None:
     Example:
       maskscreen db current
     """
-    from maskscreen.db import migrate
-    from maskscreen.db.session import safe_url
+    from maskscreen.db import migrate, safe_url
 
     engine = _engine(database_url)
     click.echo(
@@ -126,7 +123,7 @@ def flagged(site, since, min_score, label, limit, as_json, as_csv, database_url)
 
     from sqlalchemy.orm import Session
 
-    from maskscreen.db import checks, store
+    from maskscreen.db import rechecks, store
 
     since_at = parse_since(since)
     engine = resources().engine()
@@ -134,7 +131,7 @@ def flagged(site, since, min_score, label, limit, as_json, as_csv, database_url)
         rows = store.query_flagged(
             session, site=site, since=since_at, min_score=min_score, label=label, limit=limit
         )
-        removed = checks.removal_times(session, [row.listing_id for row in rows])
+        removed = rechecks.removal_times(session, [row.listing_id for row in rows])
     records = [{**asdict(row), "removed_at": removed.get(row.listing_id)} for row in rows]
     columns = ["flagged_at", "site", "score", "label", "title", "signals", "url", "removed_at"]
     if as_json or as_csv:

@@ -16,7 +16,7 @@ SHOWN_PER_SHOP = 5  # flagged listings shown per shop; `maskscreen flagged` has 
 
 def fresh_demo_database() -> str:
     """A new, empty SQLite file beside the default database."""
-    from maskscreen.db.session import default_database_path
+    from maskscreen.db import default_database_path
 
     path = Path(default_database_path()).with_name("demo.sqlite")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -30,9 +30,7 @@ def stored_view(url: str, sites: list[str]) -> tuple[dict[str, list], dict[str, 
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
-    from maskscreen.db import checks, store
-    from maskscreen.db.migrate import open_database
-    from maskscreen.db.models import Listing, ListingVersion, Site
+    from maskscreen.db import Listing, ListingVersion, Site, open_database, rechecks, store
 
     engine = open_database(url)
     try:
@@ -53,7 +51,7 @@ def stored_view(url: str, sites: list[str]) -> tuple[dict[str, list], dict[str, 
             )
             for site, source, count in rows:
                 formats.setdefault(site, {})[source or "?"] = count
-            removal = checks.time_to_removal(session, site=sites)
+            removal = rechecks.time_to_removal(session, site=sites)
     finally:
         engine.dispose()
     shown = {site: ", ".join(sorted(found)) for site, found in formats.items()}
@@ -131,8 +129,7 @@ def demo(database_url: str | None, serve: bool, model_dir: str | None) -> None:
     from maskscreen.crawler.demo.mall import DemoMall
     from maskscreen.crawler.demo.tour import run_tour
     from maskscreen.crawler.pipelines import shared_model
-    from maskscreen.db.migrate import open_database
-    from maskscreen.db.session import safe_url
+    from maskscreen.db import open_database, safe_url
 
     shared_model(model_dir)  # fail fast as one line; the crawls' pipelines reuse this copy
     url = database_url or fresh_demo_database()

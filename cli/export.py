@@ -56,8 +56,7 @@ def export(fmt, status, site, label, since, out, database_url) -> None:
     """
     from sqlalchemy.orm import Session
 
-    from maskscreen.db import analytics
-    from maskscreen.db.export import export_rows
+    from maskscreen.db import analytics, export_rows
 
     since_at = parse_since(since)
     with _output(out) as stream:
@@ -78,7 +77,7 @@ def _write(stream: IO[str], fmt: str, rows: Iterator[dict]) -> int:
             stream.write(dumps(row) + "\n")
             count += 1
         return count
-    from maskscreen.db.export import EXPORT_COLUMNS
+    from maskscreen.db import EXPORT_COLUMNS
 
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)

@@ -24,7 +24,7 @@ def known_errors() -> tuple[type[Exception], ...]:
     from maskscreen.crawler.profiles import ProfileError
     from maskscreen.crawler.run import CrawlBusy
     from maskscreen.crawler.schedule import ScheduleError
-    from maskscreen.db.errors import StoreError
+    from maskscreen.db import StoreError
 
     return (
         CorpusError,
@@ -44,7 +44,7 @@ def known_errors() -> tuple[type[Exception], ...]:
 def exit_code(exc: Exception) -> int:
     """3 when the site is busy (another crawl holds its lease or job), else 2."""
     from maskscreen.crawler.run import CrawlBusy
-    from maskscreen.db.leases import LeaseHeld
+    from maskscreen.db import LeaseHeld
 
     return EXIT_BUSY if isinstance(exc, (CrawlBusy, LeaseHeld)) else EXIT_ERROR
 

@@ -139,8 +139,7 @@ def _review_examples(database_url: str | None, test_examples: list) -> tuple[lis
     from maskscreen.classifier.corpus import Example
     from maskscreen.classifier.normalize import normalize
     from maskscreen.classifier.verdict import SIGNALS
-    from maskscreen.db.audit import review_labels
-    from maskscreen.db.migrate import open_database
+    from maskscreen.db import open_database, review_labels
 
     engine = open_database(database_url)
     try:

@@ -13,7 +13,7 @@ DATABASE_HELP = (
 
 
 def _default_path() -> str:
-    from maskscreen.db.session import default_database_path
+    from maskscreen.db import default_database_path
 
     return str(default_database_path())
 

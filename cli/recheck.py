@@ -15,13 +15,12 @@ from maskscreen.cli.sites import resolve_sites_dir, sites_dir_option
 def removal_rows(database_url: str, site: str | None) -> list[dict]:
     from sqlalchemy.orm import Session
 
-    from maskscreen.db import checks
-    from maskscreen.db.migrate import open_database
+    from maskscreen.db import open_database, rechecks
 
     engine = open_database(database_url)
     try:
         with Session(engine) as session:
-            times = checks.time_to_removal(session, site=site)
+            times = rechecks.time_to_removal(session, site=site)
     finally:
         engine.dispose()
     return [
@@ -55,7 +54,7 @@ def recheck(
     """
     from maskscreen.crawler.pipelines import shared_model
     from maskscreen.crawler.recheck import run_recheck
-    from maskscreen.db.migrate import open_database
+    from maskscreen.db import open_database
 
     shared_model(model_dir)  # a broken model is one line here, not a failed crawl
     engine = open_database(database_url)

@@ -130,7 +130,7 @@ def _read_key() -> str:
 
 
 def _evidence(session, listing_id: int) -> list:
-    from maskscreen.db.evidence import evidence_for_listing
+    from maskscreen.db import evidence_for_listing
 
     return evidence_for_listing(session, listing_id)
 

@@ -43,9 +43,7 @@ def find_due(database_url: str | None, profiles: dict, retry_after: timedelta):
     from sqlalchemy.orm import Session
 
     from maskscreen.crawler.schedule import due_jobs
-    from maskscreen.db import leases, runs
-    from maskscreen.db.migrate import open_database
-    from maskscreen.db.models import utcnow
+    from maskscreen.db import leases, open_database, runs, utcnow
 
     engine = open_database(database_url)
     try:

@@ -48,10 +48,7 @@ def recheck_job(site: str, url: str, model_dir: str | None, lease_ttl: float, co
     from maskscreen.cli.output import log_level, recheck_line
     from maskscreen.crawler.recheck import run_recheck
     from maskscreen.crawler.run import CrawlBusy
-    from maskscreen.db import runs
-    from maskscreen.db.leases import LeaseHeld, LeaseKeeper
-    from maskscreen.db.migrate import open_database
-    from maskscreen.db.models import utcnow
+    from maskscreen.db import LeaseHeld, LeaseKeeper, open_database, runs, utcnow
 
     engine = open_database(url)
     keeper = LeaseKeeper(engine, f"recheck:{site}", ttl=lease_ttl)
@@ -91,7 +88,7 @@ def recheck_job(site: str, url: str, model_dir: str | None, lease_ttl: float, co
 
 
 def _recheck_recorded(session, site: str, since) -> bool:
-    from maskscreen.db.runs import run_history
+    from maskscreen.db import run_history
 
     return bool(run_history(session, site=site, kind="recheck", since=since, limit=1))
 
@@ -114,7 +111,7 @@ def run_job(kind, site, lease_ttl, sites_dir, database_url, model_dir) -> None:
     """
     from maskscreen.crawler.pipelines import shared_model
     from maskscreen.crawler.profiles import find_profile
-    from maskscreen.db.migrate import open_database
+    from maskscreen.db import open_database
 
     profile = find_profile(site, resolve_sites_dir(sites_dir))
     if profile is None:

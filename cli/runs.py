@@ -59,7 +59,7 @@ def runs(site, status, kind, since, failed_monitors, limit, as_json, as_csv, dat
     """
     from sqlalchemy.orm import Session
 
-    from maskscreen.db.runs import run_history
+    from maskscreen.db import run_history
 
     engine = resources().engine()
     with Session(engine) as session:

@@ -30,7 +30,7 @@ def sellers(site, limit, as_json, as_csv, database_url) -> None:
     """
     from sqlalchemy.orm import Session
 
-    from maskscreen.db.seller_queries import rank_sellers
+    from maskscreen.db import rank_sellers
 
     engine = resources().engine()
     with Session(engine) as session:

@@ -241,7 +241,7 @@ def store_batch(session, model, site_id: int, batch: list[Listing], *, note_edit
     has a review case gets a listing_checks 'changed' row saying what the new verdict
     is; its case is left as it was (a reviewer decides). Returns (results, verdicts).
     """
-    from maskscreen.db import checks, evidence, store
+    from maskscreen.db import evidence, rechecks, store
 
     results = store.upsert_listings(session, site_id, [item.to_record() for item in batch])
     todo = store.unclassified_versions(session, [r.version_id for r in results], model.version)
@@ -266,7 +266,7 @@ def store_batch(session, model, site_id: int, batch: list[Listing], *, note_edit
             for result, verdict in zip(results, verdicts, strict=False)
             if result.status == "changed"
         ]
-        checks.note_edits(session, edits)
+        rechecks.note_edits(session, edits)
     return results, verdicts
 
 

@@ -159,7 +159,7 @@ class RecheckPipeline:
 
     def _store(self, session, batch: list[ListingCheck]) -> list[tuple[str, bool]]:
         """(outcome, new version flagged) per check, in batch order."""
-        from maskscreen.db import checks, reviews, store
+        from maskscreen.db import rechecks, reviews, store
 
         rows: list[dict] = []
         seen: dict[str, list[tuple[ListingCheck, Listing]]] = {}
@@ -193,9 +193,9 @@ class RecheckPipeline:
                     row["outcome"] = "live"
         removed = {row["listing_id"]: row["note"] or "gone"
                    for row in rows if row["outcome"] == "removed"}  # fmt: skip
-        checks.mark_removed(session, list(removed))
+        rechecks.mark_removed(session, list(removed))
         reviews.record_removals(session, removed)
-        checks.record_checks(session, rows)
+        rechecks.record_checks(session, rows)
         return [(row["outcome"], row["listing_id"] in flagged) for row in rows]
 
     def _normalized(self, check: ListingCheck) -> Listing | None:
@@ -260,13 +260,13 @@ def prepare_recheck(
     from sqlalchemy.orm import Session
 
     from maskscreen.crawler.spiders.recheck import RecheckSpider
-    from maskscreen.db import checks
+    from maskscreen.db import rechecks
     from maskscreen.db.migrate import open_database
 
     engine = open_database(database_url)
     try:
         with Session(engine) as session:
-            targets = checks.recheck_targets(session, site=sites)
+            targets = rechecks.recheck_targets(session, site=sites)
     finally:
         engine.dispose()
     named = [sites] if isinstance(sites, str) else list(sites or [])

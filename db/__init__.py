@@ -1,11 +1,156 @@
-"""The maskscreen store: SQLAlchemy models, Alembic migrations and the store API.
+"""The maskscreen store: what callers may use. Everything else in db/ is internal.
 
-- ``db.session``: resolve a database URL, make an engine, ``connect``, ``open_database``.
-- ``db.migrate``: bring a database to the schema head, or say how to.
-- ``db.store``: the API: sites and crawl runs (``db.runs``), listings and versions,
-  classifications, flagged listings (``db.queries``).
-- ``db.reviews``: review cases, their queue and their append-only event trail.
-- ``db.models``: the tables; ``db.errors``: the exceptions (``StoreError`` and kin).
+Callers (cli/, crawler/, web/) import from here only (an import contract in
+pyproject.toml keeps it so): ``from maskscreen.db import open_database, store``.
+Names load on first use, so importing one costs only what it needs.
 
-Store functions take a ``Session`` and never commit: the caller owns the transaction.
+Opening a database
+    ``open_database(url)`` connects and brings the schema to head (or says how);
+    ``connect(url)`` connects without touching the schema; ``resolve_url``,
+    ``safe_url`` (a URL without its password), ``default_database_path``;
+    ``migrate`` (upgrade, downgrade, current, head).
+Writing and reading (modules; store functions take a Session and never commit)
+    ``store`` sites, crawl runs, listings, versions, classifications, flagged listings;
+    ``runs`` the crawl-run rows and their history; ``leases`` one job per site;
+    ``evidence`` the page kept at flag time; ``rechecks`` live / changed / removed;
+    ``reviews`` cases, queue, decisions and their trail (``reviews.audit``);
+    ``sellers`` seller keys, handles, links, rankings; ``analytics`` per-day figures;
+    ``export`` flagged listings with verdicts and review status.
+Words the store defines once
+    review states (``CONFIRMED_STATES``, ``DISMISSED_STATES``, ``DECIDED_STATES``,
+    ``QUEUE_STATES``), ``CHECK_OUTCOMES``, ``RUN_STATUSES``, ``RUN_COUNTS``, ``utcnow``.
+Errors (one line each)
+    ``StoreError`` and its kin, ``DatabaseUnavailable``, ``LeaseHeld``.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# name -> the module that defines it (a module name alone: the name is that module)
+_WHERE = {
+    # opening
+    "open_database": "maskscreen.db.migrate",
+    "connect": "maskscreen.db.session",
+    "make_engine": "maskscreen.db.session",
+    "resolve_url": "maskscreen.db.session",
+    "safe_url": "maskscreen.db.session",
+    "default_database_path": "maskscreen.db.session",
+    # modules
+    "migrate": "maskscreen.db.migrate",
+    "store": "maskscreen.db.store",
+    "runs": "maskscreen.db.runs",
+    "leases": "maskscreen.db.leases",
+    "evidence": "maskscreen.db.evidence",
+    "rechecks": "maskscreen.db.rechecks",
+    "reviews": "maskscreen.db.reviews",
+    "sellers": "maskscreen.db.sellers",
+    "analytics": "maskscreen.db.analytics",
+    "export": "maskscreen.db.export",
+    # functions and types callers use by name
+    "run_history": "maskscreen.db.runs",
+    "mark_alerted": "maskscreen.db.runs",
+    "LastRun": "maskscreen.db.runs",
+    "LeaseKeeper": "maskscreen.db.leases",
+    "DEFAULT_TTL": "maskscreen.db.leases",
+    "evidence_for_listing": "maskscreen.db.evidence",
+    "export_rows": "maskscreen.db.export",
+    "EXPORT_COLUMNS": "maskscreen.db.export",
+    "rank_sellers": "maskscreen.db.sellers",
+    "review_labels": "maskscreen.db.reviews.audit",
+    # words defined once
+    "CONFIRMED_STATES": "maskscreen.db.models",
+    "DISMISSED_STATES": "maskscreen.db.models",
+    "DECIDED_STATES": "maskscreen.db.models",
+    "QUEUE_STATES": "maskscreen.db.models",
+    "CHECK_OUTCOMES": "maskscreen.db.models",
+    "RUN_STATUSES": "maskscreen.db.models",
+    "RUN_COUNTS": "maskscreen.db.models",
+    "utcnow": "maskscreen.db.models",
+    "Site": "maskscreen.db.models",
+    "Listing": "maskscreen.db.models",
+    "ListingVersion": "maskscreen.db.models",
+    # errors
+    "StoreError": "maskscreen.db.errors",
+    "DatabaseUnavailable": "maskscreen.db.errors",
+    "SchemaBehindError": "maskscreen.db.errors",
+    "SchemaAheadError": "maskscreen.db.errors",
+    "LeaseHeld": "maskscreen.db.leases",
+}
+_MODULES = {
+    "migrate",
+    "store",
+    "runs",
+    "leases",
+    "evidence",
+    "rechecks",
+    "reviews",
+    "sellers",
+    "analytics",
+    "export",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module 'maskscreen.db' has no attribute {name!r}")
+    module = importlib.import_module(where)
+    value = module if name in _MODULES else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # what type checkers and editors see
+    from maskscreen.db import (
+        analytics,
+        evidence,
+        export,
+        leases,
+        migrate,
+        rechecks,
+        reviews,
+        runs,
+        sellers,
+        store,
+    )
+    from maskscreen.db.errors import (
+        DatabaseUnavailable,
+        SchemaAheadError,
+        SchemaBehindError,
+        StoreError,
+    )
+    from maskscreen.db.evidence import evidence_for_listing
+    from maskscreen.db.export import EXPORT_COLUMNS, export_rows
+    from maskscreen.db.leases import DEFAULT_TTL, LeaseHeld, LeaseKeeper
+    from maskscreen.db.migrate import open_database
+    from maskscreen.db.models import (
+        CHECK_OUTCOMES,
+        CONFIRMED_STATES,
+        DECIDED_STATES,
+        DISMISSED_STATES,
+        QUEUE_STATES,
+        RUN_COUNTS,
+        RUN_STATUSES,
+        Listing,
+        ListingVersion,
+        Site,
+        utcnow,
+    )
+    from maskscreen.db.reviews.audit import review_labels
+    from maskscreen.db.runs import LastRun, mark_alerted, run_history
+    from maskscreen.db.sellers import rank_sellers
+    from maskscreen.db.session import (
+        connect,
+        default_database_path,
+        make_engine,
+        resolve_url,
+        safe_url,
+    )

@@ -16,20 +16,12 @@ from sqlalchemy.orm import Session
 
 from maskscreen.db.errors import StoreError
 from maskscreen.db.export import export_select
-from maskscreen.db.models import Base
-
-sites = Base.metadata.tables["sites"]
-listings = Base.metadata.tables["listings"]
-versions = Base.metadata.tables["listing_versions"]
-classifications = Base.metadata.tables["classifications"]
-reviews = Base.metadata.tables["reviews"]
-review_events = Base.metadata.tables["review_events"]
-crawl_runs = Base.metadata.tables["crawl_runs"]
+from maskscreen.db.models import CONFIRMED_STATES, DISMISSED_STATES
+from maskscreen.db.tables import classifications, listings, review_events, reviews, sites, versions
+from maskscreen.db.tables import runs as crawl_runs
 
 # A case in one of these states has been decided: the listing was judged dangerous ...
-CONFIRMED_STATES = ("confirmed", "actioned", "removed")
 # ... or harmless.
-DISMISSED_STATES = ("dismissed",)
 
 
 class UnknownSiteError(StoreError):

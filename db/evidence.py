@@ -17,13 +17,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from maskscreen.db.models import Base, utcnow
+from maskscreen.db.models import utcnow
 from maskscreen.db.sql import insert_for
+from maskscreen.db.tables import evidence, versions
 
 MAX_BODY = 2 * 1024 * 1024  # bytes of the raw body kept; the hash covers all of it
-
-evidence = Base.metadata.tables["evidence"]
-versions = Base.metadata.tables["listing_versions"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,12 +13,8 @@ from typing import Any
 from sqlalchemy import Select, text
 from sqlalchemy.orm import Session
 
-from maskscreen.db.models import Base
 from maskscreen.db.queries import flagged_select
-
-sites = Base.metadata.tables["sites"]
-classifications = Base.metadata.tables["classifications"]
-reviews = Base.metadata.tables["reviews"]
+from maskscreen.db.tables import classifications, reviews, sites
 
 NO_CASE = "none"  # --status none: flagged listings without a review case
 EXPORT_CHUNK = 2000

@@ -32,13 +32,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from maskscreen.db.errors import StoreError
-from maskscreen.db.models import Base, utcnow
+from maskscreen.db.models import utcnow
 from maskscreen.db.runs import fail_run
 from maskscreen.db.sql import insert_for
+from maskscreen.db.tables import leases
 
 logger = logging.getLogger(__name__)
 
-leases = Base.metadata.tables["crawl_leases"]
 
 DEFAULT_TTL = 300.0  # seconds a lease lives without a renewal
 

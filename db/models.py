@@ -49,6 +49,11 @@ RUN_KINDS = ("crawl", "recheck")
 RUN_TRIGGERS = ("manual", "schedule")
 LISTING_STATUSES = ("live", "removed")
 REVIEW_STATUSES = ("open", "confirmed", "dismissed", "escalated", "actioned", "removed")
+# What a review status means, written once for every reader of the store:
+CONFIRMED_STATES = ("confirmed", "actioned", "removed")  # a reviewer said: dangerous
+DISMISSED_STATES = ("dismissed",)  # a reviewer said: benign
+DECIDED_STATES = CONFIRMED_STATES + DISMISSED_STATES
+QUEUE_STATES = ("open", "escalated")  # waiting for a reviewer
 REVIEW_SOURCES = ("flag", "audit")  # audit: drawn from unflagged listings by `audit-sample`
 HANDLE_KINDS = ("wechat", "qq", "whatsapp", "telegram", "phone", "email", "line")
 

@@ -10,13 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import Session
 
-from maskscreen.db.models import Base
-
-sites = Base.metadata.tables["sites"]
-listings = Base.metadata.tables["listings"]
-versions = Base.metadata.tables["listing_versions"]
-classifications = Base.metadata.tables["classifications"]
-reviews = Base.metadata.tables["reviews"]
+from maskscreen.db.tables import classifications, listings, reviews, sites, versions
 
 
 @dataclass(frozen=True, slots=True)

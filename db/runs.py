@@ -9,11 +9,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from maskscreen.db.models import RUN_COUNTS, RUN_KINDS, RUN_STATUSES, RUN_TRIGGERS, Base, utcnow
+from maskscreen.db.models import RUN_COUNTS, RUN_KINDS, RUN_STATUSES, RUN_TRIGGERS, utcnow
 from maskscreen.db.sql import insert_for
-
-sites = Base.metadata.tables["sites"]
-crawl_runs = Base.metadata.tables["crawl_runs"]
+from maskscreen.db.tables import runs as crawl_runs
+from maskscreen.db.tables import sites
 
 
 def get_or_create_site(session: Session, name: str, base_url: str | None = None) -> int:

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from maskscreen.db import encoding
+from maskscreen.db import jsontext
 from maskscreen.db.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def make_engine(url: str) -> Engine:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True, json_serializer=encoding.dumps)
+        return create_engine(parsed, pool_pre_ping=True, json_serializer=jsontext.dumps)
 
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
@@ -65,7 +65,7 @@ def make_engine(url: str) -> Engine:
             raise DatabaseUnavailable(
                 f"cannot create the directory of database {safe_url(url)}: {exc.strerror or exc}"
             ) from exc
-    engine = create_engine(parsed, json_serializer=encoding.dumps)
+    engine = create_engine(parsed, json_serializer=jsontext.dumps)
     event.listen(engine, "connect", _sqlite_on_connect(wal=not in_memory))
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine

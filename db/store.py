@@ -21,13 +21,14 @@ from typing import Any, Literal, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from maskscreen.db import encoding
-from maskscreen.db.models import Base, utcnow
+from maskscreen.db import jsontext
+from maskscreen.db.models import utcnow
 from maskscreen.db.queries import FlaggedListing, count_listings, count_versions, query_flagged
-from maskscreen.db.reviews import open_reviews, reopen_changed
+from maskscreen.db.reviews.cases import open_reviews, reopen_changed
 from maskscreen.db.runs import finish_crawl_run, get_or_create_site, start_crawl_run
-from maskscreen.db.sellers import record_handles, resolve_sellers, seller_keys
+from maskscreen.db.sellers.linking import record_handles, resolve_sellers, seller_keys
 from maskscreen.db.sql import chunks, gc_paused, in_values, insert_rows, param_mark
+from maskscreen.db.tables import classifications, listings, versions
 
 __all__ = [
     "FlaggedListing",
@@ -44,9 +45,6 @@ __all__ = [
     "upsert_listings",
 ]
 
-listings = Base.metadata.tables["listings"]
-versions = Base.metadata.tables["listing_versions"]
-classifications = Base.metadata.tables["classifications"]
 
 ListingStatus = Literal["new", "changed", "unchanged"]
 
@@ -89,7 +87,7 @@ def content_hash(record: dict[str, Any]) -> str:
     """sha256 of the JSON of the reviewer-visible fields, price as text.
 
     The JSON is ``json.dumps(fields, sort_keys=True, ensure_ascii=False,
-    separators=(",", ":"))`` byte for byte (``encoding.exact_bytes``); the keys below
+    separators=(",", ":"))`` byte for byte (``jsontext.exact_bytes``); the keys below
     are written in sorted order.
     """
     get = record.get
@@ -103,7 +101,7 @@ def content_hash(record: dict[str, Any]) -> str:
         "seller": get("seller"),
         "title": get("title"),
     }
-    return hashlib.sha256(encoding.exact_bytes(visible)).hexdigest()
+    return hashlib.sha256(jsontext.exact_bytes(visible)).hexdigest()
 
 
 @gc_paused

@@ -54,3 +54,8 @@ def test_wheel_ships_migrations_model_patterns_corpus_and_demo(tmp_path):
     )
     tops = {n.split("/", 1)[0] for n in names if not n.split("/", 1)[0].endswith(".dist-info")}
     assert tops == {"maskscreen"}, tops  # one installed name, nothing to collide with on PyPI
+    # Every package folder of the checkout is in the wheel (the package list is explicit).
+    for init in ROOT.glob("*/**/__init__.py"):
+        folder = init.parent.relative_to(ROOT)
+        if folder.parts[0] in ("cli", "crawler", "classifier", "db"):
+            assert f"maskscreen/{folder.as_posix()}/__init__.py" in names, folder

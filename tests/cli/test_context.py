@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from maskscreen.cli.context import ConfigError, Resources, Settings
 from maskscreen.cli.main import cli
+from maskscreen import db
 from maskscreen.db import migrate
 
 
@@ -30,6 +31,7 @@ def engines(monkeypatch):
         return engine
 
     monkeypatch.setattr(migrate, "open_database", spy)
+    monkeypatch.setattr(db, "open_database", spy)  # the API's name for it
     return opened
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from maskscreen.cli.main import cli
-from maskscreen.db import checks, store
+from maskscreen.db import rechecks, store
 from maskscreen.db.migrate import open_database
 from maskscreen.db.models import Review
 from tests.db.factories import make_listing, make_verdict
@@ -39,7 +39,7 @@ def seed(url: str, removed_after_hours: dict[int, float]) -> None:
             store.record_classifications(session, [(result.version_id, make_verdict())])
             if n in removed_after_hours:
                 at = OPENED + timedelta(hours=removed_after_hours[n])
-                checks.mark_removed(session, [result.listing_id], at=at)
+                rechecks.mark_removed(session, [result.listing_id], at=at)
         session.execute(update(Review).values(opened_at=OPENED))
     engine.dispose()
 

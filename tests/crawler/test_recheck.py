@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from maskscreen.crawler.demo.catalog import NEXT_DAY, load_products
 from maskscreen.crawler.demo.server import DemoShop
-from maskscreen.db import checks, reviews
+from maskscreen.db import rechecks, reviews
 from maskscreen.db.migrate import open_database
 from maskscreen.db.models import (
     Classification,
@@ -95,7 +95,7 @@ def test_flagged_listing_edited_to_drop_keywords_stays_under_review(life):
         listing_id = by_slug(session)[EDITED_FLAG]
         case = session.scalars(select(Review).where(Review.listing_id == listing_id)).one()
         assert case.status == "open"
-        history = checks.check_history(session, listing_id)
+        history = rechecks.check_history(session, listing_id)
         assert history[0]["outcome"] == "changed" and "not flagged" in history[0]["note"]
         assert [h["outcome"] for h in history[1:]] == ["live", "live"]
         latest = session.scalars(
@@ -114,14 +114,14 @@ def test_recheck_finds_the_removed_listings_and_why(life):
         for gone, reason in GONE.items():
             listing = session.get(Listing, ids[gone])
             assert listing.status == "removed" and listing.removed_at is not None
-            [seen] = checks.check_history(session, ids[gone])
+            [seen] = rechecks.check_history(session, ids[gone])
             assert seen["outcome"] == "removed" and reason in seen["note"]
         outcomes = dict(
             session.execute(
                 select(ListingCheck.outcome, func.count()).group_by(ListingCheck.outcome)
             ).all()
         )
-        [times] = checks.time_to_removal(session)
+        [times] = rechecks.time_to_removal(session)
         assert (times.site, times.removed) == ("demo-shop", 3)
     assert outcomes["removed"] == 3
 

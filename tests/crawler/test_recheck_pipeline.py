@@ -20,7 +20,7 @@ from maskscreen.crawler.pipelines import ClassifyStorePipeline
 from maskscreen.crawler.recheck import RecheckPipeline
 from maskscreen.crawler.removal import removal_reason
 from maskscreen.crawler.spiders.recheck import RecheckSpider
-from maskscreen.db import checks, evidence, reviews
+from maskscreen.db import evidence, rechecks, reviews
 from maskscreen.db.migrate import open_database
 from maskscreen.db.models import Classification, CrawlRun, Evidence, ListingVersion, Review
 from maskscreen.db.models import Listing as ListingRow
@@ -95,7 +95,7 @@ def test_flagged_listing_edited_to_look_harmless_stays_under_review(database):
         assert verdicts == [True, False]  # ...with a new verdict
         [case] = session.scalars(select(Review)).all()
         assert case.status == "open"  # the case is not closed
-        [edit] = checks.check_history(session, case.listing_id)
+        [edit] = rechecks.check_history(session, case.listing_id)
         assert edit["outcome"] == "changed" and "not flagged" in edit["note"]
         assert count(session, Evidence) == 1  # the page kept at flag time survives
 
@@ -140,12 +140,12 @@ def test_recheck_records_live_changed_and_removed(database):
     )
     assert (stats["maskscreen/recheck/changed"], stats["maskscreen/recheck/removed"]) == (1, 1)
     with Session(engine) as session:
-        assert [c["outcome"] for c in checks.check_history(session, first)] == ["live", "changed"]
+        assert [c["outcome"] for c in rechecks.check_history(session, first)] == ["live", "changed"]
         assert count(session, ListingVersion, ListingVersion.listing_id == first) == 2
         assert count(session, Classification) == 3
         gone = session.get(ListingRow, second)
         assert gone.status == "removed" and gone.removed_at is not None
-        assert [t.listing_id for t in checks.recheck_targets(session)] == [first]
+        assert [t.listing_id for t in rechecks.recheck_targets(session)] == [first]
         assert count(session, Evidence) == 0  # no pages attached in this test
 
 

@@ -45,7 +45,7 @@ def case_of(session: Session, listing_id: int) -> int:
 
 
 def open_audit_case(session: Session, listing_id: int) -> int:
-    from maskscreen.db.audit import open_audit_cases
+    from maskscreen.db.reviews.audit import open_audit_cases
 
     open_audit_cases(session, [listing_id])
     return case_of(session, listing_id)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from maskscreen.db import audit, reviews
+from maskscreen.db import reviews
 from maskscreen.db.models import Review
+from maskscreen.db.reviews import audit
 from tests.db.analytics_data import seed
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from maskscreen.db import checks, evidence, store
+from maskscreen.db import evidence, rechecks, store
 from maskscreen.db.models import Listing, Review
 from tests.db.factories import make_listing, make_verdict
 
@@ -80,22 +80,22 @@ def test_recheck_targets_are_listings_under_review_not_yet_removed(session: Sess
     site_id = store.get_or_create_site(session, "shop")
     store.upsert_listings(session, site_id, [make_listing(4)])  # never flagged
     session.execute(update(Review).where(Review.listing_id == dismissed).values(status="dismissed"))
-    checks.mark_removed(session, [removed])
-    assert [t.listing_id for t in checks.recheck_targets(session)] == [watched]
-    assert checks.recheck_targets(session, site="other") == []
-    [target] = checks.recheck_targets(session, site="shop")
+    rechecks.mark_removed(session, [removed])
+    assert [t.listing_id for t in rechecks.recheck_targets(session)] == [watched]
+    assert rechecks.recheck_targets(session, site="other") == []
+    [target] = rechecks.recheck_targets(session, site="shop")
     assert (target.url, target.review_status) == (make_listing(1)["url"], "open")
 
 
 def test_first_removal_time_is_kept(session: Session):
     listing_id, _ = flagged_listing(session)
     first = datetime(2026, 5, 2, tzinfo=UTC)
-    checks.mark_removed(session, [listing_id], at=first)
-    checks.mark_removed(session, [listing_id], at=first + timedelta(days=3))
+    rechecks.mark_removed(session, [listing_id], at=first)
+    rechecks.mark_removed(session, [listing_id], at=first + timedelta(days=3))
     row = session.get(Listing, listing_id)
     session.refresh(row)
     assert (row.status, row.removed_at) == ("removed", first)
-    assert checks.removal_times(session, [listing_id, 10**9]) == {listing_id: first}
+    assert rechecks.removal_times(session, [listing_id, 10**9]) == {listing_id: first}
 
 
 def test_edits_are_noted_only_for_listings_under_review(session: Session):
@@ -103,11 +103,12 @@ def test_edits_are_noted_only_for_listings_under_review(session: Session):
     site_id = store.get_or_create_site(session, "shop")
     [plain] = store.upsert_listings(session, site_id, [make_listing(2)])
     assert (
-        checks.note_edits(session, [(watched, "edited: now benign"), (plain.listing_id, "x")]) == 1
+        rechecks.note_edits(session, [(watched, "edited: now benign"), (plain.listing_id, "x")])
+        == 1
     )
-    history = checks.check_history(session, watched)
+    history = rechecks.check_history(session, watched)
     assert [(h["outcome"], h["note"]) for h in history] == [("changed", "edited: now benign")]
-    assert checks.check_history(session, plain.listing_id) == []
+    assert rechecks.check_history(session, plain.listing_id) == []
     case = session.scalars(select(Review.status).where(Review.listing_id == watched)).one()
     assert case == "open"  # the case is not touched
 
@@ -115,10 +116,10 @@ def test_edits_are_noted_only_for_listings_under_review(session: Session):
 def test_unknown_outcome_is_refused(session: Session):
     listing_id, _ = flagged_listing(session)
     with pytest.raises(ValueError):
-        checks.record_checks(session, [{"listing_id": listing_id, "outcome": "edited"}])
+        rechecks.record_checks(session, [{"listing_id": listing_id, "outcome": "edited"}])
     with pytest.raises(IntegrityError), session.begin_nested():  # the database says so too
         session.execute(
-            checks.listing_checks.insert().values(
+            rechecks.listing_checks.insert().values(
                 listing_id=listing_id, outcome="edited", checked_at=FETCHED
             )
         )
@@ -130,8 +131,8 @@ def test_time_to_removal_is_the_median_per_site(session: Session):
     opened = datetime(2026, 5, 1, tzinfo=UTC)
     session.execute(update(Review).values(opened_at=opened))
     for listing_id, hours in zip([*ids, other], [2, 10, 30, 5], strict=False):
-        checks.mark_removed(session, [listing_id], at=opened + timedelta(hours=hours))
-    times = {t.site: t for t in checks.time_to_removal(session)}
+        rechecks.mark_removed(session, [listing_id], at=opened + timedelta(hours=hours))
+    times = {t.site: t for t in rechecks.time_to_removal(session)}
     assert (times["shop"].removed, times["shop"].median_hours) == (3, 10.0)
     assert times["other"].median_hours == 5.0
-    assert [t.site for t in checks.time_to_removal(session, site="other")] == ["other"]
+    assert [t.site for t in rechecks.time_to_removal(session, site="other")] == ["other"]

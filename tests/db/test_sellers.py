@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from maskscreen.db import reviews, sellers, store
 from maskscreen.db.models import Listing, Review, Seller, SellerHandle, Site
-from maskscreen.db.seller_queries import rank_sellers
+from maskscreen.db.sellers.ranking import rank_sellers
 from tests.db.factories import make_listing, make_verdict
 
 
@@ -166,7 +166,7 @@ def test_rank_sellers_by_confirmed_then_flagged(session: Session) -> None:
 def test_rank_sellers_two_step_matches_one_query(session: Session, seed: int) -> None:
     """Confirmed counts first, flagged counts for the contenders only: the same page as
     counting both for every seller, ties and site filter included."""
-    from maskscreen.db import seller_queries
+    from maskscreen.db.sellers import ranking
 
     rng = random.Random(seed)
     site_ids = [
@@ -201,13 +201,13 @@ def test_rank_sellers_two_step_matches_one_query(session: Session, seed: int) ->
     compared = 0
     for site in [None, "site0", "site1", "nowhere"]:
         for limit in [1, 3, 5, 10, 20, 40, 50]:
-            one_query = seller_queries._top_all(session, site, limit)
-            two_step = seller_queries._top_by_confirmed(session, site, limit)
+            one_query = ranking._top_all(session, site, limit)
+            two_step = ranking._top_by_confirmed(session, site, limit)
             if two_step is None:  # fewer than `limit` sellers with a confirmed case
                 continue
             assert [tuple(r) for r in two_step] == [tuple(r) for r in one_query], (site, limit)
             compared += 1
-        assert [tuple(r) for r in seller_queries._top_all(session, site, 50)] == [
+        assert [tuple(r) for r in ranking._top_all(session, site, 50)] == [
             (s.seller_id, s.site, s.name, s.url, s.confirmed, s.flagged)
             for s in rank_sellers(session, site=site, limit=50)
         ]

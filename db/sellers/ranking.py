@@ -13,15 +13,10 @@ from typing import Any, NamedTuple
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from maskscreen.db.models import Base
-from maskscreen.db.reviews import CONFIRMED_STATES
-from maskscreen.db.sellers import handles, linked_sellers
+from maskscreen.db.models import CONFIRMED_STATES
+from maskscreen.db.sellers.linking import handles, linked_sellers
 from maskscreen.db.sql import chunks
-
-sites = Base.metadata.tables["sites"]
-listings = Base.metadata.tables["listings"]
-reviews = Base.metadata.tables["reviews"]
-sellers = Base.metadata.tables["sellers"]
+from maskscreen.db.tables import listings, reviews, sellers, sites
 
 
 @dataclass(frozen=True, slots=True)

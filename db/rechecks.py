@@ -18,16 +18,12 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from maskscreen.db.models import CHECK_OUTCOMES, Base, utcnow
+from maskscreen.db.models import CHECK_OUTCOMES, utcnow
 from maskscreen.db.sql import chunks
+from maskscreen.db.tables import listing_checks, listings, reviews, sites
 
 # Review states whose listing is still watched.
 WATCHED_CASES = ("open", "escalated", "confirmed", "actioned")
-
-sites = Base.metadata.tables["sites"]
-listings = Base.metadata.tables["listings"]
-reviews = Base.metadata.tables["reviews"]
-listing_checks = Base.metadata.tables["listing_checks"]
 
 
 @dataclass(frozen=True, slots=True)

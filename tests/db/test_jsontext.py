@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from maskscreen.db import encoding, store
+from maskscreen.db import jsontext, store
 
 
 def stdlib(value: object) -> str:
@@ -36,46 +36,46 @@ EXACT = [
 
 @pytest.mark.parametrize("value", EXACT)
 def test_dumps_matches_json_dumps(value: object) -> None:
-    assert encoding.dumps(value) == stdlib(value)
+    assert jsontext.dumps(value) == stdlib(value)
 
 
 def test_every_code_point_is_written_as_the_standard_library_writes_it() -> None:
     text = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
-    assert encoding.dumps(text) == stdlib(text)
-    assert encoding.dumps({text: [text]}) == stdlib({text: [text]})
+    assert jsontext.dumps(text) == stdlib(text)
+    assert jsontext.dumps({text: [text]}) == stdlib({text: [text]})
 
 
 @pytest.mark.parametrize("value", [-1.25, 0.1, 1 / 3, 1e-05, 1e-7, 1e100, 5e-324, -0.0, 0.9301])
 def test_floats_read_back_as_the_same_float(value: float) -> None:
-    written = encoding.dumps({"score": value, "scores": [value]})
+    written = jsontext.dumps({"score": value, "scores": [value]})
     assert json.loads(written) == {"score": value, "scores": [value]}
     assert math.copysign(1, json.loads(written)["score"]) == math.copysign(1, value)
 
 
 def test_nan_and_infinity_are_written_as_null() -> None:
-    assert json.loads(encoding.dumps([float("nan"), float("inf"), -float("inf")])) == [None] * 3
+    assert json.loads(jsontext.dumps([float("nan"), float("inf"), -float("inf")])) == [None] * 3
 
 
 def test_a_lone_surrogate_goes_through_the_standard_library() -> None:
-    assert encoding.dumps({"bad": "\ud800"}) == stdlib({"bad": "\ud800"})
+    assert jsontext.dumps({"bad": "\ud800"}) == stdlib({"bad": "\ud800"})
 
 
 def test_dumps_refuses_what_json_refuses() -> None:
     with pytest.raises(TypeError):
-        encoding.dumps({"when": object()})
+        jsontext.dumps({"when": object()})
     with pytest.raises(TypeError):  # orjson would write it; the store never did
-        encoding.dumps({"when": datetime(2026, 1, 1, tzinfo=UTC)})
+        jsontext.dumps({"when": datetime(2026, 1, 1, tzinfo=UTC)})
 
 
 def test_without_orjson_the_text_is_the_standard_librarys(monkeypatch) -> None:
-    monkeypatch.setattr(encoding, "_orjson", None)
+    monkeypatch.setattr(jsontext, "_orjson", None)
     for value in [*EXACT, 1e-05, float("nan")]:
-        assert encoding.dumps(value) == stdlib(value)
+        assert jsontext.dumps(value) == stdlib(value)
 
 
 def test_dumps_is_a_plain_function_for_psycopg() -> None:
     # psycopg caches JSON dumpers by function and logs a warning for closures.
-    assert encoding.dumps.__closure__ is None
+    assert jsontext.dumps.__closure__ is None
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_dumps_is_a_plain_function_for_psycopg() -> None:
     ],
 )
 def test_exact_bytes_are_the_standard_librarys(fields: dict) -> None:
-    assert encoding.exact_bytes(fields) == stdlib(fields).encode("utf-8")
+    assert jsontext.exact_bytes(fields) == stdlib(fields).encode("utf-8")
 
 
 def test_the_content_hash_does_not_change() -> None:

@@ -13,19 +13,18 @@ from typing import Any
 from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from maskscreen.db.models import Base
-from maskscreen.db.sellers import handles as seller_handles
-from maskscreen.db.sellers import linked_sellers
-
-QUEUE_STATES = ("open", "escalated")
-
-sites = Base.metadata.tables["sites"]
-listings = Base.metadata.tables["listings"]
-versions = Base.metadata.tables["listing_versions"]
-classifications = Base.metadata.tables["classifications"]
-reviews = Base.metadata.tables["reviews"]
-review_events = Base.metadata.tables["review_events"]
-sellers = Base.metadata.tables["sellers"]
+from maskscreen.db.models import CONFIRMED_STATES, QUEUE_STATES
+from maskscreen.db.sellers.linking import handles as seller_handles
+from maskscreen.db.sellers.linking import linked_sellers
+from maskscreen.db.tables import (
+    classifications,
+    listings,
+    review_events,
+    reviews,
+    sellers,
+    sites,
+    versions,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +236,7 @@ def _seller_listings(
     if seller_id is None:
         return []
     group = sorted(linked_sellers(session, [seller_id])[seller_id])
-    confirmed_first = case((reviews.c.status.in_(("confirmed", "actioned", "removed")), 0), else_=1)
+    confirmed_first = case((reviews.c.status.in_(CONFIRMED_STATES), 0), else_=1)
     stmt = (
         select(
             listings.c.id.label("listing_id"),

@@ -21,11 +21,10 @@ from typing import Any
 from sqlalchemy import BindParameter, CompoundSelect, and_, bindparam, select, union
 from sqlalchemy.orm import Session
 
-from maskscreen.db.models import Base, utcnow
+from maskscreen.db.models import utcnow
 from maskscreen.db.sql import chunks, in_values, insert_rows, param_mark
-
-sellers = Base.metadata.tables["sellers"]
-handles = Base.metadata.tables["seller_handles"]
+from maskscreen.db.tables import seller_handles as handles
+from maskscreen.db.tables import sellers
 
 KEY_LENGTH = 300
 VALUE_LENGTH = 200

@@ -12,17 +12,10 @@ from datetime import datetime
 from sqlalchemy import func, not_, select
 from sqlalchemy.orm import Session
 
-from maskscreen.db.analytics import CONFIRMED_STATES, DISMISSED_STATES
-from maskscreen.db.models import Base, utcnow
-from maskscreen.db.reviews import SYSTEM_REVIEWER, review_priority
+from maskscreen.db.models import CONFIRMED_STATES, DISMISSED_STATES, utcnow
+from maskscreen.db.reviews.cases import SYSTEM_REVIEWER, review_priority
 from maskscreen.db.sql import chunks, insert_for
-
-sites = Base.metadata.tables["sites"]
-listings = Base.metadata.tables["listings"]
-versions = Base.metadata.tables["listing_versions"]
-classifications = Base.metadata.tables["classifications"]
-reviews = Base.metadata.tables["reviews"]
-review_events = Base.metadata.tables["review_events"]
+from maskscreen.db.tables import classifications, listings, review_events, reviews, sites, versions
 
 
 def audit_candidates(session: Session, *, site: str | None = None) -> list[int]:

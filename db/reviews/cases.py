@@ -24,9 +24,14 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from maskscreen.db.errors import InvalidTransition, ReviewConflict, ReviewError, UnknownCase
-from maskscreen.db.models import Base, UTCDateTime, utcnow
-from maskscreen.db.review_reads import (
+from maskscreen.db.models import (
+    CONFIRMED_STATES,
+    DECIDED_STATES,
     QUEUE_STATES,
+    UTCDateTime,
+    utcnow,
+)
+from maskscreen.db.reviews.reads import (
     CaseFile,
     ReviewCase,
     ReviewEventRow,
@@ -35,8 +40,9 @@ from maskscreen.db.review_reads import (
     review_history,
     review_queue,
 )
-from maskscreen.db.sellers import PEER_PAIRS, linked_sellers
+from maskscreen.db.sellers.linking import PEER_PAIRS, linked_sellers
 from maskscreen.db.sql import chunks, insert_rows
+from maskscreen.db.tables import classifications, listings, review_events, reviews
 
 __all__ = [
     "CaseFile",
@@ -67,12 +73,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "dismissed": frozenset({"open"}),
     "removed": frozenset({"open"}),
 }
-DECIDED_STATES = ("confirmed", "dismissed", "actioned", "removed")
 # A takedown seen by a recheck moves these cases to removed; open and escalated cases
 # keep their status (a reviewer still decides them) and get an event saying so.
 TAKEDOWN_MOVES = ("confirmed", "actioned")
 TAKEDOWN_NOTES = ("open", "escalated")
-CONFIRMED_STATES = ("confirmed", "actioned", "removed")
 
 # How much each raised signal adds to a case's priority (score is in [0, 1]).
 SIGNAL_WEIGHTS = {"evasion_claim": 1.0, "made_to_order": 1.0, "off_platform_contact": 0.5}
@@ -80,11 +84,6 @@ OTHER_SIGNAL_WEIGHT = 0.25
 # Each confirmed case of the same seller (or a seller sharing a handle) adds this, up to a cap.
 SELLER_WEIGHT = 0.5
 SELLER_CAP = 2
-
-listings = Base.metadata.tables["listings"]
-classifications = Base.metadata.tables["classifications"]
-reviews = Base.metadata.tables["reviews"]
-review_events = Base.metadata.tables["review_events"]
 
 
 def review_priority(

@@ -1,0 +1,19 @@
+"""The tables as SQLAlchemy Core handles, declared once for the store's query modules."""
+
+from __future__ import annotations
+
+from maskscreen.db.models import Base
+
+_tables = Base.metadata.tables
+sites = _tables["sites"]
+runs = _tables["crawl_runs"]
+leases = _tables["crawl_leases"]
+listings = _tables["listings"]
+versions = _tables["listing_versions"]
+classifications = _tables["classifications"]
+reviews = _tables["reviews"]
+review_events = _tables["review_events"]
+sellers = _tables["sellers"]
+seller_handles = _tables["seller_handles"]
+evidence = _tables["evidence"]
+listing_checks = _tables["listing_checks"]
