@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from maskscreen import db
 from maskscreen.cli.context import ConfigError, Resources, Settings
 from maskscreen.cli.main import cli
-from maskscreen import db
 from maskscreen.db import migrate
 
 
