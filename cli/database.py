@@ -129,14 +129,21 @@ def flagged(site, since, min_score, label, limit, as_json, as_csv, database_url)
     engine = resources().engine()
     with Session(engine) as session:
         rows = store.query_flagged(
-            session, site=site, since=since_at, min_score=min_score, label=label, limit=limit
+            session, site=site, since=since_at, min_score=min_score, label=label, limit=limit + 1
         )
+        more = len(rows) > limit
+        rows = rows[:limit]
         removed = rechecks.removal_times(session, [row.listing_id for row in rows])
     records = [{**asdict(row), "removed_at": removed.get(row.listing_id)} for row in rows]
     columns = ["flagged_at", "site", "score", "label", "title", "signals", "url", "removed_at"]
     if as_json or as_csv:
         columns = list(records[0]) if records else columns
     render(records, columns, as_json=as_json, as_csv=as_csv, limits={"title": 50, "url": 60})
+    if more:
+        click.echo(
+            f"showing the newest {limit}; there are more (raise --limit, or `maskscreen export`)",
+            err=True,
+        )
 
 
 def register(group: click.Group) -> None:

@@ -16,8 +16,8 @@ import click
 from maskscreen.cli.context import resources
 from maskscreen.cli.database import LABEL_CHOICES, parse_since
 from maskscreen.cli.inputs import InputError
-from maskscreen.cli.options import database_option
-from maskscreen.cli.output import _csv_cell, dumps
+from maskscreen.cli.options import database_option, raw_option
+from maskscreen.cli.output import csv_cell, csv_raw, dumps
 
 STATUS_CHOICES = click.Choice(
     ["none", "open", "escalated", "confirmed", "dismissed", "actioned", "removed"]
@@ -41,6 +41,7 @@ STATUS_CHOICES = click.Choice(
     metavar="FILE",
     help="Write here (replaced only when the export is complete); - for stdout.",
 )
+@raw_option
 @database_option
 def export(fmt, status, site, label, since, out, database_url) -> None:
     """Export flagged listings with their latest verdict and review status.
@@ -81,8 +82,9 @@ def _write(stream: IO[str], fmt: str, rows: Iterator[dict]) -> int:
 
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
+    raw = csv_raw()
     for row in rows:
-        writer.writerow([_csv_cell(row[c]) for c in EXPORT_COLUMNS])
+        writer.writerow([csv_cell(row[c], raw) for c in EXPORT_COLUMNS])
         count += 1
     return count
 

@@ -41,7 +41,27 @@ def model_option(func):
     )(func)
 
 
+def raw_option(func):
+    """--raw: CSV cells exactly as stored (no spreadsheet formula guard), for programs."""
+
+    def remember_raw(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if value:
+            from maskscreen.cli.output import RAW_CSV_META
+
+            ctx.find_root().meta[RAW_CSV_META] = True
+
+    return click.option(
+        "--raw",
+        is_flag=True,
+        expose_value=False,
+        callback=remember_raw,
+        help="CSV cells exactly as stored: no apostrophe before a leading = + - @ "
+        "(for programs; spreadsheets would run such a cell as a formula).",
+    )(func)
+
+
 def output_options(func):
+    func = raw_option(func)
     func = click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout.")(func)
     func = click.option("--json", "as_json", is_flag=True, help="JSON lines on stdout.")(func)
     return func

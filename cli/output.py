@@ -72,8 +72,9 @@ def render(
     if as_csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
+        raw = csv_raw()
         for row in rows:
-            writer.writerow([_csv_cell(row.get(c)) for c in columns])
+            writer.writerow([csv_cell(row.get(c), raw) for c in columns])
             count += 1
         return count
     limits = limits or {}
@@ -99,12 +100,35 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
-def _csv_cell(value) -> str:
+# A spreadsheet runs a cell that begins with one of these as a formula (OWASP, "CSV
+# injection"): titles and seller names come from the sellers we screen.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+RAW_CSV_META = "maskscreen.csv_raw"
+
+
+def csv_cell(value, raw: bool = False) -> str:
+    """One CSV cell. Text that a spreadsheet would run as a formula gets a leading
+    apostrophe, as OWASP recommends, unless `raw` (for programs, not spreadsheets).
+    Numbers are written as they are: -5 is a number, not a formula."""
     if isinstance(value, (dict, list)):
-        return dumps(value)
-    if isinstance(value, datetime):
+        text = dumps(value)
+    elif isinstance(value, datetime):
         return value.isoformat()
-    return "" if value is None else str(value)
+    elif value is None:
+        return ""
+    elif isinstance(value, (bool, int, float, Decimal)):
+        return str(value)
+    else:
+        text = str(value)
+    if not raw and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_raw() -> bool:
+    """Whether the command was given --raw (CSV cells as stored)."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().meta.get(RAW_CSV_META))
 
 
 def verdict_lines(verdict) -> list[str]:

@@ -43,7 +43,7 @@ def safe_url(url: str | Engine) -> str:
 def make_engine(url: str) -> Engine:
     """An engine for a resolved URL.
 
-    SQLite: the file's directory is created; each connection gets WAL, foreign keys,
+    SQLite: the default file's directory is created (any other must exist); each connection gets WAL, foreign keys,
     a busy timeout, and SQLAlchemy's documented pysqlite fix so that BEGIN, DDL and
     SAVEPOINT behave transactionally. PostgreSQL: connections are pinged before use.
 
@@ -54,17 +54,34 @@ def make_engine(url: str) -> Engine:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True, json_serializer=jsontext.dumps)
+        try:
+            return create_engine(parsed, pool_pre_ping=True, json_serializer=jsontext.dumps)
+        except ImportError as exc:  # the URL names a driver that is not installed
+            extra = (
+                " (pip install 'maskscreen[postgres]')" if "postgres" in parsed.drivername else ""
+            )
+            raise DatabaseUnavailable(
+                f"cannot open database {safe_url(url)}: its driver is not installed: "
+                f"{exc.name or exc}{extra}"
+            ) from exc
 
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
     if not in_memory:
-        try:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
+        folder = Path(database).expanduser().parent
+        if folder == default_database_path().parent:
+            # The default file's folder is ours to make; a folder the user named must exist
+            # (a typo must not leave an empty database somewhere unexpected).
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailable(
+                    f"cannot create the directory of database {safe_url(url)}: {exc.strerror or exc}"
+                ) from exc
+        elif not folder.is_dir():
             raise DatabaseUnavailable(
-                f"cannot create the directory of database {safe_url(url)}: {exc.strerror or exc}"
-            ) from exc
+                f"cannot open database {safe_url(url)}: no such directory {folder}"
+            )
     engine = create_engine(parsed, json_serializer=jsontext.dumps)
     event.listen(engine, "connect", _sqlite_on_connect(wal=not in_memory))
     event.listen(engine, "begin", _sqlite_on_begin)

@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from maskscreen.db import session as session_module
 from maskscreen.db.errors import DatabaseUnavailable
 from maskscreen.db.migrate import open_database
 from maskscreen.db.models import Site
@@ -51,9 +52,10 @@ def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path: Path) -> None:
         engine.dispose()
 
 
-def test_sqlite_parent_directory_is_created(tmp_path: Path) -> None:
+def test_the_default_files_directory_is_created(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "new" / "dir" / "maskscreen.sqlite"
-    open_database(f"sqlite:///{path}").dispose()
+    monkeypatch.setattr(session_module, "default_database_path", lambda: path)
+    open_database(None).dispose()
     assert path.exists()
 
 
@@ -118,3 +120,15 @@ def test_timestamps_come_back_as_aware_utc(session: Session) -> None:
     assert rows["tz"] == datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
     assert rows["tz"].tzinfo == UTC
     assert rows["naive"] == datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def test_a_sqlite_file_in_a_missing_folder_is_refused_not_created(tmp_path) -> None:
+    missing = tmp_path / "no" / "such" / "dir"
+    with pytest.raises(DatabaseUnavailable, match="no such directory"):
+        connect(f"sqlite:///{missing / 'x.sqlite'}")
+    assert not missing.exists()
+
+
+def test_a_postgresql_url_without_its_driver_names_the_extra() -> None:
+    with pytest.raises(DatabaseUnavailable, match=r"maskscreen\[postgres\]"):
+        make_engine("postgresql+pg8000://user@127.0.0.1/db")
