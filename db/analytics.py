@@ -64,7 +64,9 @@ class RemovalDelay:
         return (self.removed_at - self.confirmed_at).total_seconds() / 3600
 
 
-def crawled_by_day(session: Session, *, site: str | None = None, since: datetime | None = None):
+def crawled_by_day(
+    session: Session, *, site: str | None = None, since: datetime | None = None
+) -> list[tuple[str, str, int]]:
     """(site, day, listings seen by crawl runs started that day)."""
     day = _day(session, crawl_runs.c.started_at)
     stmt = (
@@ -76,7 +78,9 @@ def crawled_by_day(session: Session, *, site: str | None = None, since: datetime
     return [(s, d, int(n or 0)) for s, d, n in session.execute(stmt)]
 
 
-def flagged_by_day(session: Session, *, site: str | None = None, since: datetime | None = None):
+def flagged_by_day(
+    session: Session, *, site: str | None = None, since: datetime | None = None
+) -> list[tuple[str, str, int]]:
     """(site, day, listings with a flagged verdict recorded that day)."""
     day = _day(session, classifications.c.created_at)
     stmt = (
@@ -93,7 +97,9 @@ def flagged_by_day(session: Session, *, site: str | None = None, since: datetime
     return [(s, d, int(n)) for s, d, n in session.execute(stmt)]
 
 
-def decisions_by_day(session: Session, *, site: str | None = None, since: datetime | None = None):
+def decisions_by_day(
+    session: Session, *, site: str | None = None, since: datetime | None = None
+) -> list[tuple[str, str, str, int]]:
     """(site, day, to_status, cases moved to that status that day), from the audit trail."""
     day = _day(session, review_events.c.at)
     stmt = (
@@ -223,7 +229,9 @@ def _decided(rows: Any) -> list[Decided]:
     return [Decided(key, c, d) for key, (c, d) in sorted(counts.items())]
 
 
-def precision_by_model(session: Session, *, site: str | None = None, since: datetime | None = None):
+def precision_by_model(
+    session: Session, *, site: str | None = None, since: datetime | None = None
+) -> list[Decided]:
     """Per model version: flag cases decided confirmed vs dismissed (measured precision)."""
     stmt = (
         select(classifications.c.model_version, reviews.c.status, func.count())
@@ -240,7 +248,9 @@ def precision_by_model(session: Session, *, site: str | None = None, since: date
     return _decided(session.execute(_filtered(stmt, site, since, classifications.c.created_at)))
 
 
-def miss_rate(session: Session, *, site: str | None = None, since: datetime | None = None):
+def miss_rate(
+    session: Session, *, site: str | None = None, since: datetime | None = None
+) -> list[Decided]:
     """Per site and language: audit cases (unflagged listings) decided confirmed vs dismissed."""
     language = func.coalesce(versions.c.language, "unknown")
     stmt = (

@@ -27,7 +27,8 @@ from typing import Any
 try:
     import orjson as _orjson
 except ImportError:  # a platform without an orjson wheel: the standard library alone
-    _orjson = None
+    # mypy types the name as the orjson module; None marks it absent, and every use checks.
+    _orjson = None  # type: ignore[assignment]
 
 # Types orjson would write in its own way (datetimes as RFC 3339, dataclasses as
 # objects, str/int/dict subclasses) go to its `default`, which has none: TypeError,

@@ -26,6 +26,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -34,7 +35,7 @@ from sqlalchemy.orm import Session
 from maskscreen.db.errors import StoreError
 from maskscreen.db.models import utcnow
 from maskscreen.db.runs import fail_run
-from maskscreen.db.sql import insert_for
+from maskscreen.db.sql import insert_for, rowcount
 from maskscreen.db.tables import leases
 
 logger = logging.getLogger(__name__)
@@ -121,20 +122,20 @@ def renew(
     """Push the lease's expiry forward; its new expiry, or None if ``holder`` lost it."""
     now = now or utcnow()
     expires = now + timedelta(seconds=ttl)
-    values = {"renewed_at": now, "expires_at": expires}
+    values: dict[str, datetime | int] = {"renewed_at": now, "expires_at": expires}
     if run_id is not None:
         values["run_id"] = run_id
     stmt = update(leases).where(leases.c.key == key, leases.c.holder == holder).values(**values)
-    return expires if session.execute(stmt).rowcount else None
+    return expires if rowcount(session.execute(stmt)) else None
 
 
 def release(session: Session, key: str, holder: str) -> bool:
     """Give the lease up; False if ``holder`` no longer had it."""
     stmt = delete(leases).where(leases.c.key == key, leases.c.holder == holder)
-    return session.execute(stmt).rowcount > 0
+    return rowcount(session.execute(stmt)) > 0
 
 
-def current(session: Session) -> list[dict]:
+def current(session: Session) -> list[dict[str, Any]]:
     """Every lease, as dicts (key, holder, run_id, acquired_at, renewed_at, expires_at)."""
     return [dict(row) for row in session.execute(select(leases).order_by(leases.c.key)).mappings()]
 

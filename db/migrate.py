@@ -74,7 +74,7 @@ def migrating(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:  # outside any transaction, where the pragma takes effect
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            _driver_execute(connection, "PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
                 yield connection
@@ -84,7 +84,14 @@ def migrating(engine: Engine) -> Iterator[Connection]:
                         raise RuntimeError(f"migration broke a foreign key: {tuple(broken)}")
         finally:
             if sqlite:
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+                _driver_execute(connection, "PRAGMA foreign_keys=ON")
+
+
+def _driver_execute(connection: Connection, sql: str) -> None:
+    """Run ``sql`` on the driver's own connection, outside SQLAlchemy's transaction."""
+    driver = connection.connection.driver_connection
+    assert driver is not None, "an open connection has its driver's connection"
+    driver.execute(sql)
 
 
 def upgrade(engine_or_url: Engine | str | None, revision: str = "head") -> None:

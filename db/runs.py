@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from maskscreen.db.models import RUN_COUNTS, RUN_KINDS, RUN_STATUSES, RUN_TRIGGERS, utcnow
-from maskscreen.db.sql import insert_for
+from maskscreen.db.sql import insert_for, rowcount
 from maskscreen.db.tables import runs as crawl_runs
 from maskscreen.db.tables import sites
 
@@ -84,7 +84,7 @@ def fail_run(session: Session, run_id: int, note: dict[str, Any]) -> bool:
         .where(crawl_runs.c.id == run_id, crawl_runs.c.status == "running")
         .values(status="failed", finished_at=utcnow(), monitors=[note], monitors_failed=1)
     )
-    return session.execute(stmt).rowcount > 0
+    return rowcount(session.execute(stmt)) > 0
 
 
 def record_monitors(

@@ -6,9 +6,9 @@ import functools
 import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import chain, repeat
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, BindParameter, Dialect, Table, bindparam
+from sqlalchemy import JSON, BindParameter, CursorResult, Dialect, Result, Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
@@ -53,6 +53,15 @@ def gc_paused(function: Callable[..., Any]) -> Callable[..., Any]:
             gc.enable()
 
     return paused
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE run by ``Session.execute`` matched.
+
+    ``Session.execute`` is typed to return a ``Result``; for a DML statement it is a
+    ``CursorResult``, which has ``rowcount`` (the cast SQLAlchemy's own code makes).
+    """
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def chunks(items: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any]]:

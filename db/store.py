@@ -179,7 +179,9 @@ def upsert_listings(
     seller_ids = resolve_sellers(session, site_id, named, seen_at=seen_at)
     new_seller = {lid: seller_ids[key]
                   for (lid, _), key in zip(relink, keys, strict=True) if key is not None}  # fmt: skip
-    pointed = [(lid, version_id[(lid, latest[lid])], new_seller.get(lid)) for lid in moved]
+    pointed: list[tuple[int, int | None, int | None]] = [
+        (lid, version_id[(lid, latest[lid])], new_seller.get(lid)) for lid in moved
+    ]
     pointed += [(lid, None, sid) for lid, sid in new_seller.items()
                 if lid not in moved_ids and seller_of[lid] != sid]  # fmt: skip
     _point_listings(session, pointed)

@@ -41,7 +41,7 @@ from maskscreen.db.reviews.reads import (
     review_queue,
 )
 from maskscreen.db.sellers.linking import PEER_PAIRS, linked_sellers
-from maskscreen.db.sql import chunks, insert_rows
+from maskscreen.db.sql import chunks, insert_rows, rowcount
 from maskscreen.db.tables import classifications, listings, review_events, reviews
 
 __all__ = [
@@ -97,7 +97,7 @@ def review_priority(
     return round(float(score) + bonus, 6)
 
 
-def _confirmed_per_seller() -> Select:
+def _confirmed_per_seller() -> Select[Any]:
     """(seller_id, confirmed cases of it and its linked sellers) for the ``seller_ids``
     parameter; built once (see db.sellers.PEER_PAIRS)."""
     peers = PEER_PAIRS.subquery()
@@ -196,7 +196,7 @@ def decide(
     """
     if session.get_bind().dialect.name == "sqlite":
         _take_write_lock(session, review_id)
-    row = session.execute(
+    row: tuple[str, int, int] | None = session.execute(
         select(reviews.c.status, reviews.c.version, reviews.c.listing_id).where(
             reviews.c.id == review_id
         )
@@ -220,7 +220,7 @@ def decide(
         .values(status=to_status, version=version + 1, updated_at=now,
                 decided_by=reviewer, decided_at=now)
     )  # fmt: skip
-    if moved.rowcount != 1:
+    if rowcount(moved) != 1:
         raise ReviewConflict(f"review case {review_id} was moved by someone else; look again")
     session.execute(
         review_events.insert().values(
@@ -316,7 +316,7 @@ def record_removals(
                 .where(reviews.c.id == review_id, reviews.c.version == version)
                 .values(status=to_status, version=version + 1, updated_at=at)
             )
-            if moved.rowcount != 1:  # a reviewer moved it meanwhile: their decision stands
+            if rowcount(moved) != 1:  # a reviewer moved it meanwhile: their decision stands
                 continue
             why = removals[listing_id]
             note = (

@@ -14,13 +14,13 @@ from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from maskscreen.db.models import CONFIRMED_STATES, QUEUE_STATES
-from maskscreen.db.sellers.linking import handles as seller_handles
 from maskscreen.db.sellers.linking import linked_sellers
 from maskscreen.db.tables import (
     classifications,
     listings,
     review_events,
     reviews,
+    seller_handles,
     sellers,
     sites,
     versions,

@@ -244,7 +244,7 @@ def record_handles(
 _MINE, _THEIRS = handles.alias("mine"), handles.alias("theirs")  # built once: aliases are costly
 
 
-def peer_pairs(seller_ids: Any) -> CompoundSelect:
+def peer_pairs(seller_ids: Any) -> CompoundSelect[Any]:
     """(seller_id, peer) rows: each seller with itself and with each seller sharing a handle.
 
     ``seller_ids``: a list of ids, or an expanding ``bindparam`` (a statement built once

@@ -14,9 +14,10 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from maskscreen.db.models import CONFIRMED_STATES
-from maskscreen.db.sellers.linking import handles, linked_sellers
+from maskscreen.db.sellers.linking import linked_sellers
 from maskscreen.db.sql import chunks
 from maskscreen.db.tables import listings, reviews, sellers, sites
+from maskscreen.db.tables import seller_handles as handles
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,7 @@ def rank_sellers(session: Session, *, site: str | None = None, limit: int = 50) 
     ids = [row.id for row in page]
     if not ids:
         return []
-    counts = dict(
+    counts: dict[int, int] = dict(
         session.execute(
             select(listings.c.seller_id, func.count())
             .where(listings.c.seller_id.in_(ids))

@@ -18,6 +18,7 @@ Create Date: 2026-11-26
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -125,7 +126,7 @@ def _create_views() -> None:
 
 def _reviews(at: str) -> sa.Table:
     """The reviews table as revision ``at`` left it (batch mode copies from it, no reflection)."""
-    columns = [
+    columns: list[sa.Column[Any]] = [
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("listing_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
@@ -161,7 +162,7 @@ def _reviews(at: str) -> sa.Table:
 
 def _listings(at: str) -> sa.Table:
     """The listings table as revision ``at`` left it."""
-    columns = [
+    columns: list[sa.Column[Any]] = [
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("site_id", sa.Integer(), nullable=False),
         sa.Column("url", sa.Text(), nullable=False),
