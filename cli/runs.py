@@ -32,7 +32,12 @@ def json_row(row: dict) -> dict:
     keys = ["id", "site", "kind", "trigger", "status", "started_at", "finished_at", "command",
             "pages", "listings", "new", "changed", "unchanged", "flagged", "errors", "dropped",
             "field_coverage", "monitors", "monitors_failed", "alerted_at"]  # fmt: skip
-    return {key: row.get(key) for key in keys}
+    from maskscreen.db import redact_credentials
+
+    record = {key: row.get(key) for key in keys}
+    if record["command"]:  # rows written before commands were redacted on the way in
+        record["command"] = redact_credentials(record["command"])
+    return record
 
 
 @click.command()

@@ -36,6 +36,7 @@ _WHERE = {
     "make_engine": "maskscreen.db.session",
     "resolve_url": "maskscreen.db.session",
     "safe_url": "maskscreen.db.session",
+    "redact_credentials": "maskscreen.db.session",
     "default_database_path": "maskscreen.db.session",
     # modules
     "migrate": "maskscreen.db.migrate",
@@ -151,6 +152,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
         connect,
         default_database_path,
         make_engine,
+        redact_credentials,
         resolve_url,
         safe_url,
     )

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from maskscreen.db.models import RUN_COUNTS, RUN_KINDS, RUN_STATUSES, RUN_TRIGGERS, utcnow
+from maskscreen.db.session import redact_credentials
 from maskscreen.db.sql import insert_for, rowcount
 from maskscreen.db.tables import runs as crawl_runs
 from maskscreen.db.tables import sites
@@ -50,7 +51,7 @@ def start_crawl_run(
         site_id=site_id,
         started_at=utcnow(),
         status="running",
-        command=command,
+        command=None if command is None else redact_credentials(command),
         dropped={},
         kind=kind,
         trigger=trigger,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,16 @@ def safe_url(url: str | Engine) -> str:
     """The URL with any password hidden, for messages."""
     parsed = url.url if isinstance(url, Engine) else make_url(url)
     return parsed.render_as_string(hide_password=True)
+
+
+# scheme://user:password@host: the password part, in any text (a command line, a message).
+_URL_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@]*:)[^\s@/]+(?=@)")
+
+
+def redact_credentials(text: str) -> str:
+    """``text`` with the password of every URL in it replaced by ``***``: what the
+    project stores (a run's command line) and prints must never carry one."""
+    return _URL_PASSWORD.sub(r"\g<head>***", text)
 
 
 def make_engine(url: str) -> Engine:

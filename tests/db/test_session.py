@@ -132,3 +132,36 @@ def test_a_sqlite_file_in_a_missing_folder_is_refused_not_created(tmp_path) -> N
 def test_a_postgresql_url_without_its_driver_names_the_extra() -> None:
     with pytest.raises(DatabaseUnavailable, match=r"maskscreen\[postgres\]"):
         make_engine("postgresql+pg8000://user@127.0.0.1/db")
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        (
+            "maskscreen crawl shop --db postgresql://crawler:s3cr3t@db.internal/maskscreen",
+            "maskscreen crawl shop --db postgresql://crawler:***@db.internal/maskscreen",
+        ),
+        ("--frontier redis://:hunter2@10.0.0.5:6379/0", "--frontier redis://:***@10.0.0.5:6379/0"),
+        ("https://user@shop.example/p/1", "https://user@shop.example/p/1"),  # no password
+        ("sqlite:////tmp/x.sqlite", "sqlite:////tmp/x.sqlite"),
+    ],
+)
+def test_credentials_are_redacted_from_any_text(text, redacted) -> None:
+    from maskscreen.db import redact_credentials
+
+    assert redact_credentials(text) == redacted
+
+
+def test_a_run_stores_its_command_without_the_password(tmp_path) -> None:
+    from sqlalchemy.orm import Session
+
+    from maskscreen.db import runs, store
+
+    engine = open_database(f"sqlite:///{tmp_path / 'r.sqlite'}")
+    with Session(engine) as session, session.begin():
+        site = store.get_or_create_site(session, "shop")
+        run = runs.start_crawl_run(session, site, "maskscreen crawl x --db postgresql://u:pw@h/db")
+        [row] = runs.run_history(session)
+    engine.dispose()
+    assert row["id"] == run
+    assert row["command"] == "maskscreen crawl x --db postgresql://u:***@h/db"
