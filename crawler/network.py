@@ -1,0 +1,177 @@
+"""Where the crawler may connect: http(s) only, and never to a private address.
+
+Shops are run by the sellers we screen, so every link, redirect and meta refresh is
+treated as an attack on the screener's own machine and network. The rule, applied
+after DNS resolution on every request (redirects included):
+
+- only ``http`` and ``https`` (no ``file://``, ``ftp://``, ``data:``);
+- no loopback, private, link-local (cloud metadata at 169.254.169.254), shared,
+  multicast, reserved or unspecified address, IPv4 or IPv6 (IPv4-mapped included),
+  unless it lies in an allowed network: ``MASKSCREEN_ALLOW_NETWORKS`` (comma-separated
+  CIDRs, e.g. ``127.0.0.0/8`` for a local test shop) or a profile's ``allow_networks``.
+
+Two places enforce it. `NetworkPolicyMiddleware` (first among the downloader
+middlewares, before robots.txt is asked for) refuses other schemes, resolves the host
+through Scrapy's own caching resolver and refuses a disallowed address before anything
+is sent, counting every refusal as a drop with its reason
+(``maskscreen/dropped/blocked_scheme``, ``maskscreen/dropped/blocked_address``). The
+connection then uses the address just checked (the resolver's cache). `PolicyResolver`
+(Scrapy's DNS_RESOLVER) refuses disallowed addresses itself, so a lookup that misses
+the cache (a name that resolves to a public address when checked and a private one
+when fetched) fails closed.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.resolver import CachingThreadedResolver
+from twisted.internet.error import DNSLookupError
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_SCHEMES = ("http", "https")
+ALLOW_SETTING = "MASKSCREEN_ALLOW_NETWORKS"
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class NetworkPolicyError(ValueError):
+    """An allowed network that is not a CIDR."""
+
+
+class BlockedAddress(DNSLookupError):
+    """A host that resolves to an address the policy does not allow (Twisted reports it
+    to the download as a failed lookup)."""
+
+
+def parse_networks(value: str | Iterable[str] | None) -> tuple[IPNetwork, ...]:
+    """CIDRs from a comma-separated string or a list; NetworkPolicyError naming a bad one."""
+    if not value:
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    networks = []
+    for item in (str(i).strip() for i in items):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise NetworkPolicyError(f"not a network (CIDR such as 127.0.0.0/8): {item!r}") from exc
+    return tuple(networks)
+
+
+class NetworkPolicy:
+    """Which schemes and addresses a crawl may reach."""
+
+    def __init__(self, allow: Iterable[IPNetwork] = ()) -> None:
+        self.allow = tuple(allow)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> NetworkPolicy:
+        value = settings.get(ALLOW_SETTING)
+        return cls(parse_networks(value))
+
+    def address_allowed(self, address: str | IPAddress) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        if any(ip.version == net.version and ip in net for net in self.allow):
+            return True
+        mapped = getattr(ip, "ipv4_mapped", None)
+        if mapped is not None:
+            return self.address_allowed(mapped)
+        return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
+
+    def refusal(self, url: str) -> tuple[str, str] | None:
+        """(reason, detail) when the URL may not be fetched as written, else None.
+
+        Checks the scheme and a literal address; a host name is checked when it is
+        resolved (PolicyResolver)."""
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ALLOWED_SCHEMES:
+            return "blocked_scheme", f"{parts.scheme or 'no'} scheme"
+        host = parts.hostname or ""
+        try:
+            literal = ipaddress.ip_address(host)
+        except ValueError:
+            return None if host else ("blocked_address", "no host")
+        if not self.address_allowed(literal):
+            return "blocked_address", f"address {literal} is not public"
+        return None
+
+
+class PolicyResolver(CachingThreadedResolver):
+    """Scrapy's caching resolver that refuses hosts resolving to disallowed addresses."""
+
+    policy: NetworkPolicy = NetworkPolicy()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, reactor: Any) -> PolicyResolver:
+        resolver = super().from_crawler(crawler, reactor)
+        resolver.policy = NetworkPolicy.from_settings(crawler.settings)
+        return resolver
+
+    def getHostByName(self, name: str, timeout: Any = ()) -> Any:  # noqa: N802 (Twisted's name)
+        deferred = super().getHostByName(name, timeout)
+        deferred.addCallback(self._check, name)
+        return deferred
+
+    def _check(self, address: str, name: str) -> str:
+        if not self.policy.address_allowed(address):
+            raise BlockedAddress(f"{name} resolves to {address}, which is not a public address")
+        return address
+
+
+class NetworkPolicyMiddleware:
+    """Refuses (and counts) requests the policy forbids before they are sent."""
+
+    def __init__(self, policy: NetworkPolicy, stats: Any) -> None:
+        self.policy = policy
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> NetworkPolicyMiddleware:
+        if not crawler.settings.getbool("MASKSCREEN_NETWORK_POLICY", True):
+            raise NotConfigured("network policy off")
+        return cls(NetworkPolicy.from_settings(crawler.settings), crawler.stats)
+
+    async def process_request(self, request: Any, spider: Any = None) -> None:
+        refused = self.policy.refusal(request.url)
+        if refused is None:
+            refused = await self._resolved_refusal(urlsplit(request.url).hostname or "")
+        if refused:
+            reason, detail = refused
+            self._drop(reason, request.url, detail)
+            raise IgnoreRequest(f"{detail}: {request.url}")
+
+    async def _resolved_refusal(self, host: str) -> tuple[str, str] | None:
+        try:
+            ipaddress.ip_address(host)
+            return None  # a literal address: refusal() has checked it
+        except ValueError:
+            pass
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet import reactor
+
+        try:
+            address = await maybe_deferred_to_future(reactor.resolver.getHostByName(host))
+        except BlockedAddress as exc:
+            return "blocked_address", str(exc)
+        except Exception:  # noqa: BLE001 (a lookup that fails fails the download itself, counted there)
+            return None
+        if not self.policy.address_allowed(address):
+            return "blocked_address", f"{host} resolves to {address}, which is not a public address"
+        return None
+
+    def _drop(self, reason: str, url: str, detail: str) -> None:
+        key = f"maskscreen/dropped/{reason}"
+        if not self.stats.get_value(key):
+            logger.warning("refused %s (%s); further refusals are counted", url, detail)
+        self.stats.inc_value(key)
