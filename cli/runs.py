@@ -31,7 +31,7 @@ def table_row(row: dict) -> dict:
 def json_row(row: dict) -> dict:
     keys = ["id", "site", "kind", "trigger", "status", "started_at", "finished_at", "command",
             "pages", "listings", "new", "changed", "unchanged", "flagged", "errors", "dropped",
-            "field_coverage", "monitors", "monitors_failed", "alerted_at"]  # fmt: skip
+            "field_coverage", "monitors", "monitors_failed", "alerted_at", "status_reason"]  # fmt: skip
     from maskscreen.db import redact_credentials
 
     record = {key: row.get(key) for key in keys}
@@ -48,9 +48,15 @@ def json_row(row: dict) -> dict:
 @click.option("--failed-monitors", is_flag=True, help="Only runs with a failed monitor.")
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True,
               help="At most this many runs, newest first.")  # fmt: skip
+@click.option("--drops", "drops_of", type=click.IntRange(1), metavar="RUN",
+              help="What run RUN skipped or lost, one line per page or item, with the reason.")  # fmt: skip
+@click.option("--reason", help="With --drops: only this reason (e.g. blocked_address).")
 @output_options
 @database_option
-def runs(site, status, kind, since, failed_monitors, limit, as_json, as_csv, database_url) -> None:
+def runs(
+    site, status, kind, since, failed_monitors, limit, drops_of, reason, as_json, as_csv,
+    database_url,
+) -> None:  # fmt: skip
     """Show past crawls and rechecks: when, how they ended, counts and monitors.
 
     The monitors column says "ok", "-" (not checked: a recheck, or a crawl still
@@ -66,6 +72,9 @@ def runs(site, status, kind, since, failed_monitors, limit, as_json, as_csv, dat
 
     from maskscreen.db import run_history
 
+    if drops_of is not None:
+        _show_drops(drops_of, reason, limit, as_json, as_csv)
+        return
     engine = resources().engine()
     with Session(engine) as session:
         rows = run_history(
@@ -80,6 +89,27 @@ def runs(site, status, kind, since, failed_monitors, limit, as_json, as_csv, dat
         click.echo("no runs" + (" match" if site or status or kind or since else " yet"), err=True)
         return
     render([table_row(row) for row in rows], COLUMNS, limits={"monitors": 60})
+
+
+def _show_drops(run_id: int, reason: str | None, limit: int, as_json: bool, as_csv: bool) -> None:
+    from maskscreen.db import runs as run_rows
+
+    with resources().session(write=False) as session:
+        known = run_rows.run_history(session, limit=1, run_id=run_id)
+        if not known:
+            raise click.BadParameter(f"no run {run_id}", param_hint="--drops")
+        rows = run_rows.run_drops(session, run_id, reason=reason, limit=max(limit, 1000))
+    counts = known[0]["dropped"] or {}
+    if as_json or as_csv:
+        render(rows, ["at", "reason", "url", "detail"], as_json=as_json, as_csv=as_csv)
+        return
+    total = sum(counts.values())
+    click.echo(f"run {run_id} dropped {total}: " + (", ".join(
+        f"{k} {v}" for k, v in sorted(counts.items())) or "nothing"), err=True)  # fmt: skip
+    render(rows, ["at", "reason", "url", "detail"], limits={"url": 70, "detail": 60})
+    if total > len(rows):
+        click.echo(f"({len(rows)} of {total} shown; the run keeps at most "
+                   f"{run_rows.MAX_DROP_ROWS} rows, the counts are complete)", err=True)  # fmt: skip
 
 
 def register(group: click.Group) -> None:

@@ -162,6 +162,22 @@ class CrawlRun(Base):
     monitors: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)
     monitors_failed: Mapped[int | None] = mapped_column(Integer)
     alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # -- losses (migration 0006) --
+    status_reason: Mapped[str | None] = mapped_column(Text)  # why it ended failed
+
+
+class CrawlDrop(Base):
+    """One page or item a run skipped or lost, and why (the run keeps the counts)."""
+
+    __tablename__ = "crawl_drops"
+    __table_args__ = (Index("ix_crawl_drops_run_id_reason", "run_id", "reason"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(Text)
 
 
 class CrawlLease(Base):

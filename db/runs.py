@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from maskscreen.db.models import RUN_COUNTS, RUN_KINDS, RUN_STATUSES, RUN_TRIGGERS, utcnow
 from maskscreen.db.session import redact_credentials
 from maskscreen.db.sql import insert_for, rowcount
+from maskscreen.db.tables import drops as drop_rows
 from maskscreen.db.tables import runs as crawl_runs
 from maskscreen.db.tables import sites
 
@@ -61,9 +63,16 @@ def start_crawl_run(
 
 
 def finish_crawl_run(
-    session: Session, run_id: int, *, status: str, counts: dict[str, int], dropped: dict[str, int]
+    session: Session,
+    run_id: int,
+    *,
+    status: str,
+    counts: dict[str, int],
+    dropped: dict[str, int],
+    reason: str | None = None,
 ) -> None:
-    """Close a run with its status, its counts (keys from RUN_COUNTS) and dropped reasons."""
+    """Close a run with its status, its counts (keys from RUN_COUNTS), dropped reasons
+    and, for a failed run, why (``reason``, one line)."""
     if status not in RUN_STATUSES:
         raise ValueError(f"unknown crawl run status {status!r}, expected one of {RUN_STATUSES}")
     unknown = set(counts) - set(RUN_COUNTS)
@@ -72,9 +81,57 @@ def finish_crawl_run(
     stmt = (
         update(crawl_runs)
         .where(crawl_runs.c.id == run_id)
-        .values(status=status, finished_at=utcnow(), dropped=dict(dropped), **counts)
+        .values(
+            status=status,
+            finished_at=utcnow(),
+            dropped=dict(dropped),
+            status_reason=reason,
+            **counts,
+        )
     )
     session.execute(stmt)
+
+
+# A run keeps at most this many drop rows (the counts per reason are always complete):
+# a link trap must not fill the database with the same reason a million times.
+MAX_DROP_ROWS = 10_000
+
+
+def record_drops(session: Session, run_id: int, drops: Sequence[Mapping[str, Any]]) -> int:
+    """Keep what a run skipped or lost: rows of reason, url, detail (and at). Returns how
+    many were written (up to MAX_DROP_ROWS per run in all)."""
+    if not drops:
+        return 0
+    kept = session.execute(
+        select(func.count()).select_from(drop_rows).where(drop_rows.c.run_id == run_id)
+    ).scalar_one()
+    room = max(0, MAX_DROP_ROWS - int(kept))
+    rows = [
+        {
+            "run_id": run_id,
+            "at": drop.get("at") or utcnow(),
+            "reason": str(drop["reason"])[:64],
+            "url": drop.get("url"),
+            "detail": drop.get("detail"),
+        }
+        for drop in list(drops)[:room]
+    ]
+    if rows:
+        session.execute(drop_rows.insert(), rows)
+    return len(rows)
+
+
+def run_drops(
+    session: Session, run_id: int, *, reason: str | None = None, limit: int = 1000
+) -> list[dict[str, Any]]:
+    """What run ``run_id`` skipped or lost, oldest first."""
+    stmt = select(drop_rows.c.at, drop_rows.c.reason, drop_rows.c.url, drop_rows.c.detail).where(
+        drop_rows.c.run_id == run_id
+    )
+    if reason:
+        stmt = stmt.where(drop_rows.c.reason == reason)
+    rows = session.execute(stmt.order_by(drop_rows.c.id).limit(limit)).mappings()
+    return [dict(row) for row in rows]
 
 
 def fail_run(session: Session, run_id: int, note: dict[str, Any]) -> bool:
@@ -183,11 +240,14 @@ def run_history(
     since: datetime | None = None,
     failed_monitors: bool = False,
     limit: int | None = 50,
+    run_id: int | None = None,
 ) -> list[dict[str, Any]]:
     """Runs newest first, each a dict of its columns and its site's name."""
     stmt = select(crawl_runs, sites.c.name.label("site")).join(
         sites, sites.c.id == crawl_runs.c.site_id
     )
+    if run_id is not None:
+        stmt = stmt.where(crawl_runs.c.id == run_id)
     if site is not None:
         stmt = stmt.where(sites.c.name == site)
     if status is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from maskscreen.crawler.monitors import Thresholds, monitor_run
@@ -76,3 +77,43 @@ def test_monitor_run_compares_with_the_site_s_recent_crawls(engine):
         stored = runs.run_row(session, run_id)
     assert stored["monitors_failed"] == 2
     assert stored["field_coverage"] == {"of": 20, "title": 1.0, "price": 1.0, "currency": 0.1}
+
+
+def test_runs_drops_lists_what_a_run_lost(tmp_path):
+    from click.testing import CliRunner
+    from sqlalchemy.orm import Session
+
+    from maskscreen.cli.main import cli
+    from maskscreen.db import open_database, runs, store
+
+    url = f"sqlite:///{tmp_path / 'drops.sqlite'}"
+    engine = open_database(url)
+    with Session(engine) as session, session.begin():
+        site = store.get_or_create_site(session, "shop")
+        run = runs.start_crawl_run(session, site, "maskscreen crawl shop")
+        drops = [
+            {"reason": "blocked_scheme", "url": "file:///etc/passwd", "detail": "file scheme"},
+            {"reason": "no_product", "url": "https://shop.example/about"},
+        ]
+        assert runs.record_drops(session, run, drops) == 2
+        runs.finish_crawl_run(
+            session, run, status="failed", counts={}, reason="lost 2 of 2 pages",
+            dropped={"blocked_scheme": 1, "no_product": 1},
+        )  # fmt: skip
+    engine.dispose()
+    result = CliRunner().invoke(cli, ["runs", "--drops", str(run), "--json", "--db", url])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(d["reason"], d["url"]) for d in lines] == [
+        ("blocked_scheme", "file:///etc/passwd"),
+        ("no_product", "https://shop.example/about"),
+    ]
+    only = CliRunner().invoke(
+        cli, ["runs", "--drops", str(run), "--reason", "no_product", "--db", url]
+    )
+    assert only.exit_code == 0 and "file:///etc/passwd" not in only.stdout
+    assert "dropped 2: blocked_scheme 1, no_product 1" in only.stderr
+    history = CliRunner().invoke(cli, ["runs", "--json", "--db", url])
+    assert json.loads(history.stdout.splitlines()[0])["status_reason"] == "lost 2 of 2 pages"
+    missing = CliRunner().invoke(cli, ["runs", "--drops", "999", "--db", url])
+    assert missing.exit_code == 2 and "no run 999" in missing.output
