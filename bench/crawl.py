@@ -142,7 +142,7 @@ def bare_crawl(url: str, settings_overrides: dict) -> dict:
 
 
 def full_crawl(url: str, database_url: str, settings_overrides: dict) -> dict:
-    from maskscreen.crawler.run import run_crawl
+    from maskscreen.crawler.jobs.job import run_crawl
 
     summary = run_crawl(
         [url],

@@ -53,8 +53,8 @@ def tuned_settings(concurrency: int) -> dict:
 
 def crawl(url: str, database: str, concurrency: int, redis_url: str | None, key: str) -> dict:
     """One worker (a child process): the real run_crawl, optionally on the frontier."""
-    from maskscreen.crawler.frontier import frontier_settings
-    from maskscreen.crawler.run import run_crawl
+    from maskscreen.crawler.jobs.frontier import frontier_settings
+    from maskscreen.crawler.jobs.job import run_crawl
 
     settings = tuned_settings(concurrency)
     if redis_url:
@@ -164,7 +164,7 @@ def main() -> None:
         print(json.dumps(crawl(args.url, args.db, args.concurrency, redis_url, args.key)))
         return
 
-    from maskscreen.crawler.frontier import connect
+    from maskscreen.crawler.jobs.frontier import connect
     from tests.distributed.shop import LoopbackShop
 
     connect(args.redis).close()

@@ -91,7 +91,7 @@ def check(url: str | None, text: str | None, as_json: bool, model_dir: str | Non
         from maskscreen.crawler.pipelines import shared_model
 
         shared_model(model_dir)  # fail fast, before starting a crawl; the pipeline reuses it
-        from maskscreen.crawler.run import run_crawl
+        from maskscreen.crawler.jobs.job import run_crawl
 
         summary = run_crawl(
             [url], database_url=None, model_dir=model_dir, follow=False, own_logging=False

@@ -67,12 +67,12 @@ def crawl_into(
     plan=None,
     frontier: dict | None = None,
 ):
-    """Run the crawl `plan` (crawler.platforms.CrawlPlan), or an HTML crawl of `start_url`.
+    """Run the crawl `plan` (crawler.jobs.plan.CrawlPlan), or an HTML crawl of `start_url`.
 
-    `frontier`: crawler.frontier.frontier_settings, to share the crawl with other workers
+    `frontier`: crawler.jobs.frontier.frontier_settings, to share the crawl with other workers
     (their Redis frontier replaces the job directory and the per-site lease)."""
-    from maskscreen.crawler.alerts import configured_alerts
-    from maskscreen.crawler.run import run_crawl
+    from maskscreen.crawler.jobs.alerts import configured_alerts
+    from maskscreen.crawler.jobs.job import run_crawl
 
     overrides = {**(plan.settings if plan else {}), **(frontier or {})}
     shared = {"resume": False, "lease": False} if frontier else {}
@@ -83,7 +83,7 @@ def crawl_into(
         # whole crawls would cry wolf, so the count monitors are off for workers.
         from dataclasses import replace
 
-        from maskscreen.crawler.monitors import Thresholds
+        from maskscreen.crawler.jobs.monitors import Thresholds
 
         base = shared.get("monitors") or Thresholds()
         shared["monitors"] = replace(base, max_drop=1.0, many_listings=10**9)
@@ -191,8 +191,8 @@ def crawl(
     """
     from sqlalchemy.orm import Session
 
+    from maskscreen.crawler.jobs.plan import plan_crawl
     from maskscreen.crawler.pipelines import shared_model
-    from maskscreen.crawler.platforms import plan_crawl
     from maskscreen.db.session import safe_url
 
     shared_model(model_dir)  # fail fast as one line; the crawl's pipeline reuses this copy
@@ -218,9 +218,9 @@ def crawl(
     )
     shared = None
     if frontier:
-        from maskscreen.crawler.frontier import frontier_key as default_key
-        from maskscreen.crawler.frontier import frontier_settings
-        from maskscreen.crawler.run import site_from_url
+        from maskscreen.crawler.jobs.frontier import frontier_key as default_key
+        from maskscreen.crawler.jobs.frontier import frontier_settings
+        from maskscreen.crawler.jobs.job import site_from_url
 
         site_name = plan.site or site_from_url(plan.start_urls[0])
         if unreachable is not None:
@@ -257,7 +257,7 @@ def _reach_frontier(frontier: str | None):
     failed run can be recorded under its site."""
     if not frontier:
         return None, None
-    from maskscreen.crawler.frontier import FrontierUnavailable, connect
+    from maskscreen.crawler.jobs.frontier import FrontierUnavailable, connect
 
     try:
         return connect(frontier), None

@@ -78,8 +78,8 @@ def flagged_table(rows: list) -> None:
 
 
 def total_summary(tour):
-    """The shops' summaries added up, as one crawler.run.CrawlSummary."""
-    from maskscreen.crawler.run import CrawlSummary
+    """The shops' summaries added up, as one crawler.jobs.job.CrawlSummary."""
+    from maskscreen.crawler.jobs.job import CrawlSummary
 
     counts: dict[str, int] = {}
     dropped: dict[str, int] = {}

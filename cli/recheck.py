@@ -53,8 +53,8 @@ def recheck(
     Example:
       maskscreen recheck --site shop.example
     """
+    from maskscreen.crawler.jobs.recheck import run_recheck
     from maskscreen.crawler.pipelines import shared_model
-    from maskscreen.crawler.recheck import run_recheck
     from maskscreen.db.migrate import open_database
 
     shared_model(model_dir)  # a broken model is one line here, not a failed crawl

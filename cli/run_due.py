@@ -42,7 +42,7 @@ def find_due(database_url: str | None, profiles: dict, retry_after: timedelta):
     """(database URL with password, due jobs, runs closed because their worker died)."""
     from sqlalchemy.orm import Session
 
-    from maskscreen.crawler.schedule import due_jobs
+    from maskscreen.crawler.jobs.schedule import due_jobs
     from maskscreen.db import leases, runs
     from maskscreen.db.migrate import open_database
     from maskscreen.db.models import utcnow
@@ -133,7 +133,7 @@ def run_due(only, dry_run, jobs, retry_after, lease_ttl, as_json, test_alert, si
       */5 * * * *  maskscreen run-due --db postgresql://maskscreen@db/maskscreen
       maskscreen run-due --dry-run
     """
-    from maskscreen.crawler.alerts import configured_alerts
+    from maskscreen.crawler.jobs.alerts import configured_alerts
     from maskscreen.crawler.profiles import find_profile, scan_profiles
 
     folder = resolve_sites_dir(sites_dir)
@@ -179,7 +179,7 @@ def run_due(only, dry_run, jobs, retry_after, lease_ttl, as_json, test_alert, si
 def send_test_alert(alerts) -> int:
     import socket
 
-    from maskscreen.crawler.alerts import send_alert
+    from maskscreen.crawler.jobs.alerts import send_alert
 
     if not alerts.channels:
         click.echo("maskscreen: error: no alert channel is configured "

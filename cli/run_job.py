@@ -19,10 +19,10 @@ from maskscreen.cli.sites import resolve_sites_dir, sites_dir_option
 
 def crawl_job(profile, url: str, model_dir: str | None, lease_ttl: float, command: str) -> int:
     from maskscreen.cli.output import log_level, summary_line
-    from maskscreen.crawler.alerts import configured_alerts
-    from maskscreen.crawler.monitors import failed
-    from maskscreen.crawler.platforms import plan_crawl
-    from maskscreen.crawler.run import run_crawl
+    from maskscreen.crawler.jobs.alerts import configured_alerts
+    from maskscreen.crawler.jobs.job import run_crawl
+    from maskscreen.crawler.jobs.monitors import failed
+    from maskscreen.crawler.jobs.plan import plan_crawl
 
     plan = plan_crawl(profile=profile)
     summary = run_crawl(
@@ -46,8 +46,8 @@ def recheck_job(site: str, url: str, model_dir: str | None, lease_ttl: float, co
     from sqlalchemy.orm import Session
 
     from maskscreen.cli.output import log_level, recheck_line
-    from maskscreen.crawler.recheck import run_recheck
-    from maskscreen.crawler.run import CrawlBusy
+    from maskscreen.crawler.jobs.job import CrawlBusy
+    from maskscreen.crawler.jobs.recheck import run_recheck
     from maskscreen.db import runs
     from maskscreen.db.leases import LeaseHeld, LeaseKeeper
     from maskscreen.db.migrate import open_database

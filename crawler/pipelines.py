@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections import Counter
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -28,7 +29,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from maskscreen.classifier.model import load_model
-from maskscreen.crawler.items import Listing
+from maskscreen.crawler.items import Listing, ListingCheck
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class NormalizePipeline:
             item.currency = item.currency.upper()
         if item.fetched_at is None:
             item.fetched_at = datetime.now(UTC)
-        # Field coverage, for the monitors (crawler/monitors.py).
+        # Field coverage, for the monitors (crawler/jobs/monitors.py).
         self.stats.inc_value("maskscreen/fields/seen")
         for name in ("title", "price", "currency"):
             if getattr(item, name) is not None:
@@ -306,3 +307,177 @@ def crawl_counts(stats: dict) -> tuple[dict[str, int], dict[str, int]]:
 
 def _text_fields(item: Listing) -> dict:
     return {"title": item.title, "description": item.description}
+
+
+class RecheckPipeline:
+    """Stores what RecheckSpider saw, in batches, one transaction each, and a crawl run
+    per site.
+
+    Settings: MASKSCREEN_DATABASE_URL (required), MASKSCREEN_MODEL_DIR,
+    MASKSCREEN_BATCH_SIZE (default 100), MASKSCREEN_COMMAND (the runs' command),
+    MASKSCREEN_TRIGGER (manual | schedule, recorded on the runs).
+    """
+
+    def __init__(self, crawler, database_url, model_dir, batch_size, command=None, trigger=None):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.database_url = database_url
+        self.model_dir = model_dir
+        self.batch_size = batch_size
+        self.command = command or "maskscreen recheck"
+        self.trigger = trigger
+        self.buffer: list[ListingCheck] = []
+        self.normalize = NormalizePipeline(crawler.stats)
+        self.engine = None
+        self.model = None
+        self.site_ids: dict[str, int] = {}
+        self.run_ids: dict[str, int] = {}  # site -> crawl_runs.id
+        self.counts: dict[str, Counter] = {}  # site -> RUN_COUNTS
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        return cls(
+            crawler,
+            database_url=settings.get("MASKSCREEN_DATABASE_URL"),
+            model_dir=settings.get("MASKSCREEN_MODEL_DIR"),
+            batch_size=settings.getint("MASKSCREEN_BATCH_SIZE", 100),
+            command=settings.get("MASKSCREEN_COMMAND"),
+            trigger=settings.get("MASKSCREEN_TRIGGER"),
+        )
+
+    def open_spider(self, spider=None):
+        from maskscreen.db.migrate import open_database
+
+        if not self.database_url:
+            raise ValueError("a recheck needs MASKSCREEN_DATABASE_URL")
+        self.model = shared_model(self.model_dir)
+        self.engine = open_database(self.database_url)
+        self._start_runs(spider or getattr(self.crawler, "spider", None))
+        self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    def _start_runs(self, spider) -> None:
+        """One crawl run per site among the spider's targets, status running."""
+        from sqlalchemy.orm import Session
+
+        from maskscreen.db import runs
+
+        targets = getattr(spider, "targets", [])
+        with Session(self.engine) as session, session.begin():
+            for site in dict.fromkeys(t["site"] for t in targets):
+                self.site_ids[site] = runs.get_or_create_site(session, site)
+                self.run_ids[site] = runs.start_crawl_run(
+                    session,
+                    self.site_ids[site],
+                    command=self.command,
+                    kind="recheck",
+                    trigger=self.trigger,
+                )
+                self.counts[site] = Counter(
+                    listings=sum(t["site"] == site for t in targets))  # fmt: skip
+
+    def spider_closed(self, spider, reason) -> None:
+        """Close each site's run with its counts (errors: unreachable or not stored)."""
+        if self.engine is None:
+            return
+        from sqlalchemy.orm import Session
+
+        from maskscreen.db import runs
+
+        status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, "failed")
+        unreachable = getattr(spider, "unreachable", Counter())
+        with Session(self.engine) as session, session.begin():
+            for site, run_id in self.run_ids.items():
+                counts = self.counts[site]
+                counts["errors"] += unreachable.get(site, 0)
+                runs.finish_crawl_run(
+                    session, run_id, status=status, dropped={},
+                    counts={k: counts.get(k, 0) for k in runs.RUN_COUNTS},
+                )  # fmt: skip
+        self.engine.dispose()
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, ListingCheck):
+            self.buffer.append(item)
+            if len(self.buffer) >= self.batch_size:
+                self.flush()
+        return item
+
+    def close_spider(self, spider=None):
+        self.flush()
+
+    def flush(self) -> None:
+        batch, self.buffer = self.buffer, []
+        if not batch:
+            return
+        from sqlalchemy.exc import SQLAlchemyError
+        from sqlalchemy.orm import Session
+
+        try:
+            with Session(self.engine) as session, session.begin():
+                outcomes = self._store(session, batch)
+        except SQLAlchemyError as exc:
+            self.stats.inc_value("maskscreen/recheck/store_failed", len(batch))
+            logger.error("could not store %d checks (rolled back): %s", len(batch), exc)
+            for check in batch:
+                self._count(check.site, pages=1, errors=1)
+            return
+        for check, (outcome, flagged) in zip(batch, outcomes, strict=True):
+            self.stats.inc_value(f"maskscreen/recheck/{outcome}")
+            self._count(check.site, pages=1, changed=outcome == "changed",
+                        unchanged=outcome == "live", flagged=flagged)  # fmt: skip
+
+    def _count(self, site: str, **counts: int) -> None:
+        self.counts.setdefault(site, Counter()).update({k: int(v) for k, v in counts.items() if v})
+
+    def _store(self, session, batch: list[ListingCheck]) -> list[tuple[str, bool]]:
+        """(outcome, new version flagged) per check, in batch order."""
+        from maskscreen.db import checks, reviews, store
+
+        rows: list[dict] = []
+        seen: dict[str, list[tuple[ListingCheck, Listing]]] = {}
+        for check in batch:
+            row = {"listing_id": check.listing_id, "outcome": check.outcome,
+                   "http_status": check.http_status, "note": check.note,
+                   "checked_at": check.checked_at}  # fmt: skip
+            rows.append(row)
+            if check.outcome is None:
+                listing = self._normalized(check)
+                if listing is None:
+                    row.update(outcome="live", note="page up; no listing title found")
+                else:
+                    seen.setdefault(check.site, []).append((check, listing))
+        by_listing = {row["listing_id"]: row for row in rows}
+        flagged: set[int] = set()
+        for site, pairs in seen.items():
+            if site not in self.site_ids:
+                self.site_ids[site] = store.get_or_create_site(session, site)
+            listings = [listing for _, listing in pairs]
+            results, verdicts = store_batch(
+                session, self.model, self.site_ids[site], listings, note_edits=False
+            )
+            for (check, _), result, verdict in zip(pairs, results, verdicts, strict=True):
+                row = by_listing[check.listing_id]
+                if result.status == "changed":
+                    row.update(outcome="changed", note=edit_note(verdict))
+                    if verdict is not None and verdict.flagged:
+                        flagged.add(check.listing_id)
+                else:
+                    row["outcome"] = "live"
+        removed = {row["listing_id"]: row["note"] or "gone"
+                   for row in rows if row["outcome"] == "removed"}  # fmt: skip
+        checks.mark_removed(session, list(removed))
+        reviews.record_removals(session, removed)
+        checks.record_checks(session, rows)
+        return [(row["outcome"], row["listing_id"] in flagged) for row in rows]
+
+    def _normalized(self, check: ListingCheck) -> Listing | None:
+        from scrapy.exceptions import DropItem
+
+        listing = check.listing
+        # The listing keeps the URL and site it was flagged under.
+        listing.url, listing.site = check.url, check.site
+        try:
+            return self.normalize.process_item(listing)
+        except DropItem:
+            return None

@@ -5,7 +5,7 @@
     print(tour.recheck.counts)
 
 One Scrapy process, one reactor (it starts once per process): a crawler per shop,
-each planned the way `maskscreen crawl` plans it (crawler.platforms.plan_crawl
+each planned the way `maskscreen crawl` plans it (crawler.jobs.plan.plan_crawl
 probes the shop's home, or the shop's site profile says how), all run at once with
 the same pipelines and store as any crawl. When every crawl has finished, the
 shops move to the next day and RecheckSpider re-visits the listings under review,
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from maskscreen.crawler.platforms import CrawlPlan, plan_crawl, spider_class
+from maskscreen.crawler.jobs.plan import CrawlPlan, plan_crawl, spider_class
 from maskscreen.crawler.profiles import find_profile
 
 logger = logging.getLogger(__name__)
@@ -32,13 +32,13 @@ class ShopCrawl:
     name: str
     kind: str
     plan: CrawlPlan
-    summary: object | None = None  # crawler.run.CrawlSummary
+    summary: object | None = None  # crawler.jobs.job.CrawlSummary
 
 
 @dataclass
 class Tour:
     crawls: list[ShopCrawl] = field(default_factory=list)
-    recheck: object | None = None  # crawler.recheck.RecheckSummary; None if not run
+    recheck: object | None = None  # crawler.jobs.recheck.RecheckSummary; None if not run
 
     @property
     def finished(self) -> bool:
@@ -79,9 +79,9 @@ def run_tour(
     from scrapy.crawler import CrawlerProcess
     from twisted.internet import defer
 
+    from maskscreen.crawler.jobs.job import CrawlSummary, crawl_settings
+    from maskscreen.crawler.jobs.recheck import prepare_recheck, recheck_summary
     from maskscreen.crawler.pipelines import crawl_counts
-    from maskscreen.crawler.recheck import prepare_recheck, recheck_summary
-    from maskscreen.crawler.run import CrawlSummary, crawl_settings
 
     tour = Tour(plan_shops(mall, sites_dir))
     base = crawl_settings(

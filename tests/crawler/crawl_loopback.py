@@ -23,7 +23,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
 from maskscreen.crawler.demo.pages import jsonld_tag
-from maskscreen.crawler.run import crawl_settings
+from maskscreen.crawler.jobs.job import crawl_settings
 from maskscreen.crawler.spiders.shop import ShopSpider
 
 LINKS = ["/p/throttled", "/p/flaky", "/p/huge", "/p/huge-stream", "/private", "/p/plain"]

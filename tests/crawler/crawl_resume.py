@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 
-from maskscreen.crawler.run import run_crawl
+from maskscreen.crawler.jobs.job import run_crawl
 
 SLOW = {  # slow enough to be interrupted mid-way; small batches so some are stored
     "MASKSCREEN_BATCH_SIZE": 10,

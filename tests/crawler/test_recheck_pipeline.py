@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 
 from maskscreen.crawler.demo.pages import jsonld_tag
 from maskscreen.crawler.items import Listing, ListingCheck, PageEvidence
-from maskscreen.crawler.pipelines import ClassifyStorePipeline
-from maskscreen.crawler.recheck import RecheckPipeline
+from maskscreen.crawler.pipelines import ClassifyStorePipeline, RecheckPipeline
 from maskscreen.crawler.removal import removal_reason
 from maskscreen.crawler.spiders.recheck import RecheckSpider
 from maskscreen.db import checks, evidence, reviews
@@ -299,7 +298,7 @@ def test_recheck_spider_reads_a_profiled_site_with_its_selectors():
 
 
 def test_prepare_recheck_finds_the_selectors_of_profiled_sites(database, tmp_path):
-    from maskscreen.crawler.recheck import prepare_recheck
+    from maskscreen.crawler.jobs.recheck import prepare_recheck
 
     url, _ = database
     crawl_into(url, make_listing(DANGEROUS))

@@ -57,7 +57,7 @@ class CrawlPlan:
     settings: dict[str, Any] = field(default_factory=dict)
     max_pages: int | None = None
     detected: bool = False  # chosen by probing, not named
-    monitors: Any = None  # the site profile's crawler.monitors.Thresholds, if any
+    monitors: Any = None  # the site profile's crawler.jobs.monitors.Thresholds, if any
 
 
 def root_of(url: str) -> str:

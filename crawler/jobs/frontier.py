@@ -119,7 +119,7 @@ class FrontierAddon:
             "SCHEDULER_QUEUE_KEY": f"{key}:requests",
             "SCHEDULER_DUPEFILTER_KEY": f"{key}:seen",
             # JSON, not scrapy-redis's default pickle: Redis is shared with other machines.
-            "SCHEDULER_SERIALIZER": "maskscreen.crawler.frontier_codec",
+            "SCHEDULER_SERIALIZER": "maskscreen.crawler.jobs.frontier_codec",
             # Kept when a worker stops: the others still use them, and an interrupted
             # crawl resumes from them. FrontierWorkers deletes them when the crawl ends.
             "SCHEDULER_PERSIST": True,

@@ -19,8 +19,8 @@ One crawl of a site at a time: a crawl that stores takes the database lease
 "crawl:<site>" (db/leases.py) first, renews it while it runs, and raises CrawlBusy
 if another live crawl holds it. A crawl killed mid-way stops renewing; its lease
 expires and the next crawl takes it over. After the crawl, the monitors
-(crawler/monitors.py) check the run and, if any fails and alerts are configured,
-an alert goes out (crawler/alerts.py).
+(crawler/jobs/monitors.py) check the run and, if any fails and alerts are configured,
+an alert goes out (crawler/jobs/alerts.py).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class CrawlSummary:
     # Set when an interrupted crawl left its job state: run the same command to resume.
     resume_dir: str | None = None
     run_id: int | None = None  # the crawl_runs row, when stored
-    monitors: list[dict] | None = None  # crawler.monitors results, when checked
+    monitors: list[dict] | None = None  # crawler.jobs.monitors results, when checked
     alerted: list[str] = field(default_factory=list)  # the alert channels that took it
 
 
@@ -161,7 +161,7 @@ def run_crawl(
     `resume`: keep the job state in `job_dir` (default `job_directory(site)`) so that
     an interrupted crawl carries on when run again; see the module docstring. Only a
     crawl that stores listings resumes (without a database the items would be lost).
-    `via` picks the spider (html, shopify, woocommerce, sitemap: see crawler/platforms.py)
+    `via` picks the spider (html, shopify, woocommerce, sitemap: see crawler/jobs/plan.py)
     and `spider_args` adds its arguments (a site profile's link rules, selectors, currency).
     `trigger` (manual | schedule) is recorded on the run.
 
@@ -169,10 +169,10 @@ def run_crawl(
     takes the lease of that key, False takes none: the workers of one distributed
     crawl (a shared frontier) pass False, or one key among themselves per worker.
     `lease_ttl`: seconds the lease outlives its last renewal (default
-    db.leases.DEFAULT_TTL). `monitors`: the site's crawler.monitors.Thresholds (default
-    thresholds if None); `alerts`: a crawler.alerts.AlertConfig to send failures to.
+    db.leases.DEFAULT_TTL). `monitors`: the site's crawler.jobs.monitors.Thresholds (default
+    thresholds if None); `alerts`: a crawler.jobs.alerts.AlertConfig to send failures to.
     """
-    from maskscreen.crawler.platforms import spider_class
+    from maskscreen.crawler.jobs.plan import spider_class
 
     start_urls = list(start_urls)
     site = site or site_from_url(start_urls[0])
@@ -311,7 +311,7 @@ def _monitor(database_url, run_id, stats, thresholds, alerts) -> tuple[list | No
     from sqlalchemy.exc import SQLAlchemyError
     from sqlalchemy.orm import Session
 
-    from maskscreen.crawler.monitors import Thresholds, alert_text, failed, monitor_run
+    from maskscreen.crawler.jobs.monitors import Thresholds, alert_text, failed, monitor_run
     from maskscreen.db.errors import StoreError
     from maskscreen.db.runs import mark_alerted
     from maskscreen.db.session import connect
@@ -325,7 +325,7 @@ def _monitor(database_url, run_id, stats, thresholds, alerts) -> tuple[list | No
         row, results = monitor_run(engine, run_id, stats, thresholds or Thresholds())
         sent: list[str] = []
         if failed(results) and alerts is not None and alerts.channels:
-            from maskscreen.crawler.alerts import send_alert
+            from maskscreen.crawler.jobs.alerts import send_alert
 
             details = {"site": row["site"], "run_id": run_id, "status": row["status"],
                        "monitors": failed(results)}  # fmt: skip
