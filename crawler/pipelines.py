@@ -1,13 +1,12 @@
 """Item pipelines: normalise each listing, then classify and store them in batches.
 
-Settings read (in `from_crawler`):
-  MASKSCREEN_DATABASE_URL  where listings go; unset or MASKSCREEN_STORE=False: nothing stored
-  MASKSCREEN_MODEL_DIR     model directory (default: the model shipped with maskscreen)
-  MASKSCREEN_BATCH_SIZE    listings per classify/store batch (default 200)
-  MASKSCREEN_SITE          site name every listing of this crawl is stored under
-  MASKSCREEN_SITE_URL      the site's base URL, recorded with it
-  MASKSCREEN_COMMAND       the command line recorded on the crawl run
-  MASKSCREEN_TRIGGER       manual | schedule, recorded on the crawl run
+Where listings go and how they are classified comes from the crawler's job
+(crawler/jobs/context.py): the command's engine (None: nothing stored), its loaded
+model, the site, the command line and trigger recorded on the run. A crawler started
+without a job (`scrapy crawl`, Scrapyd) builds that from its settings
+(MASKSCREEN_DATABASE_URL, MASKSCREEN_MODEL_DIR, MASKSCREEN_SITE, ...). Setting read
+here: MASKSCREEN_BATCH_SIZE, listings per classify/store batch (default 200; 100 for
+rechecks). The run rows are opened and closed through crawler/jobs/runs.py.
 
 Each batch is one transaction: its listings, versions, verdicts, review cases,
 evidence (the fetched page of each version flagged in the batch) and edit notes
@@ -18,32 +17,27 @@ is how `maskscreen check` and the CLI's progress see results.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from collections import Counter
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from maskscreen.classifier.model import load_model
 from maskscreen.crawler.items import Listing, ListingCheck
+from maskscreen.crawler.jobs.context import context_of
+from maskscreen.crawler.jobs.runs import (
+    DROPPED,
+    crawl_counts,
+    finish_run,
+    listing_classified,
+    start_run,
+)
 
 logger = logging.getLogger(__name__)
 
-listing_classified = object()  # custom signal: (listing, verdict, status)
-
 _SPACES = re.compile(r"\s+")
-DROPPED = "maskscreen/dropped/"
-
-
-@functools.cache
-def shared_model(model_dir: str | None = None):
-    """The model, loaded once per process: a command that checks it up front
-    (load errors become one line) and the pipeline then share one copy."""
-    return load_model(model_dir)
 
 
 def _clean(text: str | None) -> str | None:
@@ -88,19 +82,12 @@ class NormalizePipeline:
 class ClassifyStorePipeline:
     """Buffers listings; per batch: store → classify what is new or changed → record."""
 
-    def __init__(
-        self, crawler, database_url, model_dir, batch_size, site, site_url, command, trigger=None
-    ):
+    def __init__(self, crawler, batch_size: int):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.database_url = database_url
-        self.model_dir = model_dir
         self.batch_size = batch_size
-        self.site = site
-        self.site_url = site_url
-        self.command = command
-        self.trigger = trigger
         self.buffer: list[Listing] = []
+        self.job = None  # crawler.jobs.context.JobContext, from open_spider
         self.model = None
         self.engine = None
         self.site_id: int | None = None
@@ -108,50 +95,25 @@ class ClassifyStorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
-        url = (
-            settings.get("MASKSCREEN_DATABASE_URL")
-            if settings.getbool("MASKSCREEN_STORE", True)
-            else None
-        )
-        pipeline = cls(
-            crawler,
-            database_url=url,
-            model_dir=settings.get("MASKSCREEN_MODEL_DIR"),
-            batch_size=settings.getint("MASKSCREEN_BATCH_SIZE", 200),
-            site=settings.get("MASKSCREEN_SITE"),
-            site_url=settings.get("MASKSCREEN_SITE_URL"),
-            command=settings.get("MASKSCREEN_COMMAND"),
-            trigger=settings.get("MASKSCREEN_TRIGGER"),
-        )
+        pipeline = cls(crawler, batch_size=crawler.settings.getint("MASKSCREEN_BATCH_SIZE", 200))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self, spider=None):
-        self.model = shared_model(self.model_dir)
-        if self.database_url:
-            from sqlalchemy.orm import Session
+        self.job = context_of(self.crawler, spider)
+        self.model, self.engine = self.job.model, self.job.engine
+        if self.engine is None:
+            return
+        from sqlalchemy.orm import Session
 
-            from maskscreen.db import store
-            from maskscreen.db.migrate import open_database
-
-            # `scrapy crawl` and Scrapyd jobs: the spider's arguments (docs/operations.md).
-            spider = spider or self.crawler.spider
-            self.site = self.site or getattr(spider, "site", None)
-            if not self.site_url and getattr(spider, "start_urls", None):
-                parts = urlsplit(spider.start_urls[0])
-                self.site_url = f"{parts.scheme}://{parts.netloc}"
-            if not self.command and getattr(spider, "_job", None):
-                self.command = f"scrapyd job {spider._job}"
-            if not self.site:
-                raise ValueError("MASKSCREEN_SITE must name the site when storing listings")
-            self.engine = open_database(self.database_url)
-            with Session(self.engine) as session, session.begin():
-                self.site_id = store.get_or_create_site(session, self.site, base_url=self.site_url)
-                self.run_id = store.start_crawl_run(
-                    session, self.site_id, command=self.command, trigger=self.trigger
-                )
-            self.stats.set_value("maskscreen/run_id", self.run_id)  # for the lease and monitors
+        if not self.job.site:
+            raise ValueError("MASKSCREEN_SITE must name the site when storing listings")
+        with Session(self.engine) as session, session.begin():
+            self.site_id, self.run_id = start_run(
+                session, self.job.site, base_url=self.job.site_url, command=self.job.command,
+                trigger=self.job.trigger,
+            )  # fmt: skip
+        self.stats.set_value("maskscreen/run_id", self.run_id)  # for the lease and monitors
 
     def process_item(self, item: Listing, spider=None):
         self.buffer.append(item)
@@ -222,15 +184,10 @@ class ClassifyStorePipeline:
             return
         from sqlalchemy.orm import Session
 
-        from maskscreen.db import store
-
-        status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, "failed")
         counts, dropped = crawl_counts(self.stats.get_stats())
         with Session(self.engine) as session, session.begin():
-            store.finish_crawl_run(
-                session, self.run_id, status=status, counts=counts, dropped=dropped
-            )
-        self.engine.dispose()
+            finish_run(session, self.run_id, reason, counts, dropped)
+        self.job.close()
 
 
 def store_batch(session, model, site_id: int, batch: list[Listing], *, note_edits: bool = True):
@@ -290,21 +247,6 @@ def _evidence_row(version_id: int, page) -> dict:
     }
 
 
-def crawl_counts(stats: dict) -> tuple[dict[str, int], dict[str, int]]:
-    """The crawl_runs counters from Scrapy's stats."""
-    counts = {
-        "pages": stats.get("maskscreen/pages", 0),
-        "listings": stats.get("maskscreen/listings", 0),
-        "new": stats.get("maskscreen/new", 0),
-        "changed": stats.get("maskscreen/changed", 0),
-        "unchanged": stats.get("maskscreen/unchanged", 0),
-        "flagged": stats.get("maskscreen/flagged", 0),
-        "errors": sum(v for k, v in stats.items() if k.startswith("maskscreen/errors/")),
-    }
-    dropped = {k[len(DROPPED) :]: v for k, v in stats.items() if k.startswith(DROPPED)}
-    return counts, dropped
-
-
 def _text_fields(item: Listing) -> dict:
     return {"title": item.title, "description": item.description}
 
@@ -313,21 +255,17 @@ class RecheckPipeline:
     """Stores what RecheckSpider saw, in batches, one transaction each, and a crawl run
     per site.
 
-    Settings: MASKSCREEN_DATABASE_URL (required), MASKSCREEN_MODEL_DIR,
-    MASKSCREEN_BATCH_SIZE (default 100), MASKSCREEN_COMMAND (the runs' command),
-    MASKSCREEN_TRIGGER (manual | schedule, recorded on the runs).
+    Needs a job with a database (crawler/jobs/context.py); its command defaults to
+    "maskscreen recheck". Setting: MASKSCREEN_BATCH_SIZE (default 100).
     """
 
-    def __init__(self, crawler, database_url, model_dir, batch_size, command=None, trigger=None):
+    def __init__(self, crawler, batch_size: int):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.database_url = database_url
-        self.model_dir = model_dir
         self.batch_size = batch_size
-        self.command = command or "maskscreen recheck"
-        self.trigger = trigger
         self.buffer: list[ListingCheck] = []
         self.normalize = NormalizePipeline(crawler.stats)
+        self.job = None
         self.engine = None
         self.model = None
         self.site_ids: dict[str, int] = {}
@@ -336,42 +274,27 @@ class RecheckPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
-        return cls(
-            crawler,
-            database_url=settings.get("MASKSCREEN_DATABASE_URL"),
-            model_dir=settings.get("MASKSCREEN_MODEL_DIR"),
-            batch_size=settings.getint("MASKSCREEN_BATCH_SIZE", 100),
-            command=settings.get("MASKSCREEN_COMMAND"),
-            trigger=settings.get("MASKSCREEN_TRIGGER"),
-        )
+        return cls(crawler, batch_size=crawler.settings.getint("MASKSCREEN_BATCH_SIZE", 100))
 
     def open_spider(self, spider=None):
-        from maskscreen.db.migrate import open_database
-
-        if not self.database_url:
-            raise ValueError("a recheck needs MASKSCREEN_DATABASE_URL")
-        self.model = shared_model(self.model_dir)
-        self.engine = open_database(self.database_url)
-        self._start_runs(spider or getattr(self.crawler, "spider", None))
+        spider = spider or getattr(self.crawler, "spider", None)
+        self.job = context_of(self.crawler, spider)
+        if self.job.engine is None:
+            raise ValueError("a recheck needs a database (MASKSCREEN_DATABASE_URL)")
+        self.model, self.engine = self.job.model, self.job.engine
+        self._start_runs(spider)
         self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     def _start_runs(self, spider) -> None:
         """One crawl run per site among the spider's targets, status running."""
         from sqlalchemy.orm import Session
 
-        from maskscreen.db import runs
-
         targets = getattr(spider, "targets", [])
+        command = self.job.command or "maskscreen recheck"
         with Session(self.engine) as session, session.begin():
             for site in dict.fromkeys(t["site"] for t in targets):
-                self.site_ids[site] = runs.get_or_create_site(session, site)
-                self.run_ids[site] = runs.start_crawl_run(
-                    session,
-                    self.site_ids[site],
-                    command=self.command,
-                    kind="recheck",
-                    trigger=self.trigger,
+                self.site_ids[site], self.run_ids[site] = start_run(
+                    session, site, command=command, kind="recheck", trigger=self.job.trigger
                 )
                 self.counts[site] = Counter(
                     listings=sum(t["site"] == site for t in targets))  # fmt: skip
@@ -384,17 +307,13 @@ class RecheckPipeline:
 
         from maskscreen.db import runs
 
-        status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, "failed")
         unreachable = getattr(spider, "unreachable", Counter())
         with Session(self.engine) as session, session.begin():
             for site, run_id in self.run_ids.items():
                 counts = self.counts[site]
                 counts["errors"] += unreachable.get(site, 0)
-                runs.finish_crawl_run(
-                    session, run_id, status=status, dropped={},
-                    counts={k: counts.get(k, 0) for k in runs.RUN_COUNTS},
-                )  # fmt: skip
-        self.engine.dispose()
+                finish_run(session, run_id, reason, {k: counts.get(k, 0) for k in runs.RUN_COUNTS})
+        self.job.close()
 
     def process_item(self, item, spider=None):
         if isinstance(item, ListingCheck):

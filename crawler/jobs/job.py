@@ -1,46 +1,64 @@
-"""Run one crawl in this process: spider → extraction → pipelines → store.
+"""The jobs module: one job's life, however it was started.
 
-Twisted's reactor starts once per process, so call `run_crawl` once per
-process (the CLI does; tests run crawls in a subprocess).
+    plan = plan_crawl(url="https://shop.example")                      # crawler/jobs/plan.py
+    summary = run_crawl(plan, engine=engine, model=model, alerts=alerts)
+    summary = run_recheck(RecheckPlan(sites=("shop.example",)), engine=engine, model=model)
+    run_jobs([CrawlJob(plan_a, ...), CrawlJob(plan_b, ...)], then=...)   # at once (the demo)
 
-Resuming: with `resume=True` (the default) a crawl keeps Scrapy's job state
-(JOBDIR: pending requests and the fingerprints of requests already made) in
-`job_directory(site)`, i.e. <user data dir>/maskscreen/jobs/<site>. Interrupt it
-(Ctrl-C once, or SIGTERM: Scrapy finishes the pages in flight and the pipeline
-stores its last batch) and run the same command again: it carries on where it
-stopped, so no listing is lost or stored twice. A crawl that finishes deletes
-its job directory, so the next scheduled crawl starts from the beginning. A
-second Ctrl-C or SIGKILL stops at once: the last unstored batch (up to
-MASKSCREEN_BATCH_SIZE listings) is then only found by a crawl with resume=False.
-A crawl whose store failed (a batch rolled back: database gone) deletes its job
-state too, so the next crawl visits those pages again.
+`maskscreen crawl`, `check URL`, `recheck`, `run-due`/`run-job`, the workers of a shared
+crawl and the demo all run here; a Scrapyd job (`scrapy crawl`) runs the same pipelines,
+which open and close its run rows through crawler/jobs/runs.py. A job's life:
 
-One crawl of a site at a time: a crawl that stores takes the database lease
-"crawl:<site>" (db/leases.py) first, renews it while it runs, and raises CrawlBusy
-if another live crawl holds it. A crawl killed mid-way stops renewing; its lease
-expires and the next crawl takes it over. After the crawl, the monitors
-(crawler/jobs/monitors.py) check the run and, if any fails and alerts are configured,
-an alert goes out (crawler/jobs/alerts.py).
+  plan      a frozen CrawlPlan (what to crawl and how) or RecheckPlan
+  lease     "crawl:<site>" (or the plan's key; "recheck:<site>" for a scheduled recheck)
+            from db/leases.py, renewed while the crawl runs; CrawlBusy if it is held.
+            A crawl killed mid-way stops renewing; its lease expires and the next takes over.
+  resume    Scrapy's job state kept between runs (crawler/jobs/resume.py)
+  run row   opened and closed by the pipelines (crawler/jobs/runs.py: status mapping)
+  Scrapy    one CrawlerProcess per process (Twisted's reactor starts once); the job
+            attaches the command's engine and model to each crawler (crawler/jobs/context.py)
+  monitors  the finished run checked against the site's thresholds (crawler/jobs/monitors.py)
+  alerts    failed monitors sent to the configured channels (crawler/jobs/alerts.py)
+
+A worker of a shared crawl (`plan.frontier`, a Redis URL) takes no lease and keeps no
+job state (the frontier holds both), its count monitors are off (`monitors.for_worker`),
+and it opens the database in turn with the other workers (`database_turn`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import platformdirs
-from scrapy.crawler import CrawlerProcess
 from scrapy.settings import SETTINGS_PRIORITIES, Settings
 
-from maskscreen.crawler.pipelines import DROPPED, crawl_counts, listing_classified
+from maskscreen.crawler.jobs import resume
+from maskscreen.crawler.jobs.context import JobContext, attach
+from maskscreen.crawler.jobs.plan import CrawlPlan, spider_class
+from maskscreen.crawler.jobs.recheck import RecheckPlan, RecheckSummary
+from maskscreen.crawler.jobs.resume import CrawlBusy, job_directory
+from maskscreen.crawler.jobs.runs import DROPPED, crawl_counts, listing_classified
 
 logger = logging.getLogger(__name__)
+
+__all__ = [
+    "CrawlBusy",
+    "CrawlJob",
+    "CrawlResult",
+    "CrawlSummary",
+    "RecheckJob",
+    "crawl_settings",
+    "database_turn",
+    "job_directory",
+    "run_crawl",
+    "run_jobs",
+    "run_recheck",
+]
 
 
 @dataclass
@@ -69,223 +87,434 @@ def site_from_url(url: str) -> str:
     return host.removeprefix("www.") or url
 
 
-class CrawlBusy(RuntimeError):
-    """Another process (here, or on a machine sharing the database) is crawling the site."""
+def _base_url(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
-def job_directory(
-    site: str, start_urls: Sequence[str] = (), database_url: str | None = None
-) -> Path:
-    """Where a resumable crawl keeps its Scrapy job state (JOBDIR).
-
-    <user data dir>/maskscreen/jobs/<site>/<key>: the key is a hash of the start URLs
-    and the database, so the same command finds its job again and two different
-    crawls of one site (another database, another start page) never share one.
-    """
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", site).strip("._") or "site"
-    key = hashlib.sha256("\n".join([database_url or "", *sorted(start_urls)]).encode()).hexdigest()
-    return Path(platformdirs.user_data_dir("maskscreen")) / "jobs" / safe / key[:12]
-
-
-def _lock(jobdir: Path):
-    """Hold an exclusive lock on the job directory (released when the process ends)."""
-    jobdir.mkdir(parents=True, exist_ok=True)
-    handle = open(jobdir / "lock", "a")  # noqa: SIM115 (held for the crawl)
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; the same command twice is on the user
-        return handle
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        raise CrawlBusy(f"another crawl is using {jobdir}; wait for it or stop it") from None
-    return handle
+def _database_key(engine) -> str | None:
+    """The database as the job directory and the frontier key know it (password and all:
+    it is hashed, never shown)."""
+    return engine.url.render_as_string(hide_password=False) if engine is not None else None
 
 
 def crawl_settings(
-    *,
-    database_url: str | None,
-    site: str,
-    site_url: str | None,
-    model_dir: str | None = None,
-    log_level: str = "WARNING",
-    command: str | None = None,
-    overrides: dict | None = None,
-    own_logging: bool = True,
+    *, log_level: str = "WARNING", own_logging: bool = True, overrides: dict | None = None
 ) -> Settings:
+    """The process's Scrapy settings: crawler/settings.py, the log level, `overrides`."""
     settings = Settings()
     settings.setmodule("maskscreen.crawler.settings", priority="project")
-    settings.set("MASKSCREEN_DATABASE_URL", database_url)
-    settings.set("MASKSCREEN_STORE", database_url is not None)
-    settings.set("MASKSCREEN_SITE", site)
-    settings.set("MASKSCREEN_SITE_URL", site_url)
-    settings.set("MASKSCREEN_MODEL_DIR", model_dir)
-    settings.set("MASKSCREEN_COMMAND", command)
     settings.set("LOG_LEVEL", log_level)
     # A caller that configured logging itself (the CLI) keeps its handlers.
     settings.set("LOG_INSTALL_ROOT_HANDLER", own_logging)
+    _override(settings, overrides)
+    return settings
+
+
+def _override(settings: Settings, overrides: dict | None) -> None:
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     # robots.txt is ignored only when a caller said so explicitly (cmdline priority).
     if settings.getpriority("ROBOTSTXT_OBEY") < SETTINGS_PRIORITIES["cmdline"]:
         settings.set("ROBOTSTXT_OBEY", True, priority="cmdline")
-    return settings
+
+
+def shared_crawl_key(plan: CrawlPlan, engine) -> str:
+    """The Redis keys of a shared crawl: the plan's, else from its site, start URLs and
+    database (so the same command on every worker joins the same crawl)."""
+    from maskscreen.crawler.jobs.frontier import frontier_key
+
+    site = plan.site or site_from_url(plan.start_urls[0])
+    return plan.frontier_key or frontier_key(site, plan.start_urls, _database_key(engine))
+
+
+@contextmanager
+def database_turn(frontier: str | None, database_url: str) -> Iterator[None]:
+    """Around opening (and migrating) the database: the workers of one shared crawl take
+    turns, so that two of them never migrate one fresh database at the same time. A
+    frontier that cannot be reached takes no turn (the crawl then records a failed run)."""
+    if not frontier:
+        yield
+        return
+    import hashlib
+
+    from maskscreen.crawler.jobs.frontier import FrontierUnavailable, connect
+
+    try:
+        client = connect(frontier)
+    except FrontierUnavailable:
+        yield
+        return
+    name = hashlib.sha256(database_url.encode()).hexdigest()[:12]
+    try:
+        with client.lock(f"maskscreen:open-database:{name}", timeout=600, blocking_timeout=600):
+            yield
+    finally:
+        client.close()
+
+
+class _Lease:
+    """The job's lease, on the job's engine; CrawlBusy if another live job holds it."""
+
+    def __init__(self, engine, key: str, ttl: float | None, busy: str):
+        from maskscreen.db.leases import DEFAULT_TTL, LeaseHeld, LeaseKeeper
+
+        self.keeper = LeaseKeeper(engine, key, ttl=ttl or DEFAULT_TTL)
+        try:
+            self.keeper.acquire()
+        except LeaseHeld as exc:
+            raise CrawlBusy(f"another {busy} is running: {exc}") from None
+
+    def start(self, crawler=None) -> None:
+        if crawler is not None:
+            self.keeper.run_source = lambda: (
+                crawler.stats and crawler.stats.get_value("maskscreen/run_id")
+            )
+            self.keeper.on_lost = lambda reason: _stop_from_thread(crawler, "lease_lost")
+        self.keeper.start()
+
+    def release(self) -> None:
+        self.keeper.release()
+
+
+class CrawlJob:
+    """One crawl: `prepare` takes the lease and the job state; `create` makes its crawler;
+    `release` lets go of them; `finish` reads the outcome, checks the run, alerts."""
+
+    def __init__(self, plan: CrawlPlan, *, engine, model, alerts=None,
+                 on_result: Callable[[CrawlResult], None] | None = None):  # fmt: skip
+        self.plan = plan
+        self.engine = engine  # None: classify only, store nothing (no lease, no resume)
+        self.model = model
+        self.alerts = alerts  # crawler.jobs.alerts.AlertConfig
+        self.on_result = on_result
+        self.site = plan.site or site_from_url(plan.start_urls[0])
+        self.results: list[CrawlResult] = []
+        self.crawler = None
+        self.lease: _Lease | None = None
+        self.jobdir: Path | None = None
+        self._lock = None
+        self.summary: CrawlSummary | None = None
+
+    def prepare(self) -> bool:
+        """Take what the crawl holds while it runs; True: it has a crawl to run."""
+        plan, stores = self.plan, self.engine is not None
+        if plan.frontier:
+            self._check_frontier()
+        if stores and plan.lease and not plan.frontier:
+            key = plan.lease if isinstance(plan.lease, str) else f"crawl:{self.site}"
+            self.lease = _Lease(self.engine, key, plan.lease_ttl, "crawl")
+        if stores and plan.resume and not plan.frontier:
+            self._take_job_state()
+        return True
+
+    def create(self, process):
+        """(crawler, spider arguments) for `process.crawl`."""
+        plan, overrides = self.plan, {"MASKSCREEN_SITE": self.site, **self.plan.settings}
+        if plan.frontier:
+            from maskscreen.crawler.jobs.frontier import frontier_settings
+
+            overrides.update(frontier_settings(plan.frontier, shared_crawl_key(plan, self.engine)))
+        if self.jobdir is not None:
+            overrides["JOBDIR"] = str(self.jobdir)
+        self.crawler = process.create_crawler(spider_class(plan.via, plan.spider_args))
+        _override(self.crawler.settings, overrides)
+        attach(self.crawler, JobContext(
+            engine=self.engine, model=self.model, site=self.site,
+            site_url=_base_url(plan.start_urls[0]), command=plan.command, trigger=plan.trigger,
+        ))  # fmt: skip
+        self.crawler.signals.connect(self._collect, signal=listing_classified)
+        if self.lease is not None:
+            self.lease.start(self.crawler)
+        kwargs = {"start_urls": list(plan.start_urls), "site": self.site, "follow": plan.follow,
+                  **plan.spider_args}  # fmt: skip
+        if plan.max_pages:
+            kwargs["max_pages"] = plan.max_pages
+        return self.crawler, kwargs
+
+    @property
+    def finish_reason(self) -> str | None:
+        """Scrapy's finish reason, once the crawl has ended."""
+        stats = self.crawler.stats if self.crawler is not None else None
+        return stats.get_value("finish_reason") if stats else None
+
+    def _take_job_state(self) -> None:
+        plan = self.plan
+        self.jobdir = Path(plan.job_dir) if plan.job_dir else job_directory(
+            self.site, plan.start_urls, _database_key(self.engine))  # fmt: skip
+        try:
+            self._lock = resume.lock(self.jobdir)
+        except CrawlBusy:
+            self.release()
+            raise
+        if (
+            resume.has_state(self.jobdir)
+            and self.lease
+            and not resume.resumable(self.engine, self.site)
+        ):
+            # Killed (SIGKILL, lost lease): its last batch may be fetched but not stored.
+            logger.warning("the last crawl of %s did not stop cleanly: starting afresh", self.site)
+            resume.forget(self.jobdir)
+        if resume.has_state(self.jobdir):
+            logger.info("resuming the interrupted crawl of %s (job state in %s)", self.site,
+                        self.jobdir)  # fmt: skip
+
+    def _check_frontier(self) -> None:
+        """A frontier that cannot be reached: a failed run, so that monitoring sees it."""
+        from maskscreen.crawler.jobs.frontier import FrontierUnavailable, connect
+
+        try:
+            connect(self.plan.frontier).close()
+        except FrontierUnavailable:
+            if self.engine is not None:
+                record_failed_start(self.engine, self.site, self.plan)
+            raise
+
+    def _collect(self, listing, verdict, status) -> None:
+        result = CrawlResult(listing, verdict, status)
+        self.results.append(result)
+        if self.on_result is not None:
+            self.on_result(result)
+
+    def release(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+        if self.lease is not None:
+            self.lease.release()
+            self.lease = None
+
+    def finish(self) -> CrawlSummary:
+        crawler = self.crawler
+        stats = crawler.stats.get_stats() if crawler is not None and crawler.stats else {}
+        counts, dropped = crawl_counts(stats)
+        finish_reason = str(stats.get("finish_reason", "unknown"))
+        jobdir = self.jobdir
+        if jobdir is not None and (
+            finish_reason == "finished" or stats.get(f"{DROPPED}store_failed")
+        ):
+            shutil.rmtree(jobdir, ignore_errors=True)  # done (or lost batches): start afresh
+        run_id = stats.get("maskscreen/run_id")
+        checked, alerted = self._monitor(run_id, stats) if run_id else (None, [])
+        self.summary = CrawlSummary(
+            counts=counts, dropped=dropped, finish_reason=finish_reason, results=self.results,
+            stats=stats, resume_dir=str(jobdir) if jobdir is not None and jobdir.exists() else None,
+            run_id=run_id, monitors=checked, alerted=alerted,
+        )  # fmt: skip
+        return self.summary
+
+    def _monitor(self, run_id: int, stats: dict) -> tuple[list | None, list[str]]:
+        """Check the run and alert on failures; a database or channel that fails is logged."""
+        from sqlalchemy.exc import SQLAlchemyError
+        from sqlalchemy.orm import Session
+
+        from maskscreen.crawler.jobs import monitors
+        from maskscreen.db.errors import StoreError
+        from maskscreen.db.runs import mark_alerted
+
+        thresholds = self.plan.monitors or monitors.Thresholds()
+        if self.plan.frontier:
+            thresholds = monitors.for_worker(thresholds)
+        try:
+            row, results = monitors.monitor_run(self.engine, run_id, stats, thresholds)
+            sent: list[str] = []
+            if monitors.failed(results) and self.alerts is not None and self.alerts.channels:
+                from maskscreen.crawler.jobs.alerts import send_alert
+
+                details = {"site": row["site"], "run_id": run_id, "status": row["status"],
+                           "monitors": monitors.failed(results)}  # fmt: skip
+                text = monitors.alert_text(row["site"], run_id, results)
+                sent = send_alert(self.alerts, text, details)
+                if sent:
+                    with Session(self.engine) as session, session.begin():
+                        mark_alerted(session, run_id)
+            return results, sent
+        except (SQLAlchemyError, StoreError, LookupError) as exc:
+            logger.error("could not check crawl run %s: %s", run_id, str(exc).splitlines()[0])
+            return None, []
+
+
+class RecheckJob:
+    """One recheck of the listings under review (crawler/jobs/recheck.py)."""
+
+    def __init__(self, plan: RecheckPlan, *, engine, model):
+        self.plan = plan
+        self.engine = engine
+        self.model = model
+        self.crawler = None
+        self.targets = 0
+        self.leases: list[_Lease] = []
+        self.summary: RecheckSummary | None = None
+        self.started = None
+        self.prepared = None
+
+    def prepare(self) -> bool:
+        """Take the leases and find the targets; True: there is something to visit."""
+        from maskscreen.crawler.jobs.recheck import prepare_recheck
+        from maskscreen.db.models import utcnow
+
+        if self.plan.lease:
+            try:
+                for site in self.plan.sites:
+                    self.leases.append(_Lease(self.engine, f"recheck:{site}", self.plan.lease_ttl,
+                                              "recheck"))  # fmt: skip
+            except CrawlBusy:
+                self.release()
+                raise
+            for lease in self.leases:
+                lease.start()
+        self.started = utcnow()
+        self.prepared = prepare_recheck(self.engine, self.plan)
+        self.targets = len(self.prepared.targets)
+        return bool(self.targets)
+
+    def create(self, process):
+        """(crawler, spider arguments) for `process.crawl`."""
+        prepared = self.prepared
+        self.crawler = process.create_crawler(prepared.spider_class)
+        _override(self.crawler.settings, prepared.overrides)
+        attach(self.crawler, JobContext(engine=self.engine, model=self.model,
+                                        command=self.plan.default_command(),
+                                        trigger=self.plan.trigger))  # fmt: skip
+        return self.crawler, prepared.spider_kwargs()
+
+    def release(self) -> None:
+        for lease in self.leases:
+            lease.release()
+        self.leases = []
+
+    def finish(self) -> RecheckSummary:
+        from maskscreen.crawler.jobs.recheck import recheck_summary
+
+        crawler = self.crawler
+        stats = crawler.stats.get_stats() if crawler is not None and crawler.stats else {}
+        self.summary = recheck_summary(self.targets, stats) if crawler else RecheckSummary(0)
+        if self.plan.trigger == "schedule":
+            self._record_idle_sites()
+        return self.summary
+
+    def _record_idle_sites(self) -> None:
+        """A scheduled recheck records a run for each of its sites even with nothing to
+        visit there, so that run-due knows when the site was last rechecked."""
+        from sqlalchemy.orm import Session
+
+        from maskscreen.crawler.jobs.runs import finish_run, start_run
+        from maskscreen.db.runs import run_history
+
+        summary = self.summary
+        counts = {"listings": summary.targets, "changed": summary.counts["changed"],
+                  "unchanged": summary.counts["live"], "errors": summary.unreachable}  # fmt: skip
+        with Session(self.engine) as session, session.begin():
+            for site in self.plan.sites:
+                if run_history(session, site=site, kind="recheck", since=self.started, limit=1):
+                    continue
+                _, run_id = start_run(session, site, command=self.plan.default_command(),
+                                      kind="recheck", trigger="schedule")  # fmt: skip
+                finish_run(session, run_id, summary.finish_reason, counts)
+
+
+def record_failed_start(engine, site: str, plan: CrawlPlan) -> None:
+    """A crawl that could not start: a failed run under its site."""
+    from sqlalchemy.orm import Session
+
+    from maskscreen.crawler.jobs.runs import finish_run, start_run
+
+    with Session(engine) as session, session.begin():
+        _, run_id = start_run(session, site, base_url=_base_url(plan.start_urls[0]),
+                              command=plan.command, trigger=plan.trigger)  # fmt: skip
+        finish_run(session, run_id, "not_started")
+
+
+Job = CrawlJob | RecheckJob
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    *,
+    log_level: str = "WARNING",
+    own_logging: bool = True,
+    then: Callable[[Sequence[Job]], Sequence[Job]] | None = None,
+) -> None:
+    """Run `jobs` at once in this process's one Scrapy process; then, if given, the jobs
+    `then(jobs)` returns (e.g. the demo's next-day recheck). Blocks until all are done;
+    each job's `summary` then holds its outcome. Starts Twisted's reactor: once a process.
+    """
+    opened: list[Job] = []
+
+    def prepare(batch: Sequence[Job]) -> list[Job]:
+        """The jobs of `batch` with a crawl to run, their leases and job state taken."""
+        opened.extend(batch)
+        return [job for job in batch if job.prepare()]
+
+    try:
+        ready = prepare(jobs)
+        if ready or then is not None:  # else no reactor: it cannot restart in this process
+            _crawl(ready, lambda done: prepare(then(done)) if then else (), log_level, own_logging)
+    finally:
+        for job in opened:
+            job.release()
+    for job in opened:
+        job.finish()
+
+
+def _crawl(ready: Sequence[Job], then, log_level: str, own_logging: bool) -> None:
+    """Crawl the `ready` jobs at once in one CrawlerProcess, then those `then` gives."""
+    from scrapy.crawler import CrawlerProcess
+    from twisted.internet import defer
+
+    process = CrawlerProcess(crawl_settings(log_level=log_level, own_logging=own_logging))
+
+    def start(batch: Sequence[Job]) -> list:
+        return [process.crawl(crawler, **kwargs)
+                for crawler, kwargs in (job.create(process) for job in batch)]  # fmt: skip
+
+    crawling = start(ready)
+    # The first crawl installs Scrapy's reactor: only then may `reactor` be imported.
+    from twisted.internet import reactor
+
+    @defer.inlineCallbacks
+    def run_all():
+        try:
+            yield defer.DeferredList(crawling, consumeErrors=True)
+            more = then(ready)
+            if more:
+                yield defer.DeferredList(start(more), consumeErrors=True)
+        except Exception:
+            logger.exception("a job failed")
+        finally:
+            if reactor.running:
+                reactor.stop()
+            else:
+                reactor.callWhenRunning(reactor.stop)
+
+    run_all()
+    process.start(stop_after_crawl=False)
 
 
 def run_crawl(
-    start_urls: Sequence[str],
+    plan: CrawlPlan,
     *,
-    database_url: str | None,
-    site: str | None = None,
-    model_dir: str | None = None,
-    max_pages: int | None = None,
-    follow: bool = True,
-    log_level: str = "WARNING",
-    command: str | None = None,
-    settings_overrides: dict | None = None,
-    on_result: Callable[[CrawlResult], None] | None = None,
-    own_logging: bool = True,
-    resume: bool = True,
-    job_dir: str | Path | None = None,
-    via: str = "html",
-    spider_args: dict | None = None,
-    trigger: str | None = None,
-    lease: bool | str = True,
-    lease_ttl: float | None = None,
-    monitors=None,
+    engine,
+    model,
     alerts=None,
+    log_level: str = "WARNING",
+    own_logging: bool = True,
+    on_result: Callable[[CrawlResult], None] | None = None,
 ) -> CrawlSummary:
-    """Crawl from `start_urls`, classify and (with a database URL) store; block until done.
-
-    `resume`: keep the job state in `job_dir` (default `job_directory(site)`) so that
-    an interrupted crawl carries on when run again; see the module docstring. Only a
-    crawl that stores listings resumes (without a database the items would be lost).
-    `via` picks the spider (html, shopify, woocommerce, sitemap: see crawler/jobs/plan.py)
-    and `spider_args` adds its arguments (a site profile's link rules, selectors, currency).
-    `trigger` (manual | schedule) is recorded on the run.
-
-    `lease`: True takes the lease "crawl:<site>" (CrawlBusy if it is held), a string
-    takes the lease of that key, False takes none: the workers of one distributed
-    crawl (a shared frontier) pass False, or one key among themselves per worker.
-    `lease_ttl`: seconds the lease outlives its last renewal (default
-    db.leases.DEFAULT_TTL). `monitors`: the site's crawler.jobs.monitors.Thresholds (default
-    thresholds if None); `alerts`: a crawler.jobs.alerts.AlertConfig to send failures to.
-    """
-    from maskscreen.crawler.jobs.plan import spider_class
-
-    start_urls = list(start_urls)
-    site = site or site_from_url(start_urls[0])
-    parts = urlsplit(start_urls[0])
-    jobdir = lock = keeper = None
-    if lease and database_url:
-        keeper = _take_lease(
-            database_url, lease if isinstance(lease, str) else f"crawl:{site}", lease_ttl
-        )
-    if resume and database_url:
-        jobdir = Path(job_dir) if job_dir else job_directory(site, start_urls, database_url)
-        try:
-            lock = _lock(jobdir)
-        except CrawlBusy:
-            if keeper is not None:
-                keeper.release()
-                keeper.engine.dispose()
-            raise
-        settings_overrides = {"JOBDIR": str(jobdir), **(settings_overrides or {})}
-        if (jobdir / "requests.seen").exists() and keeper and not _resumable(keeper.engine, site):
-            # Killed (SIGKILL, lost lease): its last batch may be fetched but not stored.
-            logger.warning("the last crawl of %s did not stop cleanly: starting afresh", site)
-            _forget_job(jobdir)
-        if (jobdir / "requests.seen").exists():
-            logger.info("resuming the interrupted crawl of %s (job state in %s)", site, jobdir)
-    settings = crawl_settings(
-        database_url=database_url,
-        site=site,
-        site_url=f"{parts.scheme}://{parts.netloc}",
-        model_dir=model_dir,
-        log_level=log_level,
-        command=command,
-        overrides={"MASKSCREEN_TRIGGER": trigger, **(settings_overrides or {})},
-        own_logging=own_logging,
-    )
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(spider_class(via, spider_args))
-    if keeper is not None:
-        keeper.run_source = lambda: crawler.stats and crawler.stats.get_value("maskscreen/run_id")
-        keeper.on_lost = lambda reason: _stop_from_thread(crawler, "lease_lost")
-        keeper.start()
-    results: list[CrawlResult] = []
-
-    def collect(listing, verdict, status):
-        result = CrawlResult(listing, verdict, status)
-        results.append(result)
-        if on_result is not None:
-            on_result(result)
-
-    crawler.signals.connect(collect, signal=listing_classified)
-    kwargs = {"start_urls": start_urls, "site": site, "follow": follow, **(spider_args or {})}
-    if max_pages:
-        kwargs["max_pages"] = max_pages
-    process.crawl(crawler, **kwargs)
-    try:
-        process.start()
-    finally:
-        if lock is not None:
-            lock.close()
-        if keeper is not None:
-            keeper.release()
-            keeper.engine.dispose()
-    stats = crawler.stats.get_stats() if crawler.stats else {}
-    counts, dropped = crawl_counts(stats)
-    finish_reason = str(stats.get("finish_reason", "unknown"))
-    if jobdir is not None and (finish_reason == "finished" or stats.get(f"{DROPPED}store_failed")):
-        shutil.rmtree(jobdir, ignore_errors=True)  # done (or lost batches): start afresh
-    run_id = stats.get("maskscreen/run_id")
-    checked, alerted = (
-        _monitor(database_url, run_id, stats, monitors, alerts) if run_id else (None, [])
-    )
-    return CrawlSummary(
-        counts=counts,
-        dropped=dropped,
-        finish_reason=finish_reason,
-        results=results,
-        stats=stats,
-        resume_dir=str(jobdir) if jobdir is not None and jobdir.exists() else None,
-        run_id=run_id,
-        monitors=checked,
-        alerted=alerted,
-    )
+    """Crawl as `plan` says, classify with `model` and (with an `engine`) store; block
+    until done. `alerts`: a crawler.jobs.alerts.AlertConfig for failed monitors."""
+    job = CrawlJob(plan, engine=engine, model=model, alerts=alerts, on_result=on_result)
+    run_jobs([job], log_level=log_level, own_logging=own_logging)
+    return job.summary
 
 
-def _take_lease(database_url: str, key: str, ttl: float | None):
-    from maskscreen.db.leases import DEFAULT_TTL, LeaseHeld, LeaseKeeper
-    from maskscreen.db.migrate import open_database
-
-    keeper = LeaseKeeper(open_database(database_url), key, ttl=ttl or DEFAULT_TTL)
-    try:
-        keeper.acquire()
-    except LeaseHeld as exc:
-        keeper.engine.dispose()
-        raise CrawlBusy(f"another crawl is running: {exc}") from None
-    return keeper
-
-
-def _resumable(engine, site: str) -> bool:
-    """Whether the site's last crawl stopped cleanly (interrupted, its last batch stored)."""
-    from sqlalchemy.orm import Session
-
-    from maskscreen.db.runs import run_history
-
-    with Session(engine) as session:
-        last = run_history(session, site=site, kind="crawl", limit=1)
-    return bool(last) and last[0]["status"] == "interrupted"
-
-
-def _forget_job(jobdir: Path) -> None:
-    """Delete a job's saved state, keeping the lock file this process holds."""
-    for path in jobdir.iterdir():
-        if path.name != "lock":
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
+def run_recheck(
+    plan: RecheckPlan, *, engine, model, log_level: str = "WARNING", own_logging: bool = True
+) -> RecheckSummary:
+    """Re-visit every listing under review on the plan's sites; block until done."""
+    job = RecheckJob(plan, engine=engine, model=model)
+    run_jobs([job], log_level=log_level, own_logging=own_logging)
+    return job.summary
 
 
 def _stop_from_thread(crawler, reason: str) -> None:
@@ -304,38 +533,3 @@ def _stop_from_thread(crawler, reason: str) -> None:
             engine.close_spider(engine.spider, reason=reason)
 
     reactor.callFromThread(close)
-
-
-def _monitor(database_url, run_id, stats, thresholds, alerts) -> tuple[list | None, list[str]]:
-    """Check the run and alert on failures; a database or channel that fails is logged."""
-    from sqlalchemy.exc import SQLAlchemyError
-    from sqlalchemy.orm import Session
-
-    from maskscreen.crawler.jobs.monitors import Thresholds, alert_text, failed, monitor_run
-    from maskscreen.db.errors import StoreError
-    from maskscreen.db.runs import mark_alerted
-    from maskscreen.db.session import connect
-
-    try:
-        engine = connect(database_url)
-    except StoreError as exc:
-        logger.error("could not check crawl run %s: %s", run_id, exc)
-        return None, []
-    try:
-        row, results = monitor_run(engine, run_id, stats, thresholds or Thresholds())
-        sent: list[str] = []
-        if failed(results) and alerts is not None and alerts.channels:
-            from maskscreen.crawler.jobs.alerts import send_alert
-
-            details = {"site": row["site"], "run_id": run_id, "status": row["status"],
-                       "monitors": failed(results)}  # fmt: skip
-            sent = send_alert(alerts, alert_text(row["site"], run_id, results), details)
-            if sent:
-                with Session(engine) as session, session.begin():
-                    mark_alerted(session, run_id)
-        return results, sent
-    except (SQLAlchemyError, StoreError, LookupError) as exc:
-        logger.error("could not check crawl run %s: %s", run_id, str(exc).splitlines()[0])
-        return None, []
-    finally:
-        engine.dispose()

@@ -21,7 +21,7 @@ the run (crawl_runs.monitors, monitors_failed) and shown by `maskscreen runs`.
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -51,6 +51,13 @@ LIMITS: dict[str, tuple[type, float, float]] = {
     "time_budget_minutes": (float, 1, 7 * 24 * 60),
 }  # fmt: skip
 assert set(LIMITS) == {f.name for f in fields(Thresholds)}
+
+
+def for_worker(thresholds: Thresholds | None) -> Thresholds:
+    """The thresholds for one worker of a shared crawl (a Redis frontier): its run holds
+    only its share of the crawl, so comparing its listings with whole crawls would cry
+    wolf. The count monitors are off; the others stay as the site set them."""
+    return replace(thresholds or Thresholds(), max_drop=1.0, many_listings=10**9)
 
 
 @dataclass(frozen=True)
@@ -155,7 +162,7 @@ def monitor_run(
         recent = runs.recent_listing_counts(
             session, row["site_id"], before_run_id=run_id, limit=thresholds.recent_runs
         )
-    from maskscreen.crawler.pipelines import crawl_counts
+    from maskscreen.crawler.jobs.runs import crawl_counts
     from maskscreen.db.models import utcnow
 
     counts, _ = crawl_counts(stats)

@@ -1,6 +1,9 @@
 """Re-check flagged listings until they are gone: live, changed or removed.
 
-    summary = run_recheck(database_url, site="shop.example")
+    summary = run_recheck(RecheckPlan(sites=("shop.example",)), engine=engine, model=model)
+
+(run_recheck is in crawler/jobs/job.py; this module says what a recheck visits and
+how its outcome reads; RecheckPipeline in crawler/pipelines.py stores it.)
 
 Visits the URL of every listing under review (db.checks.recheck_targets) with
 RecheckSpider and records one listing_checks row per listing reached:
@@ -40,6 +43,24 @@ class RecheckSummary:
     stats: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RecheckPlan:
+    """One recheck job: which sites, and how it runs (crawler/jobs/job.py)."""
+
+    sites: tuple[str, ...] = ()  # () : every site with listings under review
+    sites_dir: str | None = None  # where the site profiles are (their selectors)
+    command: str | None = None  # recorded on its runs (default "maskscreen recheck --site …")
+    trigger: str | None = None  # manual | schedule
+    lease: bool = False  # take "recheck:<site>" for each site (scheduled rechecks do)
+    lease_ttl: float | None = None
+    settings: dict = field(default_factory=dict)  # Scrapy settings it changes
+
+    def default_command(self) -> str:
+        return self.command or " ".join(
+            ["maskscreen recheck", *(f"--site {name}" for name in self.sites)]
+        )
+
+
 @dataclass
 class PreparedRecheck:
     """What a recheck crawl needs: its targets, its spider and the settings it changes."""
@@ -65,45 +86,22 @@ def profile_selectors(sites: set[str], sites_dir=None) -> dict[str, dict]:
             if site in profiles and profiles[site].selectors}  # fmt: skip
 
 
-def prepare_recheck(
-    database_url: str,
-    *,
-    sites: str | list[str] | None = None,
-    model_dir: str | None = None,
-    log_level: str = "WARNING",
-    own_logging: bool = True,
-    settings_overrides: dict | None = None,
-    command: str | None = None,
-    sites_dir=None,
-) -> PreparedRecheck:
-    """The listings under review on `sites` (a name, several, or None: all) and the
-    settings their recheck runs with (RecheckPipeline instead of the crawl's)."""
+def prepare_recheck(engine, plan: RecheckPlan) -> PreparedRecheck:
+    """The listings under review on the plan's sites and the settings their recheck
+    runs with (RecheckPipeline instead of the crawl's)."""
     from sqlalchemy.orm import Session
 
     from maskscreen.crawler.spiders.recheck import RecheckSpider
     from maskscreen.db import checks
-    from maskscreen.db.migrate import open_database
 
-    engine = open_database(database_url)
-    try:
-        with Session(engine) as session:
-            targets = checks.recheck_targets(session, site=sites)
-    finally:
-        engine.dispose()
-    named = [sites] if isinstance(sites, str) else list(sites or [])
+    with Session(engine) as session:
+        targets = checks.recheck_targets(session, site=list(plan.sites) or None)
     overrides = {
-        "MASKSCREEN_DATABASE_URL": database_url,
-        "MASKSCREEN_SITE": ", ".join(named) or "all sites",
-        "MASKSCREEN_SITE_URL": None,
-        "MASKSCREEN_MODEL_DIR": model_dir,
-        "MASKSCREEN_COMMAND": command
-        or " ".join(["maskscreen recheck", *(f"--site {name}" for name in named)]),
-        "LOG_LEVEL": log_level,
-        "LOG_INSTALL_ROOT_HANDLER": own_logging,
+        "MASKSCREEN_SITE": ", ".join(plan.sites) or "all sites",
         "ITEM_PIPELINES": {"maskscreen.crawler.pipelines.RecheckPipeline": 300},
-        **(settings_overrides or {}),
+        **plan.settings,
     }
-    selectors = profile_selectors({t.site for t in targets}, sites_dir)
+    selectors = profile_selectors({t.site for t in targets}, plan.sites_dir)
     return PreparedRecheck(targets, RecheckSpider, overrides, selectors)
 
 
@@ -116,52 +114,3 @@ def recheck_summary(targets: int, stats: dict) -> RecheckSummary:
         finish_reason=str(stats.get("finish_reason", "unknown")),
         stats=stats,
     )
-
-
-def run_recheck(
-    database_url: str,
-    *,
-    site: str | list[str] | None = None,
-    model_dir: str | None = None,
-    log_level: str = "WARNING",
-    own_logging: bool = True,
-    settings_overrides: dict | None = None,
-    command: str | None = None,
-    sites_dir=None,
-) -> RecheckSummary:
-    """Re-visit every listing under review (on `site`: a name, several; or all); block
-    until done.
-
-    Starts Scrapy's reactor: once per process, like run_crawl.
-    """
-    from scrapy.crawler import CrawlerProcess
-
-    from maskscreen.crawler.jobs.job import crawl_settings
-
-    prepared = prepare_recheck(
-        database_url,
-        sites=site,
-        model_dir=model_dir,
-        log_level=log_level,
-        own_logging=own_logging,
-        settings_overrides=settings_overrides,
-        command=command,
-        sites_dir=sites_dir,
-    )
-    if not prepared.targets:
-        return RecheckSummary(targets=0)
-    settings = crawl_settings(
-        database_url=database_url,
-        site=prepared.overrides["MASKSCREEN_SITE"],
-        site_url=None,
-        model_dir=model_dir,
-        log_level=log_level,
-        overrides=prepared.overrides,
-        own_logging=own_logging,
-    )
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(prepared.spider_class)
-    process.crawl(crawler, **prepared.spider_kwargs())
-    process.start()
-    stats = crawler.stats.get_stats() if crawler.stats else {}
-    return recheck_summary(len(prepared.targets), stats)

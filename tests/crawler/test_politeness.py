@@ -73,7 +73,7 @@ def test_user_agent_carries_the_contact(contact, expected):
 
 
 def settings_for(**overrides):
-    return crawl_settings(database_url=None, site="shop", site_url=None, overrides=overrides)
+    return crawl_settings(overrides={"MASKSCREEN_SITE": "shop", **overrides})
 
 
 def test_robots_txt_is_obeyed_unless_overridden_explicitly():

@@ -298,7 +298,8 @@ def test_recheck_spider_reads_a_profiled_site_with_its_selectors():
 
 
 def test_prepare_recheck_finds_the_selectors_of_profiled_sites(database, tmp_path):
-    from maskscreen.crawler.jobs.recheck import prepare_recheck
+    from maskscreen.crawler.jobs.recheck import RecheckPlan, prepare_recheck
+    from maskscreen.db.migrate import open_database
 
     url, _ = database
     crawl_into(url, make_listing(DANGEROUS))
@@ -309,7 +310,12 @@ def test_prepare_recheck_finds_the_selectors_of_profiled_sites(database, tmp_pat
         '[extract]\ntitle = "css:h1::text"\n',
         "utf-8",
     )
-    prepared = prepare_recheck(url, sites_dir=sites)
+    engine = open_database(url)
+    try:
+        plan = RecheckPlan(sites_dir=str(sites))
+        prepared = prepare_recheck(engine, plan)
+    finally:
+        engine.dispose()
     assert prepared.selectors == {"shop.example": {"title": "css:h1::text"}}
     assert prepared.spider_kwargs()["targets"][0]["site"] == "shop.example"
-    assert prepared.overrides["MASKSCREEN_COMMAND"] == "maskscreen recheck"
+    assert plan.default_command() == "maskscreen recheck"
