@@ -108,6 +108,14 @@ class ClassifyStorePipeline:
 
         if not self.job.site:
             raise ValueError("MASKSCREEN_SITE must name the site when storing listings")
+        if self.job.owned:  # no job around this crawl (scrapy crawl, Scrapyd): its lease
+            from maskscreen.crawler.jobs.standalone import open_standalone
+
+            try:
+                open_standalone(self.job, self.crawler)
+            except Exception:
+                self.job.close()
+                raise
         with Session(self.engine) as session, session.begin():
             self.site_id, self.run_id = start_run(
                 session, self.job.site, base_url=self.job.site_url, command=self.job.command,
@@ -187,6 +195,11 @@ class ClassifyStorePipeline:
         counts, dropped = crawl_counts(self.stats.get_stats())
         with Session(self.engine) as session, session.begin():
             finish_run(session, self.run_id, reason, counts, dropped)
+        if self.job.owned:  # no job around this crawl: its lease and monitors
+            from maskscreen.crawler.jobs.standalone import close_standalone
+
+            frontier = bool(self.crawler.settings.get("MASKSCREEN_FRONTIER"))
+            close_standalone(self.job, self.run_id, self.stats.get_stats(), frontier)
         self.job.close()
 
 

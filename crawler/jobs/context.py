@@ -31,7 +31,8 @@ class JobContext:
     site_url: str | None = None
     command: str | None = None
     trigger: str | None = None  # manual | schedule, recorded on the run
-    owned: bool = False  # opened from the settings: the pipeline disposes the engine
+    owned: bool = False  # opened from the settings (no job): the pipeline disposes the engine
+    lease: Any = None  # without a job, the lease the pipeline holds (crawler/jobs/standalone.py)
 
     def close(self) -> None:
         if self.owned and self.engine is not None:

@@ -29,16 +29,17 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from scrapy.settings import SETTINGS_PRIORITIES, Settings
 
-from maskscreen.crawler.jobs import resume
+from maskscreen.crawler.jobs import monitors, resume, runs
 from maskscreen.crawler.jobs.context import JobContext, attach
+from maskscreen.crawler.jobs.frontier import database_turn, shared_crawl_key
+from maskscreen.crawler.jobs.lease import Lease
 from maskscreen.crawler.jobs.plan import CrawlPlan, spider_class
 from maskscreen.crawler.jobs.recheck import RecheckPlan, RecheckSummary
 from maskscreen.crawler.jobs.resume import CrawlBusy, job_directory
@@ -58,6 +59,7 @@ __all__ = [
     "run_crawl",
     "run_jobs",
     "run_recheck",
+    "shared_crawl_key",
 ]
 
 
@@ -119,64 +121,6 @@ def _override(settings: Settings, overrides: dict | None) -> None:
         settings.set("ROBOTSTXT_OBEY", True, priority="cmdline")
 
 
-def shared_crawl_key(plan: CrawlPlan, engine) -> str:
-    """The Redis keys of a shared crawl: the plan's, else from its site, start URLs and
-    database (so the same command on every worker joins the same crawl)."""
-    from maskscreen.crawler.jobs.frontier import frontier_key
-
-    site = plan.site or site_from_url(plan.start_urls[0])
-    return plan.frontier_key or frontier_key(site, plan.start_urls, _database_key(engine))
-
-
-@contextmanager
-def database_turn(frontier: str | None, database_url: str) -> Iterator[None]:
-    """Around opening (and migrating) the database: the workers of one shared crawl take
-    turns, so that two of them never migrate one fresh database at the same time. A
-    frontier that cannot be reached takes no turn (the crawl then records a failed run)."""
-    if not frontier:
-        yield
-        return
-    import hashlib
-
-    from maskscreen.crawler.jobs.frontier import FrontierUnavailable, connect
-
-    try:
-        client = connect(frontier)
-    except FrontierUnavailable:
-        yield
-        return
-    name = hashlib.sha256(database_url.encode()).hexdigest()[:12]
-    try:
-        with client.lock(f"maskscreen:open-database:{name}", timeout=600, blocking_timeout=600):
-            yield
-    finally:
-        client.close()
-
-
-class _Lease:
-    """The job's lease, on the job's engine; CrawlBusy if another live job holds it."""
-
-    def __init__(self, engine, key: str, ttl: float | None, busy: str):
-        from maskscreen.db.leases import DEFAULT_TTL, LeaseHeld, LeaseKeeper
-
-        self.keeper = LeaseKeeper(engine, key, ttl=ttl or DEFAULT_TTL)
-        try:
-            self.keeper.acquire()
-        except LeaseHeld as exc:
-            raise CrawlBusy(f"another {busy} is running: {exc}") from None
-
-    def start(self, crawler=None) -> None:
-        if crawler is not None:
-            self.keeper.run_source = lambda: (
-                crawler.stats and crawler.stats.get_value("maskscreen/run_id")
-            )
-            self.keeper.on_lost = lambda reason: _stop_from_thread(crawler, "lease_lost")
-        self.keeper.start()
-
-    def release(self) -> None:
-        self.keeper.release()
-
-
 class CrawlJob:
     """One crawl: `prepare` takes the lease and the job state; `create` makes its crawler;
     `release` lets go of them; `finish` reads the outcome, checks the run, alerts."""
@@ -191,7 +135,7 @@ class CrawlJob:
         self.site = plan.site or site_from_url(plan.start_urls[0])
         self.results: list[CrawlResult] = []
         self.crawler = None
-        self.lease: _Lease | None = None
+        self.lease: Lease | None = None
         self.jobdir: Path | None = None
         self._lock = None
         self.summary: CrawlSummary | None = None
@@ -203,7 +147,7 @@ class CrawlJob:
             self._check_frontier()
         if stores and plan.lease and not plan.frontier:
             key = plan.lease if isinstance(plan.lease, str) else f"crawl:{self.site}"
-            self.lease = _Lease(self.engine, key, plan.lease_ttl, "crawl")
+            self.lease = Lease(self.engine, key, plan.lease_ttl, "crawl")
         if stores and plan.resume and not plan.frontier:
             self._take_job_state()
         return True
@@ -267,7 +211,8 @@ class CrawlJob:
             connect(self.plan.frontier).close()
         except FrontierUnavailable:
             if self.engine is not None:
-                record_failed_start(self.engine, self.site, self.plan)
+                runs.record_failed_start(self.engine, self.site, _base_url(self.plan.start_urls[0]),
+                                         self.plan.command, self.plan.trigger)  # fmt: skip
             raise
 
     def _collect(self, listing, verdict, status) -> None:
@@ -295,43 +240,20 @@ class CrawlJob:
         ):
             shutil.rmtree(jobdir, ignore_errors=True)  # done (or lost batches): start afresh
         run_id = stats.get("maskscreen/run_id")
-        checked, alerted = self._monitor(run_id, stats) if run_id else (None, [])
+        checked, alerted = (None, [])
+        if run_id:
+            thresholds = self.plan.monitors or monitors.Thresholds()
+            if self.plan.frontier:
+                thresholds = monitors.for_worker(thresholds)
+            checked, alerted = monitors.check_and_alert(
+                self.engine, run_id, stats, thresholds, self.alerts
+            )
         self.summary = CrawlSummary(
             counts=counts, dropped=dropped, finish_reason=finish_reason, results=self.results,
             stats=stats, resume_dir=str(jobdir) if jobdir is not None and jobdir.exists() else None,
             run_id=run_id, monitors=checked, alerted=alerted,
         )  # fmt: skip
         return self.summary
-
-    def _monitor(self, run_id: int, stats: dict) -> tuple[list | None, list[str]]:
-        """Check the run and alert on failures; a database or channel that fails is logged."""
-        from sqlalchemy.exc import SQLAlchemyError
-        from sqlalchemy.orm import Session
-
-        from maskscreen.crawler.jobs import monitors
-        from maskscreen.db.errors import StoreError
-        from maskscreen.db.runs import mark_alerted
-
-        thresholds = self.plan.monitors or monitors.Thresholds()
-        if self.plan.frontier:
-            thresholds = monitors.for_worker(thresholds)
-        try:
-            row, results = monitors.monitor_run(self.engine, run_id, stats, thresholds)
-            sent: list[str] = []
-            if monitors.failed(results) and self.alerts is not None and self.alerts.channels:
-                from maskscreen.crawler.jobs.alerts import send_alert
-
-                details = {"site": row["site"], "run_id": run_id, "status": row["status"],
-                           "monitors": monitors.failed(results)}  # fmt: skip
-                text = monitors.alert_text(row["site"], run_id, results)
-                sent = send_alert(self.alerts, text, details)
-                if sent:
-                    with Session(self.engine) as session, session.begin():
-                        mark_alerted(session, run_id)
-            return results, sent
-        except (SQLAlchemyError, StoreError, LookupError) as exc:
-            logger.error("could not check crawl run %s: %s", run_id, str(exc).splitlines()[0])
-            return None, []
 
 
 class RecheckJob:
@@ -343,7 +265,7 @@ class RecheckJob:
         self.model = model
         self.crawler = None
         self.targets = 0
-        self.leases: list[_Lease] = []
+        self.leases: list[Lease] = []
         self.summary: RecheckSummary | None = None
         self.started = None
         self.prepared = None
@@ -356,7 +278,7 @@ class RecheckJob:
         if self.plan.lease:
             try:
                 for site in self.plan.sites:
-                    self.leases.append(_Lease(self.engine, f"recheck:{site}", self.plan.lease_ttl,
+                    self.leases.append(Lease(self.engine, f"recheck:{site}", self.plan.lease_ttl,
                                               "recheck"))  # fmt: skip
             except CrawlBusy:
                 self.release()
@@ -390,39 +312,11 @@ class RecheckJob:
         stats = crawler.stats.get_stats() if crawler is not None and crawler.stats else {}
         self.summary = recheck_summary(self.targets, stats) if crawler else RecheckSummary(0)
         if self.plan.trigger == "schedule":
-            self._record_idle_sites()
+            # So that run-due knows when each site was last rechecked, even with nothing
+            # to visit there.
+            runs.record_idle_rechecks(self.engine, self.plan.sites, self.started, self.summary,
+                                      self.plan.default_command())  # fmt: skip
         return self.summary
-
-    def _record_idle_sites(self) -> None:
-        """A scheduled recheck records a run for each of its sites even with nothing to
-        visit there, so that run-due knows when the site was last rechecked."""
-        from sqlalchemy.orm import Session
-
-        from maskscreen.crawler.jobs.runs import finish_run, start_run
-        from maskscreen.db.runs import run_history
-
-        summary = self.summary
-        counts = {"listings": summary.targets, "changed": summary.counts["changed"],
-                  "unchanged": summary.counts["live"], "errors": summary.unreachable}  # fmt: skip
-        with Session(self.engine) as session, session.begin():
-            for site in self.plan.sites:
-                if run_history(session, site=site, kind="recheck", since=self.started, limit=1):
-                    continue
-                _, run_id = start_run(session, site, command=self.plan.default_command(),
-                                      kind="recheck", trigger="schedule")  # fmt: skip
-                finish_run(session, run_id, summary.finish_reason, counts)
-
-
-def record_failed_start(engine, site: str, plan: CrawlPlan) -> None:
-    """A crawl that could not start: a failed run under its site."""
-    from sqlalchemy.orm import Session
-
-    from maskscreen.crawler.jobs.runs import finish_run, start_run
-
-    with Session(engine) as session, session.begin():
-        _, run_id = start_run(session, site, base_url=_base_url(plan.start_urls[0]),
-                              command=plan.command, trigger=plan.trigger)  # fmt: skip
-        finish_run(session, run_id, "not_started")
 
 
 Job = CrawlJob | RecheckJob
@@ -515,21 +409,3 @@ def run_recheck(
     job = RecheckJob(plan, engine=engine, model=model)
     run_jobs([job], log_level=log_level, own_logging=own_logging)
     return job.summary
-
-
-def _stop_from_thread(crawler, reason: str) -> None:
-    """Close the crawl (from another thread): pages in flight finish, batches are stored."""
-    from twisted.internet import reactor
-
-    def close() -> None:
-        engine = crawler.engine
-        if engine is None or not engine.running:
-            return
-        if hasattr(engine, "close_spider_async"):  # Scrapy 2.14+
-            from scrapy.utils.defer import deferred_from_coro
-
-            deferred_from_coro(engine.close_spider_async(reason=reason))
-        else:
-            engine.close_spider(engine.spider, reason=reason)
-
-    reactor.callFromThread(close)

@@ -20,10 +20,13 @@ the run (crawl_runs.monitors, monitors_failed) and shown by `maskscreen runs`.
 
 from __future__ import annotations
 
+import logging
 import statistics
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 COVERAGE_FIELDS = ("title", "price", "currency")
 FIELD_STAT = "maskscreen/fields/"  # maskscreen/fields/seen, .../title, .../price, ...
@@ -178,3 +181,32 @@ def monitor_run(
         runs.record_monitors(session, run_id, monitors=results, field_coverage=coverage)
     row.update(monitors=results, field_coverage=coverage, monitors_failed=len(failed(results)))
     return row, results
+
+
+def check_and_alert(engine, run_id: int, stats: dict[str, Any], thresholds: Thresholds,
+                    alerts=None) -> tuple[list | None, list[str]]:  # fmt: skip
+    """Check the run; on failures, alert the configured channels (a crawler.jobs.alerts
+    .AlertConfig) and note it on the run. (results or None, channels that took the alert);
+    a database or channel that fails is logged, never raised."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from maskscreen.db.errors import StoreError
+    from maskscreen.db.runs import mark_alerted
+
+    try:
+        row, results = monitor_run(engine, run_id, stats, thresholds)
+        sent: list[str] = []
+        if failed(results) and alerts is not None and alerts.channels:
+            from maskscreen.crawler.jobs.alerts import send_alert
+
+            details = {"site": row["site"], "run_id": run_id, "status": row["status"],
+                       "monitors": failed(results)}  # fmt: skip
+            sent = send_alert(alerts, alert_text(row["site"], run_id, results), details)
+            if sent:
+                with Session(engine) as session, session.begin():
+                    mark_alerted(session, run_id)
+        return results, sent
+    except (SQLAlchemyError, StoreError, LookupError) as exc:
+        logger.error("could not check crawl run %s: %s", run_id, str(exc).splitlines()[0])
+        return None, []

@@ -76,3 +76,32 @@ def finish_run(
         session, run_id, status=status, counts=counts or {}, dropped=dropped or {}
     )
     return status
+
+
+def record_failed_start(engine, site: str, base_url: str | None, command: str | None,
+                        trigger: str | None = None) -> None:  # fmt: skip
+    """A crawl that could not start (its frontier unreachable): a failed run under its site,
+    so that monitoring sees it."""
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session, session.begin():
+        _, run_id = start_run(session, site, base_url=base_url, command=command, trigger=trigger)
+        finish_run(session, run_id, "not_started")
+
+
+def record_idle_rechecks(engine, sites, since, summary, command: str) -> None:
+    """A run for each of `sites` with no recheck run since `since` (a scheduled recheck
+    with nothing to visit there), closed with the recheck's `summary`."""
+    from sqlalchemy.orm import Session
+
+    from maskscreen.db.runs import run_history
+
+    counts = {"listings": summary.targets, "changed": summary.counts["changed"],
+              "unchanged": summary.counts["live"], "errors": summary.unreachable}  # fmt: skip
+    with Session(engine) as session, session.begin():
+        for site in sites:
+            if run_history(session, site=site, kind="recheck", since=since, limit=1):
+                continue
+            _, run_id = start_run(session, site, command=command, kind="recheck",
+                                  trigger="schedule")  # fmt: skip
+            finish_run(session, run_id, summary.finish_reason, counts)

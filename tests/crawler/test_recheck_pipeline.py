@@ -53,7 +53,7 @@ def crawl_into(url: str, *listings: Listing) -> None:
     for listing in listings:
         pipeline.process_item(listing)
     pipeline.close_spider()
-    pipeline.engine.dispose()
+    pipeline.spider_closed(None, "finished")  # the run closed, the lease released
 
 
 def count(session: Session, model, *where) -> int:
