@@ -19,7 +19,13 @@ from pathlib import Path
 from setuptools import setup
 
 ROOT = Path(__file__).resolve().parent
-EGG_PACKAGES = ["maskscreen.crawler", "maskscreen.crawler.spiders", "maskscreen.crawler.demo"]
+EGG_PACKAGES = [
+    "maskscreen.crawler",
+    "maskscreen.crawler.extract",
+    "maskscreen.crawler.jobs",
+    "maskscreen.crawler.spiders",
+    "maskscreen.crawler.demo",
+]
 
 
 def build_scrapyd_egg(args: list[str]) -> None:

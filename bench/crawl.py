@@ -142,15 +142,20 @@ def bare_crawl(url: str, settings_overrides: dict) -> dict:
 
 
 def full_crawl(url: str, database_url: str, settings_overrides: dict) -> dict:
-    from maskscreen.crawler.run import run_crawl
+    from maskscreen.classifier.model import load_model
+    from maskscreen.crawler.jobs.job import run_crawl
+    from maskscreen.crawler.jobs.plan import CrawlPlan
+    from maskscreen.db.migrate import open_database
 
-    summary = run_crawl(
-        [url],
-        database_url=database_url,
-        site="bench",
-        settings_overrides=settings_overrides,
-        resume=False,
-    )  # disk queues would cost speed the bare crawl does not pay
+    # No job state: disk queues would cost speed the bare crawl does not pay.
+    plan = CrawlPlan(
+        via="html", start_urls=[url], site="bench", settings=settings_overrides, resume=False
+    )
+    engine = open_database(database_url)
+    try:
+        summary = run_crawl(plan, engine=engine, model=load_model())
+    finally:
+        engine.dispose()
     return {
         "pages": summary.stats.get("response_received_count", 0),
         "seconds": summary.stats["elapsed_time_seconds"],

@@ -21,7 +21,7 @@ from pathlib import Path
 import extruct
 from scrapy.http import HtmlResponse
 
-from maskscreen.crawler.extract import extract_listing
+from maskscreen.crawler.extract.page import extract_listing
 
 PAGES = Path(__file__).parents[1] / "tests" / "crawler" / "pages"
 URL = "https://shop.example/p/realistic-old-man-mask"

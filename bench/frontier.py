@@ -53,20 +53,19 @@ def tuned_settings(concurrency: int) -> dict:
 
 def crawl(url: str, database: str, concurrency: int, redis_url: str | None, key: str) -> dict:
     """One worker (a child process): the real run_crawl, optionally on the frontier."""
-    from maskscreen.crawler.frontier import frontier_settings
-    from maskscreen.crawler.run import run_crawl
+    from maskscreen.classifier.model import load_model
+    from maskscreen.crawler.jobs.job import run_crawl
+    from maskscreen.crawler.jobs.plan import CrawlPlan
+    from maskscreen.db.migrate import open_database
 
-    settings = tuned_settings(concurrency)
-    if redis_url:
-        settings.update(frontier_settings(redis_url, key))
-    summary = run_crawl(
-        [url],
-        database_url=database,
-        site="bench",
-        settings_overrides=settings,
-        resume=False,
-        lease=False,
-    )
+    plan = CrawlPlan(via="html", start_urls=[url], site="bench", settings=tuned_settings(concurrency),
+                     resume=False, lease=False, frontier=redis_url or None,
+                     frontier_key=key if redis_url else None)  # fmt: skip
+    engine = open_database(database)
+    try:
+        summary = run_crawl(plan, engine=engine, model=load_model())
+    finally:
+        engine.dispose()
     stats = summary.stats
     return {
         "pages": stats.get("response_received_count", 0),
@@ -164,7 +163,7 @@ def main() -> None:
         print(json.dumps(crawl(args.url, args.db, args.concurrency, redis_url, args.key)))
         return
 
-    from maskscreen.crawler.frontier import connect
+    from maskscreen.crawler.jobs.frontier import connect
     from tests.distributed.shop import LoopbackShop
 
     connect(args.redis).close()

@@ -88,14 +88,13 @@ def check(url: str | None, text: str | None, as_json: bool, model_dir: str | Non
     else:
         if not url.startswith(("http://", "https://")):
             raise click.UsageError(f"not an http(s) URL: {url!r}")
-        from maskscreen.crawler.pipelines import shared_model
+        from maskscreen.cli.context import resources
+        from maskscreen.crawler.jobs.job import run_crawl
+        from maskscreen.crawler.jobs.plan import CrawlPlan
 
-        shared_model(model_dir)  # fail fast, before starting a crawl; the pipeline reuses it
-        from maskscreen.crawler.run import run_crawl
-
-        summary = run_crawl(
-            [url], database_url=None, model_dir=model_dir, follow=False, own_logging=False
-        )
+        model = resources().model()  # fail fast, before starting a crawl
+        plan = CrawlPlan(via="html", start_urls=[url], follow=False, resume=False, lease=False)
+        summary = run_crawl(plan, engine=None, model=model, own_logging=False)
         found = [r for r in summary.results if r.verdict is not None]
         if not found:
             _fail(_why_nothing(summary, url))

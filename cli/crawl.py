@@ -1,4 +1,4 @@
-"""`maskscreen crawl` and `maskscreen demo`."""
+"""`maskscreen crawl`: parse the options, plan the crawl, run it as a job, render."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 import click
 
 from maskscreen.cli import EXIT_ERROR
+from maskscreen.cli.context import resources
 from maskscreen.cli.options import database_option, model_option
 from maskscreen.cli.output import log_level, summary_line
 from maskscreen.cli.sites import resolve_sites_dir, sites_dir_option
@@ -55,57 +56,6 @@ def resolve_target(session, target: str, sites_dir: str | None = None):
         hint = f"; known sites: {', '.join(known)}" if known else ""
         raise click.UsageError(f"unknown site {target!r}: give a start URL (https://…){hint}")
     return site.base_url, None, site.name
-
-
-def crawl_into(
-    engine_url: str,
-    start_url: str | None,
-    site: str | None,
-    model_dir,
-    max_pages,
-    log_level,
-    plan=None,
-    frontier: dict | None = None,
-):
-    """Run the crawl `plan` (crawler.platforms.CrawlPlan), or an HTML crawl of `start_url`.
-
-    `frontier`: crawler.frontier.frontier_settings, to share the crawl with other workers
-    (their Redis frontier replaces the job directory and the per-site lease)."""
-    from maskscreen.crawler.alerts import configured_alerts
-    from maskscreen.crawler.run import run_crawl
-
-    overrides = {**(plan.settings if plan else {}), **(frontier or {})}
-    shared = {"resume": False, "lease": False} if frontier else {}
-    if plan is not None and plan.monitors is not None:
-        shared["monitors"] = plan.monitors
-    if frontier:
-        # A worker's run holds only its share of the crawl: comparing its listings with
-        # whole crawls would cry wolf, so the count monitors are off for workers.
-        from dataclasses import replace
-
-        from maskscreen.crawler.monitors import Thresholds
-
-        base = shared.get("monitors") or Thresholds()
-        shared["monitors"] = replace(base, max_drop=1.0, many_listings=10**9)
-    progress = Progress(sys.stderr.isatty())
-    summary = run_crawl(
-        plan.start_urls if plan else [start_url],
-        database_url=engine_url,
-        site=site,
-        model_dir=model_dir,
-        max_pages=max_pages,
-        log_level=log_level,
-        command=shlex.join(["maskscreen", *sys.argv[1:]]),
-        on_result=progress,
-        own_logging=False,
-        via=plan.via if plan else "html",
-        spider_args=plan.spider_args if plan else None,
-        settings_overrides=overrides or None,
-        alerts=configured_alerts(),
-        **shared,
-    )
-    progress.done()
-    return summary
 
 
 def _currency(ctx, param, value: str | None) -> str | None:
@@ -189,21 +139,21 @@ def crawl(
       maskscreen crawl demo-shop --base-url http://127.0.0.1:8765
       maskscreen crawl https://shop.example --frontier redis://10.0.0.5:6379/0   # on each worker
     """
-    from sqlalchemy.orm import Session
+    from dataclasses import replace
 
-    from maskscreen.crawler.pipelines import shared_model
-    from maskscreen.crawler.platforms import plan_crawl
+    from maskscreen.crawler.jobs.alerts import configured_alerts
+    from maskscreen.crawler.jobs.job import database_turn, run_crawl, shared_crawl_key
+    from maskscreen.crawler.jobs.plan import plan_crawl
     from maskscreen.db import safe_url
 
-    shared_model(model_dir)  # fail fast as one line; the crawl's pipeline reuses this copy
-    redis_client, unreachable = _reach_frontier(frontier)
-    engine = _open_database(database_url, redis_client)
-    with Session(engine) as session:
+    res = resources()
+    model = res.model()  # fail fast as one line, before any crawl
+    with database_turn(frontier, res.database_url):  # workers of a shared crawl take turns
+        engine = res.engine()
+    with res.session(write=False) as session:
         start_url, profile, known_site = resolve_target(
             session, target, resolve_sites_dir(sites_dir)
         )
-    url = engine.url.render_as_string(hide_password=False)
-    engine.dispose()
     if base_url and profile is None:
         raise click.UsageError("--base-url moves a site profile; give a profile's name")
     if profile is not None and base_url:
@@ -216,95 +166,35 @@ def crawl(
         max_pages=max_pages,
         site=site or known_site,
     )
-    shared = None
+    plan = replace(plan, command=shlex.join(["maskscreen", *sys.argv[1:]]))
     if frontier:
-        from maskscreen.crawler.frontier import frontier_key as default_key
-        from maskscreen.crawler.frontier import frontier_settings
-        from maskscreen.crawler.run import site_from_url
-
-        site_name = plan.site or site_from_url(plan.start_urls[0])
-        if unreachable is not None:
-            _record_failed_run(url, site_name, plan.start_urls[0])
-            raise unreachable
-        key = frontier_key or default_key(site_name, plan.start_urls, url)
-        shared = frontier_settings(frontier, key)
-        click.echo(f"sharing the crawl through the frontier {key}", err=True)
+        plan = replace(plan, frontier=frontier, frontier_key=frontier_key)
+        plan = replace(plan, frontier_key=shared_crawl_key(plan, engine))
+    alerts = configured_alerts()
     how = "detected" if plan.detected else "chosen"
+    if frontier:
+        click.echo(f"sharing the crawl through the frontier {plan.frontier_key}", err=True)
     click.echo(
         f"crawling via {plan.via} ({how}) from {plan.start_urls[0]}"
         + (f" and {len(plan.start_urls) - 1} more" if len(plan.start_urls) > 1 else ""),
         err=True,
     )
-    summary = crawl_into(
-        url, None, plan.site, model_dir, plan.max_pages, log_level(), plan=plan, frontier=shared
-    )
+    progress = Progress(sys.stderr.isatty())
+    summary = run_crawl(plan, engine=engine, model=model, alerts=alerts, log_level=log_level(),
+                        own_logging=False, on_result=progress)  # fmt: skip
+    progress.done()
     click.echo(summary_line(summary))
     for result in summary.monitors or []:
         if not result["passed"]:
             click.echo(f"monitor {result['name']} failed: {result['message']}", err=True)
-    click.echo(f"database: {safe_url(url)}", err=True)
+    click.echo(f"database: {safe_url(engine)}", err=True)
     if summary.finish_reason != "finished":
-        resumable = summary.resume_dir or (shared and summary.finish_reason == "shutdown")
+        resumable = summary.resume_dir or (frontier and summary.finish_reason == "shutdown")
         hint = "; run the same command again to resume" if resumable else ""
         click.echo(
             f"maskscreen: error: crawl ended early ({summary.finish_reason}){hint}", err=True
         )
         sys.exit(EXIT_ERROR)
-
-
-def _reach_frontier(frontier: str | None):
-    """(Redis client, None) or (None, FrontierUnavailable): the error is raised once the
-    failed run can be recorded under its site."""
-    if not frontier:
-        return None, None
-    from maskscreen.crawler.frontier import FrontierUnavailable, connect
-
-    try:
-        return connect(frontier), None
-    except FrontierUnavailable as exc:
-        return None, exc
-
-
-def _open_database(database_url: str | None, redis_client):
-    """open_database; the workers of a shared crawl take turns, so that two of them
-    never migrate one fresh database at the same time."""
-    from maskscreen.db import open_database, resolve_url
-
-    if redis_client is None:
-        return open_database(database_url)
-    import hashlib
-
-    name = hashlib.sha256(resolve_url(database_url).encode()).hexdigest()[:12]
-    try:
-        with redis_client.lock(
-            f"maskscreen:open-database:{name}", timeout=600, blocking_timeout=600
-        ):
-            return open_database(database_url)
-    finally:
-        redis_client.close()
-
-
-def _record_failed_run(url: str, site: str, start_url: str) -> None:
-    """A crawl that could not start: a failed run, so that monitoring sees it."""
-    from urllib.parse import urlsplit
-
-    from sqlalchemy.orm import Session
-
-    from maskscreen.db import open_database, store
-
-    parts = urlsplit(start_url)
-    engine = open_database(url)
-    try:
-        with Session(engine) as session, session.begin():
-            site_id = store.get_or_create_site(
-                session, site, base_url=f"{parts.scheme}://{parts.netloc}"
-            )
-            run_id = store.start_crawl_run(
-                session, site_id, command=shlex.join(["maskscreen", *sys.argv[1:]])
-            )
-            store.finish_crawl_run(session, run_id, status="failed", counts={}, dropped={})
-    finally:
-        engine.dispose()
 
 
 def register(group: click.Group) -> None:

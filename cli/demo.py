@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from maskscreen.cli import EXIT_ERROR
+from maskscreen.cli.context import resources
 from maskscreen.cli.options import model_option
 from maskscreen.cli.output import clip, render, safe
 
@@ -25,35 +26,27 @@ def fresh_demo_database() -> str:
     return f"sqlite:///{path}"
 
 
-def stored_view(url: str, sites: list[str]) -> tuple[dict[str, list], dict[str, str], list]:
+def stored_view(session, sites: list[str]) -> tuple[dict[str, list], dict[str, str], list]:
     """(flagged listings per site, source formats per site, time-to-removal rows)."""
     from sqlalchemy import func, select
-    from sqlalchemy.orm import Session
 
-    from maskscreen.db import Listing, ListingVersion, Site, open_database, rechecks, store
+    from maskscreen.db import Listing, ListingVersion, Site, rechecks, store
 
-    engine = open_database(url)
-    try:
-        with Session(engine) as session:
-            flagged = {
-                site: sorted(
-                    store.query_flagged(session, site=site, limit=10_000), key=lambda r: -r.score
-                )
-                for site in sites
-            }
-            formats: dict[str, dict[str, int]] = {}
-            rows = session.execute(
-                select(Site.name, ListingVersion.source_format, func.count())
-                .join(Listing, Listing.site_id == Site.id)
-                .join(ListingVersion, ListingVersion.id == Listing.current_version_id)
-                .where(Site.name.in_(sites))
-                .group_by(Site.name, ListingVersion.source_format)
-            )
-            for site, source, count in rows:
-                formats.setdefault(site, {})[source or "?"] = count
-            removal = rechecks.time_to_removal(session, site=sites)
-    finally:
-        engine.dispose()
+    flagged = {
+        site: sorted(store.query_flagged(session, site=site, limit=10_000), key=lambda r: -r.score)
+        for site in sites
+    }
+    formats: dict[str, dict[str, int]] = {}
+    rows = session.execute(
+        select(Site.name, ListingVersion.source_format, func.count())
+        .join(Listing, Listing.site_id == Site.id)
+        .join(ListingVersion, ListingVersion.id == Listing.current_version_id)
+        .where(Site.name.in_(sites))
+        .group_by(Site.name, ListingVersion.source_format)
+    )
+    for site, source, count in rows:
+        formats.setdefault(site, {})[source or "?"] = count
+    removal = rechecks.time_to_removal(session, site=sites)
     shown = {site: ", ".join(sorted(found)) for site, found in formats.items()}
     return flagged, shown, removal
 
@@ -76,8 +69,8 @@ def flagged_table(rows: list) -> None:
 
 
 def total_summary(tour):
-    """The shops' summaries added up, as one crawler.run.CrawlSummary."""
-    from maskscreen.crawler.run import CrawlSummary
+    """The shops' summaries added up, as one crawler.jobs.job.CrawlSummary."""
+    from maskscreen.crawler.jobs.job import CrawlSummary
 
     counts: dict[str, int] = {}
     dropped: dict[str, int] = {}
@@ -128,22 +121,21 @@ def demo(database_url: str | None, serve: bool, model_dir: str | None) -> None:
     from maskscreen.cli.output import log_level, recheck_line, summary_line
     from maskscreen.crawler.demo.mall import DemoMall
     from maskscreen.crawler.demo.tour import run_tour
-    from maskscreen.crawler.pipelines import shared_model
-    from maskscreen.db import open_database, safe_url
+    from maskscreen.db import safe_url
 
-    shared_model(model_dir)  # fail fast as one line; the crawls' pipelines reuse this copy
-    url = database_url or fresh_demo_database()
-    engine = open_database(url)
-    url = engine.url.render_as_string(hide_password=False)
-    engine.dispose()
-    shown = safe_url(url)
+    res = resources()
+    model = res.model()  # fail fast as one line, before any crawl
+    res.settings.set("database_url", database_url or fresh_demo_database())
+    engine = res.engine()
+    shown = safe_url(engine)
     with DemoMall() as mall:
         click.echo("demo shops on 127.0.0.1:", err=True)
         for shop in mall.shops:
             click.echo(f"  {shop.name:15} {shop.base_url}/  ({shop.kind})", err=True)
-        tour = run_tour(mall, url, model_dir=model_dir, log_level=log_level(), own_logging=False)
+        tour = run_tour(mall, engine, model, log_level=log_level(), own_logging=False)
         names = [shop.name for shop in tour.crawls]
-        flagged, formats, removal = stored_view(url, names)
+        with res.session(write=False) as session:
+            flagged, formats, removal = stored_view(session, names)
         overview = []
         for shop in tour.crawls:
             how = "detected" if shop.plan.detected else "chosen"

@@ -19,11 +19,11 @@ def known_errors() -> tuple[type[Exception], ...]:
     from maskscreen.classifier.signals import PatternFileError
     from maskscreen.cli.context import ConfigError
     from maskscreen.cli.inputs import InputError
-    from maskscreen.crawler.alerts import AlertConfigError
-    from maskscreen.crawler.frontier import FrontierUnavailable
+    from maskscreen.crawler.jobs.alerts import AlertConfigError
+    from maskscreen.crawler.jobs.frontier import FrontierUnavailable
+    from maskscreen.crawler.jobs.job import CrawlBusy
+    from maskscreen.crawler.jobs.schedule import ScheduleError
     from maskscreen.crawler.profiles import ProfileError
-    from maskscreen.crawler.run import CrawlBusy
-    from maskscreen.crawler.schedule import ScheduleError
     from maskscreen.db import StoreError
 
     return (
@@ -43,7 +43,7 @@ def known_errors() -> tuple[type[Exception], ...]:
 
 def exit_code(exc: Exception) -> int:
     """3 when the site is busy (another crawl holds its lease or job), else 2."""
-    from maskscreen.crawler.run import CrawlBusy
+    from maskscreen.crawler.jobs.job import CrawlBusy
     from maskscreen.db import LeaseHeld
 
     return EXIT_BUSY if isinstance(exc, (CrawlBusy, LeaseHeld)) else EXIT_ERROR

@@ -7,25 +7,18 @@ import sys
 import click
 
 from maskscreen.cli import EXIT_ERROR
+from maskscreen.cli.context import resources
 from maskscreen.cli.options import database_option, model_option
 from maskscreen.cli.output import log_level, recheck_line, render
 from maskscreen.cli.sites import resolve_sites_dir, sites_dir_option
 
 
-def removal_rows(database_url: str, site: str | None) -> list[dict]:
-    from sqlalchemy.orm import Session
+def removal_rows(session, site: str | None) -> list[dict]:
+    from maskscreen.db import rechecks
 
-    from maskscreen.db import open_database, rechecks
-
-    engine = open_database(database_url)
-    try:
-        with Session(engine) as session:
-            times = rechecks.time_to_removal(session, site=site)
-    finally:
-        engine.dispose()
     return [
         {"site": t.site, "removed": t.removed, "median_hours_to_removal": t.median_hours}
-        for t in times
+        for t in rechecks.time_to_removal(session, site=site)
     ]
 
 
@@ -52,24 +45,17 @@ def recheck(
     Example:
       maskscreen recheck --site shop.example
     """
-    from maskscreen.crawler.pipelines import shared_model
-    from maskscreen.crawler.recheck import run_recheck
-    from maskscreen.db import open_database
+    from maskscreen.crawler.jobs.job import run_recheck
+    from maskscreen.crawler.jobs.recheck import RecheckPlan
 
-    shared_model(model_dir)  # a broken model is one line here, not a failed crawl
-    engine = open_database(database_url)
-    url = engine.url.render_as_string(hide_password=False)
-    engine.dispose()
-    summary = run_recheck(
-        url,
-        site=site,
-        model_dir=model_dir,
-        log_level=log_level(),
-        own_logging=False,
-        sites_dir=resolve_sites_dir(sites_dir),
-    )
+    res = resources()
+    model = res.model()  # a broken model is one line here, not a failed crawl
+    plan = RecheckPlan(sites=(site,) if site else (), sites_dir=resolve_sites_dir(sites_dir))
+    summary = run_recheck(plan, engine=res.engine(), model=model, log_level=log_level(),
+                          own_logging=False)  # fmt: skip
     click.echo(recheck_line(summary))
-    rows = removal_rows(url, site)
+    with res.session(write=False) as session:
+        rows = removal_rows(session, site)
     if rows:
         click.echo("time to removal (from flag to first seen removed):")
         render(rows, ["site", "removed", "median_hours_to_removal"])

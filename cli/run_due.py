@@ -18,6 +18,7 @@ from datetime import timedelta
 import click
 
 from maskscreen.cli import EXIT_BUSY, EXIT_ERROR, EXIT_MONITORS, EXIT_OK
+from maskscreen.cli.context import resources
 from maskscreen.cli.options import database_option, lease_ttl_option, model_option
 from maskscreen.cli.sites import resolve_sites_dir, sites_dir_option
 
@@ -38,26 +39,21 @@ def scheduled(profiles: dict) -> list[tuple[str, str, str]]:
     return jobs
 
 
-def find_due(database_url: str | None, profiles: dict, retry_after: timedelta):
-    """(database URL with password, due jobs, runs closed because their worker died)."""
+def find_due(engine, profiles: dict, retry_after: timedelta):
+    """(due jobs, runs closed because their worker died)."""
     from sqlalchemy.orm import Session
 
-    from maskscreen.crawler.schedule import due_jobs
-    from maskscreen.db import leases, open_database, runs, utcnow
+    from maskscreen.crawler.jobs.schedule import due_jobs
+    from maskscreen.db import leases, runs, utcnow
 
-    engine = open_database(database_url)
-    try:
-        with Session(engine) as session, session.begin():
-            reaped = leases.reap_expired(session)
-        with Session(engine) as session:
-            last = {("crawl", site): run for site, run in runs.last_runs(session, "crawl").items()}
-            last.update(
-                {("recheck", site): run for site, run in runs.last_runs(session, "recheck").items()}
-            )
-        url = engine.url.render_as_string(hide_password=False)
-    finally:
-        engine.dispose()
-    return url, due_jobs(scheduled(profiles), last, utcnow(), retry_after), reaped
+    with Session(engine) as session, session.begin():
+        reaped = leases.reap_expired(session)
+    with Session(engine) as session:
+        last = {("crawl", site): run for site, run in runs.last_runs(session, "crawl").items()}
+        last.update(
+            {("recheck", site): run for site, run in runs.last_runs(session, "recheck").items()}
+        )
+    return due_jobs(scheduled(profiles), last, utcnow(), retry_after), reaped
 
 
 def _verbosity() -> list[str]:
@@ -131,7 +127,7 @@ def run_due(only, dry_run, jobs, retry_after, lease_ttl, as_json, test_alert, si
       */5 * * * *  maskscreen run-due --db postgresql://maskscreen@db/maskscreen
       maskscreen run-due --dry-run
     """
-    from maskscreen.crawler.alerts import configured_alerts
+    from maskscreen.crawler.jobs.alerts import configured_alerts
     from maskscreen.crawler.profiles import find_profile, scan_profiles
 
     folder = resolve_sites_dir(sites_dir)
@@ -151,7 +147,9 @@ def run_due(only, dry_run, jobs, retry_after, lease_ttl, as_json, test_alert, si
         profiles = {name: profiles[name] for name in only}
     for error in refused:
         click.echo(f"maskscreen: error: {error} (skipped)", err=True)
-    url, due, reaped = find_due(database_url, profiles, timedelta(minutes=retry_after))
+    engine = resources().engine()
+    due, reaped = find_due(engine, profiles, timedelta(minutes=retry_after))
+    url = engine.url.render_as_string(hide_password=False)  # for the children, by environment
     for run_id in reaped:
         click.echo(
             f"run {run_id}: its worker stopped renewing its lease; closed as failed", err=True
@@ -177,7 +175,7 @@ def run_due(only, dry_run, jobs, retry_after, lease_ttl, as_json, test_alert, si
 def send_test_alert(alerts) -> int:
     import socket
 
-    from maskscreen.crawler.alerts import send_alert
+    from maskscreen.crawler.jobs.alerts import send_alert
 
     if not alerts.channels:
         click.echo("maskscreen: error: no alert channel is configured "

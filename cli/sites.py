@@ -35,10 +35,10 @@ def resolve_sites_dir(sites_dir: str | None) -> str:
 
 
 def _changed_thresholds(thresholds) -> dict:
-    """The monitor thresholds a profile sets (those unlike crawler.monitors' defaults)."""
+    """The monitor thresholds a profile sets (those unlike crawler.jobs.monitors' defaults)."""
     from dataclasses import asdict
 
-    from maskscreen.crawler.monitors import Thresholds
+    from maskscreen.crawler.jobs.monitors import Thresholds
 
     defaults = asdict(Thresholds())
     return {k: v for k, v in asdict(thresholds).items() if v != defaults[k]}

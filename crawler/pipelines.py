@@ -1,13 +1,12 @@
 """Item pipelines: normalise each listing, then classify and store them in batches.
 
-Settings read (in `from_crawler`):
-  MASKSCREEN_DATABASE_URL  where listings go; unset or MASKSCREEN_STORE=False: nothing stored
-  MASKSCREEN_MODEL_DIR     model directory (default: the model shipped with maskscreen)
-  MASKSCREEN_BATCH_SIZE    listings per classify/store batch (default 200)
-  MASKSCREEN_SITE          site name every listing of this crawl is stored under
-  MASKSCREEN_SITE_URL      the site's base URL, recorded with it
-  MASKSCREEN_COMMAND       the command line recorded on the crawl run
-  MASKSCREEN_TRIGGER       manual | schedule, recorded on the crawl run
+Where listings go and how they are classified comes from the crawler's job
+(crawler/jobs/context.py): the command's engine (None: nothing stored), its loaded
+model, the site, the command line and trigger recorded on the run. A crawler started
+without a job (`scrapy crawl`, Scrapyd) builds that from its settings
+(MASKSCREEN_DATABASE_URL, MASKSCREEN_MODEL_DIR, MASKSCREEN_SITE, ...). Setting read
+here: MASKSCREEN_BATCH_SIZE, listings per classify/store batch (default 200; 100 for
+rechecks). The run rows are opened and closed through crawler/jobs/runs.py.
 
 Each batch is one transaction: its listings, versions, verdicts, review cases,
 evidence (the fetched page of each version flagged in the batch) and edit notes
@@ -18,31 +17,27 @@ is how `maskscreen check` and the CLI's progress see results.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
+from collections import Counter
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from maskscreen.classifier.model import load_model
-from maskscreen.crawler.items import Listing
+from maskscreen.crawler.items import Listing, ListingCheck
+from maskscreen.crawler.jobs.context import context_of
+from maskscreen.crawler.jobs.runs import (
+    DROPPED,
+    crawl_counts,
+    finish_run,
+    listing_classified,
+    start_run,
+)
 
 logger = logging.getLogger(__name__)
 
-listing_classified = object()  # custom signal: (listing, verdict, status)
-
 _SPACES = re.compile(r"\s+")
-DROPPED = "maskscreen/dropped/"
-
-
-@functools.cache
-def shared_model(model_dir: str | None = None):
-    """The model, loaded once per process: a command that checks it up front
-    (load errors become one line) and the pipeline then share one copy."""
-    return load_model(model_dir)
 
 
 def _clean(text: str | None) -> str | None:
@@ -73,7 +68,7 @@ class NormalizePipeline:
             item.currency = item.currency.upper()
         if item.fetched_at is None:
             item.fetched_at = datetime.now(UTC)
-        # Field coverage, for the monitors (crawler/monitors.py).
+        # Field coverage, for the monitors (crawler/jobs/monitors.py).
         self.stats.inc_value("maskscreen/fields/seen")
         for name in ("title", "price", "currency"):
             if getattr(item, name) is not None:
@@ -87,19 +82,12 @@ class NormalizePipeline:
 class ClassifyStorePipeline:
     """Buffers listings; per batch: store → classify what is new or changed → record."""
 
-    def __init__(
-        self, crawler, database_url, model_dir, batch_size, site, site_url, command, trigger=None
-    ):
+    def __init__(self, crawler, batch_size: int):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.database_url = database_url
-        self.model_dir = model_dir
         self.batch_size = batch_size
-        self.site = site
-        self.site_url = site_url
-        self.command = command
-        self.trigger = trigger
         self.buffer: list[Listing] = []
+        self.job = None  # crawler.jobs.context.JobContext, from open_spider
         self.model = None
         self.engine = None
         self.site_id: int | None = None
@@ -107,50 +95,33 @@ class ClassifyStorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
-        url = (
-            settings.get("MASKSCREEN_DATABASE_URL")
-            if settings.getbool("MASKSCREEN_STORE", True)
-            else None
-        )
-        pipeline = cls(
-            crawler,
-            database_url=url,
-            model_dir=settings.get("MASKSCREEN_MODEL_DIR"),
-            batch_size=settings.getint("MASKSCREEN_BATCH_SIZE", 200),
-            site=settings.get("MASKSCREEN_SITE"),
-            site_url=settings.get("MASKSCREEN_SITE_URL"),
-            command=settings.get("MASKSCREEN_COMMAND"),
-            trigger=settings.get("MASKSCREEN_TRIGGER"),
-        )
+        pipeline = cls(crawler, batch_size=crawler.settings.getint("MASKSCREEN_BATCH_SIZE", 200))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self, spider=None):
-        self.model = shared_model(self.model_dir)
-        if self.database_url:
-            from sqlalchemy.orm import Session
+        self.job = context_of(self.crawler, spider)
+        self.model, self.engine = self.job.model, self.job.engine
+        if self.engine is None:
+            return
+        from sqlalchemy.orm import Session
 
-            from maskscreen.db import store
-            from maskscreen.db.migrate import open_database
+        if not self.job.site:
+            raise ValueError("MASKSCREEN_SITE must name the site when storing listings")
+        if self.job.owned:  # no job around this crawl (scrapy crawl, Scrapyd): its lease
+            from maskscreen.crawler.jobs.standalone import open_standalone
 
-            # `scrapy crawl` and Scrapyd jobs: the spider's arguments (docs/operations.md).
-            spider = spider or self.crawler.spider
-            self.site = self.site or getattr(spider, "site", None)
-            if not self.site_url and getattr(spider, "start_urls", None):
-                parts = urlsplit(spider.start_urls[0])
-                self.site_url = f"{parts.scheme}://{parts.netloc}"
-            if not self.command and getattr(spider, "_job", None):
-                self.command = f"scrapyd job {spider._job}"
-            if not self.site:
-                raise ValueError("MASKSCREEN_SITE must name the site when storing listings")
-            self.engine = open_database(self.database_url)
-            with Session(self.engine) as session, session.begin():
-                self.site_id = store.get_or_create_site(session, self.site, base_url=self.site_url)
-                self.run_id = store.start_crawl_run(
-                    session, self.site_id, command=self.command, trigger=self.trigger
-                )
-            self.stats.set_value("maskscreen/run_id", self.run_id)  # for the lease and monitors
+            try:
+                open_standalone(self.job, self.crawler)
+            except Exception:
+                self.job.close()
+                raise
+        with Session(self.engine) as session, session.begin():
+            self.site_id, self.run_id = start_run(
+                session, self.job.site, base_url=self.job.site_url, command=self.job.command,
+                trigger=self.job.trigger,
+            )  # fmt: skip
+        self.stats.set_value("maskscreen/run_id", self.run_id)  # for the lease and monitors
 
     def process_item(self, item: Listing, spider=None):
         self.buffer.append(item)
@@ -176,7 +147,7 @@ class ClassifyStorePipeline:
             return
         from sqlalchemy.exc import SQLAlchemyError
 
-        from maskscreen.db.errors import StoreError
+        from maskscreen.db import StoreError
 
         try:
             results, verdicts = self._store(batch)
@@ -221,15 +192,15 @@ class ClassifyStorePipeline:
             return
         from sqlalchemy.orm import Session
 
-        from maskscreen.db import store
-
-        status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, "failed")
         counts, dropped = crawl_counts(self.stats.get_stats())
         with Session(self.engine) as session, session.begin():
-            store.finish_crawl_run(
-                session, self.run_id, status=status, counts=counts, dropped=dropped
-            )
-        self.engine.dispose()
+            finish_run(session, self.run_id, reason, counts, dropped)
+        if self.job.owned:  # no job around this crawl: its lease and monitors
+            from maskscreen.crawler.jobs.standalone import close_standalone
+
+            frontier = bool(self.crawler.settings.get("MASKSCREEN_FRONTIER"))
+            close_standalone(self.job, self.run_id, self.stats.get_stats(), frontier)
+        self.job.close()
 
 
 def store_batch(session, model, site_id: int, batch: list[Listing], *, note_edits: bool = True):
@@ -289,20 +260,156 @@ def _evidence_row(version_id: int, page) -> dict:
     }
 
 
-def crawl_counts(stats: dict) -> tuple[dict[str, int], dict[str, int]]:
-    """The crawl_runs counters from Scrapy's stats."""
-    counts = {
-        "pages": stats.get("maskscreen/pages", 0),
-        "listings": stats.get("maskscreen/listings", 0),
-        "new": stats.get("maskscreen/new", 0),
-        "changed": stats.get("maskscreen/changed", 0),
-        "unchanged": stats.get("maskscreen/unchanged", 0),
-        "flagged": stats.get("maskscreen/flagged", 0),
-        "errors": sum(v for k, v in stats.items() if k.startswith("maskscreen/errors/")),
-    }
-    dropped = {k[len(DROPPED) :]: v for k, v in stats.items() if k.startswith(DROPPED)}
-    return counts, dropped
-
-
 def _text_fields(item: Listing) -> dict:
     return {"title": item.title, "description": item.description}
+
+
+class RecheckPipeline:
+    """Stores what RecheckSpider saw, in batches, one transaction each, and a crawl run
+    per site.
+
+    Needs a job with a database (crawler/jobs/context.py); its command defaults to
+    "maskscreen recheck". Setting: MASKSCREEN_BATCH_SIZE (default 100).
+    """
+
+    def __init__(self, crawler, batch_size: int):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.batch_size = batch_size
+        self.buffer: list[ListingCheck] = []
+        self.normalize = NormalizePipeline(crawler.stats)
+        self.job = None
+        self.engine = None
+        self.model = None
+        self.site_ids: dict[str, int] = {}
+        self.run_ids: dict[str, int] = {}  # site -> crawl_runs.id
+        self.counts: dict[str, Counter] = {}  # site -> RUN_COUNTS
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler, batch_size=crawler.settings.getint("MASKSCREEN_BATCH_SIZE", 100))
+
+    def open_spider(self, spider=None):
+        spider = spider or getattr(self.crawler, "spider", None)
+        self.job = context_of(self.crawler, spider)
+        if self.job.engine is None:
+            raise ValueError("a recheck needs a database (MASKSCREEN_DATABASE_URL)")
+        self.model, self.engine = self.job.model, self.job.engine
+        self._start_runs(spider)
+        self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    def _start_runs(self, spider) -> None:
+        """One crawl run per site among the spider's targets, status running."""
+        from sqlalchemy.orm import Session
+
+        targets = getattr(spider, "targets", [])
+        command = self.job.command or "maskscreen recheck"
+        with Session(self.engine) as session, session.begin():
+            for site in dict.fromkeys(t["site"] for t in targets):
+                self.site_ids[site], self.run_ids[site] = start_run(
+                    session, site, command=command, kind="recheck", trigger=self.job.trigger
+                )
+                self.counts[site] = Counter(
+                    listings=sum(t["site"] == site for t in targets))  # fmt: skip
+
+    def spider_closed(self, spider, reason) -> None:
+        """Close each site's run with its counts (errors: unreachable or not stored)."""
+        if self.engine is None:
+            return
+        from sqlalchemy.orm import Session
+
+        from maskscreen.db import runs
+
+        unreachable = getattr(spider, "unreachable", Counter())
+        with Session(self.engine) as session, session.begin():
+            for site, run_id in self.run_ids.items():
+                counts = self.counts[site]
+                counts["errors"] += unreachable.get(site, 0)
+                finish_run(session, run_id, reason, {k: counts.get(k, 0) for k in runs.RUN_COUNTS})
+        self.job.close()
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, ListingCheck):
+            self.buffer.append(item)
+            if len(self.buffer) >= self.batch_size:
+                self.flush()
+        return item
+
+    def close_spider(self, spider=None):
+        self.flush()
+
+    def flush(self) -> None:
+        batch, self.buffer = self.buffer, []
+        if not batch:
+            return
+        from sqlalchemy.exc import SQLAlchemyError
+        from sqlalchemy.orm import Session
+
+        try:
+            with Session(self.engine) as session, session.begin():
+                outcomes = self._store(session, batch)
+        except SQLAlchemyError as exc:
+            self.stats.inc_value("maskscreen/recheck/store_failed", len(batch))
+            logger.error("could not store %d checks (rolled back): %s", len(batch), exc)
+            for check in batch:
+                self._count(check.site, pages=1, errors=1)
+            return
+        for check, (outcome, flagged) in zip(batch, outcomes, strict=True):
+            self.stats.inc_value(f"maskscreen/recheck/{outcome}")
+            self._count(check.site, pages=1, changed=outcome == "changed",
+                        unchanged=outcome == "live", flagged=flagged)  # fmt: skip
+
+    def _count(self, site: str, **counts: int) -> None:
+        self.counts.setdefault(site, Counter()).update({k: int(v) for k, v in counts.items() if v})
+
+    def _store(self, session, batch: list[ListingCheck]) -> list[tuple[str, bool]]:
+        """(outcome, new version flagged) per check, in batch order."""
+        from maskscreen.db import rechecks, reviews, store
+
+        rows: list[dict] = []
+        seen: dict[str, list[tuple[ListingCheck, Listing]]] = {}
+        for check in batch:
+            row = {"listing_id": check.listing_id, "outcome": check.outcome,
+                   "http_status": check.http_status, "note": check.note,
+                   "checked_at": check.checked_at}  # fmt: skip
+            rows.append(row)
+            if check.outcome is None:
+                listing = self._normalized(check)
+                if listing is None:
+                    row.update(outcome="live", note="page up; no listing title found")
+                else:
+                    seen.setdefault(check.site, []).append((check, listing))
+        by_listing = {row["listing_id"]: row for row in rows}
+        flagged: set[int] = set()
+        for site, pairs in seen.items():
+            if site not in self.site_ids:
+                self.site_ids[site] = store.get_or_create_site(session, site)
+            listings = [listing for _, listing in pairs]
+            results, verdicts = store_batch(
+                session, self.model, self.site_ids[site], listings, note_edits=False
+            )
+            for (check, _), result, verdict in zip(pairs, results, verdicts, strict=True):
+                row = by_listing[check.listing_id]
+                if result.status == "changed":
+                    row.update(outcome="changed", note=edit_note(verdict))
+                    if verdict is not None and verdict.flagged:
+                        flagged.add(check.listing_id)
+                else:
+                    row["outcome"] = "live"
+        removed = {row["listing_id"]: row["note"] or "gone"
+                   for row in rows if row["outcome"] == "removed"}  # fmt: skip
+        rechecks.mark_removed(session, list(removed))
+        reviews.record_removals(session, removed)
+        rechecks.record_checks(session, rows)
+        return [(row["outcome"], row["listing_id"] in flagged) for row in rows]
+
+    def _normalized(self, check: ListingCheck) -> Listing | None:
+        from scrapy.exceptions import DropItem
+
+        listing = check.listing
+        # The listing keeps the URL and site it was flagged under.
+        listing.url, listing.site = check.url, check.site
+        try:
+            return self.normalize.process_item(listing)
+        except DropItem:
+            return None

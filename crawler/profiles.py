@@ -7,11 +7,11 @@
     via = "html"                                # auto | html | shopify | woocommerce | sitemap
     max_pages = 500
     [links]   product = ['^/p/'], pagination = ['[?&]page=\\d+'], deny = ['/cart']
-    [extract] title = "css:h1::text"            # selectors: see crawler/extract_profile.py
+    [extract] title = "css:h1::text"            # selectors: see crawler/extract/selectors.py
     [rate]    download_delay = 1.0, concurrency = 4
     schedule = "daily"                          # hourly | daily | weekly | cron "30 2 * * *"
     recheck_schedule = "0 */6 * * *"            # re-visit its flagged listings (UTC)
-    [monitors] max_drop = 0.5, price_coverage = 0.8   # see crawler/monitors.py
+    [monitors] max_drop = 0.5, price_coverage = 0.8   # see crawler/jobs/monitors.py
 
 Profiles come bundled (crawler/profiles/*.toml) and from a user folder (see
 `default_sites_dir`); a user profile replaces a bundled one of the same name.
@@ -34,9 +34,9 @@ from urllib.parse import quote_plus, urljoin, urlsplit, urlunsplit
 
 import platformdirs
 
-from maskscreen.crawler.extract_profile import validate_profile
-from maskscreen.crawler.monitors import LIMITS, Thresholds
-from maskscreen.crawler.schedule import ScheduleError, parse_schedule
+from maskscreen.crawler.extract.selectors import validate_profile
+from maskscreen.crawler.jobs.monitors import LIMITS, Thresholds
+from maskscreen.crawler.jobs.schedule import ScheduleError, parse_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ _LISTS = ("start_urls", "keywords", "sitemap_urls")
 _TABLES = {
     "links": ("product", "pagination", "deny"),
     "rate": ("download_delay", "concurrency"),
-    "extract": (),  # [extract] is checked by crawler.extract_profile
+    "extract": (),  # [extract] is checked by crawler.extract.selectors
     "monitors": tuple(LIMITS),
 }
 
@@ -107,7 +107,7 @@ class SiteProfile:
     concurrency: int | None = None
     obey_robots: bool = True
     robots_override_reason: str | None = None
-    schedule: str | None = None  # a cron expression (crawler.schedule), UTC
+    schedule: str | None = None  # a cron expression (crawler.jobs.schedule), UTC
     recheck_schedule: str | None = None
     monitors: Thresholds = field(default_factory=Thresholds)
 

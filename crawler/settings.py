@@ -8,7 +8,7 @@ Scrapy's default (asyncio).
 Politeness and resilience (crawler/middlewares.py):
 - robots.txt: obeyed. `ROBOTSTXT_OBEY=False` takes effect only when passed explicitly
   (a site profile's override or `-s ROBOTSTXT_OBEY=False`, i.e. cmdline priority;
-  crawler.run.crawl_settings restores True otherwise) and is logged as a WARNING.
+  crawler.jobs.job.crawl_settings restores True otherwise) and is logged as a WARNING.
 - Per-domain rate: CONCURRENT_REQUESTS_PER_DOMAIN and DOWNLOAD_DELAY (a profile's rate
   limits override them, or DOWNLOAD_SLOTS per host); AutoThrottle adapts from there.
 - Retries: 429 and 5xx are retried RETRY_TIMES times, waiting Retry-After when given
@@ -18,18 +18,15 @@ Politeness and resilience (crawler/middlewares.py):
   are dropped and counted as maskscreen/dropped/too_large).
 - User agent: USER_AGENT plus "contact: …" from MASKSCREEN_CONTACT (setting or
   environment variable): say who to write to when the crawler misbehaves.
-- Resume: crawler.run.run_crawl sets JOBDIR to a per-site folder (see crawler/run.py).
+- Resume: a crawl job sets JOBDIR to a per-site folder (see crawler/jobs/resume.py).
 
-Outside the CLI (`scrapy crawl`, a Scrapyd job: docs/operations.md) listings go to
-MASKSCREEN_DATABASE_URL (setting, else the environment variable, else the default
-SQLite file, as for `maskscreen crawl`), under the spider's `site` argument. With
+Nothing here reads the environment when imported. Outside the CLI (`scrapy crawl`, a
+Scrapyd job: docs/operations.md) listings go to MASKSCREEN_DATABASE_URL (setting, else
+the environment variable, else the default SQLite file, as for `maskscreen crawl`),
+under the spider's `site` argument (crawler/jobs/context.py). With
 MASKSCREEN_FRONTIER (a redis:// URL) the crawl joins a shared Redis frontier
-(crawler/frontier.py).
+(crawler/jobs/frontier.py).
 """
-
-import os
-
-from maskscreen.db.session import resolve_url
 
 BOT_NAME = "maskscreen"
 
@@ -39,7 +36,7 @@ NEWSPIDER_MODULE = "maskscreen.crawler.spiders"
 USER_AGENT = (
     "maskscreen/0.1 (+https://github.com/maskscreen/maskscreen; trust-and-safety research crawler)"
 )
-MASKSCREEN_CONTACT = os.environ.get("MASKSCREEN_CONTACT") or None
+MASKSCREEN_CONTACT = None  # else the environment variable, read when a crawl starts
 ROBOTSTXT_OBEY = True
 # Match robots.txt groups by our product token, whatever the full user agent says.
 ROBOTSTXT_USER_AGENT = "maskscreen"
@@ -86,11 +83,13 @@ ITEM_PIPELINES = {
     "maskscreen.crawler.pipelines.ClassifyStorePipeline": 300,
 }
 
-# `maskscreen crawl` sets the database itself (crawler.run.crawl_settings).
-MASKSCREEN_DATABASE_URL = resolve_url(os.environ.get("MASKSCREEN_DATABASE_URL") or None)
+# Only for crawlers started without a job (`scrapy crawl`, Scrapyd): a job hands its
+# pipelines the command's engine instead (crawler/jobs/context.py). None: the environment
+# variable MASKSCREEN_DATABASE_URL, read when the spider opens, else the default file.
+MASKSCREEN_DATABASE_URL = None
 MASKSCREEN_FRONTIER = None
 ADDONS = {
-    "maskscreen.crawler.frontier.FrontierAddon": 0,  # does nothing without MASKSCREEN_FRONTIER
+    "maskscreen.crawler.jobs.frontier.FrontierAddon": 0,  # does nothing without MASKSCREEN_FRONTIER
 }
 
 FEED_EXPORT_ENCODING = "utf-8"

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from maskscreen.crawler.demo.catalog import SHOPS, shop_of
-from maskscreen.crawler.extract import clean_text
+from maskscreen.crawler.extract.page import clean_text
 from maskscreen.db import store
 from maskscreen.db.migrate import open_database
 from maskscreen.db.models import Classification, CrawlRun, Listing, ListingVersion, Review, Site

@@ -16,7 +16,7 @@ The demo's products are spread over the shops by `crawler.demo.catalog.shop_of`:
                     site profile demo-zh-market reads it with CSS selectors
 
 Each shop has its own origin, so probing a shop's home finds its own way in
-(crawler.platforms.detect). `python -m maskscreen.crawler.demo.mall [--day 2]` serves them all.
+(crawler.jobs.plan.detect). `python -m maskscreen.crawler.demo.mall [--day 2]` serves them all.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Self
 
 from maskscreen.crawler.demo.catalog import SHOPS, Catalog
 from maskscreen.crawler.demo.market import MarketShop
-from maskscreen.crawler.demo.platforms import PlatformShop
+from maskscreen.crawler.demo.platform_shops import PlatformShop
 from maskscreen.crawler.demo.server import DemoShop
 
 KINDS = {

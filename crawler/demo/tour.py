@@ -1,25 +1,25 @@
 """`maskscreen demo`'s crawl: every demo shop side by side, then the next day's recheck.
 
-    tour = run_tour(mall, database_url)       # mall: a running crawler.demo.mall.DemoMall
+    tour = run_tour(mall, engine, model)      # mall: a running crawler.demo.mall.DemoMall
     for shop in tour.crawls: print(shop.name, shop.plan.via, shop.summary.counts)
     print(tour.recheck.counts)
 
-One Scrapy process, one reactor (it starts once per process): a crawler per shop,
-each planned the way `maskscreen crawl` plans it (crawler.platforms.plan_crawl
-probes the shop's home, or the shop's site profile says how), all run at once with
-the same pipelines and store as any crawl. When every crawl has finished, the
-shops move to the next day and RecheckSpider re-visits the listings under review,
-as `maskscreen recheck` does. No job state is kept: the demo starts afresh.
+One Scrapy process, one reactor (it starts once per process): a crawl job per shop,
+each planned the way `maskscreen crawl` plans it (crawler.jobs.plan.plan_crawl
+probes the shop's home, or the shop's site profile says how), all run at once through
+the jobs module (crawler/jobs/job.py) with the command's one engine and model. When
+every crawl has finished, the shops move to the next day and a recheck job re-visits
+the listings under review, as `maskscreen recheck` does. No job state is kept: the
+demo starts afresh.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from maskscreen.crawler.platforms import CrawlPlan, plan_crawl, spider_class
+from maskscreen.crawler.jobs.plan import CrawlPlan, plan_crawl
 from maskscreen.crawler.profiles import find_profile
 
 logger = logging.getLogger(__name__)
@@ -32,13 +32,13 @@ class ShopCrawl:
     name: str
     kind: str
     plan: CrawlPlan
-    summary: object | None = None  # crawler.run.CrawlSummary
+    summary: object | None = None  # crawler.jobs.job.CrawlSummary
 
 
 @dataclass
 class Tour:
     crawls: list[ShopCrawl] = field(default_factory=list)
-    recheck: object | None = None  # crawler.recheck.RecheckSummary; None if not run
+    recheck: object | None = None  # crawler.jobs.recheck.RecheckSummary; None if not run
 
     @property
     def finished(self) -> bool:
@@ -66,97 +66,42 @@ def plan_shops(mall, sites_dir: str | Path | None = None) -> list[ShopCrawl]:
 
 def run_tour(
     mall,
-    database_url: str,
+    engine,
+    model,
     *,
-    model_dir: str | None = None,
     log_level: str = "WARNING",
     own_logging: bool = True,
     recheck: bool = True,
     sites_dir: str | Path | None = None,
 ) -> Tour:
     """Crawl every shop of the running `mall` at once; then, if all finished and `recheck`,
-    move it to day 2 and recheck the listings under review. Blocks until done."""
-    from scrapy.crawler import CrawlerProcess
-    from twisted.internet import defer
+    move it to day 2 and recheck the listings under review. Blocks until done.
 
-    from maskscreen.crawler.pipelines import crawl_counts
-    from maskscreen.crawler.recheck import prepare_recheck, recheck_summary
-    from maskscreen.crawler.run import CrawlSummary, crawl_settings
+    Each crawl is a job like any other (crawler/jobs/job.py: lease, run row, monitors),
+    without job state: the demo starts afresh."""
+    from maskscreen.crawler.jobs.job import CrawlJob, RecheckJob, run_jobs
+    from maskscreen.crawler.jobs.recheck import RecheckPlan
 
     tour = Tour(plan_shops(mall, sites_dir))
-    base = crawl_settings(
-        database_url=database_url,
-        site="demo",
-        site_url=None,
-        model_dir=model_dir,
-        log_level=log_level,
-        command="maskscreen demo",
-        own_logging=own_logging,
-    )
-    process = CrawlerProcess(base)
-    jobs = []
-    for shop in tour.crawls:
-        crawler = process.create_crawler(spider_class(shop.plan.via, shop.plan.spider_args))
-        parts = urlsplit(shop.plan.start_urls[0])
-        per_shop = {
-            "MASKSCREEN_SITE": shop.name,
-            "MASKSCREEN_SITE_URL": f"{parts.scheme}://{parts.netloc}",
-            **shop.plan.settings,
-        }
-        crawler.settings.update(per_shop, priority="cmdline")
-        kwargs = {"start_urls": shop.plan.start_urls, "site": shop.name, **shop.plan.spider_args}
-        if shop.plan.max_pages:
-            kwargs["max_pages"] = shop.plan.max_pages
-        jobs.append((shop, crawler, kwargs))
+    jobs = [
+        CrawlJob(replace(shop.plan, resume=False, command="maskscreen demo"), engine=engine,
+                 model=model)
+        for shop in tour.crawls
+    ]  # fmt: skip
 
-    def summarize() -> None:
-        for shop, crawler, _ in jobs:
-            stats = crawler.stats.get_stats() if crawler.stats else {}
-            counts, dropped = crawl_counts(stats)
-            shop.summary = CrawlSummary(
-                counts=counts,
-                dropped=dropped,
-                stats=stats,
-                finish_reason=str(stats.get("finish_reason", "unknown")),
-            )
+    more: list[RecheckJob] = []
 
-    # The first crawl installs Scrapy's reactor: only then may `reactor` be imported.
-    crawling = [process.crawl(crawler, **kwargs) for _, crawler, kwargs in jobs]
-    from twisted.internet import reactor
+    def next_day(crawls) -> list[RecheckJob]:
+        if recheck and all(job.finish_reason == "finished" for job in crawls):
+            mall.set_day(2)
+            plan = RecheckPlan(sites=tuple(shop.name for shop in tour.crawls),
+                               sites_dir=sites_dir, command="maskscreen demo (recheck)")  # fmt: skip
+            more.append(RecheckJob(plan, engine=engine, model=model))
+        return more
 
-    @defer.inlineCallbacks
-    def then_recheck():
-        try:
-            yield defer.DeferredList(crawling, consumeErrors=True)
-            summarize()
-            if recheck and tour.finished:
-                mall.set_day(2)
-                prepared = prepare_recheck(
-                    database_url,
-                    sites=[shop.name for shop in tour.crawls],
-                    model_dir=model_dir,
-                    log_level=log_level,
-                    own_logging=own_logging,
-                    command="maskscreen demo (recheck)",
-                    sites_dir=sites_dir,
-                )
-                stats: dict = {"finish_reason": "finished"}
-                if prepared.targets:
-                    crawler = process.create_crawler(prepared.spider_class)
-                    crawler.settings.update(prepared.overrides, priority="cmdline")
-                    yield process.crawl(crawler, **prepared.spider_kwargs())
-                    stats = crawler.stats.get_stats() if crawler.stats else {}
-                tour.recheck = recheck_summary(len(prepared.targets), stats)
-        except Exception:
-            logger.exception("the demo's crawl or recheck failed")
-        finally:
-            if reactor.running:
-                reactor.stop()
-            else:
-                reactor.callWhenRunning(reactor.stop)
-
-    then_recheck()
-    process.start(stop_after_crawl=False)
-    if any(shop.summary is None for shop in tour.crawls):
-        summarize()
+    run_jobs(jobs, log_level=log_level, own_logging=own_logging, then=next_day)
+    for shop, job in zip(tour.crawls, jobs, strict=True):
+        shop.summary = job.summary
+    if more:
+        tour.recheck = more[0].summary
     return tour

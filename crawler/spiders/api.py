@@ -4,7 +4,7 @@ Same arguments, counting and errors as ShopSpider (start_urls, site, max_pages);
 `currency` and `shop_name` fill what the API does not say. Each JSON page read
 counts under `maskscreen/pages`; a reply that is not JSON of the expected shape
 under `maskscreen/dropped/not_json`; a product without title or URL under
-`maskscreen/dropped/<reason>` (see crawler/shop_apis.py).
+`maskscreen/dropped/<reason>` (see crawler/extract/shop_apis.py).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 from scrapy import Request
 from scrapy.http import Response
 
+from maskscreen.crawler.extract.shop_apis import NotAProduct
 from maskscreen.crawler.items import Listing
-from maskscreen.crawler.shop_apis import NotAProduct
 from maskscreen.crawler.spiders.shop import ShopSpider
 
 

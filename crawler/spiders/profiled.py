@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from scrapy.http import HtmlResponse
 from scrapy.linkextractors import LinkExtractor
 
-from maskscreen.crawler.extract import extract_listing
+from maskscreen.crawler.extract.page import extract_listing
 from maskscreen.crawler.items import Listing
 from maskscreen.crawler.spiders.shop import ShopSpider, _as_list
 

@@ -1,9 +1,9 @@
 """RecheckSpider: visit each flagged listing's URL once and say what is there now.
 
-    run_recheck(database_url)       # crawler/recheck.py: targets from the database
+    run_recheck(database_url)       # crawler/jobs/recheck.py: targets from the database
 
 Yields one `ListingCheck` per URL reached: outcome "removed" with the reason (see
-crawler.recheck.removal_reason), or outcome None with the listing as extracted now,
+crawler.removal.removal_reason), or outcome None with the listing as extracted now,
 for the pipeline to compare with the stored content. Redirects are followed and
 judged by where they end. Failed fetches yield nothing and are counted under
 `maskscreen/recheck/unreachable`.
@@ -21,7 +21,7 @@ from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from maskscreen.crawler.extract import NotAListing, extract_listing
+from maskscreen.crawler.extract.page import NotAListing, extract_listing
 from maskscreen.crawler.items import ListingCheck
 from maskscreen.crawler.removal import GONE_STATUSES, removal_reason
 

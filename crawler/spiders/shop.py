@@ -36,7 +36,7 @@ from twisted.python.failure import Failure
 from w3lib.html import strip_html5_whitespace
 from w3lib.url import safe_url_string
 
-from maskscreen.crawler.extract import NotAListing, clean_url, extract_listing
+from maskscreen.crawler.extract.page import NotAListing, clean_url, extract_listing
 from maskscreen.crawler.items import Listing
 
 logger = logging.getLogger(__name__)

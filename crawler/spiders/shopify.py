@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.http import Response
 
+from maskscreen.crawler.extract.shop_apis import shopify_listing
 from maskscreen.crawler.items import Listing
-from maskscreen.crawler.shop_apis import shopify_listing
 from maskscreen.crawler.spiders.api import ApiSpider
 
 PAGE_SIZE = 250  # Shopify's largest page

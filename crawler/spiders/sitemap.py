@@ -22,7 +22,7 @@ from scrapy.http import Response, XmlResponse
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from maskscreen.crawler.extract import clean_url
+from maskscreen.crawler.extract.page import clean_url
 from maskscreen.crawler.spiders.profiled import ProfileShopSpider
 
 

@@ -4,7 +4,7 @@
 
 Pages /wp-json/wc/store/v1/products?page=N&per_page=100 until a page is empty or
 the X-WP-TotalPages header says it was the last. Prices come in minor units
-with `currency_minor_unit` (see crawler/shop_apis.py); source_format "woocommerce".
+with `currency_minor_unit` (see crawler/extract/shop_apis.py); source_format "woocommerce".
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response
 
+from maskscreen.crawler.extract.shop_apis import woocommerce_listing
 from maskscreen.crawler.items import Listing
-from maskscreen.crawler.shop_apis import woocommerce_listing
 from maskscreen.crawler.spiders.api import ApiSpider
 
 PAGE_SIZE = 100  # the Store API's largest page

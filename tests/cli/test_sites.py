@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from maskscreen.cli.main import cli
 from maskscreen.crawler.demo.catalog import load_products
-from maskscreen.crawler.demo.platforms import PlatformShop
+from maskscreen.crawler.demo.platform_shops import PlatformShop
 from maskscreen.crawler.demo.server import DemoShop
 from maskscreen.db.migrate import open_database
 from maskscreen.db.models import Listing, ListingVersion

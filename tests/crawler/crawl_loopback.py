@@ -23,7 +23,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
 from maskscreen.crawler.demo.pages import jsonld_tag
-from maskscreen.crawler.run import crawl_settings
+from maskscreen.crawler.jobs.job import crawl_settings
 from maskscreen.crawler.spiders.shop import ShopSpider
 
 LINKS = ["/p/throttled", "/p/flaky", "/p/huge", "/p/huge-stream", "/private", "/p/plain"]
@@ -109,7 +109,7 @@ def main(out_path: str, *assignments: str) -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     settings = crawl_settings(
-        database_url=None, site="loopback", site_url=base, log_level="INFO", overrides=overrides
+        log_level="INFO", overrides={"MASKSCREEN_SITE": "loopback", **overrides}
     )
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(ShopSpider)

@@ -4,7 +4,7 @@ Run in a subprocess by test_platforms.py (Scrapy's reactor starts once per proce
 
     python tests/crawler/crawl_platform.py OUT.json KIND [via=auto] [path=/] [currency=USD]
 
-KIND is shopify, woocommerce, sitemap (crawler/demo/platforms.py) or html (the
+KIND is shopify, woocommerce, sitemap (crawler/demo/platform_shops.py) or html (the
 plain demo shop). No pipelines: the items are the spider's own.
 """
 
@@ -17,9 +17,9 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from maskscreen.crawler.demo.platforms import PlatformShop
+from maskscreen.crawler.demo.platform_shops import PlatformShop
 from maskscreen.crawler.demo.server import DemoShop
-from maskscreen.crawler.platforms import plan_crawl, spider_class
+from maskscreen.crawler.jobs.plan import plan_crawl, spider_class
 
 
 def main(out_path: str, kind: str, *args: str) -> None:

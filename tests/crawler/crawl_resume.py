@@ -10,7 +10,10 @@ from __future__ import annotations
 import json
 import sys
 
-from maskscreen.crawler.run import run_crawl
+from maskscreen.classifier.model import load_model
+from maskscreen.crawler.jobs.job import run_crawl
+from maskscreen.crawler.jobs.plan import CrawlPlan
+from maskscreen.db.migrate import open_database
 
 SLOW = {  # slow enough to be interrupted mid-way; small batches so some are stored
     "MASKSCREEN_BATCH_SIZE": 10,
@@ -21,13 +24,10 @@ SLOW = {  # slow enough to be interrupted mid-way; small batches so some are sto
 
 
 def main(start_url: str, database_url: str) -> None:
-    summary = run_crawl(
-        [start_url],
-        database_url=database_url,
-        site="demo-shop",
-        settings_overrides=SLOW,
-        log_level="INFO",
-    )
+    plan = CrawlPlan(via="html", start_urls=[start_url], site="demo-shop", settings=SLOW)
+    engine = open_database(database_url)
+    summary = run_crawl(plan, engine=engine, model=load_model(), log_level="INFO")
+    engine.dispose()
     print(
         json.dumps(
             {

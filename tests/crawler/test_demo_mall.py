@@ -17,8 +17,8 @@ from scrapy.http import HtmlResponse
 from maskscreen.crawler.demo.catalog import NEXT_DAY, SHOPS, Catalog, load_products, shop_of
 from maskscreen.crawler.demo.mall import DemoMall
 from maskscreen.crawler.demo.market import MarketShop, item_path
-from maskscreen.crawler.extract import NotAListing, clean_text, extract_listing
-from maskscreen.crawler.platforms import detect, plan_crawl
+from maskscreen.crawler.extract.page import NotAListing, clean_text, extract_listing
+from maskscreen.crawler.jobs.plan import detect, plan_crawl
 from maskscreen.crawler.profiles import find_profile
 
 PRODUCTS = load_products()

@@ -22,7 +22,7 @@ from maskscreen.crawler.demo.catalog import (
     load_products,
 )
 from maskscreen.crawler.demo.server import DemoShop
-from maskscreen.crawler.extract import NotAListing, clean_text, extract_listing
+from maskscreen.crawler.extract.page import NotAListing, clean_text, extract_listing
 
 PRODUCTS = load_products()
 FIELDS = (

@@ -7,7 +7,11 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
-from maskscreen.crawler.encoding import declared_encoding, decoded_text, detect_encoding
+from maskscreen.crawler.extract.charsets import (
+    declared_encoding,
+    decoded_text,
+    detect_encoding,
+)
 
 PAGES = Path(__file__).parent / "pages"
 

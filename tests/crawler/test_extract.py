@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse, TextResponse
 
-from maskscreen.crawler import extract as extract_module
-from maskscreen.crawler.encoding import decoded_text
-from maskscreen.crawler.extract import (
+from maskscreen.crawler.extract import page as extract_module
+from maskscreen.crawler.extract.charsets import decoded_text
+from maskscreen.crawler.extract.page import (
     NotAListing,
     clean_text,
     clean_url,

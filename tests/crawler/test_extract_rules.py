@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 from scrapy.http import HtmlResponse
 
-from maskscreen.crawler import extract_markup as markup_module
-from maskscreen.crawler.extract import NotAListing, extract_listing, parse_page
-from maskscreen.crawler.extract_fields import normalize_availability
-from maskscreen.crawler.extract_markup import detect_syntaxes, parse_jsonld_blocks
-from maskscreen.crawler.extract_profile import validate_profile
+from maskscreen.crawler.extract import markup as markup_module
+from maskscreen.crawler.extract.fields import normalize_availability
+from maskscreen.crawler.extract.markup import detect_syntaxes, parse_jsonld_blocks
+from maskscreen.crawler.extract.page import NotAListing, extract_listing, parse_page
+from maskscreen.crawler.extract.selectors import validate_profile
 
 D = Decimal
 
@@ -288,7 +288,7 @@ def test_profile_that_matches_nothing_is_not_a_listing():
 )
 def test_yen_resolved_from_language_or_domain(url, lang, currency, caplog):
     data = product(offers={"@type": "Offer", "price": "¥8800"})
-    with caplog.at_level(logging.INFO, logger="maskscreen.crawler.prices"):
+    with caplog.at_level(logging.INFO, logger="maskscreen.crawler.extract.prices"):
         listing = extract_listing(respond(html_page(jsonld(data), lang=lang), url), "s")
     assert (listing.price, listing.currency) == (D("8800"), currency)
     if currency is None:

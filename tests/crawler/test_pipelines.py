@@ -89,6 +89,7 @@ def test_batches_are_stored_and_unchanged_listings_not_reclassified(tmp_path):
     pipeline.process_item(make_listing(url="https://shop.example/p/2", title=HARMLESS))
     pipeline.process_item(make_listing(url="https://shop.example/p/1", title=DANGEROUS))
     pipeline.close_spider()
+    pipeline.spider_closed(None, "finished")
     assert [s for _, _, s in seen] == ["new", "new", "unchanged"]
     assert seen[2][1] is None  # already classified by this model version
     assert crawler.stats.get_value("maskscreen/flagged") == 1
@@ -117,6 +118,7 @@ def test_a_failing_batch_rolls_back_and_is_counted(tmp_path, monkeypatch):
     pipeline.process_item(make_listing(url="https://shop.example/p/2", title=HARMLESS))
     assert crawler.stats.get_value("maskscreen/dropped/store_failed") == 2
     assert seen == []
+    pipeline.spider_closed(None, "finished")
     engine = open_database(url)
     with Session(engine) as session:  # the listings of the failed batch are not half there
         assert session.scalar(select(func.count()).select_from(ListingRow)) == 0
@@ -141,7 +143,31 @@ def test_a_classifier_fault_rolls_the_batch_back_and_is_counted(tmp_path):
     pipeline.process_item(make_listing(url="https://shop.example/p/1", title=DANGEROUS))
     pipeline.process_item(make_listing(url="https://shop.example/p/2", title=HARMLESS))
     pipeline.close_spider()  # no exception escapes: the crawl goes on
+    pipeline.spider_closed(None, "finished")
     assert crawler.stats.get_value("maskscreen/dropped/classify_failed") == 2
     assert seen == []
     with Session(open_database(url)) as session:
         assert session.scalar(select(func.count()).select_from(ListingRow)) == 0
+
+
+def test_a_crawl_without_a_job_takes_the_sites_lease_and_is_monitored(tmp_path):
+    """`scrapy crawl` and Scrapyd: the pipeline's context from the settings holds the
+    lease of the site while it runs, and the run is checked by the monitors at the end."""
+    from maskscreen.crawler.jobs.resume import CrawlBusy
+    from maskscreen.db.runs import run_row
+
+    url = f"sqlite:///{tmp_path / 'p.sqlite'}"
+    first, crawler, _, _keep = make_pipeline(url)
+    with pytest.raises(CrawlBusy):
+        make_pipeline(url)  # a second crawl of the site, while the first runs
+    first.process_item(make_listing(url="https://shop.example/p/1", title=DANGEROUS))
+    first.close_spider()
+    crawler.stats.set_value("finish_reason", "finished")
+    first.spider_closed(None, "finished")
+    second, _, _, _keep2 = make_pipeline(url)  # the lease is free again
+    second.spider_closed(None, "finished")
+    engine = open_database(url)
+    with Session(engine) as session:
+        row = run_row(session, first.run_id)
+    engine.dispose()
+    assert row["status"] == "finished" and row["monitors"]

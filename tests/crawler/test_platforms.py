@@ -15,16 +15,16 @@ from pathlib import Path
 import pytest
 
 from maskscreen.crawler.demo.catalog import load_products
-from maskscreen.crawler.demo.platforms import PlatformShop
+from maskscreen.crawler.demo.platform_shops import PlatformShop
 from maskscreen.crawler.demo.server import DemoShop
-from maskscreen.crawler.platforms import Detection, detect, plan_crawl, spider_class
-from maskscreen.crawler.profiles import parse_profile
-from maskscreen.crawler.shop_apis import (
+from maskscreen.crawler.extract.shop_apis import (
     NotAProduct,
     shopify_listing,
     woocommerce_listing,
     woocommerce_price,
 )
+from maskscreen.crawler.jobs.plan import Detection, detect, plan_crawl, spider_class
+from maskscreen.crawler.profiles import parse_profile
 
 SCRIPT = Path(__file__).with_name("crawl_platform.py")
 ROOT = Path(__file__).parents[2]

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from scrapy.utils.test import get_crawler
 
+from maskscreen.crawler.jobs.job import crawl_settings, job_directory
 from maskscreen.crawler.middlewares import (
     PolitenessReport,
     backoff_delay,
     retry_after_seconds,
     user_agent_with_contact,
 )
-from maskscreen.crawler.run import crawl_settings, job_directory
 
 SCRIPT = Path(__file__).with_name("crawl_loopback.py")
 ROOT = Path(__file__).parents[2]
@@ -73,7 +73,7 @@ def test_user_agent_carries_the_contact(contact, expected):
 
 
 def settings_for(**overrides):
-    return crawl_settings(database_url=None, site="shop", site_url=None, overrides=overrides)
+    return crawl_settings(overrides={"MASKSCREEN_SITE": "shop", **overrides})
 
 
 def test_robots_txt_is_obeyed_unless_overridden_explicitly():

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from maskscreen.crawler.prices import (
+from maskscreen.crawler.extract.prices import (
     normalize_currency,
     parse_price,
     parse_price_range,

@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 
 from maskscreen.crawler.demo.pages import jsonld_tag
 from maskscreen.crawler.items import Listing, ListingCheck, PageEvidence
-from maskscreen.crawler.pipelines import ClassifyStorePipeline
-from maskscreen.crawler.recheck import RecheckPipeline
+from maskscreen.crawler.pipelines import ClassifyStorePipeline, RecheckPipeline
 from maskscreen.crawler.removal import removal_reason
 from maskscreen.crawler.spiders.recheck import RecheckSpider
 from maskscreen.db import evidence, rechecks, reviews
@@ -54,7 +53,7 @@ def crawl_into(url: str, *listings: Listing) -> None:
     for listing in listings:
         pipeline.process_item(listing)
     pipeline.close_spider()
-    pipeline.engine.dispose()
+    pipeline.spider_closed(None, "finished")  # the run closed, the lease released
 
 
 def count(session: Session, model, *where) -> int:
@@ -299,7 +298,8 @@ def test_recheck_spider_reads_a_profiled_site_with_its_selectors():
 
 
 def test_prepare_recheck_finds_the_selectors_of_profiled_sites(database, tmp_path):
-    from maskscreen.crawler.recheck import prepare_recheck
+    from maskscreen.crawler.jobs.recheck import RecheckPlan, prepare_recheck
+    from maskscreen.db.migrate import open_database
 
     url, _ = database
     crawl_into(url, make_listing(DANGEROUS))
@@ -310,7 +310,12 @@ def test_prepare_recheck_finds_the_selectors_of_profiled_sites(database, tmp_pat
         '[extract]\ntitle = "css:h1::text"\n',
         "utf-8",
     )
-    prepared = prepare_recheck(url, sites_dir=sites)
+    engine = open_database(url)
+    try:
+        plan = RecheckPlan(sites_dir=str(sites))
+        prepared = prepare_recheck(engine, plan)
+    finally:
+        engine.dispose()
     assert prepared.selectors == {"shop.example": {"title": "css:h1::text"}}
     assert prepared.spider_kwargs()["targets"][0]["site"] == "shop.example"
-    assert prepared.overrides["MASKSCREEN_COMMAND"] == "maskscreen recheck"
+    assert plan.default_command() == "maskscreen recheck"

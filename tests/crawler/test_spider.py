@@ -13,7 +13,7 @@ from scrapy.http import HtmlResponse
 from scrapy.linkextractors import LinkExtractor
 
 from maskscreen.crawler.demo.catalog import DEAD_LINK_PATH, load_products
-from maskscreen.crawler.extract import clean_url
+from maskscreen.crawler.extract.page import clean_url
 from maskscreen.crawler.spiders.shop import SameSiteLinks, ShopSpider
 
 pytestmark = pytest.mark.slow

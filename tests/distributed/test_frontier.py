@@ -193,7 +193,7 @@ def shutil_which(name: str) -> str:
 
 
 def test_the_same_command_on_each_machine_joins_the_same_crawl():
-    from maskscreen.crawler.frontier import frontier_key
+    from maskscreen.crawler.jobs.frontier import frontier_key
 
     key = frontier_key(
         "shop.example",
@@ -219,7 +219,7 @@ def test_the_same_command_on_each_machine_joins_the_same_crawl():
 def test_the_frontier_addon_schedules_through_redis_only_when_asked():
     from scrapy.settings import Settings
 
-    from maskscreen.crawler.frontier import FrontierAddon, FrontierWorkers, frontier_settings
+    from maskscreen.crawler.jobs.frontier import FrontierAddon, FrontierWorkers, frontier_settings
 
     plain = Settings()
     plain.setmodule("maskscreen.crawler.settings", priority="project")

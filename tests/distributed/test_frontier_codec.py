@@ -6,7 +6,7 @@ import pytest
 from scrapy import Request, Spider
 from scrapy.utils.request import request_from_dict
 
-from maskscreen.crawler import frontier_codec
+from maskscreen.crawler.jobs import frontier_codec
 
 
 class Shop(Spider):

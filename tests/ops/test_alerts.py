@@ -6,7 +6,12 @@ import logging
 
 import pytest
 
-from maskscreen.crawler.alerts import AlertConfig, AlertConfigError, load_alert_config, send_alert
+from maskscreen.crawler.jobs.alerts import (
+    AlertConfig,
+    AlertConfigError,
+    load_alert_config,
+    send_alert,
+)
 from tests.ops.receivers import SMTPReceiver, WebhookReceiver, _free_port
 
 TEXT = "maskscreen: 1 monitor(s) failed on the crawl of demo-shop (run 7)\n- listing_drop: …"
@@ -46,7 +51,7 @@ def test_both_channels_at_once():
 
 
 def test_an_unreachable_or_failing_channel_is_logged_without_its_secret(caplog):
-    caplog.set_level(logging.ERROR, logger="maskscreen.crawler.alerts")
+    caplog.set_level(logging.ERROR, logger="maskscreen.crawler.jobs.alerts")
     dead = f"http://127.0.0.1:{_free_port()}/hooks/secret-token"
     config = AlertConfig(
         webhook_url=dead,

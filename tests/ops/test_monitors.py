@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from maskscreen.crawler.monitors import (
+from maskscreen.crawler.jobs.monitors import (
     RunFacts,
     Thresholds,
     alert_text,

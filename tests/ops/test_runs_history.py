@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from maskscreen.crawler.monitors import Thresholds, monitor_run
+from maskscreen.crawler.jobs.monitors import Thresholds, monitor_run
 from maskscreen.db import runs
 from maskscreen.db.models import utcnow
 

@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from maskscreen.crawler.profiles import ProfileError, parse_profile
-from maskscreen.crawler.schedule import (
+from maskscreen.crawler.jobs.schedule import (
     ScheduleError,
     due_jobs,
     is_due,
     parse_schedule,
     previous_fire,
 )
+from maskscreen.crawler.profiles import ProfileError, parse_profile
 from maskscreen.db.runs import LastRun
 
 NOW = datetime(2026, 11, 26, 10, 7, tzinfo=UTC)

@@ -24,14 +24,14 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from maskscreen.crawler.extract_fields import (
+from maskscreen.crawler.extract.fields import (
     clean_text,
     first,
     name_of,
     normalize_availability,
     short_type,
 )
-from maskscreen.crawler.prices import parse_price
+from maskscreen.crawler.extract.prices import parse_price
 
 PRODUCT_TYPES = frozenset(
     {

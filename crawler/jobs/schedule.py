@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from croniter import croniter
 
 if TYPE_CHECKING:
-    from maskscreen.db.runs import LastRun
+    from maskscreen.db import LastRun
 
 ALIASES = {"hourly": "@hourly", "daily": "@daily", "weekly": "@weekly"}
 DEFAULT_RETRY_AFTER = timedelta(minutes=30)

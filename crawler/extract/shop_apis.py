@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
-from maskscreen.crawler.extract import clean_text, clean_url
+from maskscreen.crawler.extract.page import clean_text, clean_url
 from maskscreen.crawler.items import Listing
 
 

@@ -17,7 +17,7 @@ The Shopify and WooCommerce shops also answer a product's own URL (/products/<ha
 listing finds it up. `PlatformShop(kind, catalog=Catalog.of_shop(...))` serves one
 demo shop's share of the products (crawler/demo/mall.py); the default is all of them.
 
-`python -m maskscreen.crawler.demo.platforms KIND [--port N]` serves one until Ctrl-C.
+`python -m maskscreen.crawler.demo.platform_shops KIND [--port N]` serves one until Ctrl-C.
 """
 
 from __future__ import annotations

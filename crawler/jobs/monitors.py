@@ -20,10 +20,13 @@ the run (crawl_runs.monitors, monitors_failed) and shown by `maskscreen runs`.
 
 from __future__ import annotations
 
+import logging
 import statistics
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 COVERAGE_FIELDS = ("title", "price", "currency")
 FIELD_STAT = "maskscreen/fields/"  # maskscreen/fields/seen, .../title, .../price, ...
@@ -51,6 +54,13 @@ LIMITS: dict[str, tuple[type, float, float]] = {
     "time_budget_minutes": (float, 1, 7 * 24 * 60),
 }  # fmt: skip
 assert set(LIMITS) == {f.name for f in fields(Thresholds)}
+
+
+def for_worker(thresholds: Thresholds | None) -> Thresholds:
+    """The thresholds for one worker of a shared crawl (a Redis frontier): its run holds
+    only its share of the crawl, so comparing its listings with whole crawls would cry
+    wolf. The count monitors are off; the others stay as the site set them."""
+    return replace(thresholds or Thresholds(), max_drop=1.0, many_listings=10**9)
 
 
 @dataclass(frozen=True)
@@ -155,8 +165,8 @@ def monitor_run(
         recent = runs.recent_listing_counts(
             session, row["site_id"], before_run_id=run_id, limit=thresholds.recent_runs
         )
-    from maskscreen.crawler.pipelines import crawl_counts
-    from maskscreen.db.models import utcnow
+    from maskscreen.crawler.jobs.runs import crawl_counts
+    from maskscreen.db import utcnow
 
     counts, _ = crawl_counts(stats)
     coverage = field_coverage(stats)
@@ -171,3 +181,31 @@ def monitor_run(
         runs.record_monitors(session, run_id, monitors=results, field_coverage=coverage)
     row.update(monitors=results, field_coverage=coverage, monitors_failed=len(failed(results)))
     return row, results
+
+
+def check_and_alert(engine, run_id: int, stats: dict[str, Any], thresholds: Thresholds,
+                    alerts=None) -> tuple[list | None, list[str]]:  # fmt: skip
+    """Check the run; on failures, alert the configured channels (a crawler.jobs.alerts
+    .AlertConfig) and note it on the run. (results or None, channels that took the alert);
+    a database or channel that fails is logged, never raised."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from maskscreen.db import StoreError, mark_alerted
+
+    try:
+        row, results = monitor_run(engine, run_id, stats, thresholds)
+        sent: list[str] = []
+        if failed(results) and alerts is not None and alerts.channels:
+            from maskscreen.crawler.jobs.alerts import send_alert
+
+            details = {"site": row["site"], "run_id": run_id, "status": row["status"],
+                       "monitors": failed(results)}  # fmt: skip
+            sent = send_alert(alerts, alert_text(row["site"], run_id, results), details)
+            if sent:
+                with Session(engine) as session, session.begin():
+                    mark_alerted(session, run_id)
+        return results, sent
+    except (SQLAlchemyError, StoreError, LookupError) as exc:
+        logger.error("could not check crawl run %s: %s", run_id, str(exc).splitlines()[0])
+        return None, []

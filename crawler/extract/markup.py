@@ -9,7 +9,7 @@ more per page than JSON-LD alone, RDFa (pyRdfa + rdflib) being the slow one.
   block never hides a good one.
 - microdata, RDFa, OpenGraph: extruct, one syntax at a time, so one that fails
   loses nothing else. RDFa comes back as expanded JSON-LD and is compacted here to
-  the plain shape `crawler.extract_schema` reads.
+  the plain shape `crawler.extract.schema` reads.
 """
 
 from __future__ import annotations
@@ -24,11 +24,16 @@ from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector
 
-from maskscreen.crawler.extract_fields import clean_text, first, normalize_availability, short_type
+from maskscreen.crawler.extract.fields import (
+    clean_text,
+    first,
+    normalize_availability,
+    short_type,
+)
 
 logger = logging.getLogger(__name__)
 
-# The order sources are tried in (crawler.extract documents why).
+# The order sources are tried in (crawler.extract.page documents why).
 SYNTAXES = ("json-ld", "microdata", "rdfa", "opengraph")
 # Searched in the lower-cased page: case-sensitive patterns with a literal start are
 # several times faster than re.IGNORECASE on a multi-megabyte page (and than an

@@ -35,7 +35,8 @@ import socket
 import time
 import uuid
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
@@ -119,7 +120,7 @@ class FrontierAddon:
             "SCHEDULER_QUEUE_KEY": f"{key}:requests",
             "SCHEDULER_DUPEFILTER_KEY": f"{key}:seen",
             # JSON, not scrapy-redis's default pickle: Redis is shared with other machines.
-            "SCHEDULER_SERIALIZER": "maskscreen.crawler.frontier_codec",
+            "SCHEDULER_SERIALIZER": "maskscreen.crawler.jobs.frontier_codec",
             # Kept when a worker stops: the others still use them, and an interrupted
             # crawl resumes from them. FrontierWorkers deletes them when the crawl ends.
             "SCHEDULER_PERSIST": True,
@@ -291,3 +292,39 @@ class FrontierWorkers:
             deferred_from_coro(engine.close_spider_async(reason=reason))
         else:  # Scrapy < 2.14
             engine.close_spider(self.spider, reason)
+
+
+# -- for the jobs module (crawler/jobs/job.py) ----------------------------------------
+
+
+def shared_crawl_key(plan, engine) -> str:
+    """The Redis keys of a shared crawl: the plan's, else from its site, start URLs and
+    database (so the same command on every worker joins the same crawl)."""
+    from urllib.parse import urlsplit
+
+    site = plan.site or (urlsplit(plan.start_urls[0]).hostname or "").removeprefix("www.")
+    database = engine.url.render_as_string(hide_password=False)  # hashed, never shown
+    return plan.frontier_key or frontier_key(site, plan.start_urls, database)
+
+
+@contextmanager
+def database_turn(frontier: str | None, database_url: str) -> Iterator[None]:
+    """Around opening (and migrating) the database: the workers of one shared crawl take
+    turns, so that two of them never migrate one fresh database at the same time. A
+    frontier that cannot be reached takes no turn (the crawl then records a failed run)."""
+    if not frontier:
+        yield
+        return
+    import hashlib
+
+    try:
+        client = connect(frontier)
+    except FrontierUnavailable:
+        yield
+        return
+    name = hashlib.sha256(database_url.encode()).hexdigest()[:12]
+    try:
+        with client.lock(f"maskscreen:open-database:{name}", timeout=600, blocking_timeout=600):
+            yield
+    finally:
+        client.close()

@@ -2,7 +2,7 @@
 
     plan = plan_crawl(url="https://shop.example")          # probes the shop
     plan = plan_crawl(profile=find_profile("demo-shop", None), via="sitemap")
-    run_crawl(plan.start_urls, via=plan.via, spider_args=plan.spider_args, ...)
+    run_crawl(plan, engine=engine, model=model)              # crawler/jobs/job.py
 
 Ways, best first: `shopify` (public /products.json), `woocommerce` (Store API
 /wp-json/wc/store/v1/products), `sitemap` (robots.txt `Sitemap:` lines or
@@ -48,16 +48,29 @@ class Detection:
     sitemap_urls: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class CrawlPlan:
+    """One crawl job: what to crawl and how. `plan_crawl` makes one; `dataclasses.replace`
+    adjusts it (a scheduled run, a frontier worker, a one-page check)."""
+
     via: str  # shopify | woocommerce | sitemap | html
     start_urls: list[str]
-    site: str | None = None
+    site: str | None = None  # default: the first start URL's host
     spider_args: dict[str, Any] = field(default_factory=dict)
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)  # Scrapy settings it changes
     max_pages: int | None = None
+    follow: bool = True  # False: the start URLs only (maskscreen check URL)
     detected: bool = False  # chosen by probing, not named
-    monitors: Any = None  # the site profile's crawler.monitors.Thresholds, if any
+    monitors: Any = None  # crawler.jobs.monitors.Thresholds (None: the defaults)
+    # How it runs (crawler/jobs/job.py):
+    resume: bool = True  # keep Scrapy's job state so an interrupted crawl carries on
+    job_dir: str | None = None  # where (default: job.job_directory)
+    lease: bool | str = True  # True: "crawl:<site>"; a string: that key; False: none
+    lease_ttl: float | None = None  # seconds (default db.leases.DEFAULT_TTL)
+    trigger: str | None = None  # manual | schedule, recorded on the run
+    command: str | None = None  # the command line recorded on the run
+    frontier: str | None = None  # a Redis URL: one worker of a shared crawl
+    frontier_key: str | None = None  # its keys in Redis (default: job.shared_crawl_key)
 
 
 def root_of(url: str) -> str:

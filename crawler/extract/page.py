@@ -12,13 +12,13 @@ a product):
 2. ``microdata`` schema.org Product in microdata (extruct)
 3. ``rdfa``      schema.org Product in RDFa (extruct; only when the page has RDFa)
 4. ``opengraph`` OpenGraph product tags (og:type product, product:price:amount…)
-5. ``css``       the CSS/XPath selectors of a site profile (`crawler.extract_profile`)
+5. ``css``       the CSS/XPath selectors of a site profile (`crawler.extract.selectors`)
 
-Only the syntaxes a page holds are parsed (`crawler.extract_markup.detect_syntaxes`).
+Only the syntaxes a page holds are parsed (`crawler.extract.markup.detect_syntaxes`).
 
 The page is parsed once: `extract_listing` reuses the tree Scrapy built for the
 response (`response.selector`, which the spider's link following walks too) when
-`crawler.encoding.decoded_text` keeps Scrapy's text, and parses the re-decoded text
+`crawler.extract.charsets.decoded_text` keeps Scrapy's text, and parses the re-decoded text
 the same way (`parse_page`) when it does not (a GBK page declared as UTF-8).
 `extract_from_page` takes a page already decoded and parsed.
 
@@ -28,12 +28,12 @@ When sources disagree:
   a profile's selector; the page's <title> is never used unless a profile names it);
 - the price is the price a buyer pays now — a sale price beats the regular
   ("was", list, strikethrough) price, and among several offers or variants the
-  lowest wins (see `crawler.extract_schema`); `Listing` has one price, so the
-  regular price and a range's high end are not kept (`crawler.prices.parse_price_range`
+  lowest wins (see `crawler.extract.schema`); `Listing` has one price, so the
+  regular price and a range's high end are not kept (`crawler.extract.prices.parse_price_range`
   gives the high end of a printed range);
 - price and currency come from the same source; if that source names no
   currency, the first currency any source declares is used, then the rules of
-  `crawler.prices` (¥ by language or domain, never guessed);
+  `crawler.extract.prices` (¥ by language or domain, never guessed);
 - the language is the product's own (inLanguage, or a profile's), else the page's
   <html lang>, else og:locale.
 
@@ -58,25 +58,25 @@ from lxml import etree
 from parsel import Selector
 from scrapy.http import HtmlResponse, TextResponse
 
-from maskscreen.crawler.encoding import decoded_text
-from maskscreen.crawler.extract_fields import (
+from maskscreen.crawler.extract.charsets import decoded_text
+from maskscreen.crawler.extract.fields import (
     absolute_urls,
     canonical_url,
     clean_text,
     clean_url,
     page_language,
 )
-from maskscreen.crawler.extract_markup import (
+from maskscreen.crawler.extract.markup import (
     compact_rdfa,
     detect_syntaxes,
     opengraph_fields,
     parse_jsonld_blocks,
     run_extruct,
 )
-from maskscreen.crawler.extract_profile import profile_fields
-from maskscreen.crawler.extract_schema import schema_fields
+from maskscreen.crawler.extract.prices import parse_price
+from maskscreen.crawler.extract.schema import schema_fields
+from maskscreen.crawler.extract.selectors import profile_fields
 from maskscreen.crawler.items import Listing
-from maskscreen.crawler.prices import parse_price
 
 __all__ = [
     "REASONS",
@@ -185,7 +185,7 @@ def extract_listing(
 ) -> Listing:
     """The listing a product page describes (see the module docstring for the rules).
 
-    `profile` maps listing fields to CSS/XPath selectors (`crawler.extract_profile`);
+    `profile` maps listing fields to CSS/XPath selectors (`crawler.extract.selectors`);
     an invalid profile raises ValueError. Raises `NotAListing` with a reason.
     """
     if not isinstance(response, HtmlResponse):

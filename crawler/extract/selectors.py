@@ -17,7 +17,7 @@ literal value (no prefix). A selector may select text (::text, text()),
 attributes (::attr(src), @src) or elements (their text is taken). From the matches:
 description joins them all, images keeps them all (resolved against the page),
 every other field takes the first non-empty one. Prices are read as text by
-`crawler.prices` (so "¥8800-23000" or "36元" work).
+`crawler.extract.prices` (so "¥8800-23000" or "36元" work).
 
 `validate_profile` lists what is wrong with a profile (the site-profile loader
 reports it); `extract_listing` raises ValueError for an invalid profile.
@@ -32,7 +32,7 @@ from lxml import etree
 from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
 
-from maskscreen.crawler.extract_fields import clean_text, normalize_availability
+from maskscreen.crawler.extract.fields import clean_text, normalize_availability
 
 PROFILE_KEYS = (
     "title",
