@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -123,6 +124,10 @@ def demo(database_url: str | None, serve: bool, model_dir: str | None) -> None:
     from maskscreen.crawler.demo.tour import run_tour
     from maskscreen.db import safe_url
 
+    # The demo's shops are served on this machine's loopback, which the network policy
+    # refuses unless allowed (crawler/network.py): allow it for this command alone.
+    allowed = os.environ.get("MASKSCREEN_ALLOW_NETWORKS", "")
+    os.environ["MASKSCREEN_ALLOW_NETWORKS"] = ",".join(filter(None, [allowed, "127.0.0.0/8"]))
     res = resources()
     model = res.model()  # fail fast as one line, before any crawl
     res.settings.set("database_url", database_url or fresh_demo_database())

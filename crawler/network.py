@@ -16,7 +16,7 @@ through Scrapy's own caching resolver and refuses a disallowed address before an
 is sent, counting every refusal as a drop with its reason
 (``maskscreen/dropped/blocked_scheme``, ``maskscreen/dropped/blocked_address``). The
 connection then uses the address just checked (the resolver's cache). `PolicyResolver`
-(Scrapy's DNS_RESOLVER) refuses disallowed addresses itself, so a lookup that misses
+(Scrapy's TWISTED_DNS_RESOLVER) refuses disallowed addresses itself, so a lookup that misses
 the cache (a name that resolves to a public address when checked and a private one
 when fetched) fails closed.
 """
@@ -73,9 +73,35 @@ class NetworkPolicy:
         self.allow = tuple(allow)
 
     @classmethod
-    def from_settings(cls, settings: Any) -> NetworkPolicy:
-        value = settings.get(ALLOW_SETTING)
+    def from_settings(cls, settings: Any = None) -> NetworkPolicy:
+        """The policy of a crawl: its MASKSCREEN_ALLOW_NETWORKS setting (a profile's or the
+        demo's), else the environment variable of that name, read when the crawl starts
+        (so `scrapy crawl` and Scrapyd jobs honour it too)."""
+        value = settings.get(ALLOW_SETTING) if settings is not None else None
+        if value is None:
+            import os
+
+            value = os.environ.get(ALLOW_SETTING)
         return cls(parse_networks(value))
+
+    def host_refusal(self, host: str) -> tuple[str, str] | None:
+        """Resolve `host` (blocking; for the detection probes) and refuse it if any of its
+        addresses is not allowed."""
+        import socket
+
+        try:
+            literal = ipaddress.ip_address(host)
+            addresses = [str(literal)]
+        except ValueError:
+            try:
+                infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+            except OSError as exc:
+                return "unreachable", f"cannot resolve {host}: {exc}"
+            addresses = [str(info[4][0]) for info in infos]
+        for address in addresses:
+            if not self.address_allowed(address):
+                return "blocked_address", f"{host} resolves to {address}, which is not public"
+        return None
 
     def address_allowed(self, address: str | IPAddress) -> bool:
         try:

@@ -65,7 +65,14 @@ RETRY_BACKOFF_BASE = 1.0  # seconds; doubled per attempt, full jitter
 RETRY_BACKOFF_MAX = 60.0
 RETRY_AFTER_MAX = 300.0  # a site asking for a longer wait is not retried this crawl
 
+# Network policy (crawler/network.py): http(s) only, no private address unless allowed.
+# None: the environment variable MASKSCREEN_ALLOW_NETWORKS, read when a crawl starts.
+MASKSCREEN_ALLOW_NETWORKS = None
+TWISTED_DNS_RESOLVER = "maskscreen.crawler.network.PolicyResolver"
+
 DOWNLOADER_MIDDLEWARES = {
+    # First of all, before robots.txt is asked for: refuse what the policy forbids.
+    "maskscreen.crawler.network.NetworkPolicyMiddleware": 50,
     "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
     "maskscreen.crawler.middlewares.ContactUserAgentMiddleware": 500,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -76,6 +83,8 @@ SPIDER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "maskscreen.crawler.middlewares.PolitenessReport": 500,
+    # Scrapy's remote control (telnet console) stays off, whatever else is configured.
+    "scrapy.extensions.telnet.TelnetConsole": None,
 }
 
 ITEM_PIPELINES = {

@@ -14,6 +14,11 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+# The shops the tests serve live on loopback, which the network policy refuses unless
+# allowed (crawler/network.py): the tests allow it, as a user crawling a local shop would.
+# Subprocess crawls inherit it.
+os.environ.setdefault("MASKSCREEN_ALLOW_NETWORKS", "127.0.0.0/8")
+
 PG_URL = os.environ.get(
     "MASKSCREEN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

@@ -14,16 +14,18 @@ robots.txt and send our user agent; a deeper URL is crawled as HTML from there
 
 from __future__ import annotations
 
-import gzip
 import json
 import logging
+import time
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
+from maskscreen.crawler.network import NetworkPolicy
 from maskscreen.crawler.profiles import SiteProfile
 
 logger = logging.getLogger(__name__)
@@ -99,6 +101,32 @@ def spider_class(via: str, spider_args: dict[str, Any] | None = None) -> type:
     return getattr(import_module(module), name)
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A probe follows no redirect: a shop's redirect could point anywhere."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: PLR0913
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
+
+
+def _read_bounded(reply: Any, timeout: float) -> bytes | None:
+    """At most _PROBE_BYTES of the body, within `timeout` seconds in all (a server that
+    sends a byte a second must not hold a probe, or cron, for good)."""
+    deadline = time.monotonic() + timeout
+    chunks, size = [], 0
+    while size < _PROBE_BYTES:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"probe body not read within {timeout:g} s")
+        chunk = reply.read1(min(65536, _PROBE_BYTES - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 class _Prober:
     """GETs for detection: our user agent, short timeouts, robots.txt honoured."""
 
@@ -107,6 +135,7 @@ class _Prober:
     ):
         self.root, self.user_agent, self.timeout = root, user_agent, timeout
         self.robots_agent = robots_agent
+        self.policy = NetworkPolicy.from_settings(None)
         self.robots = RobotFileParser()
         text = self.get("robots.txt", check_robots=False) if obey_robots else None
         self.robots.parse(text.decode("utf-8", "replace").splitlines() if text else [])
@@ -117,11 +146,15 @@ class _Prober:
         if check_robots and self.obey_robots and not self.robots.can_fetch(self.robots_agent, url):
             logger.info("robots.txt disallows probing %s", url)
             return None
+        refused = self.policy.refusal(url) or self.policy.host_refusal(urlsplit(url).hostname or "")
+        if refused:
+            logger.warning("not probing %s: %s", url, refused[1])
+            return None
         request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as reply:
-                return reply.read(_PROBE_BYTES) if reply.status == 200 else None
-        except (urllib.error.URLError, OSError, ValueError) as exc:
+            with _NO_REDIRECTS.open(request, timeout=self.timeout) as reply:
+                return _read_bounded(reply, self.timeout) if reply.status == 200 else None
+        except (urllib.error.URLError, OSError, ValueError, TimeoutError) as exc:
             logger.debug("probe %s: %s", url, exc)
             return None
 
@@ -135,9 +168,10 @@ class _Prober:
 
 def _looks_like_sitemap(body: bytes | None) -> bool:
     if body and body[:2] == b"\x1f\x8b":
+        # Only the head is needed: decompress at most that much (a gzip bomb stays small).
         try:
-            body = gzip.decompress(body)
-        except (OSError, EOFError):
+            body = zlib.decompressobj(wbits=31).decompress(body, 4096)
+        except zlib.error:
             return False
     head = (body or b"")[:4096]
     return b"<urlset" in head or b"<sitemapindex" in head

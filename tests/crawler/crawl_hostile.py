@@ -91,7 +91,7 @@ def main(out: str) -> None:
             "TELNETCONSOLE_ENABLED": False,
             "LOG_LEVEL": "ERROR",
             "RETRY_ENABLED": False,
-            "DNS_RESOLVER": "maskscreen.crawler.network.PolicyResolver",
+            "TWISTED_DNS_RESOLVER": "maskscreen.crawler.network.PolicyResolver",
             "DOWNLOADER_MIDDLEWARES": {"maskscreen.crawler.network.NetworkPolicyMiddleware": 50},
             "MASKSCREEN_ALLOW_NETWORKS": "127.0.0.2/32",
         }

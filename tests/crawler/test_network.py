@@ -94,3 +94,39 @@ def test_a_hostile_shop_cannot_reach_files_or_private_addresses(tmp_path):
     assert dropped["maskscreen/dropped/blocked_scheme"] == 3  # file (x2), ftp
     # by address, by name (localhost), after the redirect and after the meta refresh
     assert dropped["maskscreen/dropped/blocked_address"] == 4
+
+
+def test_a_detection_probe_refuses_a_private_host(monkeypatch, caplog):
+    import logging
+
+    from maskscreen.crawler.jobs import plan
+
+    monkeypatch.delenv("MASKSCREEN_ALLOW_NETWORKS", raising=False)
+    prober = plan._Prober("http://127.0.0.1:9/", "ua", "maskscreen", False, 2.0)
+    with caplog.at_level(logging.WARNING, logger="maskscreen.crawler.jobs.plan"):
+        assert prober.get("robots.txt", check_robots=False) is None
+    assert "not probing http://127.0.0.1:9/robots.txt" in caplog.text  # refused, not tried
+
+
+def test_a_gzip_bomb_is_not_inflated_by_the_sitemap_probe():
+    import gzip
+
+    from maskscreen.crawler.jobs.plan import _looks_like_sitemap
+
+    bomb = gzip.compress(b"<urlset>" + b"\0" * (64 * 1024 * 1024))  # 64 MB inflated, ~64 kB sent
+    assert _looks_like_sitemap(bomb)  # the head says sitemap; the rest is never inflated
+    assert not _looks_like_sitemap(gzip.compress(b"\0" * (64 * 1024 * 1024)))
+
+
+def test_a_slow_body_is_cut_at_the_probes_total_time():
+    from maskscreen.crawler.jobs.plan import _read_bounded
+
+    class Trickle:  # one byte at a time, for ever
+        def read1(self, n):
+            import time
+
+            time.sleep(0.05)
+            return b"x"
+
+    with pytest.raises(TimeoutError):
+        _read_bounded(Trickle(), 0.3)
