@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from maskscreen.cli import EXIT_ERROR
+from maskscreen.cli import EXIT_ERROR, EXIT_LOST
 from maskscreen.cli.context import resources
 from maskscreen.cli.options import database_option, model_option
 from maskscreen.cli.output import log_level, summary_line
@@ -195,6 +195,10 @@ def crawl(
             f"maskscreen: error: crawl ended early ({summary.finish_reason}){hint}", err=True
         )
         sys.exit(EXIT_ERROR)
+    if summary.status == "failed":
+        where = f" (maskscreen runs --drops {summary.run_id})" if summary.run_id else ""
+        click.echo(f"maskscreen: error: crawl failed: {summary.status_reason}{where}", err=True)
+        sys.exit(EXIT_LOST)
 
 
 def register(group: click.Group) -> None:

@@ -325,7 +325,10 @@ class RecheckPipeline:
             for site, run_id in self.run_ids.items():
                 counts = self.counts[site]
                 counts["errors"] += unreachable.get(site, 0)
-                finish_run(session, run_id, reason, {k: counts.get(k, 0) for k in runs.RUN_COUNTS})
+                finish_run(
+                    session, run_id, reason, {k: counts.get(k, 0) for k in runs.RUN_COUNTS},
+                    kind="recheck",
+                )  # fmt: skip
         self.job.close()
 
     def process_item(self, item, spider=None):

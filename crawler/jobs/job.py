@@ -43,7 +43,7 @@ from maskscreen.crawler.jobs.lease import Lease
 from maskscreen.crawler.jobs.plan import CrawlPlan, spider_class
 from maskscreen.crawler.jobs.recheck import RecheckPlan, RecheckSummary
 from maskscreen.crawler.jobs.resume import CrawlBusy, job_directory
-from maskscreen.crawler.jobs.runs import DROPPED, crawl_counts, listing_classified
+from maskscreen.crawler.jobs.runs import DROPPED, crawl_counts, judge_run, listing_classified
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +82,8 @@ class CrawlSummary:
     run_id: int | None = None  # the crawl_runs row, when stored
     monitors: list[dict] | None = None  # crawler.jobs.monitors results, when checked
     alerted: list[str] = field(default_factory=list)  # the alert channels that took it
+    status: str = "finished"  # the run's status (crawler/jobs/runs.judge_run)
+    status_reason: str | None = None  # why it failed: ended early, lost listings, nothing fetched
 
 
 def site_from_url(url: str) -> str:
@@ -248,10 +250,12 @@ class CrawlJob:
             checked, alerted = monitors.check_and_alert(
                 self.engine, run_id, stats, thresholds, self.alerts
             )
+        status, status_reason = judge_run(finish_reason, counts, dropped)
         self.summary = CrawlSummary(
             counts=counts, dropped=dropped, finish_reason=finish_reason, results=self.results,
             stats=stats, resume_dir=str(jobdir) if jobdir is not None and jobdir.exists() else None,
-            run_id=run_id, monitors=checked, alerted=alerted,
+            run_id=run_id, monitors=checked, alerted=alerted, status=status,
+            status_reason=status_reason,
         )  # fmt: skip
         return self.summary
 

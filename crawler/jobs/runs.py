@@ -28,6 +28,36 @@ def run_status(finish_reason: str) -> str:
     return STATUS_OF_FINISH_REASON.get(finish_reason, "failed")
 
 
+# Listings that were extracted but never stored: the run lost them.
+LOST = ("store_failed", "classify_failed")
+# The share of a run's listings it may lose and still count as finished (0: none).
+MAX_LOST_SHARE = 0.0
+
+
+def judge_run(
+    finish_reason: str,
+    counts: dict[str, int] | None,
+    dropped: dict[str, int] | None,
+    *,
+    kind: str = "crawl",
+    max_lost_share: float = MAX_LOST_SHARE,
+) -> tuple[str, str | None]:
+    """(status, why it failed or None): a crawl that ended early, lost listings beyond
+    `max_lost_share`, or fetched nothing at all is failed, whatever Scrapy said."""
+    counts, dropped = counts or {}, dropped or {}
+    status = run_status(finish_reason)
+    if status == "failed":
+        return status, f"ended early ({finish_reason})"
+    lost = sum(dropped.get(reason, 0) for reason in LOST)
+    seen = counts.get("listings", 0) + lost
+    if lost and lost > max_lost_share * seen:
+        detail = ", ".join(f"{r} {dropped[r]}" for r in LOST if dropped.get(r))
+        return "failed", f"lost {lost} of {seen} listings ({detail})"
+    if kind == "crawl" and status == "finished" and not counts.get("pages", 0):
+        return "failed", "fetched nothing: no page answered"
+    return status, None
+
+
 def crawl_counts(stats: dict[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
     """The crawl_runs counters (and dropped reasons) from a crawl's Scrapy stats."""
     counts = {
@@ -67,14 +97,16 @@ def finish_run(
     finish_reason: str,
     counts: dict[str, int] | None = None,
     dropped: dict[str, int] | None = None,
+    kind: str = "crawl",
 ) -> str:
-    """Close a run with the status its finish reason maps to; returns the status."""
+    """Close a run with the status judge_run gives it (and why); returns the status."""
     from maskscreen.db import runs
 
-    status = run_status(finish_reason)
+    status, reason = judge_run(finish_reason, counts, dropped, kind=kind)
     runs.finish_crawl_run(
-        session, run_id, status=status, counts=counts or {}, dropped=dropped or {}
-    )
+        session, run_id, status=status, counts=counts or {}, dropped=dropped or {},
+        reason=reason,
+    )  # fmt: skip
     return status
 
 
@@ -104,4 +136,4 @@ def record_idle_rechecks(engine, sites, since, summary, command: str) -> None:
                 continue
             _, run_id = start_run(session, site, command=command, kind="recheck",
                                   trigger="schedule")  # fmt: skip
-            finish_run(session, run_id, summary.finish_reason, counts)
+            finish_run(session, run_id, summary.finish_reason, counts, kind="recheck")
