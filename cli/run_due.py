@@ -17,15 +17,16 @@ from datetime import timedelta
 
 import click
 
-from maskscreen.cli import EXIT_BUSY, EXIT_ERROR, EXIT_MONITORS, EXIT_OK
+from maskscreen.cli import EXIT_BUSY, EXIT_ERROR, EXIT_LOST, EXIT_MONITORS, EXIT_OK
 from maskscreen.cli.context import resources
 from maskscreen.cli.options import database_option, lease_ttl_option, model_option
 from maskscreen.cli.sites import resolve_sites_dir, sites_dir_option
 
 # The exit code run-due returns when jobs end differently: the first found in this order.
-SEVERITY = (EXIT_ERROR, EXIT_MONITORS, EXIT_BUSY, EXIT_OK)
+SEVERITY = (EXIT_ERROR, EXIT_LOST, EXIT_MONITORS, EXIT_BUSY, EXIT_OK)
 OUTCOMES = {EXIT_OK: "ok", EXIT_ERROR: "failed", EXIT_BUSY: "busy (another run holds its lease)",
-            EXIT_MONITORS: "finished, monitors failed"}  # fmt: skip
+            EXIT_MONITORS: "finished, monitors failed",
+            EXIT_LOST: "failed: lost listings or fetched nothing"}  # fmt: skip
 
 
 def scheduled(profiles: dict) -> list[tuple[str, str, str]]:

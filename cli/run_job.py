@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from maskscreen.cli import EXIT_ERROR, EXIT_MONITORS, EXIT_OK
+from maskscreen.cli import EXIT_ERROR, EXIT_LOST, EXIT_MONITORS, EXIT_OK
 from maskscreen.cli.context import resources
 from maskscreen.cli.options import database_option, lease_ttl_option, model_option
 from maskscreen.cli.output import log_level, recheck_line, summary_line
@@ -36,6 +36,10 @@ def crawl_job(profile, engine, model, lease_ttl: float, command: str) -> int:
         click.echo(f"maskscreen: error: crawl of {profile.name} ended early "
                    f"({summary.finish_reason})", err=True)  # fmt: skip
         return EXIT_ERROR
+    if summary.status == "failed":
+        click.echo(f"maskscreen: error: crawl of {profile.name} failed: {summary.status_reason} "
+                   f"(maskscreen runs --drops {summary.run_id})", err=True)  # fmt: skip
+        return EXIT_LOST
     bad = failed(summary.monitors or [])
     for result in bad:
         click.echo(f"monitor {result['name']} failed: {result['message']}", err=True)

@@ -162,6 +162,7 @@ def test_a_crawl_without_a_job_takes_the_sites_lease_and_is_monitored(tmp_path):
         make_pipeline(url)  # a second crawl of the site, while the first runs
     first.process_item(make_listing(url="https://shop.example/p/1", title=DANGEROUS))
     first.close_spider()
+    crawler.stats.set_value("maskscreen/pages", 1)  # the page the listing came from
     crawler.stats.set_value("finish_reason", "finished")
     first.spider_closed(None, "finished")
     second, _, _, _keep2 = make_pipeline(url)  # the lease is free again
