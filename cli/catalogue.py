@@ -12,8 +12,9 @@ from __future__ import annotations
 import sys
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
+from maskscreen.classifier.verdict import Verdict
 from maskscreen.cli.inputs import BadRows, Batch
 
 # classify's exit codes beside the common ones (cli/__init__.py): every row was
@@ -21,6 +22,7 @@ from maskscreen.cli.inputs import BadRows, Batch
 # (--skip-bad) so its output is not the whole input (5).
 EXIT_SKIPPED = 5
 IN_FLIGHT_PER_WORKER = 2
+_VERDICT_FIELDS = tuple(f.name for f in fields(Verdict))
 
 
 @dataclass
@@ -92,7 +94,9 @@ def verdicts_in_order(
 
 
 def _verdict_dicts(model, items: list[dict]) -> list[dict]:
-    return [verdict.to_dict() for verdict in model.predict(items)]
+    """Verdict.to_dict() without its deep copy (dataclasses.asdict: a third of the time
+    of a batch, measured); the dicts and lists inside are the verdict's own."""
+    return [{name: getattr(v, name) for name in _VERDICT_FIELDS} for v in model.predict(items)]
 
 
 _worker_model = None
