@@ -9,7 +9,9 @@ a fork server: a clean process, not a fork of this one with its reader threads.
 
 from __future__ import annotations
 
+import logging
 import sys
+import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
@@ -22,6 +24,7 @@ from maskscreen.cli.inputs import BadRows, Batch
 # (--skip-bad) so its output is not the whole input (5).
 EXIT_SKIPPED = 5
 IN_FLIGHT_PER_WORKER = 2
+logger = logging.getLogger(__name__)
 _VERDICT_FIELDS = tuple(f.name for f in fields(Verdict))
 
 
@@ -59,6 +62,47 @@ class Summary:
             if self.bad.count > len(self.bad.where):
                 out.append("  …")
         return out
+
+
+def screen(
+    batches: Iterable[Batch],
+    writer,
+    sink: CatalogueStore | None,
+    progress: Progress,
+    summary: Summary,
+    *,
+    model,
+    model_dir: str | None,
+    jobs: int,
+) -> None:
+    """Classify every batch, write (and store) its verdicts in order, fill ``summary``.
+
+    On any failure the partial output is removed and a store's run is closed as
+    failed (interrupted on Ctrl-C) before the exception goes on.
+    """
+    started = time.perf_counter()
+    try:
+        for batch, verdicts in verdicts_in_order(batches, model, model_dir, jobs):
+            writer.write(batch.ids, verdicts)
+            if sink is not None:
+                sink.write(batch, verdicts)
+            summary.add(verdicts)
+            progress.update(len(verdicts), batch.position)
+    except BaseException as exc:
+        writer.abandon()
+        if sink is not None:
+            status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            try:
+                sink.finish(status, summary.bad.count)
+            except Exception as store_exc:  # noqa: BLE001 -- the first error is the one to report
+                logger.warning("could not close the store's run as %s: %s", status, store_exc)
+        raise
+    finally:
+        progress.close()
+    writer.finish()
+    if sink is not None:
+        summary.stored = sink.finish("finished", summary.bad.count)
+    summary.seconds = time.perf_counter() - started
 
 
 def verdicts_in_order(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 import gc
 import sys
-import time
 
 import click
 
@@ -200,6 +199,7 @@ def classify(file: str, out: str | None, fmt: str, out_format: str | None, jobs:
       maskscreen classify items.csv --text-col body --skip-bad --store acme-catalogue
     """
     import os
+    from concurrent.futures.process import BrokenProcessPool
 
     from maskscreen.classifier.model import load_model
     from maskscreen.cli import catalogue
@@ -216,34 +216,22 @@ def classify(file: str, out: str | None, fmt: str, out_format: str | None, jobs:
     model = load_model(model_dir)  # fail fast: before reading or writing anything
     columns = Columns(id_col, title_col, text_col, id_required=source is not None)
     summary = catalogue.Summary(bad=BadRows(skip=skip_bad))
-    started = time.perf_counter()
     with Input(file, fmt, columns, summary.bad) as source_file:
         writer = VerdictWriter(out, out_fmt, raw=raw, id_type=source_file.id_type())
-        progress = catalogue.Progress(
-            source_file.size, source_file.format == "parquet", sys.stderr.isatty() and not quiet
-        )
-        sink = None
+        show = sys.stderr.isatty() and not quiet
+        progress = catalogue.Progress(source_file.size, source_file.format == "parquet", show)
         try:
+            sink = None
             if source is not None:
                 sink = catalogue.CatalogueStore(database_url, source, command=f"classify {file}")
-            batches = source_file.batches(batch_size)
-            for batch, verdicts in catalogue.verdicts_in_order(batches, model, model_dir, jobs):
-                writer.write(batch.ids, verdicts)
-                if sink is not None:
-                    sink.write(batch, verdicts)
-                summary.add(verdicts)
-                progress.update(len(verdicts), batch.position)
-        except BaseException:
-            writer.abandon()
-            if sink is not None:
-                sink.finish("failed", summary.bad.count)
-            raise
-        finally:
-            progress.close()
-        writer.finish()
-        if sink is not None:
-            summary.stored = sink.finish("finished", summary.bad.count)
-    summary.seconds = time.perf_counter() - started
+            catalogue.screen(source_file.batches(batch_size), writer, sink, progress, summary,
+                             model=model, model_dir=model_dir, jobs=jobs)  # fmt: skip
+        except BrokenProcessPool as exc:
+            _fail(f"a worker process died ({exc}); try fewer --jobs or a smaller --batch-size")
+        except BrokenPipeError:
+            # The reader of stdout went away (`| head`): stop quietly, as `cat` does.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_ERROR)
     if not quiet:
         for line in summary.lines():
             click.echo(line, err=True)

@@ -13,55 +13,13 @@ import io
 import json
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import IO
+
+from maskscreen.cli.rows import BadRows, Batch, Columns, InputError, checked_row
+
+__all__ = ["FORMATS", "BadRows", "Batch", "Columns", "Input", "InputError", "guess_format"]
 
 FORMATS = ("jsonl", "csv", "parquet")
 PARQUET_MAGIC = b"PAR1"
-
-
-class InputError(ValueError):
-    """An input file that cannot be read; the message names the line."""
-
-
-@dataclass(frozen=True)
-class Columns:
-    """Which input columns hold the id, the title and the text (description)."""
-
-    id: str = "id"
-    title: str = "title"
-    text: str = "description"
-    id_required: bool = False  # --store keys listings by id: a row without one is bad
-
-
-@dataclass
-class BadRows:
-    """Rows that could not be classified: raise on the first (default) or count them."""
-
-    skip: bool = False
-    keep: int = 10  # locations kept for the summary; all are counted
-    count: int = 0
-    where: list[str] = field(default_factory=list)
-
-    def __call__(self, where: str, why: str, rows: int = 1) -> None:
-        if not self.skip:
-            raise InputError(f"{where}: {why}")
-        self.count += rows
-        if len(self.where) < self.keep:
-            self.where.append(f"{where}: {why}")
-
-
-@dataclass
-class Batch:
-    """Consecutive good rows: their ids and {title, description} items, in file order.
-
-    ``position`` is how far into the input the batch ends, in the unit of the
-    input's ``size`` (bytes for text, rows for Parquet): enough for a progress bar.
-    """
-
-    ids: list
-    items: list[dict]
-    position: int = 0
 
 
 def guess_format(name: str, first_line: str | bytes) -> str:
@@ -85,22 +43,32 @@ class Input:
     def __init__(self, path: str, fmt: str, columns: Columns, bad: BadRows):
         self.path, self.columns, self.bad = path, columns, bad
         self.name = "<stdin>" if path == "-" else path
-        self._raw = _open_binary(path)
         self.size: int | None = None  # bytes, or rows for Parquet; None for a pipe
-        if fmt == "auto":
-            fmt = guess_format(self.name, self._raw.peek(64)[:64])
-        if fmt == "parquet":
-            if path == "-":
-                raise InputError("Parquet cannot be read from stdin: give its file name")
-            self._parquet = _open_parquet(path, self.name)  # pyarrow's own file: faster
-            self.size = self._parquet.metadata.num_rows
-        elif path != "-":
-            self.size = os.fstat(self._raw.fileno()).st_size
-        self.format = fmt
+        self._parquet = None
+        self._raw = _open_binary(path)
+        try:
+            if fmt == "auto":
+                fmt = guess_format(self.name, self._raw.peek(64)[:64])
+            self.format = fmt
+            if fmt == "parquet":
+                if path == "-":
+                    raise InputError("Parquet cannot be read from stdin: give its file name")
+                self._raw.close()  # pyarrow reads the file itself: faster than through Python
+                from maskscreen.cli.parquet_input import open_parquet  # pyarrow: when needed
+
+                self._parquet = open_parquet(path, self.name)
+                self.size = self._parquet.metadata.num_rows
+            elif path != "-":
+                self.size = os.fstat(self._raw.fileno()).st_size
+        except BaseException:
+            self.close()
+            raise
 
     def batches(self, batch_size: int) -> Iterator[Batch]:
         if self.format == "parquet":
-            return _parquet_batches(self._parquet, self.name, self.columns, self.bad, batch_size)
+            from maskscreen.cli.parquet_input import parquet_batches
+
+            return parquet_batches(self._parquet, self.name, self.columns, self.bad, batch_size)
         lines = _Utf8Lines(self._raw, self.name, self.bad)
         rows = _csv_rows if self.format == "csv" else _jsonl_rows
         return _batched(rows(lines, self.name, self.columns, self.bad), batch_size, lines)
@@ -115,7 +83,7 @@ class Input:
 
     def close(self) -> None:
         self._raw.close()
-        if self.format == "parquet":
+        if self._parquet is not None:
             self._parquet.close()
 
     def __enter__(self):
@@ -163,7 +131,7 @@ def _jsonl_rows(lines, name: str, columns: Columns, bad: BadRows) -> Iterator[tu
         if not isinstance(record, dict):
             bad(where, f"expected a JSON object with {columns.title}/{columns.text}")
             continue
-        row = _checked(record.get(columns.id), record.get(columns.title),
+        row = checked_row(record.get(columns.id), record.get(columns.title),
                        record.get(columns.text), columns, where, bad)  # fmt: skip
         if row is not None:
             yield row
@@ -199,113 +167,10 @@ def _csv_rows(lines, name: str, columns: Columns, bad: BadRows) -> Iterator[tupl
         def cell(at: int | None, cells=cells) -> str | None:
             return cells[at] if at is not None and at < len(cells) else None
 
-        row = _checked(cell(id_at), cell(title_at), cell(text_at), columns,
+        row = checked_row(cell(id_at), cell(title_at), cell(text_at), columns,
                        f"{name}:{lines.number}", bad)  # fmt: skip
         if row is not None:
             yield row
-
-
-def _checked(row_id, title, text, columns: Columns, where: str, bad: BadRows) -> tuple | None:
-    for column, value in ((columns.title, title), (columns.text, text)):
-        if value is not None and not isinstance(value, str):
-            bad(where, f"{column} must be text")
-            return None
-    if not (title or "").strip() and not (text or "").strip():
-        bad(where, f"no {columns.title} or {columns.text}")
-        return None
-    if isinstance(row_id, bool) or not isinstance(row_id, (str, int, type(None))):
-        bad(where, f"{columns.id} must be a string or an integer")
-        return None
-    if columns.id_required and (row_id is None or row_id == ""):
-        bad(where, f"no {columns.id} (--store keys each listing by it)")
-        return None
-    return row_id, title, text
-
-
-def _open_parquet(path: str, name: str):
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        return pq.ParquetFile(path)
-    except (pa.ArrowException, OSError) as exc:
-        raise InputError(f"{name}: not a readable Parquet file ({_first_line(exc)})") from None
-
-
-def _parquet_batches(
-    parquet, name: str, columns: Columns, bad: BadRows, batch_size: int
-) -> Iterator[Batch]:
-    """Batches of each row group in turn; a row group that cannot be read is reported whole."""
-    import pyarrow as pa
-
-    schema = parquet.schema_arrow
-    present = [c for c in (columns.id, columns.title, columns.text) if c in schema.names]
-    if columns.title not in present and columns.text not in present:
-        raise InputError(f"{name}: no {columns.title} or {columns.text} column")
-    for column in (columns.title, columns.text):
-        if column in present and not _is_text(schema.field(column).type):
-            raise InputError(f"{name}: column {column} is {schema.field(column).type}, not text")
-    done = 0
-    for group in range(parquet.metadata.num_row_groups):
-        group_rows = parquet.metadata.row_group(group).num_rows
-        read = 0
-        try:
-            for table in parquet.iter_batches(batch_size, row_groups=[group], columns=present):
-                batch = _parquet_batch(table, columns, name, group, done + read, bad)
-                read += table.num_rows
-                if batch.ids:
-                    yield batch
-        except (pa.ArrowException, OSError) as exc:
-            bad(f"{name}: row group {group}", f"cannot be read ({_first_line(exc)})",
-                rows=group_rows - read)  # fmt: skip
-        done += group_rows
-
-
-def _parquet_batch(table, columns: Columns, name: str, group: int, before: int, bad) -> Batch:
-    names = table.schema.names
-
-    def values(column: str) -> list:
-        if column in names:
-            return table.column(column).to_pylist()
-        return [None] * table.num_rows
-
-    ids, titles, texts = values(columns.id), values(columns.title), values(columns.text)
-    out_ids: list = []
-    items: list[dict] = []
-    for offset, (row_id, title, text) in enumerate(zip(ids, titles, texts, strict=True)):
-        has_id = not columns.id_required or (row_id is not None and row_id != "")
-        if has_id and ((title or "").strip() or (text or "").strip()):
-            out_ids.append(row_id)
-            items.append({"title": title, "description": text})
-        else:  # rare: say what is wrong, and where
-            where = f"{name}: row group {group}, row {before + offset + 1}"
-            _checked(row_id, title, text, columns, where, bad)
-    return Batch(out_ids, items, before + table.num_rows)
-
-
-def _is_text(arrow_type) -> bool:
-    import pyarrow as pa
-
-    return (
-        pa.types.is_string(arrow_type)
-        or pa.types.is_large_string(arrow_type)
-        or pa.types.is_null(arrow_type)
-        or getattr(pa.types, "is_string_view", lambda _: False)(arrow_type)
-    )
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def open_text(path: str) -> tuple[IO[str], str]:
-    """Open PATH (or '-' for stdin) as UTF-8 lines; InputError if unreadable.
-
-    Lines are decoded one by one, so a line that is not UTF-8 is named.
-    """
-    name = "<stdin>" if path == "-" else path
-    return _Utf8Lines(_open_binary(path), name, BadRows()), name
 
 
 class _Utf8Lines(io.TextIOBase):
