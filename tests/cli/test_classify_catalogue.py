@@ -271,3 +271,16 @@ def test_classify_reads_csv_from_a_pipe_in_batches():
     result = run("classify", "-", input=text.getvalue())
     assert result.exit_code == 0, result.output
     assert len(result.stdout.splitlines()) == 2500
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "parquet"])
+def test_input_is_read_a_batch_at_a_time(tmp_path, suffix):
+    from maskscreen.cli.inputs import BadRows, Columns, Input
+
+    rows = make_rows(5000)
+    path = tmp_path / f"in.{suffix}"
+    (write_parquet if suffix == "parquet" else write_jsonl)(path, rows)
+    with Input(str(path), "auto", Columns(), BadRows()) as source:
+        first = next(source.batches(100))
+        assert first.ids == list(range(100))
+        assert first.position < source.size / 10  # bytes (JSON lines) or rows (Parquet)
