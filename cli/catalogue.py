@@ -14,6 +14,7 @@ import sys
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field, fields
 
 from maskscreen.classifier.verdict import Verdict
@@ -82,12 +83,14 @@ def screen(
     """
     started = time.perf_counter()
     try:
-        for batch, verdicts in verdicts_in_order(batches, model, model_dir, jobs):
-            writer.write(batch.ids, verdicts)
-            if sink is not None:
-                sink.write(batch, verdicts)
-            summary.add(verdicts)
-            progress.update(len(verdicts), batch.position)
+        # closing(): on an error here the workers are stopped now, not when collected.
+        with closing(verdicts_in_order(batches, model, model_dir, jobs)) as results:
+            for batch, verdicts in results:
+                writer.write(batch.ids, verdicts)
+                if sink is not None:
+                    sink.write(batch, verdicts)
+                summary.add(verdicts)
+                progress.update(len(verdicts), batch.position)
     except BaseException as exc:
         writer.abandon()
         if sink is not None:
