@@ -178,7 +178,8 @@ def check(url: str | None, text: str | None, as_json: bool, model_dir: str | Non
     help="With --store: the database (as for every command; `maskscreen flagged --help` "
     "shows the default).",
 )  # not options.database_option: it imports SQLAlchemy
-@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 100_000),
+              help="Rows read, classified and written at a time.")  # fmt: skip
 @model_option
 def classify(file: str, out: str | None, fmt: str, out_format: str | None, jobs: int,
              id_col: str, title_col: str, text_col: str, skip_bad: bool, raw: bool,
@@ -211,7 +212,7 @@ def classify(file: str, out: str | None, fmt: str, out_format: str | None, jobs:
         raise click.UsageError("stdout takes JSON lines only: give --out FILE")
     if source is not None and not 0 < len(source.strip()) <= 100:
         raise click.UsageError("--store SOURCE: a name of 1 to 100 characters")
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs or len(os.sched_getaffinity(0))  # the cores this process may use
     quiet = click.get_current_context().find_root().params.get("quiet", False)
     model = load_model(model_dir)  # fail fast: before reading or writing anything
     columns = Columns(id_col, title_col, text_col, id_required=source is not None)
