@@ -212,7 +212,9 @@ def classify(file: str, out: str | None, fmt: str, out_format: str | None, jobs:
         raise click.UsageError("stdout takes JSON lines only: give --out FILE")
     if source is not None and not 0 < len(source.strip()) <= 100:
         raise click.UsageError("--store SOURCE: a name of 1 to 100 characters")
-    jobs = jobs or len(os.sched_getaffinity(0))  # the cores this process may use
+    if jobs == 0:  # the cores this process may use (affinity is Linux's; else all)
+        affinity = getattr(os, "sched_getaffinity", None)
+        jobs = len(affinity(0)) if affinity else os.cpu_count() or 1
     quiet = click.get_current_context().find_root().params.get("quiet", False)
     model = load_model(model_dir)  # fail fast: before reading or writing anything
     columns = Columns(id_col, title_col, text_col, id_required=source is not None)
