@@ -29,6 +29,9 @@ CSV_COLUMNS = (
     + ("reasons", "threshold", "model_version", "lexicon_version")
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Parquet row groups of this many rows (not one per batch): readers skip and scan
+# by row group, and a thousand tiny ones cost them; ~10 MB of verdicts held at most.
+ROW_GROUP_ROWS = 64 * 1024
 
 
 def output_format(path: str | None, forced: str | None) -> str:
@@ -70,6 +73,8 @@ class VerdictWriter:
             self._stream = open(self._partial, mode, **kwargs)  # noqa: SIM115
         self._csv = None
         self._parquet = None
+        self._pending: list = []  # Parquet: record batches not written yet
+        self._pending_rows = 0
         if fmt == "csv":
             self._csv = csv.writer(self._stream)
             self._csv.writerow(CSV_COLUMNS)
@@ -120,7 +125,17 @@ class VerdictWriter:
             "model_version": [v["model_version"] for v in verdicts],
             "lexicon_version": [v["lexicon_version"] for v in verdicts],
         }
-        self._parquet.write_table(pa.Table.from_pydict(columns, schema=self._schema))
+        self._pending.append(pa.RecordBatch.from_pydict(columns, schema=self._schema))
+        self._pending_rows += len(ids)
+        if self._pending_rows >= ROW_GROUP_ROWS:
+            self._flush_parquet()
+
+    def _flush_parquet(self) -> None:
+        import pyarrow as pa
+
+        if self._pending:
+            self._parquet.write_table(pa.Table.from_batches(self._pending, schema=self._schema))
+        self._pending, self._pending_rows = [], 0
 
     def finish(self) -> None:
         """Close the file and move it to its name (a run that wrote nothing leaves a valid,
@@ -128,6 +143,7 @@ class VerdictWriter:
         if self.format == "parquet" and self._parquet is None:
             self._write_parquet([], [])
         if self._parquet is not None:
+            self._flush_parquet()
             self._parquet.close()
         if self._partial is None:
             self._stream.flush()

@@ -284,3 +284,13 @@ def test_input_is_read_a_batch_at_a_time(tmp_path, suffix):
         first = next(source.batches(100))
         assert first.ids == list(range(100))
         assert first.position < source.size / 10  # bytes (JSON lines) or rows (Parquet)
+
+
+def test_classify_parquet_output_in_row_groups_not_one_per_batch(tmp_path, monkeypatch):
+    monkeypatch.setattr("maskscreen.cli.verdict_files.ROW_GROUP_ROWS", 64)
+    source = write_jsonl(tmp_path / "in.jsonl", make_rows(150))
+    result = run("classify", source, "--out", tmp_path / "out.parquet", "--batch-size", 10)
+    assert result.exit_code == 0, result.output
+    written = pq.ParquetFile(tmp_path / "out.parquet")
+    assert written.metadata.num_row_groups == 3  # 70, 70, 10
+    assert written.read().column("id").to_pylist() == [str(i) for i in range(150)]
