@@ -202,7 +202,6 @@ def classify(file: str, out: str | None, fmt: str, out_format: str | None, jobs:
     import os
     from concurrent.futures.process import BrokenProcessPool
 
-    from maskscreen.classifier.model import load_model
     from maskscreen.cli import catalogue
     from maskscreen.cli.inputs import BadRows, Columns, Input
     from maskscreen.cli.verdict_files import VerdictWriter, output_format
@@ -216,7 +215,6 @@ def classify(file: str, out: str | None, fmt: str, out_format: str | None, jobs:
         affinity = getattr(os, "sched_getaffinity", None)
         jobs = len(affinity(0)) if affinity else os.cpu_count() or 1
     quiet = click.get_current_context().find_root().params.get("quiet", False)
-    model = load_model(model_dir)  # fail fast: before reading or writing anything
     columns = Columns(id_col, title_col, text_col, id_required=source is not None)
     summary = catalogue.Summary(bad=BadRows(skip=skip_bad))
     with Input(file, fmt, columns, summary.bad) as source_file:
@@ -228,7 +226,7 @@ def classify(file: str, out: str | None, fmt: str, out_format: str | None, jobs:
             if source is not None:
                 sink = catalogue.CatalogueStore(database_url, source, command=f"classify {file}")
             catalogue.screen(source_file.batches(batch_size), writer, sink, progress, summary,
-                             model=model, model_dir=model_dir, jobs=jobs)  # fmt: skip
+                             model_dir=model_dir, jobs=jobs, batch_size=batch_size)  # fmt: skip
         except BrokenProcessPool as exc:
             _fail(f"a worker process died ({exc}); try fewer --jobs or a smaller --batch-size")
         except BrokenPipeError:

@@ -62,7 +62,8 @@ def test_classify_parquet_to_parquet_keeps_ids_their_type_and_order(tmp_path):
     assert "classified 50 rows" in result.stderr and "flagged" in result.stderr
 
 
-def test_classify_on_two_workers_gives_the_same_verdicts_in_the_same_order(tmp_path):
+def test_classify_on_two_workers_gives_the_same_verdicts_in_the_same_order(tmp_path, monkeypatch):
+    monkeypatch.setattr("maskscreen.cli.catalogue.WORKER_ROWS", 20)  # workers replaced too
     source = write_jsonl(tmp_path / "in.jsonl", make_rows(120))
     one = run("classify", source, "--batch-size", 9)
     two = run("classify", source, "--batch-size", 9, "--jobs", 2)
@@ -294,3 +295,16 @@ def test_classify_parquet_output_in_row_groups_not_one_per_batch(tmp_path, monke
     written = pq.ParquetFile(tmp_path / "out.parquet")
     assert written.metadata.num_row_groups == 3  # 70, 70, 10
     assert written.read().column("id").to_pylist() == [str(i) for i in range(150)]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_classify_without_a_model_is_one_line_and_leaves_nothing(tmp_path, jobs):
+    source = write_jsonl(tmp_path / "in.jsonl", make_rows(3))
+    out = tmp_path / "out.csv"
+    result = run("classify", source, "--out", out, "--jobs", jobs, "--model", tmp_path / "none")
+    assert result.exit_code == 2, result.output
+    assert (
+        result.stderr.startswith("maskscreen: error: no model in")
+        and "Traceback" not in result.stderr
+    )
+    assert not out.exists() and list(tmp_path.iterdir()) == [tmp_path / "in.jsonl"]
