@@ -75,11 +75,11 @@ class Input:
 
     def id_type(self):
         """The Arrow type of the id column of a Parquet input, else None."""
-        if self.format != "parquet":
+        if self._parquet is None:
             return None
-        schema = self._parquet.schema_arrow
-        index = schema.get_field_index(self.columns.id)
-        return schema.field(index).type if index >= 0 else None
+        from maskscreen.cli.parquet_input import id_type
+
+        return id_type(self._parquet, self.columns)
 
     def close(self) -> None:
         self._raw.close()

@@ -8,6 +8,7 @@ be read at all is reported whole (with --skip-bad the next one is read).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from maskscreen.cli.rows import BadRows, Batch, Columns, InputError, checked_row
 
@@ -22,6 +23,24 @@ def open_parquet(path: str, name: str):
         raise InputError(f"{name}: not a readable Parquet file ({_first_line(exc)})") from None
 
 
+def resolved(columns: Columns, names: list[str]) -> Columns:
+    """``columns`` with the file's own names: they match exactly, else ignoring case
+    (as in a CSV header)."""
+    folded = {n.lower(): n for n in reversed(names)}
+    id_col, title_col, text_col = (
+        c if c in names else folded.get(c.lower(), c)
+        for c in (columns.id, columns.title, columns.text)
+    )
+    return replace(columns, id=id_col, title=title_col, text=text_col)
+
+
+def id_type(parquet, columns: Columns):
+    """The Arrow type of the file's id column, or None if it has none."""
+    schema = parquet.schema_arrow
+    index = schema.get_field_index(resolved(columns, schema.names).id)
+    return schema.field(index).type if index >= 0 else None
+
+
 def parquet_batches(
     parquet, name: str, columns: Columns, bad: BadRows, batch_size: int
 ) -> Iterator[Batch]:
@@ -29,6 +48,7 @@ def parquet_batches(
     import pyarrow as pa
 
     schema = parquet.schema_arrow
+    columns = resolved(columns, schema.names)
     present = [c for c in (columns.id, columns.title, columns.text) if c in schema.names]
     if columns.title not in present and columns.text not in present:
         raise InputError(f"{name}: no {columns.title} or {columns.text} column")

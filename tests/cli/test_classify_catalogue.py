@@ -101,6 +101,15 @@ def test_classify_csv_columns_named_otherwise(tmp_path):
     assert not out[0]["flagged"] and out[1]["flagged"]
 
 
+def test_classify_parquet_columns_named_otherwise_match_ignoring_case(tmp_path):
+    rows = [{"SKU": 71, "Name": "Aloe sheet mask", "Body": "10 pcs"}]
+    source = write_parquet(tmp_path / "in.parquet", rows)
+    columns = ("--id-col", "sku", "--title-col", "name", "--text-col", "body")
+    result = run("classify", source, *columns, "--out", tmp_path / "out.parquet")
+    assert result.exit_code == 0, result.output
+    assert pq.read_table(tmp_path / "out.parquet").column("id").to_pylist() == [71]
+
+
 def test_classify_stdout_is_json_lines_only(tmp_path):
     source = write_jsonl(tmp_path / "in.jsonl", make_rows(2))
     result = run("classify", source, "--out-format", "parquet")
