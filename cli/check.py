@@ -9,6 +9,7 @@ import sys
 import click
 
 from maskscreen.cli import EXIT_ERROR, EXIT_FLAGGED, EXIT_OK
+from maskscreen.cli.catalogue import EXIT_SKIPPED
 from maskscreen.cli.options import model_option
 from maskscreen.cli.output import dumps, verdict_lines
 
@@ -115,51 +116,127 @@ def check(url: str | None, text: str | None, as_json: bool, model_dir: str | Non
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("file", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--out",
+    "out",
+    metavar="OUTPUT",
+    type=click.Path(dir_okay=False),
+    help="Write the verdicts to OUTPUT (.jsonl, .csv or .parquet) instead of stdout.",
+)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["auto", "jsonl", "csv"]),
+    type=click.Choice(["auto", "jsonl", "csv", "parquet"]),
     default="auto",
     show_default=True,
+    help="INPUT's format (auto: from its name or content).",
 )
-@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 100_000))
+@click.option(
+    "--out-format",
+    type=click.Choice(["jsonl", "csv", "parquet"]),
+    help="OUTPUT's format (default: from its name; stdout is JSON lines).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 256),
+    help="Worker processes, each loading the model once (0: one per core).",
+)
+@click.option("--id-col", default="id", show_default=True, help="The input's id column.")
+@click.option("--title-col", default="title", show_default=True, help="The input's title column.")
+@click.option(
+    "--text-col",
+    default="description",
+    show_default=True,
+    help="The input's text (description) column.",
+)
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help=f"Report bad rows and carry on (exit {EXIT_SKIPPED} if any), instead of stopping at the first.",
+)
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV output: leave cells that begin with = + - @ as they are (no leading ').",
+)
+@click.option(
+    "--store",
+    "source",
+    metavar="SOURCE",
+    help="Also store the rows as listings of the catalogue source SOURCE; flagged ones enter review.",
+)
+@click.option(
+    "--db",
+    "database_url",
+    envvar="MASKSCREEN_DATABASE_URL",
+    metavar="URL",
+    help="With --store: the database (as for every command; `maskscreen flagged --help` "
+    "shows the default).",
+)  # not options.database_option: it imports SQLAlchemy
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 100_000),
+              help="Rows read, classified and written at a time.")  # fmt: skip
 @model_option
-def classify(file: str, fmt: str, batch_size: int, model_dir: str | None) -> None:
-    """Classify a file of listings: one JSON verdict per input line, in input order.
+def classify(file: str, out: str | None, fmt: str, out_format: str | None, jobs: int,
+             id_col: str, title_col: str, text_col: str, skip_bad: bool, raw: bool,
+             source: str | None, database_url: str | None, batch_size: int,
+             model_dir: str | None) -> None:  # fmt: skip
+    """Classify a file of listings (a catalogue): one verdict per row, in input order.
 
-    FILE is JSONL (objects with title, description, optional id) or CSV with a
-    header; `-` reads stdin. Every output line carries the input's id.
+    INPUT is JSON lines, CSV with a header, or Parquet, read in batches (memory stays
+    flat); `-` reads stdin. Every output row carries the input row's id. A summary
+    (rows, flagged per label, bad rows and where) goes to stderr, with a progress bar
+    on a terminal. Exit code: 0 every row classified; 2 an error (a bad row names its
+    line or row group; nothing is left under OUTPUT); 5 done, but --skip-bad skipped rows.
 
     \b
-    Example:
+    Examples:
       maskscreen classify catalogue.jsonl > verdicts.jsonl
+      maskscreen classify export.parquet --out verdicts.parquet --jobs 0
+      maskscreen classify items.csv --text-col body --skip-bad --store acme-catalogue
     """
-    from maskscreen.classifier.model import load_model
-    from maskscreen.cli.inputs import guess_format, open_text, read_listings
+    import os
+    from concurrent.futures.process import BrokenProcessPool
 
-    model = load_model(model_dir)
-    stream, name = open_text(file)
-    with stream:
-        if fmt == "auto":
-            first = stream.readline()
-            fmt = guess_format(name, first)
-            rest = read_listings(_prepend(first, stream), fmt, name)
-        else:
-            rest = read_listings(stream, fmt, name)
-        # Validate the whole file first so a bad line never leaves half an output.
-        records = list(rest)
-    for start in range(0, len(records), batch_size):
-        batch = records[start : start + batch_size]
-        for record, verdict in zip(batch, model.predict(batch), strict=False):
-            out = {"id": record.get("id")}
-            out.update(verdict.to_dict())
-            click.echo(dumps(out))
+    from maskscreen.cli import catalogue
+    from maskscreen.cli.inputs import BadRows, Columns, Input
+    from maskscreen.cli.verdict_files import VerdictWriter, output_format
 
-
-def _prepend(first: str, stream):
-    yield first
-    yield from stream
+    out_fmt = output_format(out, out_format)
+    if (out is None or out == "-") and out_fmt != "jsonl":
+        raise click.UsageError("stdout takes JSON lines only: give --out FILE")
+    if source is not None and not 0 < len(source.strip()) <= 100:
+        raise click.UsageError("--store SOURCE: a name of 1 to 100 characters")
+    if jobs == 0:  # the cores this process may use (affinity is Linux's; else all)
+        affinity = getattr(os, "sched_getaffinity", None)
+        jobs = len(affinity(0)) if affinity else os.cpu_count() or 1
+    quiet = click.get_current_context().find_root().params.get("quiet", False)
+    columns = Columns(id_col, title_col, text_col, id_required=source is not None)
+    summary = catalogue.Summary(bad=BadRows(skip=skip_bad))
+    with Input(file, fmt, columns, summary.bad) as source_file:
+        writer = VerdictWriter(out, out_fmt, raw=raw, id_type=source_file.id_type())
+        show = sys.stderr.isatty() and not quiet
+        progress = catalogue.Progress(source_file.size, source_file.format == "parquet", show)
+        try:
+            sink = None
+            if source is not None:
+                sink = catalogue.CatalogueStore(database_url, source, command=f"classify {file}")
+            catalogue.screen(source_file.batches(batch_size), writer, sink, progress, summary,
+                             model_dir=model_dir, jobs=jobs, batch_size=batch_size)  # fmt: skip
+        except BrokenProcessPool as exc:
+            _fail(f"a worker process died ({exc}); try fewer --jobs or a smaller --batch-size")
+        except BrokenPipeError:
+            # The reader of stdout went away (`| head`): stop quietly, as `cat` does.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_ERROR)
+    if not quiet:
+        for line in summary.lines():
+            click.echo(line, err=True)
+    if summary.bad.count:
+        sys.exit(catalogue.EXIT_SKIPPED)
 
 
 def register(group: click.Group) -> None:

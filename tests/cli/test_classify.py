@@ -26,7 +26,7 @@ def test_classify_jsonl_keeps_ids_and_order(tmp_path):
     )
     result = run("classify", str(path))
     assert result.exit_code == 0, result.output
-    out = [json.loads(line) for line in result.output.splitlines()]
+    out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["id"] for o in out] == ["a1", "a2", 7]
     assert out[0]["flagged"] and out[0]["signals"]["made_to_order"]
     assert not out[1]["flagged"]
@@ -47,7 +47,7 @@ def test_classify_csv_from_stdin():
     csv_text = "id,title,description\nx,Reborn baby doll silicone,soft body\ny,Realistic old man latex mask full head,disguise\n"
     result = run("classify", "-", "--format", "csv", input=csv_text)
     assert result.exit_code == 0, result.output
-    out = [json.loads(line) for line in result.output.splitlines()]
+    out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["id"] for o in out] == ["x", "y"]
 
 
@@ -103,7 +103,7 @@ def test_classify_odd_texts_get_verdicts(tmp_path):
     )
     result = run("classify", str(path))
     assert result.exit_code == 0, result.output
-    assert [json.loads(line)["id"] for line in result.output.splitlines()] == [1, 2, 3]
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [1, 2, 3]
 
 
 def test_classify_accepts_a_byte_order_mark(tmp_path):
@@ -111,4 +111,4 @@ def test_classify_accepts_a_byte_order_mark(tmp_path):
     path.write_bytes("\ufeffid,title\n1,Sheet mask\n".encode())
     result = run("classify", str(path))
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["id"] == "1"
+    assert json.loads(result.stdout)["id"] == "1"
