@@ -6,7 +6,7 @@ database, then times:
 
 - `flagged` first page: store.query_flagged(limit=50)
 - `review next`: the highest-priority open case, db.reviews.review_queue(limit=1)
-- `sellers` first page: db.seller_queries.rank_sellers(limit=50)
+- `sellers` first page: db.sellers.rank_sellers(limit=50)
 - `export` of every flagged row through db.export.export_rows (rows/s), and the
   peak memory of `maskscreen export` run as its own process (max RSS)
 
@@ -268,7 +268,7 @@ def run(url: str, args: argparse.Namespace) -> dict:
     )
     sellers = seller_query()
     if sellers is None:
-        print("note: no db.seller_queries.rank_sellers: sellers skipped", file=sys.stderr)
+        print("note: no db.sellers.rank_sellers: sellers skipped", file=sys.stderr)
     else:
         figures["sellers_first_page_ms"] = best_ms(engine, sellers, args.repeat)
     count, rate = export_rate(engine)

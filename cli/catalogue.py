@@ -219,8 +219,7 @@ class CatalogueStore:
     the whole run recorded as a run of that source (`maskscreen runs`)."""
 
     def __init__(self, database_url: str | None, source: str, command: str):
-        from maskscreen.db import store
-        from maskscreen.db.migrate import open_database
+        from maskscreen.db import open_database, store
 
         self.source = source
         self.engine = open_database(database_url)
@@ -237,7 +236,7 @@ class CatalogueStore:
         from sqlalchemy.exc import SQLAlchemyError
         from sqlalchemy.orm import Session
 
-        from maskscreen.db.errors import StoreError
+        from maskscreen.db import StoreError
 
         @contextmanager
         def transaction():

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
-from maskscreen.db import checks, store
+from maskscreen.db import rechecks, store
 
 SOURCE_FORMAT = "catalogue"
 
@@ -65,7 +65,7 @@ def store_catalogue_rows(
     scored = dict(rows)
     edits = [(r.listing_id, _edit_note(scored.get(r.version_id)))
              for r in results if r.status == "changed"]  # fmt: skip
-    checks.note_edits(session, edits)
+    rechecks.note_edits(session, edits)
     return counts
 
 

@@ -341,7 +341,7 @@ class ReviewEvent(Base):
     review: Mapped[Review] = relationship(back_populates="events")
 
 
-# Partial, in queue order (db.review_reads.review_queue): the top case is one index step.
+# Partial, in queue order (db.reviews.reads.review_queue): the top case is one index step.
 # On SQLite the predicate must read as the query's does (literal states, not parameters).
 Index(
     "ix_reviews_queue",

@@ -5,7 +5,7 @@
 (run_recheck is in crawler/jobs/job.py; this module says what a recheck visits and
 how its outcome reads; RecheckPipeline in crawler/pipelines.py stores it.)
 
-Visits the URL of every listing under review (db.checks.recheck_targets) with
+Visits the URL of every listing under review (db.rechecks.recheck_targets) with
 RecheckSpider and records one listing_checks row per listing reached:
   removed  HTTP 404 or 410; a redirect to the home page or a search page; page text
            saying it is gone (crawler/data/removal_phrases.json, versioned); or

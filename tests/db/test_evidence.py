@@ -1,4 +1,4 @@
-"""Evidence kept at flag time, and the re-check records (db.evidence, db.checks)."""
+"""Evidence kept at flag time, and the re-check records (db.evidence, db.rechecks)."""
 
 from __future__ import annotations
 
