@@ -35,9 +35,10 @@ templates = jinja2.Environment(
 )
 
 
-def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render(request: Request, name: str, code: int = 200, /, **context: Any) -> HTMLResponse:
+    """A template as an HTML response with status ``code`` (the context is escaped)."""
     page = templates.get_template(name).render(request=request, **context)
-    return HTMLResponse(page, status_code=status)
+    return HTMLResponse(page, status_code=code)
 
 
 def _version() -> str:

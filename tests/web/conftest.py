@@ -2,6 +2,7 @@
 
 - ``model``: the shipped model, loaded once per test session (the server is given it).
 - ``site``: a module's server over a seeded database, once per backend (API tests).
+- ``sqlite_site``: the same on SQLite only (the pages; the API tests cover both stores).
 - ``fresh_site``: a server of its own over a seeded SQLite database (tests that change
   the queue or the login limits).
 """
@@ -51,6 +52,12 @@ def site(request, tmp_path_factory, pg_database_url, model) -> Iterator[Site]:
     else:
         url = pg_database_url("web")
     yield from _serve(url, model)
+
+
+@pytest.fixture(scope="module")
+def sqlite_site(tmp_path_factory, model) -> Iterator[Site]:
+    """A module's server over a seeded SQLite database (pages; the API runs on both)."""
+    yield from _serve(f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.sqlite'}", model)
 
 
 @pytest.fixture
