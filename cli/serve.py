@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import signal
 import socket
 
 import click
@@ -76,11 +77,20 @@ def serve(host, port, secure_cookies, forwarded_allow_ips, database_url, model_d
     )  # fmt: skip
     click.echo(f"maskscreen: serving on http://{shown}:{sock.getsockname()[1]}/ "
                "(Ctrl+C to stop)", err=True)  # fmt: skip
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then raises the signal again for the
+    # handler found before it started: a no-op here, so the command ends with exit 0.
+    previous = {s: signal.signal(s, _stopped) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     click.echo("maskscreen: stopped", err=True)
+
+
+def _stopped(signum, frame) -> None:
+    """The signal has been handled by uvicorn's graceful shutdown already."""
 
 
 def register(group: click.Group) -> None:

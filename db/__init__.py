@@ -62,6 +62,7 @@ _WHERE = {
     "evidence_for_listing": "maskscreen.db.evidence",
     "export_rows": "maskscreen.db.export",
     "EXPORT_COLUMNS": "maskscreen.db.export",
+    "cells": "maskscreen.db.cells",
     "spreadsheet_safe": "maskscreen.db.cells",
     "FORMULA_STARTS": "maskscreen.db.cells",
     "rank_sellers": "maskscreen.db.sellers",
@@ -98,6 +99,7 @@ _MODULES = {
     "analytics",
     "export",
     "accounts",
+    "cells",
 }
 
 __all__ = sorted(_WHERE)
@@ -121,6 +123,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from maskscreen.db import (
         accounts,
         analytics,
+        cells,
         evidence,
         export,
         leases,

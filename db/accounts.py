@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from maskscreen.db.errors import AccountError
@@ -26,6 +26,7 @@ from maskscreen.db.tables import api_tokens, login_attempts, users, web_sessions
 
 __all__ = [
     "LOGIN_WINDOW",
+    "AccountError",
     "MAX_ADDRESS_FAILURES",
     "MAX_NAME_FAILURES",
     "ROLES",
@@ -44,6 +45,7 @@ __all__ = [
     "login_blocked",
     "record_login",
     "revoke_token",
+    "select_hashes",
     "session_user",
     "start_session",
     "user_for_token",
@@ -242,6 +244,11 @@ def revoke_token(session: Session, token_id: int) -> None:
     )
     if rowcount(moved) != 1:
         raise AccountError(f"no live token {token_id}")
+
+
+def select_hashes() -> Select[tuple[str | None]]:
+    """The stored password hashes (for checks that they are Argon2id, never plain text)."""
+    return select(users.c.password_hash)
 
 
 def user_for_token(session: Session, raw: str) -> UserRow | None:

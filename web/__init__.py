@@ -3,7 +3,8 @@
 ``create_app(settings)`` builds the ASGI app; it opens one engine and loads one model
 when it starts (FastAPI lifespan) and passes them to every route. Modules:
 ``app`` (the app, its errors and headers), ``auth`` (accounts, sessions, CSRF, roles),
-``pages`` (the reviewer's pages), ``views`` (the analyst's pages), ``api`` (/api/v1).
+``pages`` (the reviewer's pages), ``views`` (the analyst's pages), ``api`` (/api/v1),
+``rendering`` (autoescaped templates), ``headers`` (CSP and the rest), ``decisions``.
 """
 
 from maskscreen.web.settings import WebSettings

@@ -16,10 +16,10 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from maskscreen.db import accounts, evidence, rechecks, reviews, run_history, store
-from maskscreen.web.app import render
+from maskscreen.db import accounts, evidence, rechecks, reviews, runs, store
 from maskscreen.web.auth import api_role, reading
 from maskscreen.web.decisions import MAX_NOTE, decide
+from maskscreen.web.rendering import render
 
 router = APIRouter(prefix="/api")
 v1 = "/v1"
@@ -181,8 +181,8 @@ def decision(
                        reviewer=user.name)  # fmt: skip
 
 
-@router.get(f"{v1}/runs", responses=ERRORS, tags=["analysts"])
-def runs(
+@router.get(f"{v1}/runs", responses=ERRORS, tags=["analysts"], summary="Runs")
+def run_list(
     user: Account,
     session: Reading,
     site: Annotated[str | None, Query(max_length=100)] = None,
@@ -192,7 +192,7 @@ def runs(
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
 ) -> dict[str, Any]:
     """Crawls and rechecks, newest first, with their counts and monitors."""
-    rows = run_history(session, site=site, status=status, kind=kind,
+    rows = runs.run_history(session, site=site, status=status, kind=kind,
                        failed_monitors=failed_monitors, limit=limit)  # fmt: skip
     return {"items": _plain(rows)}
 

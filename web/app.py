@@ -14,31 +14,19 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from maskscreen.web.auth import NotSignedIn
 from maskscreen.web.headers import SecurityHeaders
+from maskscreen.web.rendering import render
 from maskscreen.web.settings import WebSettings
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
-
-templates = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(HERE / "templates"),
-    autoescape=True,  # listing text is hostile: everything is escaped unless marked safe
-    undefined=jinja2.StrictUndefined,
-)
-
-
-def render(request: Request, name: str, code: int = 200, /, **context: Any) -> HTMLResponse:
-    """A template as an HTML response with status ``code`` (the context is escaped)."""
-    page = templates.get_template(name).render(request=request, **context)
-    return HTMLResponse(page, status_code=code)
 
 
 def _version() -> str:
@@ -54,10 +42,13 @@ def create_app(settings: WebSettings, *, engine: Any = None, model: Any = None) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from maskscreen.classifier.model import load_model
-        from maskscreen.db import open_database
+        # mypy resolves classifier.model to the classifier/model/ data folder, not model.py.
+        from maskscreen.classifier.model import load_model  # type: ignore[attr-defined]
+        from maskscreen.db import migrate
 
-        app.state.engine = engine if engine is not None else open_database(settings.database_url)
+        app.state.engine = (
+            engine if engine is not None else migrate.open_database(settings.database_url)
+        )
         try:
             app.state.model = model if model is not None else load_model(settings.model_dir)
             app.state.model.predict(["warm up"])  # the first call builds caches

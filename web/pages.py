@@ -15,7 +15,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from maskscreen.db import accounts, evidence, rechecks, reviews
-from maskscreen.web.app import render
 from maskscreen.web.auth import (
     LOGIN_COOKIE,
     SESSION_COOKIE,
@@ -30,6 +29,7 @@ from maskscreen.web.auth import (
 )
 from maskscreen.web.decisions import DECISIONS, decide, highlight, parse_ids
 from maskscreen.web.headers import EVIDENCE_CSP
+from maskscreen.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 LABELS = ("realistic_face_mask", "custom_face_copy", "benign")

@@ -7,29 +7,17 @@ import csv
 import io
 import statistics
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
-from maskscreen.db import (
-    EXPORT_COLUMNS,
-    AccountError,
-    accounts,
-    analytics,
-    export_rows,
-    rank_sellers,
-    rechecks,
-    run_history,
-    spreadsheet_safe,
-    store,
-    utcnow,
-)
-from maskscreen.web.app import render
+from maskscreen.db import accounts, analytics, cells, export, rechecks, runs, sellers, store
 from maskscreen.web.auth import Viewer, check_csrf, page_role, reading, writing
 from maskscreen.web.pages import LABELS
+from maskscreen.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 Analyst = Annotated[Viewer, Depends(page_role("analyst"))]
@@ -80,7 +68,7 @@ def csv_cell(value: object) -> str:
         value = ",".join(k for k, v in value.items() if v)
     elif isinstance(value, list):
         value = "; ".join(map(str, value))
-    return spreadsheet_safe(str(value))
+    return cells.spreadsheet_safe(str(value))
 
 
 @router.get("/flagged.csv")
@@ -94,16 +82,17 @@ def flagged_csv(
     """Every flagged listing as CSV (the columns of `maskscreen export`), streamed."""
     if status and status not in REVIEW_STATUSES:
         raise HTTPException(400, f"unknown status {status!r}")
-    filters = {"site": site or None, "label": _label(label), "status": status or None}
+    site, label, status = site or None, _label(label), status or None
     engine = request.app.state.engine
 
     def lines() -> Iterator[str]:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(EXPORT_COLUMNS)
+        writer.writerow(export.EXPORT_COLUMNS)
         with Session(engine) as session, session.begin():
-            for count, row in enumerate(export_rows(session, **filters), 1):
-                writer.writerow([csv_cell(row[c]) for c in EXPORT_COLUMNS])
+            rows = export.export_rows(session, site=site, label=label, status=status)
+            for count, row in enumerate(rows, 1):
+                writer.writerow([csv_cell(row[c]) for c in export.EXPORT_COLUMNS])
                 if count % 500 == 0:
                     yield buffer.getvalue()
                     buffer.seek(0)
@@ -118,13 +107,13 @@ def flagged_csv(
 
 
 @router.get("/sellers")
-def sellers(
+def sellers_page(
     request: Request,
     viewer: Analyst,
     session: Reading,
     site: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
-    ranked = rank_sellers(session, site=site or None, limit=100)
+    ranked = sellers.rank_sellers(session, site=site or None, limit=100)
     return render(request, "sellers.html", viewer=viewer, sellers=ranked, site=site or "")
 
 
@@ -136,7 +125,7 @@ def stats(
     days: Annotated[int, Query(ge=1, le=365)] = 30,
 ) -> Response:
     """The figures of `maskscreen report`, live; time to removal measured both ways."""
-    since = utcnow() - timedelta(days=days)
+    since = datetime.now(UTC) - timedelta(days=days)
     by_day = analytics.site_days(session, since=since)
     delays = analytics.removal_delays(session, since=since)
     from_confirmation: dict[str, list[float]] = {}
@@ -176,7 +165,7 @@ def monitors_cell(row: dict) -> str:
 
 
 @router.get("/runs")
-def runs(
+def runs_page(
     request: Request,
     viewer: Analyst,
     session: Reading,
@@ -185,7 +174,7 @@ def runs(
 ) -> Response:
     if status and status not in RUN_STATUSES:
         raise HTTPException(400, f"unknown status {status!r}")
-    rows = run_history(session, site=site or None, status=status or None, limit=100)
+    rows = runs.run_history(session, site=site or None, status=status or None, limit=100)
     for row in rows:
         row["monitors_cell"] = monitors_cell(row)
     return render(
@@ -195,7 +184,7 @@ def runs(
 
 
 @router.get("/users")
-def users(request: Request, viewer: Admin, session: Reading) -> Response:
+def users_page(request: Request, viewer: Admin, session: Reading) -> Response:
     return render(
         request, "users.html", viewer=viewer, users=accounts.list_users(session), message=None
     )
@@ -214,6 +203,6 @@ def disable(
     try:
         with writing(request) as session:
             accounts.disable_user(session, name)
-    except AccountError as exc:
+    except accounts.AccountError as exc:
         raise HTTPException(404, str(exc)) from None
     return RedirectResponse("/users", 303)
