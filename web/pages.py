@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Annotated
+from urllib.parse import parse_qsl, urlencode
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -37,6 +40,59 @@ SIGNALS = ("evasion_claim", "made_to_order", "off_platform_contact")
 Analyst = Annotated[Viewer, Depends(page_role("analyst"))]
 Reviewer = Annotated[Viewer, Depends(page_role("reviewer"))]
 Reading = Annotated[Session, Depends(reading)]
+DONE = re.compile(r"\d{1,12}:[a-z]{1,16}")  # "42:confirmed": the last decision, shown once
+
+
+@dataclass(frozen=True)
+class Walk:
+    """Where a reviewer is in the queue: its filters and the cases skipped, carried from
+    page to page in the URL (and in the decision form) so the next case respects them."""
+
+    site: str | None = None
+    label: str | None = None
+    language: str | None = None
+    signal: str | None = None
+    skip: tuple[int, ...] = ()
+
+    @classmethod
+    def read(cls, values: Mapping[str, str]) -> Walk:
+        label, signal = values.get("label") or None, values.get("signal") or None
+        if label is not None and label not in LABELS:
+            raise HTTPException(400, f"unknown label {label[:40]!r}")
+        if signal is not None and signal not in SIGNALS:
+            raise HTTPException(400, f"unknown signal {signal[:40]!r}")
+        return cls(
+            site=(values.get("site") or "")[:100] or None, label=label,
+            language=(values.get("language") or "")[:35] or None, signal=signal,
+            skip=tuple(parse_ids((values.get("skip") or "")[:3000])),
+        )  # fmt: skip
+
+    @property
+    def filters(self) -> dict[str, str | None]:
+        return {"site": self.site, "label": self.label, "language": self.language,
+                "signal": self.signal}  # fmt: skip
+
+    def cases(self, session: Session, limit: int) -> list[reviews.ReviewCase]:
+        """The walk's next cases, in queue order."""
+        return reviews.review_queue(
+            session, site=self.site, label=self.label, language=self.language,
+            signal=self.signal, skip=self.skip, limit=limit,
+        )  # fmt: skip
+
+    def skipping(self, review_id: int) -> Walk:
+        return replace(self, skip=tuple(sorted({*self.skip, review_id})))
+
+    def query(self, done: str | None = None) -> str:
+        values = {k: v for k, v in self.filters.items() if v}
+        if self.skip:
+            values["skip"] = ",".join(map(str, self.skip))
+        if done and DONE.fullmatch(done):
+            values["done"] = done
+        return urlencode(values)
+
+
+def _done(done: str | None) -> str | None:
+    return done if done and DONE.fullmatch(done) else None
 
 
 def _cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
@@ -102,52 +158,28 @@ def logout(
     return response
 
 
-def _filters(site: str | None, label: str | None, language: str | None, signal: str | None):
-    if label is not None and label not in LABELS:
-        raise HTTPException(400, f"unknown label {label!r}")
-    if signal is not None and signal not in SIGNALS:
-        raise HTTPException(400, f"unknown signal {signal!r}")
-    return {"site": site or None, "label": label or None, "language": language or None,
-            "signal": signal or None}  # fmt: skip
-
-
 @router.get("/queue")
-def queue(
-    request: Request,
-    viewer: Analyst,
-    session: Reading,
-    site: Annotated[str | None, Query(max_length=100)] = None,
-    label: Annotated[str | None, Query(max_length=40)] = None,
-    language: Annotated[str | None, Query(max_length=35)] = None,
-    signal: Annotated[str | None, Query(max_length=40)] = None,
-    skip: Annotated[str | None, Query(max_length=3000)] = None,
-    done: Annotated[str | None, Query(max_length=100)] = None,
-) -> Response:
-    filters = _filters(site, label, language, signal)
-    skipped = parse_ids(skip)
-    cases = reviews.review_queue(session, skip=skipped, limit=50, **filters)
+def queue(request: Request, viewer: Analyst, session: Reading) -> Response:
+    """The next cases by priority, filtered by site, label, language, signal."""
+    walk = Walk.read(request.query_params)
+    cases = walk.cases(session, 50)
     return render(
-        request, "queue.html", viewer=viewer, cases=cases, filters=filters, labels=LABELS,
-        signals=SIGNALS, skip=",".join(map(str, skipped)), done=done,
+        request, "queue.html", viewer=viewer, cases=cases, filters=walk.filters, labels=LABELS,
+        signals=SIGNALS, walk=walk.query(), skipped=bool(walk.skip),
+        done=_done(request.query_params.get("done")),
     )  # fmt: skip
 
 
 @router.get("/queue/next")
-def queue_next(
-    viewer: Analyst,
-    session: Reading,
-    skip: Annotated[str | None, Query(max_length=3000)] = None,
-    done: Annotated[str | None, Query(max_length=100)] = None,
-) -> Response:
-    """The highest-priority case not skipped (a case just escalated counts as skipped)."""
-    skipped = parse_ids(skip)
-    top = reviews.review_queue(session, skip=skipped, limit=1)
-    extra = f"&done={done}" if done else ""
+def queue_next(request: Request, viewer: Analyst, session: Reading) -> Response:
+    """The highest-priority case of the walk's filters that was not skipped (a case just
+    escalated counts as skipped: it would otherwise come straight back)."""
+    walk = Walk.read(request.query_params)
+    top = walk.cases(session, 1)
+    query = walk.query(request.query_params.get("done"))
     if not top:
-        return RedirectResponse(f"/queue?skip={','.join(map(str, skipped))}{extra}", 303)
-    return RedirectResponse(
-        f"/cases/{top[0].review_id}?skip={','.join(map(str, skipped))}{extra}", 303
-    )
+        return RedirectResponse(f"/queue?{query}", 303)
+    return RedirectResponse(f"/cases/{top[0].review_id}?{query}", 303)
 
 
 def _case_page(
@@ -155,7 +187,7 @@ def _case_page(
     session: Session,
     viewer: Viewer,
     review_id: int,
-    skip: list[int],
+    walk: Walk,
     status: int = 200,
     conflict: str | None = None,
     done: str | None = None,
@@ -170,23 +202,17 @@ def _case_page(
         request, "case.html", status, viewer=viewer, casefile=casefile, case=case,
         title=highlight(case.title, casefile.reasons),
         description=highlight(casefile.description, casefile.reasons),
-        evidence=kept, checks=checks, skip=",".join(map(str, skip)),
-        skip_next=",".join(map(str, sorted({*skip, review_id}))), conflict=conflict,
-        done=done, decisions=DECISIONS,
+        evidence=kept, checks=checks, walk=walk.query(),
+        skip_next=walk.skipping(review_id).query(), conflict=conflict, done=_done(done),
         allowed=reviews.TRANSITIONS.get(case.status, frozenset()),
     )  # fmt: skip
 
 
 @router.get("/cases/{review_id}")
-def case_page(
-    request: Request,
-    viewer: Analyst,
-    session: Reading,
-    review_id: int,
-    skip: Annotated[str | None, Query(max_length=3000)] = None,
-    done: Annotated[str | None, Query(max_length=100)] = None,
-) -> Response:
-    return _case_page(request, session, viewer, review_id, parse_ids(skip), done=done)
+def case_page(request: Request, viewer: Analyst, session: Reading, review_id: int) -> Response:
+    walk = Walk.read(request.query_params)
+    done = request.query_params.get("done")
+    return _case_page(request, session, viewer, review_id, walk, done=done)
 
 
 @router.post("/cases/{review_id}/decision")
@@ -198,12 +224,12 @@ def case_decision(
     version: Annotated[int, Form()],
     csrf: Annotated[str, Form(max_length=100)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
-    skip: Annotated[str, Form(max_length=3000)] = "",
+    walk: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     check_csrf(viewer.csrf, csrf)
     if decision not in DECISIONS:
         raise HTTPException(400, f"unknown decision {decision!r}")
-    skipped = parse_ids(skip)
+    where = Walk.read(dict(parse_qsl(walk)))
     try:
         outcome = decide(
             request, review_id, decision, reviewer=viewer.name, note=note, version=version
@@ -213,11 +239,11 @@ def case_decision(
     except (reviews.ReviewConflict, reviews.InvalidTransition) as exc:
         with Session(request.app.state.engine) as session:
             message = _conflict_message(session, review_id, exc)
-            return _case_page(request, session, viewer, review_id, skipped, 409, message)
+            return _case_page(request, session, viewer, review_id, where, 409, message)
     if outcome.status in ("open", "escalated"):
-        skipped = sorted({*skipped, review_id})  # still queued: do not show it again at once
+        where = where.skipping(review_id)  # still queued: do not show it again at once
     done = f"{review_id}:{outcome.status}"
-    return RedirectResponse(f"/queue/next?skip={','.join(map(str, skipped))}&done={done}", 303)
+    return RedirectResponse(f"/queue/next?{where.query(done)}", 303)
 
 
 def _conflict_message(session: Session, review_id: int, exc: Exception) -> str:

@@ -135,3 +135,14 @@ def test_stats_shows_both_times_to_removal_labelled(sqlite_site):
     with signed_in(sqlite_site, "carol") as http:
         page = http.get("/stats").text
     assert "from the flag" in page and "from the reviewer" in page
+
+
+def test_queue_filters_by_signal_and_the_walk_keeps_them(sqlite_site):
+    with signed_in(sqlite_site, "carol") as http:
+        queue = http.get("/queue", params={"signal": "off_platform_contact"}).text
+        first = http.get("/queue/next", params={"signal": "off_platform_contact"})
+        bad = http.get("/queue", params={"signal": "<script>"})
+    only = sqlite_site.seeded.cases["https://shop.example/products/3"]
+    assert re.findall(r'<a href="/cases/(\d+)\?', queue) == [str(only)]
+    assert first.headers["location"] == f"/cases/{only}?signal=off_platform_contact"
+    assert bad.status_code == 400 and "<script>" not in bad.text
