@@ -92,10 +92,11 @@ def _plain(value: Any) -> Any:
 
 
 @router.post(f"{v1}/check", response_model=VerdictOut, responses=ERRORS, tags=["check"])
-def check(body: CheckIn, request: Request, user: Account) -> Any:
-    """The verdict on one listing: the same model, the same answer as `maskscreen classify`."""
+async def check(body: CheckIn, request: Request, user: Account) -> Any:
+    """The verdict on one listing: the same model, the same answer as `maskscreen classify`
+    (concurrent checks share one batch: web.batching)."""
     listing = {"title": body.title, "description": body.description}
-    [verdict] = request.app.state.model.predict([listing])
+    verdict = await request.app.state.batcher.predict(listing)
     return verdict.to_dict()
 
 

@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from maskscreen.web.auth import NotSignedIn
+from maskscreen.web.batching import Batcher
 from maskscreen.web.headers import SecurityHeaders
 from maskscreen.web.rendering import render
 from maskscreen.web.settings import WebSettings
@@ -52,7 +53,10 @@ def create_app(settings: WebSettings, *, engine: Any = None, model: Any = None) 
         try:
             app.state.model = model if model is not None else load_model(settings.model_dir)
             app.state.model.predict(["warm up"])  # the first call builds caches
+            app.state.batcher = Batcher(app.state.model)
+            app.state.batcher.start()
             yield
+            await app.state.batcher.stop()
         finally:
             if engine is None:
                 app.state.engine.dispose()
@@ -67,7 +71,7 @@ def create_app(settings: WebSettings, *, engine: Any = None, model: Any = None) 
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
-    app.state.basic_cache = {}
+    app.state.auth_cache = {}
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     from maskscreen.web import api, pages, views

@@ -21,13 +21,14 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from maskscreen.db import accounts
 
 SESSION_COOKIE = "maskscreen_session"
 LOGIN_COOKIE = "maskscreen_login"  # the login form's CSRF token (double submit)
-BASIC_CACHE_SECONDS = 30  # a checked Basic password is not hashed again for this long
-BASIC_CACHE_SIZE = 1000
+AUTH_CACHE_SECONDS = 30  # a checked API token or password is trusted again for this long
+AUTH_CACHE_SIZE = 1000
 
 
 class NotSignedIn(Exception):
@@ -111,17 +112,17 @@ def _unauthorized(message: str) -> HTTPException:
     return HTTPException(401, message, headers={"WWW-Authenticate": 'Basic realm="maskscreen"'})
 
 
-def api_user(request: Request) -> accounts.UserRow:
-    """The account of an API request: a bearer token, or HTTP Basic (401 without)."""
+async def api_user(request: Request) -> accounts.UserRow:
+    """The account of an API request: a bearer token, or HTTP Basic (401 without).
+
+    A checked token or password is remembered for AUTH_CACHE_SECONDS, so a busy client
+    costs neither a query nor a password hash per request (a revoked token or a disabled
+    user is refused at the latest that long after)."""
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     scheme, value = scheme.lower(), value.strip()
     if scheme == "bearer" and value:
-        with Session(request.app.state.engine) as session:
-            user = accounts.user_for_token(session, value)
-        if user is None:
-            raise _unauthorized("the bearer token is unknown or revoked")
-        return user
+        return await _remembered(request, f"bearer\0{value}", lambda: _bearer(request, value))
     if scheme == "basic" and value:
         try:
             name, sep, password = base64.b64decode(value, validate=True).decode().partition(":")
@@ -129,33 +130,47 @@ def api_user(request: Request) -> accounts.UserRow:
             name, sep, password = "", "", ""
         if not sep:
             raise _unauthorized("malformed HTTP Basic credentials")
-        return _basic(request, name, password)
+        return await _remembered(
+            request, f"basic\0{name}\0{password}", lambda: _basic(request, name, password)
+        )
     raise _unauthorized("sign in with HTTP Basic or a bearer token")
 
 
-def _basic(request: Request, name: str, password: str) -> accounts.UserRow:
-    cache: dict[bytes, tuple[accounts.UserRow, float]] = request.app.state.basic_cache
-    key = hashlib.sha256(f"{name}\0{password}".encode()).digest()
+async def _remembered(request: Request, what: str, check) -> accounts.UserRow:
+    cache: dict[bytes, tuple[accounts.UserRow, float]] = request.app.state.auth_cache
+    key = hashlib.sha256(what.encode()).digest()
     hit = cache.get(key)
-    now = time.monotonic()
-    if hit is not None and hit[1] > now:
+    if hit is not None and hit[1] > time.monotonic():
         return hit[0]
+    user = await run_in_threadpool(check)
+    if len(cache) >= AUTH_CACHE_SIZE:
+        cache.clear()
+    cache[key] = (user, time.monotonic() + AUTH_CACHE_SECONDS)
+    return user
+
+
+def _bearer(request: Request, token: str) -> accounts.UserRow:
+    with Session(request.app.state.engine) as session:
+        user = accounts.user_for_token(session, token)
+    if user is None:
+        raise _unauthorized("the bearer token is unknown or revoked")
+    return user
+
+
+def _basic(request: Request, name: str, password: str) -> accounts.UserRow:
     try:
         user = login(request, name, password)
     except TooManyAttempts:
         raise HTTPException(429, "too many failed sign-ins; wait 15 minutes") from None
     if user is None:
         raise _unauthorized("wrong name or password")
-    if len(cache) >= BASIC_CACHE_SIZE:
-        cache.clear()
-    cache[key] = (user, now + BASIC_CACHE_SECONDS)
     return user
 
 
 def api_role(role: str):
     """A dependency: the API caller's account, which must have at least ``role``."""
 
-    def check(user: Annotated[accounts.UserRow, Depends(api_user)]) -> accounts.UserRow:
+    async def check(user: Annotated[accounts.UserRow, Depends(api_user)]) -> accounts.UserRow:
         if not accounts.can(user.role, role):
             raise HTTPException(403, f"this needs the {role} role; {user.name} is {user.role}")
         return user
