@@ -57,7 +57,7 @@ def decide(
 
 def parse_ids(text: str | None, limit: int = 200) -> list[int]:
     """Case ids from "3,17,42" (the cases a reviewer skipped); anything else is ignored."""
-    found = [int(part) for part in re.findall(r"\d{1,12}", text or "")]
+    found = [int(part) for part in re.findall(r"(?<!\d)\d{1,12}(?!\d)", text or "")]
     return sorted(set(found))[:limit]
 
 
