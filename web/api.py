@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from maskscreen.db import accounts, evidence, rechecks, reviews, runs, store
-from maskscreen.web.auth import api_role, reading
+from maskscreen.web.auth import RowId, api_role, reading
 from maskscreen.web.decisions import MAX_NOTE, decide
 from maskscreen.web.rendering import render
 
@@ -69,7 +69,9 @@ class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     decision: Literal["confirm", "dismiss", "escalate", "actioned", "removed", "reopen"]
     note: str | None = Field(default=None, max_length=MAX_NOTE)
-    version: int | None = Field(default=None, ge=1, description="The case version you saw.")
+    version: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="The case version you saw."
+    )
 
 
 class DecisionOut(BaseModel):
@@ -145,7 +147,7 @@ def cases(
 
 
 @router.get(f"{v1}/cases/{{review_id}}", responses={**ERRORS, **NOT_FOUND}, tags=["reviewers"])
-def case(user: Account, session: Reading, review_id: int) -> dict[str, Any]:
+def case(user: Account, session: Reading, review_id: RowId) -> dict[str, Any]:
     """One case: listing, verdict, seller and linked sellers, decisions, evidence, rechecks."""
     casefile = reviews.load_case(session, review_id)
     if casefile is None:
@@ -167,7 +169,7 @@ def case(user: Account, session: Reading, review_id: int) -> dict[str, Any]:
     tags=["reviewers"],
 )
 def decision(
-    request: Request, body: DecisionIn, user: ReviewerAccount, review_id: int
+    request: Request, body: DecisionIn, user: ReviewerAccount, review_id: RowId
 ) -> DecisionOut:
     """Decide a case as the signed-in reviewer; with ``version``, refused (409) if the case
     moved since you saw it. Written to the append-only review trail."""

@@ -19,11 +19,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from maskscreen.db import accounts
+
+# Row ids in paths: a number a database column holds, else 422/400 (never an overflow).
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 SESSION_COOKIE = "maskscreen_session"
 LOGIN_COOKIE = "maskscreen_login"  # the login form's CSRF token (double submit)
@@ -91,8 +94,15 @@ def page_role(role: str):
     return check
 
 
+def same_token(expected: str, posted: str | None) -> bool:
+    """Constant-time comparison of two tokens (any text: compared as UTF-8 bytes)."""
+    if not expected or not posted:
+        return False
+    return secrets.compare_digest(expected.encode(), posted.encode("utf-8", "replace"))
+
+
 def check_csrf(viewer_token: str, posted: str | None) -> None:
-    if not posted or not secrets.compare_digest(viewer_token, posted):
+    if not same_token(viewer_token, posted):
         raise HTTPException(403, "the form's CSRF token is missing or stale; reload the page")
 
 

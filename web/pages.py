@@ -21,6 +21,7 @@ from maskscreen.db import accounts, evidence, rechecks, reviews
 from maskscreen.web.auth import (
     LOGIN_COOKIE,
     SESSION_COOKIE,
+    RowId,
     TooManyAttempts,
     Viewer,
     check_csrf,
@@ -28,6 +29,7 @@ from maskscreen.web.auth import (
     page_role,
     page_viewer,
     reading,
+    same_token,
     writing,
 )
 from maskscreen.web.decisions import DECISIONS, decide, highlight, parse_ids
@@ -127,7 +129,7 @@ def login_submit(
     csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     expected = request.cookies.get(LOGIN_COOKIE, "")
-    if not expected or not secrets.compare_digest(expected, csrf):
+    if not same_token(expected, csrf):
         return _login_page(request, 403, "The sign-in form was stale; please try again.")
     try:
         user = login(request, name.strip(), password)
@@ -209,7 +211,7 @@ def _case_page(
 
 
 @router.get("/cases/{review_id}")
-def case_page(request: Request, viewer: Analyst, session: Reading, review_id: int) -> Response:
+def case_page(request: Request, viewer: Analyst, session: Reading, review_id: RowId) -> Response:
     walk = Walk.read(request.query_params)
     done = request.query_params.get("done")
     return _case_page(request, session, viewer, review_id, walk, done=done)
@@ -219,9 +221,9 @@ def case_page(request: Request, viewer: Analyst, session: Reading, review_id: in
 def case_decision(
     request: Request,
     viewer: Reviewer,
-    review_id: int,
+    review_id: RowId,
     decision: Annotated[str, Form(max_length=20)],
-    version: Annotated[int, Form()],
+    version: Annotated[int, Form(ge=1, le=2**31 - 1)],
     csrf: Annotated[str, Form(max_length=100)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
     walk: Annotated[str, Form(max_length=4000)] = "",
@@ -258,7 +260,9 @@ def _conflict_message(session: Session, review_id: int, exc: Exception) -> str:
 
 
 @router.get("/cases/{review_id}/evidence/{evidence_id}")
-def evidence_page(viewer: Analyst, session: Reading, review_id: int, evidence_id: int) -> Response:
+def evidence_page(
+    viewer: Analyst, session: Reading, review_id: RowId, evidence_id: RowId
+) -> Response:
     """The page kept at flag time, inert: its own CSP (no script, no network, sandbox)."""
     casefile = reviews.load_case(session, review_id)
     kept = {e.id: e for e in evidence.evidence_for_listing(session, casefile.case.listing_id)} \

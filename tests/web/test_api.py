@@ -99,11 +99,13 @@ def test_flagged_filters_and_pages(site):
         problem(http.get("/api/v1/flagged", params={"limit": 0}), 422)
         problem(http.get("/api/v1/flagged", params={"label": "nonsense"}), 422)
         problem(http.get("/api/v1/flagged", params={"since": "yesterday-ish"}), 422)
+        odd = http.get("/api/v1/flagged", params={"site": "'; DROP TABLE listings;--", "q": "%_\\"})
     assert len(first["items"]) == 3 and first["next_offset"] == 3
     assert not {i["listing_id"] for i in first["items"]} & {
         i["listing_id"] for i in second["items"]
     }
     assert [i["title"] for i in found["items"]][0].startswith("=HYPERLINK")
+    assert odd.status_code == 200 and odd.json()["items"] == []  # data, not SQL or wildcards
 
 
 def test_one_case_has_listing_evidence_and_history(site):
@@ -112,6 +114,8 @@ def test_one_case_has_listing_evidence_and_history(site):
         body = http.get(f"/api/v1/cases/{case_id}").json()
         problem(http.get("/api/v1/cases/999999"), 404)
         problem(http.get("/api/v1/cases/not-a-number"), 422)
+        problem(http.get("/api/v1/cases/99999999999999999999"), 422)  # no overflow, no 500
+        problem(http.get("/api/v1/cases/0"), 422)
     assert body["case"]["review_id"] == case_id
     assert body["case"]["title"].startswith("<script>")  # data, as stored
     assert body["evidence"][0]["href"] == f"/cases/{case_id}/evidence/{body['evidence'][0]['id']}"
@@ -136,12 +140,14 @@ def test_decision_is_written_with_the_reviewer_and_a_stale_version_conflicts(sit
         lost = bob.post(path, json={"decision": "dismiss", "version": seen})
         wrong = bob.post(path, json={"decision": "escalate"})  # confirmed cannot escalate
         bad = bob.post(path, json={"decision": "maybe"})
+        huge = bob.post(path, json={"decision": "dismiss", "version": 10**30})
     assert won.status_code == 200, won.text
     assert won.json() == {"review_id": case_id, "status": "confirmed", "version": seen + 1,
                           "reviewer": "ana"}  # fmt: skip
     assert "moved by someone else" in problem(lost, 409)
     assert "can move to" in problem(wrong, 409)
     problem(bad, 422)
+    problem(huge, 422)
     with Session(site.engine) as session:
         trail = reviews.review_history(session, case_id)
     assert [(e.reviewer, e.to_status, e.note) for e in trail[1:]] == [
@@ -184,3 +190,24 @@ def test_failed_passwords_are_rate_limited(tmp_path, model):
     finally:
         served.stop()
         engine.dispose()
+
+
+GARBAGE = [
+    ("GET", "/api/v1/flagged?limit=-1&offset=abc&min_score=2"),
+    ("GET", "/api/v1/flagged?since=2026-13-45&q=" + "%00" * 10),
+    ("GET", "/api/v1/cases?status=nope&limit=1000000"),
+    ("GET", "/api/v1/cases/-5"),
+    ("GET", "/api/v1/runs?limit=0&failed_monitors=maybe"),
+    ("POST", "/api/v1/cases/1/decision"),
+    ("POST", "/api/v1/check"),
+    ("GET", "/api/v1/nothing-here"),
+    ("DELETE", "/api/v1/check"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), GARBAGE)
+def test_bad_requests_are_4xx_json_never_500(site, method, path):
+    with client(site, auth=REVIEWER) as http:
+        response = http.request(method, path, content=b"\x00not json")
+    assert 400 <= response.status_code < 500, response.text
+    problem(response, response.status_code)

@@ -50,6 +50,14 @@ def test_login_needs_the_forms_csrf_token(sqlite_site):
     )
 
 
+def test_non_ascii_csrf_tokens_are_refused_not_crashed_on(sqlite_site):
+    with signed_in(sqlite_site, "ana") as http:
+        response = http.post("/cases/1/decision", data={"decision": "confirm", "version": 1,
+                                                         "csrf": "jeton-été"})  # fmt: skip
+        login = http.post("/login", data={"name": "ana", "password": PASSWORD, "csrf": "été"})
+    assert response.status_code == 403 and login.status_code == 403
+
+
 def test_wrong_password_says_so(sqlite_site):
     with httpx.Client(base_url=sqlite_site.url, timeout=30) as http:
         token = hidden_csrf(http.get("/login").text)
