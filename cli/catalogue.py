@@ -250,11 +250,11 @@ class CatalogueStore:
         return transaction()
 
     def write(self, batch: Batch, verdicts: list[dict]) -> None:
-        from maskscreen.db.catalogue import store_catalogue_rows
+        from maskscreen.db import catalogue
 
         with self._transaction() as session:
             self.counts.update(
-                store_catalogue_rows(
+                catalogue.store_catalogue_rows(
                     session, self.site_id, self.source, batch.ids, batch.items, verdicts
                 )
             )

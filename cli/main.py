@@ -143,13 +143,17 @@ def _register() -> None:
         run_due,
         runs,
         sellers,
+        serve,
         sites,
         stats,
+        users,
     )
 
     for module in (check, crawl, database, model, export, stats, report, audit, sites, recheck):
         module.register(cli)
     for module in (review, sellers, runs, run_due, demo):
+        module.register(cli)
+    for module in (serve, users):  # the web app and its accounts
         module.register(cli)
     _registered = True
 

@@ -100,9 +100,8 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
-# A spreadsheet runs a cell that begins with one of these as a formula (OWASP, "CSV
-# injection"): titles and seller names come from the sellers we screen.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The rule (db.cells, shared with the web app's CSV): a spreadsheet runs a cell that
+# begins with = + - @ tab or CR as a formula; titles and seller names come from sellers.
 RAW_CSV_META = "maskscreen.csv_raw"
 
 
@@ -120,9 +119,11 @@ def csv_cell(value, raw: bool = False) -> str:
         return str(value)
     else:
         text = str(value)
-    if not raw and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    if raw:
+        return text
+    from maskscreen.db import spreadsheet_safe
+
+    return spreadsheet_safe(text)
 
 
 def csv_raw() -> bool:

@@ -43,7 +43,7 @@ def report(out, since, database_url) -> None:
     """
     from sqlalchemy.orm import Session
 
-    from maskscreen.db import analytics
+    from maskscreen.db import analytics, rechecks
 
     since_at = parse_since(since) or datetime.now(UTC) - timedelta(days=7)
     engine = resources().engine()
@@ -53,6 +53,7 @@ def report(out, since, database_url) -> None:
             "outcomes": analytics.outcomes(session, since=since_at),
             "delays": analytics.removal_delays(session, since=since_at),
             "sellers": analytics.top_sellers(session, since=since_at),
+            "from_flag": rechecks.time_to_removal(session),
         }
     page = render_report(data, since_at, datetime.now(UTC))
     try:
@@ -99,6 +100,14 @@ def render_report(data: dict, since: datetime, now: datetime) -> str:
         ),
         "<h2>Time to removal</h2>",
         bar_chart(medians, title="median hours from confirmation to removal, per site", unit=" h"),
+        bar_chart(
+            sorted(
+                ((f"{r.site} (n={r.removed})", r.median_hours) for r in data.get("from_flag", [])),
+                key=lambda p: -p[1],
+            ),
+            title="median hours from flag (case opened) to removal, per site, all removals",
+            unit=" h",
+        ),  # fmt: skip
         "<h2>Top sellers</h2>",
         _table(["site", "seller", "flagged", "confirmed"], seller_rows),
         "<h2>Per site and day</h2>",

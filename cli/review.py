@@ -120,6 +120,8 @@ def next_command(site, no_input, reviewer, database_url) -> None:
                 note=note.strip() or None, expected_version=case.version,
             )  # fmt: skip
         click.echo(f"case {case.review_id}: {case.status} -> {KEYS[key]}", err=True)
+        if KEYS[key] == "escalated":  # still queued, and at the top: not again at once
+            skipped.add(case.review_id)
 
 
 def _read_key() -> str:

@@ -15,12 +15,16 @@ Writing and reading (modules; store functions take a Session and never commit)
     ``evidence`` the page kept at flag time; ``rechecks`` live / changed / removed;
     ``reviews`` cases, queue, decisions and their trail (``reviews.audit``);
     ``sellers`` seller keys, handles, links, rankings; ``analytics`` per-day figures;
-    ``export`` flagged listings with verdicts and review status.
+    ``export`` flagged listings with verdicts and review status;
+    ``accounts`` users, roles, password hashes, API tokens, browser sessions.
 Words the store defines once
     review states (``CONFIRMED_STATES``, ``DISMISSED_STATES``, ``DECIDED_STATES``,
     ``QUEUE_STATES``), ``CHECK_OUTCOMES``, ``RUN_STATUSES``, ``RUN_COUNTS``, ``utcnow``.
 Errors (one line each)
-    ``StoreError`` and its kin, ``DatabaseUnavailable``, ``LeaseHeld``.
+    ``StoreError`` and its kin, ``DatabaseUnavailable``, ``LeaseHeld``, ``AccountError``.
+Text for spreadsheets
+    ``spreadsheet_safe`` (a CSV cell a spreadsheet will not run as a formula), shared by
+    the CLI's and the web app's CSV.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ _WHERE = {
     "sellers": "maskscreen.db.sellers",
     "analytics": "maskscreen.db.analytics",
     "export": "maskscreen.db.export",
+    "accounts": "maskscreen.db.accounts",
     # functions and types callers use by name
     "run_history": "maskscreen.db.runs",
     "mark_alerted": "maskscreen.db.runs",
@@ -58,6 +63,10 @@ _WHERE = {
     "evidence_for_listing": "maskscreen.db.evidence",
     "export_rows": "maskscreen.db.export",
     "EXPORT_COLUMNS": "maskscreen.db.export",
+    "cells": "maskscreen.db.cells",
+    "catalogue": "maskscreen.db.catalogue",
+    "spreadsheet_safe": "maskscreen.db.cells",
+    "FORMULA_STARTS": "maskscreen.db.cells",
     "rank_sellers": "maskscreen.db.sellers",
     "review_labels": "maskscreen.db.reviews.audit",
     # words defined once
@@ -74,6 +83,7 @@ _WHERE = {
     "ListingVersion": "maskscreen.db.models",
     # errors
     "StoreError": "maskscreen.db.errors",
+    "AccountError": "maskscreen.db.errors",
     "DatabaseUnavailable": "maskscreen.db.errors",
     "SchemaBehindError": "maskscreen.db.errors",
     "SchemaAheadError": "maskscreen.db.errors",
@@ -90,6 +100,9 @@ _MODULES = {
     "sellers",
     "analytics",
     "export",
+    "accounts",
+    "cells",
+    "catalogue",
 }
 
 __all__ = sorted(_WHERE)
@@ -111,7 +124,9 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # what type checkers and editors see
     from maskscreen.db import (
+        accounts,
         analytics,
+        cells,
         evidence,
         export,
         leases,
@@ -122,7 +137,9 @@ if TYPE_CHECKING:  # what type checkers and editors see
         sellers,
         store,
     )
+    from maskscreen.db.cells import FORMULA_STARTS, spreadsheet_safe
     from maskscreen.db.errors import (
+        AccountError,
         DatabaseUnavailable,
         SchemaAheadError,
         SchemaBehindError,

@@ -67,11 +67,13 @@ class RemovalDelay:
 def crawled_by_day(
     session: Session, *, site: str | None = None, since: datetime | None = None
 ) -> list[tuple[str, str, int]]:
-    """(site, day, listings seen by crawl runs started that day)."""
+    """(site, day, listings seen by crawl runs started that day). Rechecks are visits of
+    listings already crawled, not crawling: they are not counted."""
     day = _day(session, crawl_runs.c.started_at)
     stmt = (
         select(sites.c.name, day, func.sum(crawl_runs.c.listings))
         .join(sites, sites.c.id == crawl_runs.c.site_id)
+        .where(crawl_runs.c.kind == "crawl")
         .group_by(sites.c.name, day)
     )
     stmt = _filtered(stmt, site, since, crawl_runs.c.started_at)

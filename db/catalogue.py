@@ -35,7 +35,7 @@ def store_catalogue_rows(
     ids: Sequence[object],
     items: Sequence[dict[str, Any]],
     verdicts: Sequence[dict[str, Any]],
-) -> Counter:
+) -> Counter[str]:
     """Record one sighting of each row and the verdicts of new content; open review cases.
 
     ``items`` hold title and description; ``verdicts`` are the model's (as dicts), one

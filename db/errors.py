@@ -31,3 +31,7 @@ class InvalidTransition(ReviewError):
 
 class ReviewConflict(ReviewError):
     """Somebody else moved the case after it was read: nothing was written."""
+
+
+class AccountError(StoreError):
+    """A user or token that cannot be added, found or changed as asked."""

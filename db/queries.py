@@ -82,10 +82,12 @@ def query_flagged(
     since: datetime | None = None,
     min_score: float | None = None,
     label: str | None = None,
+    contains: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> list[FlaggedListing]:
-    """Flagged listings, newest flag first, filtered by site name, flag time, score, label."""
+    """Flagged listings, newest flag first, filtered by site name, flag time, score, label,
+    and text the title ``contains`` (case-insensitive)."""
     stmt = flagged_select()
     if site is not None:
         stmt = stmt.where(sites.c.name == site)
@@ -95,6 +97,9 @@ def query_flagged(
         stmt = stmt.where(classifications.c.score >= min_score)
     if label is not None:
         stmt = stmt.where(classifications.c.label == label)
+    if contains:
+        escaped = contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(versions.c.title.ilike(f"%{escaped}%", escape="\\"))
     stmt = stmt.order_by(classifications.c.created_at.desc(), classifications.c.id.desc())
     stmt = stmt.limit(limit).offset(offset)
     return [FlaggedListing(**row._mapping) for row in session.execute(stmt)]

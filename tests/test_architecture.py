@@ -11,13 +11,13 @@ import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("cli", "crawler", "classifier", "db")
+PACKAGES = ("cli", "web", "crawler", "classifier", "db")
 ROOTS = tuple(f"maskscreen.{name}" for name in PACKAGES)
 SCANNED = (*PACKAGES, "tests", "bench")
 
 
 def bare_imports(source: str) -> list[str]:
-    """Imports of a top-level cli, crawler, classifier or db instead of maskscreen.*."""
+    """Imports of a top-level cli, web, crawler, classifier or db instead of maskscreen.*."""
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):

@@ -42,6 +42,10 @@ def test_wheel_ships_migrations_model_patterns_corpus_and_demo(tmp_path):
         "maskscreen/classifier/GUIDELINES.md",
         "maskscreen/crawler/demo/products.jsonl",
         "maskscreen/cli/main.py",
+        "maskscreen/web/app.py",
+        "maskscreen/web/templates/case.html",
+        "maskscreen/web/static/keys.js",
+        "maskscreen/web/static/app.css",
     ):
         assert required in names, required
     assert any(
@@ -57,5 +61,5 @@ def test_wheel_ships_migrations_model_patterns_corpus_and_demo(tmp_path):
     # Every package folder of the checkout is in the wheel (the package list is explicit).
     for init in ROOT.glob("*/**/__init__.py"):
         folder = init.parent.relative_to(ROOT)
-        if folder.parts[0] in ("cli", "crawler", "classifier", "db"):
+        if folder.parts[0] in ("cli", "web", "crawler", "classifier", "db"):
             assert f"maskscreen/{folder.as_posix()}/__init__.py" in names, folder

@@ -5,11 +5,11 @@
 # maskscreen.cli, maskscreen.crawler, maskscreen.classifier and maskscreen.db; the
 # editable install maps them with an import hook that mypy cannot follow, and mypy has
 # no package-dir mapping of its own. So this builds a throwaway tree
-# <tmp>/maskscreen/{cli,crawler,classifier,db} of symlinks to the checkout's folders and
+# <tmp>/maskscreen/{cli,crawler,classifier,db,web} of symlinks to the checkout's folders and
 # runs mypy there, with pyproject.toml's [tool.mypy] (strict for maskscreen.db).
 #
 #   tools/typecheck.sh                         # maskscreen.db, as CI does
-#   tools/typecheck.sh maskscreen.cli          # any of the four, one or more
+#   tools/typecheck.sh maskscreen.web          # any of the five, one or more
 #
 # Paths in mypy's messages are the checkout's (db/store.py, not maskscreen/db/store.py).
 # MYPY names another mypy (default: the checkout's .venv/bin/mypy); the cache is the
@@ -21,7 +21,7 @@ mypy="${MYPY:-$root/.venv/bin/mypy}"
 tree="$(mktemp -d)"
 trap 'rm -rf "$tree"' EXIT
 mkdir "$tree/maskscreen"  # no __init__.py: a namespace package, as when installed
-for folder in cli crawler classifier db; do
+for folder in cli crawler classifier db web; do
     ln -s "$root/$folder" "$tree/maskscreen/$folder"
 done
 
@@ -31,4 +31,4 @@ for name in "${@:-maskscreen.db}"; do
 done
 cd "$tree"
 "$mypy" --config-file "$root/pyproject.toml" --cache-dir "$root/.mypy_cache" "${packages[@]}" |
-    sed -E 's#^maskscreen/(cli|crawler|classifier|db)/#\1/#'
+    sed -E 's#^maskscreen/(cli|crawler|classifier|db|web)/#\1/#'

@@ -5,12 +5,13 @@ Functions take a session and never write.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy import Select, case, func, literal, select, true
 from sqlalchemy.orm import Session
 
 from maskscreen.db.models import CONFIRMED_STATES, QUEUE_STATES
@@ -114,10 +115,15 @@ def review_queue(
     status: str | None = None,
     site: str | None = None,
     label: str | None = None,
+    language: str | None = None,
+    signal: str | None = None,
+    skip: Sequence[int] = (),
     limit: int = 50,
+    offset: int = 0,
 ) -> list[ReviewCase]:
     """Cases in ``status`` (default: open and escalated), highest priority first,
-    oldest first among equals."""
+    oldest first among equals; ``language`` of the current version, ``signal`` raised by
+    the verdict that opened the case, ``skip`` these case ids."""
     stmt = _case_select().order_by(reviews.c.priority.desc(), reviews.c.opened_at, reviews.c.id)
     if status is None:
         # Literal states, so that SQLite (and a generic PostgreSQL plan) can use the
@@ -130,7 +136,14 @@ def review_queue(
         stmt = stmt.where(sites.c.name == site)
     if label is not None:
         stmt = stmt.where(classifications.c.label == label)
-    return [ReviewCase(**row._mapping) for row in session.execute(stmt.limit(limit))]
+    if language is not None:
+        stmt = stmt.where(versions.c.language == language)
+    if signal is not None:
+        stmt = stmt.where(classifications.c.signals[signal].as_boolean().is_(true()))
+    if skip:
+        stmt = stmt.where(reviews.c.id.not_in(list(skip)))
+    stmt = stmt.limit(limit).offset(offset)
+    return [ReviewCase(**row._mapping) for row in session.execute(stmt)]
 
 
 def review_history(session: Session, review_id: int) -> list[ReviewEventRow]:

@@ -128,15 +128,29 @@ def extract_handles(*texts: str | None) -> set[tuple[str, str]]:
     return found
 
 
+CONTACT_KEY = "contact:"  # the key of a seller known only by a handle in its listing
+
+
 def seller_keys(records: Iterable[dict[str, Any]]) -> list[str | None]:
-    """``seller_key`` of each record (a batch repeats its sellers: each pair computed once)."""
+    """``seller_key`` of each record (a batch repeats its sellers: each pair computed once).
+
+    A listing that names no seller but carries a contact handle is the handle's seller
+    (key ``contact:<kind>:<value>``, the first handle in order): custom face copies are
+    sold through such handles, and they would otherwise appear in no seller list.
+    """
     known: dict[tuple[Any, Any], str | None] = {}
     keys = []
     for record in records:
         pair = (record.get("seller"), record.get("seller_url"))
         if pair not in known:
             known[pair] = seller_key(*pair)
-        keys.append(known[pair])
+        key = known[pair]
+        if key is None:
+            found = extract_handles(record.get("title"), record.get("description"))
+            if found:
+                kind, value = min(found)
+                key = f"{CONTACT_KEY}{kind}:{value}"[:KEY_LENGTH]
+        keys.append(key)
     return keys
 
 

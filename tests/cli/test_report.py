@@ -15,7 +15,9 @@ def test_report_is_self_contained_with_charts(seeded, tmp_path):
     result = CliRunner().invoke(cli, ["report", "--db", seeded, "--out", str(out)])
     assert result.exit_code == 0, result.output
     page = out.read_text("utf-8")
-    assert page.startswith("<!doctype html>") and page.count("<svg") == 3
+    assert page.startswith("<!doctype html>") and page.count("<svg") == 4
+    # Time to removal both ways, each labelled with where it starts.
+    assert "from confirmation to removal" in page and "from flag (case opened) to removal" in page
     for heading in ("Flags over time", "Outcomes", "Time to removal", "Top sellers"):
         assert heading in page
     assert "shop (n=1)" in page and "maskmaker" in page

@@ -89,6 +89,16 @@ def test_review_next_decides_with_one_key_and_a_note(seeded):
     assert events(url)[3:] == [(cases[0], "ana", "confirmed", "seen it before")]
 
 
+def test_review_next_escalate_moves_on_to_the_next_case(seeded):
+    url, cases = seeded
+    result = run("review", "next", "--db", url, "--reviewer", "ana", input="e\nq")
+    assert result.exit_code == 0, result.output
+    assert f"case {cases[0]}: open -> escalated" in result.output
+    after = result.output.split(f"case {cases[0]}: open -> escalated", 1)[1]
+    assert f"case {cases[1]}  open" in after and f"case {cases[0]}  " not in after
+    assert events(url)[3:] == [(cases[0], "ana", "escalated", None)]
+
+
 @pytest.mark.parametrize("keys", ["q", "sssq", ""])
 def test_review_next_skip_and_quit_write_nothing(seeded, keys):
     url, _ = seeded

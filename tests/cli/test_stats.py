@@ -29,6 +29,10 @@ def test_stats_json_has_days_precision_and_miss_rate(seeded):
         ("market", "zh"): (0.0, 1),
         ("shop", "en"): (1.0, 1),
     }
+    # Both measures of time to removal, each named for where it starts.
+    removal = {r["site"]: r for r in figures["time_to_removal"]}
+    assert removal["shop"]["hours_from_confirmation"] == 4.0
+    assert set(removal["shop"]) == {"site", "removed", "hours_from_flag", "hours_from_confirmation"}
 
 
 def test_stats_tables_for_one_site(seeded):
@@ -49,4 +53,4 @@ def test_stats_unknown_site_is_one_line(seeded):
 def test_stats_on_an_empty_database(tmp_path):
     result = run("stats", "--db", f"sqlite:///{tmp_path / 'empty.sqlite'}")
     assert result.exit_code == 0, result.output
-    assert result.stdout.count("(none)") == 3
+    assert result.stdout.count("(none)") == 4

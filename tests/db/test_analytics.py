@@ -70,6 +70,18 @@ def test_site_days_count_flags_decisions_and_removals(session: Session) -> None:
     assert days == sorted(days, key=lambda d: d.day, reverse=True)
 
 
+def test_crawled_counts_crawls_not_recheck_visits(session: Session) -> None:
+    from maskscreen.db import runs
+
+    site_id = runs.get_or_create_site(session, "quiet")
+    counts = {"pages": 10, "listings": 10, "new": 10}
+    for kind, seen in (("crawl", 10), ("recheck", 4)):
+        run_id = runs.start_crawl_run(session, site_id, command=kind, kind=kind)
+        runs.finish_crawl_run(session, run_id, status="finished",
+                              counts={**counts, "listings": seen}, dropped={})  # fmt: skip
+    assert [n for s, _, n in analytics.crawled_by_day(session, site="quiet")] == [10]
+
+
 def test_site_days_since_and_site(session: Session) -> None:
     seed(session)
     assert analytics.site_days(session, since=utcnow() + timedelta(minutes=1)) == []

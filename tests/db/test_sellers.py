@@ -85,6 +85,23 @@ def test_listings_link_to_sellers_by_url_else_name(session: Session) -> None:
     )
 
 
+def test_a_listing_without_a_seller_is_known_by_its_contact_handle(session: Session) -> None:
+    shop = store.get_or_create_site(session, "shop")
+    market = store.get_or_create_site(session, "market")
+    text = "Your face copied from one photo. WhatsApp +1 555 0100 200"
+    [lone] = store.upsert_listings(
+        session, shop, [listing(3, seller=None, seller_url=None, description=text)]
+    )
+    [named] = store.upsert_listings(session, market, [listing(4, seller="B", description=text)])
+    contact = seller_of(session, lone.listing_id)
+    assert contact.key == "contact:phone:15550100200" and contact.name is None
+    store.record_classifications(session, [(lone.version_id, make_verdict())])
+    ranked = {row.seller_id: row for row in sellers.rank_sellers(session)}
+    assert "whatsapp:15550100200" in ranked[contact.id].handles
+    peer = seller_of(session, named.listing_id).id
+    assert sellers.linked_sellers(session, [contact.id])[contact.id] == {contact.id, peer}
+
+
 def test_handles_are_recorded_once_and_link_sellers_across_sites(session: Session) -> None:
     shop = store.get_or_create_site(session, "shop")
     market = store.get_or_create_site(session, "market")
