@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from maskscreen.cli.context import resources
 from maskscreen.cli.options import database_option
 
 
@@ -28,20 +29,16 @@ def audit_sample(n, site, seed, database_url) -> None:
     from sqlalchemy.orm import Session
 
     from maskscreen.db import analytics, audit
-    from maskscreen.db.migrate import open_database
 
-    engine = open_database(database_url)
-    try:
-        # Read in one transaction, write in another: on SQLite a transaction that reads
-        # and then writes fails if another process commits in between.
-        with Session(engine) as session, session.begin():
-            analytics.check_site(session, site)
-            candidates = audit.audit_candidates(session, site=site)
-        chosen = audit.choose_sample(candidates, n, seed)
-        with Session(engine) as session, session.begin():
-            opened = audit.open_audit_cases(session, chosen)
-    finally:
-        engine.dispose()
+    engine = resources().engine()
+    # Read in one transaction, write in another: on SQLite a transaction that reads
+    # and then writes fails if another process commits in between.
+    with Session(engine) as session, session.begin():
+        analytics.check_site(session, site)
+        candidates = audit.audit_candidates(session, site=site)
+    chosen = audit.choose_sample(candidates, n, seed)
+    with Session(engine) as session, session.begin():
+        opened = audit.open_audit_cases(session, chosen)
     where = f" on {site}" if site else ""
     click.echo(f"drew {opened} of {len(candidates)} unflagged listings{where} into audit cases")
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import click
 
+from maskscreen.cli.context import resources
 from maskscreen.cli.options import database_option, output_options
 from maskscreen.cli.output import render
 
@@ -101,10 +102,8 @@ def current(database_url: str | None) -> None:
 
 
 def _engine(database_url: str | None):
-    """An engine that is known to connect, without touching the schema."""
-    from maskscreen.db.session import connect
-
-    return connect(database_url)
+    """The command's engine, known to connect, without touching the schema."""
+    return resources().engine(migrate=False)
 
 
 @click.command()
@@ -128,10 +127,9 @@ def flagged(site, since, min_score, label, limit, as_json, as_csv, database_url)
     from sqlalchemy.orm import Session
 
     from maskscreen.db import checks, store
-    from maskscreen.db.migrate import open_database
 
     since_at = parse_since(since)
-    engine = open_database(database_url)
+    engine = resources().engine()
     with Session(engine) as session:
         rows = store.query_flagged(
             session, site=site, since=since_at, min_score=min_score, label=label, limit=limit

@@ -13,6 +13,7 @@ from typing import IO
 
 import click
 
+from maskscreen.cli.context import resources
 from maskscreen.cli.database import LABEL_CHOICES, parse_since
 from maskscreen.cli.inputs import InputError
 from maskscreen.cli.options import database_option
@@ -57,18 +58,14 @@ def export(fmt, status, site, label, since, out, database_url) -> None:
 
     from maskscreen.db import analytics
     from maskscreen.db.export import export_rows
-    from maskscreen.db.migrate import open_database
 
     since_at = parse_since(since)
     with _output(out) as stream:
-        engine = open_database(database_url)
-        try:
-            with Session(engine) as session, session.begin():
-                analytics.check_site(session, site)
-                rows = export_rows(session, status=status, site=site, label=label, since=since_at)
-                count = _write(stream, fmt, rows)
-        finally:
-            engine.dispose()
+        engine = resources().engine()
+        with Session(engine) as session, session.begin():
+            analytics.check_site(session, site)
+            rows = export_rows(session, status=status, site=site, label=label, since=since_at)
+            count = _write(stream, fmt, rows)
     click.echo(
         f"exported {count} flagged listings" + ("" if out == "-" else f" to {out}"), err=True
     )

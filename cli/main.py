@@ -9,6 +9,7 @@ import sys
 import click
 
 from maskscreen.cli import EXIT_BUSY, EXIT_ERROR, __version__
+from maskscreen.cli.context import Resources
 
 
 def known_errors() -> tuple[type[Exception], ...]:
@@ -16,6 +17,7 @@ def known_errors() -> tuple[type[Exception], ...]:
     from maskscreen.classifier.corpus import CorpusError
     from maskscreen.classifier.model import ModelError
     from maskscreen.classifier.signals import PatternFileError
+    from maskscreen.cli.context import ConfigError
     from maskscreen.cli.inputs import InputError
     from maskscreen.crawler.alerts import AlertConfigError
     from maskscreen.crawler.frontier import FrontierUnavailable
@@ -35,6 +37,7 @@ def known_errors() -> tuple[type[Exception], ...]:
         AlertConfigError,
         ScheduleError,
         FrontierUnavailable,
+        ConfigError,
     )
 
 
@@ -114,6 +117,9 @@ def cli(verbose: int, quiet: bool) -> None:
         )
     root.handlers[:] = [handler]
     root.setLevel(level)
+    ctx = click.get_current_context()
+    ctx.obj = Resources()
+    ctx.call_on_close(ctx.obj.close)  # every command path disposes what it opened
 
 
 _registered = False

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from maskscreen.cli.context import remember
+
 DATABASE_HELP = (
     "Database URL (sqlite:///FILE or postgresql://USER@HOST/DB). "
     "Default: MASKSCREEN_DATABASE_URL, else the SQLite file {path}."
@@ -22,6 +24,7 @@ def database_option(func):
         "database_url",
         envvar="MASKSCREEN_DATABASE_URL",
         metavar="URL",
+        callback=remember("database_url"),
         help=DATABASE_HELP.format(path=_default_path()),
     )(func)
 
@@ -32,6 +35,7 @@ def model_option(func):
         "model_dir",
         envvar="MASKSCREEN_MODEL",
         type=click.Path(file_okay=False),
+        callback=remember("model_dir"),
         metavar="DIR",
         help="Model directory (from `maskscreen train`). Default: MASKSCREEN_MODEL, else the model shipped with maskscreen.",
     )(func)

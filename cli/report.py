@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from maskscreen.cli.charts import bar_chart, column_chart
+from maskscreen.cli.context import resources
 from maskscreen.cli.database import parse_since
 from maskscreen.cli.inputs import InputError
 from maskscreen.cli.options import database_option
@@ -43,20 +44,16 @@ def report(out, since, database_url) -> None:
     from sqlalchemy.orm import Session
 
     from maskscreen.db import analytics
-    from maskscreen.db.migrate import open_database
 
     since_at = parse_since(since) or datetime.now(UTC) - timedelta(days=7)
-    engine = open_database(database_url)
-    try:
-        with Session(engine) as session, session.begin():
-            data = {
-                "days": analytics.site_days(session, since=since_at),
-                "outcomes": analytics.outcomes(session, since=since_at),
-                "delays": analytics.removal_delays(session, since=since_at),
-                "sellers": analytics.top_sellers(session, since=since_at),
-            }
-    finally:
-        engine.dispose()
+    engine = resources().engine()
+    with Session(engine) as session, session.begin():
+        data = {
+            "days": analytics.site_days(session, since=since_at),
+            "outcomes": analytics.outcomes(session, since=since_at),
+            "delays": analytics.removal_delays(session, since=since_at),
+            "sellers": analytics.top_sellers(session, since=since_at),
+        }
     page = render_report(data, since_at, datetime.now(UTC))
     try:
         Path(out).write_text(page, encoding="utf-8")

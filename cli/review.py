@@ -13,6 +13,7 @@ from dataclasses import asdict
 import click
 
 from maskscreen.cli import EXIT_ERROR
+from maskscreen.cli.context import resources
 from maskscreen.cli.options import database_option, output_options
 from maskscreen.cli.output import clip, render, safe
 
@@ -84,10 +85,9 @@ def next_command(site, no_input, reviewer, database_url) -> None:
     from sqlalchemy.orm import Session
 
     from maskscreen.db import reviews
-    from maskscreen.db.migrate import open_database
 
     name = None if no_input else resolve_reviewer(reviewer)
-    engine = open_database(database_url)
+    engine = resources().engine()
     skipped: set[int] = set()
     while True:
         with Session(engine) as session:
@@ -206,14 +206,13 @@ def decide_command(case, to_status, note, if_version, reviewer, database_url) ->
     from sqlalchemy.orm import Session
 
     from maskscreen.db import reviews
-    from maskscreen.db.migrate import open_database
 
     if to_status is None:
         raise click.UsageError(
             "say what to do: --confirm, --dismiss, --escalate, --actioned, --removed or --reopen"
         )
     name = resolve_reviewer(reviewer)
-    engine = open_database(database_url)
+    engine = resources().engine()
     with Session(engine) as session, session.begin():
         version = reviews.decide(session, case, to_status, reviewer=name, note=note,
                                  expected_version=if_version)  # fmt: skip
@@ -240,9 +239,8 @@ def list_command(status, site, label, limit, as_json, as_csv, database_url) -> N
     from sqlalchemy.orm import Session
 
     from maskscreen.db import reviews
-    from maskscreen.db.migrate import open_database
 
-    engine = open_database(database_url)
+    engine = resources().engine()
     with Session(engine) as session:
         rows = reviews.review_queue(session, status=status, site=site, label=label, limit=limit)
     records = [asdict(row) for row in rows]

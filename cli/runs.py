@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from maskscreen.cli.context import resources
 from maskscreen.cli.database import parse_since
 from maskscreen.cli.options import database_option, output_options
 from maskscreen.cli.output import render
@@ -58,18 +59,14 @@ def runs(site, status, kind, since, failed_monitors, limit, as_json, as_csv, dat
     """
     from sqlalchemy.orm import Session
 
-    from maskscreen.db.migrate import open_database
     from maskscreen.db.runs import run_history
 
-    engine = open_database(database_url)
-    try:
-        with Session(engine) as session:
-            rows = run_history(
-                session, site=site, status=status, kind=kind, since=parse_since(since),
-                failed_monitors=failed_monitors, limit=limit,
-            )  # fmt: skip
-    finally:
-        engine.dispose()
+    engine = resources().engine()
+    with Session(engine) as session:
+        rows = run_history(
+            session, site=site, status=status, kind=kind, since=parse_since(since),
+            failed_monitors=failed_monitors, limit=limit,
+        )  # fmt: skip
     if as_json or as_csv:
         render([json_row(row) for row in rows], list(json_row({})), as_json=as_json,
                as_csv=as_csv)  # fmt: skip

@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 import click
 
+from maskscreen.cli.context import resources
 from maskscreen.cli.options import database_option, output_options
 from maskscreen.cli.output import render
 
@@ -29,10 +30,9 @@ def sellers(site, limit, as_json, as_csv, database_url) -> None:
     """
     from sqlalchemy.orm import Session
 
-    from maskscreen.db.migrate import open_database
     from maskscreen.db.seller_queries import rank_sellers
 
-    engine = open_database(database_url)
+    engine = resources().engine()
     with Session(engine) as session:
         ranked = rank_sellers(session, site=site, limit=limit)
     records = [asdict(row) for row in ranked]

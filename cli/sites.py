@@ -8,6 +8,7 @@ import sys
 import click
 
 from maskscreen.cli import EXIT_ERROR
+from maskscreen.cli.context import remember
 from maskscreen.cli.output import render
 
 
@@ -22,6 +23,7 @@ def sites_dir_option(func):
         "--sites-dir",
         envvar="MASKSCREEN_SITES_DIR",
         type=click.Path(file_okay=False),
+        callback=remember("sites_dir"),
         metavar="DIR",
         help=f"Folder of your site profiles (*.toml). Default: MASKSCREEN_SITES_DIR, "
         f"else {_default_sites_dir()}.",

@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 import click
 
+from maskscreen.cli.context import resources
 from maskscreen.cli.database import parse_since
 from maskscreen.cli.options import database_option
 from maskscreen.cli.output import dumps, render
@@ -36,24 +37,20 @@ def stats(site, since, as_json, database_url) -> None:
     from sqlalchemy.orm import Session
 
     from maskscreen.db import analytics
-    from maskscreen.db.migrate import open_database
 
     since_at = parse_since(since)
-    engine = open_database(database_url)
-    try:
-        with Session(engine) as session, session.begin():
-            analytics.check_site(session, site)
-            days = [asdict(d) for d in analytics.site_days(session, site=site, since=since_at)]
-            precision = [
-                _decided(d, ["model_version"], "precision")
-                for d in analytics.precision_by_model(session, site=site, since=since_at)
-            ]
-            misses = [
-                _decided(d, ["site", "language"], "miss_rate")
-                for d in analytics.miss_rate(session, site=site, since=since_at)
-            ]
-    finally:
-        engine.dispose()
+    engine = resources().engine()
+    with Session(engine) as session, session.begin():
+        analytics.check_site(session, site)
+        days = [asdict(d) for d in analytics.site_days(session, site=site, since=since_at)]
+        precision = [
+            _decided(d, ["model_version"], "precision")
+            for d in analytics.precision_by_model(session, site=site, since=since_at)
+        ]
+        misses = [
+            _decided(d, ["site", "language"], "miss_rate")
+            for d in analytics.miss_rate(session, site=site, since=since_at)
+        ]
     if as_json:
         click.echo(dumps({"days": days, "precision": precision, "miss_rate": misses}))
         return
