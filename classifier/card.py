@@ -74,8 +74,9 @@ def model_card(metadata: dict) -> str:
         "## Data",
         "",
         (
-            f"- corpus: {metadata['corpus_size']} listings written for the project "
-            f"(sha256 `{metadata['corpus_sha256'][:16]}…`), by language {metadata['corpus_by_language']}"
+            f"- corpus: {metadata['corpus_size']} listings (the written corpus and the training part "
+            "of the real-grounded records; "
+            f"sha256 `{metadata['corpus_sha256'][:16]}…`), by language {metadata['corpus_by_language']}"
         ),
         (
             f"- trained on {metadata['train_size']} listings; {metadata.get('test_size', 0)} held out as the "
@@ -90,6 +91,9 @@ def model_card(metadata: dict) -> str:
             f"- synthetic keyword titles from the lexicon's training words (classifier/augment.py): "
             f"{metadata.get('synthetic_train', 0)}, weight {metadata.get('synthetic_weight', 0)} each, "
             "in training folds only"
+            if metadata.get("synthetic_train")
+            else "- synthetic keyword titles (classifier/augment.py): not used (they cost "
+            "cross-validated recall, docs/model.md)"
         ),
         f"- review labels used: {metadata.get('review_labels', 0)}",
         "",
