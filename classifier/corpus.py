@@ -32,6 +32,8 @@ class Example:
     label: str
     signals: dict[str, bool] = field(default_factory=dict)
     price: str | None = None
+    source_url: str | None = None  # grounded records: the public page the record rests on
+    borderline: bool = False  # genuinely ambiguous: kept out of training and scoring
 
     @property
     def text(self) -> str:
@@ -46,12 +48,16 @@ def default_corpus_files() -> list[Path]:
 
 
 def corpus_hash(paths: list[Path] | None = None) -> str:
-    """sha256 over the corpus files' names and bytes, in name order, and the test split."""
+    """sha256 over the corpus files' names and bytes, in name order, the test split and
+    (for the default corpus) the real-grounded files with their relabels."""
     digest = hashlib.sha256()
-    split = Path(str(resources.files("maskscreen.classifier").joinpath("data/test_split.txt")))
+    data = Path(str(resources.files("maskscreen.classifier").joinpath("data")))
+    split = data / "test_split.txt"
     files = sorted(paths or default_corpus_files(), key=lambda p: p.name)
     if paths is None and split.is_file():
         files.append(split)
+    if paths is None:
+        files += sorted((data / "grounded").glob("*.jsonl"))
     for path in files:
         digest.update(path.name.encode())
         digest.update(b"\0")
@@ -86,6 +92,8 @@ def parse_example(line: str, where: str) -> Example:
         label=label,
         signals={s: bool(signals.get(s, False)) for s in SIGNALS},
         price=raw.get("price"),
+        source_url=raw.get("source_url") or None,
+        borderline=bool(raw.get("borderline", False)),
     )
 
 

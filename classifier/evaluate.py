@@ -82,7 +82,23 @@ def confusion(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, dict[
 
 
 def language_of(example) -> str:
-    return "zh" if example.language == "zh" else "en"  # mixed listings are read as English
+    return "en" if example.language == "mixed" else example.language  # mixed: read as English
+
+
+def concept_metrics(examples, verdicts) -> dict:
+    """Per concept found: how many listings hold it and flagged-vs-benign figures on them."""
+    out = {}
+    concepts = sorted({c for v in verdicts for c in v.concepts})
+    for concept in concepts:
+        rows = [(e, v) for e, v in zip(examples, verdicts, strict=True) if concept in v.concepts]
+        pairs = [(e.label != "benign", v.flagged) for e, v in rows]
+        out[concept] = _prf(
+            sum(t and p for t, p in pairs),
+            sum(p and not t for t, p in pairs),
+            sum(t and not p for t, p in pairs),
+        )
+        out[concept]["listings"] = len(rows)
+    return out
 
 
 def evaluate_model(model, examples, *, worst: int = 15, baseline=None) -> dict:
@@ -91,6 +107,7 @@ def evaluate_model(model, examples, *, worst: int = 15, baseline=None) -> dict:
 
     verdicts = model.predict([e.text for e in examples])
     truth = [e.label for e in examples]
+    detected = [v.language for v in verdicts]
     predicted = [v.label for v in verdicts]
     languages = [language_of(e) for e in examples]
     errors = [
@@ -120,6 +137,13 @@ def evaluate_model(model, examples, *, worst: int = 15, baseline=None) -> dict:
         "flagged": binary_metrics(truth, predicted, languages),
         "confusion": confusion(truth, predicted),
         "signals": signal_metrics(examples, model.matcher),
+        "concepts": concept_metrics(examples, verdicts),
+        "language_identified": round(
+            sum(d == language_of(e) for d, e in zip(detected, examples, strict=True))
+            / max(len(examples), 1),
+            4,
+        ),
+        "unsupported_language": sum(not v.language_supported for v in verdicts),
         "errors": len(errors),
         "worst_errors": errors[:worst],
         "baseline": {

@@ -1,7 +1,8 @@
 """scikit-learn transformers that turn listing text into model input.
 
 `TextNormalizer` folds disguised spellings (see normalize.py); `SpacyTokenizer`
-splits normalised text into words (see tokens.py). Both are stateless: the
+splits normalised text into words (see tokens.py); `ConceptFeaturizer` finds the
+policy concepts and signals (see concepts.py). All are stateless: the
 work is done by plain functions that a prediction calls without scikit-learn
 (runtime.py). Their class paths are stored in saved models: keep them here.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from maskscreen.classifier.concepts import concept_features, matchers
 from maskscreen.classifier.normalize import normalize
 from maskscreen.classifier.tokens import (  # noqa: F401  (re-exported: older imports and the tests)
     NUMBER_TOKEN,
@@ -45,3 +47,25 @@ class SpacyTokenizer(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         return token_texts(X)
+
+
+class ConceptFeaturizer(TransformerMixin, BaseEstimator):
+    """Maps normalised texts to binary policy-concept and signal features (see concepts.py).
+
+    Stateless: `lexicon` (the training half of patterns/concepts.json) and `signals`
+    (patterns/signals.json) are kept as text in the parameters, so a saved model matches
+    the words it was trained with, whatever the files say later. `scale` multiplies the
+    features against the TF-IDF rows (whose values are well below 1).
+    """
+
+    def __init__(self, lexicon: str = "", signals: str = "", scale: float = 1.0):
+        self.lexicon = lexicon
+        self.signals = signals
+        self.scale = scale
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        concepts, signals = matchers(self.lexicon, self.signals)
+        return concept_features(list(X), concepts, signals, self.scale).matrix

@@ -26,6 +26,7 @@ import scipy.sparse as sp
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.zh.stop_words import STOP_WORDS as ZH_STOP_WORDS
 
+from maskscreen.classifier import language as language_id
 from maskscreen.classifier.normalize import listing_text
 from maskscreen.classifier.runtime import (
     RUNTIME_FILE,
@@ -49,6 +50,7 @@ CARD_FILE = "MODEL.md"
 # TF-IDF (parameters and two numpy arrays) and scikit-learn's calibration
 # internals. Anything else in a file is refused.
 TRUSTED_TYPES = [
+    "maskscreen.classifier.features.ConceptFeaturizer",
     "maskscreen.classifier.features.SpacyTokenizer",
     "maskscreen.classifier.features.TextNormalizer",
     "maskscreen.classifier.ngrams.HashedTfidf",
@@ -122,7 +124,9 @@ class Model:
     def from_pipeline(cls, pipeline, metadata: dict, matcher: SignalMatcher | None = None):
         """A model of a fitted pipeline in memory (training evaluates one before saving it)."""
         runtime = _runtime_of(pipeline, "cannot predict with this pipeline")
-        model = cls(runtime=runtime, metadata=metadata, matcher=matcher or default_matcher())
+        if matcher is None:
+            matcher = runtime.concepts.matchers()[1] if runtime.concepts else default_matcher()
+        model = cls(runtime=runtime, metadata=metadata, matcher=matcher)
         model._pipeline = pipeline
         return model
 
@@ -147,10 +151,13 @@ class Model:
         """The overall threshold (for text in neither script's majority, and reports)."""
         return float(self.metadata["threshold"])
 
-    def threshold_for(self, text: str) -> float:
-        """The threshold for the text's script: chosen per language at training."""
+    def threshold_for(self, text: str, language: str | None = None) -> float:
+        """The threshold for the listing's language (chosen per language at training where
+        the data supported it; older models chose per script)."""
         by_language = self.metadata.get("thresholds") or {}
-        return float(by_language.get(script_of(text), self.threshold))
+        if self.metadata.get("thresholds_by") != "language":
+            language = script_of(text)
+        return float(by_language.get(language, self.threshold))
 
     def predict(self, items: Iterable[str | Mapping], explain: bool = True) -> list[Verdict]:
         """One verdict per listing, in order. Pass many listings per call: it is much faster."""
@@ -164,7 +171,11 @@ class Model:
         classes = self.runtime.classes
         columns = [classes.index(label) for label in LABELS]
         benign = classes.index("benign")
-        thresholds = [self.threshold_for(norm) for norm in normalized]
+        found_languages = language_id.identify(normalized)
+        thresholds = [
+            self.threshold_for(norm, lang)
+            for norm, lang in zip(normalized, found_languages, strict=True)
+        ]
         rows = []
         for row in range(len(texts)):
             scores = {
@@ -181,9 +192,16 @@ class Model:
             if explain
             else None
         )
+        pinned = self.runtime.concepts is not None and self.matcher is self._pinned_matcher()
         verdicts = []
         for row, (label, score, scores, flagged) in enumerate(rows):
-            matches = self.matcher.find(normalized[row])
+            if pinned and features.signals is not None:
+                matches = features.signals[row]  # found already, by the same patterns
+            else:
+                matches = self.matcher.find(normalized[row])
+            concepts = (
+                self._concepts(texts[row], features.concepts[row]) if features.concepts else {}
+            )
             verdicts.append(
                 Verdict(
                     label=label,
@@ -191,16 +209,47 @@ class Model:
                     scores=scores,
                     flagged=flagged,
                     signals=self.matcher.flags(matches),
-                    reasons=self._reasons(texts[row], phrases[row], matches) if explain else [],
+                    reasons=self._reasons(texts[row], phrases[row], matches, concepts)
+                    if explain
+                    else [],
                     model_version=self.version,
                     threshold=thresholds[row],
-                    lexicon_version=self.matcher.version,
+                    lexicon_version=self.lexicon_version,
+                    concepts=concepts,
+                    language=found_languages[row],
+                    language_supported=language_id.supported(found_languages[row]),
                 )
             )
         return verdicts
 
-    def _reasons(self, original: str, phrases: list[str], matches) -> list[str]:
-        """Signal phrases first, then the words that moved the score, as the listing wrote them."""
+    @property
+    def lexicon_version(self) -> str:
+        """The signal patterns' version, and the concept lexicon's where the model has one."""
+        if self.runtime.concepts is None:
+            return self.matcher.version
+        return f"{self.matcher.version}+{self._concept_matcher().version}"
+
+    def _pinned_matcher(self) -> SignalMatcher | None:
+        return self.runtime.concepts.matchers()[1] if self.runtime.concepts else None
+
+    def _concept_matcher(self):
+        return self.runtime.concepts.matchers()[0]
+
+    def _concepts(self, original: str, matches) -> dict[str, list[str]]:
+        """Each concept found, with the listing's own word for it (the first: quoting a word
+        in the original text is most of the cost of this step)."""
+        order = self._concept_matcher().concepts
+        texts: dict[str, list[str]] = {}
+        for match in matches:
+            texts.setdefault(match.concept, [match.text])
+        return {
+            concept: [find_original(original, text) or text for text in texts[concept]]
+            for concept in sorted(texts, key=order.index)
+        }
+
+    def _reasons(self, original: str, phrases: list[str], matches, concepts=None) -> list[str]:
+        """Signal phrases first, then the policy concepts, then the words that moved the
+        score, as the listing wrote them."""
         reasons: list[str] = []
         quoted: set[str] = set()
         for match in matches:
@@ -209,12 +258,15 @@ class Model:
             if reason not in reasons:
                 reasons.append(reason)
                 quoted.add(found)
+        for concept, words in (concepts or {}).items():
+            reasons.append(f"{concept.replace('_', ' ')}: {words[0]!r}")
+            quoted.update(words)
         for phrase in phrases:
             found = find_original(original, phrase)
             if found and not any(found in q or q in found for q in quoted):
                 reasons.append(repr(found))
                 quoted.add(found)
-        return reasons[: MAX_REASONS + len(matches)]
+        return reasons[: MAX_REASONS + len(matches) + len(concepts or {})]
 
     def _top_words(
         self, words: sp.csr_matrix, ngrams, columns: np.ndarray, labels: list[str]
@@ -400,8 +452,10 @@ def load_model(directory: str | Path | None = None, matcher: SignalMatcher | Non
     if runtime is None:
         pipeline = _load_pipeline(model_path)
         runtime = _runtime_of(pipeline, f"{model_path} is not a model maskscreen can run", sha256)
-    model = Model(
-        runtime=runtime, metadata=metadata, matcher=matcher or default_matcher(), source=model_path
-    )
+    if matcher is None:
+        # the patterns the model was trained with, where it keeps them
+        matcher = runtime.concepts.matchers()[1] if runtime.concepts else default_matcher()
+    language_id.preload()  # in the background: see language.py
+    model = Model(runtime=runtime, metadata=metadata, matcher=matcher, source=model_path)
     model._pipeline = pipeline
     return model

@@ -30,12 +30,14 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
 
+from maskscreen.classifier.concepts import ConceptMatch, concept_features, feature_names, matchers
 from maskscreen.classifier.hashing import HashedVocabulary, Ngrams
 from maskscreen.classifier.normalize import normalize
+from maskscreen.classifier.signals import SignalMatch
 from maskscreen.classifier.tokens import token_texts
 
 RUNTIME_FILE = "runtime.npz"
-FORMAT = 1
+FORMAT = 1  # a model without concept features (the "concepts" entry of its meta is absent)
 
 
 class RuntimeFileError(ValueError):
@@ -87,6 +89,21 @@ class Calibrated:
 
 
 @dataclass
+class ConceptSpec:
+    """The concept step of a model: its lexicon and signal patterns (as text) and scale."""
+
+    lexicon: str
+    signals: str
+    scale: float
+
+    def matchers(self):
+        return matchers(self.lexicon, self.signals)
+
+    def width(self) -> int:
+        return len(feature_names(self.matchers()[0]))
+
+
+@dataclass
 class Features:
     """A batch's model input, with the word n-grams kept to explain the verdicts."""
 
@@ -94,7 +111,9 @@ class Features:
     word_ngrams: Ngrams
     word_columns: np.ndarray
     words: sp.csr_matrix
-    matrix: sp.csr_matrix  # words then characters, as the pipeline's FeatureUnion
+    matrix: sp.csr_matrix  # words, characters (and concepts), as the pipeline's FeatureUnion
+    concepts: list[list[ConceptMatch]] | None = None  # models with concept features only
+    signals: list[list[SignalMatch]] | None = None
 
 
 @dataclass
@@ -104,16 +123,31 @@ class Runtime:
     classes: list[str]
     calibrated: list[Calibrated]
     model_sha256: str | None  # of the model.skops this was derived from (None: not saved)
+    concepts: ConceptSpec | None = None
 
     def featurize(self, texts: list[str]) -> Features:
         """The pipeline's feature steps: TextNormalizer, then the FeatureUnion of
-        SpacyTokenizer → word TF-IDF and character TF-IDF."""
+        SpacyTokenizer → word TF-IDF, character TF-IDF (and ConceptFeaturizer)."""
         normalized = [normalize(text) for text in texts]
         word_ngrams = self.words.analyze(token_texts(normalized))
         word_columns = self.words.locate(word_ngrams)
         words = self.words.matrix(word_ngrams, len(texts), word_columns)
-        matrix = sp.hstack([words, self.chars.transform(normalized)], format="csr")
-        return Features(normalized, word_ngrams, word_columns, words, matrix)
+        blocks = [words, self.chars.transform(normalized)]
+        found = None
+        if self.concepts is not None:
+            concepts, signals = self.concepts.matchers()
+            found = concept_features(normalized, concepts, signals, self.concepts.scale)
+            blocks.append(found.matrix)
+        matrix = sp.hstack(blocks, format="csr")
+        return Features(
+            normalized,
+            word_ngrams,
+            word_columns,
+            words,
+            matrix,
+            found.concepts if found else None,
+            found.signals if found else None,
+        )
 
     def predict_proba(self, features: sp.csr_matrix) -> np.ndarray:
         """CalibratedClassifierCV.predict_proba: the mean over its calibrated classifiers."""
@@ -138,6 +172,12 @@ class Runtime:
             "classes": list(self.classes),
             "calibrated": len(self.calibrated),
         }
+        if self.concepts is not None:
+            meta["concepts"] = {
+                "lexicon": self.concepts.lexicon,
+                "signals": self.concepts.signals,
+                "scale": self.concepts.scale,
+            }
         arrays = {}
         for name, vocabulary in (("words", self.words), ("chars", self.chars)):
             meta[name] = {
@@ -185,12 +225,18 @@ class Runtime:
                 )
                 for i in range(int(meta["calibrated"]))
             ]
+            spec = meta.get("concepts")
             runtime = cls(
                 words=vocabularies["words"],
                 chars=vocabularies["chars"],
                 classes=[str(c) for c in meta["classes"]],
                 calibrated=calibrated,
                 model_sha256=meta["model_sha256"],
+                concepts=ConceptSpec(
+                    str(spec["lexicon"]), str(spec["signals"]), float(spec["scale"])
+                )
+                if spec
+                else None,
             )
         except RuntimeFileError:
             raise
@@ -202,6 +248,11 @@ class Runtime:
     def check(self) -> None:
         """Shapes and types that fit together (a damaged file must not fail mid-prediction)."""
         width = len(self.words) + len(self.chars)
+        if self.concepts is not None:
+            try:
+                width += self.concepts.width()
+            except Exception as exc:  # a lexicon or pattern text that does not compile
+                raise RuntimeFileError(f"concepts: {exc}") from exc
         for name, v in (("words", self.words), ("chars", self.chars)):
             if v.analyzer not in ("word", "char_wb") or len(v.ngram_range) != 2:
                 raise RuntimeFileError(f"{name}: analyzer {v.analyzer!r}, {v.ngram_range}")
@@ -238,7 +289,7 @@ def from_pipeline(pipeline, model_sha256: str | None = None) -> Runtime:
     Reads fitted attributes only (imports nothing from scikit-learn itself); refuses,
     with UnsupportedPipeline, any pipeline whose prediction it would not reproduce exactly.
     """
-    from maskscreen.classifier.features import SpacyTokenizer, TextNormalizer
+    from maskscreen.classifier.features import ConceptFeaturizer, SpacyTokenizer, TextNormalizer
     from maskscreen.classifier.ngrams import HashedTfidf
 
     def need(condition: bool, what: str) -> None:
@@ -253,7 +304,13 @@ def from_pipeline(pipeline, model_sha256: str | None = None) -> Runtime:
         need(type(union).__name__ == "FeatureUnion", "no FeatureUnion")
         need(not union.transformer_weights, "weighted features")
         parts = dict(union.transformer_list)
-        need([name for name, _ in union.transformer_list] == ["words", "chars"], "features")
+        names = [name for name, _ in union.transformer_list]
+        need(names in (["words", "chars"], ["words", "chars", "concepts"]), f"features {names}")
+        spec = None
+        if "concepts" in parts:
+            step = parts["concepts"]
+            need(isinstance(step, ConceptFeaturizer), "concepts are not a ConceptFeaturizer")
+            spec = ConceptSpec(str(step.lexicon), str(step.signals), float(step.scale))
         word_steps = parts["words"].named_steps
         need(list(word_steps) == ["tokens", "tfidf"], f"word steps {list(word_steps)}")
         need(isinstance(word_steps["tokens"], SpacyTokenizer), "no SpacyTokenizer")
@@ -300,6 +357,7 @@ def from_pipeline(pipeline, model_sha256: str | None = None) -> Runtime:
         classes=[str(c) for c in classes],
         calibrated=calibrated,
         model_sha256=model_sha256,
+        concepts=spec,
     )
     try:
         runtime.check()

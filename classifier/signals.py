@@ -17,10 +17,46 @@ from pathlib import Path
 from maskscreen.classifier.verdict import SIGNALS
 
 DEFAULT_PATTERNS = "patterns/signals.json"
-# Chinese patterns only run on text with Chinese characters, English ones on
-# text with Latin letters or digits: most listings need one set, not both.
+# Patterns run by script: Chinese ones on text with Chinese characters (and on Japanese),
+# Japanese on kana, Korean on Hangul, Russian on Cyrillic, and the Latin-script languages'
+# patterns, joined into one alternation a signal, on text with Latin letters or digits.
+# Most listings need one or two sets, not all.
+GROUPS = {"en": "latin", "es": "latin", "de": "latin", "fr": "latin", "pt": "latin", "it": "latin"}
 _HAS_CJK = re.compile(r"[\u3400-\u9fff]")
+_HAS_KANA = re.compile(r"[\u3040-\u30ff]")
+_HAS_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_HAS_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _HAS_LATIN = re.compile(r"[a-z0-9+@]")
+
+
+def grouped(data: dict) -> dict[tuple[str, str], list[str]]:
+    """(signal, script group) -> that group's patterns, in file order, as normalised text
+    spells them (traditional Chinese characters, Japanese kanji included, simplified)."""
+    from maskscreen.classifier.normalize import _traditional_to_simplified
+
+    table = _traditional_to_simplified()
+    out: dict[tuple[str, str], list[str]] = {}
+    for signal in SIGNALS:
+        for language, patterns in data["signals"][signal].items():
+            key = (signal, GROUPS.get(language, language))
+            out.setdefault(key, []).extend(p.translate(table) for p in patterns)
+    return out
+
+
+def groups_of(normalized: str) -> set[str]:
+    """The script groups whose patterns can match `normalized` text."""
+    groups = set()
+    if _HAS_CJK.search(normalized):
+        groups.add("zh")
+    if _HAS_KANA.search(normalized):
+        groups |= {"ja", "zh"}
+    if _HAS_HANGUL.search(normalized):
+        groups.add("ko")
+    if _HAS_CYRILLIC.search(normalized):
+        groups.add("ru")
+    if _HAS_LATIN.search(normalized):
+        groups.add("latin")
+    return groups
 
 
 class PatternFileError(ValueError):
@@ -62,37 +98,35 @@ class SignalMatcher:
     @classmethod
     def from_file(cls, path: str | Path | None = None) -> SignalMatcher:
         try:
-            if path is None:
-                raw = (
-                    resources.files("maskscreen.classifier")
-                    .joinpath(DEFAULT_PATTERNS)
-                    .read_text("utf-8")
-                )
-            else:
-                raw = Path(path).read_text("utf-8")
-            data = json.loads(raw)
-            version = data["version"]
-            compiled, sources = {}, {}
-            for signal in SIGNALS:
-                for language, patterns in data["signals"][signal].items():
-                    compiled[(signal, language)] = re.compile(_guarded(_alternation(patterns)))
-                    sources[(signal, language)] = list(patterns)
-            negation = {
-                lang: re.compile(p)
-                for lang, p in data.get("negation", {}).items()
-                if lang != "about"
-            }
-        except (OSError, ValueError, KeyError, TypeError, re.error) as exc:
+            raw = read_patterns(path)
+        except OSError as exc:
             raise PatternFileError(
                 f"cannot load signal patterns {path or DEFAULT_PATTERNS}: {exc}"
             ) from exc
+        return cls.from_text(raw, str(path or DEFAULT_PATTERNS))
+
+    @classmethod
+    def from_text(cls, raw: str, name: str = "signal patterns") -> SignalMatcher:
+        """A matcher of a pattern file's text (a model keeps the text it was trained with)."""
+        try:
+            data = json.loads(raw)
+            version = data["version"]
+            compiled, sources = {}, {}
+            for key, patterns in grouped(data).items():
+                compiled[key] = re.compile(_guarded(_alternation(patterns)))
+                sources[key] = patterns
+            negation = {
+                GROUPS.get(lang, lang): re.compile(p)
+                for lang, p in data.get("negation", {}).items()
+                if lang != "about"
+            }
+        except (ValueError, KeyError, TypeError, re.error) as exc:
+            raise PatternFileError(f"cannot load signal patterns {name}: {exc}") from exc
         return cls(version, compiled, negation, sources)
 
     def find(self, normalized: str) -> list[SignalMatch]:
         """Every match in `normalized` text, for all signals, in text order."""
-        languages = {"zh"} if _HAS_CJK.search(normalized) else set()
-        if _HAS_LATIN.search(normalized):
-            languages.add("en")
+        languages = groups_of(normalized)
         missing = "".join(c for c in self._rare if c not in normalized)
         patterns = self._variants.get(missing) or self._variant(missing)
         found = [
@@ -124,6 +158,7 @@ class SignalMatcher:
         return patterns
 
     def _negated(self, text: str, start: int, language: str) -> bool:
+        """A negation cue of the pattern's script group just before the match."""
         cue = self._negation.get(language)
         return bool(cue and cue.search(text[max(0, start - 16) : start]))
 
@@ -297,6 +332,15 @@ def _guarded(pattern: str) -> str:
     if first is None or first[1]:
         return pattern
     return f"(?=[{''.join(dict.fromkeys(first[0]))}])(?:{pattern})"
+
+
+def read_patterns(path: str | Path | None = None) -> str:
+    """The text of a pattern file (default: the one shipped with maskscreen)."""
+    if path is None:
+        return (
+            resources.files("maskscreen.classifier").joinpath(DEFAULT_PATTERNS).read_text("utf-8")
+        )
+    return Path(path).read_text("utf-8")
 
 
 @functools.lru_cache(maxsize=4)

@@ -54,9 +54,11 @@ def _default_out(version: str) -> Path:
 def train(out, seed, folds, target_precision, corpus_files, with_reviews, database_url) -> None:
     """Train the classifier on the labelled corpus and write a versioned model.
 
-    Trains on the corpus minus the fixed test split, chooses the flag threshold
-    by cross-validation on the training split, evaluates on the test split, and
-    writes model.skops, metrics.json and the model card MODEL.md.
+    Trains on the written corpus minus its fixed test split plus the training part of
+    the real-grounded records, chooses the flag thresholds by cross-validation on
+    that training split only, evaluates on the written test split, the real-grounded
+    dev set and the behavioural tests, and writes model.skops, metrics.json and the
+    model card MODEL.md.
 
     With --with-reviews, every confirmed and dismissed review case in the database
     joins the training data with the reviewer's label (the test split stays as it
@@ -67,7 +69,9 @@ def train(out, seed, folds, target_precision, corpus_files, with_reviews, databa
       maskscreen train --out ./model && maskscreen check --model ./model --text "硅胶面具 真人"
       maskscreen train --with-reviews --db postgresql://maskscreen@db.internal/maskscreen
     """
+    from maskscreen.classifier.augment import synthetic_examples
     from maskscreen.classifier.corpus import corpus_hash, load_corpus
+    from maskscreen.classifier.grounded import grounded_split, load_grounded
     from maskscreen.classifier.model import save_model
     from maskscreen.classifier.split import load_test_ids, split
     from maskscreen.classifier.train import train as run_training
@@ -75,9 +79,12 @@ def train(out, seed, folds, target_precision, corpus_files, with_reviews, databa
     paths = [Path(p) for p in corpus_files] or None
     examples = load_corpus(paths)
     train_examples, test_examples = split(examples, load_test_ids())
+    grounded_train, dev_examples = ([], []) if paths else grounded_split(load_grounded())
+    train_examples += grounded_train
     click.echo(
-        f"corpus: {len(examples)} listings; training on {len(train_examples)}, "
-        f"{len(test_examples)} held out for the test split",
+        f"corpus: {len(examples)} written listings ({len(test_examples)} held out for the "
+        f"test split) and {len(grounded_train) + len(dev_examples)} real-grounded ones "
+        f"({len(dev_examples)} held out as the dev set); training on {len(train_examples)}",
         err=True,
     )
     data_hash = corpus_hash(paths)
@@ -93,6 +100,8 @@ def train(out, seed, folds, target_precision, corpus_files, with_reviews, databa
     result = run_training(
         [*train_examples, *reviewed],
         test_examples=test_examples,
+        dev_examples=dev_examples,
+        synthetic=[] if paths else synthetic_examples(seed=seed),
         corpus_sha256=data_hash,
         seed=seed,
         folds=folds,
@@ -113,14 +122,16 @@ def train(out, seed, folds, target_precision, corpus_files, with_reviews, databa
         )
     for signal, m in figures["signals"].items():
         click.echo(f"  signal {signal:20} precision {m['precision']:.3f}  recall {m['recall']:.3f}")
-    test = result.metadata.get("test")
-    if test:
-        click.echo(f"held-out test split ({test['size']} listings):")
-        for language, m in test["flagged"].items():
-            click.echo(
-                f"  flagged vs benign [{language:5}] precision {m['precision']:.3f}  recall {m['recall']:.3f}  n={m['support']}"
-            )
-        click.echo(f"  macro F1 {test['labels']['macro_f1']:.3f}")
+    for key, title in (("test", "written test split"), ("dev", "real-grounded dev set")):
+        report = result.metadata.get(key)
+        if report:
+            click.echo(f"{title} ({report['size']} listings):")
+            for language, m in report["flagged"].items():
+                click.echo(
+                    f"  flagged vs benign [{language:5}] precision {m['precision']:.3f}  recall {m['recall']:.3f}  n={m['support']}"
+                )
+            click.echo(f"  macro F1 {report['labels']['macro_f1']:.3f}")
+    _print_behaviour(result.metadata["behaviour"])
     result.metadata["review_labels"] = len(reviewed)
     directory = Path(out) if out else _default_out(result.metadata["model_version"])
     save_model(result.pipeline, result.metadata, directory)
@@ -203,31 +214,49 @@ def _with_reviews_hash(corpus_sha256: str, examples: list) -> str:
 def evaluate(file, report_dir, as_json, worst, model_dir) -> None:
     """Measure the model on labelled listings, beside the keyword-blocklist baseline.
 
-    FILE is labelled JSONL in the corpus format (default: the fixed test split).
-    Prints precision, recall and F1 per label and per language, the confusion
-    matrix, signal precision and recall, and the worst errors.
+    FILE is labelled JSONL in the corpus format (default: the written corpus's fixed
+    test split, then the real-grounded dev set, reported apart). Prints precision,
+    recall and F1 per label and per language, the confusion matrix, signal and
+    concept figures, the worst errors, and the behavioural tests' failure rates per
+    test type and language (on held-out lexicon words).
 
     \b
     Example:
       maskscreen evaluate --report ./eval && open ./eval/index.html
     """
+    from maskscreen.classifier.behaviour import generate, run
     from maskscreen.classifier.corpus import load_corpus
     from maskscreen.classifier.evaluate import evaluate_model
+    from maskscreen.classifier.grounded import grounded_split, load_grounded
     from maskscreen.classifier.model import load_model
     from maskscreen.classifier.split import load_test_ids, split
     from maskscreen.cli.output import dumps
 
     model = load_model(model_dir)
     if file:
-        examples, title = load_corpus([Path(file)]), f"maskscreen evaluation: {Path(file).name}"
+        sets = [(f"maskscreen evaluation: {Path(file).name}", load_corpus([Path(file)]))]
     else:
-        _, examples = split(load_corpus(), load_test_ids())
-        title = "maskscreen evaluation: held-out test split"
-    report = evaluate_model(model, examples, worst=worst)
+        _, test = split(load_corpus(), load_test_ids())
+        _, dev = grounded_split(load_grounded())
+        sets = [
+            ("maskscreen evaluation: written test split", test),
+            ("maskscreen evaluation: real-grounded dev set", dev),
+        ]
+    reports = [(title, evaluate_model(model, examples, worst=worst)) for title, examples in sets]
+    behaviour = run(model, generate())
+    report = reports[0][1]
     if as_json:
-        click.echo(dumps(report))
+        everything = dict(report)
+        if len(reports) > 1:
+            everything["dev"] = reports[1][1]
+        everything["behaviour"] = behaviour
+        click.echo(dumps(everything))
     else:
-        _print_report(report)
+        for title, each in reports:
+            click.echo(f"== {title.split(': ', 1)[1]}")
+            _print_report(each)
+        _print_behaviour(behaviour)
+    title = reports[0][0]
     if report_dir:
         from maskscreen.classifier.report import write_report
 
@@ -269,10 +298,34 @@ def _print_report(report: dict) -> None:
     click.echo("signals: precision recall")
     for signal, m in report["signals"].items():
         click.echo(f"  {signal:20} {m['precision']:.3f} {m['recall']:.3f} (n={m['support']})")
+    click.echo("concepts found: listings, flagged vs benign precision recall on them")
+    for concept, m in report.get("concepts", {}).items():
+        click.echo(
+            f"  {concept:20} {m['listings']:5}  {m['precision']:.3f} {m['recall']:.3f} (n={m['support']})"
+        )
+    click.echo(
+        f"language identified as labelled: {report.get('language_identified', 0):.3f}; "
+        f"unsupported language: {report.get('unsupported_language', 0)}"
+    )
     click.echo(f"worst errors ({report['errors']} in all):")
     for e in report["worst_errors"]:
         click.echo(
             f"  {e['id']} {e['truth']} -> {e['predicted']} {e['score']:.3f}  {safe(e['title'])[:80]}"
+        )
+
+
+def _print_behaviour(behaviour: dict) -> None:
+    """Failure rates per test type (rows) and language (columns), held-out words."""
+    rates = behaviour["rates"]
+    languages = sorted({lang for by in rates.values() for lang in by if lang != "all"})
+    click.echo("behavioural tests, failure rate on held-out words (cases):")
+    click.echo("  type " + "".join(f"{lang:>7}" for lang in [*languages, "all"]))
+    for test, by in rates.items():
+        cells = [by.get(lang) for lang in [*languages, "all"]]
+        click.echo(
+            f"  {test:4} "
+            + "".join(f"{c['rate']:7.1%}" if c else f"{'-':>7}" for c in cells)
+            + f"  ({by['all']['cases'] if 'all' in by else 0})"
         )
 
 

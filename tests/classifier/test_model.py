@@ -36,7 +36,9 @@ def test_verdict_shape(model):
     assert set(verdict.signals) == set(SIGNALS)
     assert verdict.flagged == (verdict.score >= verdict.threshold)
     assert verdict.model_version == model.version
-    assert verdict.lexicon_version == model.matcher.version
+    assert verdict.lexicon_version == model.lexicon_version
+    assert verdict.language == "en" and verdict.language_supported
+    assert verdict.concepts["human_subject"] == ["old man"]
 
 
 def test_batch_and_single_predictions_agree(model):

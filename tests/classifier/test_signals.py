@@ -1,7 +1,12 @@
 import pytest
 
 from maskscreen.classifier.normalize import normalize
-from maskscreen.classifier.signals import PatternFileError, SignalMatcher, default_matcher
+from maskscreen.classifier.signals import (
+    PatternFileError,
+    SignalMatcher,
+    default_matcher,
+    grouped,
+)
 
 
 def fired(text):
@@ -25,6 +30,20 @@ def fired(text):
         ("ＶＸ：mask888", {"off_platform_contact"}),
         ("Hydrating sheet mask, 10 pieces", set()),
         ("医用外科口罩 50只装", set()),
+        ("Fools the camera every time", {"evasion_claim"}),
+        ("门禁刷脸 防监控", {"evasion_claim"}),
+        ("絶対に見破られない", {"evasion_claim"}),
+        ("아무도 못 알아봐요", {"evasion_claim"}),
+        ("никто не узнает", {"evasion_claim"}),
+        ("nadie lo notará", {"evasion_claim"}),
+        ("niemand wird es merken", {"evasion_claim"}),
+        ("personne ne verra la différence", {"evasion_claim"}),
+        ("ninguém vai perceber", {"evasion_claim"}),
+        ("nessuno se ne accorgerà", {"evasion_claim"}),
+        ("feito sob encomenda a partir de sua foto", {"made_to_order"}),
+        ("オーダーメイド 写真から製作", {"made_to_order"}),
+        ("пишите в личку", {"off_platform_contact"}),
+        ("Maschera per dormire in seta", set()),
     ],
 )
 def test_signal_patterns(text, signals):
@@ -58,9 +77,8 @@ def test_shared_word_boundary_test_keeps_every_match():
     plain = SignalMatcher(
         matcher.version,
         {
-            (signal, language): re.compile("|".join(f"(?:{p})" for p in patterns))
-            for signal, by_language in data["signals"].items()
-            for language, patterns in by_language.items()
+            key: re.compile("|".join(f"(?:{p})" for p in patterns))
+            for key, patterns in grouped(data).items()
         },
         matcher._negation,
     )

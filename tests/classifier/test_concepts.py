@@ -1,0 +1,107 @@
+"""The policy-concept lexicon: its file, its matcher, its held-out words and its features."""
+
+import pytest
+
+from maskscreen.classifier.concepts import (
+    ConceptMatcher,
+    LexiconError,
+    concept_features,
+    feature_names,
+    read_lexicon,
+    training_lexicon,
+)
+from maskscreen.classifier.normalize import normalize
+from maskscreen.classifier.signals import default_matcher
+
+LANGUAGES = {"en", "zh", "ja", "ko", "ru", "es", "de", "fr", "pt", "it"}
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return read_lexicon()
+
+
+@pytest.fixture(scope="module")
+def matcher(lexicon):
+    return ConceptMatcher.from_data(lexicon, "train")
+
+
+def found(matcher, text):
+    return {(m.concept, m.text) for m in matcher.find(normalize(text))}
+
+
+def test_every_concept_has_training_and_test_words_in_every_language(lexicon):
+    for concept in (*lexicon["dangerous"], *lexicon["benign"]):
+        by_language = lexicon["concepts"][concept]
+        assert set(by_language) == LANGUAGES, concept
+        for language, lists in by_language.items():
+            assert lists["train"] and lists["test"], (concept, language)
+            assert not set(lists["train"]) & set(lists["test"]), (concept, language)
+
+
+def test_held_out_words_are_not_found_by_the_training_words(lexicon, matcher):
+    for concept, by_language in lexicon["concepts"].items():
+        for language, lists in by_language.items():
+            for word in lists["test"]:
+                hits = {m.concept for m in matcher.find(normalize(word.strip("*")))}
+                assert concept not in hits, (concept, language, word)
+
+
+def test_each_normal_form_belongs_to_one_concept(lexicon):
+    owner = {}
+    for concept, by_language in lexicon["concepts"].items():
+        for lists in by_language.values():
+            for word in lists["train"] + lists["test"]:
+                body = normalize(word.strip("*"))
+                assert owner.setdefault(body, concept) == concept, (word, owner[body], concept)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Realistic silicone Grandpa mask, full head",
+            {("realism", "realistic"), ("material", "silicone"), ("human_subject", "grandpa"),
+             ("wearable", "full head")},
+        ),
+        ("逼真硅胶老人面具 全头", {("realism", "逼真"), ("material", "硅胶"), ("human_subject", "老人"),
+                                ("wearable", "全头")}),
+        ("Vollkopfmaske aus Silikon, lebensechter Opa",
+         {("wearable", "vollkopf"), ("material", "silikon"), ("realism", "lebensecht"),
+          ("human_subject", "opa")}),
+        ("Hydrating sheet masks, 10 pack", {("skincare", "hydrating"), ("skincare", "sheet masks")}),
+        ("mannequin head for wigs", {("display_head", "mannequin"), ("lookalike_product", "wigs")}),
+    ],
+)  # fmt: skip
+def test_concepts_found_in_listings(matcher, text, expected):
+    assert found(matcher, text) == expected
+
+
+def test_whole_words_do_not_match_inside_other_words(matcher):
+    assert found(matcher, "manual") == set()
+    assert found(matcher, "womanhood and germany") == set()
+
+
+def test_training_lexicon_keeps_no_test_word(lexicon):
+    import json
+
+    slim = json.loads(training_lexicon(lexicon))
+    assert all(not lists["test"] for langs in slim["concepts"].values() for lists in langs.values())
+
+
+def test_broken_lexicon_is_refused():
+    with pytest.raises(LexiconError):
+        ConceptMatcher.from_data({"version": "x"})
+
+
+def test_features_are_binary_and_ignore_repetition(matcher):
+    signals = default_matcher()
+    once = normalize("realistic silicone old man mask full head")
+    stuffed = normalize("realistic silicone old man mask full head " * 5)
+    features = concept_features([once, stuffed], matcher, signals, 1.0)
+    dense = features.matrix.toarray()
+    assert dense.shape == (2, len(feature_names(matcher)))
+    assert set(dense.ravel()) <= {0.0, 1.0}
+    assert (dense[0] == dense[1]).all()
+    names = feature_names(matcher)
+    assert dense[0][names.index("dangerous=4")] == 1
