@@ -94,10 +94,17 @@ def _unleet(match: re.Match[str]) -> str:
     return "".join(_LEET.get(ch, ch) for ch in match.group(0))
 
 
+# Control characters (NUL above all: the n-gram code marks words and texts off with it)
+# and lone surrogates are no text: each becomes a space, once, at the boundary.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
 def normalize(text: str | None) -> str:
     """Fold `text` onto one plain spelling: NFKC, case, Chinese script, disguises."""
     if not text:
         return ""
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(" ", text)
     if text.isascii():  # NFKC, invisible characters, Chinese and look-alikes: nothing to do
         text = text.lower()
     else:

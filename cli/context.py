@@ -43,7 +43,6 @@ class Settings:
     database_url: str | None = None
     model_dir: str | None = None
     sites_dir: str | None = None
-    allow_networks: tuple[str, ...] = ()
     given: set[str] = field(default_factory=set, repr=False)  # set by a flag or env
 
     def set(self, name: str, value: Any) -> None:
@@ -68,7 +67,7 @@ class Settings:
             )
         for name, value in data.items():
             if name not in self.given:
-                setattr(self, name, tuple(value) if name == "allow_networks" else value)
+                setattr(self, name, value)
         return self
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from maskscreen.db.models import CHECK_OUTCOMES, utcnow
@@ -47,12 +47,14 @@ def recheck_targets(
     session: Session, site: str | Sequence[str] | None = None
 ) -> list[RecheckTarget]:
     """Listings with a watched review case that are not known to be removed (on `site`:
-    a site's name or several)."""
+    a site's name or several). Only web pages: a catalogue row (`classify --store`, URL
+    catalogue:SOURCE/ID) has nothing to visit."""
     stmt = (
         select(listings.c.id, sites.c.name, listings.c.url, reviews.c.status)
         .join(sites, sites.c.id == listings.c.site_id)
         .join(reviews, reviews.c.listing_id == listings.c.id)
         .where(reviews.c.status.in_(WATCHED_CASES), listings.c.status != "removed")
+        .where(or_(listings.c.url.like("http://%"), listings.c.url.like("https://%")))
         .order_by(sites.c.name, listings.c.id)
     )
     if site is not None:

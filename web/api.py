@@ -63,6 +63,9 @@ class VerdictOut(BaseModel):
     model_version: str
     threshold: float
     lexicon_version: str
+    concepts: dict[str, list[str]] = {}  # policy concept -> the listing's own words
+    language: str = "und"  # ISO 639-1 (und: no letters)
+    language_supported: bool = True  # False: a language the model does not cover
 
 
 class DecisionIn(BaseModel):

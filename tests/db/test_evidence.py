@@ -136,3 +136,13 @@ def test_time_to_removal_is_the_median_per_site(session: Session):
     assert (times["shop"].removed, times["shop"].median_hours) == (3, 10.0)
     assert times["other"].median_hours == 5.0
     assert [t.site for t in rechecks.time_to_removal(session, site="other")] == ["other"]
+
+
+def test_recheck_targets_are_web_pages_only(session) -> None:
+    """A catalogue row (classify --store) under review has no page to visit."""
+    site = store.get_or_create_site(session, "catalogue")
+    [row] = store.upsert_listings(
+        session, site, [make_listing(1, url="catalogue:warehouse/sku-1", site="catalogue")]
+    )
+    store.record_classifications(session, [(row.version_id, make_verdict())])
+    assert rechecks.recheck_targets(session, site="catalogue") == []
