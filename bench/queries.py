@@ -289,22 +289,27 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    for backend in backends:
-        if backend == "sqlite":
+    for_each_backend(args.backend, lambda url: run(url, args))
+
+
+def for_each_backend(backend: str, run_one) -> None:
+    """Print `run_one(url)` as JSON for a scratch database of each backend asked for
+    (sqlite | postgresql | both), each made empty and removed afterwards."""
+    for name in ["sqlite", "postgresql"] if backend == "both" else [backend]:
+        if name == "sqlite":
             with tempfile.TemporaryDirectory() as folder:
-                print(json.dumps(run(f"sqlite:///{folder}/bench.sqlite", args)), flush=True)
+                print(json.dumps(run_one(f"sqlite:///{folder}/bench.sqlite")), flush=True)
             continue
         admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        name = f"maskscreen_bench_{uuid.uuid4().hex[:8]}"
+        database = f"maskscreen_bench_{uuid.uuid4().hex[:8]}"
         with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{database}"'))
         try:
-            url = make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
-            print(json.dumps(run(url, args)), flush=True)
+            url = make_url(PG_ADMIN).set(database=database).render_as_string(hide_password=False)
+            print(json.dumps(run_one(url)), flush=True)
         finally:
             with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
             admin.dispose()
 
 

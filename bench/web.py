@@ -27,13 +27,10 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 
 import httpx
-from queries import PG_ADMIN, WORDS, load  # bench/queries.py, beside this file
-from sqlalchemy import create_engine, text
+from queries import WORDS, for_each_backend, load  # bench/queries.py, beside this file
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -201,22 +198,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=50, help="GET /queue this many times")
     args = parser.parse_args()
     print(json.dumps(model_reference()), flush=True)
-    for backend in ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]:
-        if backend == "sqlite":
-            with tempfile.TemporaryDirectory() as folder:
-                print(json.dumps(run(f"sqlite:///{folder}/bench.sqlite", args)), flush=True)
-            continue
-        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        name = f"maskscreen_bench_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            url = make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
-            print(json.dumps(run(url, args)), flush=True)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    for_each_backend(args.backend, lambda url: run(url, args))
 
 
 if __name__ == "__main__":

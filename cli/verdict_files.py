@@ -20,6 +20,7 @@ from pathlib import Path
 
 from maskscreen.classifier.verdict import LABELS, SIGNALS
 from maskscreen.cli.output import dumps
+from maskscreen.db import spreadsheet_safe  # db/cells.py: the one CSV guard, light
 
 OUTPUT_FORMATS = ("jsonl", "csv", "parquet")
 CSV_COLUMNS = (
@@ -28,7 +29,6 @@ CSV_COLUMNS = (
     + tuple(f"score_{label}" for label in LABELS)
     + ("reasons", "threshold", "model_version", "lexicon_version")
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Parquet row groups of this many rows (not one per batch): readers skip and scan
 # by row group, and a thousand tiny ones cost them; ~10 MB of verdicts held at most.
 ROW_GROUP_ROWS = 64 * 1024
@@ -50,9 +50,7 @@ def output_format(path: str | None, forced: str | None) -> str:
 
 def neutralised(cell: object) -> object:
     """A text cell a spreadsheet would run as a formula, with a leading apostrophe."""
-    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
-        return "'" + cell
-    return cell
+    return spreadsheet_safe(cell) if isinstance(cell, str) else cell
 
 
 class VerdictWriter:

@@ -242,11 +242,12 @@ def store_batch(session, model, site_id: int, batch: list[Listing], *, note_edit
 
 
 def edit_note(verdict) -> str:
-    """What a listing_checks row says about an edited listing's new content."""
+    """The store's note for an edited listing (db.rechecks.edit_note), from a Verdict."""
+    from maskscreen.db import rechecks
+
     if verdict is None:
-        return "edited: back to content seen before"
-    state = "flagged" if verdict.flagged else "not flagged"
-    return f"edited: now {verdict.label} {verdict.score:.2f} ({state})"
+        return rechecks.edit_note(None)
+    return rechecks.edit_note(verdict.label, verdict.score, verdict.flagged)
 
 
 def _evidence_row(version_id: int, page) -> dict:

@@ -63,7 +63,7 @@ def store_catalogue_rows(
     counts["reviews"] = store.record_classifications(session, rows)
     # As a crawl does: an edited listing under review gets a note of its new verdict.
     scored = dict(rows)
-    edits = [(r.listing_id, _edit_note(scored.get(r.version_id)))
+    edits = [(r.listing_id, _note(scored.get(r.version_id)))
              for r in results if r.status == "changed"]  # fmt: skip
     rechecks.note_edits(session, edits)
     return counts
@@ -73,9 +73,7 @@ def _version(verdicts: Sequence[dict[str, Any]]) -> str:
     return verdicts[0]["model_version"] if verdicts else ""
 
 
-def _edit_note(verdict: dict[str, Any] | None) -> str:
-    """The note a crawl writes (crawler.pipelines.edit_note), from a verdict dict."""
+def _note(verdict: dict[str, Any] | None) -> str:
     if verdict is None:
-        return "edited: back to content seen before"
-    state = "flagged" if verdict["flagged"] else "not flagged"
-    return f"edited: now {verdict['label']} {verdict['score']:.2f} ({state})"
+        return rechecks.edit_note(None)
+    return rechecks.edit_note(verdict["label"], verdict["score"], verdict["flagged"])

@@ -161,3 +161,11 @@ def check_history(session: Session, listing_id: int) -> list[dict[str, Any]]:
         .order_by(listing_checks.c.checked_at, listing_checks.c.id)
     )  # fmt: skip
     return [dict(row._mapping) for row in session.execute(stmt)]
+
+
+def edit_note(label: str | None, score: float = 0.0, flagged: bool = False) -> str:
+    """What a listing_checks row says about an edited listing's new content (its new
+    verdict's label, score and flag; label None: content seen before, not scored again)."""
+    if label is None:
+        return "edited: back to content seen before"
+    return f"edited: now {label} {score:.2f} ({'flagged' if flagged else 'not flagged'})"
