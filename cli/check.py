@@ -59,12 +59,64 @@ def _why_nothing(summary, url: str) -> str:
     return f"no listing found at {url}"
 
 
+def _page_plan(url: str, profile_name: str | None, sites_dir: str | None, render: bool):
+    """The one-page crawl plan: the named profile's selectors, rendered in Chromium when
+    asked (--render) or when the profile says so; one line and exit 2 otherwise."""
+    from maskscreen.crawler.jobs.plan import CrawlPlan
+
+    spider_args: dict = {}
+    budget = None
+    if profile_name is not None:
+        from maskscreen.crawler.profiles import ProfileError, find_profile, scan_profiles
+
+        try:
+            profile = find_profile(profile_name, sites_dir)
+        except ProfileError as exc:
+            _fail(str(exc))
+        if profile is None:
+            known = ", ".join(scan_profiles(sites_dir)[0]) or "none"
+            _fail(f"unknown site profile {profile_name!r} (known: {known})")
+        if profile.selectors:
+            spider_args["selectors"] = dict(profile.selectors)
+        render = render or profile.render
+        budget = profile.page_budget
+    settings: dict = {}
+    if render:
+        from maskscreen.crawler.render import RenderUnavailable, render_settings
+
+        try:
+            settings = render_settings(budget or 1)
+        except RenderUnavailable as exc:
+            _fail(str(exc))
+    return CrawlPlan(via="html", start_urls=[url], follow=False, resume=False, lease=False,
+                     spider_args=spider_args, settings=settings)  # fmt: skip
+
+
 @click.command()
 @click.argument("url", required=False)
 @click.option("--text", "text", metavar="TEXT", help="Check this text instead of a URL.")
 @click.option("--json", "as_json", is_flag=True, help="The verdict as JSON on stdout.")
+@click.option(
+    "--profile",
+    "profile_name",
+    metavar="NAME",
+    help="Read URL with this site profile's selectors (`maskscreen sites list`).",
+)
+@click.option(
+    "--render",
+    is_flag=True,
+    help="Render URL in Chromium first, for pages whose product data is inserted by script.",
+)
+@click.option(
+    "--sites-dir",
+    envvar="MASKSCREEN_SITES_DIR",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="With --profile: the folder of your site profiles (as for `maskscreen sites`).",
+)
 @model_option
-def check(url: str | None, text: str | None, as_json: bool, model_dir: str | None) -> None:
+def check(url: str | None, text: str | None, as_json: bool, profile_name: str | None,
+          render: bool, sites_dir: str | None, model_dir: str | None) -> None:  # fmt: skip
     """Check one product page (or one text) and print the verdict with its reasons.
 
     Fetches URL with the same spider, extraction and classifier as a crawl;
@@ -73,12 +125,16 @@ def check(url: str | None, text: str | None, as_json: bool, model_dir: str | Non
     \b
     Examples:
       maskscreen check https://shop.example/p/silicone-old-man-mask
+      maskscreen check https://item.rakuten.co.jp/shop/item/ --profile rakuten
+      maskscreen check https://jp.mercari.com/item/m123 --render
       maskscreen check --text "按照片定制真人面具 加V信"
     """
     from maskscreen.classifier.model import load_model
 
     if (url is None) == (text is None):
         raise click.UsageError("give a URL or --text TEXT (one of them)")
+    if text is not None and (profile_name or render):
+        raise click.UsageError("--profile and --render read a URL, not --text")
     if text is not None:
         if not text.strip():
             raise click.UsageError("--text is empty")
@@ -91,10 +147,13 @@ def check(url: str | None, text: str | None, as_json: bool, model_dir: str | Non
             raise click.UsageError(f"not an http(s) URL: {url!r}")
         from maskscreen.cli.context import resources
         from maskscreen.crawler.jobs.job import run_crawl
-        from maskscreen.crawler.jobs.plan import CrawlPlan
 
+        if sites_dir is None and profile_name is not None:
+            from maskscreen.crawler.profiles import default_sites_dir
+
+            sites_dir = str(default_sites_dir())
+        plan = _page_plan(url, profile_name, sites_dir, render)
         model = resources().model()  # fail fast, before starting a crawl
-        plan = CrawlPlan(via="html", start_urls=[url], follow=False, resume=False, lease=False)
         summary = run_crawl(plan, engine=None, model=model, own_logging=False)
         found = [r for r in summary.results if r.verdict is not None]
         if not found:

@@ -63,6 +63,11 @@ def profile_fields(profile) -> dict:
         "robots_override_reason": profile.robots_override_reason,
         "schedule": profile.schedule,
         "recheck_schedule": profile.recheck_schedule,
+        # Said only when set (a plain profile's TOML stays as it was).
+        "render": profile.render or None,
+        "page_budget": profile.page_budget,
+        "requires_login": profile.requires_login or None,
+        "notes": profile.notes,
     }
     tables = {
         "links": {

@@ -12,6 +12,18 @@
     schedule = "daily"                          # hourly | daily | weekly | cron "30 2 * * *"
     recheck_schedule = "0 */6 * * *"            # re-visit its flagged listings (UTC)
     [monitors] max_drop = 0.5, price_coverage = 0.8   # see crawler/jobs/monitors.py
+    render = true                               # fetch pages in Chromium (crawler/render.py)
+    page_budget = 50                            # rendered pages per crawl (render only)
+    requires_login = true                       # listings only behind a login: example only
+    notes = "what needs a login, what is drawn by script, what was checked"
+
+Rendering: `render = true` fetches every page (robots.txt aside) in the system Chromium
+through scrapy-playwright, for shops whose product data is inserted by script; at most
+`page_budget` pages a crawl (default `DEFAULT_PAGE_BUDGET`, 1 to 10,000; further pages
+are dropped as `render_budget`). `page_budget` without `render = true` is refused.
+`requires_login = true` marks a site whose listings cannot be read without an account:
+maskscreen never logs in, so such a profile must also say `example = true`. `notes` is
+free text shown by `maskscreen sites show`.
 
 Profiles come bundled (crawler/profiles/*.toml) and from a user folder (see
 `default_sites_dir`); a user profile replaces a bundled one of the same name.
@@ -57,7 +69,13 @@ _SCALARS: dict[str, type | tuple[type, ...]] = {
     "robots_override_reason": str,
     "schedule": str,
     "recheck_schedule": str,
+    "render": bool,
+    "page_budget": int,
+    "requires_login": bool,
+    "notes": str,
 }
+DEFAULT_PAGE_BUDGET = 50
+MAX_PAGE_BUDGET = 10_000
 _TYPE_NAMES = {
     str: "a string",
     int: "an integer",
@@ -110,6 +128,10 @@ class SiteProfile:
     schedule: str | None = None  # a cron expression (crawler.jobs.schedule), UTC
     recheck_schedule: str | None = None
     monitors: Thresholds = field(default_factory=Thresholds)
+    render: bool = False  # fetch pages in Chromium (crawler/render.py)
+    page_budget: int | None = None  # rendered pages per crawl (None: DEFAULT_PAGE_BUDGET)
+    requires_login: bool = False
+    notes: str | None = None
 
     @property
     def root_url(self) -> str:
@@ -147,8 +169,16 @@ class SiteProfile:
         )
 
     def scrapy_settings(self) -> dict[str, Any]:
-        """Settings this profile asks for: delay, per-domain concurrency, robots override."""
+        """Settings this profile asks for: delay, per-domain concurrency, robots override,
+        rendering in Chromium (ProfileError when this machine has no Chromium)."""
         settings: dict[str, Any] = {}
+        if self.render:
+            from maskscreen.crawler.render import RenderUnavailable, render_settings
+
+            try:
+                settings.update(render_settings(self.page_budget or DEFAULT_PAGE_BUDGET))
+            except RenderUnavailable as exc:
+                raise ProfileError(self.path, "render", str(exc)) from None
         if self.download_delay is not None:
             settings["DOWNLOAD_DELAY"] = self.download_delay
             settings["AUTOTHROTTLE_START_DELAY"] = max(self.download_delay, 1.0)
@@ -282,6 +312,16 @@ def parse_profile(data: dict, path: Path | str, source: str = "file") -> SitePro
                 raise ProfileError(path, key, str(exc)) from None
     monitors = _monitors(path, data.get("monitors", {}))
 
+    budget = values.get("page_budget")
+    if budget is not None:
+        if not 1 <= budget <= MAX_PAGE_BUDGET:
+            raise ProfileError(path, "page_budget", f"between 1 and {MAX_PAGE_BUDGET:,}")
+        if not values.get("render", False):
+            raise ProfileError(path, "page_budget", "a page budget needs render = true")
+    if values.get("requires_login") and not values.get("example", False):
+        raise ProfileError(
+            path, "requires_login", "a site that needs a login can only be an example = true"
+        )
     if values.get("obey_robots", True) is False and "robots_override_reason" not in values:
         raise ProfileError(
             path, "obey_robots", "obey_robots = false needs a robots_override_reason"
