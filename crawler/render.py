@@ -12,15 +12,16 @@ robots.txt, which Scrapy still fetches plainly. It keeps the crawl's rules:
 
 - Budget: at most `MASKSCREEN_PAGE_BUDGET` rendered pages a crawl; further requests are
   dropped and counted (`maskscreen/dropped/render_budget`), with one warning.
-- Network policy (crawler/network.py): every request the page makes (scripts, XHR,
-  frames) is checked before it is sent, through Playwright's request routing: other
-  schemes and hosts resolving to a private address (unless MASKSCREEN_ALLOW_NETWORKS
-  allows it) are aborted and counted (`maskscreen/render/refused`). The page itself was
-  checked by NetworkPolicyMiddleware before it reached the browser; a redirect the
-  browser follows is not routed by Playwright, so the final URL is checked again and a
-  page that ended on a refused address is dropped (`maskscreen/dropped/blocked_address`).
-  Chromium resolves names itself: a name that resolves to a public address when checked
-  and to a private one a moment later is the one case this cannot close.
+- Network policy (crawler/network.py): every request of the page (the page itself,
+  scripts, XHR, frames) goes through Playwright's request routing and is checked before
+  it is sent: other schemes, and hosts resolving to a private address (unless
+  MASKSCREEN_ALLOW_NETWORKS allows it), are aborted and counted
+  (`maskscreen/render/refused`). Chromium follows redirects without routing them again,
+  so the renderer fetches each request itself, one redirect hop at a time, checks every
+  hop, and hands the page the final answer (at most DOWNLOAD_MAXSIZE bytes). WebSockets
+  are refused; WebRTC may not use local UDP. A name that resolves to a public address
+  when checked and to a private one a moment later (DNS rebinding) is the case this
+  cannot close: the fetch resolves the name again.
 - Cost: images, fonts and media are not fetched; service workers and downloads are off;
   one browser context, one page at a time per crawl; navigation times out with
   DOWNLOAD_TIMEOUT.
@@ -47,6 +48,8 @@ CHROMIUM_ENV = "MASKSCREEN_CHROMIUM"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 DEFAULT_PAGE_BUDGET = 50
 BLOCKED_RESOURCES = frozenset({"image", "font", "media"})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
 _HANDLER = "maskscreen.crawler.render.RenderingDownloadHandler"
 
 
@@ -84,7 +87,12 @@ def render_settings(page_budget: int = DEFAULT_PAGE_BUDGET) -> dict[str, Any]:
     if not isinstance(page_budget, int) or isinstance(page_budget, bool) or page_budget < 1:
         raise ValueError(f"page budget: a positive number of pages, not {page_budget!r}")
     _playwright_installed()
-    args = ["--disable-dev-shm-usage", "--disable-background-networking"]
+    args = [
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        # No WebRTC to local addresses (it goes around request routing).
+        "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium refuses to start as root otherwise
     return {
@@ -115,6 +123,15 @@ async def _settle(page: Any) -> None:
         pass  # a page that keeps polling: take it as it is
 
 
+async def _close_websockets(page: Any, request: Any) -> None:
+    """Playwright does not route WebSockets with the page's requests: refuse them all."""
+
+    async def refuse(socket_route: Any) -> None:
+        await socket_route.close(code=1008, reason="not allowed by the crawler")
+
+    await page.route_web_socket("**", refuse)
+
+
 def _is_robots(url: str) -> bool:
     return urlsplit(url).path == "/robots.txt"
 
@@ -129,18 +146,22 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
     """scrapy-playwright's handler with the crawl's page budget and network policy."""
 
     def __init__(self, crawler: Any) -> None:
+        from maskscreen.crawler.middlewares import contact_of, user_agent_with_contact
         from maskscreen.crawler.network import NetworkPolicy
 
         super().__init__(crawler)
-        self.policy = NetworkPolicy.from_settings(crawler.settings)
-        self.budget = crawler.settings.getint("MASKSCREEN_PAGE_BUDGET", DEFAULT_PAGE_BUDGET)
-        self.timeout_ms = crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 20) * 1000
+        settings = crawler.settings
+        self.policy = NetworkPolicy.from_settings(settings)
+        self.budget = settings.getint("MASKSCREEN_PAGE_BUDGET", DEFAULT_PAGE_BUDGET)
+        self.timeout_ms = settings.getfloat("DOWNLOAD_TIMEOUT", 20) * 1000
+        self.max_size = settings.getint("DOWNLOAD_MAXSIZE", 10 * 1024 * 1024)
+        self.user_agent = user_agent_with_contact(settings["USER_AGENT"], contact_of(settings))
         self.rendered = 0
-        self.abort_request = self._refused
         self._warned: set[str] = set()
 
     async def download_request(self, request: Any, *args: Any) -> Any:
         from scrapy.exceptions import IgnoreRequest
+        from scrapy_playwright.page import PageMethod
 
         if _is_robots(request.url):
             return await super().download_request(request, *args)
@@ -152,15 +173,78 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
         self.stats.inc_value("maskscreen/render/pages")
         request.meta["playwright"] = True
         request.meta.setdefault("playwright_page_goto_kwargs", {"timeout": self.timeout_ms})
-        from scrapy_playwright.page import PageMethod
-
         request.meta.setdefault("playwright_page_methods", [PageMethod(_settle)])
-        response = await super().download_request(request, *args)
-        if response.url != request.url and self.policy.refusal(response.url) is not None:
-            self._count("maskscreen/dropped/blocked_address",
-                        f"rendered page ended at a refused address: {response.url}")  # fmt: skip
-            raise IgnoreRequest(f"redirected to a refused address: {response.url}")
-        return response
+        request.meta.setdefault("playwright_page_init_callback", _close_websockets)
+        return await super().download_request(request, *args)
+
+    def _make_request_handler(self, *args: Any, **kwargs: Any) -> Any:
+        """Every request of the page, the page itself included, fetched by us hop by hop
+        (`_fetch_checked`) instead of by Chromium, which follows redirects unseen."""
+        page_url = str(kwargs.get("url") or "")
+        page_method = str(kwargs.get("method") or "GET")
+        page_body = kwargs.get("body") or None
+        page_headers = kwargs.get("headers")
+
+        async def handler(route: Any, playwright_request: Any) -> None:
+            if await self._refused(playwright_request):
+                await route.abort()
+                return
+            headers = await playwright_request.all_headers()
+            method, body = playwright_request.method, playwright_request.post_data_buffer
+            if (
+                playwright_request.is_navigation_request()
+                and playwright_request.url.rstrip("/") == page_url.rstrip("/")
+                and page_headers is not None
+            ):  # the page Scrapy asked for: its method, body and headers
+                headers.update(page_headers.to_unicode_dict())
+                method, body = page_method, page_body
+            headers = {k.lower(): v for k, v in headers.items()}
+            headers["user-agent"] = self.user_agent
+            headers.pop("accept-encoding", None)  # Playwright's own, which it decodes
+            await self._fetch_checked(route, playwright_request.url, method, headers, body)
+
+        return handler
+
+    async def _fetch_checked(self, route: Any, url: str, method: str, headers: dict,
+                             body: Any) -> None:  # fmt: skip
+        """Fetch `url` for the page, checking every redirect hop against the policy;
+        give the page the final answer, or abort."""
+        from urllib.parse import urljoin
+
+        from playwright.async_api import Error as PlaywrightError
+
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                answer = await route.fetch(url=url, method=method, headers=headers,
+                                           post_data=body, max_redirects=0,
+                                           timeout=self.timeout_ms)  # fmt: skip
+            except PlaywrightError as exc:
+                logger.debug("renderer: %s failed: %s", url, exc)
+                await route.abort()
+                return
+            location = answer.headers.get("location")
+            if answer.status in REDIRECTS and location:
+                target = urljoin(url, location)
+                refused = self.policy.refusal(target) or await self._resolved_refusal(
+                    urlsplit(target).hostname or ""
+                )
+                if refused is not None:
+                    self._count("maskscreen/render/refused",
+                                f"renderer refused a redirect to {target} ({refused[1]})")  # fmt: skip
+                    await route.abort()
+                    return
+                if answer.status == 303 or (answer.status in (301, 302) and method == "POST"):
+                    method, body = "GET", None
+                url = target
+                continue
+            if len(await answer.body()) > self.max_size:
+                self._count("maskscreen/render/too_large", f"renderer dropped {url}: too large")
+                await route.abort()
+                return
+            await route.fulfill(response=answer)
+            return
+        self._count("maskscreen/render/refused", f"renderer: too many redirects from {url}")
+        await route.abort()
 
     async def _refused(self, playwright_request: Any) -> bool:
         """True: abort this request of the page (a refused address, or not worth it)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 
 import pytest
@@ -100,3 +101,77 @@ def test_crawl_unreachable_database_is_one_line(shop):
     assert result.returncode == 2
     assert "cannot open database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# `check URL --profile NAME`: the named profile's selectors read the page.
+PLAIN_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Mask Mall</title></head>
+<body><h1>Mask Mall: today's picks</h1>
+<div class="goods"><div class="goods-name">按照片定制 真人硅胶面具 1:1 还原</div>
+<span class="goods-price">¥ 2,380.00</span></div></body></html>"""
+PLAIN_PROFILE = """name = "plain-mall"
+base_url = "http://127.0.0.1:1"
+[extract]
+title = "css:div.goods-name::text"
+price = "css:span.goods-price::text"
+currency = "CNY"
+"""
+
+
+@pytest.fixture(scope="module")
+def plain_page():
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    body = PLAIN_PAGE.encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            found = self.path == "/goods/1"
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body) if found else 0))
+            self.end_headers()
+            if found:
+                self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/goods/1"
+    server.shutdown()
+
+
+def test_check_url_with_a_profile_reads_the_page_with_its_selectors(plain_page, tmp_path):
+    (tmp_path / "plain.toml").write_text(PLAIN_PROFILE, "utf-8")
+    result = run_cli("check", "--json", plain_page, "--profile", "plain-mall",
+                     "--sites-dir", str(tmp_path))  # fmt: skip
+    assert result.returncode in (0, 1), result.stderr
+    record = json.loads(result.stdout)
+    # The selectors' title, not the page's <title> or <h1>.
+    assert record["title"] == "按照片定制 真人硅胶面具 1:1 还原"
+    assert record["url"] == plain_page
+
+
+def test_check_url_with_an_unknown_profile_is_one_line(plain_page, tmp_path):
+    result = run_cli("check", plain_page, "--profile", "no-such-site", "--sites-dir",
+                     str(tmp_path))  # fmt: skip
+    assert result.returncode == 2
+    assert "unknown site profile 'no-such-site'" in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+def test_check_url_with_a_broken_profile_is_one_line(plain_page, tmp_path):
+    (tmp_path / "broken.toml").write_text('name = "broken"\nrender = "yes"\n', "utf-8")
+    result = run_cli("check", plain_page, "--profile", "broken", "--sites-dir", str(tmp_path))
+    assert result.returncode == 2
+    assert "broken.toml: render: expected true or false" in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+
+
+def test_check_text_refuses_profile_and_render():
+    for flag in (["--profile", "amazon"], ["--render"]):
+        result = run_cli("check", "--text", "silicone mask", *flag)
+        assert result.returncode == 2
+        assert "read a URL, not --text" in result.stderr

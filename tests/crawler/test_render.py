@@ -67,6 +67,12 @@ class Recorder(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 (http.server's name)
         self.seen.append(self.path)
         body = self.pages.get(self.path.split("?", 1)[0])
+        if isinstance(body, str):  # a redirect
+            self.send_response(302)
+            self.send_header("Location", body)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self.send_response(200 if body is not None else 404)
         kind = "text/plain" if self.path == "/robots.txt" else "text/html; charset=utf-8"
         self.send_header("Content-Type", kind)
@@ -104,6 +110,10 @@ def shop(secret):
         "/item/1.html": scripted_page(PRODUCT, beacon=secret_url),
         "/item/2.html": scripted_page({**PRODUCT, "name": "Hyper Realistic Old Man Mask"}),
         "/item/3.html": scripted_page({**PRODUCT, "name": "Silicone Female Mask"}),
+        "/away": secret_url,  # a redirect to the address the crawls may not reach
+        "/item/4.html": scripted_page(PRODUCT).replace(
+            b"</body>", b'<iframe src="/away"></iframe></body>'
+        ),
     }
     server, seen = serve("127.0.0.1", pages)
     yield f"http://127.0.0.1:{server.server_address[1]}", seen
@@ -171,6 +181,20 @@ concurrency = 1
     assert len(titles) == 2, (titles, result.stdout, result.stderr)
     assert set(titles) <= {TITLE, "Hyper Realistic Old Man Mask", "Silicone Female Mask"}
     assert sum(path.startswith("/item/") for path in seen) >= 2
+    assert "render_budget 1" in result.stdout, result.stdout  # the item over the budget
+
+
+def test_redirects_to_a_refused_address_are_not_followed(shop, secret):
+    base, _ = shop
+    _, secret_seen = secret
+    # The page itself redirects there: nothing is fetched from it, no listing.
+    result = run_cli("check", "--render", base + "/away", env=ONLY_THE_SHOP)
+    assert result.returncode == 2, result.stdout
+    # A frame of the page redirects there: the page is read, the frame is refused.
+    result = run_cli("check", "--render", "--json", base + "/item/4.html", env=ONLY_THE_SHOP)
+    assert result.returncode in (0, 1), result.stderr
+    assert json.loads(result.stdout)["title"] == TITLE
+    assert secret_seen == []
 
 
 def test_missing_chromium_is_one_line_naming_the_package(shop, tmp_path):
