@@ -61,11 +61,13 @@ def scripted_page(product: dict, beacon: str | None = None) -> bytes:
 
 
 class Recorder(BaseHTTPRequestHandler):
-    pages: dict[str, bytes] = {}
+    pages: dict[str, bytes | str] = {}  # a str: redirect there
     seen: list[str]
+    agents: list[str]
 
     def do_GET(self):  # noqa: N802 (http.server's name)
         self.seen.append(self.path)
+        self.agents.append(self.headers.get("User-Agent", ""))
         body = self.pages.get(self.path.split("?", 1)[0])
         if isinstance(body, str):  # a redirect
             self.send_response(302)
@@ -86,8 +88,9 @@ class Recorder(BaseHTTPRequestHandler):
 
 
 def serve(host: str, pages: dict[str, bytes]):
-    handler = type("Handler", (Recorder,), {"pages": pages, "seen": []})
+    handler = type("Handler", (Recorder,), {"pages": pages, "seen": [], "agents": []})
     server = ThreadingHTTPServer((host, 0), handler)
+    server.agents = handler.agents
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, handler.seen
 
@@ -116,7 +119,7 @@ def shop(secret):
         ),
     }
     server, seen = serve("127.0.0.1", pages)
-    yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    yield f"http://127.0.0.1:{server.server_address[1]}", seen, server.agents
     server.shutdown()
 
 
@@ -129,14 +132,14 @@ def test_chromium_is_installed():
 
 
 def test_plain_fetch_of_a_scripted_page_finds_no_listing(shop):
-    base, _ = shop
+    base, _, _ = shop
     result = run_cli("check", base + "/item/2.html", env=ONLY_THE_SHOP)
     assert result.returncode == 2, result.stdout
     assert "no listing" in result.stderr or "not a product page" in result.stderr
 
 
 def test_check_render_reads_the_scripted_product(shop, secret):
-    base, _ = shop
+    base, _, agents = shop
     secret_url, secret_seen = secret
     result = run_cli("check", "--render", "--json", base + "/item/1.html", env=ONLY_THE_SHOP)
     assert result.returncode in (0, 1), result.stderr
@@ -145,10 +148,12 @@ def test_check_render_reads_the_scripted_product(shop, secret):
     assert "Traceback" not in result.stderr
     # The page's script asked for the secret address: the renderer refused it.
     assert secret_seen == []
+    # The browser's requests say who we are, as a plain crawl does (not HeadlessChrome).
+    assert agents and all(a.startswith("maskscreen/") for a in agents), agents
 
 
 def test_profile_with_render_crawls_scripted_pages_within_the_budget(shop, tmp_path):
-    base, seen = shop
+    base, seen, _ = shop
     sites = tmp_path / "sites"
     sites.mkdir()
     (sites / "scripted.toml").write_text(
@@ -185,7 +190,7 @@ concurrency = 1
 
 
 def test_redirects_to_a_refused_address_are_not_followed(shop, secret):
-    base, _ = shop
+    base, _, _ = shop
     _, secret_seen = secret
     # The page itself redirects there: nothing is fetched from it, no listing.
     result = run_cli("check", "--render", base + "/away", env=ONLY_THE_SHOP)
@@ -198,7 +203,7 @@ def test_redirects_to_a_refused_address_are_not_followed(shop, secret):
 
 
 def test_missing_chromium_is_one_line_naming_the_package(shop, tmp_path):
-    base, _ = shop
+    base, _, _ = shop
     env = {**ONLY_THE_SHOP, "MASKSCREEN_CHROMIUM": str(tmp_path / "no-chromium")}
     result = run_cli("check", "--render", base + "/item/1.html", env=env)
     assert result.returncode == 2
