@@ -42,11 +42,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from maskscreen.crawler.profiles import DEFAULT_PAGE_BUDGET
+
 logger = logging.getLogger(__name__)
 
 CHROMIUM_ENV = "MASKSCREEN_CHROMIUM"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-DEFAULT_PAGE_BUDGET = 50
 BLOCKED_RESOURCES = frozenset({"image", "font", "media"})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5

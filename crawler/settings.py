@@ -97,6 +97,10 @@ ITEM_PIPELINES = {
 # variable MASKSCREEN_DATABASE_URL, read when the spider opens, else the default file.
 MASKSCREEN_DATABASE_URL = None
 MASKSCREEN_FRONTIER = None
+# Rendering in Chromium (crawler/render.py): off; a profile's `render = true` or
+# `check --render` turns it on with render_settings(), which installs the download handler.
+MASKSCREEN_RENDER = False
+MASKSCREEN_PAGE_BUDGET = 50  # rendered pages a crawl: profiles.DEFAULT_PAGE_BUDGET
 ADDONS = {
     "maskscreen.crawler.jobs.frontier.FrontierAddon": 0,  # does nothing without MASKSCREEN_FRONTIER
 }

@@ -21,7 +21,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from maskscreen.crawler.profiles import ProfileError, load_profile
+from maskscreen.crawler import settings as crawler_settings
+from maskscreen.crawler.profiles import DEFAULT_PAGE_BUDGET, ProfileError, load_profile
 from maskscreen.crawler.render import RenderUnavailable, chromium_path, render_settings
 from maskscreen.db.migrate import open_database
 from maskscreen.db.models import ListingVersion
@@ -211,6 +212,21 @@ def test_missing_chromium_is_one_line_naming_the_package(shop, tmp_path):
     assert result.stderr.strip().count("\n") == 0
 
 
+def test_crawl_of_a_render_profile_without_chromium_is_one_line(tmp_path):
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / "drawn.toml").write_text(
+        'name = "drawn"\nbase_url = "http://127.0.0.1:1"\nrender = true\n', "utf-8"
+    )
+    env = {**ONLY_THE_SHOP, "MASKSCREEN_CHROMIUM": str(tmp_path / "no-chromium")}
+    result = run_cli("crawl", "drawn", "--sites-dir", str(sites), "--db",
+                     f"sqlite:///{tmp_path / 'x.sqlite'}", env=env)  # fmt: skip
+    assert result.returncode == 2
+    assert "drawn.toml: render: rendering needs Chromium" in result.stderr
+    assert "apt-get install chromium" in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+
+
 def test_render_settings_use_the_configured_chromium(monkeypatch, tmp_path):
     monkeypatch.setenv("MASKSCREEN_CHROMIUM", str(tmp_path / "absent"))
     with pytest.raises(RenderUnavailable, match="MASKSCREEN_CHROMIUM="):
@@ -218,6 +234,7 @@ def test_render_settings_use_the_configured_chromium(monkeypatch, tmp_path):
     monkeypatch.delenv("MASKSCREEN_CHROMIUM")
     settings = render_settings(5)
     assert settings["MASKSCREEN_PAGE_BUDGET"] == 5
+    assert crawler_settings.MASKSCREEN_PAGE_BUDGET == DEFAULT_PAGE_BUDGET  # one default
     assert settings["PLAYWRIGHT_LAUNCH_OPTIONS"]["executable_path"] == chromium_path()
 
 
