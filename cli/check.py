@@ -29,6 +29,8 @@ NETWORK_ERRORS = {
     "DownloadTimeoutError": "timed out",
     "TCPTimedOutError": "timed out",
     "ResponseNeverReceived": "no response",
+    "Error": "the browser could not load it",  # Playwright's error, when rendering
+    "TargetClosedError": "the browser closed the page",
 }
 
 
@@ -51,6 +53,8 @@ def _why_nothing(summary, url: str) -> str:
             what = key.rsplit("/", 1)[1]
             if what.startswith("http_"):
                 return f"{url} answered HTTP {what[5:]}"
+            if summary.stats.get("maskscreen/render/refused"):  # Chromium's "Error"
+                return f"cannot fetch {url}: it leads to an address the network policy refuses"
             return f"cannot fetch {url}: {NETWORK_ERRORS.get(what, what)}"
     if summary.stats.get("robotstxt/forbidden"):
         return f"{url} is disallowed by the site's robots.txt"

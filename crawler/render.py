@@ -151,6 +151,8 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
         from maskscreen.crawler.network import NetworkPolicy
 
         super().__init__(crawler)
+        # Its failed pages are logged with a traceback; the crawl counts them already.
+        logging.getLogger("scrapy-playwright").setLevel(logging.ERROR)
         settings = crawler.settings
         self.policy = NetworkPolicy.from_settings(settings)
         self.budget = settings.getint("MASKSCREEN_PAGE_BUDGET", DEFAULT_PAGE_BUDGET)

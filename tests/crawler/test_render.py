@@ -196,6 +196,8 @@ def test_redirects_to_a_refused_address_are_not_followed(shop, secret):
     # The page itself redirects there: nothing is fetched from it, no listing.
     result = run_cli("check", "--render", base + "/away", env=ONLY_THE_SHOP)
     assert result.returncode == 2, result.stdout
+    assert "leads to an address the network policy refuses" in result.stderr
+    assert "Traceback" not in result.stderr
     # A frame of the page redirects there: the page is read, the frame is refused.
     result = run_cli("check", "--render", "--json", base + "/item/4.html", env=ONLY_THE_SHOP)
     assert result.returncode in (0, 1), result.stderr
