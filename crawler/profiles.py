@@ -49,6 +49,7 @@ import platformdirs
 from maskscreen.crawler.extract.selectors import validate_profile
 from maskscreen.crawler.jobs.monitors import LIMITS, Thresholds
 from maskscreen.crawler.jobs.schedule import ScheduleError, parse_schedule
+from maskscreen.crawler.render import DEFAULT_PAGE_BUDGET
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,6 @@ _SCALARS: dict[str, type | tuple[type, ...]] = {
     "requires_login": bool,
     "notes": str,
 }
-DEFAULT_PAGE_BUDGET = 50
 MAX_PAGE_BUDGET = 10_000
 _TYPE_NAMES = {
     str: "a string",

@@ -42,8 +42,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from maskscreen.crawler.profiles import DEFAULT_PAGE_BUDGET
-
 logger = logging.getLogger(__name__)
 
 CHROMIUM_ENV = "MASKSCREEN_CHROMIUM"
@@ -52,6 +50,7 @@ BLOCKED_RESOURCES = frozenset({"image", "font", "media"})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
 _HANDLER = "maskscreen.crawler.render.RenderingDownloadHandler"
+DEFAULT_PAGE_BUDGET = 50  # rendered pages a crawl unless a profile says `page_budget`
 
 
 class RenderUnavailable(RuntimeError):

@@ -100,7 +100,7 @@ MASKSCREEN_FRONTIER = None
 # Rendering in Chromium (crawler/render.py): off; a profile's `render = true` or
 # `check --render` turns it on with render_settings(), which installs the download handler.
 MASKSCREEN_RENDER = False
-MASKSCREEN_PAGE_BUDGET = 50  # rendered pages a crawl: profiles.DEFAULT_PAGE_BUDGET
+MASKSCREEN_PAGE_BUDGET = 50  # rendered pages a crawl: render.DEFAULT_PAGE_BUDGET
 ADDONS = {
     "maskscreen.crawler.jobs.frontier.FrontierAddon": 0,  # does nothing without MASKSCREEN_FRONTIER
 }
