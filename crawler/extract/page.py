@@ -51,7 +51,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -64,8 +64,10 @@ from maskscreen.crawler.extract.fields import (
     canonical_url,
     clean_text,
     clean_url,
+    listing_urls,
     page_language,
 )
+from maskscreen.crawler.extract.heuristic import read_page
 from maskscreen.crawler.extract.markup import (
     compact_rdfa,
     detect_syntaxes,
@@ -87,14 +89,24 @@ __all__ = [
     "decoded_text",
     "extract_from_page",
     "extract_listing",
+    "listing_urls",
     "page_language",
     "parse_page",
 ]
 
 logger = logging.getLogger(__name__)
 
-REASONS = ("no_structured_data", "broken_jsonld", "no_product", "no_title")
+REASONS = (
+    "no_structured_data",
+    "broken_jsonld",
+    "no_product",
+    "no_title",
+    "not_a_product",
+    "listing_page",
+)
 _EMPTY = (None, "", [])
+# Fields whose absence after the structured sources sends the page to the heuristic one.
+_HEURISTIC_FILLS = ("title", "price", "availability")
 
 
 class NotAListing(Exception):
@@ -125,13 +137,26 @@ def response_page(response: HtmlResponse) -> tuple[str, Selector]:
     return text, parse_page(text)
 
 
+class Sources(NamedTuple):
+    """Every source's product fields in source order, or the reason there are none."""
+
+    found: list[tuple[str, dict]]
+    reason: str | None
+    confidence: float | None  # the heuristic source's, when it gave fields
+
+
 def find_sources(
     url: str,
     text: str,
     selector: Selector,
     profile: Mapping[str, Any] | None = None,
-) -> tuple[list[tuple[str, dict]], str | None]:
-    """Every source's product fields, in source order, or the reason there are none."""
+    language: str | None = None,
+) -> Sources:
+    """Every source's product fields, in source order, or the reason there are none.
+
+    The heuristic source (`crawler.extract.heuristic`) is read last, and only when the
+    sources before it leave the title, price or availability unknown.
+    """
     found: list[tuple[str, dict]] = []
     structured = broken_only = False
     for syntax in detect_syntaxes(text):
@@ -151,16 +176,18 @@ def find_sources(
         if fields:
             found.append(("css", fields))
         structured = structured or matched
+    merged = _merge(found)
+    if all(merged.get(key) not in _EMPTY for key in _HEURISTIC_FILLS):
+        return Sources(found, None, None)
+    reading = read_page(selector, url, language)
+    if reading.fields:
+        found.append(("heuristic", reading.fields))
+        return Sources(found, None, reading.confidence)
     if found:
-        return found, None
-    reason = (
-        "broken_jsonld"
-        if broken_only and not structured
-        else "no_product"
-        if structured
-        else "no_structured_data"
-    )
-    return found, reason
+        return Sources(found, None, None)
+    if broken_only and not structured:
+        return Sources(found, "broken_jsonld", None)
+    return Sources(found, "no_product" if structured else reading.reason, None)
 
 
 def _merge(found: list[tuple[str, dict]]) -> dict:
@@ -206,13 +233,16 @@ def extract_from_page(
 
     `response` gives the page's URL, base URL and headers; its body is not read again.
     """
-    found, reason = find_sources(response.url, text, selector, profile)
+    declared_language = page_language(response, selector)
+    found, reason, confidence = find_sources(
+        response.url, text, selector, profile, declared_language
+    )
     if reason:
         raise NotAListing(reason)
     fields = _merge(found)
     if not fields.get("title"):
         raise NotAListing("no_title")
-    language = fields.get("language") or page_language(response, selector) or fields.get("locale")
+    language = fields.get("language") or declared_language or fields.get("locale")
     hint = fields["currency"] if isinstance(fields["currency"], str) else None
     price, currency = parse_price(
         fields["price"],
@@ -221,8 +251,10 @@ def extract_from_page(
         domain=urlsplit(response.url).hostname,
     )
     seller_url = fields.get("seller_url")
+    urls = listing_urls(response, selector)
+    source_format = found[0][0]
     return Listing(
-        url=canonical_url(response, selector),
+        url=urls.key,
         site=site,
         title=fields["title"],
         description=fields.get("description"),
@@ -237,5 +269,8 @@ def extract_from_page(
         category=fields.get("category"),
         availability=fields.get("availability"),
         fetched_at=datetime.now(UTC),
-        source_format=found[0][0],
+        source_format=source_format,
+        extraction_confidence=confidence if source_format == "heuristic" else None,
+        fetched_url=urls.fetched,
+        canonical_url=urls.canonical,
     )
