@@ -79,7 +79,7 @@ AVAILABILITY_ATTR_RE = re.compile(
     r"avail|stock|inventory|lager|dispon|zaiko|soldout|sold-out", re.IGNORECASE
 )
 DESCRIPTION_ATTR_RE = re.compile(
-    r"descr|details|beschreibung|product[-_]?info|item[-_]?desc|overview|feature",
+    r"descr|details|beschreibung|product[-_]?info|item[-_]?desc|overview|feature[-_]?bullets",
     re.IGNORECASE,
 )
 IMAGE_ATTR_RE = re.compile(

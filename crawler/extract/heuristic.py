@@ -254,6 +254,7 @@ def _pick_price(
             return price.index
         gaps = [(price.index - t) if price.index >= t else (t - price.index) * 2 for t in targets]
         bonus = (15 if price.now else 0) + (10 if price.marked else 0)
+        bonus += 10 if price.labelled else 0
         return min(gaps) - bonus
 
     usable = [p for p in prices if not p.elsewhere and not cues.is_other_cost(p.text)]

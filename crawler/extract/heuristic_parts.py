@@ -38,6 +38,7 @@ class Price:
     marked: bool  # a currency sign, code or word printed with it
     now: bool  # its class or label says "the price now" (sale, current, now)
     was: bool  # struck through or labelled as the regular price
+    labelled: bool = False  # its id/class/itemprop/data-* says price
     elsewhere: bool = False  # header, nav, footer, aside, related products
     card: bool = False  # one of a repeated block, or inside a link to another page
     shape: tuple = field(default=())
@@ -92,11 +93,13 @@ def price_of(
 ) -> Price | None:
     """The price this element prints, if it prints one (see the heuristic's docstring)."""
     raw = None
-    if attrs and cues.is_price_attr(attrs):
+    labelled = bool(attrs) and cues.is_price_attr(attrs)
+    if labelled:
         content = el.get("content") if el.get("itemprop") == "price" else None
         raw = content or short_text(el, 60)
         if raw and not (cues.has_currency_amount(raw) or _BARE_NUMBER_RE.match(raw)):
             raw = None
+    labelled = raw is not None
     if raw is None:
         own = next(
             (t for t in [el.text, *(child.tail for child in el)] if t and _DIGIT_RE.search(t)),
@@ -122,6 +125,7 @@ def price_of(
         amount=amount,
         currency=currency,
         marked=cues.has_currency_amount(raw),
+        labelled=labelled,
         now=cues.is_now_attr(attrs) or any(cues.is_now_attr(a) for a in nearby),
         was=(
             (bool(attrs) and cues.is_was_attr(attrs))
@@ -202,11 +206,15 @@ def description_of(elements: list[HtmlElement], start: int) -> str | None:
     for el in window:
         if el.attrib and cues.DESCRIPTION_ATTR_RE.search(attributes(el)):
             text = short_text(el, 5000)
-            if text and len(text) >= 30:
+            if text and len(text) >= 30 and not _mostly_prices(text):
                 return text
     paragraphs = (short_text(el, 5000) for el in window[:300] if el.tag == "p")
     longest = max((p for p in paragraphs if p), key=len, default=None)
     return longest if longest and len(longest) >= 30 else None
+
+
+def _mostly_prices(text: str) -> bool:
+    return len(text) < 120 and len(cues.CURRENCY_AMOUNT_RE.findall(text)) >= 2
 
 
 def images_of(meta: dict[str, str], elements: list[HtmlElement], start: int) -> list[str]:

@@ -404,9 +404,7 @@ FALLBACK = [
 
 
 @pytest.mark.parametrize(("name", "title", "price"), FALLBACK, ids=[row[0] for row in FALLBACK])
-def test_pages_without_usable_structured_data_fall_back_to_the_heuristic_source(
-    name, title, price
-):
+def test_pages_without_usable_structured_data_fall_back_to_the_heuristic_source(name, title, price):
     listing = extract_listing(page(name, "https://shop.example/x"), site="example")
     assert (listing.title, listing.price, listing.currency) == (title, price, "USD")
     assert listing.source_format == "heuristic"
