@@ -211,8 +211,8 @@ def _buttons_and_labels(page: _Page, el: HtmlElement, tag: str, attrs: str, inde
                 or "disabled" in attrs.lower()
             )
             page.buttons.append((index, label, disabled))
-        elif normalize_availability(label, search=True):
-            page.stock.append((index, label))
+        elif tag != "a" and normalize_availability(label, search=True):
+            page.stock.append((index, label))  # a button's label: "Sold out", "品切れ"
     if attrs and cues.AVAILABILITY_ATTR_RE.search(attrs):
         text = short_text(el, 200)
         if text and normalize_availability(text, search=True):

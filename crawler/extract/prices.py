@@ -77,6 +77,7 @@ _UNAMBIGUOUS = {
     "RM": "MYR",
     "Rp": "IDR",
     "S/": "PEN",
+    "R": "ZAR",  # a lone R (R$, RM, Rp, Rs. are longer and matched first)
     "₦": "NGN",
     "₸": "KZT",
 }
