@@ -35,6 +35,7 @@ buttons (`MANY_PRICES`, `MANY_BUY_BUTTONS`) and no price or buy button of its ow
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -64,6 +65,10 @@ MANY_PRICES = 6  # card prices that make a page a list of products
 MANY_BUY_BUTTONS = 4
 NEAR = 60  # elements (in page order) between the title and a price that is "near"
 _AFTER_TITLE = 150  # elements after the title whose text may state availability
+# Elements read at most: the product sits near the top; a page's tail is reviews.
+MAX_ELEMENTS = 50_000
+_DIGIT_RE = re.compile(r"\d")
+_LABEL_TAGS = cues.BUTTON_TAGS | {"span", "div", "p", "td", "th", "dt", "dd", "li", "b", "strong"}
 _META_KEYS = frozenset(
     {
         "description",
@@ -150,11 +155,12 @@ def read_page(selector: Selector, url: str, language: str | None = None) -> Heur
 def _walk(root: HtmlElement, language: str | None, domain: str | None) -> _Page:
     page = _Page()
     outside = elsewhere = struck = 0
-    stack: list[tuple[bool, bool, bool]] = []  # each open element's context flags
+    # Each open element: its context flags, and its index (None when skipped).
+    stack: list[tuple[tuple[bool, bool, bool], int | None]] = []
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         if event == "end":
-            flags = stack.pop()
+            flags = stack.pop()[0]
             outside, elsewhere, struck = outside - flags[0], elsewhere - flags[1], struck - flags[2]
             continue
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -164,29 +170,53 @@ def _walk(root: HtmlElement, language: str | None, domain: str | None) -> _Page:
             bool(attrs) and cues.is_elsewhere_attr(attrs),
             tag in ("del", "s", "strike") or "line-through" in (el.get("style") or ""),
         )
-        stack.append(flags)
-        outside, elsewhere, struck = outside + flags[0], elsewhere + flags[1], struck + flags[2]
+        parent = stack[-1] if stack else None
+        skip = tag in cues.SKIP_TAGS or (bool(attrs) and is_hidden(el))
+        stack.append(((False, False, False), None) if skip else (flags, len(page.elements)))
         if tag in ("title", "meta"):
             _head(page, el, tag)
-        if tag in cues.SKIP_TAGS or is_hidden(el):
+        tail = el.tail
+        if tail and parent is not None and parent[1] is not None and _DIGIT_RE.search(tail):
+            # Text after this element belongs to its parent: "<b>Price:</b> $12.99".
+            context = (outside, elsewhere, struck)
+            _add_price(page, page.elements[parent[1]], "", parent[1], context, tail, language, domain)
+        if skip:
             walker.skip_subtree()  # its "end" still comes, and pops its flags
             continue
+        if len(page.elements) >= MAX_ELEMENTS:
+            break
+        outside, elsewhere, struck = outside + flags[0], elsewhere + flags[1], struck + flags[2]
         index = len(page.elements)
         page.elements.append(el)
         if tag == "h1" and page.h1 is None and not outside:
             text = short_text(el, 300)
             if text:
                 page.h1 = (index, text)
-        price = price_of(el, attrs, index, language, domain)
-        if price is not None:
-            price.was = price.was or bool(struck)
-            price.elsewhere = bool(outside or elsewhere)
-            page.prices.append(price)
+        if attrs or (el.text and _DIGIT_RE.search(el.text)):
+            _add_price(page, el, attrs, index, (outside, elsewhere, struck), None, language, domain)
         if outside or elsewhere:
             continue
-        _buttons_and_labels(page, el, tag, attrs, index)
+        if tag in _LABEL_TAGS or attrs or el.text:
+            _buttons_and_labels(page, el, tag, attrs, index)
     _mark_cards(page.prices)
     return page
+
+
+def _add_price(
+    page: _Page,
+    el: HtmlElement,
+    attrs: str,
+    index: int,
+    context: tuple[int, int, int],
+    text: str | None,
+    language: str | None,
+    domain: str | None,
+) -> None:
+    price = price_of(el, attrs, index, language, domain, text)
+    if price is not None:
+        price.was = price.was or bool(context[2])
+        price.elsewhere = bool(context[0] or context[1])
+        page.prices.append(price)
 
 
 def _head(page: _Page, el: HtmlElement, tag: str) -> None:

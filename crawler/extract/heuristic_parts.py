@@ -89,9 +89,17 @@ def shape(el: HtmlElement) -> tuple:
 
 
 def price_of(
-    el: HtmlElement, attrs: str, index: int, language: str | None, domain: str | None
+    el: HtmlElement,
+    attrs: str,
+    index: int,
+    language: str | None,
+    domain: str | None,
+    text: str | None = None,
 ) -> Price | None:
-    """The price this element prints, if it prints one (see the heuristic's docstring)."""
+    """The price this element prints, if it prints one (see the heuristic's docstring).
+
+    `text` is a text of the element's to read instead of its own (a child's tail).
+    """
     raw = None
     labelled = bool(attrs) and cues.is_price_attr(attrs)
     if labelled:
@@ -101,13 +109,10 @@ def price_of(
             raw = None
     labelled = raw is not None
     if raw is None:
-        own = next(
-            (t for t in [el.text, *(child.tail for child in el)] if t and _DIGIT_RE.search(t)),
-            None,
-        )
+        own = text if text is not None else el.text
         if not own or len(own.strip()) > 40 or not cues.has_currency_amount(own):
             return None
-        raw = short_text(el, 60) or own.strip()
+        raw = (short_text(el, 60) if text is None else None) or own.strip()
     if "%" in raw or cues.is_other_cost(raw):
         return None
     amount, currency = parse_price(raw, language=language, domain=domain)
@@ -170,22 +175,20 @@ def _real_link(href: str | None) -> bool:
 
 
 def seller_after(el: HtmlElement, attrs: str) -> tuple[str, str | None] | None:
-    """(seller name, its link) when the element labels a seller ("Sold by X", "卖家：X")."""
-    texts = [(el.text, el[0] if len(el) else None)]
-    texts += [(child.tail, child.getnext()) for child in el]
-    for text, following in texts:
-        if not text or len(text) > 80:
-            continue
+    """(seller name, its link) when the element labels a seller ("Sold by X", "卖家：X"):
+    in its own text, followed by the name or by an element holding it, or by its
+    id/class ("seller", "merchant")."""
+    text = el.text
+    if text and len(text) <= 80:
         match = cues.SELLER_LABEL_RE.match(text)
-        if not match:
-            continue
-        rest = match.group(1).strip(" :：-")
-        if len(rest) >= 2:
-            return rest[:80], None
-        nxt = following if following is not None else el.getnext()
-        name = short_text(nxt, 80) if nxt is not None else None
-        if name:
-            return name, _link_of(nxt)
+        if match:
+            rest = match.group(1).strip(" :：-")
+            if len(rest) >= 2:
+                return rest[:80], None
+            nxt = el[0] if len(el) else el.getnext()
+            name = short_text(nxt, 80) if nxt is not None else None
+            if name:
+                return name, _link_of(nxt)
     if attrs and cues.SELLER_ATTR_RE.search(attrs):
         name = short_text(el, 80)
         match = cues.SELLER_LABEL_RE.match(name) if name else None
