@@ -179,7 +179,9 @@ def _walk(root: HtmlElement, language: str | None, domain: str | None) -> _Page:
         if tail and parent is not None and parent[1] is not None and _DIGIT_RE.search(tail):
             # Text after this element belongs to its parent: "<b>Price:</b> $12.99".
             context = (outside, elsewhere, struck)
-            _add_price(page, page.elements[parent[1]], "", parent[1], context, tail, language, domain)
+            _add_price(
+                page, page.elements[parent[1]], "", parent[1], context, tail, language, domain
+            )
         if skip:
             walker.skip_subtree()  # its "end" still comes, and pops its flags
             continue

@@ -13,6 +13,12 @@ a product):
 3. ``rdfa``      schema.org Product in RDFa (extruct; only when the page has RDFa)
 4. ``opengraph`` OpenGraph product tags (og:type product, product:price:amount…)
 5. ``css``       the CSS/XPath selectors of a site profile (`crawler.extract.selectors`)
+6. ``heuristic`` the visible page read as a buyer reads it: <h1>, the price by it,
+                 buy buttons and stock words in many languages, "Sold by" labels
+                 (`crawler.extract.heuristic`); read only when the sources above
+                 leave the title, price or availability unknown, so it fills those
+                 gaps or, on a page with no usable structured data (none, broken
+                 JSON-LD, no product in it), is the listing's only source.
 
 Only the syntaxes a page holds are parsed (`crawler.extract.markup.detect_syntaxes`).
 
@@ -24,8 +30,8 @@ the same way (`parse_page`) when it does not (a GBK page declared as UTF-8).
 
 When sources disagree:
 - per field, the first source (in the order above) that has a value wins; later
-  sources only fill fields that are still None (a JSON-LD name beats og:title and
-  a profile's selector; the page's <title> is never used unless a profile names it);
+  sources only fill fields that are still None (a JSON-LD name beats og:title, a
+  profile's selector and the page's <h1>);
 - the price is the price a buyer pays now — a sale price beats the regular
   ("was", list, strikethrough) price, and among several offers or variants the
   lowest wins (see `crawler.extract.schema`); `Listing` has one price, so the
@@ -37,13 +43,27 @@ When sources disagree:
 - the language is the product's own (inLanguage, or a profile's), else the page's
   <html lang>, else og:locale.
 
+`Listing.extraction_confidence` is the heuristic source's confidence in [0, 1] when
+it is the listing's source (`source_format` "heuristic"), else None: structured data
+and a profile's selectors are the shop's own statements, not estimates.
+
+URLs (`crawler.extract.fields.listing_urls`): `url`, the listing's key, is the page's
+rel=canonical when it is on the same site (same registrable domain: www./m. hosts
+and other subdomains of one shop are one site), else the fetched URL; both without
+tracking parameters. `fetched_url` is always the URL fetched; `canonical_url` is an
+off-site canonical as the page declared it (None when it was used as the key).
+
 `NotAListing.reason`:
-- ``no_structured_data`` no structured data at all (no JSON-LD, microdata, RDFa
-                    or OpenGraph, and no profile selector matched);
-- ``broken_jsonld`` JSON-LD was there but none of it parsed, and no other source
-                    describes a product;
-- ``no_product``    structured data, but no product in it (a category page);
-- ``no_title``      a product, but no source gives it a name.
+- ``broken_jsonld`` JSON-LD was there but none of it parsed, no other source
+                    describes a product and the visible page is not one either;
+- ``no_product``    structured data, but no product in it (a category page), and
+                    the visible page is not one either;
+- ``not_a_product`` no structured data, and the visible page has no price, no buy
+                    button and no stock label (an article, a notice, a home page);
+- ``listing_page``  no structured data, and the visible page lists products: many
+                    card prices or buy buttons and none of its own;
+- ``no_title``      a product, but no source gives it a name;
+- ``no_structured_data`` a response that is not HTML (no page to read).
 """
 
 from __future__ import annotations
