@@ -16,9 +16,10 @@ a product):
 6. ``heuristic`` the visible page read as a buyer reads it: <h1>, the price by it,
                  buy buttons and stock words in many languages, "Sold by" labels
                  (`crawler.extract.heuristic`); read only when the sources above
-                 leave the title, price or availability unknown, so it fills those
-                 gaps or, on a page with no usable structured data (none, broken
-                 JSON-LD, no product in it), is the listing's only source.
+                 leave the title, price or availability unknown, and then it fills
+                 only those (description, images and seller stay the shop's own),
+                 or, on a page with no usable structured data (none, broken
+                 JSON-LD, no product in it), it is the listing's only source.
 
 Only the syntaxes a page holds are parsed (`crawler.extract.markup.detect_syntaxes`).
 
@@ -175,7 +176,8 @@ def find_sources(
     """Every source's product fields, in source order, or the reason there are none.
 
     The heuristic source (`crawler.extract.heuristic`) is read last, and only when the
-    sources before it leave the title, price or availability unknown.
+    sources before it leave the title, price or availability unknown; beside them it
+    gives only those (and the price's currency).
     """
     found: list[tuple[str, dict]] = []
     structured = broken_only = False
@@ -200,9 +202,13 @@ def find_sources(
     if all(merged.get(key) not in _EMPTY for key in _HEURISTIC_FILLS):
         return Sources(found, None, None)
     reading = read_page(selector, url, language)
+    if reading.fields and found:
+        # Only the gaps that sent us here: a description, images or seller read from
+        # the visible page would change the content hash of listings already stored.
+        gaps = {k: v for k, v in reading.fields.items() if k in _HEURISTIC_FILLS + ("currency",)}
+        return Sources([*found, ("heuristic", gaps)], None, None)
     if reading.fields:
-        found.append(("heuristic", reading.fields))
-        return Sources(found, None, reading.confidence)
+        return Sources([("heuristic", reading.fields)], None, reading.confidence)
     if found:
         return Sources(found, None, None)
     if broken_only and not structured:

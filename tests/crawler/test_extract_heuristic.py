@@ -434,3 +434,16 @@ def test_strip_site_name(title, domain, site_name, stripped):
 def test_names_site_needs_more_than_a_short_label():
     assert names_site("Amazon.com", "www.amazon.com", None)
     assert not names_site("Amazon basics latex mask, full head", "www.amazon.com", None)
+
+
+def test_beside_structured_data_the_heuristic_fills_only_title_price_and_availability():
+    data = {"@type": "Product", "name": "Mask", "offers": {"price": "10", "priceCurrency": "USD"}}
+    head = f'<script type="application/ld+json">{json.dumps(data)}</script>'
+    body = (
+        "<h1>Mask</h1><span class='price'>$10.00</span><p class='stock'>In stock</p>"
+        "<p>Sold by: Someone Else</p><div class='description'>A description the shop's"
+        " structured data does not give, long enough to count.</div>"
+    )
+    listing = extract_listing(HtmlResponse(url=SHOP, body=html(body, head)), "s")
+    assert listing.availability == "InStock"  # the gap that sent the page to the heuristic
+    assert (listing.seller, listing.description) == (None, None)  # not the shop's own data
