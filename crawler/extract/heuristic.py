@@ -66,7 +66,9 @@ MANY_BUY_BUTTONS = 4
 NEAR = 60  # elements (in page order) between the title and a price that is "near"
 _AFTER_TITLE = 150  # elements after the title whose text may state availability
 # Elements read at most: the product sits near the top; a page's tail is reviews.
-MAX_ELEMENTS = 50_000
+MAX_ELEMENTS = 30_000
+MAX_PRICES = 1_000  # printed prices read at most (a page with more lists products)
+_MAX_HEAD_TEXT = 5_000  # a <title> or meta content longer than this is cut
 _DIGIT_RE = re.compile(r"\d")
 _LABEL_TAGS = cues.BUTTON_TAGS | {"span", "div", "p", "td", "th", "dt", "dd", "li", "b", "strong"}
 _META_KEYS = frozenset(
@@ -214,21 +216,38 @@ def _add_price(
     language: str | None,
     domain: str | None,
 ) -> None:
+    if len(page.prices) >= MAX_PRICES:
+        return
     price = price_of(el, attrs, index, language, domain, text)
+    if price is not None and page.prices and _nested_in(page.prices[-1], price):
+        return  # the same price again, inside the element that printed it
     if price is not None:
         price.was = price.was or bool(context[2])
         price.elsewhere = bool(context[0] or context[1])
         page.prices.append(price)
 
 
+def _nested_in(outer: Price, inner: Price) -> bool:
+    if outer.amount != inner.amount:
+        return False
+    node = inner.element
+    for _ in range(64):  # a price's element has at most 60 descendants (short_text)
+        if node is outer.element:
+            return True
+        node = node.getparent()
+        if node is None:
+            return False
+    return False
+
+
 def _head(page: _Page, el: HtmlElement, tag: str) -> None:
     if tag == "title" and page.title_tag is None:
-        page.title_tag = clean_text(el.text_content())
+        page.title_tag = clean_text((el.text or "")[:_MAX_HEAD_TEXT])
         return
     key = (el.get("property") or el.get("name") or "").strip().lower()
-    content = el.get("content")
-    if key in _META_KEYS and content and content.strip() and key not in page.meta:
-        page.meta[key] = content.strip()
+    content = (el.get("content") or "")[:_MAX_HEAD_TEXT].strip()
+    if key in _META_KEYS and content and key not in page.meta:
+        page.meta[key] = content
 
 
 def _buttons_and_labels(page: _Page, el: HtmlElement, tag: str, attrs: str, index: int) -> None:

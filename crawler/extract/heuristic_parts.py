@@ -22,6 +22,7 @@ _CLASS_DIGITS_RE = re.compile(r"\d+")
 _ALNUM_RE = re.compile(r"[\W_]+")
 # " | Shop", " - Amazon.com", "Amazon.com: …", " :: Store", "｜楽天市場".
 _TITLE_SEPARATORS_RE = re.compile(r"(\s+[-–—:·•»/]\s+|\s*[|｜]\s*|(?<=\w):\s+|\s+::\s+)")
+_SHORT_ELEMENTS = 60  # descendants a short text (a price, a label) may have
 _MAX_PRICE = Decimal(1_000_000_000)  # a bigger "price" is a phone or an order number
 _IMAGE_SOURCES = ("data-old-hires", "data-zoom-image", "data-large", "data-src", "src")
 
@@ -65,7 +66,11 @@ def is_hidden(el: HtmlElement) -> bool:
 
 
 def short_text(el: HtmlElement, limit: int) -> str | None:
-    """The element's visible text when it is at most `limit` characters, else None."""
+    """The element's visible text when it is at most `limit` characters, else None
+    (None too for an element with more than `_SHORT_ELEMENTS` descendants)."""
+    for count, _ in enumerate(el.iterdescendants()):
+        if count >= _SHORT_ELEMENTS:
+            return None
     total, parts = 0, []
     for text in el.itertext():
         total += len(text)

@@ -447,3 +447,22 @@ def test_beside_structured_data_the_heuristic_fills_only_title_price_and_availab
     listing = extract_listing(HtmlResponse(url=SHOP, body=html(body, head)), "s")
     assert listing.availability == "InStock"  # the gap that sent the page to the heuristic
     assert (listing.seller, listing.description) == (None, None)  # not the shop's own data
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("<h1>Mask</h1>" + "<span class='price'>$1</span>" * 5000, "listing_page"),
+        ("<h1>Mask</h1>" + "<div class='price'>" * 200 + "$5" + "</div>" * 200, None),
+        ("<title>" + "a | " * 20000 + "</title>", "not_a_product"),
+    ],
+    ids=["five-thousand-prices", "deep-nesting", "huge-title"],
+)
+def test_hostile_pages_end_in_a_listing_or_a_reason(body, reason):
+    response = HtmlResponse(url=SHOP, body=html(body))
+    if reason is None:
+        assert extract_listing(response, "s").title == "Mask"
+    else:
+        with pytest.raises(NotAListing) as info:
+            extract_listing(response, "s")
+        assert info.value.reason == reason
