@@ -64,7 +64,8 @@ off-site canonical as the page declared it (None when it was used as the key).
 - ``listing_page``  no structured data, and the visible page lists products: many
                     card prices or buy buttons and none of its own;
 - ``no_title``      a product, but no source gives it a name;
-- ``no_structured_data`` a response that is not HTML (no page to read).
+- ``no_structured_data`` a response that is not HTML (no page to read), or, with
+                    `heuristic=False`, a page without structured data.
 """
 
 from __future__ import annotations
@@ -172,6 +173,7 @@ def find_sources(
     selector: Selector,
     profile: Mapping[str, Any] | None = None,
     language: str | None = None,
+    heuristic: bool = True,
 ) -> Sources:
     """Every source's product fields, in source order, or the reason there are none.
 
@@ -199,8 +201,12 @@ def find_sources(
             found.append(("css", fields))
         structured = structured or matched
     merged = _merge(found)
-    if all(merged.get(key) not in _EMPTY for key in _HEURISTIC_FILLS):
-        return Sources(found, None, None)
+    if not heuristic or all(merged.get(key) not in _EMPTY for key in _HEURISTIC_FILLS):
+        if found:
+            return Sources(found, None, None)
+        if broken_only and not structured:
+            return Sources(found, "broken_jsonld", None)
+        return Sources(found, "no_product" if structured else "no_structured_data", None)
     reading = read_page(selector, url, language)
     if reading.fields and found:
         # Only the gaps that sent us here: a description, images or seller read from
@@ -235,16 +241,22 @@ def extract_listing(
     response: TextResponse,
     site: str,
     profile: Mapping[str, Any] | None = None,
+    *,
+    heuristic: bool = True,
 ) -> Listing:
     """The listing a product page describes (see the module docstring for the rules).
 
     `profile` maps listing fields to CSS/XPath selectors (`crawler.extract.selectors`);
     an invalid profile raises ValueError. Raises `NotAListing` with a reason.
+    With `heuristic=False` the visible page is not read: structured data and the
+    profile only, and a page without them is ``no_structured_data`` as before the
+    heuristic source (a recheck of a listing first read from structured data or a
+    shop's API compares like with like).
     """
     if not isinstance(response, HtmlResponse):
         raise NotAListing("no_structured_data")
     text, selector = response_page(response)
-    return extract_from_page(response, text, selector, site, profile)
+    return extract_from_page(response, text, selector, site, profile, heuristic=heuristic)
 
 
 def extract_from_page(
@@ -253,6 +265,8 @@ def extract_from_page(
     selector: Selector,
     site: str,
     profile: Mapping[str, Any] | None = None,
+    *,
+    heuristic: bool = True,
 ) -> Listing:
     """As `extract_listing`, for a page already decoded (`text`) and parsed (`selector`:
     `response.selector` when `text` is `response.text`, else `parse_page(text)`).
@@ -261,7 +275,7 @@ def extract_from_page(
     """
     declared_language = page_language(response, selector)
     found, reason, confidence = find_sources(
-        response.url, text, selector, profile, declared_language
+        response.url, text, selector, profile, declared_language, heuristic
     )
     if reason:
         raise NotAListing(reason)

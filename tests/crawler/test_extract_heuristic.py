@@ -466,3 +466,14 @@ def test_hostile_pages_end_in_a_listing_or_a_reason(body, reason):
         with pytest.raises(NotAListing) as info:
             extract_listing(response, "s")
         assert info.value.reason == reason
+
+
+def test_without_the_heuristic_source_a_plain_page_has_no_structured_data():
+    response = page("heuristic_sold_out_ja.html")
+    with pytest.raises(NotAListing) as info:
+        extract_listing(response, "s", heuristic=False)
+    assert info.value.reason == "no_structured_data"
+    with pytest.raises(NotAListing) as info:
+        extract_listing(page("heuristic_trailing_comma.html"), "s", heuristic=False)
+    assert info.value.reason == "broken_jsonld"
+    assert extract_listing(response, "s").source_format == "heuristic"
