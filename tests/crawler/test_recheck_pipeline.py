@@ -290,9 +290,7 @@ def test_recheck_spider_reads_a_profiled_site_with_its_selectors():
     page = respond('<h1 class="t">硅胶面具</h1><span class="p">￥88.00</span>')
     selectors = {"title": "css:h1.t::text", "price": "css:span.p::text", "currency": "CNY"}
     [plain] = RecheckSpider(targets=[]).parse(page)
-    # No structured data and no profile: the heuristic source reads the visible page.
-    assert plain.outcome is None and plain.listing.source_format == "heuristic"
-    assert (plain.listing.title, plain.listing.price) == ("硅胶面具", Decimal("88.00"))
+    assert (plain.outcome, plain.listing) == ("live", None)  # no structured data: unread
     spider = RecheckSpider(targets=[], selectors={"shop.example": selectors})
     [seen] = spider.parse(page)
     assert seen.outcome is None and seen.listing.title == "硅胶面具"
