@@ -228,7 +228,8 @@ def _mostly_prices(text: str) -> bool:
 def images_of(meta: dict[str, str], elements: list[HtmlElement], start: int) -> list[str]:
     """og:image and twitter:image, then product images near the title (raw URLs)."""
     found = [meta[k] for k in ("og:image", "og:image:secure_url", "twitter:image") if k in meta]
-    main, other = [], []
+    main: list[str] = []
+    other: list[str] = []
     for el in elements[max(0, start - 150) : start + 300]:
         if el.tag != "img":
             continue
