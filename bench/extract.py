@@ -1,6 +1,6 @@
 """Milliseconds per page of extraction, with and without detecting syntaxes first.
 
-    python bench/extract.py [--pages 300] [--huge-mb 5]
+    python bench/extract.py [--pages 300] [--huge-mb 5] [--prices]
 
 For a JSON-LD-only product page (the demo shop's shape), prints:
 - extruct with every syntax (its default: microdata, opengraph, json-ld,
@@ -8,23 +8,39 @@ For a JSON-LD-only product page (the demo shop's shape), prints:
 - extruct with syntaxes=["json-ld"], what detection asks for on that page;
 - `extract_listing` itself (decode, detect, parse JSON-LD, build the Listing);
 then `extract_listing` on a microdata page, an RDFa page, and on a page of
---huge-mb megabytes (extraction must stay linear in the page size).
+--huge-mb megabytes (extraction must stay linear in the page size); and the
+heuristic source beside the structured one in the same run: the same product page
+without its JSON-LD (read from the visible page), the written heuristic test pages,
+and the heuristic source alone (`read_page`) on the 5 MB page without JSON-LD.
+
+With --prices, also scores `crawler.extract.prices.parse_price` against Zyte's
+price-parser (pip install price-parser) on tests/crawler/price_strings.py: a row is
+right when the amount and the ISO currency both are. price-parser returns the
+currency as printed ("$", "zł"), so its currency is resolved by our own rules
+(`parse_price` on the symbol, with the page's language and domain) — what the
+comparison measures is which number each finds.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
+import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import extruct
 from scrapy.http import HtmlResponse
 
-from maskscreen.crawler.extract.page import extract_listing
+from maskscreen.crawler.extract.heuristic import read_page
+from maskscreen.crawler.extract.page import extract_listing, parse_page
+from maskscreen.crawler.extract.prices import parse_price
 
 PAGES = Path(__file__).parents[1] / "tests" / "crawler" / "pages"
 URL = "https://shop.example/p/realistic-old-man-mask"
+_JSONLD_RE = re.compile(r'<script type="application/ld\+json">.*?</script>', re.DOTALL)
 
 
 def product_page(filler: str = "") -> str:
@@ -69,6 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--huge-mb", type=float, default=5)
+    parser.add_argument("--prices", action="store_true", help="compare with price-parser")
     args = parser.parse_args()
 
     text = product_page()
@@ -95,6 +112,16 @@ def main() -> None:
         ms = per_page_ms(lambda page=page: extract_listing(page, "bench"), args.pages // 3)
         print(f"  extract_listing, {name:28s} {ms:6.2f} ms/page")
 
+    print("Structured against heuristic, same page, same run:")
+    plain = HtmlResponse(url=URL, body=_JSONLD_RE.sub("", text).encode("utf-8"))
+    assert extract_listing(plain, "bench").source_format == "heuristic"
+    heuristic = per_page_ms(lambda: extract_listing(plain, "bench"), args.pages)
+    print(f"  extract_listing, JSON-LD (structured)  {ours:8.2f} ms/page")
+    print(f"  extract_listing, no JSON-LD (heuristic) {heuristic:7.2f} ms/page")
+    written = [HtmlResponse(url=URL, body=p.read_bytes()) for p in PAGES.glob("heuristic_*.html")]
+    ms = per_page_ms(lambda: [_try(page) for page in written], args.pages // 3) / len(written)
+    print(f"  extract_listing, {len(written)} heuristic test pages   {ms:8.2f} ms/page")
+
     print("Page size against time (linear is the goal):")
     block = "<div class='review'><p>Great mask, looks real!</p></div>\n"
     for mb in (args.huge_mb / 5, args.huge_mb):
@@ -105,6 +132,43 @@ def main() -> None:
             f"  extract_listing, {len(big) / 1e6:5.1f} MB page        {ms:8.1f} ms/page "
             f"({ms / (len(big) / 1e6):.1f} ms/MB)"
         )
+    tree = parse_page(_JSONLD_RE.sub("", big.decode("utf-8")))
+    ms = per_page_ms(lambda: read_page(tree, URL, "en"), 3)
+    print(f"  read_page (heuristic), {len(big) / 1e6:5.1f} MB page  {ms:8.1f} ms/page")
+    if args.prices:
+        compare_price_parsers()
+
+
+def _try(response: HtmlResponse) -> None:
+    try:
+        extract_listing(response, "bench")
+    except Exception:  # noqa: BLE001 - refused pages cost time too
+        pass
+
+
+def compare_price_parsers() -> None:
+    from price_parser import Price  # only for this comparison: not a dependency
+
+    sys.path.insert(0, str(Path(__file__).parents[1]))
+    from tests.crawler.price_strings import PRICE_STRINGS
+
+    scores = {"parse_price": [0, 0], "price-parser": [0, 0]}
+    for text, language, domain, amount, currency in PRICE_STRINGS:
+        want = Decimal(amount) if amount else None
+        ours = parse_price(text, language=language, domain=domain)
+        theirs = Price.fromstring(text)
+        symbol = theirs.currency or ""
+        resolved = parse_price(f"1 {symbol}", language=language, domain=domain)[1]
+        for name, (got, got_currency) in (
+            ("parse_price", ours),
+            ("price-parser", (theirs.amount, resolved if want is not None else None)),
+        ):
+            scores[name][0] += got == want
+            scores[name][1] += got == want and got_currency == currency
+    rows = len(PRICE_STRINGS)
+    print(f"Price strings ({rows}, tests/crawler/price_strings.py): amount right, amount+currency")
+    for name, (amounts, both) in scores.items():
+        print(f"  {name:13s} {amounts:3d}/{rows} {both:3d}/{rows}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ SOURCE_FORMATS = (
     "shopify",
     "woocommerce",
     "css",
+    "heuristic",
 )
 
 
@@ -51,6 +52,15 @@ class Listing:
     availability: str | None = None
     fetched_at: datetime | None = None
     source_format: str | None = None
+    # How sure the generic page reading (`source_format` "heuristic") is that this is a
+    # product and these its fields, in [0, 1]; None for every other source (a shop's own
+    # structured data or a profile's selectors are statements, not guesses).
+    extraction_confidence: float | None = None
+    # The URL actually fetched (before cleaning); `url` is the key: the page's canonical
+    # when on the same site, else this URL cleaned of tracking parameters.
+    fetched_url: str | None = None
+    # The canonical the page declared when it was NOT used as the key (another site).
+    canonical_url: str | None = None
     # Not content: the fetched page, for evidence. Excluded from to_record().
     evidence: PageEvidence | None = field(default=None, repr=False, compare=False)
 

@@ -13,7 +13,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from maskscreen.crawler.demo.catalog import SHOPS, shop_of
+from maskscreen.crawler.demo.catalog import (
+    BROKEN_JSONLD_PATH,
+    NO_STRUCTURED_DATA_PATH,
+    SHOPS,
+    shop_of,
+)
 from maskscreen.crawler.extract.page import clean_text
 from maskscreen.db import store
 from maskscreen.db.migrate import open_database
@@ -31,8 +36,10 @@ PRODUCTS = [
 BY_SLUG = {p["slug"]: p for p in PRODUCTS}
 BY_ID = {str(p["id"]): p for p in PRODUCTS}
 # Each shop's way in, and the source its listings are read from.
+# The demo shop's two pages without usable JSON-LD, read by the heuristic source.
+HEURISTIC = (BROKEN_JSONLD_PATH, NO_STRUCTURED_DATA_PATH)
 ROUTES = {
-    "demo-shop": ("html", "jsonld"),
+    "demo-shop": ("html", "heuristic, jsonld"),
     "demo-microdata": ("html", "microdata"),
     "demo-shopify": ("shopify", "shopify"),
     "demo-woo": ("woocommerce", "woocommerce"),
@@ -72,8 +79,9 @@ def test_demo_prints_flags_summary_and_next_steps(demo_database):
     _, result = demo_database
     for name in SHOPS:
         assert f"== {name} (" in result.stdout
-    assert f"listings seen {len(PRODUCTS)} (new {len(PRODUCTS)}" in result.stdout  # all shops
-    assert "broken_jsonld 1" in result.stdout
+    seen = len(PRODUCTS) + len(HEURISTIC)  # all shops
+    assert f"listings seen {seen} (new {seen}" in result.stdout
+    assert "broken_jsonld" not in result.stdout  # its page is read by the heuristic source
     assert "maskscreen flagged --db" in result.stdout
     # The next day: one flagged listing edited, three taken down (crawler/demo/catalog.py).
     assert "next day: rechecked" in result.stdout and "changed 1, removed 3" in result.stdout
@@ -115,8 +123,9 @@ def test_demo_store_is_complete_and_consistent(demo_database):
         reviews = session.scalar(select(func.count()).select_from(Review))
         runs = session.execute(select(Site.name, CrawlRun).join(Site)).all()
     engine.dispose()
-    assert listings == len(PRODUCTS)
-    assert versions == classified == len(PRODUCTS) + 1  # the recheck saw one listing edited
+    assert listings == len(PRODUCTS) + len(HEURISTIC)
+    # the recheck saw one listing edited
+    assert versions == classified == len(PRODUCTS) + len(HEURISTIC) + 1
     assert reviews == flagged > 0
     crawls = {name: run for name, run in runs if run.command == "maskscreen demo"}
     rechecks = {name: run for name, run in runs if run.command == "maskscreen demo (recheck)"}
@@ -124,9 +133,10 @@ def test_demo_store_is_complete_and_consistent(demo_database):
     assert all(run.status == "finished" for _, run in runs)
     for name, run in crawls.items():
         sold = sum(shop_of(p) == name for p in PRODUCTS)
+        sold += len(HEURISTIC) if name == "demo-shop" else 0
         assert run.listings == run.new == sold, name
     assert sum(run.flagged for run in crawls.values()) == flagged
-    assert crawls["demo-shop"].dropped.get("broken_jsonld") == 1
+    assert crawls["demo-shop"].dropped.get("broken_jsonld") is None  # read heuristically
     assert crawls["demo-shop"].errors == 1  # the dead link
     assert sum(run.errors for run in crawls.values()) == 1
     # The recheck: a run per site it visited, one listing changed, none unreachable.
@@ -143,7 +153,7 @@ def test_each_demo_shop_is_crawled_through_its_own_route(demo_database):
                 if line.split() and line.split()[0] in SHOPS}  # fmt: skip
     for name, (via, source) in ROUTES.items():
         assert f"== {name} (" in result.stdout and f"via {via} (detected)" in result.stdout
-        assert overview[name][1:3] == [via, source], overview[name]
+        assert overview[name][1 : 2 + len(source.split())] == [via, *source.split()], overview[name]
     engine = open_database(url)
     with Session(engine) as session:
         found = session.execute(
@@ -154,7 +164,7 @@ def test_each_demo_shop_is_crawled_through_its_own_route(demo_database):
         ).all()
     engine.dispose()
     assert {(name, source) for name, source, _ in found} == {
-        (name, source) for name, (_, source) in ROUTES.items()
+        (name, source) for name, (_, sources) in ROUTES.items() for source in sources.split(", ")
     }
 
 

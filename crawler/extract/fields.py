@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
+import tldextract
 from lxml import etree
 from parsel import Selector
 from scrapy.http import TextResponse
@@ -151,8 +153,78 @@ _AVAILABILITY_WORDS = {name.lower(): name for name in SCHEMA_AVAILABILITY} | {
     "madetoorder": "MadeToOrder",
     "定制": "MadeToOrder",
     "定做": "MadeToOrder",
+    # What shops print in the page text and on buttons, in the languages we crawl
+    # (the heuristic source reads them; `_AVAILABILITY_PHRASES` finds them in text).
+    "currentlyunavailable": "OutOfStock",
+    "temporarilyoutofstock": "OutOfStock",
+    "售完": "SoldOut",
+    "已下架": "Discontinued",
+    "品切れ": "OutOfStock",
+    "販売終了": "Discontinued",
+    "재고있음": "InStock",
+    "구매가능": "InStock",
+    "품절": "SoldOut",
+    "일시품절": "OutOfStock",
+    "재고없음": "OutOfStock",
+    "вналичии": "InStock",
+    "естьвналичии": "InStock",
+    "нетвналичии": "OutOfStock",
+    "нетнаскладе": "OutOfStock",
+    "распродано": "SoldOut",
+    "nodisponible": "OutOfStock",
+    "agotados": "OutOfStock",
+    "agotada": "OutOfStock",
+    "enexistencia": "InStock",
+    "nichtauflager": "OutOfStock",
+    "nichtverfügbar": "OutOfStock",
+    "derzeitnichtverfügbar": "OutOfStock",
+    "lieferbar": "InStock",
+    "nichtlieferbar": "OutOfStock",
+    "notinstock": "OutOfStock",
+    "sofortlieferbar": "InStock",
+    "vergriffen": "SoldOut",
+    "épuisé": "SoldOut",
+    "epuise": "SoldOut",
+    "rupturedestock": "OutOfStock",
+    "indisponible": "OutOfStock",
+    "nondisponible": "OutOfStock",
+    "esgotado": "SoldOut",
+    "emestoque": "InStock",
+    "disponível": "InStock",
+    "indisponível": "OutOfStock",
+    "esaurito": "SoldOut",
+    "disponibile": "InStock",
+    "nondisponibile": "OutOfStock",
+    "disponibilitàimmediata": "InStock",
+    "dostępny": "InStock",
+    "niedostępny": "OutOfStock",
+    "wyprzedany": "SoldOut",
+    "stoktavar": "InStock",
+    "stoktayok": "OutOfStock",
+    "tükendi": "SoldOut",
+    "opvoorraad": "InStock",
+    "uitverkocht": "SoldOut",
+    "nietopvoorraad": "OutOfStock",
+    "cònhàng": "InStock",
+    "hếthàng": "OutOfStock",
+    "สินค้าหมด": "OutOfStock",
 }
 _AVAILABILITY_SEPARATORS_RE = re.compile(r"[\s_\-.!]+")
+# Non-ASCII words that shops write with spaces ("нет в наличии", "재고 있음").
+_AVAILABILITY_SPACED = (
+    "재고 있음",
+    "재고 없음",
+    "구매 가능",
+    "в наличии",
+    "есть в наличии",
+    "нет в наличии",
+    "нет на складе",
+    "nicht verfügbar",
+    "derzeit nicht verfügbar",
+    "disponibilità immediata",
+    "còn hàng",
+    "hết hàng",
+)
 # The same words inside a longer text ("In stock - ships today", "库存：有货"),
 # longest first so "out of stock" is found before "in stock".
 _AVAILABILITY_PHRASES = sorted(
@@ -171,6 +243,34 @@ _AVAILABILITY_PHRASES = sorted(
         "sin stock",
         "agotado",
         "ausverkauft",
+        "currently unavailable",
+        "temporarily out of stock",
+        "no disponible",
+        "en existencia",
+        "auf lager",
+        "nicht auf lager",
+        "sofort lieferbar",
+        "nicht lieferbar",
+        "not in stock",
+        "lieferbar",
+        "vergriffen",
+        "en stock",
+        "rupture de stock",
+        "indisponible",
+        "non disponible",
+        "disponible",
+        "em estoque",
+        "esaurito",
+        "disponibile",
+        "non disponibile",
+        "op voorraad",
+        "niet op voorraad",
+        "uitverkocht",
+        "esgotado",
+        "wyprzedany",
+        "stokta var",
+        "stokta yok",
+        *(_AVAILABILITY_SPACED),
         *(word for word in _AVAILABILITY_WORDS if not word.isascii()),
     },
     key=len,
@@ -258,14 +358,76 @@ def absolute_urls(value: Any, base: TextResponse | str) -> list[str]:
     return urls
 
 
-def canonical_url(response: TextResponse, selector: Selector | None = None) -> str:
-    """<link rel=canonical> resolved against the page, else the page URL; no tracking."""
+# The public suffix list as tldextract ships it: never fetched at run time
+# (suffix_list_urls=()), private suffixes included, so two shops on myshopify.com or
+# github.io are two sites.
+_SUFFIXES = tldextract.TLDExtract(
+    suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
+)
+_HOST_PREFIXES = ("www.", "m.", "mobile.")
+
+
+@lru_cache(maxsize=4096)
+def site_key(host: str) -> str:
+    """What makes two hosts one site: the registrable domain ("shop.example.co.uk" ->
+    "example.co.uk"; "a.myshopify.com" stays whole), else, for an IP address or a name
+    with no public suffix, the host without a leading www./m./mobile.
+    """
+    host = host.strip().lower().rstrip(".")
+    registrable = _SUFFIXES(host).top_domain_under_public_suffix
+    if registrable:
+        return registrable
+    for prefix in _HOST_PREFIXES:
+        if host.startswith(prefix):
+            return host.removeprefix(prefix)
+    return host
+
+
+def same_site(url: str, other: str) -> bool:
+    """Whether two http(s) URLs are on one site: same `site_key`, same non-default port."""
+    a, b = urlsplit(url), urlsplit(other)
+    if not a.hostname or not b.hostname:
+        return False
+    try:
+        ports = (_explicit_port(a.port, a.scheme), _explicit_port(b.port, b.scheme))
+    except ValueError:  # a port out of range: not a URL we key anything on
+        return False
+    return ports[0] == ports[1] and site_key(a.hostname) == site_key(b.hostname)
+
+
+def _explicit_port(port: int | None, scheme: str) -> int | None:
+    return None if port == {"http": 80, "https": 443}.get(scheme) else port
+
+
+class ListingUrls(NamedTuple):
+    """A page's URLs: the listing's key, the URL fetched, and an off-site canonical."""
+
+    key: str
+    fetched: str
+    canonical: str | None  # as declared, only when it was not used as the key
+
+
+def listing_urls(response: TextResponse, selector: Selector | None = None) -> ListingUrls:
+    """The key is <link rel=canonical> (cleaned of tracking) when it is on the page's own
+    site (`same_site`), else the fetched URL cleaned; an off-site canonical is kept
+    beside it as the page declared it (resolved against the page).
+    """
     root = (selector if selector is not None else response.selector).root
     href = _first(_CANONICAL_XPATH(root))
-    url = response.urljoin(href.strip()) if href and href.strip() else response.url
-    if urlsplit(url).scheme not in ("http", "https"):
-        url = response.url
-    return clean_url(url)
+    declared = response.urljoin(href.strip()) if href and href.strip() else None
+    if declared and urlsplit(declared).scheme not in ("http", "https"):
+        declared = None
+    if declared is None:
+        return ListingUrls(clean_url(response.url), response.url, None)
+    if same_site(declared, response.url):
+        return ListingUrls(clean_url(declared), response.url, None)
+    return ListingUrls(clean_url(response.url), response.url, declared)
+
+
+def canonical_url(response: TextResponse, selector: Selector | None = None) -> str:
+    """The listing's key (`listing_urls`): the canonical when on the same site, else
+    the page URL; no tracking parameters."""
+    return listing_urls(response, selector).key
 
 
 def page_language(response: TextResponse, selector: Selector | None = None) -> str | None:

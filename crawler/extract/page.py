@@ -13,6 +13,13 @@ a product):
 3. ``rdfa``      schema.org Product in RDFa (extruct; only when the page has RDFa)
 4. ``opengraph`` OpenGraph product tags (og:type product, product:price:amount…)
 5. ``css``       the CSS/XPath selectors of a site profile (`crawler.extract.selectors`)
+6. ``heuristic`` the visible page read as a buyer reads it: <h1>, the price by it,
+                 buy buttons and stock words in many languages, "Sold by" labels
+                 (`crawler.extract.heuristic`); read only when the sources above
+                 leave the title, price or availability unknown, and then it fills
+                 only those (description, images and seller stay the shop's own),
+                 or, on a page with no usable structured data (none, broken
+                 JSON-LD, no product in it), it is the listing's only source.
 
 Only the syntaxes a page holds are parsed (`crawler.extract.markup.detect_syntaxes`).
 
@@ -24,8 +31,8 @@ the same way (`parse_page`) when it does not (a GBK page declared as UTF-8).
 
 When sources disagree:
 - per field, the first source (in the order above) that has a value wins; later
-  sources only fill fields that are still None (a JSON-LD name beats og:title and
-  a profile's selector; the page's <title> is never used unless a profile names it);
+  sources only fill fields that are still None (a JSON-LD name beats og:title, a
+  profile's selector and the page's <h1>);
 - the price is the price a buyer pays now — a sale price beats the regular
   ("was", list, strikethrough) price, and among several offers or variants the
   lowest wins (see `crawler.extract.schema`); `Listing` has one price, so the
@@ -37,13 +44,28 @@ When sources disagree:
 - the language is the product's own (inLanguage, or a profile's), else the page's
   <html lang>, else og:locale.
 
+`Listing.extraction_confidence` is the heuristic source's confidence in [0, 1] when
+it is the listing's source (`source_format` "heuristic"), else None: structured data
+and a profile's selectors are the shop's own statements, not estimates.
+
+URLs (`crawler.extract.fields.listing_urls`): `url`, the listing's key, is the page's
+rel=canonical when it is on the same site (same registrable domain: www./m. hosts
+and other subdomains of one shop are one site), else the fetched URL; both without
+tracking parameters. `fetched_url` is always the URL fetched; `canonical_url` is an
+off-site canonical as the page declared it (None when it was used as the key).
+
 `NotAListing.reason`:
-- ``no_structured_data`` no structured data at all (no JSON-LD, microdata, RDFa
-                    or OpenGraph, and no profile selector matched);
-- ``broken_jsonld`` JSON-LD was there but none of it parsed, and no other source
-                    describes a product;
-- ``no_product``    structured data, but no product in it (a category page);
-- ``no_title``      a product, but no source gives it a name.
+- ``broken_jsonld`` JSON-LD was there but none of it parsed, no other source
+                    describes a product and the visible page is not one either;
+- ``no_product``    structured data, but no product in it (a category page), and
+                    the visible page is not one either;
+- ``not_a_product`` no structured data, and the visible page has no price, no buy
+                    button and no stock label (an article, a notice, a home page);
+- ``listing_page``  no structured data, and the visible page lists products: many
+                    card prices or buy buttons and none of its own;
+- ``no_title``      a product, but no source gives it a name;
+- ``no_structured_data`` a response that is not HTML (no page to read), or, with
+                    `heuristic=False`, a page without structured data.
 """
 
 from __future__ import annotations
@@ -51,7 +73,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -64,8 +86,10 @@ from maskscreen.crawler.extract.fields import (
     canonical_url,
     clean_text,
     clean_url,
+    listing_urls,
     page_language,
 )
+from maskscreen.crawler.extract.heuristic import read_page
 from maskscreen.crawler.extract.markup import (
     compact_rdfa,
     detect_syntaxes,
@@ -87,14 +111,24 @@ __all__ = [
     "decoded_text",
     "extract_from_page",
     "extract_listing",
+    "listing_urls",
     "page_language",
     "parse_page",
 ]
 
 logger = logging.getLogger(__name__)
 
-REASONS = ("no_structured_data", "broken_jsonld", "no_product", "no_title")
+REASONS = (
+    "no_structured_data",
+    "broken_jsonld",
+    "no_product",
+    "no_title",
+    "not_a_product",
+    "listing_page",
+)
 _EMPTY = (None, "", [])
+# Fields whose absence after the structured sources sends the page to the heuristic one.
+_HEURISTIC_FILLS = ("title", "price", "availability")
 
 
 class NotAListing(Exception):
@@ -125,13 +159,28 @@ def response_page(response: HtmlResponse) -> tuple[str, Selector]:
     return text, parse_page(text)
 
 
+class Sources(NamedTuple):
+    """Every source's product fields in source order, or the reason there are none."""
+
+    found: list[tuple[str, dict]]
+    reason: str | None
+    confidence: float | None  # the heuristic source's, when it gave fields
+
+
 def find_sources(
     url: str,
     text: str,
     selector: Selector,
     profile: Mapping[str, Any] | None = None,
-) -> tuple[list[tuple[str, dict]], str | None]:
-    """Every source's product fields, in source order, or the reason there are none."""
+    language: str | None = None,
+    heuristic: bool = True,
+) -> Sources:
+    """Every source's product fields, in source order, or the reason there are none.
+
+    The heuristic source (`crawler.extract.heuristic`) is read last, and only when the
+    sources before it leave the title, price or availability unknown; beside them it
+    gives only those (and the price's currency).
+    """
     found: list[tuple[str, dict]] = []
     structured = broken_only = False
     for syntax in detect_syntaxes(text):
@@ -151,16 +200,26 @@ def find_sources(
         if fields:
             found.append(("css", fields))
         structured = structured or matched
+    merged = _merge(found)
+    if not heuristic or all(merged.get(key) not in _EMPTY for key in _HEURISTIC_FILLS):
+        if found:
+            return Sources(found, None, None)
+        if broken_only and not structured:
+            return Sources(found, "broken_jsonld", None)
+        return Sources(found, "no_product" if structured else "no_structured_data", None)
+    reading = read_page(selector, url, language)
+    if reading.fields and found:
+        # Only the gaps that sent us here: a description, images or seller read from
+        # the visible page would change the content hash of listings already stored.
+        gaps = {k: v for k, v in reading.fields.items() if k in _HEURISTIC_FILLS + ("currency",)}
+        return Sources([*found, ("heuristic", gaps)], None, None)
+    if reading.fields:
+        return Sources([("heuristic", reading.fields)], None, reading.confidence)
     if found:
-        return found, None
-    reason = (
-        "broken_jsonld"
-        if broken_only and not structured
-        else "no_product"
-        if structured
-        else "no_structured_data"
-    )
-    return found, reason
+        return Sources(found, None, None)
+    if broken_only and not structured:
+        return Sources(found, "broken_jsonld", None)
+    return Sources(found, "no_product" if structured else reading.reason, None)
 
 
 def _merge(found: list[tuple[str, dict]]) -> dict:
@@ -182,16 +241,22 @@ def extract_listing(
     response: TextResponse,
     site: str,
     profile: Mapping[str, Any] | None = None,
+    *,
+    heuristic: bool = True,
 ) -> Listing:
     """The listing a product page describes (see the module docstring for the rules).
 
     `profile` maps listing fields to CSS/XPath selectors (`crawler.extract.selectors`);
     an invalid profile raises ValueError. Raises `NotAListing` with a reason.
+    With `heuristic=False` the visible page is not read: structured data and the
+    profile only, and a page without them is ``no_structured_data`` as before the
+    heuristic source (a recheck of a listing first read from structured data or a
+    shop's API compares like with like).
     """
     if not isinstance(response, HtmlResponse):
         raise NotAListing("no_structured_data")
     text, selector = response_page(response)
-    return extract_from_page(response, text, selector, site, profile)
+    return extract_from_page(response, text, selector, site, profile, heuristic=heuristic)
 
 
 def extract_from_page(
@@ -200,19 +265,24 @@ def extract_from_page(
     selector: Selector,
     site: str,
     profile: Mapping[str, Any] | None = None,
+    *,
+    heuristic: bool = True,
 ) -> Listing:
     """As `extract_listing`, for a page already decoded (`text`) and parsed (`selector`:
     `response.selector` when `text` is `response.text`, else `parse_page(text)`).
 
     `response` gives the page's URL, base URL and headers; its body is not read again.
     """
-    found, reason = find_sources(response.url, text, selector, profile)
+    declared_language = page_language(response, selector)
+    found, reason, confidence = find_sources(
+        response.url, text, selector, profile, declared_language, heuristic
+    )
     if reason:
         raise NotAListing(reason)
     fields = _merge(found)
     if not fields.get("title"):
         raise NotAListing("no_title")
-    language = fields.get("language") or page_language(response, selector) or fields.get("locale")
+    language = fields.get("language") or declared_language or fields.get("locale")
     hint = fields["currency"] if isinstance(fields["currency"], str) else None
     price, currency = parse_price(
         fields["price"],
@@ -221,8 +291,10 @@ def extract_from_page(
         domain=urlsplit(response.url).hostname,
     )
     seller_url = fields.get("seller_url")
+    urls = listing_urls(response, selector)
+    source_format = found[0][0]
     return Listing(
-        url=canonical_url(response, selector),
+        url=urls.key,
         site=site,
         title=fields["title"],
         description=fields.get("description"),
@@ -237,5 +309,8 @@ def extract_from_page(
         category=fields.get("category"),
         availability=fields.get("availability"),
         fetched_at=datetime.now(UTC),
-        source_format=found[0][0],
+        source_format=source_format,
+        extraction_confidence=confidence if source_format == "heuristic" else None,
+        fetched_url=urls.fetched,
+        canonical_url=urls.canonical,
     )

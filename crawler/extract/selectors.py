@@ -1,4 +1,4 @@
-"""CSS/XPath selectors from a site profile: the last extraction source.
+"""CSS/XPath selectors from a site profile: the source before the heuristic one.
 
 A profile is a mapping of listing fields to selectors, for shops with no (or
 incomplete) structured data:

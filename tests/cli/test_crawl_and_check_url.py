@@ -51,8 +51,6 @@ def test_check_url_benign_look_alike(shop):
 @pytest.mark.parametrize(
     ("path", "message"),
     [
-        (NO_STRUCTURED_DATA_PATH, "is not a product page: no schema.org Product data"),
-        (BROKEN_JSONLD_PATH, "is not a product page: the page's JSON-LD is broken"),
         (DEAD_LINK_PATH, "answered HTTP 404"),
         ("/", "is not a product page"),
     ],
@@ -63,6 +61,17 @@ def test_check_url_bad_pages_are_one_line_errors(shop, path, message):
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [(NO_STRUCTURED_DATA_PATH, "Gift card"), (BROKEN_JSONLD_PATH, "Mystery Mask (clearance)")],
+)
+def test_check_url_reads_pages_without_usable_structured_data(shop, path, title):
+    # No JSON-LD, or broken JSON-LD: the heuristic source reads the visible page.
+    result = run_cli("check", shop.base_url + path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"title: {title}")
 
 
 def test_check_url_refused_connection():

@@ -17,7 +17,7 @@ from scrapy.http import HtmlResponse
 from maskscreen.crawler.demo.catalog import NEXT_DAY, SHOPS, Catalog, load_products, shop_of
 from maskscreen.crawler.demo.mall import DemoMall
 from maskscreen.crawler.demo.market import MarketShop, item_path
-from maskscreen.crawler.extract.page import NotAListing, clean_text, extract_listing
+from maskscreen.crawler.extract.page import clean_text, extract_listing
 from maskscreen.crawler.jobs.plan import detect, plan_crawl
 from maskscreen.crawler.profiles import find_profile
 
@@ -92,7 +92,7 @@ def test_the_marketplace_is_planned_through_its_bundled_profile(mall):
     assert plan.spider_args["product_links"] and plan.spider_args["pagination_links"]
 
 
-def test_marketplace_pages_are_gbk_with_no_structured_data(market):
+def test_marketplace_pages_are_gbk_with_no_structured_data_and_read_heuristically(market):
     status, home = fetch(market.base_url + "/")
     assert status == 200 and home.encoding in ("gbk", "gb18030")  # w3lib reads GBK as GB18030
     assert home.css("ul.cats a::attr(href)").getall()
@@ -100,9 +100,12 @@ def test_marketplace_pages_are_gbk_with_no_structured_data(market):
         _, page = fetch(market.base_url + item_path(product))
         assert page.headers[b"Content-Type"] == b"text/html; charset=gbk"
         assert "application/ld+json" not in page.text and "itemscope" not in page.text
-        with pytest.raises(NotAListing) as info:
-            extract_listing(page, site="demo-zh-market")
-        assert info.value.reason == "no_structured_data"
+        # Without the profile, the heuristic source reads the visible page.
+        listing = extract_listing(page, site="demo-zh-market")
+        assert listing.source_format == "heuristic"
+        assert listing.title == clean_text(product["title"])
+        assert (listing.price, listing.currency) == (Decimal(product["price"]), "CNY")
+        assert listing.seller == product["seller"]
 
 
 def test_marketplace_items_decode_through_the_profile(market):

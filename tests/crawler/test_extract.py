@@ -382,8 +382,6 @@ def test_parse_page_always_gives_an_html_tree(text):
 
 
 DROPPED = [
-    ("broken_only.html", "broken_jsonld"),
-    ("no_jsonld.html", "no_structured_data"),  # no structured data of any kind
     ("opengraph_website.html", "no_product"),  # OpenGraph, but not a product
     ("no_product.html", "no_product"),  # products inside an ItemList are not the page's product
     ("no_title.html", "no_title"),
@@ -395,6 +393,22 @@ def test_extract_listing_raises_not_a_listing_with_reason(name, reason):
     with pytest.raises(NotAListing) as info:
         extract_listing(page(name, "https://shop.example/x"), site="example")
     assert info.value.reason == reason
+
+
+# Pages that were dropped before the heuristic source (no_structured_data, and
+# broken_jsonld with nothing else): their visible h1 and price now make a listing.
+FALLBACK = [
+    ("broken_only.html", "Mystery Mask", Decimal("5.00")),
+    ("no_jsonld.html", "Gift card", Decimal("25.00")),
+]
+
+
+@pytest.mark.parametrize(("name", "title", "price"), FALLBACK, ids=[row[0] for row in FALLBACK])
+def test_pages_without_usable_structured_data_fall_back_to_the_heuristic_source(name, title, price):
+    listing = extract_listing(page(name, "https://shop.example/x"), site="example")
+    assert (listing.title, listing.price, listing.currency) == (title, price, "USD")
+    assert listing.source_format == "heuristic"
+    assert 0 < listing.extraction_confidence < 1
 
 
 def test_extract_listing_rejects_a_non_html_response():

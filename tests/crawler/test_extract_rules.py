@@ -270,7 +270,7 @@ def test_profile_that_matches_nothing_is_not_a_listing():
         extract_listing(
             respond(html_page(body="<p>hi</p>")), "s", profile={"title": "css:h1::text"}
         )
-    assert info.value.reason == "no_structured_data"
+    assert info.value.reason == "not_a_product"  # nor does the page read as a product
 
 
 # -- ¥ is never guessed ----------------------------------------------------------
@@ -379,9 +379,9 @@ def test_extruct_runs_only_for_the_syntaxes_present(head, body, called, monkeypa
 @pytest.mark.parametrize(
     ("body", "reason"),
     [
-        (b"", "no_structured_data"),
-        (b"   \n ", "no_structured_data"),
-        (b"\x00\x01\x02\xff\xfe garbage \x80\x81", "no_structured_data"),
+        (b"", "not_a_product"),
+        (b"   \n ", "not_a_product"),
+        (b"\x00\x01\x02\xff\xfe garbage \x80\x81", "not_a_product"),
         (b"<html><head><script type='application/ld+json'>null</script>", "no_product"),
         (b"<script type='application/ld+json'>[1, \"x\", null, []]</script>", "no_product"),
         (b'<script type=\'application/ld+json\'>{"@type": 5, "name": {}}</script>', "no_product"),

@@ -1,0 +1,149 @@
+"""What the heuristic source (`crawler.extract.heuristic`) reads a page by: named
+predicates over compiled patterns, in the languages maskscreen crawls.
+
+Each pattern is tested on its own (tests/crawler/test_extract_heuristic.py); the
+availability words themselves live in `crawler.extract.fields` with the other sources'.
+"""
+
+from __future__ import annotations
+
+import re
+
+# id / class / itemprop / data-* names that say "a price is here".
+_PRICE_ATTR_RE = re.compile(
+    r"price|offer|amount|sale|cost|preis|prix|precio|preco|prezzo|cena|fiyat|money|jiage",
+    re.IGNORECASE,
+)
+# ... and that say "this is the regular price, struck through" (Amazon's data-a-strike,
+# Shopify's compare-at, Magento's old-price, "was", "list price", MSRP, RRP, UVP).
+_WAS_ATTR_RE = re.compile(
+    r"(?<![a-z])(?:was|old|regular|strike|before|original|compare|msrp|rrp|uvp|crossed"
+    r"|previous|retail|reference|basis)|list[-_]?price|price[-_]?(?:was|old|before|list)",
+    re.IGNORECASE,
+)
+# ... and that say "this is what a buyer pays now".
+_NOW_ATTR_RE = re.compile(
+    r"sale|current|(?<![a-z])now|final|special|deal|actual|promo|discount|topay|to-pay"
+    r"|primary|(?<![a-z])core|(?<![a-z])our(?![a-z])",
+    re.IGNORECASE,
+)
+# Labels before a price that make it a "was" price.
+_WAS_TEXT_RE = re.compile(
+    r"^\W*(?:was|list price|regular price|reg\.?|rrp|msrp|uvp|statt|vorher|früher|antes"
+    r"|avant|prix barré|prix de référence|precio anterior|preço antigo|de:|prima|prezzo di"
+    r" listino|原价|原價|定价|市场价|市場價|参考価格|通常価格|メーカー希望小売価格|정가|소비자가"
+    r"|старая цена|было)\b",
+    re.IGNORECASE,
+)
+# Amounts that are not the product's price: shipping, savings, instalments, coupons.
+_OTHER_COST_RE = re.compile(
+    r"shipping|delivery|postage|versand|lieferung|envío|envio|livraison|frete|spedizione"
+    r"|运费|運費|配送料|送料|배송비|доставка|per (?:month|mo)\b|/\s*(?:mo|month)\b|monatlich"
+    r"|\bsave\b|you save|sparen|ahorra|économisez|economize|risparmi|节省|立省|割引額|절약"
+    r"|экономия|coupon|gutschein|cupón|cashback",
+    re.IGNORECASE,
+)
+# A number with a currency sign, code or word beside it ("$12", "12,99 zł", "3,980円").
+_SIGNS = r"[$€£¥￥₩₹₽₺฿₫₱₪₴₦₸]|US\$|R\$|NT\$|HK\$|S/"
+_WORDS = (
+    r"(?<![A-Za-z])(?:USD|EUR|GBP|CNY|JPY|KRW|RUB|BRL|MXN|CAD|AUD|CHF|SEK|NOK|DKK|PLN|CZK|HUF"
+    r"|TRY|INR|TWD|HKD|SGD|ARS|CLP|COP|PEN|RON|UAH|zł|руб|грн|Kč|Ft|lei|TL|RM|Rp|kr)"
+    r"(?![A-Za-z])|円|元|원|р\."
+)
+CURRENCY_AMOUNT_RE = re.compile(
+    rf"(?:{_SIGNS}|{_WORDS})\s?\d|\d[\d.,'\u00a0\u202f ]*\s?(?:{_SIGNS}|{_WORDS})"
+)
+# Buttons that buy: "Add to cart", "Buy now", and their translations.
+_BUY_TEXT_RE = re.compile(
+    r"add to (?:cart|bag|basket|trolley)|buy (?:it )?now|add to shopping|in den (?:warenkorb"
+    r"|einkaufswagen)|jetzt kaufen|sofort kaufen|ajouter au panier|acheter maintenant"
+    r"|añadir al carrito|agregar al carrito|comprar ahora|aggiungi al carrello|acquista ora"
+    r"|adicionar ao carrinho|comprar agora|toevoegen aan winkelwagen|in winkelwagen|do koszyka"
+    r"|kup teraz|sepete ekle|hemen al|в корзину|купить|加入购物车|加入購物車|立即购买|立即購買"
+    r"|直接購買|马上抢|カートに入れる|カートに追加|今すぐ買う|購入手続き|장바구니|바로\s?구매"
+    r"|구매하기|thêm vào giỏ|mua ngay|เพิ่มไปยังรถเข็น|ซื้อเลย",
+    re.IGNORECASE,
+)
+_BUY_ATTR_RE = re.compile(
+    r"add[-_]?to[-_]?(?:cart|bag|basket)|buy[-_]?(?:it[-_]?)?now|addtocart|cart[-_]?(?:button|btn|submit)",
+    re.IGNORECASE,
+)
+# Containers whose prices belong to other products (carousels, "customers also bought").
+_ELSEWHERE_ATTR_RE = re.compile(
+    r"related|recommend|similar|also[-_]?(?:bought|viewed|like)|upsell|cross[-_]?sell"
+    r"|recently|sponsored|carousel|bundle|frequently",
+    re.IGNORECASE,
+)
+# Where a page says whether the product can be bought.
+AVAILABILITY_ATTR_RE = re.compile(
+    r"avail|stock|inventory|lager|dispon|zaiko|soldout|sold-out", re.IGNORECASE
+)
+DESCRIPTION_ATTR_RE = re.compile(
+    r"descr|details|beschreibung|product[-_]?info|item[-_]?desc|overview|feature[-_]?bullets",
+    re.IGNORECASE,
+)
+IMAGE_ATTR_RE = re.compile(
+    r"product|main|primary|hero|gallery|zoom|landing|item[-_]?im|photo|detail", re.IGNORECASE
+)
+SELLER_ATTR_RE = re.compile(
+    r"seller|merchant|vendor|shop[-_]?name|store[-_]?name|sold[-_]?by|soldby", re.IGNORECASE
+)
+# "Sold by: X" and its translations; group 1 is the rest of the text (maybe the name).
+SELLER_LABEL_RE = re.compile(
+    r"^\s*(?:ships from and sold by|sold by|seller|sold and shipped by|vendor|verkauf durch"
+    r"|verkauf und versand durch|verkäufer|vendu par|vendeur|vendido por|vendedor|venduto da"
+    r"|venditore|verkocht door|sprzedawca|satıcı|продавец|卖家|賣家|店铺|店鋪|商家|販売元"
+    r"|出品者|ショップ|판매자|상점)\s*[:：]?\s*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+# A path or query that names one product (/p/…, /dp/…, /item/…, ?id=123).
+_PRODUCT_URL_RE = re.compile(
+    r"(?:^|/)(?:p|dp|product|products|produkt|produit|producto|produto|prodotto|item|items"
+    r"|itm|listing|listings|goods|detail|details|offer|pd|prod|shop/product)(?:[/._-]|$)"
+    r"|[/_-]\d{5,}(?:\.html?)?$|[?&](?:id|item_?id|product_?id|pid|sku|goods_?id)=\w",
+    re.IGNORECASE,
+)
+# Tags whose text a buyer does not read as the product's.
+SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "title"})
+OUTSIDE_TAGS = frozenset({"header", "nav", "footer", "aside"})
+BUTTON_TAGS = frozenset({"button", "input", "a"})
+
+
+def is_price_attr(attrs: str) -> bool:
+    return bool(_PRICE_ATTR_RE.search(attrs))
+
+
+def is_was_attr(attrs: str) -> bool:
+    return bool(_WAS_ATTR_RE.search(attrs))
+
+
+def is_now_attr(attrs: str) -> bool:
+    return bool(_NOW_ATTR_RE.search(attrs))
+
+
+def is_was_label(text: str) -> bool:
+    return bool(_WAS_TEXT_RE.search(text))
+
+
+def is_other_cost(text: str) -> bool:
+    return bool(_OTHER_COST_RE.search(text))
+
+
+def has_currency_amount(text: str) -> bool:
+    return bool(CURRENCY_AMOUNT_RE.search(text))
+
+
+def is_buy_label(text: str) -> bool:
+    return bool(_BUY_TEXT_RE.search(text))
+
+
+def is_buy_attr(attrs: str) -> bool:
+    return bool(_BUY_ATTR_RE.search(attrs))
+
+
+def is_elsewhere_attr(attrs: str) -> bool:
+    return bool(_ELSEWHERE_ATTR_RE.search(attrs))
+
+
+def is_product_url(path_and_query: str) -> bool:
+    return bool(_PRODUCT_URL_RE.search(path_and_query))

@@ -1,0 +1,175 @@
+"""The last source: a page read as a buyer reads it, for pages without structured data.
+
+`read_page(selector, url, language)` walks the parsed page once and returns a
+`HeuristicReading`: listing fields and a confidence, or the reason the page is not a
+product. `crawler.extract.page` tries it after every other source; their fields win.
+
+- title: the first <h1> outside header/nav/footer (unless it only names the site),
+  else og:title, else <title> without the site name (`strip_site_name`);
+- price: of the printed prices (an element whose id/class/itemprop/data-* says price,
+  or a short text with a currency sign, code or word, read by `crawler.extract.prices`),
+  the current one nearest the title (or the buy button): struck-through and "was"
+  prices (<del>, <s>, line-through, old/was/compare/list-price classes, "Was", "UVP",
+  "原价", "定価" labels) only when nothing else is printed; shipping costs never;
+  prices in header/nav/footer/aside or related-product blocks, and prices of cards
+  (a block shape repeated `heuristic_walk.REPEATED` times, or a list item linking
+  to another page)
+  only when a unique buy button says the page is still one product's;
+- availability: an element whose id/class says stock or availability, then a button's
+  label ("Sold out", "品切れ"), then an enabled buy button (InStock), then the text
+  after the title (`crawler.extract.fields.normalize_availability`'s words);
+- description: meta description or og:description, else a description block, else
+  the longest paragraph after the title; images: og:image, then product images;
+  seller: a "Sold by" / "Verkauf durch" / "卖家" / "販売元" / "판매자" label, else an
+  element whose id/class says seller.
+
+Confidence (sums to 1.0): title from <h1> 0.25 (og:title 0.2, <title> 0.1); a current
+price 0.25 (a was or card price 0.1); that price within `NEAR` elements of the title
+0.15; a buy button 0.2 (else a stock label 0.1); a product-like URL (/p/, /dp/,
+/item/, ?id=) 0.1; a description or image 0.05. A title alone is 0.25.
+
+Refused (`reason`): ``listing_page`` when the page prints many card prices or buy
+buttons (`MANY_PRICES`, `MANY_BUY_BUTTONS`) and no price or buy button of its own;
+``not_a_product`` when it has no price and no buy button or stock label;
+``no_title`` when it has those but no title.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+from parsel import Selector
+
+from maskscreen.crawler.extract import cues
+from maskscreen.crawler.extract.fields import clean_text, normalize_availability
+from maskscreen.crawler.extract.heuristic_parts import (
+    Price,
+    description_of,
+    images_of,
+    names_site,
+    strip_site_name,
+)
+from maskscreen.crawler.extract.heuristic_walk import PageReading, walk
+
+MANY_PRICES = 6  # card prices that make a page a list of products
+MANY_BUY_BUTTONS = 4
+NEAR = 60  # elements (in page order) between the title and a price that is "near"
+_AFTER_TITLE = 150  # elements after the title whose text may state availability
+
+
+class HeuristicReading(NamedTuple):
+    fields: dict | None
+    confidence: float
+    reason: str | None
+
+
+def read_page(selector: Selector, url: str, language: str | None = None) -> HeuristicReading:
+    """The page's product fields and confidence, or the reason it holds no product."""
+    domain = urlsplit(url).hostname
+    page = walk(selector.root, language, domain)
+    title, title_points = _title(page, domain)
+    anchor = page.h1[0] if page.h1 and title_points == 0.25 else None
+    own_buttons = len(page.buttons) < MANY_BUY_BUTTONS
+    buy = next((b for b in page.buttons if not b[2]), page.buttons[0] if page.buttons else None)
+    buy = buy if own_buttons else None
+    price, price_kind = _pick_price(page.prices, anchor, buy[0] if buy else None, bool(buy))
+    cards = sum(1 for p in page.prices if p.card)
+    stock = _stock(page, anchor)
+    if price_kind != "current" and not buy and (cards >= MANY_PRICES or not own_buttons):
+        return HeuristicReading(None, 0.0, "listing_page")
+    if price is None and buy is None and stock is None:
+        return HeuristicReading(None, 0.0, "not_a_product")
+    if not title:
+        return HeuristicReading(None, 0.0, "no_title")
+    availability = _availability(page, stock, buy, anchor)
+    start = anchor if anchor is not None else 0
+    description = clean_text(page.meta.get("description") or page.meta.get("og:description"))
+    description = description or description_of(page.elements, start)
+    images = images_of(page.meta, page.elements, start)
+    seller = page.sellers[0] if page.sellers else None
+    confidence = title_points
+    if price is not None:
+        confidence += 0.25 if price_kind == "current" else 0.1
+        near_to = [i for i in (anchor, buy[0] if buy else None) if i is not None]
+        if any(abs(price.index - i) <= NEAR for i in near_to):
+            confidence += 0.15
+    confidence += 0.2 if buy else 0.1 if stock else 0.0
+    parts = urlsplit(url)
+    if cues.is_product_url(parts.path + ("?" + parts.query if parts.query else "")):
+        confidence += 0.1
+    if description or images:
+        confidence += 0.05
+    fields = {
+        "title": title,
+        "description": description,
+        "price": price.text if price else None,
+        "currency": price.currency if price else None,
+        "availability": availability,
+        "images_raw": images,
+        "seller": seller[1] if seller else None,
+        "seller_url": seller[2] if seller else None,
+    }
+    return HeuristicReading(fields, round(min(confidence, 1.0), 2), None)
+
+
+def _title(page: PageReading, domain: str | None) -> tuple[str | None, float]:
+    site_name = page.meta.get("og:site_name") or page.meta.get("application-name")
+    if page.h1 and not names_site(page.h1[1], domain, site_name):
+        return page.h1[1], 0.25
+    og = strip_site_name(clean_text(page.meta.get("og:title")), domain, site_name)
+    if og:
+        return og, 0.2
+    title = strip_site_name(page.title_tag, domain, site_name)
+    return (title, 0.1) if title else (None, 0.0)
+
+
+def _pick_price(
+    prices: list[Price], anchor: int | None, buy: int | None, has_buy: bool
+) -> tuple[Price | None, str | None]:
+    """The price a buyer pays now, and "current", "was" or "card" for how sure it is."""
+    targets = [i for i in (anchor, buy) if i is not None]
+
+    def distance(price: Price) -> float:
+        if not targets:
+            return price.index
+        gaps = [(price.index - t) if price.index >= t else (t - price.index) * 2 for t in targets]
+        bonus = (15 if price.now else 0) + (10 if price.marked else 0)
+        bonus += 10 if price.labelled else 0
+        return min(gaps) - bonus
+
+    usable = [p for p in prices if not p.elsewhere and not cues.is_other_cost(p.text)]
+    for kind, group in (
+        ("current", [p for p in usable if not p.was and not p.card]),
+        ("was", [p for p in usable if p.was and not p.card]),
+        ("card", [p for p in usable if not p.was] if has_buy else []),
+    ):
+        if group:
+            return min(group, key=distance), kind
+    return None, None
+
+
+def _stock(page: PageReading, anchor: int | None) -> str | None:
+    """Availability from a stock label or a button's label, the one nearest the title."""
+    if not page.stock:
+        return None
+    origin = anchor or 0
+    _index, text = min(page.stock, key=lambda s: abs(s[0] - origin))
+    return normalize_availability(text, search=True)
+
+
+def _availability(
+    page: PageReading, stock: str | None, buy: tuple[int, str, bool] | None, anchor: int | None
+) -> str | None:
+    if stock:
+        return stock
+    if buy and not buy[2]:
+        return "InStock"
+    if anchor is None:
+        return None
+    words = []
+    for el in page.elements[anchor + 1 : anchor + _AFTER_TITLE]:
+        words += [t for t in (el.text, el.tail) if t and t.strip()]
+        if sum(map(len, words)) > 3000:
+            break
+    return normalize_availability(" ".join(words)[:3000], search=True)

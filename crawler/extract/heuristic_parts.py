@@ -1,0 +1,280 @@
+"""The heuristic source's readings of one element: prices, seller labels, images, text.
+
+Pure functions of lxml elements; `crawler.extract.heuristic` walks the page and decides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from lxml.html import HtmlElement
+
+from maskscreen.crawler.extract import cues
+from maskscreen.crawler.extract.fields import site_key
+from maskscreen.crawler.extract.prices import parse_price
+
+_DIGIT_RE = re.compile(r"\d")
+_SPACE_RE = re.compile(r"\s+")
+_BARE_NUMBER_RE = re.compile(r"^\W*\d[\d.,'\u00a0\u202f ]*\W*$")
+_CLASS_DIGITS_RE = re.compile(r"\d+")
+_ALNUM_RE = re.compile(r"[\W_]+")
+# " | Shop", " - Amazon.com", "Amazon.com: …", " :: Store", "｜楽天市場".
+_TITLE_SEPARATORS_RE = re.compile(r"(\s+[-–—:·•»/]\s+|\s*[|｜]\s*|(?<=\w):\s+|\s+::\s+)")
+_SHORT_ELEMENTS = 60  # descendants a short text (a price, a label) may have
+_MAX_PRICE = Decimal(1_000_000_000)  # a bigger "price" is a phone or an order number
+_IMAGE_SOURCES = ("data-old-hires", "data-zoom-image", "data-large", "data-src", "src")
+
+
+@dataclass(eq=False)
+class Price:
+    """One printed price: where it is, what it says, and what kind it seems to be."""
+
+    element: HtmlElement
+    index: int
+    text: str
+    amount: Decimal
+    currency: str | None
+    marked: bool  # a currency sign, code or word printed with it
+    now: bool  # its class or label says "the price now" (sale, current, now)
+    was: bool  # struck through or labelled as the regular price
+    labelled: bool = False  # its id/class/itemprop/data-* says price
+    elsewhere: bool = False  # header, nav, footer, aside, related products
+    card: bool = False  # one of a repeated block, or inside a link to another page
+    shape: tuple = field(default=())
+
+
+def attributes(el: HtmlElement) -> str:
+    """id, class, itemprop and data-* names (and short values) as one string to search."""
+    parts = [el.get("id") or "", el.get("class") or "", el.get("itemprop") or ""]
+    for name, value in el.attrib.items():
+        if name.startswith("data-"):
+            parts.append(name)
+            if len(value) <= 40:
+                parts.append(value)
+    return " ".join(parts)
+
+
+def is_hidden(el: HtmlElement) -> bool:
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return (
+        el.get("hidden") is not None
+        or "display:none" in style
+        or (el.tag == "input" and (el.get("type") or "").lower() == "hidden")
+    )
+
+
+def short_text(el: HtmlElement, limit: int) -> str | None:
+    """The element's visible text when it is at most `limit` characters, else None
+    (None too for an element with more than `_SHORT_ELEMENTS` descendants)."""
+    for count, _ in enumerate(el.iterdescendants()):
+        if count >= _SHORT_ELEMENTS:
+            return None
+    total, parts = 0, []
+    for text in el.itertext():
+        total += len(text)
+        if total > limit * 4:
+            return None
+        parts.append(text)
+    text = _SPACE_RE.sub(" ", "".join(parts)).strip()
+    return text if text and len(text) <= limit else None
+
+
+def shape(el: HtmlElement) -> tuple:
+    """Tag and class (digits dropped) of the element and three ancestors: a card's shape."""
+    found = []
+    node = el
+    for _ in range(4):
+        if node is None:
+            break
+        found.append((node.tag, _CLASS_DIGITS_RE.sub("", node.get("class") or "")))
+        node = node.getparent()
+    return tuple(found)
+
+
+def price_of(
+    el: HtmlElement,
+    attrs: str,
+    index: int,
+    language: str | None,
+    domain: str | None,
+    text: str | None = None,
+) -> Price | None:
+    """The price this element prints, if it prints one (see the heuristic's docstring).
+
+    `text` is a text of the element's to read instead of its own (a child's tail).
+    """
+    raw = None
+    labelled = bool(attrs) and cues.is_price_attr(attrs)
+    if labelled:
+        content = el.get("content") if el.get("itemprop") == "price" else None
+        raw = content or short_text(el, 60)
+        if raw and not (cues.has_currency_amount(raw) or _BARE_NUMBER_RE.match(raw)):
+            raw = None
+    labelled = raw is not None
+    if raw is None:
+        own = text if text is not None else el.text
+        if not own or len(own.strip()) > 40 or not cues.has_currency_amount(own):
+            return None
+        raw = (short_text(el, 60) if text is None else None) or own.strip()
+    if "%" in raw or cues.is_other_cost(raw):
+        return None
+    amount, currency = parse_price(raw, language=language, domain=domain)
+    if amount is None or not 0 < amount < _MAX_PRICE:
+        return None
+    parent = el.getparent()
+    nearby = [attributes(node) for node in (parent, _parent(parent)) if node is not None]
+    label = " ".join(
+        t.strip() for t in (_previous_text(el), parent.text if parent is not None else "") if t
+    )
+    return Price(
+        element=el,
+        index=index,
+        text=raw,
+        amount=amount,
+        currency=currency,
+        marked=cues.has_currency_amount(raw),
+        labelled=labelled,
+        now=cues.is_now_attr(attrs) or any(cues.is_now_attr(a) for a in nearby),
+        was=(
+            (bool(attrs) and cues.is_was_attr(attrs))
+            or any(cues.is_was_attr(a) for a in nearby)
+            or cues.is_was_label(raw)
+            or cues.is_was_label(label[-40:])
+        ),
+    )
+
+
+def _parent(el: HtmlElement) -> HtmlElement | None:
+    return el.getparent()
+
+
+def _previous_text(el: HtmlElement) -> str | None:
+    previous = el.getprevious()
+    if previous is None:
+        return None
+    return previous.tail if previous.tail and previous.tail.strip() else short_text(previous, 40)
+
+
+def is_card(el: HtmlElement) -> bool:
+    """Inside a link to another page, or a list item / article that links to one."""
+    node = el
+    for _ in range(4):
+        if node is None:
+            return False
+        if node.tag == "a" and _real_link(node.get("href")):
+            return True
+        if node.tag in ("li", "article", "tr"):
+            return any(
+                _real_link(a.get("href")) and len(short_text(a, 300) or "") >= 8
+                for a in node.iter("a")
+            )
+        node = node.getparent()
+    return False
+
+
+def _real_link(href: str | None) -> bool:
+    href = (href or "").strip().lower()
+    return bool(href) and not href.startswith(("#", "javascript:"))
+
+
+def seller_after(el: HtmlElement, attrs: str) -> tuple[str, str | None] | None:
+    """(seller name, its link) when the element labels a seller ("Sold by X", "卖家：X"):
+    in its own text, followed by the name or by an element holding it, or by its
+    id/class ("seller", "merchant")."""
+    text = el.text
+    if text and len(text) <= 80:
+        match = cues.SELLER_LABEL_RE.match(text)
+        if match:
+            rest = match.group(1).strip(" :：-")
+            if len(rest) >= 2:
+                return rest[:80], None
+            nxt = el[0] if len(el) else el.getnext()
+            name = short_text(nxt, 80) if nxt is not None else None
+            if name:
+                return name, _link_of(nxt)
+    if attrs and cues.SELLER_ATTR_RE.search(attrs):
+        name = short_text(el, 80)
+        match = cues.SELLER_LABEL_RE.match(name) if name else None
+        name = match.group(1).strip(" :：-") if match else name
+        if name and len(name) >= 2 and not _DIGIT_RE.fullmatch(name):
+            return name, _link_of(el)
+    return None
+
+
+def _link_of(el: HtmlElement) -> str | None:
+    links = [el] if el.tag == "a" else el.iter("a")
+    return next((a.get("href").strip() for a in links if _real_link(a.get("href"))), None)
+
+
+def description_of(elements: list[HtmlElement], start: int) -> str | None:
+    """A description block after the title, else the longest paragraph after it."""
+    window = elements[start : start + 400]
+    for el in window:
+        if el.attrib and cues.DESCRIPTION_ATTR_RE.search(attributes(el)):
+            text = short_text(el, 5000)
+            if text and len(text) >= 30 and not _mostly_prices(text):
+                return text
+    paragraphs = (short_text(el, 5000) for el in window[:300] if el.tag == "p")
+    longest = max((p for p in paragraphs if p), key=len, default=None)
+    return longest if longest and len(longest) >= 30 else None
+
+
+def _mostly_prices(text: str) -> bool:
+    return len(text) < 120 and len(cues.CURRENCY_AMOUNT_RE.findall(text)) >= 2
+
+
+def images_of(meta: dict[str, str], elements: list[HtmlElement], start: int) -> list[str]:
+    """og:image and twitter:image, then product images near the title (raw URLs)."""
+    found = [meta[k] for k in ("og:image", "og:image:secure_url", "twitter:image") if k in meta]
+    main: list[str] = []
+    other: list[str] = []
+    for el in elements[max(0, start - 150) : start + 300]:
+        if el.tag != "img":
+            continue
+        src = next((el.get(a).strip() for a in _IMAGE_SOURCES if (el.get(a) or "").strip()), "")
+        if not src or src.startswith("data:") or _tiny(el):
+            continue
+        parent = el.getparent()
+        context = attributes(el) + " " + (attributes(parent) if parent is not None else "")
+        (main if cues.IMAGE_ATTR_RE.search(context) else other).append(src)
+    for src in main or other[:1]:
+        if src not in found:
+            found.append(src)
+    return found[:10]
+
+
+def _tiny(el: HtmlElement) -> bool:
+    for name in ("width", "height"):
+        value = (el.get(name) or "").strip().removesuffix("px")
+        if value.isdigit() and int(value) < 50:
+            return True
+    return False
+
+
+def names_site(text: str | None, domain: str | None, site_name: str | None) -> bool:
+    """Whether a text is only the shop's name ("Amazon.com", "Mask & More | Home")."""
+    norm = _ALNUM_RE.sub("", (text or "").lower())
+    if not norm:
+        return False
+    site = _ALNUM_RE.sub("", (site_name or "").lower())
+    if site and (norm == site or (site in norm and len(norm) <= len(site) + 8)):
+        return True
+    label = site_key(domain).split(".")[0] if domain else ""
+    label = _ALNUM_RE.sub("", label)
+    return len(label) >= 3 and not label.isdigit() and label in norm and len(norm) <= len(label) + 8
+
+
+def strip_site_name(title: str | None, domain: str | None, site_name: str | None) -> str | None:
+    """The title without a leading or trailing site name ("X | Shop", "Amazon.com: X")."""
+    if not title:
+        return None
+    parts = _TITLE_SEPARATORS_RE.split(title)  # texts at even indexes, separators between
+    start, end = 0, len(parts)
+    while end - start > 1 and names_site(parts[start], domain, site_name):
+        start += 2
+    while end - start > 1 and names_site(parts[end - 1], domain, site_name):
+        end -= 2
+    text = "".join(parts[start:end]).strip()
+    return None if names_site(text, domain, site_name) else text or None

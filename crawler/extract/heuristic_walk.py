@@ -1,0 +1,193 @@
+"""The heuristic source's one walk of a page: what `crawler.extract.heuristic` decides on.
+
+`walk(root, language, domain)` visits each element once (script, style, svg, hidden
+elements skipped whole; at most `MAX_ELEMENTS`) and collects a `PageReading`: the
+first <h1>, head meta tags, printed prices (`heuristic_parts.price_of`, at most
+`MAX_PRICES`) with their context (struck through, in header/nav/footer/aside or a
+related-products block, repeated as cards), buy buttons, stock labels and seller labels.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from maskscreen.crawler.extract import cues
+from maskscreen.crawler.extract.fields import clean_text, normalize_availability
+from maskscreen.crawler.extract.heuristic_parts import (
+    Price,
+    attributes,
+    is_card,
+    is_hidden,
+    price_of,
+    seller_after,
+    shape,
+    short_text,
+)
+
+REPEATED = 3  # a price block shape seen this often is a product card
+# Elements read at most: the product sits near the top; a page's tail is reviews.
+MAX_ELEMENTS = 30_000
+MAX_PRICES = 1_000  # printed prices read at most (a page with more lists products)
+_MAX_HEAD_TEXT = 5_000  # a <title> or meta content longer than this is cut
+_DIGIT_RE = re.compile(r"\d")
+_LABEL_TAGS = cues.BUTTON_TAGS | {"span", "div", "p", "td", "th", "dt", "dd", "li", "b", "strong"}
+_META_KEYS = frozenset(
+    {
+        "description",
+        "og:title",
+        "og:description",
+        "og:site_name",
+        "og:image",
+        "og:image:secure_url",
+        "twitter:image",
+        "application-name",
+    }
+)
+
+
+class PageReading:
+    """What one walk of the page collected."""
+
+    def __init__(self) -> None:
+        self.h1: tuple[int, str] | None = None
+        self.meta: dict[str, str] = {}
+        self.title_tag: str | None = None
+        self.prices: list[Price] = []
+        self.buttons: list[tuple[int, str, bool]] = []  # (index, label, disabled)
+        self.stock: list[tuple[int, str]] = []
+        self.sellers: list[tuple[int, str, str | None]] = []
+        self.elements: list[HtmlElement] = []
+
+
+def walk(root: HtmlElement, language: str | None, domain: str | None) -> PageReading:
+    page = PageReading()
+    outside = elsewhere = struck = 0
+    # Each open element: its context flags, and its index (None when skipped).
+    stack: list[tuple[tuple[bool, bool, bool], int | None]] = []
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        if event == "end":
+            flags = stack.pop()[0]
+            outside, elsewhere, struck = outside - flags[0], elsewhere - flags[1], struck - flags[2]
+            continue
+        tag = el.tag if isinstance(el.tag, str) else ""
+        attrs = attributes(el) if el.attrib else ""
+        flags = (
+            tag in cues.OUTSIDE_TAGS,
+            bool(attrs) and cues.is_elsewhere_attr(attrs),
+            tag in ("del", "s", "strike") or "line-through" in (el.get("style") or ""),
+        )
+        parent = stack[-1] if stack else None
+        skip = tag in cues.SKIP_TAGS or (bool(attrs) and is_hidden(el))
+        stack.append(((False, False, False), None) if skip else (flags, len(page.elements)))
+        if tag in ("title", "meta"):
+            _head(page, el, tag)
+        tail = el.tail
+        if tail and parent is not None and parent[1] is not None and _DIGIT_RE.search(tail):
+            # Text after this element belongs to its parent: "<b>Price:</b> $12.99".
+            context = (outside, elsewhere, struck)
+            _add_price(
+                page, page.elements[parent[1]], "", parent[1], context, tail, language, domain
+            )
+        if skip:
+            walker.skip_subtree()  # its "end" still comes, and pops its flags
+            continue
+        if len(page.elements) >= MAX_ELEMENTS:
+            break
+        outside, elsewhere, struck = outside + flags[0], elsewhere + flags[1], struck + flags[2]
+        index = len(page.elements)
+        page.elements.append(el)
+        if tag == "h1" and page.h1 is None and not outside:
+            text = short_text(el, 300)
+            if text:
+                page.h1 = (index, text)
+        if attrs or (el.text and _DIGIT_RE.search(el.text)):
+            _add_price(page, el, attrs, index, (outside, elsewhere, struck), None, language, domain)
+        if outside or elsewhere:
+            continue
+        if tag in _LABEL_TAGS or attrs or el.text:
+            _buttons_and_labels(page, el, tag, attrs, index)
+    _mark_cards(page.prices)
+    return page
+
+
+def _add_price(
+    page: PageReading,
+    el: HtmlElement,
+    attrs: str,
+    index: int,
+    context: tuple[int, int, int],
+    text: str | None,
+    language: str | None,
+    domain: str | None,
+) -> None:
+    if len(page.prices) >= MAX_PRICES:
+        return
+    price = price_of(el, attrs, index, language, domain, text)
+    if price is not None and page.prices and _nested_in(page.prices[-1], price):
+        return  # the same price again, inside the element that printed it
+    if price is not None:
+        price.was = price.was or bool(context[2])
+        price.elsewhere = bool(context[0] or context[1])
+        page.prices.append(price)
+
+
+def _nested_in(outer: Price, inner: Price) -> bool:
+    if outer.amount != inner.amount:
+        return False
+    node = inner.element
+    for _ in range(64):  # a price's element has at most 60 descendants (short_text)
+        if node is outer.element:
+            return True
+        node = node.getparent()
+        if node is None:
+            return False
+    return False
+
+
+def _head(page: PageReading, el: HtmlElement, tag: str) -> None:
+    if tag == "title" and page.title_tag is None:
+        page.title_tag = clean_text((el.text or "")[:_MAX_HEAD_TEXT])
+        return
+    key = (el.get("property") or el.get("name") or "").strip().lower()
+    content = (el.get("content") or "")[:_MAX_HEAD_TEXT].strip()
+    if key in _META_KEYS and content and key not in page.meta:
+        page.meta[key] = content
+
+
+def _buttons_and_labels(
+    page: PageReading, el: HtmlElement, tag: str, attrs: str, index: int
+) -> None:
+    if tag in cues.BUTTON_TAGS or el.get("role") == "button":
+        label = (
+            el.get("value") if tag == "input" else short_text(el, 60)
+        ) or el.get("aria-label") or el.get("title") or ""  # fmt: skip
+        if cues.is_buy_label(label) or (attrs and cues.is_buy_attr(attrs)):
+            disabled = (
+                el.get("disabled") is not None
+                or el.get("aria-disabled") == "true"
+                or "disabled" in attrs.lower()
+            )
+            page.buttons.append((index, label, disabled))
+        elif tag != "a" and normalize_availability(label, search=True):
+            page.stock.append((index, label))  # a button's label: "Sold out", "品切れ"
+    if attrs and cues.AVAILABILITY_ATTR_RE.search(attrs):
+        text = short_text(el, 200)
+        if text and normalize_availability(text, search=True):
+            page.stock.append((index, text))
+    if len(page.sellers) < 3:
+        seller = seller_after(el, attrs)
+        if seller:
+            page.sellers.append((index, *seller))
+
+
+def _mark_cards(prices: list[Price]) -> None:
+    shapes: dict[tuple, int] = {}
+    for price in prices:
+        price.shape = shape(price.element)
+        shapes[price.shape] = shapes.get(price.shape, 0) + 1
+    for price in prices:
+        price.card = shapes[price.shape] >= REPEATED or is_card(price.element)
