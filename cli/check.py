@@ -18,6 +18,8 @@ DROP_MESSAGES = {
     "broken_jsonld": "the page's JSON-LD is broken",
     "no_product": "the page describes no product",
     "no_title": "the product has no title",
+    "not_a_product": "no price, buy button or stock label of its own",
+    "listing_page": "a list of products (category or search page), not one product",
 }
 
 

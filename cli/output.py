@@ -156,7 +156,7 @@ def log_level() -> str:
     return logging.getLevelName(max(level, logging.DEBUG))
 
 
-NO_PRODUCT = ("no_product", "no_structured_data")
+NO_PRODUCT = ("no_product", "no_structured_data", "not_a_product", "listing_page")
 
 
 def summary_line(summary) -> str:

@@ -74,8 +74,13 @@ class RecheckSpider(Spider):
         listing = None
         if response.status not in GONE_STATUSES and isinstance(response, TextResponse):
             try:
+                # Structured sources only: the heuristic's reading of an API-sourced
+                # listing's storefront page would differ from the stored version.
                 listing = extract_listing(
-                    response, target["site"], profile=self.selectors.get(target["site"])
+                    response,
+                    target["site"],
+                    profile=self.selectors.get(target["site"]),
+                    heuristic=False,
                 )
             except (NotAListing, ValueError, AttributeError):
                 listing = None

@@ -10,7 +10,8 @@ on the start URLs' hosts only, tracking parameters stripped, rel=nofollow respec
 
 Stats keys (all prefixed `maskscreen/`):
   pages                  HTML pages parsed
-  dropped/<reason>       no_structured_data, broken_jsonld, no_product, no_title (see extract.py),
+  dropped/<reason>       not_a_product, listing_page, broken_jsonld, no_product, no_title,
+                         no_structured_data (not HTML) (see crawler/extract/page.py),
                          duplicate (a listing already yielded this crawl), not_html
   errors/http_<status>   HTTP errors (404, 500…), through the errback
   dropped/robots_txt     requests refused by the site's robots.txt
