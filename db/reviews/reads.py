@@ -11,13 +11,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal, select, true
+from sqlalchemy import Select, case, func, literal, or_, select, true
 from sqlalchemy.orm import Session
 
 from maskscreen.db.models import CONFIRMED_STATES, QUEUE_STATES
 from maskscreen.db.sellers.linking import linked_sellers
 from maskscreen.db.tables import (
     classifications,
+    listing_sites,
     listings,
     review_events,
     reviews,
@@ -117,13 +118,16 @@ def review_queue(
     label: str | None = None,
     language: str | None = None,
     signal: str | None = None,
+    source: str | None = None,
     skip: Sequence[int] = (),
     limit: int = 50,
     offset: int = 0,
 ) -> list[ReviewCase]:
     """Cases in ``status`` (default: open and escalated), highest priority first,
     oldest first among equals; ``language`` of the current version, ``signal`` raised by
-    the verdict that opened the case, ``skip`` these case ids."""
+    the verdict that opened the case, ``source`` why the case was opened (flag, audit,
+    needs_human: the reason reviewers see), ``skip`` these case ids. ``site`` matches
+    the listing's own site and every other site that saw its URL."""
     stmt = _case_select().order_by(reviews.c.priority.desc(), reviews.c.opened_at, reviews.c.id)
     if status is None:
         # Literal states, so that SQLite (and a generic PostgreSQL plan) can use the
@@ -133,9 +137,11 @@ def review_queue(
     else:
         stmt = stmt.where(reviews.c.status == status)
     if site is not None:
-        stmt = stmt.where(sites.c.name == site)
+        stmt = stmt.where(or_(sites.c.name == site, listings.c.id.in_(_seen_under(site))))
     if label is not None:
         stmt = stmt.where(classifications.c.label == label)
+    if source is not None:
+        stmt = stmt.where(reviews.c.source == source)
     if language is not None:
         stmt = stmt.where(versions.c.language == language)
     if signal is not None:
@@ -144,6 +150,15 @@ def review_queue(
         stmt = stmt.where(reviews.c.id.not_in(list(skip)))
     stmt = stmt.limit(limit).offset(offset)
     return [ReviewCase(**row._mapping) for row in session.execute(stmt)]
+
+
+def _seen_under(site: str) -> Select[Any]:
+    """The listings another site (name) saw besides their own (listing_sites)."""
+    return (
+        select(listing_sites.c.listing_id)
+        .join(sites, sites.c.id == listing_sites.c.site_id)
+        .where(sites.c.name == site)
+    )
 
 
 def review_history(session: Session, review_id: int) -> list[ReviewEventRow]:
@@ -162,9 +177,11 @@ def review_history(session: Session, review_id: int) -> list[ReviewEventRow]:
     return [ReviewEventRow(**row._mapping) for row in session.execute(stmt)]
 
 
-def next_case(session: Session, *, site: str | None = None) -> CaseFile | None:
+def next_case(
+    session: Session, *, site: str | None = None, source: str | None = None
+) -> CaseFile | None:
     """The highest-priority open or escalated case, with everything about it."""
-    top = review_queue(session, site=site, limit=1)
+    top = review_queue(session, site=site, source=source, limit=1)
     return load_case(session, top[0].review_id) if top else None
 
 
