@@ -228,10 +228,10 @@ def seller_query() -> Callable[[Session], object] | None:
     return lambda session: rank_sellers(session, limit=50)
 
 
-def export_rate(engine: Engine) -> tuple[int, float]:
+def export_rate(engine: Engine, read=export.export_rows) -> tuple[int, float]:
     with Session(engine) as session, session.begin():
         began = time.perf_counter()
-        count = sum(1 for _ in export.export_rows(session))
+        count = sum(1 for _ in read(session))
         return count, count / (time.perf_counter() - began)
 
 
@@ -273,6 +273,9 @@ def run(url: str, args: argparse.Namespace) -> dict:
         figures["sellers_first_page_ms"] = best_ms(engine, sellers, args.repeat)
     count, rate = export_rate(engine)
     figures.update(export_rows=count, export_rows_per_s=round(rate))
+    if engine.dialect.name == "postgresql":  # the read before 0008, in the same run
+        _, before = export_rate(engine, export.export_rows_cursor)
+        figures["export_rows_per_s_cursor_before"] = round(before)
     wall, rss = export_process(url)
     figures.update(export_cli_s=round(wall, 2), export_cli_max_rss_mb=round(rss, 1))
     engine.dispose()

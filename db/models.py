@@ -301,6 +301,14 @@ class Classification(Base):
             sqlite_where=text("flagged = 1"),
             postgresql_where=text("flagged"),
         ),
+        # Partial, in id order: the export reads flagged verdicts a page at a time by id
+        # (migration 0008), so each page is an index range and nested loops, no sort.
+        Index(
+            "ix_classifications_flagged_id",
+            "id",
+            sqlite_where=text("flagged = 1"),
+            postgresql_where=text("flagged"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -6,7 +6,8 @@
   New columns fetched_url, canonical_url (text) and extraction_confidence (float): the
   latest sighting's, never part of the content hash.
 - listing_sites: the other sites that saw a listing's URL.
-- classifications: language, language_supported, concepts (JSON), from the verdict.
+- classifications: language, language_supported, concepts (JSON), from the verdict;
+  ix_classifications_flagged_id (partial, flagged only) for the export's pages.
 - reviews.source (now 16 characters) adds needs_human: an unflagged listing in a language the model does
   not cover, sent to a person.
 
@@ -55,6 +56,8 @@ def upgrade() -> None:
     op.add_column("classifications", sa.Column("language", sa.Text(), nullable=True))
     op.add_column("classifications", sa.Column("language_supported", sa.Boolean(), nullable=True))
     op.add_column("classifications", sa.Column("concepts", JSON, nullable=True))
+    op.create_index("ix_classifications_flagged_id", "classifications", ["id"], unique=False,
+                    sqlite_where=sa.text("flagged = 1"), postgresql_where=sa.text("flagged"))  # fmt: skip
     op.create_table(
         "listing_sites",
         sa.Column("listing_id", sa.Integer(), nullable=False),
@@ -107,6 +110,7 @@ def downgrade() -> None:
         batch.create_unique_constraint(op.f("uq_listings_site_id_url"), ["site_id", "url"])
     op.drop_index("ix_listing_sites_site_id", table_name="listing_sites")
     op.drop_table("listing_sites")
+    op.drop_index("ix_classifications_flagged_id", table_name="classifications")
     with op.batch_alter_table("classifications", copy_from=_classifications()) as batch:
         batch.drop_column("concepts")
         batch.drop_column("language_supported")
