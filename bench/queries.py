@@ -15,6 +15,8 @@ database, then times:
 
 Query times are the best of --repeat runs after one warm-up. Targets: each query
 under 100 ms; export at 20,000 rows/s or more with peak memory under 300 MB.
+``*_before`` figures measure, in the same run on the same data, what migration 0008
+changed: sellers on the old index (seller_id alone), export through the old read.
 """
 
 from __future__ import annotations
@@ -29,13 +31,14 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from maskscreen.db import export, migrate, reviews, store
+from maskscreen.db import export, jsontext, migrate, reviews, store
 from maskscreen.db.session import make_engine
 
 PG_ADMIN = os.environ.get(
@@ -220,6 +223,23 @@ def best_ms(engine: Engine, query: Callable[[Session], object], repeat: int) -> 
     return min(times[1:])
 
 
+@contextmanager
+def seller_index_before_0008(engine: Engine) -> Iterator[None]:
+    """Listings indexed on seller_id alone (as before migration 0008) while inside."""
+    swap = [("DROP INDEX ix_listings_seller_id_id",
+             "CREATE INDEX ix_listings_seller_id ON listings (seller_id)"),
+            ("DROP INDEX ix_listings_seller_id",
+             "CREATE INDEX ix_listings_seller_id_id ON listings (seller_id, id)")]  # fmt: skip
+    analyze = "ANALYZE listings" if engine.dialect.name == "postgresql" else "ANALYZE"
+    for step, (drop, create) in enumerate(swap):
+        with engine.begin() as connection:
+            connection.exec_driver_sql(drop)
+            connection.exec_driver_sql(create)
+            connection.exec_driver_sql(analyze)
+        if step == 0:
+            yield
+
+
 def seller_query() -> Callable[[Session], object] | None:
     try:
         from maskscreen.db.sellers.ranking import rank_sellers
@@ -271,11 +291,18 @@ def run(url: str, args: argparse.Namespace) -> dict:
         print("note: no db.sellers.rank_sellers: sellers skipped", file=sys.stderr)
     else:
         figures["sellers_first_page_ms"] = best_ms(engine, sellers, args.repeat)
+        with seller_index_before_0008(engine):  # the same query on 0007's index
+            figures["sellers_first_page_ms_before"] = best_ms(engine, sellers, args.repeat)
     count, rate = export_rate(engine)
     figures.update(export_rows=count, export_rows_per_s=round(rate))
-    if engine.dialect.name == "postgresql":  # the read before 0008, in the same run
-        _, before = export_rate(engine, export.export_rows_cursor)
-        figures["export_rows_per_s_cursor_before"] = round(before)
+    # Before, in the same run on the same data: the read as it was before migration 0008
+    # (PostgreSQL: one query through a server-side cursor) on an engine reading JSON
+    # with the standard library, as engines did.
+    plain = create_engine(url, json_serializer=jsontext.dumps)
+    before_read = export.export_rows_cursor if plain.dialect.name == "postgresql" else None
+    _, before = export_rate(plain, before_read or export.export_rows)
+    plain.dispose()
+    figures["export_rows_per_s_before"] = round(before)
     wall, rss = export_process(url)
     figures.update(export_cli_s=round(wall, 2), export_cli_max_rss_mb=round(rss, 1))
     engine.dispose()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Select, text
@@ -69,14 +70,17 @@ def export_rows(
     ``chunk`` rows keyed on the classification id, each a short read."""
     stmt = export_select(**filters)
     key = classifications.c.id
+    names = [c.name for c in stmt.selected_columns]
+    pick = itemgetter(*(names.index(name) for name in EXPORT_COLUMNS))
+    at_key = names.index("classification_id")
     last = 0
     while True:
         page = session.execute(stmt.where(key > last).order_by(key).limit(chunk)).all()
         for row in page:
-            yield _export_record(row._mapping)
+            yield dict(zip(EXPORT_COLUMNS, pick(row), strict=True))
         if len(page) < chunk:
             return
-        last = page[-1].classification_id
+        last = page[-1][at_key]
 
 
 def export_rows_cursor(

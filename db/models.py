@@ -214,6 +214,10 @@ class Listing(Base):
         CheckConstraint(_one_of("status", LISTING_STATUSES), name="status"),
         # Covering: a review case reaches its listing's seller index-only (seller ranking).
         Index("ix_listings_id_seller_id", "id", "seller_id"),
+        # Covering the other way: a seller's listings index-only, to join their review
+        # cases (the flagged count per seller when ranking sellers). Replaces the plain
+        # seller_id index (migration 0008).
+        Index("ix_listings_seller_id_id", "seller_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -230,7 +234,7 @@ class Listing(Base):
     # compared and re-pointed at its versions in one statement, not one per row.
     content_hash: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="live")
-    seller_id: Mapped[int | None] = mapped_column(ForeignKey("sellers.id"), index=True)
+    seller_id: Mapped[int | None] = mapped_column(ForeignKey("sellers.id"))
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # -- where the page was read (migration 0008); the latest sighting's, not content --
     fetched_url: Mapped[str | None] = mapped_column(Text)  # the URL actually fetched

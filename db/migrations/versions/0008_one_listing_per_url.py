@@ -4,7 +4,9 @@
   uq_listings_url replaces uq_listings_site_id_url (ix_listings_site_id keeps per-site
   reads quick). Existing duplicates are merged first (``_merge_duplicates``).
   New columns fetched_url, canonical_url (text) and extraction_confidence (float): the
-  latest sighting's, never part of the content hash.
+  latest sighting's, never part of the content hash. ix_listings_seller_id_id
+  (seller_id, id) replaces ix_listings_seller_id: ranking sellers counts each seller's
+  flagged cases from it index-only.
 - listing_sites: the other sites that saw a listing's URL.
 - classifications: language, language_supported, concepts (JSON), from the verdict;
   ix_classifications_flagged_id (partial, flagged only) for the export's pages.
@@ -82,6 +84,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("canonical_url", sa.Text(), nullable=True))
         batch.add_column(sa.Column("extraction_confidence", sa.Float(), nullable=True))
         batch.create_index("ix_listings_site_id", ["site_id"], unique=False)
+        batch.drop_index(op.f("ix_listings_seller_id"))
+        batch.create_index("ix_listings_seller_id_id", ["seller_id", "id"], unique=False)
     with op.batch_alter_table("reviews", copy_from=_reviews("0007")) as batch:
         batch.drop_constraint(op.f("ck_reviews_source"), type_="check")
         batch.alter_column("source", type_=sa.String(length=16),
@@ -102,6 +106,8 @@ def downgrade() -> None:
                            existing_server_default="flag")  # fmt: skip
         batch.create_check_constraint(op.f("ck_reviews_source"), SOURCES_0007)
     with op.batch_alter_table("listings", copy_from=_listings("0008")) as batch:
+        batch.drop_index("ix_listings_seller_id_id")
+        batch.create_index(op.f("ix_listings_seller_id"), ["seller_id"], unique=False)
         batch.drop_index("ix_listings_site_id")
         batch.drop_column("extraction_confidence")
         batch.drop_column("canonical_url")
@@ -158,11 +164,13 @@ def _listings(at: str) -> sa.Table:
         ]
         constraints.append(sa.UniqueConstraint("url", name=op.f("uq_listings_url")))
     table = sa.Table("listings", sa.MetaData(), *columns, *constraints)
-    sa.Index(op.f("ix_listings_seller_id"), table.c.seller_id)
     sa.Index(op.f("ix_listings_current_version_id"), table.c.current_version_id)
     sa.Index("ix_listings_id_seller_id", table.c.id, table.c.seller_id)
-    if at == "0008":
+    if at == "0007":
+        sa.Index(op.f("ix_listings_seller_id"), table.c.seller_id)
+    else:
         sa.Index("ix_listings_site_id", table.c.site_id)
+        sa.Index("ix_listings_seller_id_id", table.c.seller_id, table.c.id)
     return table
 
 
