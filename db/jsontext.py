@@ -79,8 +79,11 @@ def loads(text: str | bytes) -> Any:
     as a float) and text orjson refuses go to the standard library, which decides as it
     always did.
     """
-    long_digits = _LONG_TEXT if isinstance(text, str) else _LONG_BYTES
-    if _orjson is not None and long_digits.search(text) is None:
+    if isinstance(text, str):
+        plain = _LONG_TEXT.search(text) is None
+    else:
+        plain = _LONG_BYTES.search(text) is None
+    if _orjson is not None and plain:
         try:
             return _orjson.loads(text)
         except _orjson.JSONDecodeError:

@@ -39,9 +39,7 @@ def cases_opened(resources: Resources, n: int, start: int = 0) -> int:
         site = store.get_or_create_site(session, "shop")
         new = [make_listing(i) for i in range(start, start + n)]
         rows = store.upsert_listings(session, site, new)
-        opened = store.record_classifications(
-            session, [(r.version_id, UNSUPPORTED) for r in rows]
-        )
+        opened = store.record_classifications(session, [(r.version_id, UNSUPPORTED) for r in rows])
         ids = [r.listing_id for r in rows]
         assert opened == session.scalar(
             select(func.count()).select_from(Review).where(Review.listing_id.in_(ids))
