@@ -343,6 +343,8 @@ class Review(Base):
         CheckConstraint(_one_of("status", REVIEW_STATUSES), name="status"),
         CheckConstraint(_one_of("source", REVIEW_SOURCES), name="source"),
         Index("ix_reviews_status_priority", "status", "priority"),
+        Index("ix_reviews_status_seller_id", "status", "seller_id"),
+        Index("ix_reviews_source_seller_id", "source", "seller_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -357,6 +359,9 @@ class Review(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optimistic lock: every transition is UPDATE ... WHERE version = <seen>, version + 1.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The listing's seller, kept by database triggers (migration 0008), never written by
+    # code: ranking sellers counts cases per seller from this table alone.
+    seller_id: Mapped[int | None] = mapped_column(Integer)
 
     listing: Mapped[Listing] = relationship()
     events: Mapped[list[ReviewEvent]] = relationship(

@@ -259,3 +259,32 @@ def test_upgrade_to_0008_merges_one_url_under_two_sites(database_url: str) -> No
         assert connection.execute(text("SELECT count(*) FROM listings")).scalar_one() == 2
         assert "listing_sites" not in inspect(connection).get_table_names()
     engine.dispose()
+
+
+def test_upgrade_to_0008_gives_existing_cases_their_sellers(database_url: str) -> None:
+    migrate.upgrade(database_url, "0007")
+    engine = make_engine(database_url)
+    stamp = "2026-05-01 12:00:00"
+    with engine.begin() as connection:
+        for sql in (
+            "INSERT INTO sites (id, name, created_at) VALUES (1, 'shop', :t)",
+            "INSERT INTO sellers (id, site_id, key, first_seen_at) VALUES (7, 1, 'maker', :t)",
+            "INSERT INTO listings (id, site_id, url, first_seen_at, last_seen_at, status,"
+            " seller_id) VALUES (1, 1, 'https://shop.example/1', :t, :t, 'live', 7),"
+            " (2, 1, 'https://shop.example/2', :t, :t, 'live', NULL)",
+            "INSERT INTO reviews (id, listing_id, status, priority, opened_at, updated_at,"
+            " source, version) VALUES (1, 1, 'open', 1, :t, :t, 'flag', 1),"
+            " (2, 2, 'open', 1, :t, :t, 'flag', 1)",
+        ):
+            connection.execute(text(sql), {"t": stamp})
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        found = connection.execute(text("SELECT id, seller_id FROM reviews ORDER BY id")).all()
+        assert [tuple(r) for r in found] == [(1, 7), (2, None)]
+        # The triggers keep it: a listing linked later passes its seller to its case.
+        connection.execute(text("UPDATE listings SET seller_id = 7 WHERE id = 2"))
+        assert connection.execute(text("SELECT seller_id FROM reviews WHERE id = 2")).scalar() == 7
+    migrate.downgrade(engine, "0007")
+    assert "seller_id" not in {c["name"] for c in inspect(engine).get_columns("reviews")}
+    migrate.upgrade(engine)
+    engine.dispose()

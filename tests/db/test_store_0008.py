@@ -181,3 +181,41 @@ def test_the_engine_option_sets_the_rate(database_url: str) -> None:
             store.set_needs_human_rate(engine, 1.5)
     finally:
         engine.dispose()
+
+
+# reviews.seller_id: the listing's seller, kept by the database
+
+
+def case_sellers(session: Session) -> dict[int, int | None]:
+    session.expire_all()
+    return dict(session.execute(select(Review.listing_id, Review.seller_id)).all())
+
+
+def test_a_case_carries_its_listings_seller_and_follows_it(session: Session, site_id: int) -> None:
+    [a] = store.upsert_listings(
+        session, site_id, [make_listing(1, seller="first", seller_url=None)]
+    )
+    store.record_classifications(session, [(a.version_id, make_verdict())])
+    first = session.get(Listing, a.listing_id).seller_id
+    assert first is not None and case_sellers(session) == {a.listing_id: first}
+    # The seller's name changes with the content: the listing and its case move together.
+    store.upsert_listings(session, site_id, [make_listing(1, seller="second", seller_url=None)])
+    session.expire_all()
+    second = session.get(Listing, a.listing_id).seller_id
+    assert second not in (None, first)
+    assert case_sellers(session) == {a.listing_id: second}
+
+
+def test_ranking_counts_cases_by_the_listings_seller(session: Session, site_id: int) -> None:
+    from maskscreen.db.sellers import rank_sellers
+
+    rows = store.upsert_listings(session, site_id, [
+        make_listing(n, seller="maker", seller_url=None) for n in range(3)
+    ])  # fmt: skip
+    store.record_classifications(session, [(r.version_id, make_verdict()) for r in rows])
+    [ranked] = rank_sellers(session)
+    assert (ranked.name, ranked.flagged, ranked.confirmed) == ("maker", 3, 0)
+    case_id = session.scalar(select(Review.id).where(Review.listing_id == rows[0].listing_id))
+    reviews.decide(session, case_id, "confirmed", reviewer="ana")
+    [ranked] = rank_sellers(session)
+    assert (ranked.flagged, ranked.confirmed) == (3, 1)

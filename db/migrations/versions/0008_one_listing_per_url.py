@@ -5,13 +5,15 @@
   reads quick). Existing duplicates are merged first (``_merge_duplicates``).
   New columns fetched_url, canonical_url (text) and extraction_confidence (float): the
   latest sighting's, never part of the content hash. ix_listings_seller_id_id
-  (seller_id, id) replaces ix_listings_seller_id: ranking sellers counts each seller's
-  flagged cases from it index-only.
+  (seller_id, id) replaces ix_listings_seller_id (a seller's listings index-only).
 - listing_sites: the other sites that saw a listing's URL.
 - classifications: language, language_supported, concepts (JSON), from the verdict;
   ix_classifications_flagged_id (partial, flagged only) for the export's pages.
-- reviews.source (now 16 characters) adds needs_human: an unflagged listing in a language the model does
-  not cover, sent to a person.
+- reviews.source (now 16 characters) adds needs_human: an unflagged listing in a
+  language the model does not cover, sent to a person.
+- reviews.seller_id: the case's listing's seller, kept by triggers (``TRIGGERS``), with
+  ix_reviews_status_seller_id and ix_reviews_source_seller_id: ranking sellers counts
+  confirmed and flagged cases per seller from reviews alone, index-only.
 
 Merging duplicates (the same URL under two site names): the oldest listing stays and
 takes the others' versions, verdicts, evidence, checks and sightings (content both had
@@ -49,6 +51,48 @@ depends_on: str | Sequence[str] | None = None
 SOURCES_0007 = "source IN ('flag', 'audit')"
 SOURCES_0008 = "source IN ('flag', 'audit', 'needs_human')"
 JSON = sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
+# reviews.seller_id is its listing's seller, kept so by the database whoever writes:
+# set when a case is inserted or moved to another listing, and when a listing's seller
+# changes. Ranking sellers counts their cases from reviews alone (index-only).
+TRIGGERS = {
+    "sqlite": [
+        "CREATE TRIGGER tr_reviews_seller_on_insert AFTER INSERT ON reviews BEGIN"
+        " UPDATE reviews SET seller_id = (SELECT seller_id FROM listings"
+        " WHERE id = NEW.listing_id) WHERE id = NEW.id; END",
+        "CREATE TRIGGER tr_reviews_seller_on_move AFTER UPDATE OF listing_id ON reviews BEGIN"
+        " UPDATE reviews SET seller_id = (SELECT seller_id FROM listings"
+        " WHERE id = NEW.listing_id) WHERE id = NEW.id; END",
+        "CREATE TRIGGER tr_listings_seller_to_reviews AFTER UPDATE OF seller_id ON listings"
+        " WHEN OLD.seller_id IS NOT NEW.seller_id BEGIN"
+        " UPDATE reviews SET seller_id = NEW.seller_id WHERE listing_id = NEW.id; END",
+    ],
+    "postgresql": [
+        "CREATE FUNCTION reviews_seller_from_listing() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " BEGIN NEW.seller_id := (SELECT seller_id FROM listings WHERE id = NEW.listing_id);"
+        " RETURN NEW; END $$",
+        "CREATE TRIGGER tr_reviews_seller BEFORE INSERT OR UPDATE OF listing_id ON reviews"
+        " FOR EACH ROW EXECUTE FUNCTION reviews_seller_from_listing()",
+        "CREATE FUNCTION listings_seller_to_reviews() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " BEGIN UPDATE reviews SET seller_id = NEW.seller_id WHERE listing_id = NEW.id;"
+        " RETURN NULL; END $$",
+        "CREATE TRIGGER tr_listings_seller_to_reviews AFTER UPDATE OF seller_id ON listings"
+        " FOR EACH ROW WHEN (OLD.seller_id IS DISTINCT FROM NEW.seller_id)"
+        " EXECUTE FUNCTION listings_seller_to_reviews()",
+    ],
+}
+DROP_TRIGGERS = {
+    "sqlite": [
+        "DROP TRIGGER tr_listings_seller_to_reviews",
+        "DROP TRIGGER tr_reviews_seller_on_move",
+        "DROP TRIGGER tr_reviews_seller_on_insert",
+    ],
+    "postgresql": [
+        "DROP TRIGGER tr_listings_seller_to_reviews ON listings",
+        "DROP FUNCTION listings_seller_to_reviews()",
+        "DROP TRIGGER tr_reviews_seller ON reviews",
+        "DROP FUNCTION reviews_seller_from_listing()",
+    ],
+}
 DECIDED = ("confirmed", "dismissed", "actioned", "removed")
 
 
@@ -92,14 +136,28 @@ def upgrade() -> None:
                            existing_type=sa.String(length=8), existing_nullable=False,
                            existing_server_default="flag")  # fmt: skip
         batch.create_check_constraint(op.f("ck_reviews_source"), SOURCES_0008)
+        batch.add_column(sa.Column("seller_id", sa.Integer(), nullable=True))
+        batch.create_index("ix_reviews_status_seller_id", ["status", "seller_id"], unique=False)
+        batch.create_index("ix_reviews_source_seller_id", ["source", "seller_id"], unique=False)
+    op.execute(
+        "UPDATE reviews SET seller_id = (SELECT l.seller_id FROM listings AS l"
+        " WHERE l.id = reviews.listing_id)"
+    )
+    for sql in TRIGGERS[bind.dialect.name if bind.dialect.name == "sqlite" else "postgresql"]:
+        op.execute(sql)
     _create_views(bind, views)
 
 
 def downgrade() -> None:
     bind = op.get_bind()
     op.execute("UPDATE reviews SET source = 'audit' WHERE source = 'needs_human'")
+    for sql in DROP_TRIGGERS[bind.dialect.name if bind.dialect.name == "sqlite" else "postgresql"]:
+        op.execute(sql)
     views = _drop_views(bind)
     with op.batch_alter_table("reviews", copy_from=_reviews("0008")) as batch:
+        batch.drop_index("ix_reviews_source_seller_id")
+        batch.drop_index("ix_reviews_status_seller_id")
+        batch.drop_column("seller_id")
         batch.drop_constraint(op.f("ck_reviews_source"), type_="check")
         batch.alter_column("source", type_=sa.String(length=8),
                            existing_type=sa.String(length=16), existing_nullable=False,
@@ -192,6 +250,7 @@ def _reviews(at: str) -> sa.Table:
         sa.Column("decided_by", sa.String(length=120), nullable=True),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        *([sa.Column("seller_id", sa.Integer(), nullable=True)] if at == "0008" else []),
         sa.CheckConstraint(statuses, name=op.f("ck_reviews_status")),
         sa.CheckConstraint(SOURCES_0007 if at == "0007" else SOURCES_0008,
                            name=op.f("ck_reviews_source")),
@@ -206,6 +265,9 @@ def _reviews(at: str) -> sa.Table:
     queue = "status IN ('open', 'escalated')"
     sa.Index("ix_reviews_queue", table.c.priority.desc(), table.c.opened_at, table.c.id,
              sqlite_where=sa.text(queue), postgresql_where=sa.text(queue))  # fmt: skip
+    if at == "0008":
+        sa.Index("ix_reviews_status_seller_id", table.c.status, table.c.seller_id)
+        sa.Index("ix_reviews_source_seller_id", table.c.source, table.c.seller_id)
     return table
 
 
