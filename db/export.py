@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import Select, text
 from sqlalchemy.orm import Session
 
-from maskscreen.db.queries import flagged_select
-from maskscreen.db.tables import classifications, reviews, sites
+from maskscreen.db.queries import flagged_select, on_site
+from maskscreen.db.tables import classifications, reviews
 
 NO_CASE = "none"  # --status none: flagged listings without a review case
 EXPORT_CHUNK = 5000
@@ -55,7 +55,7 @@ def export_select(
     elif status is not None:
         stmt = stmt.where(reviews.c.status == status)
     if site is not None:
-        stmt = stmt.where(sites.c.name == site)
+        stmt = stmt.where(on_site(site))
     if label is not None:
         stmt = stmt.where(classifications.c.label == label)
     if since is not None:

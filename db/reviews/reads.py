@@ -11,14 +11,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal, or_, select, true
+from sqlalchemy import Select, case, func, literal, select, true
 from sqlalchemy.orm import Session
 
 from maskscreen.db.models import CONFIRMED_STATES, QUEUE_STATES
+from maskscreen.db.queries import on_site
 from maskscreen.db.sellers.linking import linked_sellers
 from maskscreen.db.tables import (
     classifications,
-    listing_sites,
     listings,
     review_events,
     reviews,
@@ -137,7 +137,7 @@ def review_queue(
     else:
         stmt = stmt.where(reviews.c.status == status)
     if site is not None:
-        stmt = stmt.where(or_(sites.c.name == site, listings.c.id.in_(_seen_under(site))))
+        stmt = stmt.where(on_site(site))
     if label is not None:
         stmt = stmt.where(classifications.c.label == label)
     if source is not None:
@@ -150,15 +150,6 @@ def review_queue(
         stmt = stmt.where(reviews.c.id.not_in(list(skip)))
     stmt = stmt.limit(limit).offset(offset)
     return [ReviewCase(**row._mapping) for row in session.execute(stmt)]
-
-
-def _seen_under(site: str) -> Select[Any]:
-    """The listings another site (name) saw besides their own (listing_sites)."""
-    return (
-        select(listing_sites.c.listing_id)
-        .join(sites, sites.c.id == listing_sites.c.site_id)
-        .where(sites.c.name == site)
-    )
 
 
 def review_history(session: Session, review_id: int) -> list[ReviewEventRow]:

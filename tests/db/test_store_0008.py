@@ -219,3 +219,21 @@ def test_ranking_counts_cases_by_the_listings_seller(session: Session, site_id: 
     reviews.decide(session, case_id, "confirmed", reviewer="ana")
     [ranked] = rank_sellers(session)
     assert (ranked.flagged, ranked.confirmed) == (3, 1)
+
+
+def test_site_filters_find_a_listing_under_each_site_that_saw_it(
+    session: Session, site_id: int
+) -> None:
+    from maskscreen.db import export
+
+    other = store.get_or_create_site(session, "shop-again")
+    store.get_or_create_site(session, "elsewhere")
+    [a] = store.upsert_listings(session, site_id, [make_listing()])
+    store.upsert_listings(session, other, [make_listing()])
+    store.record_classifications(session, [(a.version_id, make_verdict())])
+    for name in ("shop", "shop-again"):
+        assert [f.listing_id for f in store.query_flagged(session, site=name)] == [a.listing_id]
+        assert [c.listing_id for c in reviews.review_queue(session, site=name)] == [a.listing_id]
+        assert [r["listing_id"] for r in export.export_rows(session, site=name)] == [a.listing_id]
+    assert store.query_flagged(session, site="elsewhere") == []
+    assert reviews.review_queue(session, site="elsewhere") == []
