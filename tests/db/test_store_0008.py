@@ -237,3 +237,23 @@ def test_site_filters_find_a_listing_under_each_site_that_saw_it(
         assert [r["listing_id"] for r in export.export_rows(session, site=name)] == [a.listing_id]
     assert store.query_flagged(session, site="elsewhere") == []
     assert reviews.review_queue(session, site="elsewhere") == []
+
+
+def test_an_export_stopped_early_leaves_the_session_usable(session: Session, site_id: int) -> None:
+    from datetime import datetime as naive_clock
+
+    from maskscreen.db import export
+
+    rows = store.upsert_listings(session, site_id, [make_listing(n) for n in range(30)])
+    store.record_classifications(session, [(r.version_id, make_verdict()) for r in rows])
+    stream = export.export_rows(session, chunk=7)
+    first = [next(stream)["listing_id"] for _ in range(3)]
+    stream.close()  # a reader that stops (a closed pipe, a limit)
+    assert first == [r.listing_id for r in rows[:3]]
+    assert store.count_listings(session) == 30
+    everything = list(export.export_rows(session, chunk=7))
+    assert [r["listing_id"] for r in everything] == [r.listing_id for r in rows]
+    assert all(r["flagged_at"].tzinfo is not None for r in everything)
+    # A naive time is UTC, as everywhere in the store.
+    later = naive_clock(2999, 1, 1)
+    assert list(export.export_rows(session, since=later)) == []
