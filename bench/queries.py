@@ -15,6 +15,9 @@ database, then times:
 
 Query times are the best of --repeat runs after one warm-up. Targets: each query
 under 100 ms; export at 20,000 rows/s or more with peak memory under 300 MB.
+``*_before`` figures measure, in the same run on the same data, what migration 0008
+changed: the sellers ranking's two counts through listings on the old index (against
+reviews.seller_id now), export through the old read.
 """
 
 from __future__ import annotations
@@ -29,13 +32,14 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, bindparam, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from maskscreen.db import export, migrate, reviews, store
+from maskscreen.db import export, jsontext, migrate, reviews, store
 from maskscreen.db.session import make_engine
 
 PG_ADMIN = os.environ.get(
@@ -148,6 +152,7 @@ def rows(
                 at(i),
                 i,
                 "flag",
+                1 + i % SELLERS,  # the listing's seller (triggers keep it; COPY skips them)
             )
 
     def events_():
@@ -166,7 +171,8 @@ COLUMNS = {
     "seller, images, language",
     "classifications": "id, listing_version_id, model_version, label, score, scores, flagged, signals, "
     "reasons, threshold, created_at",
-    "reviews": "id, listing_id, status, priority, opened_at, updated_at, classification_id, source",
+    "reviews": "id, listing_id, status, priority, opened_at, updated_at, classification_id, source, "
+    "seller_id",
     "review_events": "id, review_id, reviewer, at, from_status, to_status",
 }
 
@@ -220,6 +226,50 @@ def best_ms(engine: Engine, query: Callable[[Session], object], repeat: int) -> 
     return min(times[1:])
 
 
+@contextmanager
+def seller_index_before_0008(engine: Engine) -> Iterator[None]:
+    """Listings indexed on seller_id alone (as before migration 0008) while inside."""
+    swap = [("DROP INDEX ix_listings_seller_id_id",
+             "CREATE INDEX ix_listings_seller_id ON listings (seller_id)"),
+            ("DROP INDEX ix_listings_seller_id",
+             "CREATE INDEX ix_listings_seller_id_id ON listings (seller_id, id)")]  # fmt: skip
+    analyze = "ANALYZE listings" if engine.dialect.name == "postgresql" else "ANALYZE"
+    for step, (drop, create) in enumerate(swap):
+        with engine.begin() as connection:
+            connection.exec_driver_sql(drop)
+            connection.exec_driver_sql(create)
+            connection.exec_driver_sql(analyze)
+        if step == 0:
+            yield
+
+
+CONFIRMED = "('confirmed', 'actioned', 'removed')"
+
+
+def seller_counts_0007(session: Session) -> object:
+    """The two counts of db.sellers.ranking's first step as 0007 ran them (via listings)."""
+    confirmed = dict(session.execute(text(
+        "SELECT l.seller_id, count(*) FROM reviews r JOIN listings l ON l.id = r.listing_id"
+        f" WHERE r.status IN {CONFIRMED} AND l.seller_id IS NOT NULL GROUP BY l.seller_id"
+    )).all())  # fmt: skip
+    return session.execute(text(
+        "SELECT l.seller_id, count(*) FROM listings l JOIN reviews r ON r.listing_id = l.id"
+        " WHERE l.seller_id IN :ids AND r.source = 'flag' GROUP BY l.seller_id"
+    ).bindparams(bindparam("ids", expanding=True)), {"ids": sorted(confirmed)}).all()  # fmt: skip
+
+
+def seller_counts_0008(session: Session) -> object:
+    """The same two counts as 0008 runs them (reviews.seller_id)."""
+    confirmed = dict(session.execute(text(
+        f"SELECT seller_id, count(*) FROM reviews WHERE status IN {CONFIRMED}"
+        " AND seller_id IS NOT NULL GROUP BY seller_id"
+    )).all())  # fmt: skip
+    return session.execute(text(
+        "SELECT seller_id, count(*) FROM reviews WHERE source = 'flag' AND seller_id IN :ids"
+        " GROUP BY seller_id"
+    ).bindparams(bindparam("ids", expanding=True)), {"ids": sorted(confirmed)}).all()  # fmt: skip
+
+
 def seller_query() -> Callable[[Session], object] | None:
     try:
         from maskscreen.db.sellers.ranking import rank_sellers
@@ -228,10 +278,10 @@ def seller_query() -> Callable[[Session], object] | None:
     return lambda session: rank_sellers(session, limit=50)
 
 
-def export_rate(engine: Engine) -> tuple[int, float]:
+def export_rate(engine: Engine, read=export.export_rows) -> tuple[int, float]:
     with Session(engine) as session, session.begin():
         began = time.perf_counter()
-        count = sum(1 for _ in export.export_rows(session))
+        count = sum(1 for _ in read(session))
         return count, count / (time.perf_counter() - began)
 
 
@@ -271,8 +321,21 @@ def run(url: str, args: argparse.Namespace) -> dict:
         print("note: no db.sellers.rank_sellers: sellers skipped", file=sys.stderr)
     else:
         figures["sellers_first_page_ms"] = best_ms(engine, sellers, args.repeat)
+        # What 0008 changed, in the same run: counting each seller's confirmed and
+        # flagged cases through listings on 0007's index, against reviews.seller_id.
+        figures["sellers_counts_ms"] = best_ms(engine, seller_counts_0008, args.repeat)
+        with seller_index_before_0008(engine):
+            figures["sellers_counts_ms_before"] = best_ms(engine, seller_counts_0007, args.repeat)
     count, rate = export_rate(engine)
     figures.update(export_rows=count, export_rows_per_s=round(rate))
+    # Before, in the same run on the same data: the read as it was before migration 0008
+    # (PostgreSQL: one query through a server-side cursor) on an engine reading JSON
+    # with the standard library, as engines did.
+    plain = create_engine(url, json_serializer=jsontext.dumps)
+    before_read = export.export_rows_cursor if plain.dialect.name == "postgresql" else None
+    _, before = export_rate(plain, before_read or export.export_rows)
+    plain.dispose()
+    figures["export_rows_per_s_before"] = round(before)
     wall, rss = export_process(url)
     figures.update(export_cli_s=round(wall, 2), export_cli_max_rss_mb=round(rss, 1))
     engine.dispose()

@@ -133,10 +133,10 @@ def through_store(
 
 RAW_LISTING = (
     "INSERT INTO listings (site_id, url, external_id, first_seen_at, last_seen_at, content_hash,"
-    " status) VALUES (?, ?, ?, ?, ?, ?, 'live') ON CONFLICT (site_id, url) DO UPDATE SET"
+    " status) VALUES (?, ?, ?, ?, ?, ?, 'live') ON CONFLICT (url) DO UPDATE SET"
     " last_seen_at = excluded.last_seen_at, content_hash = excluded.content_hash"
 )
-RAW_IDS = "SELECT url, id FROM listings WHERE site_id = ? AND url IN ({marks})"
+RAW_IDS = "SELECT url, id FROM listings WHERE url IN ({marks})"
 RAW_VERSION = (
     "INSERT INTO listing_versions (listing_id, content_hash, seen_at, title, description, price,"
     " currency, seller, seller_url, brand, images, language, category, availability,"
@@ -179,7 +179,7 @@ def through_raw_sqlite3(
                 for r, h in zip(chunk, hashes, strict=False)
             ],
         )
-        ids = dict(conn.execute(RAW_IDS.format(marks=marks), [1, *(r["url"] for r in chunk)]))
+        ids = dict(conn.execute(RAW_IDS.format(marks=marks), [r["url"] for r in chunk]))
         conn.executemany(RAW_VERSION, [
             (ids[r["url"]], h, now, r["title"], r["description"], float(r["price"]),
              r["currency"], r["seller"], r["seller_url"], r["brand"], json.dumps(r["images"]),

@@ -177,7 +177,16 @@ def check(url: str | None, text: str | None, as_json: bool, profile_name: str | 
             click.echo(f"title: {safe(title)}")
         for line in verdict_lines(verdict):
             click.echo(line)
+        click.echo(_language_line(verdict))
     sys.exit(EXIT_FLAGGED if verdict.flagged else EXIT_OK)
+
+
+def _language_line(verdict) -> str:
+    """The listing's language, and whether the model covers it (one line)."""
+    language = getattr(verdict, "language", None) or "und"
+    if getattr(verdict, "language_supported", True) is False:
+        return f"language: {language} (language not supported: sent to a human)"
+    return f"language: {language}"
 
 
 @click.command()

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 CONFIG_ENV = "MASKSCREEN_CONFIG"
+RATE_ENV = "MASKSCREEN_NEEDS_HUMAN_RATE"
 
 
 class ConfigError(Exception):
@@ -43,6 +44,10 @@ class Settings:
     database_url: str | None = None
     model_dir: str | None = None
     sites_dir: str | None = None
+    # The share (0–1) of unflagged listings in languages the model does not cover that
+    # go to the review queue as needs_human (MASKSCREEN_NEEDS_HUMAN_RATE or the file;
+    # default: the store's, all of them).
+    needs_human_rate: float | None = None
     given: set[str] = field(default_factory=set, repr=False)  # set by a flag or env
 
     def set(self, name: str, value: Any) -> None:
@@ -71,6 +76,17 @@ class Settings:
         return self
 
 
+def _rate(value: Any, where: str) -> float:
+    """A share between 0 and 1, or ConfigError saying where it came from."""
+    try:
+        rate = float(value)
+    except (TypeError, ValueError):
+        rate = -1.0
+    if isinstance(value, bool) or not 0.0 <= rate <= 1.0:
+        raise ConfigError(f"{where}: expected a number from 0 to 1, not {str(value)[:40]!r}")
+    return rate
+
+
 def config_path() -> Path | None:
     explicit = os.environ.get(CONFIG_ENV)
     if explicit:
@@ -94,7 +110,14 @@ class Resources:
 
     def _settings(self) -> Settings:
         if not self._resolved:
+            rate = os.environ.get(RATE_ENV)
+            if rate:
+                self.settings.set("needs_human_rate", _rate(rate, RATE_ENV))
             self.settings.with_config_file()
+            if self.settings.needs_human_rate is not None:
+                self.settings.needs_human_rate = _rate(
+                    self.settings.needs_human_rate, "needs_human_rate"
+                )
             self._resolved = True
         return self.settings
 
@@ -119,6 +142,11 @@ class Resources:
                 from maskscreen.db import connect
 
                 self._engine = connect(self.database_url)
+            rate = self._settings().needs_human_rate
+            if rate is not None:
+                from maskscreen.db import store
+
+                store.set_needs_human_rate(self._engine, rate)
         return self._engine
 
     @contextmanager

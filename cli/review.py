@@ -66,12 +66,20 @@ def review_group() -> None:
     """
 
 
+REASON_CHOICES = click.Choice(["flag", "audit", "needs_human"])
+REASON_HELP = (
+    "Only cases opened for this reason: flag (the model flagged it), audit (audit sample), "
+    "needs_human (a language the model does not cover)."
+)
+
+
 @review_group.command("next")
 @click.option("--site", help="Only cases of this site.")
+@click.option("--reason", type=REASON_CHOICES, help=REASON_HELP)
 @click.option("--no-input", is_flag=True, help="Show the next case and stop; decide nothing.")
 @reviewer_option
 @database_option
-def next_command(site, no_input, reviewer, database_url) -> None:
+def next_command(site, reason, no_input, reviewer, database_url) -> None:
     """Show the highest-priority open case and decide it with one key.
 
     c confirm, d dismiss, e escalate, s skip, q quit; then an optional note.
@@ -91,7 +99,7 @@ def next_command(site, no_input, reviewer, database_url) -> None:
     skipped: set[int] = set()
     while True:
         with Session(engine) as session:
-            queue = reviews.review_queue(session, site=site, limit=len(skipped) + 1)
+            queue = reviews.review_queue(session, site=site, source=reason, limit=len(skipped) + 1)
             ids = [c.review_id for c in queue if c.review_id not in skipped]
             casefile = reviews.load_case(session, ids[0]) if ids else None
             evidence = _evidence(session, casefile.case.listing_id) if casefile else []
@@ -152,7 +160,7 @@ def case_lines(casefile, evidence=()) -> list[str]:
     lines = [
         (
             f"case {case.review_id}  {case.status}  priority {case.priority:.3f}"
-            f"  (version {case.version}, {case.source})"
+            f"  (version {case.version}, reason {case.source})"
         ),
         f"title:    {safe(case.title)}",
         f"url:      {safe(case.url)}",
@@ -227,10 +235,11 @@ def decide_command(case, to_status, note, if_version, reviewer, database_url) ->
 )
 @click.option("--site", help="Only this site.")
 @click.option("--label", type=LABEL_CHOICES, help="Only this label.")
+@click.option("--reason", type=REASON_CHOICES, help=REASON_HELP)
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1))
 @output_options
 @database_option
-def list_command(status, site, label, limit, as_json, as_csv, database_url) -> None:
+def list_command(status, site, label, reason, limit, as_json, as_csv, database_url) -> None:
     """List review cases, highest priority first.
 
     \b
@@ -244,9 +253,12 @@ def list_command(status, site, label, limit, as_json, as_csv, database_url) -> N
 
     engine = resources().engine()
     with Session(engine) as session:
-        rows = reviews.review_queue(session, status=status, site=site, label=label, limit=limit)
+        rows = reviews.review_queue(
+            session, status=status, site=site, label=label, source=reason, limit=limit
+        )
     records = [asdict(row) for row in rows]
-    columns = ["review_id", "status", "priority", "score", "label", "site", "title", "url"]
+    columns = ["review_id", "status", "source", "priority", "score", "label", "site", "title",
+               "url"]  # fmt: skip
     if as_json or as_csv:
         columns = list(records[0]) if records else columns
     render(records, columns, as_json=as_json, as_csv=as_csv, limits={"title": 50, "url": 60})

@@ -12,7 +12,8 @@ Opening a database
 Writing and reading (modules; store functions take a Session and never commit)
     ``store`` sites, crawl runs, listings, versions, classifications, flagged listings;
     ``runs`` the crawl-run rows and their history; ``leases`` one job per site;
-    ``evidence`` the page kept at flag time; ``rechecks`` live / changed / removed;
+    ``evidence`` the page kept at flag time; ``set_needs_human_rate(engine, rate)`` the
+    share of unflagged listings in unsupported languages sent to a person; ``rechecks`` live / changed / removed;
     ``reviews`` cases, queue, decisions and their trail (``reviews.audit``);
     ``sellers`` seller keys, handles, links, rankings; ``analytics`` per-day figures;
     ``export`` flagged listings with verdicts and review status;
@@ -81,6 +82,9 @@ _WHERE = {
     "Site": "maskscreen.db.models",
     "Listing": "maskscreen.db.models",
     "ListingVersion": "maskscreen.db.models",
+    "ListingSite": "maskscreen.db.models",
+    "set_needs_human_rate": "maskscreen.db.store",
+    "NEEDS_HUMAN_RATE": "maskscreen.db.store",
     # errors
     "StoreError": "maskscreen.db.errors",
     "AccountError": "maskscreen.db.errors",
@@ -158,6 +162,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
         RUN_COUNTS,
         RUN_STATUSES,
         Listing,
+        ListingSite,
         ListingVersion,
         Site,
         utcnow,
@@ -173,3 +178,4 @@ if TYPE_CHECKING:  # what type checkers and editors see
         resolve_url,
         safe_url,
     )
+    from maskscreen.db.store import NEEDS_HUMAN_RATE, set_needs_human_rate

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
+import re
 from typing import Any
 
 try:
@@ -64,6 +65,30 @@ def dumps(obj: Any) -> str:
         except TypeError:  # orjson.JSONEncodeError included
             pass
     return stdlib_dumps(obj)
+
+
+_LONG_TEXT = re.compile(r"\d{19}")
+_LONG_BYTES = re.compile(rb"\d{19}")
+
+
+def loads(text: str | bytes) -> Any:
+    """The value of JSON text, as ``json.loads`` gives it (the engines' JSON reader).
+
+    orjson reads it when it can (about five times as fast: the export reads two JSON
+    values per row). Text with a run of 19 or more digits (an integer orjson would read
+    as a float) and text orjson refuses go to the standard library, which decides as it
+    always did.
+    """
+    if isinstance(text, str):
+        plain = _LONG_TEXT.search(text) is None
+    else:
+        plain = _LONG_BYTES.search(text) is None
+    if _orjson is not None and plain:
+        try:
+            return _orjson.loads(text)
+        except _orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
 
 
 def stdlib_dumps(obj: Any) -> str:

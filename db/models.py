@@ -54,7 +54,9 @@ CONFIRMED_STATES = ("confirmed", "actioned", "removed")  # a reviewer said: dang
 DISMISSED_STATES = ("dismissed",)  # a reviewer said: benign
 DECIDED_STATES = CONFIRMED_STATES + DISMISSED_STATES
 QUEUE_STATES = ("open", "escalated")  # waiting for a reviewer
-REVIEW_SOURCES = ("flag", "audit")  # audit: drawn from unflagged listings by `audit-sample`
+# Why a case was opened: flag (the model flagged it), audit (drawn from unflagged listings
+# by `audit-sample`), needs_human (unflagged, but in a language the model does not cover).
+REVIEW_SOURCES = ("flag", "audit", "needs_human")
 HANDLE_KINDS = ("wechat", "qq", "whatsapp", "telegram", "phone", "email", "line")
 
 # JSON on SQLite, JSONB on PostgreSQL; Python None is stored as SQL NULL.
@@ -198,15 +200,24 @@ class CrawlLease(Base):
 
 
 class Listing(Base):
-    """One product page: a site and its canonical URL. Content lives in versions."""
+    """One product page, identified by its URL alone. Content lives in versions.
+
+    ``site_id`` is the site that saw the URL first; other sites (or site names) that saw
+    the same URL later are in ``listing_sites`` (migration 0008): one page is one
+    listing and at most one review case, whatever name it was crawled under.
+    """
 
     __tablename__ = "listings"
-    # uq_listings_site_id_url leads with site_id, so it also serves per-site lookups.
     __table_args__ = (
-        UniqueConstraint("site_id", "url"),
+        UniqueConstraint("url"),
+        Index("ix_listings_site_id", "site_id"),
         CheckConstraint(_one_of("status", LISTING_STATUSES), name="status"),
         # Covering: a review case reaches its listing's seller index-only (seller ranking).
         Index("ix_listings_id_seller_id", "id", "seller_id"),
+        # Covering the other way: a seller's listings index-only, to join their review
+        # cases (the flagged count per seller when ranking sellers). Replaces the plain
+        # seller_id index (migration 0008).
+        Index("ix_listings_seller_id_id", "seller_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -223,8 +234,12 @@ class Listing(Base):
     # compared and re-pointed at its versions in one statement, not one per row.
     content_hash: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="live")
-    seller_id: Mapped[int | None] = mapped_column(ForeignKey("sellers.id"), index=True)
+    seller_id: Mapped[int | None] = mapped_column(ForeignKey("sellers.id"))
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # -- where the page was read (migration 0008); the latest sighting's, not content --
+    fetched_url: Mapped[str | None] = mapped_column(Text)  # the URL actually fetched
+    canonical_url: Mapped[str | None] = mapped_column(Text)  # its rel=canonical, as given
+    extraction_confidence: Mapped[float | None] = mapped_column(Float)  # heuristic pages
 
     site: Mapped[Site] = relationship()
     seller: Mapped[Seller | None] = relationship()
@@ -234,6 +249,18 @@ class Listing(Base):
     current_version: Mapped[ListingVersion | None] = relationship(
         foreign_keys=[current_version_id], post_update=True
     )
+
+
+class ListingSite(Base):
+    """Another site (name) that saw a listing's URL besides ``listings.site_id``."""
+
+    __tablename__ = "listing_sites"
+    __table_args__ = (Index("ix_listing_sites_site_id", "site_id"),)
+
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ListingVersion(Base):
@@ -278,6 +305,14 @@ class Classification(Base):
             sqlite_where=text("flagged = 1"),
             postgresql_where=text("flagged"),
         ),
+        # Partial, in id order: the export reads flagged verdicts a page at a time by id
+        # (migration 0008), so each page is an index range and nested loops, no sort.
+        Index(
+            "ix_classifications_flagged_id",
+            "id",
+            sqlite_where=text("flagged = 1"),
+            postgresql_where=text("flagged"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -292,6 +327,10 @@ class Classification(Base):
     threshold: Mapped[float | None] = mapped_column(Float)
     lexicon_version: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # -- language and policy concepts (migration 0008); None on older verdicts --
+    language: Mapped[str | None] = mapped_column(Text)  # ISO 639-1, "und"
+    language_supported: Mapped[bool | None] = mapped_column(Boolean)
+    concepts: Mapped[dict[str, list[str]] | None] = mapped_column(JSONType)
 
     version: Mapped[ListingVersion] = relationship(back_populates="classifications")
 
@@ -304,6 +343,8 @@ class Review(Base):
         CheckConstraint(_one_of("status", REVIEW_STATUSES), name="status"),
         CheckConstraint(_one_of("source", REVIEW_SOURCES), name="source"),
         Index("ix_reviews_status_priority", "status", "priority"),
+        Index("ix_reviews_status_seller_id", "status", "seller_id"),
+        Index("ix_reviews_source_seller_id", "source", "seller_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -313,11 +354,14 @@ class Review(Base):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     classification_id: Mapped[int | None] = mapped_column(ForeignKey("classifications.id"))
-    source: Mapped[str] = mapped_column(String(8), default="flag", server_default="flag")
+    source: Mapped[str] = mapped_column(String(16), default="flag", server_default="flag")
     decided_by: Mapped[str | None] = mapped_column(String(120))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optimistic lock: every transition is UPDATE ... WHERE version = <seen>, version + 1.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The listing's seller, kept by database triggers (migration 0008), never written by
+    # code: ranking sellers counts cases per seller from this table alone.
+    seller_id: Mapped[int | None] = mapped_column(Integer)
 
     listing: Mapped[Listing] = relationship()
     events: Mapped[list[ReviewEvent]] = relationship(

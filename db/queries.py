@@ -7,10 +7,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select, true
+from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from maskscreen.db.tables import classifications, listings, reviews, sites, versions
+from maskscreen.db.tables import (
+    classifications,
+    listing_sites,
+    listings,
+    reviews,
+    sites,
+    versions,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +97,7 @@ def query_flagged(
     and text the title ``contains`` (case-insensitive)."""
     stmt = flagged_select()
     if site is not None:
-        stmt = stmt.where(sites.c.name == site)
+        stmt = stmt.where(on_site(site))
     if since is not None:
         stmt = stmt.where(classifications.c.created_at >= since)
     if min_score is not None:
@@ -103,6 +110,17 @@ def query_flagged(
     stmt = stmt.order_by(classifications.c.created_at.desc(), classifications.c.id.desc())
     stmt = stmt.limit(limit).offset(offset)
     return [FlaggedListing(**row._mapping) for row in session.execute(stmt)]
+
+
+def on_site(site: str) -> ColumnElement[bool]:
+    """A listing seen under the site ``site`` (by name): its own site, or another site
+    that saw its URL too (listing_sites). For queries that join listings and sites."""
+    seen = (
+        select(listing_sites.c.listing_id)
+        .join(sites, sites.c.id == listing_sites.c.site_id)
+        .where(sites.c.name == site)
+    )
+    return or_(sites.c.name == site, listings.c.id.in_(seen))
 
 
 def count_listings(session: Session, site: str | None = None) -> int:

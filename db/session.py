@@ -66,7 +66,12 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         try:
-            return create_engine(parsed, pool_pre_ping=True, json_serializer=jsontext.dumps)
+            return create_engine(
+                parsed,
+                pool_pre_ping=True,
+                json_serializer=jsontext.dumps,
+                json_deserializer=jsontext.loads,
+            )
         except ImportError as exc:  # the URL names a driver that is not installed
             extra = (
                 " (pip install 'maskscreen[postgres]')" if "postgres" in parsed.drivername else ""
@@ -93,7 +98,7 @@ def make_engine(url: str) -> Engine:
             raise DatabaseUnavailable(
                 f"cannot open database {safe_url(url)}: no such directory {folder}"
             )
-    engine = create_engine(parsed, json_serializer=jsontext.dumps)
+    engine = create_engine(parsed, json_serializer=jsontext.dumps, json_deserializer=jsontext.loads)
     event.listen(engine, "connect", _sqlite_on_connect(wal=not in_memory))
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine

@@ -18,7 +18,7 @@ from decimal import Decimal
 from itertools import chain
 from typing import Any, Literal, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from maskscreen.db import jsontext
@@ -28,9 +28,12 @@ from maskscreen.db.reviews.cases import open_reviews, reopen_changed
 from maskscreen.db.runs import finish_crawl_run, get_or_create_site, start_crawl_run
 from maskscreen.db.sellers.linking import record_handles, resolve_sellers, seller_keys
 from maskscreen.db.sql import chunks, gc_paused, in_values, insert_rows, param_mark
-from maskscreen.db.tables import classifications, listings, versions
+from maskscreen.db.tables import classifications, listing_sites, listings, versions
 
 __all__ = [
+    "HASHED_FIELDS",
+    "NEEDS_HUMAN_RATE",
+    "WHERE_READ",
     "FlaggedListing",
     "UpsertResult",
     "content_hash",
@@ -38,8 +41,10 @@ __all__ = [
     "count_versions",
     "finish_crawl_run",
     "get_or_create_site",
+    "needs_human_sampled",
     "query_flagged",
     "record_classifications",
+    "set_needs_human_rate",
     "start_crawl_run",
     "unclassified_versions",
     "upsert_listings",
@@ -48,11 +53,23 @@ __all__ = [
 
 ListingStatus = Literal["new", "changed", "unchanged"]
 
+# A URL is one listing whatever site name saw it (migration 0008): the conflict is on the
+# URL alone, and the listing keeps the site that saw it first (the others: listing_sites).
+# Where the page was read is the latest sighting's (a URL once known is kept).
 _TOUCH_CONFLICT = (
-    "ON CONFLICT (site_id, url) DO UPDATE SET last_seen_at = excluded.last_seen_at,"
+    "ON CONFLICT (url) DO UPDATE SET last_seen_at = excluded.last_seen_at,"
     " external_id = coalesce(excluded.external_id, listings.external_id),"
-    " content_hash = excluded.content_hash, status = excluded.status"
+    " content_hash = excluded.content_hash, status = excluded.status,"
+    " fetched_url = coalesce(excluded.fetched_url, listings.fetched_url),"
+    " canonical_url = coalesce(excluded.canonical_url, listings.canonical_url),"
+    " extraction_confidence = excluded.extraction_confidence"
 )
+_SIGHTING_CONFLICT = (
+    "ON CONFLICT (listing_id, site_id) DO UPDATE SET last_seen_at = excluded.last_seen_at"
+)
+# The listing keys that say where a page was read, not what it shows: stored on the
+# listing (the latest values), never hashed, so they never make a new version.
+WHERE_READ = ("fetched_url", "canonical_url", "extraction_confidence")
 _VERSION_COLUMNS = (
     "listing_id", "content_hash", "title", "description", "price", "currency", "seller",
     "seller_url", "brand", "images", "language", "category", "availability", "source_format",
@@ -60,8 +77,11 @@ _VERSION_COLUMNS = (
 )  # fmt: skip
 _CLASSIFICATION_COLUMNS = (
     "listing_version_id", "model_version", "label", "score", "scores", "flagged", "signals",
-    "reasons", "threshold", "lexicon_version",
+    "reasons", "threshold", "lexicon_version", "language", "language_supported", "concepts",
 )  # fmt: skip
+# The reviewer-visible fields, and only they, make a listing's content hash (sorted).
+HASHED_FIELDS = ("brand", "category", "currency", "description", "images", "price", "seller",
+                 "title")  # fmt: skip
 
 
 class UpsertResult(NamedTuple):
@@ -84,23 +104,18 @@ def _price_text(price: Any) -> str | None:
 
 
 def content_hash(record: dict[str, Any]) -> str:
-    """sha256 of the JSON of the reviewer-visible fields, price as text.
+    """sha256 of the JSON of the reviewer-visible fields (``HASHED_FIELDS``), price as text.
 
     The JSON is ``json.dumps(fields, sort_keys=True, ensure_ascii=False,
     separators=(",", ":"))`` byte for byte (``jsontext.exact_bytes``); the keys below
-    are written in sorted order.
+    are written in sorted order. Every other key of a record (the URL, the language,
+    where the page was read: ``WHERE_READ``, when it was fetched) is left out, so it
+    never makes a new version.
     """
     get = record.get
-    visible = {
-        "brand": get("brand"),
-        "category": get("category"),
-        "currency": get("currency"),
-        "description": get("description"),
-        "images": get("images") or [],
-        "price": _price_text(get("price")),
-        "seller": get("seller"),
-        "title": get("title"),
-    }
+    visible = {name: get(name) for name in HASHED_FIELDS}
+    visible["images"] = visible["images"] or []
+    visible["price"] = _price_text(visible["price"])
     return hashlib.sha256(jsontext.exact_bytes(visible)).hexdigest()
 
 
@@ -114,7 +129,11 @@ def upsert_listings(
 ) -> list[UpsertResult]:
     """Record one sighting of each listing; one result per record, in input order.
 
-    The same site and URL is the same listing. A version row is written only when
+    The same URL is the same listing, under whatever site it is seen (the listing keeps
+    the site that saw it first; a sighting under another site is recorded in
+    listing_sites). ``fetched_url``, ``canonical_url`` and ``extraction_confidence``
+    (optional keys) are written on the listing, the latest sighting's; they are not
+    content. A version row is written only when
     the content hash is new for that listing; last_seen_at moves on every sighting;
     current_version_id points at the content seen last. A URL repeated inside the
     batch is taken as sightings in input order. Each listing is linked to its seller,
@@ -132,11 +151,20 @@ def upsert_listings(
     listing_id: dict[str, int] = {}
     old_version: dict[int, int] = {}
     seller_of: dict[int, int | None] = {}
-    for lid, url, version, seller_id in _touch_listings(session, site_id, final, seen_at):
+    elsewhere: list[tuple[int]] = []  # listings of another site seen under this one
+    for lid, url, version, seller_id, owner in _touch_listings(session, site_id, final, seen_at):
         listing_id[url] = lid
         seller_of[lid] = seller_id
         if version is not None:
             old_version[lid] = version
+        if owner != site_id:
+            elsewhere.append((lid,))
+    if elsewhere:
+        insert_rows(
+            session, listing_sites, ("listing_id",), sorted(elsewhere),
+            same={"site_id": site_id, "first_seen_at": seen_at, "last_seen_at": seen_at},
+            on_conflict=_SIGHTING_CONFLICT,
+        )  # fmt: skip
 
     # 2. The hash each existing listing had before.
     old_hash: dict[int, str] = {}
@@ -207,14 +235,23 @@ def _touch_listings(
     final: dict[str, tuple[dict[str, Any], str]],
     seen_at: datetime,
 ) -> list[Any]:
-    """Upsert one row per URL; return (id, url, current_version_id, seller_id) as before."""
-    rows = [(url, record.get("external_id"), digest) for url, (record, digest) in final.items()]
+    """Upsert one row per URL; return (id, url, current_version_id, seller_id, site_id) as
+    before (site_id: the site that owns the listing, maybe another one)."""
+    rows = []
+    for url, (record, digest) in final.items():
+        get = record.get
+        confidence = get("extraction_confidence")
+        rows.append((url, get("external_id"), digest, get("fetched_url"), get("canonical_url"),
+                     None if confidence is None else float(confidence)))  # fmt: skip
     return insert_rows(
-        session, listings, ("url", "external_id", "content_hash"), rows,
+        session, listings,
+        ("url", "external_id", "content_hash", "fetched_url", "canonical_url",
+         "extraction_confidence"),
+        rows,
         same={"site_id": site_id, "first_seen_at": seen_at, "last_seen_at": seen_at,
               "status": "live"},
         on_conflict=_TOUCH_CONFLICT,
-        returning=("id", "url", "current_version_id", "seller_id"),
+        returning=("id", "url", "current_version_id", "seller_id", "site_id"),
     )  # fmt: skip
 
 
@@ -295,12 +332,47 @@ def unclassified_versions(
     return set(wanted) - done
 
 
+NEEDS_HUMAN_RATE = 1.0  # the default: every unflagged listing in an unsupported language
+_RATE_OPTION = "maskscreen_needs_human_rate"
+
+
+def set_needs_human_rate(engine: Engine, rate: float) -> None:
+    """Send this share (0–1) of unflagged listings in languages the model does not cover
+    to the review queue, for every session on ``engine`` (an engine execution option,
+    so callers that only pass sessions need not know it). Outside [0, 1]: ValueError."""
+    rate = float(rate)
+    if not 0.0 <= rate <= 1.0:
+        raise ValueError(f"needs_human_rate must be between 0 and 1, not {rate}")
+    engine.update_execution_options(**{_RATE_OPTION: rate})
+
+
+def needs_human_sampled(listing_id: int, rate: float) -> bool:
+    """Whether a listing falls in the ``rate`` share sent to a person: decided by a hash
+    of its id, so reruns (and every process) decide the same listing the same way."""
+    if rate >= 1.0:
+        return True
+    if rate <= 0.0:
+        return False
+    digest = hashlib.sha256(f"needs_human:{listing_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") < rate * 2**64
+
+
 @gc_paused
-def record_classifications(session: Session, rows: list[tuple[int, dict[str, Any]]]) -> int:
+def record_classifications(
+    session: Session,
+    rows: list[tuple[int, dict[str, Any]]],
+    *,
+    needs_human_rate: float | None = None,
+) -> int:
     """Store verdicts, once per (version, model version); open review cases for new flags.
 
-    A flagged verdict opens a review case for its listing unless the listing already
-    has one. Returns the number of review cases opened.
+    A flagged verdict opens a review case (source ``flag``) for its listing unless the
+    listing already has one. An unflagged verdict whose ``language_supported`` is false
+    opens a ``needs_human`` case instead, for the ``needs_human_rate`` share of such
+    listings (``needs_human_sampled``; default: the engine's ``set_needs_human_rate``,
+    else ``NEEDS_HUMAN_RATE``, all of them). The verdict's ``language``,
+    ``language_supported`` and ``concepts`` are stored when it has them. Returns the
+    number of review cases opened.
     """
     now = utcnow()
     chosen: dict[tuple[int, str], dict[str, Any]] = {}
@@ -308,12 +380,16 @@ def record_classifications(session: Session, rows: list[tuple[int, dict[str, Any
         chosen.setdefault((vid, verdict["model_version"]), verdict)
     if not chosen:
         return 0
-    values = [
-        (vid, model_version, verdict["label"], float(verdict["score"]),
-         verdict.get("scores") or {}, bool(verdict["flagged"]), verdict.get("signals") or {},
-         verdict.get("reasons") or [], verdict.get("threshold"), verdict.get("lexicon_version"))
-        for (vid, model_version), verdict in chosen.items()
-    ]  # fmt: skip
+    values = []
+    for (vid, model_version), verdict in chosen.items():
+        get = verdict.get
+        supported = get("language_supported")
+        values.append(
+            (vid, model_version, verdict["label"], float(verdict["score"]), get("scores") or {},
+             bool(verdict["flagged"]), get("signals") or {}, get("reasons") or [],
+             get("threshold"), get("lexicon_version"), get("language"),
+             None if supported is None else bool(supported), get("concepts"))
+        )  # fmt: skip
     # Only rows stored now come back, so recording a verdict again opens nothing new.
     inserted = insert_rows(
         session, classifications, _CLASSIFICATION_COLUMNS, values,
@@ -321,20 +397,48 @@ def record_classifications(session: Session, rows: list[tuple[int, dict[str, Any
         on_conflict="ON CONFLICT (listing_version_id, model_version) DO NOTHING",
         returning=("id", "listing_version_id", "model_version"),
     )  # fmt: skip
-    flagged = {vid: (cid, chosen[(vid, mv)]) for cid, vid, mv in inserted
-               if chosen[(vid, mv)]["flagged"]}  # fmt: skip
+    flagged: dict[int, tuple[int, dict[str, Any]]] = {}
+    unsupported: dict[int, tuple[int, dict[str, Any]]] = {}
+    for cid, vid, mv in inserted:
+        verdict = chosen[(vid, mv)]
+        if verdict["flagged"]:
+            flagged[vid] = (cid, verdict)
+        elif verdict.get("language_supported") is False:
+            unsupported[vid] = (cid, verdict)
+    opened = _open_cases(session, flagged, "flag", now)
+    if unsupported:
+        rate = needs_human_rate
+        if rate is None:
+            options = session.connection().get_execution_options()
+            rate = float(options.get(_RATE_OPTION, NEEDS_HUMAN_RATE))
+        opened += _open_cases(session, unsupported, "needs_human", now, rate=rate)
+    return opened
+
+
+def _open_cases(
+    session: Session,
+    verdicts: dict[int, tuple[int, dict[str, Any]]],
+    source: str,
+    now: datetime,
+    *,
+    rate: float = 1.0,
+) -> int:
+    """Open ``source`` cases for the listings of these versions ({version: (classification
+    id, verdict)}); with ``rate`` < 1, for that share of the listings only."""
     candidates = []
     sellers_of: dict[int, int | None] = {}
     connection = session.connection()
     mark = param_mark(connection.dialect)
-    for batch in chunks(sorted(flagged)):
+    for batch in chunks(sorted(verdicts)):
         sql = (
             "SELECT v.id, v.listing_id, l.seller_id FROM listing_versions AS v"
             " JOIN listings AS l ON l.id = v.listing_id"
             f" WHERE v.id IN ({', '.join([mark] * len(batch))})"
         )
         for vid, lid, seller_id in connection.exec_driver_sql(sql, tuple(batch)):
-            cid, verdict = flagged[vid]
+            if rate < 1.0 and not needs_human_sampled(lid, rate):
+                continue
+            cid, verdict = verdicts[vid]
             candidates.append((lid, cid, float(verdict["score"]), verdict.get("signals") or {}))
             sellers_of[lid] = seller_id
-    return open_reviews(session, candidates, at=now, seller_of=sellers_of)
+    return open_reviews(session, candidates, at=now, seller_of=sellers_of, source=source)

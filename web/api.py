@@ -136,15 +136,18 @@ def cases(
     | None = "queue",
     site: Annotated[str | None, Query(max_length=100)] = None,
     label: Label | None = None,
+    reason: Literal["flag", "audit", "needs_human"] | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
-    """Review cases, highest priority first; ``status=queue`` (the default): open and escalated."""
+    """Review cases, highest priority first; ``status=queue`` (the default): open and
+    escalated. Each case's ``reason`` (also ``source``) says why it was opened: flag,
+    audit, or needs_human (a language the model does not cover)."""
     found = reviews.review_queue(
         session, status=None if status in (None, "queue") else status, site=site, label=label,
-        limit=limit + 1, offset=offset,
+        source=reason, limit=limit + 1, offset=offset,
     )  # fmt: skip
-    items = [_plain(asdict(case)) for case in found[:limit]]
+    items = [_plain(asdict(case)) | {"reason": case.source} for case in found[:limit]]
     return {"items": items, "limit": limit, "offset": offset,
             "next_offset": offset + limit if len(found) > limit else None}  # fmt: skip
 

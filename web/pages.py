@@ -39,6 +39,8 @@ from maskscreen.web.rendering import render
 router = APIRouter(include_in_schema=False)
 LABELS = ("realistic_face_mask", "custom_face_copy", "benign")
 SIGNALS = ("evasion_claim", "made_to_order", "off_platform_contact")
+# Why a case was opened (db.models.REVIEW_SOURCES): flagged, audit sample, needs a human
+REASONS = ("flag", "audit", "needs_human")
 Analyst = Annotated[Viewer, Depends(page_role("analyst"))]
 Reviewer = Annotated[Viewer, Depends(page_role("reviewer"))]
 Reading = Annotated[Session, Depends(reading)]
@@ -54,6 +56,7 @@ class Walk:
     label: str | None = None
     language: str | None = None
     signal: str | None = None
+    reason: str | None = None
     skip: tuple[int, ...] = ()
 
     @classmethod
@@ -63,22 +66,25 @@ class Walk:
             raise HTTPException(400, f"unknown label {label[:40]!r}")
         if signal is not None and signal not in SIGNALS:
             raise HTTPException(400, f"unknown signal {signal[:40]!r}")
+        reason = values.get("reason") or None
+        if reason is not None and reason not in REASONS:
+            raise HTTPException(400, f"unknown reason {reason[:40]!r}")
         return cls(
             site=(values.get("site") or "")[:100] or None, label=label,
-            language=(values.get("language") or "")[:35] or None, signal=signal,
+            language=(values.get("language") or "")[:35] or None, signal=signal, reason=reason,
             skip=tuple(parse_ids((values.get("skip") or "")[:3000])),
         )  # fmt: skip
 
     @property
     def filters(self) -> dict[str, str | None]:
         return {"site": self.site, "label": self.label, "language": self.language,
-                "signal": self.signal}  # fmt: skip
+                "signal": self.signal, "reason": self.reason}  # fmt: skip
 
     def cases(self, session: Session, limit: int) -> list[reviews.ReviewCase]:
         """The walk's next cases, in queue order."""
         return reviews.review_queue(
             session, site=self.site, label=self.label, language=self.language,
-            signal=self.signal, skip=self.skip, limit=limit,
+            signal=self.signal, source=self.reason, skip=self.skip, limit=limit,
         )  # fmt: skip
 
     def skipping(self, review_id: int) -> Walk:
@@ -162,12 +168,12 @@ def logout(
 
 @router.get("/queue")
 def queue(request: Request, viewer: Analyst, session: Reading) -> Response:
-    """The next cases by priority, filtered by site, label, language, signal."""
+    """The next cases by priority, filtered by site, label, language, signal, reason."""
     walk = Walk.read(request.query_params)
     cases = walk.cases(session, 50)
     return render(
         request, "queue.html", viewer=viewer, cases=cases, filters=walk.filters, labels=LABELS,
-        signals=SIGNALS, walk=walk.query(), skipped=bool(walk.skip),
+        signals=SIGNALS, reasons=REASONS, walk=walk.query(), skipped=bool(walk.skip),
         done=_done(request.query_params.get("done")),
     )  # fmt: skip
 

@@ -87,8 +87,18 @@ class CrawlSummary:
 
 
 def site_from_url(url: str) -> str:
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.") or url
+    """A site's name from its URL: the host without "www.", and the port when it is not
+    the scheme's default (two shops on one host at :8001 and :8002 are two sites)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    if not host:
+        return url
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number: the host alone
+        port = None
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return f"{host}:{port}" if port is not None and port != default else host
 
 
 def _base_url(url: str) -> str:

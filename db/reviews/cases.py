@@ -73,6 +73,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "dismissed": frozenset({"open"}),
     "removed": frozenset({"open"}),
 }
+# The first event of a case, by its source (db.models.REVIEW_SOURCES).
+OPENING_NOTES = {
+    "flag": "flagged",
+    "audit": "audit sample",
+    "needs_human": "language not supported: needs a human",
+}
 # A takedown seen by a recheck moves these cases to removed; open and escalated cases
 # keep their status (a reviewer still decides them) and get an event saying so.
 TAKEDOWN_MOVES = ("confirmed", "actioned")
@@ -146,12 +152,14 @@ def open_reviews(
     *,
     at: datetime | None = None,
     seller_of: dict[int, int | None] | None = None,
+    source: str = "flag",
 ) -> int:
     """Open a case for each (listing_id, classification_id, score, signals) without one.
 
     A listing that already has a case (whatever its status) is left alone. Its
     priority counts its seller's history (``seller_of``: listing -> seller, if known).
-    Returns the number of cases opened.
+    ``source`` says why: ``flag`` (the model flagged it) or ``needs_human`` (a language
+    the model does not cover). Returns the number of cases opened.
     """
     if not candidates:
         return 0
@@ -166,7 +174,7 @@ def open_reviews(
     rows = [(lid, cid, priority) for lid, (priority, cid) in sorted(best.items())]
     opened = insert_rows(
         session, reviews, ("listing_id", "classification_id", "priority"), rows,
-        same={"status": "open", "source": "flag", "opened_at": at, "updated_at": at,
+        same={"status": "open", "source": source, "opened_at": at, "updated_at": at,
               "version": 1},
         on_conflict="ON CONFLICT (listing_id) DO NOTHING",
         returning=("id",),
@@ -174,7 +182,7 @@ def open_reviews(
     insert_rows(
         session, review_events, ("review_id",), sorted(opened),
         same={"reviewer": SYSTEM_REVIEWER, "at": at, "from_status": None, "to_status": "open",
-              "note": "flagged"},
+              "note": OPENING_NOTES[source]},
     )  # fmt: skip
     return len(opened)
 

@@ -15,6 +15,7 @@ from sqlalchemy import Select, case, func, literal, select, true
 from sqlalchemy.orm import Session
 
 from maskscreen.db.models import CONFIRMED_STATES, QUEUE_STATES
+from maskscreen.db.queries import on_site
 from maskscreen.db.sellers.linking import linked_sellers
 from maskscreen.db.tables import (
     classifications,
@@ -117,13 +118,16 @@ def review_queue(
     label: str | None = None,
     language: str | None = None,
     signal: str | None = None,
+    source: str | None = None,
     skip: Sequence[int] = (),
     limit: int = 50,
     offset: int = 0,
 ) -> list[ReviewCase]:
     """Cases in ``status`` (default: open and escalated), highest priority first,
     oldest first among equals; ``language`` of the current version, ``signal`` raised by
-    the verdict that opened the case, ``skip`` these case ids."""
+    the verdict that opened the case, ``source`` why the case was opened (flag, audit,
+    needs_human: the reason reviewers see), ``skip`` these case ids. ``site`` matches
+    the listing's own site and every other site that saw its URL."""
     stmt = _case_select().order_by(reviews.c.priority.desc(), reviews.c.opened_at, reviews.c.id)
     if status is None:
         # Literal states, so that SQLite (and a generic PostgreSQL plan) can use the
@@ -133,9 +137,11 @@ def review_queue(
     else:
         stmt = stmt.where(reviews.c.status == status)
     if site is not None:
-        stmt = stmt.where(sites.c.name == site)
+        stmt = stmt.where(on_site(site))
     if label is not None:
         stmt = stmt.where(classifications.c.label == label)
+    if source is not None:
+        stmt = stmt.where(reviews.c.source == source)
     if language is not None:
         stmt = stmt.where(versions.c.language == language)
     if signal is not None:
@@ -162,9 +168,11 @@ def review_history(session: Session, review_id: int) -> list[ReviewEventRow]:
     return [ReviewEventRow(**row._mapping) for row in session.execute(stmt)]
 
 
-def next_case(session: Session, *, site: str | None = None) -> CaseFile | None:
+def next_case(
+    session: Session, *, site: str | None = None, source: str | None = None
+) -> CaseFile | None:
     """The highest-priority open or escalated case, with everything about it."""
-    top = review_queue(session, site=site, limit=1)
+    top = review_queue(session, site=site, source=source, limit=1)
     return load_case(session, top[0].review_id) if top else None
 
 

@@ -101,23 +101,22 @@ def _top_by_confirmed(session: Session, site: str | None, limit: int) -> list[_P
     """The first page ranked in two steps, or None when fewer than ``limit`` sellers have a
     confirmed case (then flagged counts alone decide the rest of the page).
 
-    1. Confirmed cases per seller: the few decided cases, each reaching its listing's
-       seller through ix_listings_id_seller_id (index-only on PostgreSQL).
+    1. Confirmed cases per seller: the few decided cases, counted from reviews.seller_id
+       (the listing's seller, kept by triggers) on ix_reviews_status_seller_id.
     2. Flagged cases only for the sellers that can still make the page: confirmed at
        least as often as the ``limit``-th seller. Anyone below ranks under ``limit``
-       sellers already, whatever its flagged count.
+       sellers already, whatever its flagged count. ix_reviews_source_seller_id.
     """
     if limit < 1:
         return None
     stmt = (
-        select(listings.c.seller_id, func.count())
-        .select_from(reviews.join(listings, listings.c.id == reviews.c.listing_id))
-        .where(reviews.c.status.in_(CONFIRMED_STATES), listings.c.seller_id.is_not(None))
-        .group_by(listings.c.seller_id)
+        select(reviews.c.seller_id, func.count())
+        .where(reviews.c.status.in_(CONFIRMED_STATES), reviews.c.seller_id.is_not(None))
+        .group_by(reviews.c.seller_id)
     )
     if site is not None:
         stmt = stmt.where(
-            listings.c.seller_id.in_(
+            reviews.c.seller_id.in_(
                 select(sellers.c.id)
                 .join(sites, sites.c.id == sellers.c.site_id)
                 .where(sites.c.name == site)
@@ -131,10 +130,9 @@ def _top_by_confirmed(session: Session, site: str | None, limit: int) -> list[_P
     flagged: dict[int, int] = {}
     for batch in chunks(candidates):
         found = session.execute(
-            select(listings.c.seller_id, func.count())
-            .select_from(listings.join(reviews, reviews.c.listing_id == listings.c.id))
-            .where(listings.c.seller_id.in_(batch), reviews.c.source == "flag")
-            .group_by(listings.c.seller_id)
+            select(reviews.c.seller_id, func.count())
+            .where(reviews.c.source == "flag", reviews.c.seller_id.in_(batch))
+            .group_by(reviews.c.seller_id)
         )
         flagged.update((sid, int(n)) for sid, n in found.all())
     top = sorted(candidates, key=lambda sid: (-confirmed[sid], -flagged.get(sid, 0), sid))[:limit]
@@ -165,13 +163,12 @@ def _top_all(session: Session, site: str | None, limit: int) -> list[Any]:
     confirmed = func.sum(case((reviews.c.status.in_(CONFIRMED_STATES), 1), else_=0))
     per_seller = (
         select(
-            listings.c.seller_id,
+            reviews.c.seller_id,
             flagged.label("flagged"),
             confirmed.label("confirmed"),
         )
-        .select_from(reviews.join(listings, listings.c.id == reviews.c.listing_id))
-        .where(listings.c.seller_id.is_not(None))
-        .group_by(listings.c.seller_id)
+        .where(reviews.c.seller_id.is_not(None))
+        .group_by(reviews.c.seller_id)
         .subquery()
     )
     stmt = (

@@ -173,8 +173,28 @@ def test_review_list_filters_and_formats(seeded):
     ).output.splitlines()
     assert dismissed[0].startswith("review_id,listing_id,site") and len(dismissed) == 2
     table = run("review", "list", "--db", url).output
-    assert table.splitlines()[0].split()[:3] == ["review_id", "status", "priority"]
+    assert table.splitlines()[0].split()[:4] == ["review_id", "status", "source", "priority"]
     assert "\x1b" not in table
+
+
+def test_needs_human_cases_show_their_reason_and_filter(seeded):
+    url, cases = seeded
+    engine = open_database(url)
+    with Session(engine) as session, session.begin():
+        shop = store.get_or_create_site(session, "shop")
+        [row] = store.upsert_listings(session, shop, [make_listing(7, title="Маска лица")])
+        verdict = make_verdict(label="benign", score=0.99, flagged=False, language="ru",
+                               language_supported=False)  # fmt: skip
+        assert store.record_classifications(session, [(row.version_id, verdict)]) == 1
+    engine.dispose()
+    listed = run("review", "list", "--db", url, "--json", "--reason", "needs_human").output
+    [only] = [json.loads(line) for line in listed.splitlines()]
+    assert only["source"] == "needs_human" and only["review_id"] not in cases
+    flagged = run("review", "list", "--db", url, "--json", "--reason", "flag").output
+    assert [json.loads(line)["review_id"] for line in flagged.splitlines()] == cases
+    shown = run("review", "next", "--no-input", "--reason", "needs_human", "--db", url).output
+    assert "reason needs_human" in shown and "Маска лица" in shown
+    assert run("review", "list", "--db", url, "--reason", "bogus").exit_code == 2
 
 
 def test_sellers_ranks_with_sites_and_handles(seeded):

@@ -111,3 +111,29 @@ def test_the_content_hash_does_not_change() -> None:
 def test_a_lone_surrogate_in_the_content_hash_fails_as_before() -> None:
     with pytest.raises(UnicodeEncodeError):
         store.content_hash({"title": "\ud800"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a":[1,2.5,null,true],"b":"名前"}',
+        "[]",
+        '"x"',
+        "12345678901234567890123",
+        "-9223372036854775809",
+        "9223372036854775807",
+        '{"a":1e-05}',
+    ],
+)
+def test_loads_reads_as_the_standard_library_does(text: str) -> None:
+    import json
+
+    assert jsontext.loads(text) == json.loads(text)
+    assert jsontext.loads(text.encode()) == json.loads(text)
+
+
+def test_loads_refuses_what_the_standard_library_refuses() -> None:
+    import json
+
+    with pytest.raises(json.JSONDecodeError):
+        jsontext.loads("{bad")

@@ -113,7 +113,7 @@ def test_count_listings_and_versions(session: Session) -> None:
     shop = store.get_or_create_site(session, "shop")
     market = store.get_or_create_site(session, "market")
     [first, _] = store.upsert_listings(session, shop, [make_listing(1), make_listing(2)])
-    store.upsert_listings(session, market, [make_listing(1)])
+    store.upsert_listings(session, market, [make_listing(3)])
     store.upsert_listings(session, shop, [make_listing(1, title="Edited")])
     assert store.count_listings(session) == 3
     assert store.count_listings(session, site="shop") == 2

@@ -178,13 +178,6 @@ def test_duplicate_urls_in_one_batch_are_sightings_in_order(session: Session, si
     assert session.get(Listing, results[0].listing_id).current_version_id == results[3].version_id
 
 
-def test_same_url_on_two_sites_is_two_listings(session: Session, site_id: int) -> None:
-    other = store.get_or_create_site(session, "other")
-    [a] = store.upsert_listings(session, site_id, [make_listing()])
-    [b] = store.upsert_listings(session, other, [make_listing()])
-    assert a.listing_id != b.listing_id and a.status == b.status == "new"
-
-
 def test_results_come_in_input_order_across_many_rows(session: Session, site_id: int) -> None:
     batch = [make_listing(n) for n in range(1200)]
     results = store.upsert_listings(session, site_id, batch)
