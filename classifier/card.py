@@ -36,14 +36,21 @@ def _split_tables(report: dict) -> list[str]:
     return lines
 
 
-def _behaviour(behaviour: dict) -> list[str]:
+def _behaviour(behaviour: dict, whole_lexicon: bool = False) -> list[str]:
     rates = behaviour["rates"]
     languages = sorted({lang for by in rates.values() for lang in by if lang != "all"})
+    held = (
+        "which the lexicon matches (it is the policy) but which never appear in the text the "
+        "model is fitted on: concept abstraction replaces every lexicon word by its concept's "
+        "mark before n-grams are taken"
+        if whole_lexicon
+        else "which the model never matches"
+    )
     lines = [
         "## Behavioural tests (held-out lexicon words)",
         "",
-        "Generated from templates and the *test* words of patterns/concepts.json, which the "
-        "model never matches (classifier/behaviour.py). Failure rate per test type and language; "
+        f"Generated from templates and the *test* words of patterns/concepts.json, {held} "
+        "(classifier/behaviour.py). Failure rate per test type and language; "
         f"DIR tolerates a score drop of {behaviour['tolerance']} for added claims. Target: at most 2 %.",
         "",
         "| test | " + " | ".join(languages) + " | all |",
@@ -100,11 +107,30 @@ def model_card(metadata: dict) -> str:
         "## Model",
         "",
         (
-            "Normalised text (NFKC, case, traditional→simplified, disguises folded) → spaCy tokens "
+            "Normalised text (NFKC, case, traditional→simplified, disguises folded) → "
+            + (
+                "concept abstraction (each lexicon word replaced by its concept's mark) → "
+                if metadata.get("concept_abstraction")
+                else ""
+            )
+            + "spaCy tokens "
             "(blank `en`; blank `zh` with jieba) as word 1–2-grams + character 1–4-grams within words, "
             "TF-IDF (vocabularies kept as arrays of 64-bit n-gram hashes), plus binary policy-concept, "
-            "signal and concept-pair features (patterns/concepts.json, training words only) → "
-            "logistic regression, sigmoid-calibrated. Score = 1 − P(benign)."
+            "signal and concept-interaction features (patterns/concepts.json, "
+            + (
+                "training and held-out words"
+                if metadata.get("whole_lexicon")
+                else "training words only"
+            )
+            + ") → logistic regression, sigmoid-calibrated. Score = 1 − P(benign)."
+        ),
+        "",
+        (
+            "Integrity: metrics.json records a digest of the runtime's arrays and the pipeline's "
+            "probabilities for a few canary texts; a runtime.npz that differs from either is "
+            "refused at load. Verdicts carry the sha256 of model.skops."
+            if metadata.get("runtime_sha256")
+            else ""
         ),
         "",
         (
@@ -138,7 +164,7 @@ def model_card(metadata: dict) -> str:
             *_split_tables(dev),
         ]
     if metadata.get("behaviour"):
-        lines += _behaviour(metadata["behaviour"])
+        lines += _behaviour(metadata["behaviour"], bool(metadata.get("whole_lexicon")))
     lines += [
         "## Cross-validation on the training split",
         "",
