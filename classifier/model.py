@@ -403,7 +403,35 @@ def _check_runtime(runtime: Runtime, metadata: dict, where: str) -> None:
             f"{where} is not the runtime recorded in {METRICS_FILE} (its arrays were altered "
             "or damaged): refusing to use it (remake it: maskscreen model runtime DIR, or retrain)"
         )
+    # The canaries cost a featurisation of texts in five languages (every pattern compiled,
+    # both tokenizers loaded): once per runtime, recorded canaries and maskscreen version on
+    # this machine, remembered by an empty file named by their hash in the user cache.
+    stamp = _canary_stamp(recorded, metadata.get("canaries"))
+    if stamp is not None and stamp.is_file():
+        return
     _check_canaries(runtime, metadata.get("canaries"), where)
+    if stamp is not None:
+        try:
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.touch()
+        except OSError:
+            pass  # a read-only home: the check runs again next time
+
+
+def _canary_stamp(digest: str, canaries) -> Path | None:
+    """Where a passed canary check is remembered (None: nowhere to remember it)."""
+    import hashlib
+    from importlib import metadata as package_metadata
+
+    try:
+        import platformdirs
+
+        version = package_metadata.version("maskscreen")
+        key = json.dumps([digest, canaries, version, np.__version__], sort_keys=True)
+    except (ImportError, package_metadata.PackageNotFoundError, TypeError, ValueError):
+        return None
+    name = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return Path(platformdirs.user_cache_dir("maskscreen")) / "canaries-passed" / name
 
 
 def _check_canaries(runtime: Runtime, canaries, where: str) -> None:

@@ -59,10 +59,18 @@ CONCEPT_SCALE = 1.0
 # 3-fold cross-validation of the real training listings they cost recall at precision 0.95
 # (weight 0: 0.852, grounded part 0.803; 0.25: 0.836 / 0.778; 1: 0.809 / 0.757).
 SYNTHETIC_WEIGHT = 0.0
-# Chosen by cross-validation on the training split and behavioural tests on training words
-# (docs/model.md): concept words replaced by their concept's mark before n-grams, the
-# second interaction set, the whole lexicon (training and held-out words) as the policy the
-# model matches, and the logistic regression's C.
+# Chosen by 3-fold cross-validation on the training split and behavioural tests filled with
+# training words (docs/model.md), never on the dev set: each concept word marked with its
+# concept before n-grams (KEEP_WORDS: the word stays after its mark), the second interaction
+# set, and the whole lexicon (training and held-out words) as the policy the model matches.
+# Recall at cross-validated precision 0.95 / grounded part at the overall cut / behavioural
+# failures MFT, INV, DIR on training words:
+#   previous recipe          0.866 / 0.822 / 0.6 %, 0.7 %, 2.8 %
+#   set 2 + whole lexicon    0.857 / 0.816 / 0.6 %, 1.6 %, 1.1 %
+#   marks replace words      0.861 / 0.807 / 0.1 %, 0.0 %, 2.8 %  (set 1)
+#   marks before words       0.858 / 0.819 / 0.3 %, 0.7 %, 0.5 %  (set 2: chosen)
+# The first row ran with the previous evasion patterns; differences in recall are within
+# a fold's noise, the behavioural ones are not.
 ABSTRACT = True
 KEEP_WORDS = True
 INTERACTIONS = 2
@@ -294,7 +302,11 @@ def train(
             for lang in sorted({e.language for e in (*examples, *test_examples)})
         },
         "lexicon_version": f"{matcher.version}+{read_lexicon()['version']}",
-        "concept_abstraction": ABSTRACT,
+        "concept_abstraction": (
+            ("mark before each word" if KEEP_WORDS else "mark instead of each word")
+            if ABSTRACT
+            else False
+        ),
         "concept_interactions": INTERACTIONS,
         "whole_lexicon": WHOLE_LEXICON,
         "seed": seed,
