@@ -96,9 +96,15 @@ def script_of(text: str) -> str:
     return "zh" if letters and sum(map(len, _CJK_RUN.findall(text))) * 3 >= letters else "en"
 
 
+_MARK = re.compile("[\ue000-\uf8ff]")
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def _telling(phrase: str) -> bool:
-    """Worth showing a reviewer: not a number, not only stop words, not one letter."""
+    """Worth showing a reviewer: not a number, not only stop words, not one letter, and no
+    concept mark (concepts.abstract: not in the listing's text, so it could not be quoted)."""
+    if _MARK.search(phrase):
+        return False
     words = phrase.split()
     if NUMBER_TOKEN in words or all(w in _STOP_WORDS for w in words):
         return False
