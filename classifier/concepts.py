@@ -35,7 +35,12 @@ DEFAULT_LEXICON = "patterns/concepts.json"
 _CJK_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[a-zà-ɏ]")
 # Letters and digits of the scripts written with spaces between words.
-_WORD_SCRIPT = re.compile(r"[0-9a-zß-ɏ\u0400-\u04ff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_SPACED_LETTERS = r"0-9a-zß-ɏ\u0400-\u04ff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+_WORD_SCRIPT = re.compile(f"[{_SPACED_LETTERS}]")
+# A word of a space-delimited script ends (and starts) where no letter of those scripts
+# follows (precedes) it: Chinese or Japanese right after it is a boundary ("realistic硅胶").
+_NOT_LETTER_AFTER = f"(?![{_SPACED_LETTERS}_])"
+_NOT_LETTER_BEFORE = f"(?<![{_SPACED_LETTERS}_])"
 
 
 _MISSING = object()
@@ -78,7 +83,11 @@ def _trie_pattern(node: dict) -> str:
 
 
 # What may follow a whole word: Latin plurals, then no further letter.
-_WORD_END = {"latin": r"(?:e?s)?(?!\w)", "other": r"(?!\w)", "stem": ""}
+_WORD_END = {
+    "latin": r"(?:e?s)?" + _NOT_LETTER_AFTER,
+    "other": _NOT_LETTER_AFTER,
+    "stem": "",
+}
 
 
 def _entry(word: str, language: str) -> tuple[str, bool, str]:
@@ -192,7 +201,7 @@ def _compile(words: list[tuple[str, str]], bounded: bool) -> re.Pattern[str] | N
     if not words:
         return None
     firsts = "".join(sorted({re.escape(body[0]) for body, _ in words}))
-    lead = r"(?<!\w)" if bounded else ""
+    lead = _NOT_LETTER_BEFORE if bounded else ""
     return re.compile(f"{lead}(?=[{firsts}]){_trie_pattern(_trie(words))}")
 
 

@@ -146,3 +146,11 @@ def test_the_second_interaction_set_adds_named_columns(matcher):
     row = dict(zip(names, two.toarray()[0], strict=True))
     assert row["made_to_order+lookalike_object"] == 1 and row["made_to_order&wearable=0"] == 1
     assert row["made_to_order+wearable"] == 0
+
+
+def test_a_latin_word_right_against_chinese_or_japanese_is_still_a_word(matcher):
+    # sellers write "realistic硅胶面具": the Chinese character after it is a boundary,
+    # a Latin letter is not
+    assert ("realism", "realistic") in found(matcher, "realistic硅胶面具")
+    assert ("material", "silicone") in found(matcher, "リアル siliconeマスク")
+    assert not any(c == "realism" for c, _ in found(matcher, "unrealistic mask"))
