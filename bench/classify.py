@@ -13,16 +13,38 @@ directory (an older model, say) in the same run, so the two are measured alike.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from maskscreen.classifier.corpus import load_corpus
-from maskscreen.classifier.model import load_model
+from maskscreen.classifier.model import (
+    METRICS_FILE,
+    MODEL_FILE,
+    _load_pipeline,
+    load_model,
+    save_model,
+)
 
 CHECK_TEXTS = ["Realistic silicone old man mask, full head", "按照片定制 真人面具 加V信"]
+
+
+def loadable(model_dir: str | None) -> str | None:
+    """`model_dir`, or, for a model saved before metrics.json recorded the runtime's digest
+    and canaries (which load_model refuses), a copy re-saved from its model.skops."""
+    if model_dir is None:
+        return None
+    metrics = json.loads((Path(model_dir) / METRICS_FILE).read_text("utf-8"))
+    if "runtime_sha256" in metrics:
+        return model_dir
+    copy = Path(tempfile.mkdtemp(prefix="maskscreen-bench-"))
+    save_model(_load_pipeline(Path(model_dir) / MODEL_FILE), metrics, copy)
+    print(f"({model_dir} predates integrity records: measuring a copy re-saved in {copy})")
+    return str(copy)
 
 
 def throughput(items, model_dir, batch: int, single: int) -> None:
@@ -89,7 +111,7 @@ def main() -> None:
             range(args.n), (examples[i % len(examples)] for i in range(args.n)), strict=False
         )
     ]
-    models = [args.model] + ([args.reference] if args.reference else [])
+    models = [loadable(args.model)] + ([loadable(args.reference)] if args.reference else [])
     for model_dir in models:
         print(f"== {model_dir or 'shipped model'}")
         throughput(items, model_dir, args.batch, args.single)

@@ -3,7 +3,7 @@ held-out test words of the concept lexicon (patterns/concepts.json), per languag
 
 - MFT, minimum functionality: templated dangerous listings are flagged, templated
   look-alikes (creature, caricature, skincare, medical, display head, printed photo,
-  figurine) are not.
+  figurine) are not, nor a figurine or printed photo made from the buyer's photo.
 - INV, invariance: swapping the person word, adding a price in another currency,
   marketplace filler or keyword stuffing, or writing one phrase in English leaves the
   verdict (flagged or not) unchanged.
@@ -212,6 +212,7 @@ FILLERS = [
 ]
 ENGLISH = {"material": "silicone", "realism": "realistic", "wearable": "full head"}
 DOWN_CUES = ("creature", "caricature", "skincare", "printed_photo")
+FROM_PHOTO = ("figurine", "printed_photo")  # look-alike objects often made from a photo
 
 
 @dataclass(frozen=True)
@@ -234,12 +235,15 @@ SLOTS = {"human": "human_subject"}  # template slot -> concept, where the names 
 DANGEROUS_SLOTS = ("human_subject", "realism", "material", "wearable")
 
 
-def generate(lexicon: dict | None = None, seed: int = 0) -> list[Case]:
+def generate(lexicon: dict | None = None, seed: int = 0, held: str = "test") -> list[Case]:
     """The behavioural test cases. Each case holds out one slot: the words tested there are
-    the lexicon's *test* words (never matched by the model); the other slots are filled with
-    training words, as a seller's listing with one unusual word would be."""
+    the lexicon's *test* words (never in the text a model is fitted on); the other slots are
+    filled with training words, as a seller's listing with one unusual word would be.
+
+    `held="train"` fills the held-out slots with training words too: the cases a model's
+    recipe may be chosen on (the held-out figures only report)."""
     lexicon = lexicon or read_lexicon()
-    train, test = _words(lexicon, "train"), _words(lexicon, "test")
+    train, test = _words(lexicon, "train"), _words(lexicon, held)
     rng = random.Random(seed)
     cases: list[Case] = []
     for language, t in TEMPLATES.items():
@@ -264,6 +268,11 @@ def generate(lexicon: dict | None = None, seed: int = 0) -> list[Case]:
         for concept, template in t["benign"].items():
             for _ in range(CASES // 3):
                 cases.append(Case("MFT", concept, language, (fill(template, concept),), "benign"))
+        # "from your photo" alone never flags: a figurine or a printed photo made to order
+        for concept in FROM_PHOTO:
+            for _ in range(CASES // 3):
+                text = f"{fill(t['benign'][concept], concept)}, {rng.choice(t['made'])}"
+                cases.append(Case("MFT", f"{concept}+made_to_order", language, (text,), "benign"))
         for template in t["danger"]:
             for _ in range(CASES // 3):
                 h1, h2 = rng.sample(test["human_subject"][language], 2)

@@ -36,14 +36,23 @@ def _split_tables(report: dict) -> list[str]:
     return lines
 
 
-def _behaviour(behaviour: dict) -> list[str]:
+def _behaviour(behaviour: dict, whole_lexicon: bool = False) -> list[str]:
     rates = behaviour["rates"]
     languages = sorted({lang for by in rates.values() for lang in by if lang != "all"})
+    held = (
+        "which the model's lexicon matches (the lexicon is the policy): the case tests that a "
+        "word the lexicon knows but the templates' training words do not include is read by its "
+        "concept mark; about a quarter of the held-out forms also occur in the training "
+        "listings' text, so these figures are not a test of words the model never saw "
+        "(the recipe was chosen on the same tests filled with training words only)"
+        if whole_lexicon
+        else "which the model never matches"
+    )
     lines = [
         "## Behavioural tests (held-out lexicon words)",
         "",
-        "Generated from templates and the *test* words of patterns/concepts.json, which the "
-        "model never matches (classifier/behaviour.py). Failure rate per test type and language; "
+        f"Generated from templates and the *test* words of patterns/concepts.json, {held} "
+        "(classifier/behaviour.py). Failure rate per test type and language; "
         f"DIR tolerates a score drop of {behaviour['tolerance']} for added claims. Target: at most 2 %.",
         "",
         "| test | " + " | ".join(languages) + " | all |",
@@ -100,11 +109,32 @@ def model_card(metadata: dict) -> str:
         "## Model",
         "",
         (
-            "Normalised text (NFKC, case, traditional→simplified, disguises folded) → spaCy tokens "
+            "Normalised text (NFKC, case, traditional→simplified, disguises folded) → "
+            + (
+                f"concept abstraction (lexicon words: {metadata['concept_abstraction']}) → "
+                if isinstance(metadata.get("concept_abstraction"), str)
+                else "concept abstraction (lexicon words marked by their concept) → "
+                if metadata.get("concept_abstraction")
+                else ""
+            )
+            + "spaCy tokens "
             "(blank `en`; blank `zh` with jieba) as word 1–2-grams + character 1–4-grams within words, "
             "TF-IDF (vocabularies kept as arrays of 64-bit n-gram hashes), plus binary policy-concept, "
-            "signal and concept-pair features (patterns/concepts.json, training words only) → "
-            "logistic regression, sigmoid-calibrated. Score = 1 − P(benign)."
+            "signal and concept-interaction features (patterns/concepts.json, "
+            + (
+                "training and held-out words"
+                if metadata.get("whole_lexicon")
+                else "training words only"
+            )
+            + ") → logistic regression, sigmoid-calibrated. Score = 1 − P(benign)."
+        ),
+        "",
+        (
+            "Integrity: metrics.json records a digest of the runtime's arrays and the pipeline's "
+            "probabilities for a few canary texts; a runtime.npz that differs from either is "
+            "refused at load. Verdicts carry the sha256 of model.skops."
+            if metadata.get("runtime_sha256")
+            else ""
         ),
         "",
         (
@@ -138,7 +168,7 @@ def model_card(metadata: dict) -> str:
             *_split_tables(dev),
         ]
     if metadata.get("behaviour"):
-        lines += _behaviour(metadata["behaviour"])
+        lines += _behaviour(metadata["behaviour"], bool(metadata.get("whole_lexicon")))
     lines += [
         "## Cross-validation on the training split",
         "",
@@ -169,6 +199,15 @@ def model_card(metadata: dict) -> str:
             "such listings get `language_supported: false` and go to a person."
         ),
         "- The added languages rest on about 60 training listings each: expect more errors there.",
+        (
+            "- A figurine or bust of a person described with realism words and made from the "
+            "buyer's photo can still flag (see MFT figurine+made_to_order above)."
+        ),
+        (
+            "- Evasion patterns written from the training listings' wording reach far fewer of "
+            "the dev set's claims than of the training ones: sellers' phrasings vary more than "
+            "a pattern list."
+        ),
         "",
     ]
     for name, report in (("written test split", test), ("dev set", dev)):

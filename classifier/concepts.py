@@ -35,7 +35,12 @@ DEFAULT_LEXICON = "patterns/concepts.json"
 _CJK_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[a-zà-ɏ]")
 # Letters and digits of the scripts written with spaces between words.
-_WORD_SCRIPT = re.compile(r"[0-9a-zß-ɏ\u0400-\u04ff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_SPACED_LETTERS = r"0-9a-zß-ɏ\u0400-\u04ff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+_WORD_SCRIPT = re.compile(f"[{_SPACED_LETTERS}]")
+# A word of a space-delimited script ends (and starts) where no letter of those scripts
+# follows (precedes) it: Chinese or Japanese right after it is a boundary ("realistic硅胶").
+_NOT_LETTER_AFTER = f"(?![{_SPACED_LETTERS}_])"
+_NOT_LETTER_BEFORE = f"(?<![{_SPACED_LETTERS}_])"
 
 
 _MISSING = object()
@@ -78,7 +83,11 @@ def _trie_pattern(node: dict) -> str:
 
 
 # What may follow a whole word: Latin plurals, then no further letter.
-_WORD_END = {"latin": r"(?:e?s)?(?!\w)", "other": r"(?!\w)", "stem": ""}
+_WORD_END = {
+    "latin": r"(?:e?s)?" + _NOT_LETTER_AFTER,
+    "other": _NOT_LETTER_AFTER,
+    "stem": "",
+}
 
 
 def _entry(word: str, language: str) -> tuple[str, bool, str]:
@@ -192,7 +201,7 @@ def _compile(words: list[tuple[str, str]], bounded: bool) -> re.Pattern[str] | N
     if not words:
         return None
     firsts = "".join(sorted({re.escape(body[0]) for body, _ in words}))
-    lead = r"(?<!\w)" if bounded else ""
+    lead = _NOT_LETTER_BEFORE if bounded else ""
     return re.compile(f"{lead}(?=[{firsts}]){_trie_pattern(_trie(words))}")
 
 
@@ -212,15 +221,24 @@ def read_lexicon(path: str | Path | None = None) -> dict:
         raise LexiconError(f"cannot read lexicon {path or DEFAULT_LEXICON}: {exc}") from exc
 
 
-def training_lexicon(data: dict) -> str:
-    """The training half of a lexicon as compact JSON: what a model keeps and matches."""
+def training_lexicon(data: dict, held_out: bool = False) -> str:
+    """The training half of a lexicon as compact JSON: what a model keeps and matches.
+
+    With `held_out`, the test words join the training words: the whole lexicon is the
+    policy a model matches, while concept abstraction (see `abstract`) keeps every one of
+    those words out of the text the model is fitted on.
+    """
     slim = {
         "version": data["version"],
         "dangerous": data["dangerous"],
         "benign": data["benign"],
         "concepts": {
             concept: {
-                language: {"train": lists["train"], "test": []} for language, lists in langs.items()
+                language: {
+                    "train": lists["train"] + (lists["test"] if held_out else []),
+                    "test": [],
+                }
+                for language, lists in langs.items()
             }
             for concept, langs in data["concepts"].items()
         },
@@ -246,7 +264,19 @@ _PAIRS = (
 )
 
 
-def feature_names(matcher: ConceptMatcher) -> list[str]:
+# Interactions of the second feature set: the triples a dangerous listing is made of, and
+# what made-to-order wording means with and without something worn.
+_TRIPLES = (
+    ("human_subject", "realism", "wearable"),
+    ("human_subject", "material", "wearable"),
+    ("human_subject", "realism", "material"),
+    ("realism", "material", "wearable"),
+)
+_LOOKALIKE_OBJECTS = ("figurine", "printed_photo", "display_head")
+INTERACTIONS = (1, 2)  # feature sets: 1 (pairs and counts), 2 (and triples, made-to-order)
+
+
+def feature_names(matcher: ConceptMatcher, interactions: int = 1) -> list[str]:
     names = [f"concept:{c}" for c in matcher.concepts]
     names += [f"signal:{s}" for s in SIGNALS]
     names += [f"pair:{a}+{b}" for a, b in _PAIRS]
@@ -259,7 +289,51 @@ def feature_names(matcher: ConceptMatcher) -> list[str]:
         "made_to_order+figurine",
         "evasion_claim+dangerous>=2",
     ]
+    if interactions >= 2:
+        names += [f"triple:{a}+{b}+{c}" for a, b, c in _TRIPLES]
+        names += [
+            "benign>=2",
+            "made_to_order+wearable",
+            "made_to_order+human_subject+wearable",
+            "made_to_order&wearable=0",
+            "made_to_order+lookalike_object",
+            "evasion_claim",
+            "evasion_claim&dangerous=0",
+            "off_platform_contact+dangerous>=2",
+            "benign>=1&dangerous<=1",
+        ]
     return names
+
+
+# Concept abstraction: before n-grams are taken, each concept word becomes one mark of its
+# concept (a character of the private-use area, which normalised listing text never holds:
+# `abstract` blanks any it finds), so the model learns "a human subject" rather than
+# "grandpa", and a person word it never saw in training reads like one it saw.
+_MARK_BASE = 0xE000
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def concept_mark(index: int) -> str:
+    return chr(_MARK_BASE + index)
+
+
+def abstract(
+    normalized: str, matches: list[ConceptMatch], order: tuple[str, ...], keep: bool = False
+) -> str:
+    """`normalized` with each concept match replaced by its concept's mark (spaced apart);
+    with `keep`, the mark is put before the word, which stays."""
+    text = _PRIVATE_USE.sub(" ", normalized) if _PRIVATE_USE.search(normalized) else normalized
+    if not matches:
+        return text
+    parts, at = [], 0
+    for match in matches:
+        parts.append(text[at : match.start])
+        parts.append(f" {concept_mark(order.index(match.concept))} ")
+        if keep:
+            parts.append(text[match.start : match.end])
+        at = match.end
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 @dataclass
@@ -270,7 +344,11 @@ class ConceptFeatures:
 
 
 def concept_features(
-    normalized: list[str], concepts: ConceptMatcher, signals: SignalMatcher, scale: float
+    normalized: list[str],
+    concepts: ConceptMatcher,
+    signals: SignalMatcher,
+    scale: float,
+    interactions: int = 1,
 ) -> ConceptFeatures:
     """Binary concept, signal and interaction features of normalised texts, times `scale`.
 
@@ -309,5 +387,28 @@ def concept_features(
             evasion & (n_danger >= 2),
         )
     ]
+    if interactions >= 2:
+        wearable = col["wearable"]
+        n_benign = on[:, [index[c] for c in concepts.benign]].sum(axis=1)
+        lookalike = np.zeros(n, dtype=bool)
+        for c in _LOOKALIKE_OBJECTS:
+            if c in col:
+                lookalike |= col[c]
+        contact = flags[:, SIGNALS.index("off_platform_contact")]
+        columns += [(col[a] & col[b] & col[c])[:, None] for a, b, c in _TRIPLES]
+        columns += [
+            x[:, None]
+            for x in (
+                n_benign >= 2,
+                made & wearable,
+                made & col["human_subject"] & wearable,
+                made & ~wearable,
+                made & lookalike,
+                evasion,
+                evasion & (n_danger == 0),
+                contact & (n_danger >= 2),
+                any_benign & (n_danger <= 1),
+            )
+        ]
     dense = np.hstack(columns).astype(np.float32) * np.float32(scale)
     return ConceptFeatures(sp.csr_matrix(dense), found_concepts, found_signals)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from maskscreen.classifier.concepts import concept_features, matchers
+from maskscreen.classifier.concepts import abstract, concept_features, matchers
 from maskscreen.classifier.normalize import normalize
 from maskscreen.classifier.tokens import (  # noqa: F401  (re-exported: older imports and the tests)
     NUMBER_TOKEN,
@@ -58,14 +58,41 @@ class ConceptFeaturizer(TransformerMixin, BaseEstimator):
     features against the TF-IDF rows (whose values are well below 1).
     """
 
-    def __init__(self, lexicon: str = "", signals: str = "", scale: float = 1.0):
+    def __init__(
+        self, lexicon: str = "", signals: str = "", scale: float = 1.0, interactions: int = 1
+    ):
         self.lexicon = lexicon
         self.signals = signals
         self.scale = scale
+        self.interactions = interactions
 
     def fit(self, X, y=None):
         return self
 
     def transform(self, X):
         concepts, signals = matchers(self.lexicon, self.signals)
-        return concept_features(list(X), concepts, signals, self.scale).matrix
+        # models saved before `interactions` existed have the first feature set
+        interactions = getattr(self, "interactions", 1)
+        return concept_features(list(X), concepts, signals, self.scale, interactions).matrix
+
+
+class ConceptAbstracter(TransformerMixin, BaseEstimator):
+    """Maps normalised texts to their concept-abstracted form: each word of the lexicon
+    replaced by its concept's mark (concepts.abstract), before n-grams are taken.
+
+    Stateless; `lexicon` and `signals` are the concept step's (runtime.py checks they are
+    the same text), so prediction matches once and uses the matches for both.
+    """
+
+    def __init__(self, lexicon: str = "", signals: str = "", keep: bool = False):
+        self.lexicon = lexicon
+        self.signals = signals
+        self.keep = keep  # the mark before each concept word, which stays
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        concepts, _ = matchers(self.lexicon, self.signals)
+        keep = self.keep
+        return [abstract(text, concepts.find(text), concepts.concepts, keep) for text in X]

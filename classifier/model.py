@@ -50,6 +50,7 @@ CARD_FILE = "MODEL.md"
 # TF-IDF (parameters and two numpy arrays) and scikit-learn's calibration
 # internals. Anything else in a file is refused.
 TRUSTED_TYPES = [
+    "maskscreen.classifier.features.ConceptAbstracter",
     "maskscreen.classifier.features.ConceptFeaturizer",
     "maskscreen.classifier.features.SpacyTokenizer",
     "maskscreen.classifier.features.TextNormalizer",
@@ -58,6 +59,23 @@ TRUSTED_TYPES = [
     "sklearn.calibration._SigmoidCalibration",
 ]
 MAX_REASONS = 5
+# Canary texts: at save time the pipeline's (scikit-learn's) probabilities for them go into
+# metrics.json; at load the runtime must give the same to CANARY_TOLERANCE, or the model is
+# refused. A runtime.npz edited by hand (a coefficient, a threshold of a calibrator) while
+# its recorded hash of model.skops is kept fails here. Both labels and several languages,
+# so that every part of the features is exercised.
+CANARIES = (
+    "Realistic silicone old man mask, full head with neck, nobody will know",
+    "Custom mask of your face made from 3 photos, wearable, fools face recognition",
+    "Halloween latex zombie mask, cartoon monster costume",
+    "Hydrating sheet face mask for skincare, 10 pack",
+    "超逼真硅胶真人面具 全头套 可过人脸识别 加V信",
+    "卡通动物面具 儿童派对 纸质",
+    "リアルなシリコン製の人の顔マスク 頭部全体 見破られない",
+    "Masque en latex réaliste visage humain, tête complète",
+    "3D-Figur nach Ihrem Foto, Büste aus Kunststoff",
+)
+CANARY_TOLERANCE = 1e-6
 _STOP_WORDS = EN_STOP_WORDS | ZH_STOP_WORDS
 
 
@@ -78,9 +96,15 @@ def script_of(text: str) -> str:
     return "zh" if letters and sum(map(len, _CJK_RUN.findall(text))) * 3 >= letters else "en"
 
 
+_MARK = re.compile("[\ue000-\uf8ff]")
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def _telling(phrase: str) -> bool:
-    """Worth showing a reviewer: not a number, not only stop words, not one letter."""
+    """Worth showing a reviewer: not a number, not only stop words, not one letter, and no
+    concept mark (concepts.abstract: not in the listing's text, so it could not be quoted)."""
+    if _MARK.search(phrase):
+        return False
     words = phrase.split()
     if NUMBER_TOKEN in words or all(w in _STOP_WORDS for w in words):
         return False
@@ -218,6 +242,7 @@ class Model:
                     concepts=concepts,
                     language=found_languages[row],
                     language_supported=language_id.supported(found_languages[row]),
+                    model_sha256=self.runtime.model_sha256 or "",
                 )
             )
         return verdicts
@@ -338,6 +363,11 @@ def save_model(pipeline, metadata: Mapping, directory: str | Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     # Before writing anything: refuse what cannot run.
     runtime = _runtime_of(pipeline, "cannot save a pipeline maskscreen cannot predict with")
+    metadata = {
+        **metadata,
+        "canaries": _canaries_of(pipeline, runtime),
+        "runtime_sha256": runtime.digest(),
+    }
     skops.io.dump(
         pipeline, directory / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9
     )
@@ -350,6 +380,91 @@ def save_model(pipeline, metadata: Mapping, directory: str | Path) -> Path:
 
     (directory / CARD_FILE).write_text(model_card(metadata), encoding="utf-8")
     return directory
+
+
+def _canaries_of(pipeline, runtime: Runtime) -> dict:
+    """The canary texts and the pipeline's probabilities for them (columns in the order of
+    `classes`), after checking that the runtime gives the same."""
+    texts = list(CANARIES)
+    probabilities = np.asarray(pipeline.predict_proba(texts), dtype=np.float64)
+    classes = [str(c) for c in pipeline.classes_]
+    if classes != runtime.classes:
+        raise ModelError(f"cannot save: the runtime's classes {runtime.classes} are not {classes}")
+    _check_canaries(runtime, {"texts": texts, "classes": classes,
+                              "probabilities": probabilities.tolist()}, "pipeline")  # fmt: skip
+    return {"texts": texts, "classes": classes, "probabilities": probabilities.tolist()}
+
+
+def _check_runtime(runtime: Runtime, metadata: dict, where: str) -> None:
+    """ModelError unless the runtime is the one recorded in metrics.json at save time: the
+    digest of its arrays (any edit of a number shows), then the canaries' probabilities
+    (the arithmetic still gives what scikit-learn gave)."""
+    recorded = metadata.get("runtime_sha256")
+    if not isinstance(recorded, str):
+        raise ModelError(
+            f"{where}: no runtime digest in {METRICS_FILE}; remake the model with `maskscreen train`"
+        )
+    if runtime.digest() != recorded:
+        raise ModelError(
+            f"{where} is not the runtime recorded in {METRICS_FILE} (its arrays were altered "
+            "or damaged): refusing to use it (remake it: maskscreen model runtime DIR, or retrain)"
+        )
+    # The canaries cost a featurisation of texts in five languages (every pattern compiled,
+    # both tokenizers loaded): once per runtime, recorded canaries and maskscreen version on
+    # this machine, remembered by an empty file named by their hash in the user cache.
+    stamp = _canary_stamp(recorded, metadata.get("canaries"))
+    if stamp is not None and stamp.is_file():
+        return
+    _check_canaries(runtime, metadata.get("canaries"), where)
+    if stamp is not None:
+        try:
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.touch()
+        except OSError:
+            pass  # a read-only home: the check runs again next time
+
+
+def _canary_stamp(digest: str, canaries) -> Path | None:
+    """Where a passed canary check is remembered (None: nowhere to remember it)."""
+    import hashlib
+    from importlib import metadata as package_metadata
+
+    try:
+        import platformdirs
+
+        version = package_metadata.version("maskscreen")
+        key = json.dumps([digest, canaries, version, np.__version__], sort_keys=True)
+    except (ImportError, package_metadata.PackageNotFoundError, TypeError, ValueError):
+        return None
+    name = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return Path(platformdirs.user_cache_dir("maskscreen")) / "canaries-passed" / name
+
+
+def _check_canaries(runtime: Runtime, canaries, where: str) -> None:
+    """ModelError unless the runtime's probabilities for the recorded canary texts are the
+    recorded ones (to CANARY_TOLERANCE)."""
+    try:
+        texts = [str(t) for t in canaries["texts"]]
+        recorded = np.asarray(canaries["probabilities"], dtype=np.float64)
+        classes = [str(c) for c in canaries["classes"]]
+        ok = len(texts) >= 2 and recorded.shape == (len(texts), len(classes))
+    except (KeyError, TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ModelError(
+            f"{where}: no usable canary probabilities in {METRICS_FILE}; "
+            "remake the model with `maskscreen train`"
+        )
+    if classes != runtime.classes:
+        raise ModelError(f"{where}: its classes {runtime.classes} are not the recorded {classes}")
+    got = runtime.predict_proba(runtime.featurize(texts).matrix)
+    worst = float(np.max(np.abs(got - recorded)))
+    if not worst <= CANARY_TOLERANCE:  # NaN fails too
+        raise ModelError(
+            f"{where} does not reproduce the model's recorded probabilities "
+            f"(off by {worst:.2g} on a canary text): the file was altered or damaged; "
+            "refusing to use it (remake it: maskscreen model runtime DIR, or retrain)"
+        )
 
 
 def write_runtime(directory: str | Path) -> Path:
@@ -379,7 +494,10 @@ def _current_layout(pipeline) -> bool:
 
     try:
         union = dict(pipeline.named_steps["features"].transformer_list)
-        vectorizers = (union["words"].named_steps["tfidf"], union["chars"])
+        chars = union["chars"]
+        if hasattr(chars, "named_steps"):  # concept abstraction before the n-grams
+            chars = chars.named_steps["tfidf"]
+        vectorizers = (union["words"].named_steps["tfidf"], chars)
         return (
             "normalize" in pipeline.named_steps
             and "model" in pipeline.named_steps
@@ -447,11 +565,16 @@ def load_model(directory: str | Path | None = None, matcher: SignalMatcher | Non
         sha256 = file_sha256(model_path)
     except (OSError, ValueError) as exc:
         raise ModelError(f"cannot read model {directory}: {exc}") from exc
+    if not isinstance(metadata, dict):
+        raise ModelError(f"cannot read model {directory}: {METRICS_FILE} is not a JSON object")
     runtime = _matching_runtime(directory / RUNTIME_FILE, model_path, sha256)
     pipeline = None
     if runtime is None:
         pipeline = _load_pipeline(model_path)
         runtime = _runtime_of(pipeline, f"{model_path} is not a model maskscreen can run", sha256)
+        _check_runtime(runtime, metadata, f"model {model_path}")
+    else:
+        _check_runtime(runtime, metadata, f"model {directory / RUNTIME_FILE}")
     if matcher is None:
         # the patterns the model was trained with, where it keeps them
         matcher = runtime.concepts.matchers()[1] if runtime.concepts else default_matcher()

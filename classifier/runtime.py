@@ -30,7 +30,13 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
 
-from maskscreen.classifier.concepts import ConceptMatch, concept_features, feature_names, matchers
+from maskscreen.classifier.concepts import (
+    ConceptMatch,
+    abstract,
+    concept_features,
+    feature_names,
+    matchers,
+)
 from maskscreen.classifier.hashing import HashedVocabulary, Ngrams
 from maskscreen.classifier.normalize import normalize
 from maskscreen.classifier.signals import SignalMatch
@@ -95,12 +101,15 @@ class ConceptSpec:
     lexicon: str
     signals: str
     scale: float
+    interactions: int = 1  # the feature set (concepts.INTERACTIONS)
+    abstract: bool = False  # concept words replaced by their concept's mark before n-grams
+    keep: bool = False  # (with abstract) the mark put before the word, which stays
 
     def matchers(self):
         return matchers(self.lexicon, self.signals)
 
     def width(self) -> int:
-        return len(feature_names(self.matchers()[0]))
+        return len(feature_names(self.matchers()[0], self.interactions))
 
 
 @dataclass
@@ -129,14 +138,23 @@ class Runtime:
         """The pipeline's feature steps: TextNormalizer, then the FeatureUnion of
         SpacyTokenizer → word TF-IDF, character TF-IDF (and ConceptFeaturizer)."""
         normalized = [normalize(text) for text in texts]
-        word_ngrams = self.words.analyze(token_texts(normalized))
+        found = None
+        ngram_text = normalized
+        if self.concepts is not None:
+            spec = self.concepts
+            concepts, signals = spec.matchers()
+            found = concept_features(normalized, concepts, signals, spec.scale, spec.interactions)
+            if spec.abstract:
+                order = concepts.concepts
+                ngram_text = [
+                    abstract(text, matches, order, spec.keep)
+                    for text, matches in zip(normalized, found.concepts, strict=True)
+                ]
+        word_ngrams = self.words.analyze(token_texts(ngram_text))
         word_columns = self.words.locate(word_ngrams)
         words = self.words.matrix(word_ngrams, len(texts), word_columns)
-        blocks = [words, self.chars.transform(normalized)]
-        found = None
-        if self.concepts is not None:
-            concepts, signals = self.concepts.matchers()
-            found = concept_features(normalized, concepts, signals, self.concepts.scale)
+        blocks = [words, self.chars.transform(ngram_text)]
+        if found is not None:
             blocks.append(found.matrix)
         matrix = sp.hstack(blocks, format="csr")
         return Features(
@@ -163,6 +181,34 @@ class Runtime:
         coef = np.mean([c.coef[np.argsort(c.class_index)] for c in self.calibrated], axis=0)
         return coef[:, : len(self.words)]
 
+    def digest(self) -> str:
+        """sha256 of everything that decides a prediction (arrays, settings, lexicon and
+        patterns; not the file's bytes, which carry zip timestamps, nor model_sha256): the
+        same for a runtime read from its file and one derived again from the pipeline."""
+        h = hashlib.sha256()
+        meta = {"classes": list(self.classes), "calibrated": len(self.calibrated)}
+        if self.concepts is not None:
+            c = self.concepts
+            meta["concepts"] = [c.lexicon, c.signals, c.scale, c.interactions, c.abstract, c.keep]
+        arrays = {}
+        for name, vocabulary in (("words", self.words), ("chars", self.chars)):
+            meta[name] = [
+                vocabulary.analyzer,
+                list(vocabulary.ngram_range),
+                vocabulary.sublinear_tf,
+            ]
+            arrays[f"{name}_hashes"] = vocabulary.hashes
+            arrays[f"{name}_idf"] = vocabulary.idf
+        for i, calibrated in enumerate(self.calibrated):
+            for key in ("coef", "intercept", "class_index", "a", "b"):
+                arrays[f"calibrated{i}_{key}"] = getattr(calibrated, key)
+        h.update(json.dumps(meta, sort_keys=True).encode("utf-8"))
+        for name in sorted(arrays):
+            array = np.ascontiguousarray(arrays[name])
+            h.update(f"{name}:{array.dtype.str}:{array.shape}".encode())
+            h.update(array.tobytes())
+        return h.hexdigest()
+
     def save(self, path: str | Path) -> Path:
         """Write the runtime file (whole or not at all: through a temporary file)."""
         path = Path(path)
@@ -177,6 +223,9 @@ class Runtime:
                 "lexicon": self.concepts.lexicon,
                 "signals": self.concepts.signals,
                 "scale": self.concepts.scale,
+                "interactions": self.concepts.interactions,
+                "abstract": self.concepts.abstract,
+                "keep": self.concepts.keep,
             }
         arrays = {}
         for name, vocabulary in (("words", self.words), ("chars", self.chars)):
@@ -233,7 +282,12 @@ class Runtime:
                 calibrated=calibrated,
                 model_sha256=meta["model_sha256"],
                 concepts=ConceptSpec(
-                    str(spec["lexicon"]), str(spec["signals"]), float(spec["scale"])
+                    str(spec["lexicon"]),
+                    str(spec["signals"]),
+                    float(spec["scale"]),
+                    int(spec.get("interactions", 1)),
+                    bool(spec.get("abstract", False)),
+                    bool(spec.get("keep", False)),
                 )
                 if spec
                 else None,
@@ -249,6 +303,10 @@ class Runtime:
         """Shapes and types that fit together (a damaged file must not fail mid-prediction)."""
         width = len(self.words) + len(self.chars)
         if self.concepts is not None:
+            from maskscreen.classifier.concepts import INTERACTIONS
+
+            if self.concepts.interactions not in INTERACTIONS:
+                raise RuntimeFileError(f"concept feature set {self.concepts.interactions!r}")
             try:
                 width += self.concepts.width()
             except Exception as exc:  # a lexicon or pattern text that does not compile
@@ -289,7 +347,12 @@ def from_pipeline(pipeline, model_sha256: str | None = None) -> Runtime:
     Reads fitted attributes only (imports nothing from scikit-learn itself); refuses,
     with UnsupportedPipeline, any pipeline whose prediction it would not reproduce exactly.
     """
-    from maskscreen.classifier.features import ConceptFeaturizer, SpacyTokenizer, TextNormalizer
+    from maskscreen.classifier.features import (
+        ConceptAbstracter,
+        ConceptFeaturizer,
+        SpacyTokenizer,
+        TextNormalizer,
+    )
     from maskscreen.classifier.ngrams import HashedTfidf
 
     def need(condition: bool, what: str) -> None:
@@ -310,11 +373,35 @@ def from_pipeline(pipeline, model_sha256: str | None = None) -> Runtime:
         if "concepts" in parts:
             step = parts["concepts"]
             need(isinstance(step, ConceptFeaturizer), "concepts are not a ConceptFeaturizer")
-            spec = ConceptSpec(str(step.lexicon), str(step.signals), float(step.scale))
+            spec = ConceptSpec(
+                str(step.lexicon),
+                str(step.signals),
+                float(step.scale),
+                int(getattr(step, "interactions", 1)),
+            )
         word_steps = parts["words"].named_steps
-        need(list(word_steps) == ["tokens", "tfidf"], f"word steps {list(word_steps)}")
+        chars = parts["chars"]
+        abstracters = []
+        if list(word_steps) == ["abstract", "tokens", "tfidf"]:
+            # concept abstraction: the same abstracter before both n-gram steps
+            need(spec is not None, "concept abstraction without a concept step")
+            char_steps = getattr(chars, "named_steps", {})
+            need(list(char_steps) == ["abstract", "tfidf"], f"character steps {list(char_steps)}")
+            abstracters = [word_steps["abstract"], char_steps["abstract"]]
+            chars = char_steps["tfidf"]
+            for each in abstracters:
+                need(isinstance(each, ConceptAbstracter), "abstract is not a ConceptAbstracter")
+                need(
+                    (each.lexicon, each.signals) == (spec.lexicon, spec.signals),
+                    "the abstracter's lexicon is not the concept step's",
+                )
+            need(abstracters[0].keep == abstracters[1].keep, "abstracters that differ")
+            spec.abstract = True
+            spec.keep = bool(abstracters[0].keep)
+        else:
+            need(list(word_steps) == ["tokens", "tfidf"], f"word steps {list(word_steps)}")
         need(isinstance(word_steps["tokens"], SpacyTokenizer), "no SpacyTokenizer")
-        word_tfidf, char_tfidf = word_steps["tfidf"], parts["chars"]
+        word_tfidf, char_tfidf = word_steps["tfidf"], chars
         need(isinstance(word_tfidf, HashedTfidf), "word features are not HashedTfidf")
         need(isinstance(char_tfidf, HashedTfidf), "character features are not HashedTfidf")
         model = steps["model"]

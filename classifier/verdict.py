@@ -24,6 +24,9 @@ class Verdict:
     language: str = "und"  # ISO 639-1, "und" for text with no letters (language.py)
     # False: a language the model does not cover; route to a person (needs_human)
     language_supported: bool = True
+    # sha256 of the model file (model.skops) the verdict came from: which exact model, not
+    # only its version name ("" for a model that was never saved)
+    model_sha256: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -144,7 +144,12 @@ def verdict_lines(verdict) -> list[str]:
     ]
     if verdict.reasons:
         lines.append("reasons: " + "; ".join(safe(r) for r in verdict.reasons))
-    lines.append(f"model: {verdict.model_version}, lexicon: {verdict.lexicon_version}")
+    sha256 = getattr(verdict, "model_sha256", "")
+    lines.append(
+        f"model: {verdict.model_version}"
+        + (f" (sha256 {sha256[:16]})" if sha256 else "")
+        + f", lexicon: {verdict.lexicon_version}"
+    )
     return lines
 
 

@@ -27,7 +27,7 @@ CSV_COLUMNS = (
     ("id", "label", "score", "flagged")
     + SIGNALS
     + tuple(f"score_{label}" for label in LABELS)
-    + ("reasons", "threshold", "model_version", "lexicon_version")
+    + ("reasons", "threshold", "model_version", "lexicon_version", "model_sha256")
 )
 # Parquet row groups of this many rows (not one per batch): readers skip and scan
 # by row group, and a thousand tiny ones cost them; ~10 MB of verdicts held at most.
@@ -99,6 +99,7 @@ class VerdictWriter:
             row += [v["signals"].get(name, False) for name in SIGNALS]
             row += [v["scores"].get(label) for label in LABELS]
             row += [dumps(v["reasons"]), v["threshold"], v["model_version"], v["lexicon_version"]]
+            row.append(v.get("model_sha256", ""))
             rows.append(row if self.raw else [neutralised(cell) for cell in row])
         self._csv.writerows(rows)
 
@@ -122,6 +123,7 @@ class VerdictWriter:
             "threshold": [v["threshold"] for v in verdicts],
             "model_version": [v["model_version"] for v in verdicts],
             "lexicon_version": [v["lexicon_version"] for v in verdicts],
+            "model_sha256": [v.get("model_sha256", "") for v in verdicts],
         }
         self._pending.append(pa.RecordBatch.from_pydict(columns, schema=self._schema))
         self._pending_rows += len(ids)
@@ -177,5 +179,6 @@ def parquet_schema(id_type):
             ("threshold", pa.float64()),
             ("model_version", pa.string()),
             ("lexicon_version", pa.string()),
+            ("model_sha256", pa.string()),
         ]
     )

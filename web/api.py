@@ -66,6 +66,7 @@ class VerdictOut(BaseModel):
     concepts: dict[str, list[str]] = {}  # policy concept -> the listing's own words
     language: str = "und"  # ISO 639-1 (und: no letters)
     language_supported: bool = True  # False: a language the model does not cover
+    model_sha256: str = ""  # sha256 of the model file the verdict came from
 
 
 class DecisionIn(BaseModel):

@@ -105,3 +105,52 @@ def test_features_are_binary_and_ignore_repetition(matcher):
     assert (dense[0] == dense[1]).all()
     names = feature_names(matcher)
     assert dense[0][names.index("dangerous=4")] == 1
+
+
+def test_abstraction_makes_a_held_out_person_word_read_like_a_training_one(lexicon):
+    from maskscreen.classifier.concepts import abstract
+
+    whole = ConceptMatcher.from_data(lexicon, "all")
+    trained = lexicon["concepts"]["human_subject"]["en"]["train"][0].strip("*")
+    held = lexicon["concepts"]["human_subject"]["en"]["test"][0].strip("*")
+
+    def text(word):
+        t = normalize(f"Realistic silicone {word} mask, full head")
+        return abstract(t, whole.find(t), whole.concepts)
+
+    assert text(trained) == text(held)
+    assert trained not in text(trained) and "silicone" not in text(trained)
+    kept = normalize(f"Realistic silicone {held} mask")
+    assert held in abstract(kept, whole.find(kept), whole.concepts, keep=True)
+
+
+def test_a_seller_cannot_write_a_concept_mark_themselves(lexicon):
+    from maskscreen.classifier.concepts import abstract, concept_mark
+
+    whole = ConceptMatcher.from_data(lexicon, "all")
+    creature = concept_mark(whole.concepts.index("creature"))
+    planted = normalize(f"realistic silicone mask {creature}{creature}")
+    result = abstract(planted, whole.find(planted), whole.concepts)
+    assert creature not in result
+    assert result.count(concept_mark(whole.concepts.index("material"))) == 1
+
+
+def test_the_second_interaction_set_adds_named_columns(matcher):
+    signals = default_matcher()
+    texts = [normalize("Custom 3D figurine made from your photo"), normalize("silicone mask")]
+    one = concept_features(texts, matcher, signals, 1.0, 1).matrix
+    two = concept_features(texts, matcher, signals, 1.0, 2).matrix
+    names = feature_names(matcher, 2)
+    assert two.shape == (2, len(names)) and one.shape[1] < two.shape[1]
+    assert (two[:, : one.shape[1]] != one).nnz == 0  # the first set is unchanged
+    row = dict(zip(names, two.toarray()[0], strict=True))
+    assert row["made_to_order+lookalike_object"] == 1 and row["made_to_order&wearable=0"] == 1
+    assert row["made_to_order+wearable"] == 0
+
+
+def test_a_latin_word_right_against_chinese_or_japanese_is_still_a_word(matcher):
+    # sellers write "realistic硅胶面具": the Chinese character after it is a boundary,
+    # a Latin letter is not
+    assert ("realism", "realistic") in found(matcher, "realistic硅胶面具")
+    assert ("material", "silicone") in found(matcher, "リアル siliconeマスク")
+    assert not any(c == "realism" for c, _ in found(matcher, "unrealistic mask"))
