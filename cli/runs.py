@@ -92,6 +92,7 @@ def runs(
 
 
 def _show_drops(run_id: int, reason: str | None, limit: int, as_json: bool, as_csv: bool) -> None:
+    from maskscreen.crawler.jobs.runs import DROP_ROWS_PER_REASON
     from maskscreen.db import runs as run_rows
 
     with resources().session(write=False) as session:
@@ -104,12 +105,15 @@ def _show_drops(run_id: int, reason: str | None, limit: int, as_json: bool, as_c
         render(rows, ["at", "reason", "url", "detail"], as_json=as_json, as_csv=as_csv)
         return
     total = sum(counts.values())
+    errors = known[0]["errors"] or 0
     click.echo(f"run {run_id} dropped {total}: " + (", ".join(
-        f"{k} {v}" for k, v in sorted(counts.items())) or "nothing"), err=True)  # fmt: skip
+        f"{k} {v}" for k, v in sorted(counts.items())) or "nothing")
+        + (f"; {errors} requests failed" if errors else ""), err=True)  # fmt: skip
     render(rows, ["at", "reason", "url", "detail"], limits={"url": 70, "detail": 60})
-    if total > len(rows):
-        click.echo(f"({len(rows)} of {total} shown; the run keeps at most "
-                   f"{run_rows.MAX_DROP_ROWS} rows, the counts are complete)", err=True)  # fmt: skip
+    if total + errors > len(rows):
+        click.echo(f"({len(rows)} of {total + errors} shown; a run keeps the first "
+                   f"{DROP_ROWS_PER_REASON} of each reason, {run_rows.MAX_DROP_ROWS} in all; "
+                   "the counts are complete)", err=True)  # fmt: skip
 
 
 def register(group: click.Group) -> None:

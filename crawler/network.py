@@ -158,15 +158,16 @@ class PolicyResolver(CachingThreadedResolver):
 class NetworkPolicyMiddleware:
     """Refuses (and counts) requests the policy forbids before they are sent."""
 
-    def __init__(self, policy: NetworkPolicy, stats: Any) -> None:
+    def __init__(self, policy: NetworkPolicy, stats: Any, crawler: Any = None) -> None:
         self.policy = policy
         self.stats = stats
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> NetworkPolicyMiddleware:
         if not crawler.settings.getbool("MASKSCREEN_NETWORK_POLICY", True):
             raise NotConfigured("network policy off")
-        return cls(NetworkPolicy.from_settings(crawler.settings), crawler.stats)
+        return cls(NetworkPolicy.from_settings(crawler.settings), crawler.stats, crawler)
 
     async def process_request(self, request: Any, spider: Any = None) -> None:
         refused = self.policy.refusal(request.url)
@@ -175,6 +176,7 @@ class NetworkPolicyMiddleware:
         if refused:
             reason, detail = refused
             self._drop(reason, request.url, detail)
+            refuse(request, reason)
             raise IgnoreRequest(f"{detail}: {request.url}")
 
     async def _resolved_refusal(self, host: str) -> tuple[str, str] | None:
@@ -200,4 +202,18 @@ class NetworkPolicyMiddleware:
         key = f"maskscreen/dropped/{reason}"
         if not self.stats.get_value(key):
             logger.warning("refused %s (%s); further refusals are counted", url, detail)
-        self.stats.inc_value(key)
+        if self.crawler is None:
+            self.stats.inc_value(key)
+            return
+        from maskscreen.crawler.jobs.runs import drop_log
+
+        drop_log(self.crawler).add(reason, url, detail)
+
+
+REFUSED = "maskscreen_refused"  # request.meta: the drop reason a middleware counted
+
+
+def refuse(request: Any, reason: str) -> None:
+    """Mark `request` as refused and counted (as `reason`), so that the spider's errback,
+    which sees the IgnoreRequest that follows, does not count it again."""
+    request.meta[REFUSED] = reason

@@ -30,9 +30,11 @@ from maskscreen.crawler.jobs.context import context_of
 from maskscreen.crawler.jobs.runs import (
     DROPPED,
     crawl_counts,
+    drop_log,
     finish_run,
     listing_classified,
     start_run,
+    write_drops,
 )
 
 logger = logging.getLogger(__name__)
@@ -50,12 +52,13 @@ def _clean(text: str | None) -> str | None:
 class NormalizePipeline:
     """Tidies text fields and drops listings without a title (counted)."""
 
-    def __init__(self, stats):
+    def __init__(self, stats, drops=None):
         self.stats = stats
+        self.drops = drops  # crawler.jobs.runs.DropLog: dropped listings by URL
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        return cls(crawler.stats, drop_log(crawler))
 
     def process_item(self, item: Listing, spider=None):
         if not isinstance(item, Listing):  # e.g. a recheck's ListingCheck
@@ -74,7 +77,10 @@ class NormalizePipeline:
             if getattr(item, name) is not None:
                 self.stats.inc_value(f"maskscreen/fields/{name}")
         if not item.title:
-            self.stats.inc_value(f"{DROPPED}no_title")
+            if self.drops is not None:
+                self.drops.add("no_title", item.url)
+            else:
+                self.stats.inc_value(f"{DROPPED}no_title")
             raise DropItem(f"no title: {item.url}")
         return item
 
@@ -92,6 +98,7 @@ class ClassifyStorePipeline:
         self.engine = None
         self.site_id: int | None = None
         self.run_id: int | None = None
+        self.drops = drop_log(crawler)  # written to crawl_drops after each batch
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -122,6 +129,8 @@ class ClassifyStorePipeline:
                 trigger=self.job.trigger,
             )  # fmt: skip
         self.stats.set_value("maskscreen/run_id", self.run_id)  # for the lease and monitors
+        if self.job.lease is not None:  # the lease names its run from now on
+            self.job.lease.attach_run(self.run_id)
 
     def process_item(self, item: Listing, spider=None):
         self.buffer.append(item)
@@ -132,13 +141,20 @@ class ClassifyStorePipeline:
 
     def flush(self) -> None:
         batch, self.buffer = self.buffer, []
-        if not batch:
-            return
-        try:
-            self._flush(batch)
-        finally:
-            for item in batch:  # the pages are stored or not needed: free them
-                item.evidence = None
+        if batch:
+            try:
+                self._flush(batch)
+            finally:
+                for item in batch:  # the pages are stored or not needed: free them
+                    item.evidence = None
+        if self.engine is not None and self.run_id is not None:
+            write_drops(self.engine, self.run_id, self.drops)
+
+    def _lose(self, reason: str, batch: list[Listing], exc: BaseException) -> None:
+        """Count each listing of a rolled-back batch as lost, with its URL and why."""
+        detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        for item in batch:
+            self.drops.add(reason, item.url, f"batch of {len(batch)} rolled back: {detail}")
 
     def _flush(self, batch: list[Listing]) -> None:
         if self.engine is None:
@@ -154,13 +170,13 @@ class ClassifyStorePipeline:
         except (SQLAlchemyError, StoreError) as exc:
             # The batch's transaction rolled back: nothing half-written. The
             # listings are counted as lost for this run; the next crawl finds them.
-            self.stats.inc_value(f"{DROPPED}store_failed", len(batch))
+            self._lose("store_failed", batch, exc)
             logger.error("could not store %d listings (rolled back): %s", len(batch), exc)
             return
-        except Exception:
+        except Exception as exc:
             # A fault in classification (a broken model, a bug): the transaction rolled
             # back; the batch is counted, not silently lost, and the crawl goes on.
-            self.stats.inc_value(f"{DROPPED}classify_failed", len(batch))
+            self._lose("classify_failed", batch, exc)
             logger.exception("could not classify %d listings (rolled back)", len(batch))
             return
         for result in results:
@@ -192,6 +208,7 @@ class ClassifyStorePipeline:
             return
         from sqlalchemy.orm import Session
 
+        write_drops(self.engine, self.run_id, self.drops)  # the last ones, before the counts
         counts, dropped = crawl_counts(self.stats.get_stats())
         with Session(self.engine) as session, session.begin():
             finish_run(session, self.run_id, reason, counts, dropped)
