@@ -12,6 +12,8 @@
     schedule = "daily"                          # hourly | daily | weekly | cron "30 2 * * *"
     recheck_schedule = "0 */6 * * *"            # re-visit its flagged listings (UTC)
     [monitors] max_drop = 0.5, price_coverage = 0.8   # see crawler/jobs/monitors.py
+    [limits]  max_depth = 30, trap_repeats = 10  # crawl caps (crawler/settings.py)
+    [redirects] allow_hosts = ["cdn.shop.example"]   # off-site redirects it may follow
 
 Profiles come bundled (crawler/profiles/*.toml) and from a user folder (see
 `default_sites_dir`); a user profile replaces a bundled one of the same name.
@@ -74,6 +76,35 @@ _TABLES = {
     "monitors": tuple(LIMITS),
 }
 
+# -- crawl limits and redirects (issue 12): their own block --------------------------
+_TABLES["limits"] = ("max_depth", "trap_repeats")
+_TABLES["redirects"] = ("allow_hosts",)
+_HOST_RE = re.compile(
+    r"^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d+)?$"
+)
+
+
+def _limits_and_redirects(path: Path, data: dict) -> dict[str, Any]:
+    """The SiteProfile fields of [limits] and [redirects], checked."""
+    fields: dict[str, Any] = {}
+    limits = _table(path, "limits", data.get("limits", {}))
+    for key, (low, high) in {"max_depth": (1, 1000), "trap_repeats": (2, 1000)}.items():
+        if key in limits:
+            value = _typed(path, f"limits.{key}", limits[key], int)
+            if not low <= value <= high:
+                raise ProfileError(path, f"limits.{key}", f"between {low} and {high}")
+            fields[key] = value
+    redirects = _table(path, "redirects", data.get("redirects", {}))
+    if "allow_hosts" in redirects:
+        hosts = tuple(h.lower() for h in _strings(path, "redirects.allow_hosts",
+                                                  redirects["allow_hosts"]))  # fmt: skip
+        for i, host in enumerate(hosts):
+            if not _HOST_RE.match(host):
+                raise ProfileError(path, f"redirects.allow_hosts[{i}]",
+                                   f"a host name such as cdn.shop.example, not {host!r}")  # fmt: skip
+        fields["redirect_hosts"] = hosts
+    return fields
+
 
 class ProfileError(ValueError):
     """A malformed site profile: "FILE: field: reason", one line."""
@@ -110,6 +141,10 @@ class SiteProfile:
     schedule: str | None = None  # a cron expression (crawler.jobs.schedule), UTC
     recheck_schedule: str | None = None
     monitors: Thresholds = field(default_factory=Thresholds)
+    # -- crawl limits and redirects (issue 12) --
+    max_depth: int | None = None  # [limits]: links followed from a start URL
+    trap_repeats: int | None = None  # [limits]: a dated URL pattern along one chain
+    redirect_hosts: tuple[str, ...] = ()  # [redirects] allow_hosts: off-site redirects
 
     @property
     def root_url(self) -> str:
@@ -161,6 +196,18 @@ class SiteProfile:
                 self.robots_override_reason,
             )
             settings["ROBOTSTXT_OBEY"] = False
+        settings.update(self.limit_settings())
+        return settings
+
+    def limit_settings(self) -> dict[str, Any]:
+        """[limits] and [redirects] as crawl settings (crawler/settings.py)."""
+        settings: dict[str, Any] = {}
+        if self.max_depth is not None:
+            settings["MASKSCREEN_MAX_DEPTH"] = self.max_depth
+        if self.trap_repeats is not None:
+            settings["MASKSCREEN_TRAP_REPEATS"] = self.trap_repeats
+        if self.redirect_hosts:
+            settings["MASKSCREEN_REDIRECT_HOSTS"] = list(self.redirect_hosts)
         return settings
 
 
@@ -302,6 +349,7 @@ def parse_profile(data: dict, path: Path | str, source: str = "file") -> SitePro
         download_delay=float(rate["download_delay"]) if "download_delay" in rate else None,
         concurrency=rate.get("concurrency"),
         monitors=monitors,
+        **_limits_and_redirects(path, data),
     )
 
 
