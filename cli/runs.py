@@ -76,6 +76,7 @@ def runs(
         _show_drops(drops_of, reason, limit, as_json, as_csv)
         return
     engine = resources().engine()
+    close_lost_runs(engine)
     with Session(engine) as session:
         rows = run_history(
             session, site=site, status=status, kind=kind, since=parse_since(since),
@@ -89,6 +90,25 @@ def runs(
         click.echo("no runs" + (" match" if site or status or kind or since else " yet"), err=True)
         return
     render([table_row(row) for row in rows], COLUMNS, limits={"monitors": 60})
+
+
+def close_lost_runs(engine) -> list[int]:
+    """Close the runs whose worker is gone (killed, its lease expired or its process
+    dead on this machine) as failed (worker_lost), saying so on stderr; their ids."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from maskscreen.db import leases
+
+    try:
+        with Session(engine) as session, session.begin():
+            closed = leases.reap_expired(session)
+    except SQLAlchemyError:  # a read-only database: show the history as it is
+        return []
+    for run_id in closed:
+        click.echo(f"run {run_id}: its worker is gone (killed or disconnected); "
+                   "closed as failed (worker_lost)", err=True)  # fmt: skip
+    return closed
 
 
 def _show_drops(run_id: int, reason: str | None, limit: int, as_json: bool, as_csv: bool) -> None:
