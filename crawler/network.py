@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
@@ -217,3 +218,90 @@ def refuse(request: Any, reason: str) -> None:
     """Mark `request` as refused and counted (as `reason`), so that the spider's errback,
     which sees the IgnoreRequest that follows, does not count it again."""
     request.meta[REFUSED] = reason
+
+
+# -- redirects that leave the site ---------------------------------------------------
+
+REDIRECT_HOSTS_SETTING = "MASKSCREEN_REDIRECT_HOSTS"
+_SITE_PREFIXES = ("www.", "m.")
+
+
+def _site_host(netloc: str) -> tuple[str, int | None]:
+    parts = urlsplit(f"//{netloc}")
+    host = (parts.hostname or "").lower()
+    for prefix in _SITE_PREFIXES:
+        if host.startswith(prefix) and host.count(".") > 1:
+            host = host[len(prefix) :]
+            break
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    default = None if port in (80, 443) else port
+    return host, default
+
+
+def same_site(url: str, other: str) -> bool:
+    """Whether two URLs are on the same site: the same host, www. and m. variants
+    counting as one, on the same port (80 and 443 counting as the default)."""
+    return _site_host(urlsplit(url).netloc) == _site_host(urlsplit(other).netloc)
+
+
+def host_allowed(url: str, allow_hosts: Iterable[str]) -> bool:
+    """Whether `url`'s host is among `allow_hosts`: a host name (any port), a host:port,
+    or *.domain (its subdomains)."""
+    parts = urlsplit(url)
+    host, netloc = (parts.hostname or "").lower(), parts.netloc.lower().rpartition("@")[2]
+    for allowed in (h.strip().lower() for h in allow_hosts):
+        if not allowed:
+            continue
+        if allowed.startswith("*."):
+            if host.endswith(allowed[1:]):
+                return True
+        elif allowed in (host, netloc):
+            return True
+    return False
+
+
+class SitePolicyRedirects:
+    """A redirect (3xx or meta refresh) is followed only on the site it started from,
+    or to a host the site's policy allows (a profile's [redirects] allow_hosts, the
+    MASKSCREEN_REDIRECT_HOSTS setting); the new host's robots.txt is then asked, as for
+    any request, through the same limits. A refused redirect is a drop kept with its
+    URL (`offsite_redirect`), as is a redirect loop (`redirect_loop`). Mixed into
+    Scrapy's RedirectMiddleware and MetaRefreshMiddleware (crawler/settings.py)."""
+
+    def _redirect(self, redirected: Any, request: Any, reason: Any) -> Any:
+        from maskscreen.crawler.jobs.runs import drop_log
+
+        log = drop_log(self.crawler)
+        try:
+            redirected = super()._redirect(redirected, request, reason)
+        except IgnoreRequest:
+            log.add("redirect_loop", request.url, f"more than {self.max_redirect_times} redirects")
+            refuse(request, "redirect_loop")
+            raise
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if redirected.url in chain:  # back to where it came from: round and round
+            log.add("redirect_loop", request.url, f"{reason} back to {redirected.url}")
+            refuse(request, "redirect_loop")
+            raise IgnoreRequest(f"redirect loop: {request.url}")
+        origin = chain[0]
+        if same_site(redirected.url, origin):
+            return redirected
+        allow = self.crawler.settings.getlist(REDIRECT_HOSTS_SETTING)
+        if host_allowed(redirected.url, allow):
+            redirected.meta["allow_offsite"] = True  # the site's policy says so
+            return redirected
+        detail = f"{reason} from {request.url} leaves the site"
+        log.add("offsite_redirect", redirected.url, detail)
+        refuse(request, "offsite_redirect")
+        raise IgnoreRequest(f"{detail}: {redirected.url}")
+
+
+class SiteRedirectMiddleware(SitePolicyRedirects, RedirectMiddleware):
+    """RedirectMiddleware under the site's redirect policy."""
+
+
+class SiteMetaRefreshMiddleware(SitePolicyRedirects, MetaRefreshMiddleware):
+    """MetaRefreshMiddleware under the site's redirect policy."""

@@ -78,6 +78,8 @@ MASKSCREEN_TRAP_REPEATS = 10
 # Network policy (crawler/network.py): http(s) only, no private address unless allowed.
 # None: the environment variable MASKSCREEN_ALLOW_NETWORKS, read when a crawl starts.
 MASKSCREEN_ALLOW_NETWORKS = None
+# Hosts a redirect may lead to off the site (a profile's [redirects] allow_hosts): none.
+MASKSCREEN_REDIRECT_HOSTS: list[str] = []
 TWISTED_DNS_RESOLVER = "maskscreen.crawler.network.PolicyResolver"
 
 DOWNLOADER_MIDDLEWARES = {
@@ -87,6 +89,11 @@ DOWNLOADER_MIDDLEWARES = {
     "maskscreen.crawler.middlewares.ContactUserAgentMiddleware": 500,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "maskscreen.crawler.middlewares.BackoffRetryMiddleware": 550,
+    # Redirects and meta refreshes stay on the site unless its policy allows the host.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "maskscreen.crawler.network.SiteMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "maskscreen.crawler.network.SiteRedirectMiddleware": 600,
 }
 SPIDER_MIDDLEWARES = {
     "maskscreen.crawler.middlewares.EvidenceMiddleware": 950,

@@ -223,6 +223,18 @@ def deepening_loop(url: str) -> str | None:
     return None
 
 
+def _ignored_reason(message: str) -> str:
+    """The drop reason of a request a Scrapy middleware ignored, from its message."""
+    text = message.lower()
+    if "robots.txt" in text:
+        return "robots_txt"
+    if "download_maxsize" in text or "decompression" in text:
+        return "too_large"  # a compression bomb, stopped while inflating
+    if "redirections" in text:
+        return "redirect_loop"
+    return "ignored"
+
+
 def _meta(response: Response) -> dict:
     """The response's request meta ({} for a response built without a request)."""
     return response.request.meta if response.request is not None else {}
@@ -395,8 +407,8 @@ class ShopSpider(Spider):
             return  # counted where it was refused (too_large, the network policy, a trap)
         if failure.check(HttpError):
             reason, error = f"http_{failure.value.response.status}", True
-        elif failure.check(IgnoreRequest):  # robots.txt said no: a counted skip, not an error
-            reason, error = "robots_txt", False
+        elif failure.check(IgnoreRequest):  # a counted skip, not an error: say which
+            reason, error = _ignored_reason(failure.getErrorMessage()), False
         else:
             reason, error = type(failure.value).__name__, True
         key = f"{'errors' if error else 'dropped'}/{reason}"

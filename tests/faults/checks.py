@@ -32,11 +32,13 @@ def drops(url: str, run_id: int) -> list[dict]:
 
 
 def stored_urls(url: str) -> list[str]:
-    """Every stored listing's URL (a duplicate would appear twice)."""
+    """Every stored listing as "site-id URL" (a duplicate would appear twice)."""
     engine = open_database(url)
     try:
         with Session(engine) as session:
-            return list(session.execute(select(listings.c.url).order_by(listings.c.url)).scalars())
+            rows = session.execute(select(listings.c.site_id, listings.c.url).order_by(
+                listings.c.site_id, listings.c.url))  # fmt: skip
+            return [f"{site_id} {listing}" for site_id, listing in rows]
     finally:
         engine.dispose()
 
