@@ -174,10 +174,17 @@ class ClassifyStorePipeline:
             logger.error("could not store %d listings (rolled back): %s", len(batch), exc)
             return
         except Exception as exc:
-            # A fault in classification (a broken model, a bug): the transaction rolled
-            # back; the batch is counted, not silently lost, and the crawl goes on.
-            self._lose("classify_failed", batch, exc)
-            logger.exception("could not classify %d listings (rolled back)", len(batch))
+            # A fault in classification (a broken model, a bug, one hostile row): the
+            # transaction rolled back. Each listing is tried again on its own, so one
+            # row that breaks takes none of its neighbours with it.
+            if len(batch) == 1:
+                self._lose("classify_failed", batch, exc)
+                logger.exception("could not classify %s (rolled back)", batch[0].url)
+                return
+            logger.warning("a batch of %d failed (%s); storing its listings one by one",
+                           len(batch), type(exc).__name__)  # fmt: skip
+            for item in batch:
+                self._flush([item])
             return
         for result in results:
             self.stats.inc_value(f"maskscreen/{result.status}")

@@ -139,7 +139,8 @@ def judge_run(
     if status == "failed":
         return status, f"ended early ({finish_reason})"
     lost = sum(dropped.get(reason, 0) for reason in LOST)
-    seen = counts.get("listings", 0) + lost
+    # `listings` counts every listing that reached the store, the lost ones included.
+    seen = max(counts.get("listings", 0), lost)
     if lost and lost > max_lost_share * seen:
         detail = ", ".join(f"{r} {dropped[r]}" for r in LOST if dropped.get(r))
         return "failed", f"lost {lost} of {seen} listings ({detail})"
