@@ -99,6 +99,7 @@ class ClassifyStorePipeline:
         self.site_id: int | None = None
         self.run_id: int | None = None
         self.drops = drop_log(crawler)  # written to crawl_drops after each batch
+        self.database_file: tuple[str, int] | None = None  # SQLite: (path, inode) at start
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -129,6 +130,7 @@ class ClassifyStorePipeline:
                 trigger=self.job.trigger,
             )  # fmt: skip
         self.stats.set_value("maskscreen/run_id", self.run_id)  # for the lease and monitors
+        self.database_file = database_file(self.engine)
         if self.job.lease is not None:  # the lease names its run from now on
             self.job.lease.attach_run(self.run_id)
 
@@ -197,9 +199,20 @@ class ClassifyStorePipeline:
         """One transaction: upsert, classify what is new or changed, record verdicts."""
         from sqlalchemy.orm import Session
 
+        self._check_database_file()
+
         with Session(self.engine) as session, session.begin():
             results, verdicts = store_batch(session, self.model, self.site_id, batch)
         return results, verdicts
+
+    def _check_database_file(self) -> None:
+        """A SQLite file deleted or replaced mid-crawl: open connections would go on
+        writing into the deleted file and lose everything silently. Refuse instead."""
+        from maskscreen.db import StoreError
+
+        if self.database_file is not None and database_file(self.engine) != self.database_file:
+            raise StoreError(f"the database file {self.database_file[0]} was deleted or "
+                             "replaced during the crawl")  # fmt: skip
 
     def _announce(self, batch, verdicts, statuses) -> None:
         for listing, verdict, status in zip(batch, verdicts, statuses, strict=False):
@@ -225,6 +238,21 @@ class ClassifyStorePipeline:
             frontier = bool(self.crawler.settings.get("MASKSCREEN_FRONTIER"))
             close_standalone(self.job, self.run_id, self.stats.get_stats(), frontier)
         self.job.close()
+
+
+def database_file(engine) -> tuple[str, int] | None:
+    """(path, inode) of a SQLite database file, None for any other database (or none)."""
+    import os
+
+    if engine is None or engine.url.get_backend_name() != "sqlite":
+        return None
+    path = engine.url.database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    try:
+        return path, os.stat(path).st_ino
+    except OSError:
+        return path, -1
 
 
 def store_batch(session, model, site_id: int, batch: list[Listing], *, note_edits: bool = True):

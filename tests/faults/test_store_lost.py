@@ -129,3 +129,39 @@ def test_an_unreachable_frontier_is_one_line_exit_2_and_no_stuck_run(database_ur
     [run] = runs(database_url)
     assert run["status"] == "failed" and run["listings"] == 0
     assert not shop.hits  # nothing fetched without the frontier
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_sqlite_file_deleted_mid_crawl_is_a_loud_loss(database_url, tmp_path):
+    import sqlite3
+
+    path = Path(database_url.removeprefix("sqlite:///"))
+    env = {**os.environ, "MASKSCREEN_DATABASE_URL": "", "XDG_DATA_HOME": str(tmp_path / "data")}
+    with Shop(products=PRODUCTS, product_delay=0.01) as shop:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "maskscreen.cli", "crawl", shop.url("/"), "--via", "html",
+             "--db", database_url],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline and process.poll() is None:
+                if path.exists():
+                    with sqlite3.connect(path) as conn:  # a reader: WAL lets it look
+                        try:
+                            stored = conn.execute("SELECT count(*) FROM listings").fetchone()[0]
+                        except sqlite3.OperationalError:
+                            stored = 0
+                    if stored >= 200:  # the first batch is in: take the file away
+                        for suffix in ("", "-wal", "-shm"):
+                            Path(f"{path}{suffix}").unlink(missing_ok=True)
+                        break
+                time.sleep(0.1)
+            _, stderr = process.communicate(timeout=300)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+        assert process.returncode == 5, stderr
+        assert "crawl failed: lost" in stderr and "Traceback" not in stderr.splitlines()[-1]
+        then_everything_once(shop, database_url, tmp_path)  # a fresh file, every listing once
