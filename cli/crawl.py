@@ -38,24 +38,23 @@ class Progress:
 # like; they are counted, but they are not listings lost.
 def resolve_target(session, target: str, sites_dir: str | None = None):
     """(start URL, site profile, site name) for URL_OR_SITE: a URL, a site profile's
-    name, or the name of a site crawled before; unknown names are refused."""
-    from sqlalchemy import select
-
+    name, or the name of a site crawled before (from where it was first crawled: its
+    start URL, e.g. https://shop.example/big/, not the host's root); unknown names are
+    refused."""
     from maskscreen.crawler.profiles import find_profile, scan_profiles
-    from maskscreen.db import Site
+    from maskscreen.db import runs as run_rows
 
     if target.startswith(("http://", "https://")):
         return target, None, None
     profile = find_profile(target, sites_dir)
     if profile is not None:
         return None, profile, None
-    site = session.execute(select(Site).where(Site.name == target)).scalar_one_or_none()
-    if site is None or not site.base_url:
-        known = session.execute(select(Site.name).order_by(Site.name)).scalars().all()
-        known = sorted(set(known) | set(scan_profiles(sites_dir)[0]))
+    start_url = run_rows.site_start_url(session, target)
+    if not start_url:
+        known = sorted(set(run_rows.site_names(session)) | set(scan_profiles(sites_dir)[0]))
         hint = f"; known sites: {', '.join(known)}" if known else ""
         raise click.UsageError(f"unknown site {target!r}: give a start URL (https://…){hint}")
-    return site.base_url, None, site.name
+    return start_url, None, target
 
 
 def _currency(ctx, param, value: str | None) -> str | None:
@@ -188,6 +187,9 @@ def crawl(
         if not result["passed"]:
             click.echo(f"monitor {result['name']} failed: {result['message']}", err=True)
     click.echo(f"database: {safe_url(engine)}", err=True)
+    if summary.unkept:
+        click.echo(f"{summary.unkept} drops counted but not kept by URL (a run keeps a sample"
+                   " of each reason; the counts are complete)", err=True)  # fmt: skip
     if summary.finish_reason != "finished":
         resumable = summary.resume_dir or (frontier and summary.finish_reason == "shutdown")
         hint = "; run the same command again to resume" if resumable else ""

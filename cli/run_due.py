@@ -40,21 +40,29 @@ def scheduled(profiles: dict) -> list[tuple[str, str, str]]:
     return jobs
 
 
-def find_due(engine, profiles: dict, retry_after: timedelta):
-    """(due jobs, runs closed because their worker died)."""
+def clock():
+    """Now, in UTC: what schedules and leases are judged against (tests fix it)."""
+    from maskscreen.db import utcnow
+
+    return utcnow()
+
+
+def find_due(engine, profiles: dict, retry_after: timedelta, now=None):
+    """(due jobs, runs closed because their worker died), at `now` (default: clock())."""
     from sqlalchemy.orm import Session
 
     from maskscreen.crawler.jobs.schedule import due_jobs
-    from maskscreen.db import leases, runs, utcnow
+    from maskscreen.db import leases, runs
 
+    now = now or clock()
     with Session(engine) as session, session.begin():
-        reaped = leases.reap_expired(session)
+        reaped = leases.reap_expired(session, now)
     with Session(engine) as session:
         last = {("crawl", site): run for site, run in runs.last_runs(session, "crawl").items()}
         last.update(
             {("recheck", site): run for site, run in runs.last_runs(session, "recheck").items()}
         )
-    return due_jobs(scheduled(profiles), last, utcnow(), retry_after), reaped
+    return due_jobs(scheduled(profiles), last, now, retry_after), reaped
 
 
 def _verbosity() -> list[str]:
@@ -153,7 +161,8 @@ def run_due(only, dry_run, jobs, retry_after, lease_ttl, as_json, test_alert, si
     url = engine.url.render_as_string(hide_password=False)  # for the children, by environment
     for run_id in reaped:
         click.echo(
-            f"run {run_id}: its worker stopped renewing its lease; closed as failed", err=True
+            f"run {run_id}: its worker is gone (killed or disconnected); closed as failed",
+            err=True,
         )
     codes = [EXIT_ERROR] if refused else []
     if not due:

@@ -76,6 +76,7 @@ def runs(
         _show_drops(drops_of, reason, limit, as_json, as_csv)
         return
     engine = resources().engine()
+    close_lost_runs(engine)
     with Session(engine) as session:
         rows = run_history(
             session, site=site, status=status, kind=kind, since=parse_since(since),
@@ -91,7 +92,27 @@ def runs(
     render([table_row(row) for row in rows], COLUMNS, limits={"monitors": 60})
 
 
+def close_lost_runs(engine) -> list[int]:
+    """Close the runs whose worker is gone (killed, its lease expired or its process
+    dead on this machine) as failed (worker_lost), saying so on stderr; their ids."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from maskscreen.db import leases
+
+    try:
+        with Session(engine) as session, session.begin():
+            closed = leases.reap_expired(session)
+    except SQLAlchemyError:  # a read-only database: show the history as it is
+        return []
+    for run_id in closed:
+        click.echo(f"run {run_id}: its worker is gone (killed or disconnected); "
+                   "closed as failed (worker_lost)", err=True)  # fmt: skip
+    return closed
+
+
 def _show_drops(run_id: int, reason: str | None, limit: int, as_json: bool, as_csv: bool) -> None:
+    from maskscreen.crawler.jobs.runs import DROP_ROWS_PER_REASON
     from maskscreen.db import runs as run_rows
 
     with resources().session(write=False) as session:
@@ -104,12 +125,15 @@ def _show_drops(run_id: int, reason: str | None, limit: int, as_json: bool, as_c
         render(rows, ["at", "reason", "url", "detail"], as_json=as_json, as_csv=as_csv)
         return
     total = sum(counts.values())
+    errors = known[0]["errors"] or 0
     click.echo(f"run {run_id} dropped {total}: " + (", ".join(
-        f"{k} {v}" for k, v in sorted(counts.items())) or "nothing"), err=True)  # fmt: skip
+        f"{k} {v}" for k, v in sorted(counts.items())) or "nothing")
+        + (f"; {errors} requests failed" if errors else ""), err=True)  # fmt: skip
     render(rows, ["at", "reason", "url", "detail"], limits={"url": 70, "detail": 60})
-    if total > len(rows):
-        click.echo(f"({len(rows)} of {total} shown; the run keeps at most "
-                   f"{run_rows.MAX_DROP_ROWS} rows, the counts are complete)", err=True)  # fmt: skip
+    if total + errors > len(rows):
+        click.echo(f"({len(rows)} of {total + errors} shown; a run keeps the first "
+                   f"{DROP_ROWS_PER_REASON} of each reason, {run_rows.MAX_DROP_ROWS} in all; "
+                   "the counts are complete)", err=True)  # fmt: skip
 
 
 def register(group: click.Group) -> None:

@@ -150,7 +150,12 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(self, request: Request, exception: Exception) -> Request | None:
         if isinstance(exception, (DownloadCancelledError, CancelledError)):
             # Over DOWNLOAD_MAXSIZE (the only cancellation we cause): not retried.
-            self._inc("dropped/too_large")
+            from maskscreen.crawler.jobs.runs import drop_log
+
+            limit = request.meta.get("download_maxsize") or self.crawler.settings.getint(
+                "DOWNLOAD_MAXSIZE"
+            )
+            drop_log(self.crawler).add("too_large", request.url, f"over {limit} bytes")
             return None
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
             return None

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
@@ -158,15 +159,16 @@ class PolicyResolver(CachingThreadedResolver):
 class NetworkPolicyMiddleware:
     """Refuses (and counts) requests the policy forbids before they are sent."""
 
-    def __init__(self, policy: NetworkPolicy, stats: Any) -> None:
+    def __init__(self, policy: NetworkPolicy, stats: Any, crawler: Any = None) -> None:
         self.policy = policy
         self.stats = stats
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> NetworkPolicyMiddleware:
         if not crawler.settings.getbool("MASKSCREEN_NETWORK_POLICY", True):
             raise NotConfigured("network policy off")
-        return cls(NetworkPolicy.from_settings(crawler.settings), crawler.stats)
+        return cls(NetworkPolicy.from_settings(crawler.settings), crawler.stats, crawler)
 
     async def process_request(self, request: Any, spider: Any = None) -> None:
         refused = self.policy.refusal(request.url)
@@ -175,6 +177,7 @@ class NetworkPolicyMiddleware:
         if refused:
             reason, detail = refused
             self._drop(reason, request.url, detail)
+            refuse(request, reason)
             raise IgnoreRequest(f"{detail}: {request.url}")
 
     async def _resolved_refusal(self, host: str) -> tuple[str, str] | None:
@@ -200,4 +203,105 @@ class NetworkPolicyMiddleware:
         key = f"maskscreen/dropped/{reason}"
         if not self.stats.get_value(key):
             logger.warning("refused %s (%s); further refusals are counted", url, detail)
-        self.stats.inc_value(key)
+        if self.crawler is None:
+            self.stats.inc_value(key)
+            return
+        from maskscreen.crawler.jobs.runs import drop_log
+
+        drop_log(self.crawler).add(reason, url, detail)
+
+
+REFUSED = "maskscreen_refused"  # request.meta: the drop reason a middleware counted
+
+
+def refuse(request: Any, reason: str) -> None:
+    """Mark `request` as refused and counted (as `reason`), so that the spider's errback,
+    which sees the IgnoreRequest that follows, does not count it again."""
+    request.meta[REFUSED] = reason
+
+
+# -- redirects that leave the site ---------------------------------------------------
+
+REDIRECT_HOSTS_SETTING = "MASKSCREEN_REDIRECT_HOSTS"
+_SITE_PREFIXES = ("www.", "m.")
+
+
+def _site_host(netloc: str) -> tuple[str, int | None]:
+    parts = urlsplit(f"//{netloc}")
+    host = (parts.hostname or "").lower()
+    for prefix in _SITE_PREFIXES:
+        if host.startswith(prefix) and host.count(".") > 1:
+            host = host[len(prefix) :]
+            break
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    default = None if port in (80, 443) else port
+    return host, default
+
+
+def same_site(url: str, other: str) -> bool:
+    """Whether two URLs are on the same site: the same host, www. and m. variants
+    counting as one, on the same port (80 and 443 counting as the default)."""
+    return _site_host(urlsplit(url).netloc) == _site_host(urlsplit(other).netloc)
+
+
+def host_allowed(url: str, allow_hosts: Iterable[str]) -> bool:
+    """Whether `url`'s host is among `allow_hosts`: a host name (any port), a host:port,
+    or *.domain (its subdomains)."""
+    parts = urlsplit(url)
+    host, netloc = (parts.hostname or "").lower(), parts.netloc.lower().rpartition("@")[2]
+    for allowed in (h.strip().lower() for h in allow_hosts):
+        if not allowed:
+            continue
+        if allowed.startswith("*."):
+            if host.endswith(allowed[1:]):
+                return True
+        elif allowed in (host, netloc):
+            return True
+    return False
+
+
+class SitePolicyRedirects:
+    """A redirect (3xx or meta refresh) is followed only on the site it started from,
+    or to a host the site's policy allows (a profile's [redirects] allow_hosts, the
+    MASKSCREEN_REDIRECT_HOSTS setting); the new host's robots.txt is then asked, as for
+    any request, through the same limits. A refused redirect is a drop kept with its
+    URL (`offsite_redirect`), as is a redirect loop (`redirect_loop`). Mixed into
+    Scrapy's RedirectMiddleware and MetaRefreshMiddleware (crawler/settings.py)."""
+
+    def _redirect(self, redirected: Any, request: Any, reason: Any) -> Any:
+        from maskscreen.crawler.jobs.runs import drop_log
+
+        log = drop_log(self.crawler)
+        try:
+            redirected = super()._redirect(redirected, request, reason)
+        except IgnoreRequest:
+            log.add("redirect_loop", request.url, f"more than {self.max_redirect_times} redirects")
+            refuse(request, "redirect_loop")
+            raise
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if redirected.url in chain:  # back to where it came from: round and round
+            log.add("redirect_loop", request.url, f"{reason} back to {redirected.url}")
+            refuse(request, "redirect_loop")
+            raise IgnoreRequest(f"redirect loop: {request.url}")
+        origin = chain[0]
+        if same_site(redirected.url, origin):
+            return redirected
+        allow = self.crawler.settings.getlist(REDIRECT_HOSTS_SETTING)
+        if host_allowed(redirected.url, allow):
+            redirected.meta["allow_offsite"] = True  # the site's policy says so
+            return redirected
+        detail = f"{reason} from {request.url} leaves the site"
+        log.add("offsite_redirect", redirected.url, detail)
+        refuse(request, "offsite_redirect")
+        raise IgnoreRequest(f"{detail}: {redirected.url}")
+
+
+class SiteRedirectMiddleware(SitePolicyRedirects, RedirectMiddleware):
+    """RedirectMiddleware under the site's redirect policy."""
+
+
+class SiteMetaRefreshMiddleware(SitePolicyRedirects, MetaRefreshMiddleware):
+    """MetaRefreshMiddleware under the site's redirect policy."""

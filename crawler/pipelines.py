@@ -30,9 +30,11 @@ from maskscreen.crawler.jobs.context import context_of
 from maskscreen.crawler.jobs.runs import (
     DROPPED,
     crawl_counts,
+    drop_log,
     finish_run,
     listing_classified,
     start_run,
+    write_drops,
 )
 
 logger = logging.getLogger(__name__)
@@ -50,12 +52,13 @@ def _clean(text: str | None) -> str | None:
 class NormalizePipeline:
     """Tidies text fields and drops listings without a title (counted)."""
 
-    def __init__(self, stats):
+    def __init__(self, stats, drops=None):
         self.stats = stats
+        self.drops = drops  # crawler.jobs.runs.DropLog: dropped listings by URL
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        return cls(crawler.stats, drop_log(crawler))
 
     def process_item(self, item: Listing, spider=None):
         if not isinstance(item, Listing):  # e.g. a recheck's ListingCheck
@@ -74,7 +77,10 @@ class NormalizePipeline:
             if getattr(item, name) is not None:
                 self.stats.inc_value(f"maskscreen/fields/{name}")
         if not item.title:
-            self.stats.inc_value(f"{DROPPED}no_title")
+            if self.drops is not None:
+                self.drops.add("no_title", item.url)
+            else:
+                self.stats.inc_value(f"{DROPPED}no_title")
             raise DropItem(f"no title: {item.url}")
         return item
 
@@ -92,6 +98,8 @@ class ClassifyStorePipeline:
         self.engine = None
         self.site_id: int | None = None
         self.run_id: int | None = None
+        self.drops = drop_log(crawler)  # written to crawl_drops after each batch
+        self.database_file: tuple[str, int] | None = None  # SQLite: (path, inode) at start
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -122,6 +130,9 @@ class ClassifyStorePipeline:
                 trigger=self.job.trigger,
             )  # fmt: skip
         self.stats.set_value("maskscreen/run_id", self.run_id)  # for the lease and monitors
+        self.database_file = database_file(self.engine)
+        if self.job.lease is not None:  # the lease names its run from now on
+            self.job.lease.attach_run(self.run_id)
 
     def process_item(self, item: Listing, spider=None):
         self.buffer.append(item)
@@ -132,13 +143,20 @@ class ClassifyStorePipeline:
 
     def flush(self) -> None:
         batch, self.buffer = self.buffer, []
-        if not batch:
-            return
-        try:
-            self._flush(batch)
-        finally:
-            for item in batch:  # the pages are stored or not needed: free them
-                item.evidence = None
+        if batch:
+            try:
+                self._flush(batch)
+            finally:
+                for item in batch:  # the pages are stored or not needed: free them
+                    item.evidence = None
+        if self.engine is not None and self.run_id is not None:
+            write_drops(self.engine, self.run_id, self.drops)
+
+    def _lose(self, reason: str, batch: list[Listing], exc: BaseException) -> None:
+        """Count each listing of a rolled-back batch as lost, with its URL and why."""
+        detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        for item in batch:
+            self.drops.add(reason, item.url, f"batch of {len(batch)} rolled back: {detail}")
 
     def _flush(self, batch: list[Listing]) -> None:
         if self.engine is None:
@@ -154,14 +172,21 @@ class ClassifyStorePipeline:
         except (SQLAlchemyError, StoreError) as exc:
             # The batch's transaction rolled back: nothing half-written. The
             # listings are counted as lost for this run; the next crawl finds them.
-            self.stats.inc_value(f"{DROPPED}store_failed", len(batch))
+            self._lose("store_failed", batch, exc)
             logger.error("could not store %d listings (rolled back): %s", len(batch), exc)
             return
-        except Exception:
-            # A fault in classification (a broken model, a bug): the transaction rolled
-            # back; the batch is counted, not silently lost, and the crawl goes on.
-            self.stats.inc_value(f"{DROPPED}classify_failed", len(batch))
-            logger.exception("could not classify %d listings (rolled back)", len(batch))
+        except Exception as exc:
+            # A fault in classification (a broken model, a bug, one hostile row): the
+            # transaction rolled back. Each listing is tried again on its own, so one
+            # row that breaks takes none of its neighbours with it.
+            if len(batch) == 1:
+                self._lose("classify_failed", batch, exc)
+                logger.exception("could not classify %s (rolled back)", batch[0].url)
+                return
+            logger.warning("a batch of %d failed (%s); storing its listings one by one",
+                           len(batch), type(exc).__name__)  # fmt: skip
+            for item in batch:
+                self._flush([item])
             return
         for result in results:
             self.stats.inc_value(f"maskscreen/{result.status}")
@@ -174,9 +199,20 @@ class ClassifyStorePipeline:
         """One transaction: upsert, classify what is new or changed, record verdicts."""
         from sqlalchemy.orm import Session
 
+        self._check_database_file()
+
         with Session(self.engine) as session, session.begin():
             results, verdicts = store_batch(session, self.model, self.site_id, batch)
         return results, verdicts
+
+    def _check_database_file(self) -> None:
+        """A SQLite file deleted or replaced mid-crawl: open connections would go on
+        writing into the deleted file and lose everything silently. Refuse instead."""
+        from maskscreen.db import StoreError
+
+        if self.database_file is not None and database_file(self.engine) != self.database_file:
+            raise StoreError(f"the database file {self.database_file[0]} was deleted or "
+                             "replaced during the crawl")  # fmt: skip
 
     def _announce(self, batch, verdicts, statuses) -> None:
         for listing, verdict, status in zip(batch, verdicts, statuses, strict=False):
@@ -192,6 +228,7 @@ class ClassifyStorePipeline:
             return
         from sqlalchemy.orm import Session
 
+        write_drops(self.engine, self.run_id, self.drops)  # the last ones, before the counts
         counts, dropped = crawl_counts(self.stats.get_stats())
         with Session(self.engine) as session, session.begin():
             finish_run(session, self.run_id, reason, counts, dropped)
@@ -201,6 +238,21 @@ class ClassifyStorePipeline:
             frontier = bool(self.crawler.settings.get("MASKSCREEN_FRONTIER"))
             close_standalone(self.job, self.run_id, self.stats.get_stats(), frontier)
         self.job.close()
+
+
+def database_file(engine) -> tuple[str, int] | None:
+    """(path, inode) of a SQLite database file, None for any other database (or none)."""
+    import os
+
+    if engine is None or engine.url.get_backend_name() != "sqlite":
+        return None
+    path = engine.url.database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    try:
+        return path, os.stat(path).st_ino
+    except OSError:
+        return path, -1
 
 
 def store_batch(session, model, site_id: int, batch: list[Listing], *, note_edits: bool = True):

@@ -16,6 +16,8 @@
     page_budget = 50                            # rendered pages per crawl (render only)
     requires_login = true                       # listings only behind a login: example only
     notes = "what needs a login, what is drawn by script, what was checked"
+    [limits]  max_depth = 30, trap_repeats = 10  # crawl caps (crawler/settings.py)
+    [redirects] allow_hosts = ["cdn.shop.example"]   # off-site redirects it may follow
 
 Rendering: `render = true` fetches every page (robots.txt aside) in the system Chromium
 through scrapy-playwright, for shops whose product data is inserted by script; at most
@@ -92,6 +94,35 @@ _TABLES = {
     "monitors": tuple(LIMITS),
 }
 
+# -- crawl limits and redirects (issue 12): their own block --------------------------
+_TABLES["limits"] = ("max_depth", "trap_repeats")
+_TABLES["redirects"] = ("allow_hosts",)
+_HOST_RE = re.compile(
+    r"^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d+)?$"
+)
+
+
+def _limits_and_redirects(path: Path, data: dict) -> dict[str, Any]:
+    """The SiteProfile fields of [limits] and [redirects], checked."""
+    fields: dict[str, Any] = {}
+    limits = _table(path, "limits", data.get("limits", {}))
+    for key, (low, high) in {"max_depth": (1, 1000), "trap_repeats": (2, 1000)}.items():
+        if key in limits:
+            value = _typed(path, f"limits.{key}", limits[key], int)
+            if not low <= value <= high:
+                raise ProfileError(path, f"limits.{key}", f"between {low} and {high}")
+            fields[key] = value
+    redirects = _table(path, "redirects", data.get("redirects", {}))
+    if "allow_hosts" in redirects:
+        hosts = tuple(h.lower() for h in _strings(path, "redirects.allow_hosts",
+                                                  redirects["allow_hosts"]))  # fmt: skip
+        for i, host in enumerate(hosts):
+            if not _HOST_RE.match(host):
+                raise ProfileError(path, f"redirects.allow_hosts[{i}]",
+                                   f"a host name such as cdn.shop.example, not {host!r}")  # fmt: skip
+        fields["redirect_hosts"] = hosts
+    return fields
+
 
 class ProfileError(ValueError):
     """A malformed site profile: "FILE: field: reason", one line."""
@@ -132,6 +163,10 @@ class SiteProfile:
     page_budget: int | None = None  # rendered pages per crawl (None: DEFAULT_PAGE_BUDGET)
     requires_login: bool = False
     notes: str | None = None
+    # -- crawl limits and redirects (issue 12) --
+    max_depth: int | None = None  # [limits]: links followed from a start URL
+    trap_repeats: int | None = None  # [limits]: a dated URL pattern along one chain
+    redirect_hosts: tuple[str, ...] = ()  # [redirects] allow_hosts: off-site redirects
 
     @property
     def root_url(self) -> str:
@@ -191,6 +226,18 @@ class SiteProfile:
                 self.robots_override_reason,
             )
             settings["ROBOTSTXT_OBEY"] = False
+        settings.update(self.limit_settings())
+        return settings
+
+    def limit_settings(self) -> dict[str, Any]:
+        """[limits] and [redirects] as crawl settings (crawler/settings.py)."""
+        settings: dict[str, Any] = {}
+        if self.max_depth is not None:
+            settings["MASKSCREEN_MAX_DEPTH"] = self.max_depth
+        if self.trap_repeats is not None:
+            settings["MASKSCREEN_TRAP_REPEATS"] = self.trap_repeats
+        if self.redirect_hosts:
+            settings["MASKSCREEN_REDIRECT_HOSTS"] = list(self.redirect_hosts)
         return settings
 
 
@@ -342,6 +389,7 @@ def parse_profile(data: dict, path: Path | str, source: str = "file") -> SitePro
         download_delay=float(rate["download_delay"]) if "download_delay" in rate else None,
         concurrency=rate.get("concurrency"),
         monitors=monitors,
+        **_limits_and_redirects(path, data),
     )
 
 

@@ -150,6 +150,7 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
         from maskscreen.crawler.network import NetworkPolicy
 
         super().__init__(crawler)
+        self._crawler = crawler
         # Its failed pages are logged with a traceback; the crawl counts them already.
         logging.getLogger("scrapy-playwright").setLevel(logging.ERROR)
         settings = crawler.settings
@@ -168,8 +169,17 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
         if _is_robots(request.url):
             return await super().download_request(request, *args)
         if self.rendered >= self.budget:
-            self._count("maskscreen/dropped/render_budget", f"page budget of {self.budget} "
-                        "rendered pages reached; further pages are dropped")  # fmt: skip
+            from maskscreen.crawler.jobs.runs import drop_log
+            from maskscreen.crawler.network import refuse
+
+            # Counted and kept here, by URL; marked so the spider's errback does not
+            # count the IgnoreRequest again.
+            message = f"page budget of {self.budget} rendered pages reached"
+            drop_log(self._crawler).add("render_budget", request.url, message)
+            refuse(request, "render_budget")
+            if "render_budget" not in self._warned:
+                self._warned.add("render_budget")
+                logger.warning("%s; further pages are dropped as render_budget", message)
             raise IgnoreRequest(f"render budget reached: {request.url}")
         self.rendered += 1
         self.stats.inc_value("maskscreen/render/pages")

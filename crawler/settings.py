@@ -65,9 +65,21 @@ RETRY_BACKOFF_BASE = 1.0  # seconds; doubled per attempt, full jitter
 RETRY_BACKOFF_MAX = 60.0
 RETRY_AFTER_MAX = 300.0  # a site asking for a longer wait is not retried this crawl
 
+# Crawl limits (crawler/spiders/shop.py), each refusal a drop with its URL: links
+# followed at most this deep from a start URL (max_depth), at most this many requests
+# per crawl (max_pages; --max-pages and a profile's max_pages override it), and a
+# calendar-like URL pattern (a year and another number) met this often along one chain
+# of links is a link trap (link_trap), as is a path that keeps deepening (/a/b/a/b/a/…).
+# A profile's [limits] max_depth / trap_repeats override these.
+MASKSCREEN_MAX_DEPTH = 30
+MASKSCREEN_MAX_PAGES = 20_000
+MASKSCREEN_TRAP_REPEATS = 10
+
 # Network policy (crawler/network.py): http(s) only, no private address unless allowed.
 # None: the environment variable MASKSCREEN_ALLOW_NETWORKS, read when a crawl starts.
 MASKSCREEN_ALLOW_NETWORKS = None
+# Hosts a redirect may lead to off the site (a profile's [redirects] allow_hosts): none.
+MASKSCREEN_REDIRECT_HOSTS: list[str] = []
 TWISTED_DNS_RESOLVER = "maskscreen.crawler.network.PolicyResolver"
 
 DOWNLOADER_MIDDLEWARES = {
@@ -77,6 +89,11 @@ DOWNLOADER_MIDDLEWARES = {
     "maskscreen.crawler.middlewares.ContactUserAgentMiddleware": 500,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "maskscreen.crawler.middlewares.BackoffRetryMiddleware": 550,
+    # Redirects and meta refreshes stay on the site unless its policy allows the host.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "maskscreen.crawler.network.SiteMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "maskscreen.crawler.network.SiteRedirectMiddleware": 600,
 }
 SPIDER_MIDDLEWARES = {
     "maskscreen.crawler.middlewares.EvidenceMiddleware": 950,

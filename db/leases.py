@@ -67,25 +67,94 @@ def new_holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
+def holder_process(holder: str) -> tuple[str, int] | None:
+    """(host, pid) of a holder named by `new_holder`, None if it is not one."""
+    host, _, rest = holder.rpartition(":")
+    host, _, pid = host.rpartition(":")
+    return (host, int(pid)) if host and pid.isdigit() else None
+
+
+def _boot_time() -> float | None:
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            for line in stat:
+                if line.startswith("btime "):
+                    return float(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def process_alive(pid: int, since: datetime | None = None) -> bool:
+    """Whether process `pid` of this machine is alive, and (where /proc tells) the same
+    process that started no later than `since` (a pid reused since then is another
+    process). Unsure means alive: only a process known dead loses its lease early."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+    except OSError:
+        return True
+    if fields and fields[0] in ("Z", "X"):  # a zombie: dead, not yet waited for
+        return False
+    boot = _boot_time()
+    if since is None or boot is None or len(fields) < 20:
+        return True
+    started = boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    return started <= since.timestamp() + 5  # seconds of slack for clock granularity
+
+
+def _dead_here(holder: str, acquired_at: datetime) -> bool:
+    """A holder on this machine whose process is gone."""
+    process = holder_process(holder)
+    if process is None or process[0] != socket.gethostname():
+        return False
+    return not process_alive(process[1], acquired_at)
+
+
 def _reap(session: Session, now: datetime, key: str | None = None) -> list[int]:
-    """Delete expired leases (of ``key``, or all); close their runs as failed."""
-    stmt = delete(leases).where(leases.c.expires_at < now)
+    """Delete leases whose holder is gone (of ``key``, or all): expired ones, and those of
+    a process on this machine that is no longer alive (killed before it could renew
+    or release). Close their runs as failed (worker_lost)."""
+    # The write first (see db.session on SQLite): the expired ones, then the dead ones.
+    expired = delete(leases).where(leases.c.expires_at < now)
+    if key is not None:
+        expired = expired.where(leases.c.key == key)
+    gone = [(row.key, row.holder, row.run_id, "expired") for row in session.execute(
+        expired.returning(leases.c.key, leases.c.holder, leases.c.run_id))]  # fmt: skip
+    stmt = select(leases.c.key, leases.c.holder, leases.c.acquired_at)
     if key is not None:
         stmt = stmt.where(leases.c.key == key)
-    gone = session.execute(stmt.returning(leases.c.key, leases.c.holder, leases.c.run_id)).all()
+    for row in session.execute(stmt).all():
+        if not _dead_here(row.holder, row.acquired_at):
+            continue
+        deleted = session.execute(
+            delete(leases)
+            .where(leases.c.key == row.key, leases.c.holder == row.holder)
+            .returning(leases.c.run_id)
+        ).all()
+        if deleted:
+            gone.append((row.key, row.holder, deleted[0].run_id, "process gone"))
     failed = []
-    for lease_key, holder, run_id in gone:
-        logger.warning("lease %s of %s expired: its holder stopped renewing it", lease_key, holder)
+    for lease_key, holder, run_id, why in gone:
+        logger.warning("lease %s of %s: %s; its run is closed as failed", lease_key, holder, why)
+        what = "stopped renewing its lease" if why == "expired" else "is no longer running"
         note = {"name": "worker_lost", "passed": False,
-                "message": f"the worker {holder} stopped renewing its lease (killed or "
-                           "disconnected); the run was closed by the next one"}  # fmt: skip
+                "message": f"the worker {holder} {what} (killed or disconnected); the run "
+                           "was closed by the next command that saw it"}  # fmt: skip
         if run_id is not None and fail_run(session, run_id, note):
             failed.append(run_id)
     return failed
 
 
 def reap_expired(session: Session, now: datetime | None = None) -> list[int]:
-    """Delete every expired lease and close its run as failed; the runs' ids."""
+    """Delete every lease whose holder is gone (expired, or a dead process on this
+    machine) and close its run as failed; the runs' ids."""
     return _reap(session, now or utcnow())
 
 

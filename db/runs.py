@@ -19,16 +19,32 @@ from maskscreen.db.tables import sites
 
 
 def get_or_create_site(session: Session, name: str, base_url: str | None = None) -> int:
-    """The id of the site called ``name``, created if new; a given base_url is recorded.
+    """The id of the site called ``name``, created if new.
 
-    One upsert, so the transaction writes before it reads (see db.session on SQLite).
+    ``base_url``: where the site was crawled from (its start URL, e.g. a shop's /big/
+    section). The first one given is kept, so that `maskscreen crawl SITE` starts where
+    the site was first crawled from (`site_start_url`). One upsert, so the transaction
+    writes before it reads (see db.session on SQLite).
     """
+    if base_url is not None:
+        base_url = redact_credentials(base_url)
     stmt = insert_for(session, sites).values(name=name, base_url=base_url, created_at=utcnow())
     stmt = stmt.on_conflict_do_update(
         index_elements=[sites.c.name],
-        set_={"base_url": func.coalesce(stmt.excluded.base_url, sites.c.base_url)},
+        set_={"base_url": func.coalesce(sites.c.base_url, stmt.excluded.base_url)},
     )
     return int(session.execute(stmt.returning(sites.c.id)).scalar_one())
+
+
+def site_start_url(session: Session, name: str) -> str | None:
+    """Where the site called ``name`` was first crawled from; None for an unknown site."""
+    stmt = select(sites.c.base_url).where(sites.c.name == name)
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def site_names(session: Session) -> list[str]:
+    """Every site's name, sorted."""
+    return list(session.execute(select(sites.c.name).order_by(sites.c.name)).scalars())
 
 
 def start_crawl_run(
@@ -70,9 +86,11 @@ def finish_crawl_run(
     counts: dict[str, int],
     dropped: dict[str, int],
     reason: str | None = None,
-) -> None:
+    only_running: bool = False,
+) -> bool:
     """Close a run with its status, its counts (keys from RUN_COUNTS), dropped reasons
-    and, for a failed run, why (``reason``, one line)."""
+    and, for a failed run, why (``reason``, one line). ``only_running``: leave a run
+    that is already closed as it is. Whether the row changed."""
     if status not in RUN_STATUSES:
         raise ValueError(f"unknown crawl run status {status!r}, expected one of {RUN_STATUSES}")
     unknown = set(counts) - set(RUN_COUNTS)
@@ -89,7 +107,9 @@ def finish_crawl_run(
             **counts,
         )
     )
-    session.execute(stmt)
+    if only_running:
+        stmt = stmt.where(crawl_runs.c.status == "running")
+    return rowcount(session.execute(stmt)) > 0
 
 
 # A run keeps at most this many drop rows (the counts per reason are always complete):
@@ -140,8 +160,9 @@ def fail_run(session: Session, run_id: int, note: dict[str, Any]) -> bool:
     stmt = (
         update(crawl_runs)
         .where(crawl_runs.c.id == run_id, crawl_runs.c.status == "running")
-        .values(status="failed", finished_at=utcnow(), monitors=[note], monitors_failed=1)
-    )
+        .values(status="failed", finished_at=utcnow(), monitors=[note], monitors_failed=1,
+                status_reason=f"{note.get('name', 'worker_lost')}: {note.get('message', '')}")
+    )  # fmt: skip
     return rowcount(session.execute(stmt)) > 0
 
 

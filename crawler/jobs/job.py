@@ -84,6 +84,7 @@ class CrawlSummary:
     alerted: list[str] = field(default_factory=list)  # the alert channels that took it
     status: str = "finished"  # the run's status (crawler/jobs/runs.judge_run)
     status_reason: str | None = None  # why it failed: ended early, lost listings, nothing fetched
+    unkept: int = 0  # drops counted but beyond the rows a run keeps (crawl_drops)
 
 
 def site_from_url(url: str) -> str:
@@ -104,6 +105,15 @@ def site_from_url(url: str) -> str:
 def _base_url(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _start_of(plan: CrawlPlan) -> str | None:
+    """Where the site is crawled from, kept on the site when it is first crawled: the URL
+    the plan was made from (a shop's /big/ section), else the first start URL's root.
+    A one-page check (follow=False) says nothing about where the site's listings are."""
+    if not plan.follow:
+        return None
+    return plan.origin_url or _base_url(plan.start_urls[0])
 
 
 def _database_key(engine) -> str | None:
@@ -177,7 +187,8 @@ class CrawlJob:
         _override(self.crawler.settings, overrides)
         attach(self.crawler, JobContext(
             engine=self.engine, model=self.model, site=self.site,
-            site_url=_base_url(plan.start_urls[0]), command=plan.command, trigger=plan.trigger,
+            site_url=_start_of(plan), command=plan.command, trigger=plan.trigger,
+            lease=self.lease,
         ))  # fmt: skip
         self.crawler.signals.connect(self._collect, signal=listing_classified)
         if self.lease is not None:
@@ -244,6 +255,12 @@ class CrawlJob:
     def finish(self) -> CrawlSummary:
         crawler = self.crawler
         stats = crawler.stats.get_stats() if crawler is not None and crawler.stats else {}
+        run_id = stats.get("maskscreen/run_id")
+        if run_id and "finish_reason" not in stats and self.engine is not None:
+            # Scrapy never closed the spider (a second Ctrl-C stops at once): the run row
+            # is still open and its last batch unstored. Close it as failed now.
+            runs.close_unfinished(self.engine, run_id, crawler)
+            stats = crawler.stats.get_stats()
         counts, dropped = crawl_counts(stats)
         finish_reason = str(stats.get("finish_reason", "unknown"))
         jobdir = self.jobdir
@@ -251,7 +268,6 @@ class CrawlJob:
             finish_reason == "finished" or stats.get(f"{DROPPED}store_failed")
         ):
             shutil.rmtree(jobdir, ignore_errors=True)  # done (or lost batches): start afresh
-        run_id = stats.get("maskscreen/run_id")
         checked, alerted = (None, [])
         if run_id:
             thresholds = self.plan.monitors or monitors.Thresholds()
@@ -265,7 +281,7 @@ class CrawlJob:
             counts=counts, dropped=dropped, finish_reason=finish_reason, results=self.results,
             stats=stats, resume_dir=str(jobdir) if jobdir is not None and jobdir.exists() else None,
             run_id=run_id, monitors=checked, alerted=alerted, status=status,
-            status_reason=status_reason,
+            status_reason=status_reason, unkept=int(stats.get(runs.UNKEPT, 0)),
         )  # fmt: skip
         return self.summary
 

@@ -31,6 +31,12 @@ class Lease:
             self.keeper.on_lost = lambda reason: _stop_from_thread(crawler, "lease_lost")
         self.keeper.start()
 
+    def attach_run(self, run_id: int) -> None:
+        """Name the run this lease covers at once (not at the first renewal), so that a
+        crawl killed before then still has its run closed by the next command."""
+        self.keeper.set_run(run_id)
+        self.keeper.renew_now()
+
     def release(self) -> None:
         self.keeper.release()
 

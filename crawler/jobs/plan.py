@@ -73,6 +73,7 @@ class CrawlPlan:
     command: str | None = None  # the command line recorded on the run
     frontier: str | None = None  # a Redis URL: one worker of a shared crawl
     frontier_key: str | None = None  # its keys in Redis (default: job.shared_crawl_key)
+    origin_url: str | None = None  # the URL it was planned from (kept as the site's start)
 
 
 def root_of(url: str) -> str:
@@ -266,4 +267,5 @@ def plan_crawl(
         max_pages=max_pages or (profile.max_pages if profile else None),
         detected=detected,
         monitors=profile.monitors if profile else None,
+        origin_url=url,
     )

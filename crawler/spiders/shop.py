@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlparse, urlsplit
@@ -39,10 +40,13 @@ from w3lib.url import safe_url_string
 
 from maskscreen.crawler.extract.page import NotAListing, clean_url, extract_listing
 from maskscreen.crawler.items import Listing
+from maskscreen.crawler.jobs.runs import drop_log
+from maskscreen.crawler.network import REFUSED
 
 logger = logging.getLogger(__name__)
 
 STATS_PREFIX = "maskscreen/"
+TRAIL = "maskscreen_trail"  # request.meta: the dated URL patterns along its chain of links
 
 
 def _as_list(value: str | Iterable[str] | None) -> list[str]:
@@ -183,13 +187,79 @@ class _Page:
         return None
 
 
+# -- crawl limits and link traps ----------------------------------------------------
+
+DEFAULT_MAX_DEPTH = 30  # links followed from a start URL (crawler/settings.py)
+DEFAULT_MAX_PAGES = 20_000  # requests scheduled per crawl
+DEFAULT_TRAP_REPEATS = 10  # a dated URL pattern met this often along one chain of links
+_NUMBER_RE = re.compile(r"\d+")
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+MAX_URL_LENGTH = 2_000
+MAX_SEGMENTS = 25
+MAX_SEGMENT_REPEATS = 2  # the same word-like path segment more often: an ever-deepening loop
+
+
+def dated_template(url: str) -> str | None:
+    """The URL with every number as "#" when it looks like a calendar's (a year and at
+    least one more number: /calendar/2026/01/, ?date=2026-01-15), else None."""
+    parts = urlsplit(url)
+    text = f"{parts.path}?{parts.query}"
+    if not _YEAR_RE.search(text) or len(_NUMBER_RE.findall(text)) < 2:
+        return None
+    return f"{parts.netloc.lower()}{_NUMBER_RE.sub('#', text)}"
+
+
+def deepening_loop(url: str) -> str | None:
+    """Why `url` looks like a relative-link loop (/a/b/a/b/a/b/…), else None."""
+    if len(url) > MAX_URL_LENGTH:
+        return f"URL longer than {MAX_URL_LENGTH} characters"
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    if len(segments) > MAX_SEGMENTS:
+        return f"path deeper than {MAX_SEGMENTS} segments"
+    words = Counter(s for s in segments if not s.isdigit())
+    if words:
+        word, times = words.most_common(1)[0]
+        if times > MAX_SEGMENT_REPEATS:
+            return f"path segment {word[:40]!r} repeated {times} times"
+    return None
+
+
+def _ignored_reason(message: str) -> str:
+    """The drop reason of a request a Scrapy middleware ignored, from its message."""
+    text = message.lower()
+    if "robots.txt" in text:
+        return "robots_txt"
+    if "download_maxsize" in text or "decompression" in text:
+        return "too_large"  # a compression bomb, stopped while inflating
+    if "redirections" in text:
+        return "redirect_loop"
+    return "ignored"
+
+
+def _meta(response: Response) -> dict:
+    """The response's request meta ({} for a response built without a request)."""
+    return response.request.meta if response.request is not None else {}
+
+
+def _limit(spider: Spider, name: str, default: int) -> int:
+    settings = getattr(getattr(spider, "crawler", None), "settings", None)
+    value = settings.getint(name, default) if settings is not None else default
+    return value if value > 0 else default
+
+
 class ShopSpider(Spider):
     """Crawl one shop: follow same-host links and pagination, extract product pages.
 
     Arguments (strings when given with `-a`): `start_urls` (comma-separated or a
     list), `site` (the site's name, default the first start URL's host),
-    `max_pages` (stop scheduling after this many requests), `follow` (false: fetch
-    the start URLs only), `one_page` (true: the same as follow=false).
+    `max_pages` (stop scheduling after this many requests; default the setting
+    MASKSCREEN_MAX_PAGES), `follow` (false: fetch the start URLs only), `one_page`
+    (true: the same as follow=false).
+
+    Limits, each refusal counted as a drop with its URL: `max_pages` requests in all,
+    links at most MASKSCREEN_MAX_DEPTH deep (`max_depth`), and link traps (`link_trap`):
+    a calendar-like URL pattern (a year and another number) met MASKSCREEN_TRAP_REPEATS
+    times along one chain of links, or a path that keeps deepening (/a/b/a/b/a/…).
     """
 
     name = "shop"
@@ -222,29 +292,73 @@ class ShopSpider(Spider):
         self._scheduled: set[str] = set()
         self._yielded: set[str] = set()
         self._logged: set[str] = set()
+        self._refused: set[str] = set()
+
+    @property
+    def page_cap(self) -> int:
+        """The most requests this crawl schedules: `max_pages`, else the setting."""
+        if self.max_pages is not None:
+            return self.max_pages
+        return _limit(self, "MASKSCREEN_MAX_PAGES", DEFAULT_MAX_PAGES)
 
     # -- requests -------------------------------------------------------------
 
     def start_requests(self) -> Iterator[Request]:
         for url in self.start_urls:
             if self._admit(url):
-                yield Request(url, callback=self.parse, errback=self.on_error, dont_filter=True)
+                yield self._request(url, dont_filter=True)
 
     async def start(self) -> AsyncIterator[Request]:
         for request in self.start_requests():
             yield request
 
-    def _admit(self, url: str) -> bool:
-        """Schedule `url` once, and never more than max_pages URLs in all."""
+    def _admit(self, url: str, parent: Response | None = None) -> bool:
+        """Schedule `url` once, within the crawl's limits; a refusal is counted as a
+        drop (once per URL). `parent`: the page that links to it."""
         if url in self._scheduled:
             return False
-        if self.max_pages is not None and len(self._scheduled) >= self.max_pages:
-            self._log_once(
-                "max_pages", "max_pages=%d reached; not following more links", self.max_pages
-            )
+        refused = self._limit_refusal(url, parent)
+        if refused is not None:
+            reason, detail = refused
+            if url not in self._refused:
+                self._refused.add(url)
+                drop_log(self.crawler).add(reason, url, detail)
+                self._log_once(reason, "not following %s: %s (counted as %sdropped/%s)",
+                               url, detail, STATS_PREFIX, reason)  # fmt: skip
             return False
         self._scheduled.add(url)
         return True
+
+    def _limit_refusal(self, url: str, parent: Response | None) -> tuple[str, str] | None:
+        """(reason, detail) when `url` is beyond the crawl's limits, else None."""
+        if len(self._scheduled) >= self.page_cap:
+            return "max_pages", f"{self.page_cap} pages scheduled"
+        if parent is None:
+            return None
+        meta = _meta(parent)
+        depth = meta.get("depth", 0) + 1
+        max_depth = _limit(self, "MASKSCREEN_MAX_DEPTH", DEFAULT_MAX_DEPTH)
+        if depth > max_depth:
+            return "max_depth", f"{depth} links from a start URL (limit {max_depth})"
+        loop = deepening_loop(url)
+        if loop is not None:
+            return "link_trap", loop
+        template = dated_template(url)
+        if template is not None:
+            seen = meta.get(TRAIL, ())
+            repeats = _limit(self, "MASKSCREEN_TRAP_REPEATS", DEFAULT_TRAP_REPEATS)
+            if list(seen).count(template) >= repeats:
+                return "link_trap", f"the same dated pattern {repeats} times along one chain"
+        return None
+
+    def _request(self, url: str, parent: Response | None = None, **kwargs: Any) -> Request:
+        """A request for a followed link, carrying its chain's dated patterns (TRAIL)."""
+        trail = list(_meta(parent).get(TRAIL, ())) if parent is not None else []
+        template = dated_template(url)
+        if template is not None:
+            trail.append(template)
+        meta = {TRAIL: trail} if trail else None
+        return Request(url, callback=self.parse, errback=self.on_error, meta=meta, **kwargs)
 
     def _follow(self, response: HtmlResponse) -> Iterator[Request]:
         if self._links is None:
@@ -257,8 +371,8 @@ class ShopSpider(Spider):
             urls += [link.url for link in self._links.extract_links(response) if not link.nofollow]
             urls = [clean_url(url) for url in urls]
         for url in urls:
-            if self._admit(url):
-                yield Request(url, callback=self.parse, errback=self.on_error)
+            if self._admit(url, response):
+                yield self._request(url, response)
 
     # -- responses ------------------------------------------------------------
 
@@ -285,28 +399,34 @@ class ShopSpider(Spider):
         return extract_listing(response, self.site)
 
     def on_error(self, failure: Failure) -> None:
-        """Count a failed request: HTTP status, network error, robots.txt refusal."""
-        if failure.check(DownloadCancelledError):
-            return  # over the size limit: the retry middleware counted it as dropped/too_large
+        """Count a failed request, with its URL: HTTP status, network error, robots.txt."""
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else None
+        if failure.check(DownloadCancelledError) or (
+            request is not None and request.meta.get(REFUSED)
+        ):
+            return  # counted where it was refused (too_large, the network policy, a trap)
         if failure.check(HttpError):
-            key = f"errors/http_{failure.value.response.status}"
-        elif failure.check(IgnoreRequest):  # robots.txt said no: a counted skip, not an error
-            key = "dropped/robots_txt"
+            reason, error = f"http_{failure.value.response.status}", True
+        elif failure.check(IgnoreRequest):  # a counted skip, not an error: say which
+            reason, error = _ignored_reason(failure.getErrorMessage()), False
         else:
-            key = f"errors/{type(failure.value).__name__}"
-        self._inc(key)
-        url = failure.request.url if hasattr(failure, "request") else "?"
+            reason, error = type(failure.value).__name__, True
+        key = f"{'errors' if error else 'dropped'}/{reason}"
+        drop_log(self.crawler).add(reason, url, failure.getErrorMessage(), error=error)
         self._log_once(
-            key, "%s on %s (counted as %s%s)", failure.getErrorMessage(), url, STATS_PREFIX, key
-        )
+            key, "%s on %s (counted as %s%s)", failure.getErrorMessage(), url or "?",
+            STATS_PREFIX, key,
+        )  # fmt: skip
 
     # -- counting -------------------------------------------------------------
 
     def _inc(self, key: str) -> None:
         self.crawler.stats.inc_value(STATS_PREFIX + key)
 
-    def _drop(self, reason: str, url: str) -> None:
-        self._inc(f"dropped/{reason}")
+    def _drop(self, reason: str, url: str, detail: str | None = None) -> None:
+        """Count a page or item skipped, and keep its URL (crawl_drops)."""
+        drop_log(self.crawler).add(reason, url, detail)
         self._log_once(f"dropped/{reason}", "dropped %s: %s", url, reason)
 
     def _log_once(self, key: str, message: str, *args: Any) -> None:

@@ -23,6 +23,7 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from maskscreen.crawler.extract.page import clean_url
+from maskscreen.crawler.jobs.runs import drop_log
 from maskscreen.crawler.spiders.profiled import ProfileShopSpider
 
 
@@ -57,7 +58,7 @@ class SitemapShopSpider(ProfileShopSpider):
         body = self._sitemap_body(response)
         sitemap = Sitemap(body) if body else None
         if sitemap is None or sitemap.type not in ("sitemapindex", "urlset"):
-            self._inc("errors/bad_sitemap")
+            drop_log(self.crawler).add("bad_sitemap", response.url, "not a sitemap", error=True)
             self._log_once("errors/bad_sitemap", "not a sitemap: %s", response.url)
             return
         self._inc("sitemaps")

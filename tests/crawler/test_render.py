@@ -25,7 +25,7 @@ from maskscreen.crawler import settings as crawler_settings
 from maskscreen.crawler.profiles import DEFAULT_PAGE_BUDGET, ProfileError, load_profile
 from maskscreen.crawler.render import RenderUnavailable, chromium_path, render_settings
 from maskscreen.db.migrate import open_database
-from maskscreen.db.models import ListingVersion
+from maskscreen.db.models import CrawlDrop, ListingVersion
 from tests.helpers import run_cli
 
 pytestmark = pytest.mark.browser
@@ -182,7 +182,12 @@ concurrency = 1
     engine = open_database(db)
     with Session(engine) as session:
         titles = sorted(session.scalars(select(ListingVersion.title)))
+        drops = session.execute(select(CrawlDrop.reason, CrawlDrop.url)).all()
     engine.dispose()
+    # The page over the budget is kept by URL, once, and not again as a robots.txt skip.
+    over = [url for reason, url in drops if reason == "render_budget"]
+    assert len(over) == 1 and over[0].startswith(base + "/item/"), drops
+    assert "robots_txt" not in {reason for reason, _ in drops}, drops
     # Budget 3: the home page and two of the three items are rendered, the third is not.
     assert len(titles) == 2, (titles, result.stdout, result.stderr)
     assert set(titles) <= {TITLE, "Hyper Realistic Old Man Mask", "Silicone Female Mask"}

@@ -115,13 +115,18 @@ def test_run_due_dry_run_lists_what_is_due(url, sites):
     ]
 
 
-def test_run_due_reaps_a_dead_worker_s_run_and_retries_it(url, sites):
+def _reap_and_retry_at(url, sites, now, monkeypatch) -> None:
+    """A worker died 10 minutes before `now` (its lease expired): run-due, its clock
+    fixed at `now`, closes the run and says why the site is due."""
+    from maskscreen.cli import run_due
+
+    monkeypatch.setattr(run_due, "clock", lambda: now)
     profile(sites, "dead-worker")
     engine = open_database(url)
     with Session(engine) as session, session.begin():
         site = runs.get_or_create_site(session, "dead-worker")
         run_id = runs.start_crawl_run(session, site)
-        past = utcnow() - timedelta(minutes=10)
+        past = now - timedelta(minutes=10)
         leases.acquire(session, "crawl:dead-worker", "gone:1:aa", ttl=60, now=past)
         leases.renew(session, "crawl:dead-worker", "gone:1:aa", 60, run_id=run_id, now=past)
         session.execute(update(CrawlRun).values(started_at=past))
@@ -130,8 +135,34 @@ def test_run_due_reaps_a_dead_worker_s_run_and_retries_it(url, sites):
         "run-due", "--dry-run", "--retry-after", "5", "--db", url, "--sites-dir", str(sites)
     )
     assert result.exit_code == 0, result.output
-    assert f"run {run_id}: its worker stopped renewing its lease; closed as failed" in result.output
-    assert "crawl dead-worker: due (retrying: the last run failed at" in result.output
+    assert f"run {run_id}: its worker is gone (killed or disconnected); closed as failed" in (
+        result.output
+    )
+    # The daily schedule fires at midnight: within 10 minutes after it, the schedule is
+    # why the site is due; otherwise the failed run is retried.
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if now - midnight < timedelta(minutes=10):
+        assert f"crawl dead-worker: due (due since {midnight:%Y-%m-%d} 00:00 UTC" in result.output
+    else:
+        assert "crawl dead-worker: due (retrying: the last run failed at" in result.output
+
+
+def test_run_due_reaps_a_dead_worker_s_run_and_retries_it(url, sites, monkeypatch):
+    _reap_and_retry_at(url, sites, utcnow(), monkeypatch)
+
+
+@pytest.mark.parametrize(
+    "instant",
+    ["2026-12-06T23:59:30", "2026-12-07T00:00:00", "2026-12-07T00:05:00",
+     "2026-12-07T00:10:01", "2026-12-07T12:59:59", "2026-12-07T13:00:00",
+     "2026-12-07T13:04:59"],
+)  # fmt: skip
+def test_the_time_dependent_cases_at_fixed_instants(url, sites, monkeypatch, instant):
+    """Around midnight and the hour, whatever the wall clock says when CI runs."""
+    from datetime import UTC, datetime
+
+    _reap_and_retry_at(url, sites, datetime.fromisoformat(instant).replace(tzinfo=UTC),
+                       monkeypatch)  # fmt: skip
 
 
 def test_run_due_unknown_site_is_one_line_exit_2(url, sites):

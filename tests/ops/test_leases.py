@@ -24,6 +24,48 @@ def test_a_held_lease_is_refused_with_its_holder(session):
     leases.acquire(session, "crawl:b", "host:2:bb", ttl=60)  # another site is free
 
 
+def test_a_lease_of_a_dead_process_here_is_taken_over_at_once(session):
+    import socket
+    import subprocess
+    import sys
+
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    dead_pid = int(child.stdout)  # exited and waited for: no such process now
+    here = socket.gethostname()
+    site_id = runs.get_or_create_site(session, "dead-here")
+    run_id = runs.start_crawl_run(session, site_id, "maskscreen crawl dead-here")
+    leases.acquire(session, "crawl:dead-here", f"{here}:{dead_pid}:aa", ttl=600)
+    leases.renew(session, "crawl:dead-here", f"{here}:{dead_pid}:aa", 600, run_id=run_id)
+    # Alive (this process), or on another machine: held until it expires.
+    import os
+
+    leases.acquire(session, "crawl:alive-here", f"{here}:{os.getpid()}:bb", ttl=600)
+    leases.acquire(session, "crawl:elsewhere", f"other-{here}:{dead_pid}:cc", ttl=600)
+
+    assert leases.reap_expired(session) == [run_id]
+    row = runs.run_row(session, run_id)
+    assert row["status"] == "failed" and row["status_reason"].startswith("worker_lost")
+    assert "is no longer running" in row["monitors"][0]["message"]
+    assert {lease["key"] for lease in leases.current(session)} == {
+        "crawl:alive-here", "crawl:elsewhere"}  # fmt: skip
+    with pytest.raises(LeaseHeld):
+        leases.acquire(session, "crawl:alive-here", "x:1:dd", ttl=60)
+
+
+def test_a_reused_pid_is_not_the_holder():
+    import os
+    from datetime import timedelta
+
+    from maskscreen.db.leases import holder_process, process_alive
+
+    assert holder_process("my.host:123:ab12cd") == ("my.host", 123)
+    assert holder_process("not-a-holder") is None
+    assert process_alive(os.getpid(), utcnow())
+    # This process started after a lease taken a day ago: not that lease's holder.
+    assert not process_alive(os.getpid(), utcnow() - timedelta(days=1))
+
+
 def test_an_expired_lease_is_taken_over_and_its_run_closed_as_failed(session):
     site_id = runs.get_or_create_site(session, "lease-site")
     run_id = runs.start_crawl_run(session, site_id, "maskscreen crawl lease-site")

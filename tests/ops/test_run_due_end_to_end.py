@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from maskscreen.crawler.demo.server import DemoShop
 from maskscreen.db import leases
-from maskscreen.db.leases import LeaseHeld, LeaseKeeper
 from maskscreen.db.migrate import open_database
 from maskscreen.db.models import Listing
 from tests.helpers import run_cli
@@ -111,18 +110,12 @@ def test_a_worker_killed_mid_crawl_is_taken_over_and_nothing_is_lost(url, tmp_pa
             worker.send_signal(signal.SIGKILL)
             worker.wait()
 
-        # Dead but not yet expired: the site still counts as busy (exit 3 is tested in
-        # test_cli.py; a child process here would start after the short lease ran out).
-        engine = open_database(url)
-        with pytest.raises(LeaseHeld):
-            LeaseKeeper(engine, "crawl:demo-kill").acquire()
-        engine.dispose()
-
-        time.sleep(max(0.0, (lease["expires_at"] - now_utc()).total_seconds()) + 1.5)
+        # Dead, its lease not yet expired: on this machine its process is known gone,
+        # so the next command takes the site over at once (elsewhere: at expiry).
         write_profile(sites, "demo-kill", shop.base_url, max_pages=40)
         due = run_cli("run-due", "--retry-after", "0", env=env)
     assert due.returncode == 0, due.stderr
-    assert f"run {lease['run_id']}: its worker stopped renewing its lease" in due.stderr
+    assert f"run {lease['run_id']}: its worker is gone (killed or disconnected)" in due.stderr
     assert "crawl demo-kill: ok (retrying: the last run failed" in due.stdout
     newest, killed = runs_json(url, "--site", "demo-kill")
     assert killed["id"] == lease["run_id"] and killed["status"] == "failed"

@@ -14,12 +14,12 @@ FULL = {"pages": 10, "listings": 600}
     [
         ("finished", FULL, {}, "finished", None),
         ("finished", FULL, {"no_product": 40, "robots_txt": 2}, "finished", None),  # ordinary
-        ("finished", {"pages": 10, "listings": 200}, {"store_failed": 400}, "failed",
-         "lost 400 of 600 listings (store_failed 400)"),
-        ("finished", FULL, {"classify_failed": 1}, "failed", "lost 1 of 601 listings"),
+        ("finished", FULL, {"store_failed": 400}, "failed",
+         "lost 400 of 600 listings (store_failed 400)"),  # listings: all that reached the store
+        ("finished", FULL, {"classify_failed": 1}, "failed", "lost 1 of 600 listings"),
         ("finished", {"pages": 0, "listings": 0}, {}, "failed", "fetched nothing"),
         ("shutdown", FULL, {}, "interrupted", None),
-        ("shutdown", FULL, {"store_failed": 5}, "failed", "lost 5 of 605"),
+        ("shutdown", FULL, {"store_failed": 5}, "failed", "lost 5 of 600"),
         ("closespider_errorcount", FULL, {}, "failed", "ended early (closespider_errorcount)"),
     ],
 )  # fmt: skip
