@@ -12,7 +12,9 @@ def test_a_site_first_crawled_from_a_section_is_crawled_again_from_it(database_u
     with Shop(products=8, prefix="/big/", extra=root) as shop:
         first = run_cli("crawl", shop.url("/big/"), "--db", database_url)
         assert first.returncode == 0, first.stderr
-        again = run_cli("crawl", "127.0.0.1", "--db", database_url)
+        # A host's site is named with its port when it has one (127.0.0.1:PORT).
+        site = shop.url("/").split("://", 1)[1].rstrip("/")
+        again = run_cli("crawl", site, "--db", database_url)
         hits = dict(shop.hits)
     assert again.returncode == 0, again.stderr
     assert f"from {shop.url('/big/')}" in again.stderr

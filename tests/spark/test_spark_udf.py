@@ -81,7 +81,14 @@ def test_spark_row_without_text_gets_a_verdict_of_nulls(spark):
     from maskscreen.classifier.spark import with_verdicts
 
     frame = spark.createDataFrame(
-        [("a", "Custom face mask from your photo", "add WeChat"), ("b", None, " ")],
+        [
+            (
+                "a",
+                "Custom silicone face mask made from your photo, realistic human skin",
+                "add WeChat",
+            ),
+            ("b", None, " "),
+        ],
         "id string, title string, description string",
     )
     rows = {r["id"]: r["verdict"] for r in with_verdicts(frame).collect()}
