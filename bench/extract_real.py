@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{len(rows)} pages ({len(products)} product, {len(others)} not) from "
         f"{len({row['site'] for row in rows})} sites, manifests: "
-        + ", ".join(sorted({row['_manifest'].split(':')[0] for row in rows}))
+        + ", ".join(sorted({row["_manifest"].split(":")[0] for row in rows}))
     )
 
     overall: dict[str, Tally] = defaultdict(Tally)
