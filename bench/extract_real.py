@@ -127,9 +127,9 @@ def predict(row: dict, root: Path) -> tuple[dict | None, str | None]:
 
 def print_table(title: str, groups: dict[str, dict[str, Tally]], pages: Counter) -> None:
     print(f"\n{title}")
-    header = f"{'':24} {'pages':>5}" + "".join(f" {f[:12]:>14}" for f in FIELDS)
+    header = f"{'':32} {'pages':>5}" + "".join(f" {f[:12]:>14}" for f in FIELDS)
     print(header)
-    print(f"{'':24} {'':>5}" + "".join(f" {'P/R/F1':>14}" for _ in FIELDS))
+    print(f"{'':32} {'':>5}" + "".join(f" {'P/R/F1':>14}" for _ in FIELDS))
     for name in sorted(groups, key=lambda n: (-pages[n], n)):
         cells = []
         for field in FIELDS:
@@ -139,7 +139,7 @@ def print_table(title: str, groups: dict[str, dict[str, Tally]], pages: Counter)
                 continue
             p, r, f = tally.scores()
             cells.append(f" {p:.2f}/{r:.2f}/{f:.2f}".rjust(15))
-        print(f"{name[:24]:24} {pages[name]:>5}" + "".join(cells))
+        print(f"{name[:32]:32} {pages[name]:>5}" + "".join(cells))
 
 
 def main(argv: list[str] | None = None) -> int:
