@@ -25,9 +25,9 @@ KEYS = ["file", "site", "url", "repository", "commit", "path", "licence", "produ
 EXPECTED_KEYS = {"title", "price", "currency", "availability"}
 PROVENANCE = ("site", "repository", "commit", "path", "licence")
 # What the manifests hold at least (see README.md); raise these as pages are added.
-MIN_PAGES = 23
+MIN_PAGES = 24
 MIN_SITES = 14
-MIN_PAGES_MANIFEST_1 = 23
+MIN_PAGES_MANIFEST_1 = 24
 MIN_SITES_MANIFEST_1 = 14
 
 
