@@ -1,0 +1,216 @@
+"""Field precision, recall and F1 of the extractor on the real-page fixtures.
+
+    python bench/extract_real.py [--pages DIR] [--by-site] [--show-errors]
+
+Reads every ``manifest-*.jsonl`` in tests/crawler/real_pages/ (see its README),
+builds a Scrapy ``HtmlResponse`` from each saved page (with the manifest's URL, or
+``https://DOMAIN/`` when the page gave none) and runs
+``maskscreen.crawler.extract.page.extract_listing`` on it.
+
+The expected values in the manifests were written by people reading the pages, not
+by this extractor. Per field, over the product pages:
+
+- true positive: the predicted value matches the expected non-null value;
+- false positive: a value was predicted but it is wrong, or none was expected;
+- false negative: a value was expected but none was predicted, or it is wrong.
+
+So a wrong value counts once as FP and once as FN. Matching: title after
+lower-casing and collapsing whitespace; price as equal decimal amounts; currency
+and availability as equal strings. A product page that yields no listing counts
+as "nothing predicted" for every field, and its `NotAListing` reason is tallied.
+Non-product pages (``"product": false``) are reported apart: a listing taken from
+one is a false positive of the page itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from collections import Counter, defaultdict
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from scrapy.http import HtmlResponse
+
+from maskscreen.crawler.extract.page import NotAListing, extract_listing
+
+ROOT = Path(__file__).parents[1] / "tests" / "crawler" / "real_pages"
+FIELDS = ("title", "price", "currency", "availability")
+
+
+def load_manifests(root: Path) -> list[dict]:
+    """Every manifest row, in file order, with the manifest's name under ``_manifest``."""
+    rows = []
+    for manifest in sorted(root.glob("manifest-*.jsonl")):
+        for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            row["_manifest"] = f"{manifest.name}:{number}"
+            rows.append(row)
+    return rows
+
+
+def page_url(row: dict) -> str:
+    return row.get("url") or f"https://{row['site']}/"
+
+
+def response_for(row: dict, root: Path) -> HtmlResponse:
+    body = (root / row["file"]).read_bytes()
+    return HtmlResponse(url=page_url(row), body=body, encoding="utf-8")
+
+
+def normalise_title(value: object) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(str(value).split()).casefold()
+    return text or None
+
+
+def as_decimal(value: object) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def matches(field: str, expected: object, predicted: object) -> bool:
+    if field == "title":
+        return normalise_title(expected) == normalise_title(predicted)
+    if field == "price":
+        return as_decimal(expected) == as_decimal(predicted)
+    return expected == predicted
+
+
+class Tally:
+    """True positives, false positives and false negatives of one field."""
+
+    def __init__(self) -> None:
+        self.tp = self.fp = self.fn = 0
+
+    def add(self, field: str, expected: object, predicted: object) -> None:
+        if predicted in (None, ""):
+            predicted = None
+        if expected is not None and predicted is not None and matches(field, expected, predicted):
+            self.tp += 1
+            return
+        if predicted is not None:
+            self.fp += 1
+        if expected is not None:
+            self.fn += 1
+
+    def scores(self) -> tuple[float, float, float]:
+        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return precision, recall, f1
+
+
+def predict(row: dict, root: Path) -> tuple[dict | None, str | None]:
+    """The extractor's fields for one page, or (None, reason) when it gives no listing."""
+    try:
+        listing = extract_listing(response_for(row, root), site=row["site"])
+    except NotAListing as exc:
+        return None, exc.reason
+    return {
+        "title": listing.title,
+        "price": listing.price,
+        "currency": listing.currency,
+        "availability": listing.availability,
+        "source_format": listing.source_format,
+    }, None
+
+
+def print_table(title: str, groups: dict[str, dict[str, Tally]], pages: Counter) -> None:
+    print(f"\n{title}")
+    header = f"{'':32} {'pages':>5}" + "".join(f" {f[:12]:>14}" for f in FIELDS)
+    print(header)
+    print(f"{'':32} {'':>5}" + "".join(f" {'P/R/F1':>14}" for _ in FIELDS))
+    for name in sorted(groups, key=lambda n: (-pages[n], n)):
+        cells = []
+        for field in FIELDS:
+            tally = groups[name][field]
+            if tally.tp + tally.fp + tally.fn == 0:
+                cells.append(f" {'-':>14}")
+                continue
+            p, r, f = tally.scores()
+            cells.append(f" {p:.2f}/{r:.2f}/{f:.2f}".rjust(15))
+        print(f"{name[:32]:32} {pages[name]:>5}" + "".join(cells))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=Path, default=ROOT, help="folder of the manifests")
+    parser.add_argument("--by-site", action="store_true", help="also one row per site")
+    parser.add_argument("--show-errors", action="store_true", help="list every wrong field")
+    args = parser.parse_args(argv)
+    print("command:", shlex.join([sys.executable, *sys.argv]))
+
+    rows = load_manifests(args.pages)
+    products = [row for row in rows if row["product"]]
+    others = [row for row in rows if not row["product"]]
+    print(
+        f"{len(rows)} pages ({len(products)} product, {len(others)} not) from "
+        f"{len({row['site'] for row in rows})} sites, manifests: "
+        + ", ".join(sorted({row["_manifest"].split(":")[0] for row in rows}))
+    )
+
+    overall: dict[str, Tally] = defaultdict(Tally)
+    by_format: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    by_site: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    format_pages: Counter = Counter()
+    site_pages: Counter = Counter()
+    reasons: Counter = Counter()
+    errors = []
+    for row in products:
+        predicted, reason = predict(row, args.pages)
+        source = predicted["source_format"] if predicted else f"(none: {reason})"
+        if reason:
+            reasons[reason] += 1
+        format_pages[source] += 1
+        site_pages[row["site"]] += 1
+        for field in FIELDS:
+            expected = row["expected"].get(field)
+            value = predicted[field] if predicted else None
+            for tallies in (overall, by_format[source], by_site[row["site"]]):
+                tallies[field].add(field, expected, value)
+            if not (expected is None and value is None) and not (
+                expected is not None and value is not None and matches(field, expected, value)
+            ):
+                errors.append((row["file"], field, expected, value))
+
+    print("\nOverall, product pages:")
+    for field in FIELDS:
+        tally = overall[field]
+        p, r, f = tally.scores()
+        print(
+            f"  {field:13} P {p:.3f}  R {r:.3f}  F1 {f:.3f}"
+            f"   (tp {tally.tp}, fp {tally.fp}, fn {tally.fn})"
+        )
+    print_table("By source_format (P/R/F1):", by_format, format_pages)
+    if args.by_site:
+        print_table("By site (P/R/F1):", by_site, site_pages)
+
+    print(f"\nProduct pages with no listing: {sum(reasons.values())} of {len(products)}")
+    for reason, count in reasons.most_common():
+        print(f"  {reason}: {count}")
+
+    listed = 0
+    for row in others:
+        predicted, _ = predict(row, args.pages)
+        listed += predicted is not None
+    print(f"Non-product pages that gave a listing (false positives): {listed} of {len(others)}")
+
+    if args.show_errors:
+        print("\nWrong or missing fields (file, field, expected, predicted):")
+        for file, field, expected, value in errors:
+            print(f"  {file}  {field}: {expected!r} -> {value!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
