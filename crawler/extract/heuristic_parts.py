@@ -67,7 +67,10 @@ def is_hidden(el: HtmlElement) -> bool:
 
 def short_text(el: HtmlElement, limit: int) -> str | None:
     """The element's visible text when it is at most `limit` characters, else None
-    (None too for an element with more than `_SHORT_ELEMENTS` descendants)."""
+    (None too for an element with more than `_SHORT_ELEMENTS` descendants, and for a
+    comment or processing instruction: a page's nodes are not all elements)."""
+    if not isinstance(el.tag, str):
+        return None
     for count, _ in enumerate(el.iterdescendants()):
         if count >= _SHORT_ELEMENTS:
             return None

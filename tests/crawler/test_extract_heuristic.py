@@ -129,6 +129,16 @@ def test_struck_through_was_price_and_shipping_are_not_the_price():
     assert listing.price == Decimal("1199.00")  # not 1.499,00 € (del) nor 4,90 € (Versand)
 
 
+def test_comments_beside_the_price_are_not_elements():
+    # Real shops leave comments everywhere; one right before the price crashed the reader.
+    body = (
+        "<h1>Realistic silicone old man mask</h1><!-- price block -->"
+        '<span class="price">$349.00</span><?php echo 1 ?><button>Add to cart</button>'
+    )
+    listing = extract_listing(HtmlResponse(url=SHOP, body=html(body)), site="s")
+    assert listing.price == Decimal("349.00") and listing.currency == "USD"
+
+
 def test_related_products_prices_lose_to_the_price_by_the_title():
     listing = extract_listing(page("heuristic_plain_shop.html"), site="s")
     assert listing.price == Decimal("1299.00")
