@@ -14,12 +14,9 @@ from maskscreen.cli.sites import resolve_sites_dir, sites_dir_option
 
 
 def removal_rows(session, site: str | None) -> list[dict]:
-    from maskscreen.db import rechecks
+    from maskscreen.db import analytics
 
-    return [
-        {"site": t.site, "removed": t.removed, "median_hours_to_removal": t.median_hours}
-        for t in rechecks.time_to_removal(session, site=site)
-    ]
+    return [row.as_row() for row in analytics.removal_both_ways(session, site=site)]
 
 
 @click.command()
@@ -39,7 +36,8 @@ def recheck(
     case stays as it is. A removal moves a confirmed or actioned case to removed and
     notes it on an open or escalated one. A site crawled through a site profile is
     read with its profile's selectors. Each site visited gets a crawl run (command
-    "maskscreen recheck"). Then prints the median time from flag to removal per site.
+    "maskscreen recheck"). Then prints the median time to removal per site, both ways:
+    from the flag, and from a reviewer's confirmation (as `stats` and `report` do).
 
     \b
     Example:
@@ -54,11 +52,16 @@ def recheck(
     summary = run_recheck(plan, engine=res.engine(), model=model, log_level=log_level(),
                           own_logging=False)  # fmt: skip
     click.echo(recheck_line(summary))
+    from maskscreen.db import analytics
+
     with res.session(write=False) as session:
         rows = removal_rows(session, site)
     if rows:
-        click.echo("time to removal (from flag to first seen removed):")
-        render(rows, ["site", "removed", "median_hours_to_removal"])
+        click.echo(
+            "time to removal, median hours per site: from the flag (case opened) to first "
+            "seen removed, and from a reviewer's confirmation to removal:"
+        )
+        render(rows, analytics.REMOVAL_COLUMNS)
     if summary.finish_reason != "finished":
         click.echo(f"maskscreen: error: recheck ended early ({summary.finish_reason})", err=True)
         sys.exit(EXIT_ERROR)

@@ -37,7 +37,7 @@ def stats(site, since, as_json, database_url) -> None:
     """
     from sqlalchemy.orm import Session
 
-    from maskscreen.db import analytics, rechecks
+    from maskscreen.db import analytics
 
     since_at = parse_since(since)
     engine = resources().engine()
@@ -52,7 +52,9 @@ def stats(site, since, as_json, database_url) -> None:
             _decided(d, ["site", "language"], "miss_rate")
             for d in analytics.miss_rate(session, site=site, since=since_at)
         ]
-        removal = _removal(days, rechecks.time_to_removal(session, site))
+        removal = [
+            row.as_row() for row in analytics.removal_both_ways(session, site=site, since=since_at)
+        ]
     if as_json:
         click.echo(dumps({"days": days, "precision": precision, "miss_rate": misses,
                           "time_to_removal": removal}))  # fmt: skip
@@ -62,29 +64,9 @@ def stats(site, since, as_json, database_url) -> None:
              ["model_version", "confirmed", "dismissed", "decided", "precision"])  # fmt: skip
     _section("estimated miss rate per site and language (confirmed / decided audit cases)", misses,
              ["site", "language", "confirmed", "dismissed", "decided", "miss_rate"])  # fmt: skip
-    _section("time to removal per site: median hours from the flag (all removals, as recheck "
-             "reports) and from confirmation (in the period)", removal, REMOVAL_COLUMNS)  # fmt: skip
-
-
-REMOVAL_COLUMNS = ["site", "removed", "hours_from_flag", "hours_from_confirmation"]
-
-
-def _removal(days: list[dict], from_flag) -> list[dict]:
-    """Both measures of time to removal per site, each named for where it starts."""
-    import statistics
-
-    confirmed: dict[str, list[float]] = {}
-    for day in days:
-        if day["median_hours_to_removal"] is not None:
-            confirmed.setdefault(day["site"], []).append(day["median_hours_to_removal"])
-    flagged = {row.site: row for row in from_flag}
-    return [
-        {"site": site, "removed": flagged[site].removed if site in flagged else 0,
-         "hours_from_flag": flagged[site].median_hours if site in flagged else None,
-         "hours_from_confirmation": round(statistics.median(confirmed[site]), 2)
-         if site in confirmed else None}
-        for site in sorted(set(flagged) | set(confirmed))
-    ]  # fmt: skip
+    _section("time to removal per site: median hours from the flag (case opened, as recheck "
+             "reports) and from a reviewer's confirmation; removals in the period", removal,
+             analytics.REMOVAL_COLUMNS)  # fmt: skip
 
 
 def _decided(row, names: list[str], share: str) -> dict:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from maskscreen.db.errors import StoreError
 from maskscreen.db.export import export_select
 from maskscreen.db.models import CONFIRMED_STATES, DISMISSED_STATES
+from maskscreen.db.rechecks import time_to_removal
 from maskscreen.db.tables import classifications, listings, review_events, reviews, sites, versions
 from maskscreen.db.tables import runs as crawl_runs
 
@@ -150,6 +151,58 @@ def removal_delays(
     )
     stmt = _filtered(stmt, site, since, first.c.removed_at)
     return [RemovalDelay(*row) for row in session.execute(stmt)]
+
+
+@dataclass(slots=True)
+class RemovalBothWays:
+    """Time to removal on one site, measured from both starts, each named for it.
+
+    From the flag: every listing seen removed, hours from its review case opening to
+    the recheck that first saw it gone (what `recheck` measures). From confirmation:
+    only cases a reviewer confirmed, hours from the last confirmation to removal (the
+    ``takedown_delays`` view). The two differ in what they count as well as in where
+    they start, so neither stands in for the other.
+    """
+
+    site: str
+    removed: int
+    hours_from_flag: float | None
+    confirmed_removed: int
+    hours_from_confirmation: float | None
+
+    def as_row(self) -> dict[str, Any]:
+        return {
+            "site": self.site,
+            "removed": self.removed,
+            "hours_from_flag": self.hours_from_flag,
+            "confirmed_removed": self.confirmed_removed,
+            "hours_from_confirmation": self.hours_from_confirmation,
+        }
+
+
+REMOVAL_COLUMNS = ["site", "removed", "hours_from_flag", "confirmed_removed",
+                   "hours_from_confirmation"]  # fmt: skip
+
+
+def removal_both_ways(
+    session: Session, *, site: str | None = None, since: datetime | None = None
+) -> list[RemovalBothWays]:
+    """Per site, median hours to removal from the flag and from confirmation (see
+    `RemovalBothWays`), for removals at or after `since` when given."""
+    from_flag = {t.site: t for t in time_to_removal(session, site=site, since=since)}
+    confirmed: dict[str, list[float]] = {}
+    for delay in removal_delays(session, site=site, since=since):
+        confirmed.setdefault(delay.site, []).append(max(0.0, delay.hours))
+    return [
+        RemovalBothWays(
+            name,
+            from_flag[name].removed if name in from_flag else 0,
+            from_flag[name].median_hours if name in from_flag else None,
+            len(confirmed.get(name, [])),
+            round(statistics.median(confirmed[name]), 2) if confirmed.get(name) else None,
+        )
+        for name in sorted(set(from_flag) | set(confirmed))
+    ]
 
 
 @dataclass(slots=True)

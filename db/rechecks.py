@@ -131,8 +131,13 @@ def removal_times(session: Session, listing_ids: list[int]) -> dict[int, datetim
     return found
 
 
-def time_to_removal(session: Session, site: str | Sequence[str] | None = None) -> list[RemovalTime]:
-    """Per site, the median hours from flag (review case opened) to first seen removed."""
+def time_to_removal(
+    session: Session,
+    site: str | Sequence[str] | None = None,
+    since: datetime | None = None,
+) -> list[RemovalTime]:
+    """Per site, the median hours from flag (review case opened) to first seen removed
+    (removals seen at or after `since` when given)."""
     stmt = (
         select(sites.c.name, reviews.c.opened_at, listings.c.removed_at)
         .join(listings, listings.c.site_id == sites.c.id)
@@ -142,6 +147,8 @@ def time_to_removal(session: Session, site: str | Sequence[str] | None = None) -
     )
     if site is not None:
         stmt = stmt.where(sites.c.name.in_([site] if isinstance(site, str) else list(site)))
+    if since is not None:
+        stmt = stmt.where(listings.c.removed_at >= since)
     hours: dict[str, list[float]] = {}
     for name, opened_at, removed_at in session.execute(stmt):
         spent = max(0.0, (removed_at - opened_at).total_seconds() / 3600)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import statistics
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
@@ -14,7 +13,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
-from maskscreen.db import accounts, analytics, cells, export, rechecks, runs, sellers, store
+from maskscreen.db import accounts, analytics, cells, export, runs, sellers, store
 from maskscreen.web.auth import Viewer, check_csrf, page_role, reading, writing
 from maskscreen.web.pages import LABELS
 from maskscreen.web.rendering import render
@@ -127,23 +126,7 @@ def stats(
     """The figures of `maskscreen report`, live; time to removal measured both ways."""
     since = datetime.now(UTC) - timedelta(days=days)
     by_day = analytics.site_days(session, since=since)
-    delays = analytics.removal_delays(session, since=since)
-    from_confirmation: dict[str, list[float]] = {}
-    for delay in delays:
-        from_confirmation.setdefault(delay.site, []).append(max(0.0, delay.hours))
-    from_flag = {r.site: r for r in rechecks.time_to_removal(session)}
-    removal = [
-        {
-            "site": site,
-            "removed": from_flag[site].removed if site in from_flag else 0,
-            "from_flag": from_flag[site].median_hours if site in from_flag else None,
-            "confirmed_removed": len(from_confirmation.get(site, [])),
-            "from_confirmation": round(statistics.median(from_confirmation[site]), 2)
-            if from_confirmation.get(site)
-            else None,
-        }
-        for site in sorted(set(from_flag) | set(from_confirmation))
-    ]
+    removal = [row.as_row() for row in analytics.removal_both_ways(session, since=since)]
     totals = {"crawled": 0, "flagged": 0, "confirmed": 0, "dismissed": 0, "removed": 0}
     for row in by_day:
         for key in totals:

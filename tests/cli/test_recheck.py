@@ -61,8 +61,12 @@ def test_recheck_prints_median_time_to_removal_per_site(url):
     assert result.exit_code == 0, result.output
     assert "rechecked 0 listings" in result.output
     lines = result.output.splitlines()
-    assert lines[-2].split() == ["site", "removed", "median_hours_to_removal"]
-    assert lines[-1].split() == ["shop", "3", "18.000"]
+    assert lines[-3].startswith("time to removal") and "confirmation" in lines[-3]
+    assert lines[-2].split() == [
+        "site", "removed", "hours_from_flag", "confirmed_removed", "hours_from_confirmation"
+    ]  # fmt: skip
+    # Seen removed by rechecks, never confirmed by a reviewer: measured from the flag only.
+    assert lines[-1].split() == ["shop", "3", "18.000", "0"]  # no hours from confirmation
 
 
 def test_flagged_shows_when_a_listing_was_removed(url):

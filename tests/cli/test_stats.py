@@ -32,7 +32,9 @@ def test_stats_json_has_days_precision_and_miss_rate(seeded):
     # Both measures of time to removal, each named for where it starts.
     removal = {r["site"]: r for r in figures["time_to_removal"]}
     assert removal["shop"]["hours_from_confirmation"] == 4.0
-    assert set(removal["shop"]) == {"site", "removed", "hours_from_flag", "hours_from_confirmation"}
+    assert set(removal["shop"]) == {
+        "site", "removed", "hours_from_flag", "confirmed_removed", "hours_from_confirmation"
+    }  # fmt: skip
 
 
 def test_stats_tables_for_one_site(seeded):

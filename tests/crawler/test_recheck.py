@@ -106,7 +106,7 @@ def test_flagged_listing_edited_to_drop_keywords_stays_under_review(life):
 def test_recheck_finds_the_removed_listings_and_why(life):
     _, engine, outputs = life
     assert "changed 0, removed 3, unreachable 0" in outputs["recheck"]
-    assert "demo-shop" in outputs["recheck"] and "median_hours_to_removal" in outputs["recheck"]
+    assert "demo-shop" in outputs["recheck"] and "hours_from_flag" in outputs["recheck"]
     with Session(engine) as session:
         ids = by_slug(session)
         for gone, reason in GONE.items():

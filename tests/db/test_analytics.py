@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from maskscreen.db import analytics, export
-from maskscreen.db.models import utcnow
+from maskscreen.db import analytics, export, rechecks
+from maskscreen.db.models import Review, utcnow
 from tests.db.analytics_data import HOSTILE_SELLER, HOSTILE_TITLE, seed
 
 
@@ -92,6 +93,25 @@ def test_removal_delays_run_from_confirmation_to_removal(session: Session) -> No
     seed(session)
     delays = analytics.removal_delays(session)
     assert sorted((d.site, round(d.hours, 3)) for d in delays) == [("market", 2.0), ("shop", 4.0)]
+
+
+def test_time_to_removal_both_ways_names_each_start(session: Session) -> None:
+    now = utcnow()
+    ids = seed(session, now)
+    # Cases opened 12 h ago. Listing 1 (confirmed 10 h ago) and listing 4 (never
+    # confirmed) seen removed 6 h ago; market's 7 removed after confirmation only.
+    session.execute(update(Review).values(opened_at=now - timedelta(hours=12)))
+    rechecks.mark_removed(session, [ids[1], ids[4]], at=now - timedelta(hours=6))
+    rows = {r.site: r.as_row() for r in analytics.removal_both_ways(session)}
+    assert rows["shop"] == {"site": "shop", "removed": 2, "hours_from_flag": 6.0,
+                            "confirmed_removed": 1, "hours_from_confirmation": 4.0}  # fmt: skip
+    assert rows["market"] == {"site": "market", "removed": 0, "hours_from_flag": None,
+                              "confirmed_removed": 1, "hours_from_confirmation": 2.0}  # fmt: skip
+    assert list(rows["shop"]) == analytics.REMOVAL_COLUMNS
+    # The period holds removals seen at or after `since`, measured both ways.
+    recent = analytics.removal_both_ways(session, since=now - timedelta(hours=3))
+    assert [(r.site, r.removed, r.confirmed_removed) for r in recent] == [("market", 0, 1)]
+    assert [r.site for r in analytics.removal_both_ways(session, site="shop")] == ["shop"]
 
 
 def test_precision_per_model_version_counts_decided_flags(session: Session) -> None:
