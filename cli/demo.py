@@ -31,7 +31,7 @@ def stored_view(session, sites: list[str]) -> tuple[dict[str, list], dict[str, s
     """(flagged listings per site, source formats per site, time-to-removal rows)."""
     from sqlalchemy import func, select
 
-    from maskscreen.db import Listing, ListingVersion, Site, rechecks, store
+    from maskscreen.db import Listing, ListingVersion, Site, analytics, store
 
     flagged = {
         site: sorted(store.query_flagged(session, site=site, limit=10_000), key=lambda r: -r.score)
@@ -47,7 +47,7 @@ def stored_view(session, sites: list[str]) -> tuple[dict[str, list], dict[str, s
     )
     for site, source, count in rows:
         formats.setdefault(site, {})[source or "?"] = count
-    removal = rechecks.time_to_removal(session, site=sites)
+    removal = [row for row in analytics.removal_both_ways(session) if row.site in sites]
     shown = {site: ", ".join(sorted(found)) for site, found in formats.items()}
     return flagged, shown, removal
 
@@ -170,17 +170,8 @@ def demo(database_url: str | None, serve: bool, model_dir: str | None) -> None:
         if tour.recheck is not None:
             click.echo(f"next day: {recheck_line(tour.recheck)}")
             if removal:
-                render(
-                    [
-                        {
-                            "site": t.site,
-                            "removed": t.removed,
-                            "median_hours_to_removal": t.median_hours,
-                        }
-                        for t in removal
-                    ],
-                    ["site", "removed", "median_hours_to_removal"],
-                )
+                click.echo("time to removal, median hours from the flag and from confirmation:")
+                render([row.as_row() for row in removal], list(removal[0].as_row()))
         click.echo(f"database: {shown}")
         click.echo("try next:")
         click.echo(f"  maskscreen flagged --db '{shown}' --label custom_face_copy")

@@ -85,6 +85,11 @@ def test_demo_prints_flags_summary_and_next_steps(demo_database):
     assert "maskscreen flagged --db" in result.stdout
     # The next day: one flagged listing edited, three taken down (crawler/demo/catalog.py).
     assert "next day: rechecked" in result.stdout and "changed 1, removed 3" in result.stdout
+    # Time to removal both ways, each labelled; nothing confirmed yet, so only from the flag.
+    header = next(line for line in result.stdout.splitlines() if "hours_from_flag" in line)
+    assert header.split() == [
+        "site", "removed", "hours_from_flag", "confirmed_removed", "hours_from_confirmation"
+    ]  # fmt: skip
 
 
 def test_demo_flags_dangerous_listings_and_spares_look_alikes(demo_database):
