@@ -57,6 +57,26 @@ def resolve_target(session, target: str, sites_dir: str | None = None):
     return start_url, None, target
 
 
+def check_crawlable(profile) -> None:
+    """Refuse a profile whose listings are shown only to signed-in users (maskscreen
+    never logs in: the crawl would read login walls), and warn before crawling an
+    example profile (selectors unverified, the site's terms not checked). A profile
+    moved with --base-url (a mirror, a saved copy) is not refused."""
+    from maskscreen.cli.inputs import InputError
+
+    if profile.requires_login:
+        raise InputError(
+            f"site {profile.name!r} shows its listings only to signed-in users and maskscreen "
+            "never logs in; crawl a copy with --base-url (docs/marketplaces.md)"
+        )
+    if profile.example:
+        click.echo(
+            f"maskscreen: warning: {profile.name!r} is an example profile: check its selectors, "
+            "the site's terms and robots.txt before relying on it (docs/marketplaces.md)",
+            err=True,
+        )
+
+
 def _currency(ctx, param, value: str | None) -> str | None:
     if value is not None and not re.fullmatch(r"[A-Za-z]{3}", value.strip()):
         raise click.BadParameter("an ISO 4217 code such as USD or CNY")
@@ -157,6 +177,8 @@ def crawl(
         raise click.UsageError("--base-url moves a site profile; give a profile's name")
     if profile is not None and base_url:
         profile = profile.with_base_url(base_url)
+    elif profile is not None:
+        check_crawlable(profile)
     plan = plan_crawl(
         url=start_url,
         profile=profile,

@@ -105,6 +105,30 @@ def test_crawl_unknown_site_is_a_usage_error(tmp_path):
     assert "unknown site 'no-such-shop'" in result.stderr
 
 
+def test_crawl_refuses_a_profile_behind_a_login(tmp_path):
+    # Bundled: Taobao's listings need an account. Refused before any request is made.
+    result = run_cli("crawl", "taobao", "--db", f"sqlite:///{tmp_path / 'x.sqlite'}")
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert "'taobao' shows its listings only to signed-in users" in result.stderr
+    assert "listings seen" not in result.stdout
+
+
+def test_crawl_warns_before_an_example_profile(shop, tmp_path):
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / "sample.toml").write_text(
+        f'name = "sample-shop"\nexample = true\nbase_url = "{shop.base_url}/c/costume-masks"\n'
+        "max_pages = 3\n",
+        "utf-8",
+    )
+    result = run_cli("crawl", "sample-shop", "--sites-dir", str(sites),
+                     "--db", f"sqlite:///{tmp_path / 'x.sqlite'}")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "warning: 'sample-shop' is an example profile" in result.stderr
+    assert "listings seen" in result.stdout
+
+
 def test_crawl_unreachable_database_is_one_line(shop):
     result = run_cli("crawl", shop.base_url, "--db", "postgresql://nobody@127.0.0.1:1/none")
     assert result.returncode == 2
