@@ -34,6 +34,8 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
 
+from maskscreen.crawler.extract.fields import same_site  # one rule for "the same site"
+
 logger = logging.getLogger(__name__)
 
 ALLOWED_SCHEMES = ("http", "https")
@@ -99,6 +101,11 @@ class NetworkPolicy:
             except OSError as exc:
                 return "unreachable", f"cannot resolve {host}: {exc}"
             addresses = [str(info[4][0]) for info in infos]
+        return self.addresses_refusal(host, addresses)
+
+    def addresses_refusal(self, host: str, addresses: Iterable[str]) -> tuple[str, str] | None:
+        """(reason, detail) when any address `host` resolved to is not allowed, else None
+        (whichever resolver found them: blocking, Twisted's or asyncio's)."""
         for address in addresses:
             if not self.address_allowed(address):
                 return "blocked_address", f"{host} resolves to {address}, which is not public"
@@ -195,9 +202,7 @@ class NetworkPolicyMiddleware:
             return "blocked_address", str(exc)
         except Exception:  # noqa: BLE001 (a lookup that fails fails the download itself, counted there)
             return None
-        if not self.policy.address_allowed(address):
-            return "blocked_address", f"{host} resolves to {address}, which is not a public address"
-        return None
+        return self.policy.addresses_refusal(host, [address])
 
     def _drop(self, reason: str, url: str, detail: str) -> None:
         key = f"maskscreen/dropped/{reason}"
@@ -223,28 +228,6 @@ def refuse(request: Any, reason: str) -> None:
 # -- redirects that leave the site ---------------------------------------------------
 
 REDIRECT_HOSTS_SETTING = "MASKSCREEN_REDIRECT_HOSTS"
-_SITE_PREFIXES = ("www.", "m.")
-
-
-def _site_host(netloc: str) -> tuple[str, int | None]:
-    parts = urlsplit(f"//{netloc}")
-    host = (parts.hostname or "").lower()
-    for prefix in _SITE_PREFIXES:
-        if host.startswith(prefix) and host.count(".") > 1:
-            host = host[len(prefix) :]
-            break
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    default = None if port in (80, 443) else port
-    return host, default
-
-
-def same_site(url: str, other: str) -> bool:
-    """Whether two URLs are on the same site: the same host, www. and m. variants
-    counting as one, on the same port (80 and 443 counting as the default)."""
-    return _site_host(urlsplit(url).netloc) == _site_host(urlsplit(other).netloc)
 
 
 def host_allowed(url: str, allow_hosts: Iterable[str]) -> bool:

@@ -282,11 +282,7 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
             infos = await asyncio.get_running_loop().getaddrinfo(host, None)
         except OSError as exc:
             return "unreachable", f"cannot resolve {host}: {exc}"
-        for info in infos:
-            address = str(info[4][0])
-            if not self.policy.address_allowed(address):
-                return "blocked_address", f"{host} resolves to {address}, which is not public"
-        return None
+        return self.policy.addresses_refusal(host, [str(info[4][0]) for info in infos])
 
     def _count(self, key: str, message: str) -> None:
         self.stats.inc_value(key)
