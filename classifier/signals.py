@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from maskscreen.classifier import regexes
 from maskscreen.classifier.verdict import SIGNALS
 
 DEFAULT_PATTERNS = "patterns/signals.json"
@@ -75,24 +76,22 @@ class SignalMatcher:
     def __init__(
         self,
         version: str,
-        patterns: dict[tuple[str, str], re.Pattern[str]],
+        patterns: dict[tuple[str, str], re.Pattern[str]] | None,
         negation: dict[str, re.Pattern[str]] | None = None,
         sources: dict[tuple[str, str], list[str]] | None = None,
     ):
         self.version = version
-        self._patterns = patterns  # (signal, language) -> one alternation
+        self._given = patterns or {}  # (signal, language) -> one alternation
         self._negation = negation or {}  # language -> cue that must end the text before a match
         # Patterns that can only match a text holding one of a few rare characters (an
         # e-mail address needs "@"): left out of the alternation for a text without them.
         self._sources = sources or {}  # (signal, language) -> the patterns, in order
-        self._needs = {
-            key: [_required_chars(pattern) for pattern in patterns]
-            for key, patterns in self._sources.items()
-        }
-        self._rare = "".join(
-            sorted({c for needs in self._needs.values() for need in needs if need for c in need})
-        )
-        self._variants: dict[str, dict[tuple[str, str], re.Pattern[str] | None]] = {}
+        self._keys = list(self._sources or self._given)
+        # Compiled when a text first needs them: a one-off check of Chinese text compiles
+        # the Chinese alternations (and the Latin ones if it holds Latin letters), once,
+        # without the patterns its missing rare characters rule out.
+        self._needs: dict[tuple[str, str], tuple[str, list[frozenset[str] | None]]] = {}
+        self._variants: dict[tuple[tuple[str, str], str], re.Pattern[str] | None] = {}
         self._compiled: dict[tuple[str, ...], re.Pattern[str]] = {}
 
     @classmethod
@@ -107,14 +106,17 @@ class SignalMatcher:
 
     @classmethod
     def from_text(cls, raw: str, name: str = "signal patterns") -> SignalMatcher:
-        """A matcher of a pattern file's text (a model keeps the text it was trained with)."""
+        """A matcher of a pattern file's text (a model keeps the text it was trained with).
+
+        Every pattern is parsed here (a broken file fails now, not mid-prediction); the
+        alternations are compiled when first needed."""
         try:
             data = json.loads(raw)
             version = data["version"]
-            compiled, sources = {}, {}
-            for key, patterns in grouped(data).items():
-                compiled[key] = re.compile(_guarded(_alternation(patterns)))
-                sources[key] = patterns
+            sources = grouped(data)
+            for patterns in sources.values():
+                for pattern in patterns:
+                    _parsed(pattern)
             negation = {
                 GROUPS.get(lang, lang): re.compile(p)
                 for lang, p in data.get("negation", {}).items()
@@ -122,40 +124,62 @@ class SignalMatcher:
             }
         except (ValueError, KeyError, TypeError, re.error) as exc:
             raise PatternFileError(f"cannot load signal patterns {name}: {exc}") from exc
-        return cls(version, compiled, negation, sources)
+        return cls(version, None, negation, sources)
+
+    @property
+    def _patterns(self) -> dict[tuple[str, str], re.Pattern[str] | None]:
+        """Every alternation whole, as the file writes it (the tests' plain reference)."""
+        return {
+            key: self._given[key] if key in self._given else self._compile(self._sources[key])
+            for key in self._keys
+        }
 
     def find(self, normalized: str) -> list[SignalMatch]:
         """Every match in `normalized` text, for all signals, in text order."""
         languages = groups_of(normalized)
-        missing = "".join(c for c in self._rare if c not in normalized)
-        patterns = self._variants.get(missing) or self._variant(missing)
         found = [
             SignalMatch(signal, m.start(), m.end(), m.group(0))
-            for (signal, language), pattern in patterns.items()
-            if language in languages and pattern is not None
+            for signal, language in self._keys
+            if language in languages
+            and (pattern := self._pattern((signal, language), normalized)) is not None
             for m in pattern.finditer(normalized)
             if m.end() > m.start() and not self._negated(normalized, m.start(), language)
         ]
         return sorted(found, key=lambda match: (match.start, match.signal))
 
-    def _variant(self, missing: str) -> dict[tuple[str, str], re.Pattern[str] | None]:
-        """The alternations for a text lacking the characters `missing`: without the patterns
-        that need one of them. They could not match anywhere in it, and the others are tried
-        in the same order at every position, so the matches are the same. None: no pattern left."""
-        lacking = set(missing)
-        patterns = dict(self._patterns)
-        for key, needs in self._needs.items():
-            kept = tuple(
-                pattern
-                for pattern, need in zip(self._sources[key], needs, strict=False)
+    def _pattern(self, key: tuple[str, str], normalized: str) -> re.Pattern[str] | None:
+        """The alternation of `key` for this text: without the patterns that need one of
+        the rare characters it lacks. They could not match anywhere in it, and the others
+        are tried in the same order at every position, so the matches are the same.
+        None: no pattern left."""
+        if key in self._given:
+            return self._given[key]
+        needs = self._needs.get(key)
+        if needs is None:
+            needs = self._needs[key] = _needs_of(self._sources[key])
+        rare, each = needs
+        missing = "".join(c for c in rare if c not in normalized)
+        pattern = self._variants.get((key, missing), _UNSEEN)
+        if pattern is _UNSEEN:
+            lacking = set(missing)
+            kept = [
+                source
+                for source, need in zip(self._sources[key], each, strict=True)
                 if not (need and need <= lacking)
-            )
-            if len(kept) < len(needs):
-                if kept and kept not in self._compiled:
-                    self._compiled[kept] = re.compile(_guarded(_alternation(list(kept))))
-                patterns[key] = self._compiled[kept] if kept else None
-        self._variants[missing] = patterns
-        return patterns
+            ]
+            pattern = self._variants[(key, missing)] = self._compile(kept) if kept else None
+        return pattern
+
+    def _compile(self, patterns: list[str]) -> re.Pattern[str]:
+        kept = tuple(patterns)
+        if kept not in self._compiled:
+            try:
+                self._compiled[kept] = regexes.compile(_guarded(_alternation(patterns)))
+            except re.error as exc:
+                raise PatternFileError(
+                    f"cannot compile signal patterns {self.version}: {exc}"
+                ) from exc
+        return self._compiled[kept]
 
     def _negated(self, text: str, start: int, language: str) -> bool:
         """A negation cue of the pattern's script group just before the match."""
@@ -167,6 +191,27 @@ class SignalMatcher:
         return {signal: signal in fired for signal in SIGNALS}
 
 
+_UNSEEN = object()
+
+
+def _needs_of(patterns: list[str]) -> tuple[str, list[frozenset[str] | None]]:
+    """The rare characters each pattern needs (see _required_chars), and all of them."""
+    each = [_required_chars(pattern) for pattern in patterns]
+    return "".join(sorted({c for need in each if need for c in need})), each
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(pattern: str):
+    """The parse of one pattern (re's own parser), made once: validating a file, finding
+    the characters a pattern needs and whether it starts at a word boundary all read it."""
+    try:
+        from re import _parser
+    except ImportError:  # a private module: without it, still refuse a broken pattern
+        re.compile(pattern)
+        return None
+    return _parser.parse(pattern)
+
+
 # Characters in most listings: a pattern needing one of them is always tried.
 _COMMON = set(".,-")
 
@@ -175,9 +220,7 @@ def _required_chars(pattern: str) -> frozenset[str] | None:
     """A few rare characters (not letters, digits, spaces or common punctuation) of which
     every match of `pattern` holds at least one; None when there are none such."""
     try:
-        from re import _parser
-
-        parsed = _parser.parse(pattern)
+        parsed = _parsed(pattern)
         if parsed.state.flags & re.IGNORECASE:
             return None
         return _rarest(_mandatory_sets(parsed.data))
@@ -235,7 +278,7 @@ def _starts_at_word_boundary(pattern: str) -> bool:
     try:
         from re import _parser  # the parser behind re.compile
 
-        items = _parser.parse(pattern).data
+        items = _parsed(pattern).data
     except (ImportError, AttributeError, re.error):  # a private module: when in doubt, say no
         return False
     return bool(items) and items[0] == (_parser.AT, _parser.AT_BOUNDARY)

@@ -1,0 +1,151 @@
+"""Regular expressions compiled once per machine, not once per process.
+
+The concept lexicon compiles into a trie of about 100,000 characters and the signal
+patterns into a dozen long alternations: Python's `re` parses and compiles them in
+Python code, which was most of the start-up of a one-off `maskscreen check --text`.
+`compile` keeps what `re` makes of a pattern (its code: a list of integers) in the user
+cache, as an .npz file named by the pattern, Python's version and the engine's, and
+hands it to the engine again next time. Nothing is unpickled: the code is an integer
+array, and the engine checks any code it is given before it runs it (`invalid SRE code`);
+the file also carries the sha256 of its pattern and code, and one that does not match,
+or any failure to read or write, falls back to `re.compile`, the reference.
+
+A pattern made here equals `re.compile(pattern)` (`==` on patterns compares their
+code): tests/classifier/test_speed_regexes.py holds it to that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+# Patterns shorter than this compile faster than a file is read.
+MIN_CACHED_LENGTH = 2_000
+
+
+def compile(pattern: str) -> re.Pattern[str]:  # noqa: A001  (re's name, on purpose)
+    """`re.compile(pattern)`, from the cache where it holds the pattern's code."""
+    engine = _engine()
+    if engine is None or len(pattern) < MIN_CACHED_LENGTH:
+        return re.compile(pattern)
+    key = _key(pattern, engine)
+    directory = _cache_dir()
+    path = directory / f"{key}.npz" if directory is not None else None
+    if path is not None and path.is_file():
+        cached = _load(path, pattern, key, engine)
+        if cached is not None:
+            return cached
+    try:
+        compiled, parts = _fresh(pattern, engine)
+    except re.error:
+        raise
+    except Exception as exc:  # another Python's private compiler: re's own way
+        logger.debug("compiling without the cache: %s: %s", type(exc).__name__, exc)
+        return re.compile(pattern)
+    if path is not None:
+        _save(path, key, parts)
+    return compiled
+
+
+def _engine():
+    """re's compiler and the engine's constructor (private: None where they differ)."""
+    try:
+        import _sre
+        from re import _compiler, _parser
+
+        return _sre, _compiler, _parser
+    except ImportError:
+        return None
+
+
+def _key(pattern: str, engine) -> str:
+    sre = engine[0]
+    versions = [sys.version, sre.MAGIC, sre.CODESIZE, sre.MAXREPEAT, sre.MAXGROUPS]
+    text = json.dumps([versions, pattern], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _cache_dir() -> Path | None:
+    try:
+        import platformdirs
+    except ImportError:
+        return None
+    return Path(platformdirs.user_cache_dir("maskscreen")) / "regexes"
+
+
+def _fresh(pattern: str, engine) -> tuple[re.Pattern[str], dict]:
+    """What re._compiler.compile does, keeping the code it makes."""
+    sre, compiler, parser = engine
+    parsed = parser.parse(pattern, 0)
+    code = compiler._code(parsed, 0)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    parts = {
+        "flags": parsed.state.flags,
+        "code": code,
+        "groups": parsed.state.groups - 1,
+        "groupindex": groupindex,
+        "indexgroup": indexgroup,
+    }
+    return _build(pattern, parts, engine), parts
+
+
+def _build(pattern: str, parts: dict, engine) -> re.Pattern[str]:
+    return engine[0].compile(
+        pattern,
+        parts["flags"],
+        list(parts["code"]),
+        parts["groups"],
+        parts["groupindex"],
+        tuple(parts["indexgroup"]),
+    )
+
+
+def _digest(key: str, meta: dict, code: np.ndarray) -> str:
+    h = hashlib.sha256(key.encode("ascii"))
+    h.update(json.dumps(meta, sort_keys=True).encode("utf-8"))
+    h.update(np.ascontiguousarray(code, dtype=np.uint32).tobytes())
+    return h.hexdigest()
+
+
+def _save(path: Path, key: str, parts: dict) -> None:
+    meta = {k: parts[k] for k in ("flags", "groups", "groupindex", "indexgroup")}
+    code = np.asarray(parts["code"], dtype=np.uint32)
+    record = {"meta": meta, "sha256": _digest(key, meta, code)}
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(partial, "wb") as stream:
+            record_bytes = json.dumps(record).encode("utf-8")
+            np.savez(stream, code=code, record=np.frombuffer(record_bytes, dtype=np.uint8))
+        os.replace(partial, path)
+    except OSError as exc:  # a read-only or full home: compiled again next time
+        logger.debug("cannot keep compiled patterns in %s: %s", path, exc)
+        partial.unlink(missing_ok=True)
+
+
+def _load(path: Path, pattern: str, key: str, engine) -> re.Pattern[str] | None:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            code = data["code"]
+            record = json.loads(data["record"].tobytes().decode("utf-8"))
+        meta = record["meta"]
+        if code.dtype != np.uint32 or code.ndim != 1:
+            raise ValueError(f"code of type {code.dtype}, {code.ndim} dimensions")
+        if record["sha256"] != _digest(key, meta, code):
+            raise ValueError("its digest does not match")
+        return _build(pattern, {**meta, "code": code.tolist()}, engine)
+    except Exception as exc:  # damaged, truncated, another layout, code the engine refuses
+        logger.warning("ignoring compiled patterns %s (%s): compiling again", path, exc)
+        return None
