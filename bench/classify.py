@@ -1,19 +1,25 @@
 """Listings per second for the loaded model, one process, and the cold start of a one-off check.
 
     python bench/classify.py [--n 20000] [--batch 1000] [--model DIR] [--reference DIR]
+                             [--baseline REV] [--rounds 3] [--cold-runs 5]
 
 Input: the corpus texts cycled to N listings (each made unique by a number),
 so the mix of English, Chinese, short titles and long descriptions is the
 corpus's own. Prints batched throughput (wall and per CPU-second) and, for contrast,
-one listing per call; then the median wall time of `maskscreen check --text` in a
-fresh process (cold start). With --reference, the same figures for another model
-directory (an older model, say) in the same run, so the two are measured alike.
+one listing per call; then the wall and CPU time of `maskscreen check --text` in a
+fresh process (cold start: median of the runs, compiled patterns already cached).
+
+With --baseline REV, the maskscreen code of git revision REV (say `main`) is measured
+in the same run, alike: each figure is taken in a fresh process for each side in turn
+(rounds interleaved, so a change in the machine's load falls on both), and printed side
+by side. With --reference DIR, the same figures for another model directory.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -21,21 +27,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from maskscreen.classifier.corpus import load_corpus
-from maskscreen.classifier.model import (
-    METRICS_FILE,
-    MODEL_FILE,
-    _load_pipeline,
-    load_model,
-    save_model,
-)
-
-CHECK_TEXTS = ["Realistic silicone old man mask, full head", "按照片定制 真人面具 加V信"]
+REPO = Path(__file__).resolve().parent.parent
+PACKAGES = ("cli", "classifier", "crawler", "db", "web")  # the folders `maskscreen` is made of
+CHECK_TEXTS = [
+    "Realistic silicone old man mask, full head",
+    "按照片定制 真人面具 可过人脸识别 加V信",
+]
 
 
 def loadable(model_dir: str | None) -> str | None:
     """`model_dir`, or, for a model saved before metrics.json recorded the runtime's digest
     and canaries (which load_model refuses), a copy re-saved from its model.skops."""
+    from maskscreen.classifier.model import METRICS_FILE, MODEL_FILE, _load_pipeline, save_model
+
     if model_dir is None:
         return None
     metrics = json.loads((Path(model_dir) / METRICS_FILE).read_text("utf-8"))
@@ -47,49 +51,117 @@ def loadable(model_dir: str | None) -> str | None:
     return str(copy)
 
 
-def throughput(items, model_dir, batch: int, single: int) -> None:
+def throughput(model_dir: str | None, n: int, batch: int, single: int) -> dict:
+    """Measured in this process (the code that `maskscreen` imports here)."""
+    from maskscreen.classifier.corpus import load_corpus
+    from maskscreen.classifier.model import load_model
+
+    examples = load_corpus()
+    items = [
+        {"title": f"{e.title} #{i}", "description": e.description}
+        for i, e in zip(range(n), (examples[i % len(examples)] for i in range(n)), strict=False)
+    ]
     started = time.perf_counter()
     model = load_model(model_dir)
     loaded = time.perf_counter()
     model.predict(items[:10])  # warm up: spaCy, jieba and the language identifier load lazily
-    print(
-        f"model {model.version} loaded in {loaded - started:.2f} s, "
-        f"warm {time.perf_counter() - loaded:.2f} s later"
-    )
-    started, cpu = time.perf_counter(), time.process_time()
+    warm = time.perf_counter()
+    started_batched, cpu = time.perf_counter(), time.process_time()
     flagged = 0
     for start in range(0, len(items), batch):
         flagged += sum(v.flagged for v in model.predict(items[start : start + batch]))
-    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    print(
-        f"  batched ({batch} a call): {len(items)} listings in {elapsed:.2f} s = "
-        f"{len(items) / elapsed:,.0f} listings/s ({len(items) / cpu:,.0f} per CPU-second; "
-        f"{flagged} flagged)"
-    )
-    started = time.perf_counter()
+    elapsed, cpu = time.perf_counter() - started_batched, time.process_time() - cpu
+    started_single = time.perf_counter()
     for item in items[:single]:
         model.predict([item])
-    elapsed = time.perf_counter() - started
-    print(
-        f"  one per call: {single} listings in {elapsed:.2f} s = {single / elapsed:,.0f} listings/s"
+    single_elapsed = time.perf_counter() - started_single
+    return {
+        "version": model.version,
+        "load": loaded - started,
+        "warm": warm - loaded,
+        "per_second": len(items) / elapsed,
+        "per_cpu_second": len(items) / cpu,
+        "flagged": flagged,
+        "single_per_second": single / single_elapsed,
+    }
+
+
+def baseline_tree(revision: str) -> Path:
+    """A folder from which `import maskscreen` gives the code of `revision` (git archive)."""
+    root = Path(tempfile.mkdtemp(prefix="maskscreen-baseline-"))
+    tree = root / "tree"
+    tree.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", revision], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    package = root / "path" / "maskscreen"
+    package.mkdir(parents=True)
+    for name in PACKAGES:
+        (package / name).symlink_to(tree / name, target_is_directory=True)
+    return root / "path"
+
+
+def side_env(path: Path | None) -> dict:
+    env = dict(os.environ)
+    if path is not None:  # ahead of the installed (editable) maskscreen
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(path), env.get("PYTHONPATH")]))
+    return env
+
+
+def run_throughput(path: Path | None, args, model_dir: str | None) -> dict:
+    command = [sys.executable, __file__, "--worker", "--n", str(args.n),
+               "--batch", str(args.batch), "--single", str(args.single)]  # fmt: skip
+    if model_dir:
+        command += ["--model", model_dir]
+    out = subprocess.run(command, env=side_env(path), capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def cold_start(path: Path | None, text: str, model_dir: str | None) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one `maskscreen check --text` process."""
+    command = [sys.executable, "-m", "maskscreen.cli", "check", "--text", text]
+    if model_dir:
+        command += ["--model", model_dir]
+    before = os.times()
+    started = time.perf_counter()
+    subprocess.run(command, env=side_env(path), capture_output=True, check=False)
+    wall = time.perf_counter() - started
+    after = os.times()
+    return wall, (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
     )
 
 
-def cold_start(model_dir, runs: int) -> None:
-    for text in CHECK_TEXTS:
-        script = Path(sys.executable).with_name("maskscreen")  # the installed console script
-        command = [str(script), "check", "--text", text]
-        if model_dir:
-            command += ["--model", model_dir]
-        times = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            subprocess.run(command, capture_output=True, check=False)
-            times.append(time.perf_counter() - started)
+def measure(sides: dict[str, Path | None], args, model_dir: str | None) -> None:
+    results: dict[str, list[dict]] = {name: [] for name in sides}
+    for _ in range(args.rounds):
+        for name, path in sides.items():
+            results[name].append(run_throughput(path, args, model_dir))
+    for name, runs in results.items():
+        first = runs[0]
+        median = {key: statistics.median(r[key] for r in runs) for key in first if key != "version"}
         print(
-            f"  check --text cold start ({text[:24]}…): median {statistics.median(times):.2f} s "
-            f"(min {min(times):.2f}, {runs} runs)"
+            f"  {name:>9}: model {first['version']} loaded in {median['load']:.2f} s, "
+            f"warm {median['warm']:.2f} s later; batched ({args.batch} a call) "
+            f"{median['per_second']:,.0f} listings/s, {median['per_cpu_second']:,.0f} per "
+            f"CPU-second ({first['flagged']} of {args.n} flagged); one per call "
+            f"{median['single_per_second']:,.0f}/s  [median of {len(runs)} processes]"
         )
+    for text in CHECK_TEXTS:
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in sides}
+        for path in sides.values():
+            cold_start(path, text, model_dir)  # first run: patterns compiled and cached
+        for _ in range(args.cold_runs):
+            for name, path in sides.items():
+                times[name].append(cold_start(path, text, model_dir))
+        for name, runs in times.items():
+            walls, cpus = [w for w, _ in runs], [c for _, c in runs]
+            print(
+                f"  {name:>9}: check --text cold start ({text[:24]}…): median "
+                f"{statistics.median(walls):.2f} s wall (min {min(walls):.2f}), "
+                f"{statistics.median(cpus):.2f} s CPU (min {min(cpus):.2f}), {len(runs)} runs"
+            )
 
 
 def main() -> None:
@@ -101,21 +173,22 @@ def main() -> None:
     )
     parser.add_argument("--model", default=None)
     parser.add_argument("--reference", default=None, help="another model directory to measure")
+    parser.add_argument("--baseline", default=None, metavar="REV", help="git revision to compare")
+    parser.add_argument("--rounds", type=int, default=3, help="throughput processes per side")
     parser.add_argument("--cold-runs", type=int, default=5)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    examples = load_corpus()
-    items = [
-        {"title": f"{e.title} #{i}", "description": e.description}
-        for i, e in zip(
-            range(args.n), (examples[i % len(examples)] for i in range(args.n)), strict=False
-        )
-    ]
+    if args.worker:
+        print(json.dumps(throughput(args.model, args.n, args.batch, args.single)))
+        return
+    sides: dict[str, Path | None] = {"this tree": None}
+    if args.baseline:
+        sides = {args.baseline: baseline_tree(args.baseline), "this tree": None}
     models = [loadable(args.model)] + ([loadable(args.reference)] if args.reference else [])
     for model_dir in models:
         print(f"== {model_dir or 'shipped model'}")
-        throughput(items, model_dir, args.batch, args.single)
-        cold_start(model_dir, args.cold_runs)
+        measure(sides, args, model_dir)
 
 
 if __name__ == "__main__":

@@ -99,6 +99,13 @@ def by_script(text: str) -> str | None:
     return None
 
 
+def needs_identifier(text: str) -> bool:
+    """Whether `identify` loads py3langid's model for this (normalised) text: not when its
+    script decides the language or it has no letters."""
+    sample = text[:SAMPLE_CHARS]
+    return by_script(sample) is None and _LETTER_RUN.search(sample) is not None
+
+
 def identify(texts: Sequence[str]) -> list[str]:
     """An ISO 639-1 code per text ("und" for text with no letters)."""
     out: list[str] = [UNDETERMINED] * len(texts)
@@ -110,7 +117,7 @@ def identify(texts: Sequence[str]) -> list[str]:
             out[index] = language
             continue
         letters = sum(map(len, _LETTER_RUN.findall(sample)))
-        if letters:
+        if letters:  # (needs_identifier)
             pending.append((index, sample, letters))
     if pending:
         identifier = _get_identifier()

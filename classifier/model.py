@@ -552,8 +552,15 @@ def _matching_runtime(runtime_path: Path, model_path: Path, sha256: str) -> Runt
     return runtime
 
 
-def load_model(directory: str | Path | None = None, matcher: SignalMatcher | None = None) -> Model:
-    """Load a model directory (default: the model shipped with maskscreen)."""
+def load_model(
+    directory: str | Path | None = None,
+    matcher: SignalMatcher | None = None,
+    preload_language: bool = True,
+) -> Model:
+    """Load a model directory (default: the model shipped with maskscreen).
+
+    The language identifier starts loading in the background unless `preload_language` is
+    false (a one-off check of text whose script decides its language never needs it)."""
     directory = Path(directory) if directory is not None else default_model_dir()
     model_path, metrics_path = directory / MODEL_FILE, directory / METRICS_FILE
     if not model_path.is_file() or not metrics_path.is_file():
@@ -578,7 +585,8 @@ def load_model(directory: str | Path | None = None, matcher: SignalMatcher | Non
     if matcher is None:
         # the patterns the model was trained with, where it keeps them
         matcher = runtime.concepts.matchers()[1] if runtime.concepts else default_matcher()
-    language_id.preload()  # in the background: see language.py
+    if preload_language:
+        language_id.preload()  # in the background: see language.py
     model = Model(runtime=runtime, metadata=metadata, matcher=matcher, source=model_path)
     model._pipeline = pipeline
     return model

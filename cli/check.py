@@ -144,7 +144,12 @@ def check(url: str | None, text: str | None, as_json: bool, profile_name: str | 
     if text is not None:
         if not text.strip():
             raise click.UsageError("--text is empty")
-        model = load_model(model_dir)
+        from maskscreen.classifier.language import needs_identifier
+        from maskscreen.classifier.model import text_of
+        from maskscreen.classifier.normalize import normalize
+
+        # Chinese, Japanese or Korean text: its script decides, py3langid is never loaded
+        model = load_model(model_dir, preload_language=needs_identifier(normalize(text_of(text))))
         verdict = model.predict([text])[0]
         title = None
         _skip_last_collection()
