@@ -11,7 +11,7 @@ the file also carries the sha256 of its pattern and code, and one that does not 
 or any failure to read or write, falls back to `re.compile`, the reference.
 
 A pattern made here equals `re.compile(pattern)` (`==` on patterns compares their
-code): tests/classifier/test_speed_regexes.py holds it to that.
+code): tests/classifier/test_speed_patterns.py holds it to that.
 """
 
 from __future__ import annotations
