@@ -174,7 +174,7 @@ class SignalMatcher:
         kept = tuple(patterns)
         if kept not in self._compiled:
             try:
-                self._compiled[kept] = regexes.compile(_guarded(_alternation(patterns)))
+                self._compiled[kept] = regexes.compile(_guarded(_alternation(patterns), patterns))
             except re.error as exc:
                 raise PatternFileError(
                     f"cannot compile signal patterns {self.version}: {exc}"
@@ -362,14 +362,25 @@ def _first_chars(items) -> tuple[list[str], bool] | None:
     return out, True
 
 
-def _guarded(pattern: str) -> str:
+def _guarded(pattern: str, parts: list[str] | None = None) -> str:
     """`pattern` behind a test of the first character, where every match must start with
     one of a known set: the engine then skips most positions with one cheap test.
-    Same matches (only non-empty ones count, see SignalMatcher.find)."""
+    Same matches (only non-empty ones count, see SignalMatcher.find).
+
+    With `parts`, the patterns `pattern` is the _alternation of: the first characters are
+    theirs, in order (what parsing the alternation finds, without parsing it again)."""
     try:
         from re import _parser
 
-        first = _first_chars(_parser.parse(pattern).data)
+        if parts is None:
+            first = _first_chars(_parser.parse(pattern).data)
+        else:
+            each = [_first_chars(_parsed(part).data) for part in parts]
+            first = (
+                None
+                if any(f is None for f in each)
+                else ([c for f in each for c in f[0]], any(f[1] for f in each))
+            )
     except (ImportError, AttributeError, re.error):  # a private module: when in doubt, no guard
         return pattern
     if first is None or first[1]:

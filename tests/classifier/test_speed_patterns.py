@@ -169,3 +169,24 @@ def test_features_are_those_of_the_plain_patterns(monkeypatch):
     np.testing.assert_array_equal(fast.matrix.indptr, plain.matrix.indptr)
     np.testing.assert_array_equal(fast.matrix.indices, plain.matrix.indices)
     assert fast.concepts == plain.concepts and fast.signals == plain.signals
+
+
+def test_guard_from_the_parts_is_the_guard_of_the_whole_alternation():
+    from maskscreen.classifier.signals import _guarded, _needs_of
+
+    groups = grouped(json.loads(read_patterns()))
+    groups[("extra", "x")] = [r"\bab", r"c+d", r"(?<!\d)1[3-9]", r"\bx|y"]
+    groups[("nullable", "x")] = [r"\bab", r"a?"]
+    groups[("unknown", "x")] = [r"\bab", r"[^a]b"]
+    checked = 0
+    for patterns in groups.values():
+        rare, needs = _needs_of(patterns)
+        for drop in [set(), *({c} for c in rare), set(rare)]:
+            kept = [
+                p for p, need in zip(patterns, needs, strict=True) if not (need and need <= drop)
+            ]
+            if kept:
+                whole = _alternation(kept)
+                assert _guarded(whole, kept) == _guarded(whole)
+                checked += _guarded(whole) != whole
+    assert checked > len(groups)  # most alternations are guarded
