@@ -64,8 +64,15 @@ def marketplace_profiles() -> list[SiteProfile]:
     return [p for p in found.values() if p.source == "bundled" and not p.example]
 
 
+# Saved pages from another store of a marketplace whose profile names one store: the
+# profile's header says the stores share the markup.
+STORE_OF = {"amazon.in": "amazon"}
+
+
 def profile_for(site: str, profiles: list[SiteProfile]) -> SiteProfile:
     """The one bundled, non-example profile whose host is `site` or a host under it."""
+    if site in STORE_OF:
+        return next(p for p in profiles if p.name == STORE_OF[site])
     matching = [
         p
         for p in profiles
@@ -88,7 +95,7 @@ def test_manifest_has_marketplace_pages(marketplace_profiles):
     assert len(ROWS) >= 2
     assert all(row["product"] for row in ROWS)
     names = {profile_for(row["site"], marketplace_profiles).name for row in ROWS}
-    assert {"ebay", "etsy"} <= names
+    assert {"amazon", "ebay", "etsy"} <= names
 
 
 @pytest.mark.parametrize("row", ROWS, ids=IDS)
@@ -141,3 +148,30 @@ def test_divergences_name_saved_pages_and_fields():
     files = {row["file"] for row in ROWS}
     for page, field in EXTRACTOR_DIVERGES:
         assert page in files and field in FIELDS, (page, field)
+
+
+AMAZON_IN = "pages/amazon.in__dubstep-pop-1400-speaker.html"
+
+
+def test_amazon_price_fallback_skips_the_struck_mrp(marketplace_profiles):
+    """Without #corePrice_feature_div, the desktop price block still gives the price to pay.
+
+    On the saved 2026 amazon.in page the price-to-pay .a-offscreen span of
+    #corePriceDisplay_desktop_feature_div is blank, so ".a-price .a-offscreen" there
+    reads the struck M.R.P. (Rs 6,999); the profile reads the accessibility label first.
+    """
+    profile = profile_for("amazon.in", marketplace_profiles)
+    html = (ROOT / AMAZON_IN).read_text(encoding="utf-8")
+    start = html.index("<!-- #corePrice_feature_div -->")
+    end = html.index("<!-- #apex_desktop -->")
+    fields, _ = profile_fields(parse_page(html[:start] + html[end:]), profile.selectors)
+    assert parse_price(fields["price"])[0] == Decimal("649.00"), fields["price"]
+
+
+def test_amazon_brand_and_asin_on_the_saved_page(marketplace_profiles):
+    profile = profile_for("amazon.in", marketplace_profiles)
+    fields, _ = profile_fields(
+        parse_page((ROOT / AMAZON_IN).read_text(encoding="utf-8")), profile.selectors
+    )
+    assert fields["brand"] == "Dubstep"
+    assert fields["external_id"] == "B0FHHQQNZY"
