@@ -17,14 +17,15 @@ twice, as a crawl reads it:
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from scrapy.http import HtmlResponse
 
-from maskscreen.crawler.extract.page import extract_listing, parse_page
+from maskscreen.crawler.extract.page import NotAListing, extract_listing, parse_page
 from maskscreen.crawler.extract.prices import parse_price
 from maskscreen.crawler.extract.selectors import profile_fields
 from maskscreen.crawler.profiles import SiteProfile, scan_profiles
@@ -53,7 +54,8 @@ def manifest_rows() -> list[dict]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-ROWS = manifest_rows()
+ALL_ROWS = manifest_rows()
+ROWS = [row for row in ALL_ROWS if row["product"]]
 IDS = [row["file"] for row in ROWS]
 
 
@@ -92,8 +94,7 @@ def response_for(row: dict) -> HtmlResponse:
 
 
 def test_manifest_has_marketplace_pages(marketplace_profiles):
-    assert len(ROWS) >= 2
-    assert all(row["product"] for row in ROWS)
+    assert len(ROWS) >= 3
     names = {profile_for(row["site"], marketplace_profiles).name for row in ROWS}
     assert {"amazon", "ebay", "etsy"} <= names
 
@@ -175,3 +176,42 @@ def test_amazon_brand_and_asin_on_the_saved_page(marketplace_profiles):
     )
     assert fields["brand"] == "Dubstep"
     assert fields["external_id"] == "B0FHHQQNZY"
+
+
+AMAZON_IN_SEARCH = "pages/amazon.in__search-bluetooth-speaker.html"
+
+
+def _search_row() -> dict:
+    return next(row for row in ALL_ROWS if row["file"] == AMAZON_IN_SEARCH)
+
+
+def test_amazon_search_page_gives_no_listing(marketplace_profiles):
+    """The saved 2026 amazon.in search results: no #productTitle, so no listing, even
+    though the profile's last price fallback (.a-price .a-offscreen) finds a price."""
+    row = _search_row()
+    assert row["product"] is False
+    profile = profile_for(row["site"], marketplace_profiles)
+    with pytest.raises(NotAListing):
+        extract_listing(response_for(row), site=row["site"], profile=profile.selectors)
+
+
+def test_amazon_link_rules_on_the_saved_search_page(marketplace_profiles):
+    """The result links are followed as products; the sponsored results' /sspa/click
+    redirects are denied, so a product shown only as an ad is not reached from here."""
+    row = _search_row()
+    profile = profile_for(row["site"], marketplace_profiles)
+    page = parse_page((ROOT / row["file"]).read_text(encoding="utf-8"))
+    links = {urljoin(row["url"], href) for href in page.css("a::attr(href)").getall()}
+
+    def matches(patterns, url):
+        return any(re.search(p, url) for p in patterns)
+
+    followed = {
+        url
+        for url in links
+        if matches(profile.product_links, url) and not matches(profile.deny_links, url)
+    }
+    asins = {re.search(r"/dp/([A-Z0-9]{10})", url).group(1) for url in followed}
+    assert asins == {"B0FHHQQNZY", "B0GSF8FB2X", "B0FJY8R169", "B0DT7FT7BC", "B0DJ3FFC8R"}
+    sponsored = {url for url in links if "/sspa/click" in url}
+    assert sponsored and all(matches(profile.deny_links, url) for url in sponsored)
