@@ -101,6 +101,8 @@ SCHEMA_AVAILABILITY = (
     "Reserved",
     "MadeToOrder",
 )
+# The names that mean "cannot be bought now" (the others can, now or later).
+UNAVAILABLE = frozenset({"OutOfStock", "SoldOut", "Discontinued"})
 # Lower-cased words shops print, without spaces, "-" or "_" -> schema.org availability.
 _AVAILABILITY_WORDS = {name.lower(): name for name in SCHEMA_AVAILABILITY} | {
     "instock": "InStock",

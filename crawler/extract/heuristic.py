@@ -42,7 +42,11 @@ from urllib.parse import urlsplit
 from parsel import Selector
 
 from maskscreen.crawler.extract import cues
-from maskscreen.crawler.extract.fields import clean_text, normalize_availability
+from maskscreen.crawler.extract.fields import (
+    UNAVAILABLE,
+    clean_text,
+    normalize_availability,
+)
 from maskscreen.crawler.extract.heuristic_parts import (
     Price,
     description_of,
@@ -56,6 +60,23 @@ MANY_PRICES = 6  # card prices that make a page a list of products
 MANY_BUY_BUTTONS = 4
 NEAR = 60  # elements (in page order) between the title and a price that is "near"
 _AFTER_TITLE = 150  # elements after the title whose text may state availability
+_AFTER_TITLE_CHARS = 3000  # ... and at most this much of their text
+# Availability names from the most to the least a buyer can have now.
+_MOST_AVAILABLE = (
+    "InStock",
+    "OnlineOnly",
+    "InStoreOnly",
+    "LimitedAvailability",
+    "PreSale",
+    "PreOrder",
+    "BackOrder",
+    "MadeToOrder",
+    "Reserved",
+    "OutOfStock",
+    "SoldOut",
+    "Discontinued",
+)
+_BEFORE_PRICE = 30  # elements before a price or buy button read with it (no <h1>)
 
 
 class HeuristicReading(NamedTuple):
@@ -82,7 +103,8 @@ def read_page(selector: Selector, url: str, language: str | None = None) -> Heur
         return HeuristicReading(None, 0.0, "not_a_product")
     if not title:
         return HeuristicReading(None, 0.0, "no_title")
-    availability = _availability(page, stock, buy, anchor)
+    origin = anchor if anchor is not None else price.index if price else buy[0] if buy else None
+    availability = _availability(page, stock, buy, origin)
     start = anchor if anchor is not None else 0
     description = clean_text(page.meta.get("description") or page.meta.get("og:description"))
     description = description or description_of(page.elements, start)
@@ -159,17 +181,44 @@ def _stock(page: PageReading, anchor: int | None) -> str | None:
 
 
 def _availability(
-    page: PageReading, stock: str | None, buy: tuple[int, str, bool] | None, anchor: int | None
+    page: PageReading, stock: str | None, buy: tuple[int, str, bool] | None, origin: int | None
 ) -> str | None:
+    """A stock label, else what the text by the title (or the price) states, else an
+    enabled buy button's InStock: a shop that says "out of stock" beside a buy button it
+    left on the page means what it says.
+
+    Several statements there label the product's options (sizes, colours, offers:
+    "38 sold out", "M [Low Stock]"): the product is as available as its most available
+    option, and options all unavailable beside an enabled buy button leave the button's
+    word (the options not labelled can be bought).
+    """
     if stock:
         return stock
-    if buy and not buy[2]:
-        return "InStock"
-    if anchor is None:
-        return None
-    words = []
-    for el in page.elements[anchor + 1 : anchor + _AFTER_TITLE]:
-        words += [t for t in (el.text, el.tail) if t and t.strip()]
-        if sum(map(len, words)) > 3000:
+    enabled = bool(buy) and not buy[2]
+    stated = _statements(page, origin) if origin is not None else []
+    if len(stated) == 1:
+        return stated[0]
+    if stated:
+        best = min(stated, key=_MOST_AVAILABLE.index)
+        if best not in UNAVAILABLE or not enabled:
+            return best
+    return "InStock" if enabled else None
+
+
+def _statements(page: PageReading, origin: int) -> list[str]:
+    """The availability each text near `origin` states, in page order: from the
+    title on, or from a little before a price or buy button."""
+    start = origin + 1 if page.h1 and page.h1[0] == origin else max(0, origin - _BEFORE_PRICE)
+    found: list[str] = []
+    total = 0
+    for el in page.elements[start : origin + _AFTER_TITLE]:
+        for text in (el.text, el.tail):
+            if not text or not text.strip():
+                continue
+            total += len(text)
+            value = normalize_availability(text, search=True)
+            if value:
+                found.append(value)
+        if total > _AFTER_TITLE_CHARS:
             break
-    return normalize_availability(" ".join(words)[:3000], search=True)
+    return found

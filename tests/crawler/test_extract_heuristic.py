@@ -487,3 +487,51 @@ def test_without_the_heuristic_source_a_plain_page_has_no_structured_data():
         extract_listing(page("heuristic_trailing_comma.html"), "s", heuristic=False)
     assert info.value.reason == "broken_jsonld"
     assert extract_listing(response, "s").source_format == "heuristic"
+
+
+# -- rules found on real pages, each on a page written for it ---------------------------
+
+
+def read(body: str, url: str = SHOP, head: str = "", lang: str = "en") -> Listing:
+    return extract_listing(HtmlResponse(url=url, body=html(body, head, lang)), site="s")
+
+
+def test_a_stated_out_of_stock_beats_the_buy_button_left_on_the_page():
+    body = (
+        "<h1>Latex old man mask</h1><p>Weight 1 kg</p><p><b>Availability</b>"
+        "<span>Currently not in stock, ask us</span></p><span class='price'>$40.00</span>"
+        "<button>Add to cart</button>"
+    )
+    assert read(body).availability == "OutOfStock"
+
+
+def test_a_statement_after_a_long_description_is_still_read():
+    filler = "<p>" + "Soft silicone, hand-punched hair, painted by hand. " * 20 + "</p>"
+    body = f"<h1>Silicone mask</h1>{filler}<p>In stock: 6</p><span class='price'>$90</span>"
+    assert read(body).availability == "InStock"
+
+
+def test_without_a_heading_the_statement_near_the_price_is_read():
+    body = (
+        "<div><b>Silicone mask, old man</b><p>Nur noch wenige</p><span class='preis'>"
+        "89,00 €</span><p>Derzeit nicht verfügbar</p></div>"
+    )
+    listing = read(body, head="<title>Silicone mask, old man</title>", lang="de")
+    assert listing.availability == "OutOfStock"
+
+
+@pytest.mark.parametrize(
+    ("options", "button", "availability"),
+    [
+        ("<li>S [Low Stock]</li><li>M [In Stock]</li><li>L [In Stock]</li>", "", "InStock"),
+        ("<li>38 sold out</li><li>40 sold out</li><li>42</li>", "<button>Add</button>", "InStock"),
+        ("<li>38 sold out</li><li>40 sold out</li>", "", "SoldOut"),
+    ],
+    ids=["most-available-option", "sold-out-sizes-beside-a-buy-button", "every-option-sold-out"],
+)
+def test_statements_on_options_give_the_most_available_option(options, button, availability):
+    body = (
+        f"<h1>Latex mask</h1><span class='price'>$20</span><ul class='sizes'>{options}</ul>"
+        + button.replace("Add", "Add to cart")
+    )
+    assert read(body).availability == availability
