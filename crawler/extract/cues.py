@@ -61,7 +61,9 @@ _BUY_TEXT_RE = re.compile(
     r"|adicionar ao carrinho|comprar agora|toevoegen aan winkelwagen|in winkelwagen|do koszyka"
     r"|kup teraz|sepete ekle|hemen al|в корзину|купить|加入购物车|加入購物車|立即购买|立即購買"
     r"|直接購買|马上抢|カートに入れる|カートに追加|今すぐ買う|購入手続き|장바구니|바로\s?구매"
-    r"|구매하기|thêm vào giỏ|mua ngay|เพิ่มไปยังรถเข็น|ซื้อเลย",
+    r"|구매하기|thêm vào giỏ|mua ngay|เพิ่มไปยังรถเข็น|ซื้อเลย"
+    r"|do košíka|do košíku|kosárba|læg i kurv|lägg i varukorg|legg i handlekurv"
+    r"|lisää ostoskoriin|adaugă în coș|adauga in cos|в кошик|στο καλάθι|in winkelmand",
     re.IGNORECASE,
 )
 _BUY_ATTR_RE = re.compile(

@@ -346,6 +346,20 @@ def test_site_key_is_the_registrable_domain():
         ("Non disponibile", "OutOfStock"),
         ("Stokta yok", "OutOfStock"),
         ("Delivery in 3 days", None),
+        ("Dostupnost: Skladem", "InStock"),
+        ("Není skladem", "OutOfStock"),
+        ("Na sklade", "InStock"),
+        ("Nincs raktáron", "OutOfStock"),
+        ("Ikke på lager", "OutOfStock"),
+        ("Finns i lager", "InStock"),
+        ("Loppuunmyyty", "SoldOut"),
+        ("În stoc", "InStock"),
+        ("Немає в наявності", "OutOfStock"),
+        ("nicht lagernd", "OutOfStock"),
+        ("sofort lagernd", "InStock"),
+        ("12 Stück verfügbar beim Lieferanten", "BackOrder"),
+        ("Available to ship on or about 03/14/27.", "BackOrder"),
+        ("Usually ships within 24 hours", "InStock"),
     ],
 )
 def test_availability_words_in_page_text(text, availability):
@@ -368,6 +382,14 @@ def test_availability_words_in_page_text(text, availability):
         ("장바구니", True),
         ("В корзину", True),
         ("Sepete ekle", True),
+        ("Pridať do košíka", True),
+        ("Vložit do košíku", True),
+        ("Kosárba", True),
+        ("Læg i kurv", True),
+        ("Lägg i varukorgen", True),
+        ("Lisää ostoskoriin", True),
+        ("Adaugă în coș", True),
+        ("Додати в кошик", True),
         ("Add to wishlist", False),
         ("Sign in", False),
     ],
@@ -535,3 +557,11 @@ def test_statements_on_options_give_the_most_available_option(options, button, a
         + button.replace("Add", "Add to cart")
     )
     assert read(body).availability == availability
+
+
+def test_out_of_our_stock_but_at_the_supplier_is_a_back_order():
+    body = (
+        "<h1>Silikonmaske Opa</h1><p><b>nicht lagernd</b><br>44 Stück verfügbar beim "
+        "Lieferanten</p><span class='preis'>225,00 €</span><a class='btn'>In den Warenkorb</a>"
+    )
+    assert read(body, url="https://maskenwerk.de/p/1", lang="de").availability == "BackOrder"
