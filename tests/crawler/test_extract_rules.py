@@ -73,6 +73,10 @@ PRICE_RULES = [
     ),
     ("several offers: the lowest", [offer(300), offer(250), offer(275)], D("250")),
     ("a zero price is a placeholder", [offer(0), offer(49)], D("49")),
+    # schema.org's price is a number with a "." decimal point, in any currency
+    ("a schema.org number in euros keeps its point", offer("224.904", "EUR"), D("224.90")),
+    ("a JSON number is rounded to cents", offer(19.999, "EUR"), D("20.00")),
+    ("a printed price in offers is read as printed", offer("1.299,00 €", "EUR"), D("1299.00")),
     (
         "an offer without a price is skipped",
         [{"@type": "Offer", "availability": "InStock"}, offer(30)],
