@@ -18,7 +18,7 @@ _PRICE_ATTR_RE = re.compile(
 # Shopify's compare-at, Magento's old-price, "was", "list price", MSRP, RRP, UVP).
 _WAS_ATTR_RE = re.compile(
     r"(?<![a-z])(?:was|old|regular|strike|before|original|compare|msrp|rrp|uvp|crossed"
-    r"|previous|retail|reference|basis)|list[-_]?price|price[-_]?(?:was|old|before|list)",
+    r"|previous|retail|reference|basis|competitor)|list[-_]?price|price[-_]?(?:was|old|before|list)",
     re.IGNORECASE,
 )
 # ... and that say "this is what a buyer pays now".
@@ -32,7 +32,15 @@ _WAS_TEXT_RE = re.compile(
     r"^\W*(?:was|list price|regular price|reg\.?|rrp|msrp|uvp|statt|vorher|früher|antes"
     r"|avant|prix barré|prix de référence|precio anterior|preço antigo|de:|prima|prezzo di"
     r" listino|原价|原價|定价|市场价|市場價|参考価格|通常価格|メーカー希望小売価格|정가|소비자가"
-    r"|старая цена|было)\b",
+    r"|старая цена|было|retail(?: price)?|why pay|compare at|market price|elsewhere"
+    r"|competitors?'?s? price)\b",
+    re.IGNORECASE,
+)
+# Labels before a price that make it the price paid now ("Our Price:", "Online Price").
+_NOW_TEXT_RE = re.compile(
+    r"(?:^|\W)(?:our price|online price|sale price|your price|price now|now|special price"
+    r"|deal price|offer price|angebot|jetzt|aktionspreis|prix promo|prix web|precio oferta"
+    r"|oferta|prezzo online|cena promocyjna|现价|現價|特价|特價|促销价|セール価格|할인가)\W*$",
     re.IGNORECASE,
 )
 # Amounts that are not the product's price: shipping, savings, instalments, coupons.
@@ -40,7 +48,9 @@ _OTHER_COST_RE = re.compile(
     r"shipping|delivery|postage|versand|lieferung|envío|envio|livraison|frete|spedizione"
     r"|运费|運費|配送料|送料|배송비|доставка|per (?:month|mo)\b|/\s*(?:mo|month)\b|monatlich"
     r"|\bsave\b|you save|sparen|ahorra|économisez|economize|risparmi|节省|立省|割引額|절약"
-    r"|экономия|coupon|gutschein|cupón|cashback",
+    r"|экономия|coupon|gutschein|cupón|cashback|trasporto|porto\b|doprava|szállítás|\\bfragt\\b"
+    # a surcharge ("+ 4,90 €") and a quantity tier ("Buy 36 or more for $16.14 each")
+    r"|^\W*\+|\bor more\b|\bab \d+ st(?:ück|k)\b",
     re.IGNORECASE,
 )
 # A number with a currency sign, code or word beside it ("$12", "12,99 zł", "3,980円").
@@ -125,6 +135,10 @@ def is_now_attr(attrs: str) -> bool:
 
 def is_was_label(text: str) -> bool:
     return bool(_WAS_TEXT_RE.search(text))
+
+
+def is_now_label(text: str) -> bool:
+    return bool(_NOW_TEXT_RE.search(text))
 
 
 def is_other_cost(text: str) -> bool:

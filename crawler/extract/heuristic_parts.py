@@ -123,14 +123,17 @@ def price_of(
         raw = (short_text(el, 60) if text is None else None) or own.strip()
     if "%" in raw or cues.is_other_cost(raw):
         return None
+    parent = el.getparent()
+    label = (_label_before(el) or "")[-40:]
+    if cues.is_other_cost(label):
+        return None  # "You save: <b>$10.46</b>", "Versand: <span>4,90 €</span>"
     amount, currency = parse_price(raw, language=language, domain=domain)
     if amount is None or not 0 < amount < _MAX_PRICE:
         return None
-    parent = el.getparent()
-    nearby = [attributes(node) for node in (parent, _parent(parent)) if node is not None]
-    label = " ".join(
-        t.strip() for t in (_previous_text(el), parent.text if parent is not None else "") if t
-    )
+    nearby = [attrs] + [attributes(n) for n in (parent, _parent(parent)) if n is not None]
+    role = _role(nearby)
+    printed = cues.CURRENCY_AMOUNT_RE.search(raw)
+    lead = raw[: printed.start()] if printed else ""
     return Price(
         element=el,
         index=index,
@@ -139,25 +142,42 @@ def price_of(
         currency=currency,
         marked=cues.has_currency_amount(raw),
         labelled=labelled,
-        now=cues.is_now_attr(attrs) or any(cues.is_now_attr(a) for a in nearby),
-        was=(
-            (bool(attrs) and cues.is_was_attr(attrs))
-            or any(cues.is_was_attr(a) for a in nearby)
-            or cues.is_was_label(raw)
-            or cues.is_was_label(label[-40:])
-        ),
+        now=role == "now" or cues.is_now_label(label) or cues.is_now_label(lead),
+        was=role == "was" or cues.is_was_label(raw) or cues.is_was_label(label),
     )
+
+
+def _role(nearby: list[str]) -> str | None:
+    """ "now" or "was" as the nearest id/class that says only one of them says (the
+    element's own, then its parent's, then its grandparent's): a "sale" inside an
+    "old-price" block is the block's, a class saying both ("product-sale
+    product-retail") decides nothing."""
+    for attrs in nearby:
+        if not attrs:
+            continue
+        now, was = cues.is_now_attr(attrs), cues.is_was_attr(attrs)
+        if now != was:
+            return "now" if now else "was"
+    return None
 
 
 def _parent(el: HtmlElement) -> HtmlElement | None:
     return el.getparent()
 
 
-def _previous_text(el: HtmlElement) -> str | None:
+def _label_before(el: HtmlElement) -> str | None:
+    """The text printed just before the element: the previous sibling's tail or text,
+    or, for a first child, its parent's own text; None when that text is a price."""
     previous = el.getprevious()
     if previous is None:
-        return None
-    return previous.tail if previous.tail and previous.tail.strip() else short_text(previous, 40)
+        parent = el.getparent()
+        text = parent.text if parent is not None else None
+    elif previous.tail and previous.tail.strip():
+        text = previous.tail
+    else:
+        text = short_text(previous, 40)
+    text = text.strip() if text else None
+    return None if not text or cues.has_currency_amount(text) else text
 
 
 def is_card(el: HtmlElement) -> bool:

@@ -127,12 +127,16 @@ def _add_price(
     if len(page.prices) >= MAX_PRICES:
         return
     price = price_of(el, attrs, index, language, domain, text)
-    if price is not None and page.prices and _nested_in(page.prices[-1], price):
-        return  # the same price again, inside the element that printed it
-    if price is not None:
-        price.was = price.was or bool(context[2])
-        price.elsewhere = bool(context[0] or context[1])
-        page.prices.append(price)
+    if price is None:
+        return
+    price.was = price.was or bool(context[2])
+    price.elsewhere = bool(context[0] or context[1])
+    if page.prices and _nested_in(page.prices[-1], price):
+        # The same price again, inside the element that printed it: struck through
+        # there ("Retail: <s>$9.99</s>"), the whole block is the was price.
+        page.prices[-1].was = page.prices[-1].was or bool(context[2])
+        return
+    page.prices.append(price)
 
 
 def _nested_in(outer: Price, inner: Price) -> bool:

@@ -409,6 +409,9 @@ def test_buy_button_labels(label, buys):
         ("通常価格", True),
         ("$20", False),
         ("Now $20", False),
+        ("Retail Price: $9.99", True),
+        ("Why pay:", True),
+        ("Compare at", True),
     ],
 )
 def test_was_price_labels(text, was):
@@ -565,3 +568,53 @@ def test_out_of_our_stock_but_at_the_supplier_is_a_back_order():
         "Lieferanten</p><span class='preis'>225,00 €</span><a class='btn'>In den Warenkorb</a>"
     )
     assert read(body, url="https://maskenwerk.de/p/1", lang="de").availability == "BackOrder"
+
+
+@pytest.mark.parametrize(
+    ("prices", "price"),
+    [
+        (  # a labelled block whose amount is struck through inside it
+            "<td class='our-price'>Retail: <strike>$9.99</strike></td>"
+            "<td class='our-price'>Online Price: $9.54</td>",
+            "9.54",
+        ),
+        (  # "Why pay" is the comparison price, "Our Price" the one paid; savings never
+            "<div><strong>Why Pay:</strong> <span>$19.95</span></div>"
+            "<div><strong>Our Price:</strong> <span>$9.49</span></div>"
+            "<div><strong>You Save:</strong> <span>$10.46</span></div>",
+            "9.49",
+        ),
+        (  # a class saying both sale and retail decides nothing; the struck one is was
+            "<div class='product-sale product-retail'><em>$16.99</em></div>"
+            "<div>Retail: <span><strike>$22.99</strike></span></div><p>Gift box $3.00</p>",
+            "16.99",
+        ),
+        (  # quantity tiers and surcharges are not the price of one item
+            "<p>Buy 36 or more for $16.14 each.</p><p>+ $4.90 handling</p><p>$16.99</p>",
+            "16.99",
+        ),
+    ],
+    ids=["struck-inside-block", "why-pay-our-price-you-save", "both-classes", "tier-surcharge"],
+)
+def test_the_price_paid_now_among_printed_prices(prices, price):
+    body = f"<h1>Latex mask</h1>{prices}<button>Add to cart</button>"
+    assert read(body).price == Decimal(price)
+
+
+def test_shipping_in_italian_is_not_the_price():
+    body = (
+        "<h1>Maschera in silicone</h1><div>+ &euro; 90,00 di trasporto<br>"
+        "<b>&euro; 430,00</b> prezzo online</div>"
+    )
+    listing = read(body, url="https://negozio.example.it/p/1", lang="it")
+    assert (listing.price, listing.currency) == (Decimal("430.00"), "EUR")
+
+
+def test_a_regular_price_block_without_a_sale_is_the_price():
+    body = (
+        "<h1>Maska</h1><select><option>G/VS2 +3 500,00 zł</option></select>"
+        "<div class='price-box'><span class='regular-price'><span class='price'>"
+        "9 900,00 zł</span></span></div>"
+    )
+    listing = read(body, url="https://sklep.example.pl/p/1", lang="pl")
+    assert (listing.price, listing.currency) == (Decimal("9900.00"), "PLN")
