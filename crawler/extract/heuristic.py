@@ -15,9 +15,12 @@ product. `crawler.extract.page` tries it after every other source; their fields 
   (a block shape repeated `heuristic_walk.REPEATED` times, or a list item linking
   to another page)
   only when a unique buy button says the page is still one product's;
+- a page with no price, buy button or stock label is still a product when its <h1> is
+  followed by a stock statement (an item not sold now keeps its heading): the first;
 - availability: an element whose id/class says stock or availability, then a button's
-  label ("Sold out", "品切れ"), then an enabled buy button (InStock), then the text
-  after the title (`crawler.extract.fields.normalize_availability`'s words);
+  label ("Sold out", "品切れ"), then what the text after the title (or around the price
+  or buy button) states (`crawler.extract.fields.normalize_availability`'s words; several
+  statements label options: see `_availability`), then an enabled buy button (InStock);
 - description: meta description or og:description, else a description block, else
   the longest paragraph after the title; images: og:image, then product images;
   seller: a "Sold by" / "Verkauf durch" / "卖家" / "販売元" / "판매자" label, else an
@@ -100,7 +103,12 @@ def read_page(selector: Selector, url: str, language: str | None = None) -> Heur
     if price_kind != "current" and not buy and (cards >= MANY_PRICES or not own_buttons):
         return HeuristicReading(None, 0.0, "listing_page")
     if price is None and buy is None and stock is None:
-        return HeuristicReading(None, 0.0, "not_a_product")
+        # An item not sold now often loses its price and button but keeps its heading
+        # and a stock statement under it ("nicht lagernd", "Sold out"): the first one.
+        stated = _statements(page, anchor) if anchor is not None and not cards else []
+        if not stated:
+            return HeuristicReading(None, 0.0, "not_a_product")
+        stock = stated[0]
     if not title:
         return HeuristicReading(None, 0.0, "no_title")
     origin = anchor if anchor is not None else price.index if price else buy[0] if buy else None

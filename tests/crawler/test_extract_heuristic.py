@@ -618,3 +618,16 @@ def test_a_regular_price_block_without_a_sale_is_the_price():
     )
     listing = read(body, url="https://sklep.example.pl/p/1", lang="pl")
     assert (listing.price, listing.currency) == (Decimal("9900.00"), "PLN")
+
+
+def test_a_heading_with_a_stock_statement_and_no_price_is_a_product():
+    body = "<h1>Silikonmaske Opa</h1><p>EAN 4006381333931</p><p>Lagerstand: nicht lagernd</p>"
+    listing = read(body, url="https://maskenwerk.de/p/2", lang="de")
+    assert (listing.title, listing.price, listing.availability) == (
+        "Silikonmaske Opa",
+        None,
+        "OutOfStock",
+    )
+    with pytest.raises(NotAListing) as info:
+        read("<h1>Our story</h1><p>We started in 2009 in a small workshop.</p>")
+    assert info.value.reason == "not_a_product"
