@@ -115,10 +115,26 @@ _PRODUCT_URL_RE = re.compile(
     r"|[/_-]\d{5,}(?:\.html?)?$|[?&](?:id|item_?id|product_?id|pid|sku|goods_?id)=\w",
     re.IGNORECASE,
 )
+# Class names that hide an element (Bootstrap d-none, Tailwind/Foundation hidden, shop
+# templates' displaynone), unless another class shows it again at some screen size
+# ("hidden md:block", "d-none d-lg-flex").
+_HIDDEN_CLASS_RE = re.compile(
+    r"(?:^|\s)(?:hidden|hide|d-none|displaynone|display-none|is-hidden|u-hidden)(?=\s|$)",
+    re.IGNORECASE,
+)
+_SHOWN_AGAIN_RE = re.compile(
+    r"(?:^|\s)(?:d-(?:sm|md|lg|xl|xxl)-\w+|(?:sm|md|lg|xl|2xl):(?!hidden)\S+"
+    r"|show-for-\S+|visible-\S+)",
+    re.IGNORECASE,
+)
 # Tags whose text a buyer does not read as the product's.
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "title"})
 OUTSIDE_TAGS = frozenset({"header", "nav", "footer", "aside"})
 BUTTON_TAGS = frozenset({"button", "input", "a"})
+
+
+def is_hidden_class(classes: str) -> bool:
+    return bool(_HIDDEN_CLASS_RE.search(classes)) and not _SHOWN_AGAIN_RE.search(classes)
 
 
 def is_price_attr(attrs: str) -> bool:

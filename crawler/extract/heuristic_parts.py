@@ -57,11 +57,14 @@ def attributes(el: HtmlElement) -> str:
 
 
 def is_hidden(el: HtmlElement) -> bool:
+    """Hidden from a buyer: the hidden attribute, display:none, a hidden input, or a
+    class that CSS frameworks and shop templates hide (`cues.is_hidden_class`)."""
     style = (el.get("style") or "").replace(" ", "").lower()
     return (
         el.get("hidden") is not None
         or "display:none" in style
         or (el.tag == "input" and (el.get("type") or "").lower() == "hidden")
+        or cues.is_hidden_class(el.get("class") or "")
     )
 
 

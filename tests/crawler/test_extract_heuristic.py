@@ -631,3 +631,32 @@ def test_a_heading_with_a_stock_statement_and_no_price_is_a_product():
     with pytest.raises(NotAListing) as info:
         read("<h1>Our story</h1><p>We started in 2009 in a small workshop.</p>")
     assert info.value.reason == "not_a_product"
+
+
+def test_elements_hidden_by_class_are_not_read_unless_shown_at_some_size():
+    body = (
+        "<h1>Latex mask</h1><span class='price'>$43.80</span>"
+        "<a href='#' class='btn'>Add to cart</a><a href='#' class='displaynone soldout'>"
+        "SOLD OUT</a><p class='d-none'>$1.00</p>"
+    )
+    listing = read(body)
+    assert (listing.price, listing.availability) == (Decimal("43.80"), "InStock")
+    shown = "<h1>Latex mask</h1><span class='price hidden md:block'>$43.80</span>"
+    assert read(shown).price == Decimal("43.80")
+
+
+@pytest.mark.parametrize(
+    ("classes", "hidden"),
+    [
+        ("hidden", True),
+        ("d-none", True),
+        ("product displaynone", True),
+        ("hidden md:block", False),
+        ("d-none d-lg-flex", False),
+        ("hidden-xs", False),
+        ("sr-only", False),
+        ("unhidden", False),
+    ],
+)
+def test_hidden_classes(classes, hidden):
+    assert cues.is_hidden_class(classes) is hidden
