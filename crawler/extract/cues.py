@@ -60,6 +60,9 @@ _WORDS = (
     r"|TRY|INR|TWD|HKD|SGD|ARS|CLP|COP|PEN|RON|UAH|zł|руб|грн|Kč|Ft|lei|TL|RM|Rp|kr)"
     r"(?![A-Za-z])|円|元|원|р\."
 )
+# A text that begins with a currency ("€ incl. VAT") or ends with one ("Price: $").
+LEADING_CURRENCY_RE = re.compile(rf"\s*({_SIGNS}|{_WORDS})")
+TRAILING_CURRENCY_RE = re.compile(rf"({_SIGNS}|{_WORDS})\s*$")
 CURRENCY_AMOUNT_RE = re.compile(
     rf"(?:{_SIGNS}|{_WORDS})\s?\d|\d[\d.,'\u00a0\u202f ]*\s?(?:{_SIGNS}|{_WORDS})"
 )

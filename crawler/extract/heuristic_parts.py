@@ -19,6 +19,7 @@ _DIGIT_RE = re.compile(r"\d")
 _SPACE_RE = re.compile(r"\s+")
 _BARE_NUMBER_RE = re.compile(r"^\W*\d[\d.,'\u00a0\u202f ]*\W*$")
 _CLASS_DIGITS_RE = re.compile(r"\d+")
+_MONEY_RE = re.compile(r"\d{1,3}(?:[.,'\u00a0\u202f ]\d{3})*(?:[.,]\d{2})?|\d+(?:[.,]\d{2})?")
 _ALNUM_RE = re.compile(r"[\W_]+")
 # " | Shop", " - Amazon.com", "Amazon.com: …", " :: Store", "｜楽天市場".
 _TITLE_SEPARATORS_RE = re.compile(r"(\s+[-–—:·•»/]\s+|\s*[|｜]\s*|(?<=\w):\s+|\s+::\s+)")
@@ -119,6 +120,8 @@ def price_of(
         if raw and not (cues.has_currency_amount(raw) or _BARE_NUMBER_RE.match(raw)):
             raw = None
     labelled = raw is not None
+    if raw is None and text is None:
+        raw = _split_price(el)
     if raw is None:
         own = text if text is not None else el.text
         if not own or len(own.strip()) > 40 or not cues.has_currency_amount(own):
@@ -162,6 +165,27 @@ def _role(nearby: list[str]) -> str | None:
         if now != was:
             return "now" if now else "was"
     return None
+
+
+def _split_price(el: HtmlElement) -> str | None:
+    """ "225,00 €" when the element prints only the number and its currency is the next
+    text ("<b>225,00</b><br><small>€ incl. VAT</small>") or the text before it
+    ("<sup>€</sup><b>225</b>"): one price set in two elements."""
+    number = (el.text or "").strip()
+    if len(el) or not number or len(number) > 20 or not _MONEY_RE.fullmatch(number):
+        return None
+    after = el.tail if el.tail and el.tail.strip() else None
+    node = el.getnext()
+    while after is None and node is not None and node.tag == "br":
+        after = node.tail if node.tail and node.tail.strip() else None
+        node = node.getnext()
+    if after is None and node is not None and isinstance(node.tag, str):
+        after = node.text
+    sign = cues.LEADING_CURRENCY_RE.match(after or "")
+    if sign:
+        return f"{number} {sign.group(1)}"
+    sign = cues.TRAILING_CURRENCY_RE.search(_label_before(el) or "")
+    return f"{sign.group(1)}{number}" if sign else None
 
 
 def _parent(el: HtmlElement) -> HtmlElement | None:

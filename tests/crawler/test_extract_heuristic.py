@@ -660,3 +660,24 @@ def test_elements_hidden_by_class_are_not_read_unless_shown_at_some_size():
 )
 def test_hidden_classes(classes, hidden):
     assert cues.is_hidden_class(classes) is hidden
+
+
+@pytest.mark.parametrize(
+    ("price_html", "price", "currency"),
+    [
+        (
+            "<a><font>225,00</font><br><font>€ inkl. 20% USt.<br>Einzelpreis</font></a>",
+            "225.00",
+            "EUR",
+        ),
+        ("<div><sup>€</sup><b>89</b></div>", "89", "EUR"),
+        ("<p><b>1.299,00</b> EUR</p>", "1299.00", "EUR"),
+        ("<p>Artikel <b>4711</b> in Farbe <b>12</b></p>", None, None),
+    ],
+    ids=["currency-in-next-element", "currency-before", "currency-in-tail", "no-currency"],
+)
+def test_a_price_set_in_two_elements(price_html, price, currency):
+    body = f"<h1>Silikonmaske</h1>{price_html}<button>In den Warenkorb</button>"
+    listing = read(body, url="https://maskenwerk.at/p/3", lang="de")
+    assert listing.price == (Decimal(price) if price else None)
+    assert listing.currency == currency
