@@ -66,6 +66,11 @@ TRAILING_CURRENCY_RE = re.compile(rf"({_SIGNS}|{_WORDS})\s*$")
 CURRENCY_AMOUNT_RE = re.compile(
     rf"(?:{_SIGNS}|{_WORDS})\s?\d|\d[\d.,'\u00a0\u202f ]*\s?(?:{_SIGNS}|{_WORDS})"
 )
+# Prices at the end of a text ("Bomber Jacket $24.99 $39.99"): each with its currency.
+_TRAILING_PRICES_RE = re.compile(
+    rf"(?:\s+(?:(?:{_SIGNS}|{_WORDS})\s?\d[\d.,'\u00a0\u202f]*"
+    rf"|\d[\d.,'\u00a0\u202f]*\s?(?:{_SIGNS}|{_WORDS})))+\s*$"
+)
 # Buttons that buy: "Add to cart", "Buy now", and their translations.
 _BUY_TEXT_RE = re.compile(
     r"add to (?:cart|bag|basket|trolley)|buy (?:it )?now|add to shopping|in den (?:warenkorb"
@@ -134,6 +139,10 @@ _SHOWN_AGAIN_RE = re.compile(
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "title"})
 OUTSIDE_TAGS = frozenset({"header", "nav", "footer", "aside"})
 BUTTON_TAGS = frozenset({"button", "input", "a"})
+
+
+def strip_trailing_prices(text: str) -> str:
+    return _TRAILING_PRICES_RE.sub("", text).strip()
 
 
 def is_hidden_class(classes: str) -> bool:

@@ -4,8 +4,10 @@
 `HeuristicReading`: listing fields and a confidence, or the reason the page is not a
 product. `crawler.extract.page` tries it after every other source; their fields win.
 
-- title: the first <h1> outside header/nav/footer (unless it only names the site),
-  else og:title, else <title> without the site name (`strip_site_name`);
+- title: of the first <h1>s and <h2>s outside header/nav/footer (not the site's name;
+  prices printed at their end dropped), the one that agrees with the <title> (or
+  og:title) without the site name (`_agreeing_heading`), else the first <h1>, else
+  og:title, else <title> without the site name (`strip_site_name`);
 - price: of the printed prices (an element whose id/class/itemprop/data-* says price,
   or a short text with a currency sign, code or word, read by `crawler.extract.prices`),
   the current one nearest the title (or the buy button): struck-through and "was"
@@ -39,6 +41,7 @@ buttons (`MANY_PRICES`, `MANY_BUY_BUTTONS`) and no price or buy button of its ow
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -79,6 +82,8 @@ _MOST_AVAILABLE = (
     "SoldOut",
     "Discontinued",
 )
+_WORD_RE = re.compile(r"\w+")
+_AGREEMENT = 0.6  # share of a heading's words that the <title> must hold
 _BEFORE_PRICE = 30  # elements before a price or buy button read with it (no <h1>)
 
 
@@ -92,8 +97,7 @@ def read_page(selector: Selector, url: str, language: str | None = None) -> Heur
     """The page's product fields and confidence, or the reason it holds no product."""
     domain = urlsplit(url).hostname
     page = walk(selector.root, language, domain)
-    title, title_points = _title(page, domain)
-    anchor = page.h1[0] if page.h1 and title_points == 0.25 else None
+    title, title_points, anchor = _title(page, domain)
     own_buttons = len(page.buttons) < MANY_BUY_BUTTONS
     buy = next((b for b in page.buttons if not b[2]), page.buttons[0] if page.buttons else None)
     buy = buy if own_buttons else None
@@ -143,15 +147,41 @@ def read_page(selector: Selector, url: str, language: str | None = None) -> Heur
     return HeuristicReading(fields, round(min(confidence, 1.0), 2), None)
 
 
-def _title(page: PageReading, domain: str | None) -> tuple[str | None, float]:
+def _title(page: PageReading, domain: str | None) -> tuple[str | None, float, int | None]:
+    """The title, its confidence points, and the index of the heading it came from."""
     site_name = page.meta.get("og:site_name") or page.meta.get("application-name")
-    if page.h1 and not names_site(page.h1[1], domain, site_name):
-        return page.h1[1], 0.25
+    headings = [h for h in page.headings if not names_site(h[2], domain, site_name)]
     og = strip_site_name(clean_text(page.meta.get("og:title")), domain, site_name)
+    named = strip_site_name(page.title_tag, domain, site_name)
+    agreeing = _agreeing_heading(headings, named or og)
+    if agreeing is not None:
+        return agreeing[2], 0.25, agreeing[0]
+    first = next((h for h in headings if h[1] == "h1"), None)
+    if first is not None:
+        return first[2], 0.25, first[0]
     if og:
-        return og, 0.2
-    title = strip_site_name(page.title_tag, domain, site_name)
-    return (title, 0.1) if title else (None, 0.0)
+        return og, 0.2, None
+    return (named, 0.1, None) if named else (None, 0.0, None)
+
+
+def _agreeing_heading(
+    headings: list[tuple[int, str, str]], reference: str | None
+) -> tuple[int, str, str] | None:
+    """The <h1> or <h2> that names what the page's <title> (or og:title) names: most of
+    its words are in it, and it covers most of them; the first <h1> on a tie. A page's
+    first <h1> is often a menu, a promotion or a category ("Menu", "Free shipping")."""
+    ref = set(_WORD_RE.findall((reference or "").casefold()))
+    if not ref:
+        return None
+    best, best_cover = None, 0.0
+    for heading in sorted(headings, key=lambda h: (h[1] != "h1", h[0])):
+        words = _WORD_RE.findall(heading[2].casefold())
+        if not words or sum(w in ref for w in words) / len(words) < _AGREEMENT:
+            continue
+        cover = len(ref & set(words)) / len(ref)
+        if cover > best_cover:
+            best, best_cover = heading, cover
+    return best
 
 
 def _pick_price(
@@ -216,7 +246,8 @@ def _availability(
 def _statements(page: PageReading, origin: int) -> list[str]:
     """The availability each text near `origin` states, in page order: from the
     title on, or from a little before a price or buy button."""
-    start = origin + 1 if page.h1 and page.h1[0] == origin else max(0, origin - _BEFORE_PRICE)
+    heading = any(h[0] == origin for h in page.headings)
+    start = origin + 1 if heading else max(0, origin - _BEFORE_PRICE)
     found: list[str] = []
     total = 0
     for el in page.elements[start : origin + _AFTER_TITLE]:

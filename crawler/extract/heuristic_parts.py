@@ -88,6 +88,30 @@ def short_text(el: HtmlElement, limit: int) -> str | None:
     return text if text and len(text) <= limit else None
 
 
+def heading_text(el: HtmlElement, limit: int = 300) -> str | None:
+    """A heading's text: a <br> in it is a space ("HEART CLUB<br>Knit Cardigan"), and
+    prices printed at its end are not part of the name ("Bomber Jacket $24.99 $39.99")."""
+    text = short_text(el, limit)
+    if text and el.find(".//br") is not None:
+        text = _SPACE_RE.sub(" ", " ".join(_texts_between_breaks(el))).strip() or None
+    if text:
+        text = cues.strip_trailing_prices(text) or text
+    return text
+
+
+def _texts_between_breaks(el: HtmlElement) -> list[str]:
+    """The element's visible text in pieces, a new piece after each <br>."""
+    pieces = [""]
+    for node in el.iter():
+        if node is not el and node.tag == "br":
+            pieces.append("")
+        elif isinstance(node.tag, str) and node.text and node.tag not in cues.SKIP_TAGS:
+            pieces[-1] += node.text
+        if node is not el and node.tail:
+            pieces[-1] += node.tail
+    return pieces
+
+
 def shape(el: HtmlElement) -> tuple:
     """Tag and class (digits dropped) of the element and three ancestors: a card's shape."""
     found = []

@@ -681,3 +681,29 @@ def test_a_price_set_in_two_elements(price_html, price, currency):
     listing = read(body, url="https://maskenwerk.at/p/3", lang="de")
     assert listing.price == (Decimal(price) if price else None)
     assert listing.currency == currency
+
+
+@pytest.mark.parametrize(
+    ("headings", "title_tag", "title"),
+    [
+        (
+            "<h1>Menu</h1><h1>Silicone mask, old man</h1>",
+            "Silicone old man mask | Shop",
+            "Silicone mask, old man",
+        ),
+        (
+            "<h1>New arrivals</h1><h2>Latex mask M-42</h2>",
+            "Latex mask M-42 | Shop",
+            "Latex mask M-42",
+        ),
+        ("<h1>Latex mask</h1><h2>Latex mask reviews</h2>", "Latex mask - Shop", "Latex mask"),
+        ("<h1>Welcome</h1>", "Latex mask | Shop", "Welcome"),
+        ("<h1>Bomber mask <span class='p'>$24.99</span> <s>$39.99</s></h1>", "", "Bomber mask"),
+        ("<h1>HEART CLUB<br>Knit mask</h1>", "", "HEART CLUB Knit mask"),
+    ],
+    ids=["menu-h1", "h2-agrees", "h1-wins-a-tie", "nothing-agrees", "prices-in-h1", "br"],
+)
+def test_the_heading_that_agrees_with_the_title_tag_is_the_title(headings, title_tag, title):
+    head = f"<title>{title_tag}</title>" if title_tag else ""
+    body = f"{headings}<span class='price'>$20.00</span><button>Add to cart</button>"
+    assert read(body, head=head).title == title
