@@ -225,6 +225,27 @@ PROFILE = {
 }
 
 
+@pytest.mark.parametrize(
+    ("og_title", "heading", "title"),
+    [
+        ("Latex Cardigan Mask 6468744 | Maskhouse", "Latex Cardigan Mask", "Latex Cardigan Mask"),
+        ("HEART CLUBKnit Mask | Maskhouse", "HEART CLUB<br>Knit Mask", "HEART CLUB Knit Mask"),
+        ("Latex Cardigan Mask", "Reviews", "Latex Cardigan Mask"),
+    ],
+    ids=["sku-and-site", "glued-words", "heading-not-inside"],
+)
+def test_visible_heading_beats_an_og_title_that_decorates_it(og_title, heading, title):
+    head = (
+        '<meta property="og:type" content="product">'
+        f'<meta property="og:title" content="{og_title}">'
+        '<meta property="product:price:amount" content="5.00">'
+        '<meta property="product:price:currency" content="GBP">'
+    )
+    text = html_page(head, f"<h1>{heading}</h1><p>In stock</p>")
+    listing = extract_listing(respond(text), "s")
+    assert (listing.title, listing.source_format) == (title, "opengraph")
+
+
 def test_jsonld_name_beats_opengraph_profile_and_page_title():
     text = html_page(
         jsonld(product(offers=offer(10))) + OG,
