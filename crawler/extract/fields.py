@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -350,9 +351,34 @@ _AVAILABILITY_PHRASES = sorted(
     key=len,
     reverse=True,
 )
-_AVAILABILITY_TEXT_RE = re.compile(
-    "|".join(re.escape(p) for p in _AVAILABILITY_PHRASES), re.IGNORECASE
-)
+
+
+def trie_pattern(words: list[str]) -> str:
+    """One regex for many literal words, their common prefixes shared ("in stock",
+    "instock" -> "in(?: stock|stock)"): at each position of a text it follows one
+    branch instead of trying every word, and it still matches the longest word there."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word.lower():
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(c) + pattern(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?" if len(branches) > 1 or len(body) > 1 else f"{body}?"
+        return body
+
+    return pattern(trie)
+
+
+# Searched in lower-cased text: case-insensitive matching of so many words is slow.
+_AVAILABILITY_TEXT_RE = re.compile(trie_pattern(_AVAILABILITY_PHRASES))
 
 
 def clean_url(url: str) -> str:
@@ -395,10 +421,28 @@ def normalize_availability(value: Any, *, search: bool = False) -> str | None:
     key = _AVAILABILITY_SEPARATORS_RE.sub("", short.lower())
     found = _AVAILABILITY_WORDS.get(key)
     if found is None and search:
-        match = _AVAILABILITY_TEXT_RE.search(value[:500])
+        match = _AVAILABILITY_TEXT_RE.search(value[:500].lower())
         if match:
-            word = _AVAILABILITY_SEPARATORS_RE.sub("", match.group(0).lower())
-            found = _AVAILABILITY_WORDS.get(word)
+            found = _AVAILABILITY_WORDS.get(_AVAILABILITY_SEPARATORS_RE.sub("", match.group(0)))
+    return found
+
+
+def stated_availabilities(texts: list[str]) -> list[str]:
+    """The availability each text states (`normalize_availability`'s words found in it,
+    the first of each text), in order; one search over all of them."""
+    joined = "\n".join(texts).lower()  # no word spans two texts: none holds a newline
+    starts, offset = [], 0
+    for text in texts:
+        starts.append(offset)
+        offset += len(text) + 1
+    found: list[str] = []
+    last = -1
+    for match in _AVAILABILITY_TEXT_RE.finditer(joined):
+        owner = bisect_right(starts, match.start()) - 1
+        value = _AVAILABILITY_WORDS.get(_AVAILABILITY_SEPARATORS_RE.sub("", match.group(0)))
+        if value and owner != last:
+            found.append(value)
+            last = owner
     return found
 
 

@@ -52,6 +52,7 @@ from maskscreen.crawler.extract.fields import (
     UNAVAILABLE,
     clean_text,
     normalize_availability,
+    stated_availabilities,
 )
 from maskscreen.crawler.extract.heuristic_parts import (
     Price,
@@ -248,16 +249,13 @@ def _statements(page: PageReading, origin: int) -> list[str]:
     title on, or from a little before a price or buy button."""
     heading = any(h[0] == origin for h in page.headings)
     start = origin + 1 if heading else max(0, origin - _BEFORE_PRICE)
-    found: list[str] = []
+    texts: list[str] = []
     total = 0
     for el in page.elements[start : origin + _AFTER_TITLE]:
         for text in (el.text, el.tail):
-            if not text or not text.strip():
-                continue
-            total += len(text)
-            value = normalize_availability(text, search=True)
-            if value:
-                found.append(value)
+            if text and text.strip():
+                texts.append(text.replace("\n", " ")[:500])
+                total += len(texts[-1])
         if total > _AFTER_TITLE_CHARS:
             break
-    return found
+    return stated_availabilities(texts)

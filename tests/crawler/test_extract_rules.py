@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from decimal import Decimal
 
 import pytest
 from scrapy.http import HtmlResponse
 
 from maskscreen.crawler.extract import markup as markup_module
-from maskscreen.crawler.extract.fields import normalize_availability
+from maskscreen.crawler.extract.fields import (
+    normalize_availability,
+    stated_availabilities,
+    trie_pattern,
+)
 from maskscreen.crawler.extract.markup import detect_syntaxes, parse_jsonld_blocks
 from maskscreen.crawler.extract.page import NotAListing, extract_listing, parse_page
 from maskscreen.crawler.extract.selectors import validate_profile
@@ -533,3 +538,18 @@ def test_normalize_availability(value, expected):
 )
 def test_normalize_availability_searches_shop_text(text, expected):
     assert normalize_availability(text, search=True) == expected
+
+
+def test_trie_pattern_matches_the_longest_word_like_an_alternation():
+    words = ["in stock", "instock", "out of stock", "not in stock", "in", "品切れ", "品"]
+    trie = re.compile(trie_pattern(words))
+    plain = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    for text in ["not in stock", "x instock y", "品切れです", "品", "inn", "zzz", "out of sto"]:
+        a, b = trie.search(text), plain.search(text)
+        assert (a and a.span()) == (b and b.span()), text
+
+
+def test_stated_availabilities_gives_the_first_statement_of_each_text():
+    texts = ["Size S: sold out", "Size M: In stock, in stock", "Delivery", "Nicht lagernd"]
+    assert stated_availabilities(texts) == ["SoldOut", "InStock", "OutOfStock"]
+    assert stated_availabilities(["in", "stock"]) == []  # no statement spans two texts
