@@ -34,7 +34,8 @@ price 0.25 (a was or card price 0.1); that price within `NEAR` elements of the t
 /item/, ?id=) 0.1; a description or image 0.05. A title alone is 0.25.
 
 Refused (`reason`): ``listing_page`` when the page prints many card prices or buy
-buttons (`MANY_PRICES`, `MANY_BUY_BUTTONS`) and no price or buy button of its own;
+buttons (`MANY_PRICES`, `MANY_BUY_BUTTONS`) and no price or buy button of its own, or
+only card prices (at least `heuristic_walk.REPEATED`) and as many buy buttons;
 ``not_a_product`` when it has no price and no buy button or stock label;
 ``no_title`` when it has those but no title.
 """
@@ -61,7 +62,7 @@ from maskscreen.crawler.extract.heuristic_parts import (
     names_site,
     strip_site_name,
 )
-from maskscreen.crawler.extract.heuristic_walk import PageReading, walk
+from maskscreen.crawler.extract.heuristic_walk import REPEATED, PageReading, walk
 
 MANY_PRICES = 6  # card prices that make a page a list of products
 MANY_BUY_BUTTONS = 4
@@ -106,6 +107,9 @@ def read_page(selector: Selector, url: str, language: str | None = None) -> Heur
     cards = sum(1 for p in page.prices if p.card)
     stock = _stock(page, anchor)
     if price_kind != "current" and not buy and (cards >= MANY_PRICES or not own_buttons):
+        return HeuristicReading(None, 0.0, "listing_page")
+    if price_kind == "card" and cards >= REPEATED and len(page.buttons) >= cards:
+        # Every price is a card's and there is a buy button for each: the cards' buttons.
         return HeuristicReading(None, 0.0, "listing_page")
     if price is None and buy is None and stock is None:
         # An item not sold now often loses its price and button but keeps its heading

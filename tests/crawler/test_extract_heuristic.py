@@ -707,3 +707,18 @@ def test_the_heading_that_agrees_with_the_title_tag_is_the_title(headings, title
     head = f"<title>{title_tag}</title>" if title_tag else ""
     body = f"{headings}<span class='price'>$20.00</span><button>Add to cart</button>"
     assert read(body, head=head).title == title
+
+
+def test_a_page_of_cards_each_with_its_buy_button_is_a_listing_page():
+    card = (
+        "<div class='item'><a href='/p/{n}'>Shopping bag {n}</a>"
+        "<span class='price'>230 руб.</span><button>В корзину</button></div>"
+    )
+    body = "<h1>Хозяйственные сумки</h1>" + "".join(card.format(n=n) for n in range(3))
+    with pytest.raises(NotAListing) as info:
+        read(body, url="https://sumki.example.ru/catalog/1", lang="ru")
+    assert info.value.reason == "listing_page"
+    # one product's own price beside the cards keeps it a product page
+    own = "<h1>Сумка</h1><p class='cost'>990 руб.</p><button>В корзину</button>"
+    listing = read(own + "".join(card.format(n=n) for n in range(3)), lang="ru")
+    assert listing.price == Decimal("990")
