@@ -59,6 +59,7 @@ from maskscreen.crawler.extract.heuristic_parts import (
     Price,
     description_of,
     images_of,
+    in_link,
     names_site,
     strip_site_name,
 )
@@ -250,14 +251,15 @@ def _availability(
 
 def _statements(page: PageReading, origin: int) -> list[str]:
     """The availability each text near `origin` states, in page order: from the
-    title on, or from a little before a price or buy button."""
+    title on, or from a little before a price or buy button; not the text of links to
+    other pages ("Made to order masks", "In stock only": ways elsewhere)."""
     heading = any(h[0] == origin for h in page.headings)
     start = origin + 1 if heading else max(0, origin - _BEFORE_PRICE)
     texts: list[str] = []
     total = 0
     for el in page.elements[start : origin + _AFTER_TITLE]:
-        for text in (el.text, el.tail):
-            if text and text.strip():
+        for text, owner in ((el.text, el), (el.tail, el.getparent())):
+            if text and text.strip() and not in_link(owner):
                 texts.append(text.replace("\n", " ")[:500])
                 total += len(texts[-1])
         if total > _AFTER_TITLE_CHARS:

@@ -248,6 +248,17 @@ def is_card(el: HtmlElement) -> bool:
     return False
 
 
+def in_link(el: HtmlElement | None) -> bool:
+    """Inside a link to another page (its text is a way elsewhere, not a statement)."""
+    for _ in range(6):
+        if el is None:
+            return False
+        if el.tag == "a" and _real_link(el.get("href")):
+            return True
+        el = el.getparent()
+    return False
+
+
 def _real_link(href: str | None) -> bool:
     href = (href or "").strip().lower()
     return bool(href) and not href.startswith(("#", "javascript:"))

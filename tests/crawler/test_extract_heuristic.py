@@ -722,3 +722,16 @@ def test_a_page_of_cards_each_with_its_buy_button_is_a_listing_page():
     own = "<h1>Сумка</h1><p class='cost'>990 руб.</p><button>В корзину</button>"
     listing = read(own + "".join(card.format(n=n) for n in range(3)), lang="ru")
     assert listing.price == Decimal("990")
+
+
+def test_link_texts_are_not_stock_statements():
+    body = (
+        "<h1>Mask &amp; More</h1><h2>Popular searches</h2><ul>"
+        "<li><a href='/search?q=made+to+order'>custom face mask made to order</a></li>"
+        "<li><a href='/c/in-stock'>In stock now</a></li></ul>"
+    )
+    with pytest.raises(NotAListing) as info:
+        read(body, url="http://127.0.0.1:8080/")
+    assert info.value.reason == "not_a_product"
+    in_page = "<h1>Latex mask</h1><p><a href='#stock'>Out of stock</a></p>"
+    assert read(in_page).availability == "OutOfStock"  # a link within the page still says it
