@@ -200,7 +200,9 @@ def _split_price(el: HtmlElement) -> str | None:
         return None
     after = el.tail if el.tail and el.tail.strip() else None
     node = el.getnext()
-    while after is None and node is not None and node.tag == "br":
+    for _ in range(3):  # past a few <br>, never a hostile run of them
+        if after is not None or node is None or node.tag != "br":
+            break
         after = node.tail if node.tail and node.tail.strip() else None
         node = node.getnext()
     if after is None and node is not None and isinstance(node.tag, str):

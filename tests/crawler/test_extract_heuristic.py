@@ -490,8 +490,9 @@ def test_beside_structured_data_the_heuristic_fills_only_title_price_and_availab
         ("<h1>Mask</h1>" + "<span class='price'>$1</span>" * 5000, "listing_page"),
         ("<h1>Mask</h1>" + "<div class='price'>" * 200 + "$5" + "</div>" * 200, None),
         ("<title>" + "a | " * 20000 + "</title>", "not_a_product"),
+        ("<h1>Mask</h1><div><b>12,00</b>" + "<br>" * 20000 + "€</div>", "not_a_product"),
     ],
-    ids=["five-thousand-prices", "deep-nesting", "huge-title"],
+    ids=["five-thousand-prices", "deep-nesting", "huge-title", "number-then-many-breaks"],
 )
 def test_hostile_pages_end_in_a_listing_or_a_reason(body, reason):
     response = HtmlResponse(url=SHOP, body=html(body))
