@@ -59,6 +59,7 @@ from maskscreen.crawler.extract.heuristic_parts import (
     Price,
     description_of,
     images_of,
+    in_disabled_option,
     in_link,
     names_site,
     strip_site_name,
@@ -252,14 +253,15 @@ def _availability(
 def _statements(page: PageReading, origin: int) -> list[str]:
     """The availability each text near `origin` states, in page order: from the
     title on, or from a little before a price or buy button; not the text of links to
-    other pages ("Made to order masks", "In stock only": ways elsewhere)."""
+    other pages ("Made to order masks", "In stock only": ways elsewhere), nor of options
+    a buyer cannot choose (`in_disabled_option`)."""
     heading = any(h[0] == origin for h in page.headings)
     start = origin + 1 if heading else max(0, origin - _BEFORE_PRICE)
     texts: list[str] = []
     total = 0
     for el in page.elements[start : origin + _AFTER_TITLE]:
         for text, owner in ((el.text, el), (el.tail, el.getparent())):
-            if text and text.strip() and not in_link(owner):
+            if text and text.strip() and not in_link(owner) and not in_disabled_option(owner):
                 texts.append(text.replace("\n", " ")[:500])
                 total += len(texts[-1])
         if total > _AFTER_TITLE_CHARS:

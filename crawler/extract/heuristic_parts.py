@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 
 from lxml.html import HtmlElement
 
@@ -23,6 +24,7 @@ _MONEY_RE = re.compile(r"\d{1,3}(?:[.,'\u00a0\u202f ]\d{3})*(?:[.,]\d{2})?|\d+(?
 _ALNUM_RE = re.compile(r"[\W_]+")
 # " | Shop", " - Amazon.com", "Amazon.com: …", " :: Store", "｜楽天市場".
 _TITLE_SEPARATORS_RE = re.compile(r"(\s+[-–—:·•»/]\s+|\s*[|｜]\s*|(?<=\w):\s+|\s+::\s+)")
+_OPTION_ELEMENTS = 200  # descendants of a list item or label searched for its control
 _SHORT_ELEMENTS = 60  # descendants a short text (a price, a label) may have
 _MAX_PRICE = Decimal(1_000_000_000)  # a bigger "price" is a phone or an order number
 _IMAGE_SOURCES = ("data-old-hires", "data-zoom-image", "data-large", "data-src", "src")
@@ -257,6 +259,28 @@ def in_link(el: HtmlElement | None) -> bool:
             return False
         if el.tag == "a" and _real_link(el.get("href")):
             return True
+        el = el.getparent()
+    return False
+
+
+def in_disabled_option(el: HtmlElement | None) -> bool:
+    """Inside an option a buyer cannot choose: a disabled <option>, or a list item or
+    label holding a disabled radio/checkbox ("Used: <s>Not available</s>" beside the
+    new copy that is): its text is that option's state, not the product's."""
+    for _ in range(5):
+        if el is None:
+            return False
+        if el.tag == "option" and el.get("disabled") is not None:
+            return True
+        if el.tag in ("li", "label") and any(
+            c.tag == "input"
+            and c.get("disabled") is not None
+            and (c.get("type") or "").lower() in ("radio", "checkbox")
+            for c in islice(el.iterdescendants(), _OPTION_ELEMENTS)
+        ):
+            return True
+        if el.tag == "li":
+            return False
         el = el.getparent()
     return False
 

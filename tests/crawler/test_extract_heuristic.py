@@ -736,3 +736,20 @@ def test_link_texts_are_not_stock_statements():
     assert info.value.reason == "not_a_product"
     in_page = "<h1>Latex mask</h1><p><a href='#stock'>Out of stock</a></p>"
     assert read(in_page).availability == "OutOfStock"  # a link within the page still says it
+
+
+def test_the_state_of_an_option_a_buyer_cannot_choose_is_not_the_products():
+    offers = (
+        "<ul><li><input type='radio' name='o' disabled><label><div>Used</div>"
+        "<strong>Non disponible</strong></label></li><li><input type='radio' name='o'>"
+        "<label><div>New</div><strong>22,50 €</strong></label></li></ul>"
+    )
+    listing = read(
+        f"<h1>Masque réaliste</h1>{offers}", url="https://boutique.example.fr/p/1", lang="fr"
+    )
+    assert (listing.price, listing.availability) == (Decimal("22.50"), None)
+    chosen = offers.replace(" disabled", "")
+    listing = read(
+        f"<h1>Masque réaliste</h1>{chosen}", url="https://boutique.example.fr/p/1", lang="fr"
+    )
+    assert listing.availability == "OutOfStock"
