@@ -1,6 +1,7 @@
 """Field precision, recall and F1 of the extractor on the real-page fixtures.
 
-    python bench/extract_real.py [--pages DIR] [--by-site] [--show-errors]
+    python bench/extract_real.py [--pages DIR] [--group dev|report|all] [--by-site]
+                                 [--show-errors]
 
 Reads every ``manifest-*.jsonl`` in tests/crawler/real_pages/ (see its README),
 builds a Scrapy ``HtmlResponse`` from each saved page (with the manifest's URL, or
@@ -20,6 +21,17 @@ and availability as equal strings. A product page that yields no listing counts
 as "nothing predicted" for every field, and its `NotAListing` reason is tallied.
 Non-product pages (``"product": false``) are reported apart: a listing taken from
 one is a false positive of the page itself.
+
+Two groups of pages, reported side by side with their union (``all``):
+
+- ``dev``: the manifests in `DEV_MANIFESTS`, the pages the extractor's rules were
+  tuned on (their errors were read with ``--show-errors``);
+- ``report``: every other manifest, pages added later and never used to tune the
+  rules, so their figures say how the extractor does on pages it has not seen.
+
+``--group`` restricts the run (and ``--show-errors``, ``--by-site``) to one group;
+tune with ``--group dev`` only. Figures are given per field and per source format
+(jsonld, microdata, rdfa, opengraph, css, heuristic, or no listing).
 """
 
 from __future__ import annotations
@@ -38,6 +50,9 @@ from maskscreen.crawler.extract.page import NotAListing, extract_listing
 
 ROOT = Path(__file__).parents[1] / "tests" / "crawler" / "real_pages"
 FIELDS = ("title", "price", "currency", "availability")
+# The development pages: the rules were tuned on these; every other manifest reports.
+DEV_MANIFESTS = frozenset({"manifest-1.jsonl", "manifest-2.jsonl", "manifest-3.jsonl"})
+GROUPS = ("dev", "report", "all")
 
 
 def load_manifests(root: Path) -> list[dict]:
@@ -49,6 +64,7 @@ def load_manifests(root: Path) -> list[dict]:
                 continue
             row = json.loads(line)
             row["_manifest"] = f"{manifest.name}:{number}"
+            row["_group"] = "dev" if manifest.name in DEV_MANIFESTS else "report"
             rows.append(row)
     return rows
 
@@ -125,8 +141,62 @@ def predict(row: dict, root: Path) -> tuple[dict | None, str | None]:
     }, None
 
 
+class Figures:
+    """The tallies of one group of pages."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, Tally] = defaultdict(Tally)
+        self.by_format: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
+        self.by_site: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
+        self.format_pages: Counter = Counter()
+        self.site_pages: Counter = Counter()
+        self.reasons: Counter = Counter()
+        self.products = self.others = self.listed = 0
+
+    def add_product(self, row: dict, predicted: dict | None, reason: str | None) -> None:
+        source = predicted["source_format"] if predicted else f"(none: {reason})"
+        self.products += 1
+        if reason:
+            self.reasons[reason] += 1
+        self.format_pages[source] += 1
+        self.site_pages[row["site"]] += 1
+        for field in FIELDS:
+            expected = row["expected"].get(field)
+            value = predicted[field] if predicted else None
+            for tallies in (self.fields, self.by_format[source], self.by_site[row["site"]]):
+                tallies[field].add(field, expected, value)
+
+
+def is_wrong(field: str, expected: object, value: object) -> bool:
+    if value in (None, ""):
+        value = None
+    if expected is None and value is None:
+        return False
+    return expected is None or value is None or not matches(field, expected, value)
+
+
+def cell(tally: Tally) -> str:
+    if tally.tp + tally.fp + tally.fn == 0:
+        return "-"
+    p, r, f = tally.scores()
+    return f"{p:.3f}/{r:.3f}/{f:.3f} ({tally.tp}/{tally.fp}/{tally.fn})"
+
+
+def print_fields(shown: list[str], figures: dict[str, Figures]) -> None:
+    width = 34
+    print("\nProduct pages, per field: P/R/F1 (tp/fp/fn)")
+    heads = [f"{name} ({figures[name].products} pages)" for name in shown]
+    print(f"  {'':13}" + "".join(f" {head:{width}}" for head in heads))
+    for field in FIELDS:
+        cells = [cell(figures[name].fields[field]) for name in shown]
+        print(f"  {field:13}" + "".join(f" {c:{width}}" for c in cells))
+
+
 def print_table(title: str, groups: dict[str, dict[str, Tally]], pages: Counter) -> None:
     print(f"\n{title}")
+    if not groups:
+        print("  (no pages)")
+        return
     header = f"{'':32} {'pages':>5}" + "".join(f" {f[:12]:>14}" for f in FIELDS)
     print(header)
     print(f"{'':32} {'':>5}" + "".join(f" {'P/R/F1':>14}" for _ in FIELDS))
@@ -145,70 +215,72 @@ def print_table(title: str, groups: dict[str, dict[str, Tally]], pages: Counter)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=Path, default=ROOT, help="folder of the manifests")
+    parser.add_argument(
+        "--group",
+        choices=GROUPS,
+        default="all",
+        help="dev: the tuning pages (DEV_MANIFESTS); report: every other manifest; "
+        "all (default): both side by side, and their union",
+    )
     parser.add_argument("--by-site", action="store_true", help="also one row per site")
     parser.add_argument("--show-errors", action="store_true", help="list every wrong field")
     args = parser.parse_args(argv)
     print("command:", shlex.join([sys.executable, *sys.argv]))
 
     rows = load_manifests(args.pages)
-    products = [row for row in rows if row["product"]]
-    others = [row for row in rows if not row["product"]]
-    print(
-        f"{len(rows)} pages ({len(products)} product, {len(others)} not) from "
-        f"{len({row['site'] for row in rows})} sites, manifests: "
-        + ", ".join(sorted({row["_manifest"].split(":")[0] for row in rows}))
-    )
+    if args.group != "all":
+        rows = [row for row in rows if row["_group"] == args.group]
+    shown = list(GROUPS) if args.group == "all" else [args.group]
+    for name in shown:
+        group = [row for row in rows if name == "all" or row["_group"] == name]
+        print(
+            f"{name}: {len(group)} pages "
+            f"({sum(bool(row['product']) for row in group)} product) from "
+            f"{len({row['site'] for row in group})} sites, manifests: "
+            + (", ".join(sorted({row["_manifest"].split(":")[0] for row in group})) or "none")
+        )
 
-    overall: dict[str, Tally] = defaultdict(Tally)
-    by_format: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
-    by_site: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
-    format_pages: Counter = Counter()
-    site_pages: Counter = Counter()
-    reasons: Counter = Counter()
+    figures = {name: Figures() for name in GROUPS}
     errors = []
-    for row in products:
+    for row in rows:
         predicted, reason = predict(row, args.pages)
-        source = predicted["source_format"] if predicted else f"(none: {reason})"
-        if reason:
-            reasons[reason] += 1
-        format_pages[source] += 1
-        site_pages[row["site"]] += 1
+        targets = (figures[row["_group"]], figures["all"])
+        if not row["product"]:
+            for figure in targets:
+                figure.others += 1
+                figure.listed += predicted is not None
+            continue
+        for figure in targets:
+            figure.add_product(row, predicted, reason)
         for field in FIELDS:
             expected = row["expected"].get(field)
             value = predicted[field] if predicted else None
-            for tallies in (overall, by_format[source], by_site[row["site"]]):
-                tallies[field].add(field, expected, value)
-            if not (expected is None and value is None) and not (
-                expected is not None and value is not None and matches(field, expected, value)
-            ):
-                errors.append((row["file"], field, expected, value))
+            if is_wrong(field, expected, value):
+                errors.append((row["_group"], row["file"], field, expected, value))
 
-    print("\nOverall, product pages:")
-    for field in FIELDS:
-        tally = overall[field]
-        p, r, f = tally.scores()
+    print_fields(shown, figures)
+    for name in shown:
+        figure = figures[name]
+        print_table(f"{name}: by source_format (P/R/F1):", figure.by_format, figure.format_pages)
+        if args.by_site:
+            print_table(f"{name}: by site (P/R/F1):", figure.by_site, figure.site_pages)
+    for name in shown:
+        figure = figures[name]
         print(
-            f"  {field:13} P {p:.3f}  R {r:.3f}  F1 {f:.3f}"
-            f"   (tp {tally.tp}, fp {tally.fp}, fn {tally.fn})"
+            f"\n{name}: product pages with no listing: "
+            f"{sum(figure.reasons.values())} of {figure.products}"
         )
-    print_table("By source_format (P/R/F1):", by_format, format_pages)
-    if args.by_site:
-        print_table("By site (P/R/F1):", by_site, site_pages)
-
-    print(f"\nProduct pages with no listing: {sum(reasons.values())} of {len(products)}")
-    for reason, count in reasons.most_common():
-        print(f"  {reason}: {count}")
-
-    listed = 0
-    for row in others:
-        predicted, _ = predict(row, args.pages)
-        listed += predicted is not None
-    print(f"Non-product pages that gave a listing (false positives): {listed} of {len(others)}")
+        for reason, count in figure.reasons.most_common():
+            print(f"  {reason}: {count}")
+        print(
+            f"{name}: non-product pages that gave a listing (false positives): "
+            f"{figure.listed} of {figure.others}"
+        )
 
     if args.show_errors:
-        print("\nWrong or missing fields (file, field, expected, predicted):")
-        for file, field, expected, value in errors:
-            print(f"  {file}  {field}: {expected!r} -> {value!r}")
+        print("\nWrong or missing fields (group, file, field, expected, predicted):")
+        for group, file, field, expected, value in errors:
+            print(f"  {group:6} {file}  {field}: {expected!r} -> {value!r}")
     return 0
 
 

@@ -18,7 +18,7 @@ _PRICE_ATTR_RE = re.compile(
 # Shopify's compare-at, Magento's old-price, "was", "list price", MSRP, RRP, UVP).
 _WAS_ATTR_RE = re.compile(
     r"(?<![a-z])(?:was|old|regular|strike|before|original|compare|msrp|rrp|uvp|crossed"
-    r"|previous|retail|reference|basis)|list[-_]?price|price[-_]?(?:was|old|before|list)",
+    r"|previous|retail|reference|basis|competitor)|list[-_]?price|price[-_]?(?:was|old|before|list)",
     re.IGNORECASE,
 )
 # ... and that say "this is what a buyer pays now".
@@ -32,7 +32,15 @@ _WAS_TEXT_RE = re.compile(
     r"^\W*(?:was|list price|regular price|reg\.?|rrp|msrp|uvp|statt|vorher|früher|antes"
     r"|avant|prix barré|prix de référence|precio anterior|preço antigo|de:|prima|prezzo di"
     r" listino|原价|原價|定价|市场价|市場價|参考価格|通常価格|メーカー希望小売価格|정가|소비자가"
-    r"|старая цена|было)\b",
+    r"|старая цена|было|retail(?: price)?|why pay|compare at|market price|elsewhere"
+    r"|competitors?'?s? price)\b",
+    re.IGNORECASE,
+)
+# Labels before a price that make it the price paid now ("Our Price:", "Online Price").
+_NOW_TEXT_RE = re.compile(
+    r"(?:^|\W)(?:our price|online price|sale price|your price|price now|now|special price"
+    r"|deal price|offer price|angebot|jetzt|aktionspreis|prix promo|prix web|precio oferta"
+    r"|oferta|prezzo online|cena promocyjna|现价|現價|特价|特價|促销价|セール価格|할인가)\W*$",
     re.IGNORECASE,
 )
 # Amounts that are not the product's price: shipping, savings, instalments, coupons.
@@ -40,7 +48,9 @@ _OTHER_COST_RE = re.compile(
     r"shipping|delivery|postage|versand|lieferung|envío|envio|livraison|frete|spedizione"
     r"|运费|運費|配送料|送料|배송비|доставка|per (?:month|mo)\b|/\s*(?:mo|month)\b|monatlich"
     r"|\bsave\b|you save|sparen|ahorra|économisez|economize|risparmi|节省|立省|割引額|절약"
-    r"|экономия|coupon|gutschein|cupón|cashback",
+    r"|экономия|coupon|gutschein|cupón|cashback|trasporto|porto\b|doprava|szállítás|\\bfragt\\b"
+    # a surcharge ("+ 4,90 €") and a quantity tier ("Buy 36 or more for $16.14 each")
+    r"|^\W*\+|\bor more\b|\bab \d+ st(?:ück|k)\b",
     re.IGNORECASE,
 )
 # A number with a currency sign, code or word beside it ("$12", "12,99 zł", "3,980円").
@@ -50,8 +60,16 @@ _WORDS = (
     r"|TRY|INR|TWD|HKD|SGD|ARS|CLP|COP|PEN|RON|UAH|zł|руб|грн|Kč|Ft|lei|TL|RM|Rp|kr)"
     r"(?![A-Za-z])|円|元|원|р\."
 )
+# A text that begins with a currency ("€ incl. VAT") or ends with one ("Price: $").
+LEADING_CURRENCY_RE = re.compile(rf"\s*({_SIGNS}|{_WORDS})")
+TRAILING_CURRENCY_RE = re.compile(rf"({_SIGNS}|{_WORDS})\s*$")
 CURRENCY_AMOUNT_RE = re.compile(
     rf"(?:{_SIGNS}|{_WORDS})\s?\d|\d[\d.,'\u00a0\u202f ]*\s?(?:{_SIGNS}|{_WORDS})"
+)
+# Prices at the end of a text ("Bomber Jacket $24.99 $39.99"): each with its currency.
+_TRAILING_PRICES_RE = re.compile(
+    rf"(?:\s+(?:(?:{_SIGNS}|{_WORDS})\s?\d[\d.,'\u00a0\u202f]*"
+    rf"|\d[\d.,'\u00a0\u202f]*\s?(?:{_SIGNS}|{_WORDS})))+\s*$"
 )
 # Buttons that buy: "Add to cart", "Buy now", and their translations.
 _BUY_TEXT_RE = re.compile(
@@ -61,7 +79,9 @@ _BUY_TEXT_RE = re.compile(
     r"|adicionar ao carrinho|comprar agora|toevoegen aan winkelwagen|in winkelwagen|do koszyka"
     r"|kup teraz|sepete ekle|hemen al|в корзину|купить|加入购物车|加入購物車|立即购买|立即購買"
     r"|直接購買|马上抢|カートに入れる|カートに追加|今すぐ買う|購入手続き|장바구니|바로\s?구매"
-    r"|구매하기|thêm vào giỏ|mua ngay|เพิ่มไปยังรถเข็น|ซื้อเลย",
+    r"|구매하기|thêm vào giỏ|mua ngay|เพิ่มไปยังรถเข็น|ซื้อเลย"
+    r"|do košíka|do košíku|kosárba|læg i kurv|lägg i varukorg|legg i handlekurv"
+    r"|lisää ostoskoriin|adaugă în coș|adauga in cos|в кошик|στο καλάθι|in winkelmand",
     re.IGNORECASE,
 )
 _BUY_ATTR_RE = re.compile(
@@ -103,10 +123,30 @@ _PRODUCT_URL_RE = re.compile(
     r"|[/_-]\d{5,}(?:\.html?)?$|[?&](?:id|item_?id|product_?id|pid|sku|goods_?id)=\w",
     re.IGNORECASE,
 )
+# Class names that hide an element (Bootstrap d-none, Tailwind/Foundation hidden, shop
+# templates' displaynone), unless another class shows it again at some screen size
+# ("hidden md:block", "d-none d-lg-flex").
+_HIDDEN_CLASS_RE = re.compile(
+    r"(?:^|\s)(?:hidden|hide|d-none|displaynone|display-none|is-hidden|u-hidden)(?=\s|$)",
+    re.IGNORECASE,
+)
+_SHOWN_AGAIN_RE = re.compile(
+    r"(?:^|\s)(?:d-(?:sm|md|lg|xl|xxl)-\w+|(?:sm|md|lg|xl|2xl):(?!hidden)\S+"
+    r"|show-for-\S+|visible-\S+)",
+    re.IGNORECASE,
+)
 # Tags whose text a buyer does not read as the product's.
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "title"})
 OUTSIDE_TAGS = frozenset({"header", "nav", "footer", "aside"})
 BUTTON_TAGS = frozenset({"button", "input", "a"})
+
+
+def strip_trailing_prices(text: str) -> str:
+    return _TRAILING_PRICES_RE.sub("", text).strip()
+
+
+def is_hidden_class(classes: str) -> bool:
+    return bool(_HIDDEN_CLASS_RE.search(classes)) and not _SHOWN_AGAIN_RE.search(classes)
 
 
 def is_price_attr(attrs: str) -> bool:
@@ -123,6 +163,10 @@ def is_now_attr(attrs: str) -> bool:
 
 def is_was_label(text: str) -> bool:
     return bool(_WAS_TEXT_RE.search(text))
+
+
+def is_now_label(text: str) -> bool:
+    return bool(_NOW_TEXT_RE.search(text))
 
 
 def is_other_cost(text: str) -> bool:

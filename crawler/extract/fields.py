@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -101,6 +102,8 @@ SCHEMA_AVAILABILITY = (
     "Reserved",
     "MadeToOrder",
 )
+# The names that mean "cannot be bought now" (the others can, now or later).
+UNAVAILABLE = frozenset({"OutOfStock", "SoldOut", "Discontinued"})
 # Lower-cased words shops print, without spaces, "-" or "_" -> schema.org availability.
 _AVAILABILITY_WORDS = {name.lower(): name for name in SCHEMA_AVAILABILITY} | {
     "instock": "InStock",
@@ -206,6 +209,47 @@ _AVAILABILITY_WORDS = {name.lower(): name for name in SCHEMA_AVAILABILITY} | {
     "uitverkocht": "SoldOut",
     "nietopvoorraad": "OutOfStock",
     "cònhàng": "InStock",
+    # Central and northern Europe: what their shops print beside the price.
+    "lagernd": "InStock",
+    "nichtlagernd": "OutOfStock",
+    "skladem": "InStock",
+    "nenískladem": "OutOfStock",
+    "vyprodáno": "SoldOut",
+    "skladom": "InStock",
+    "nasklade": "InStock",
+    "niejenasklade": "OutOfStock",
+    "vypredané": "SoldOut",
+    "raktáron": "InStock",
+    "nincsraktáron": "OutOfStock",
+    "elfogyott": "SoldOut",
+    "pålager": "InStock",
+    "ikkepålager": "OutOfStock",
+    "udsolgt": "SoldOut",
+    "utsolgt": "SoldOut",
+    "finnsilager": "InStock",
+    "slutilager": "OutOfStock",
+    "slutsåld": "SoldOut",
+    "varastossa": "InStock",
+    "eivarastossa": "OutOfStock",
+    "loppuunmyyty": "SoldOut",
+    "înstoc": "InStock",
+    "stocepuizat": "OutOfStock",
+    "внаявності": "InStock",
+    "немаєвнаявності": "OutOfStock",
+    # "Ships on or about <date>", "at the supplier": orderable, shipped when it comes in.
+    "shipsonorabout": "BackOrder",
+    "availabletoshiponorabout": "BackOrder",
+    "expectedtoship": "BackOrder",
+    "awaitingstock": "BackOrder",
+    "beimlieferanten": "BackOrder",
+    "imzulauf": "BackOrder",
+    # A promise to ship soon is a statement that it is in stock.
+    "usuallyshipsin": "InStock",
+    "usuallyshipswithin": "InStock",
+    "readytoship": "InStock",
+    "sofortversandfertig": "InStock",
+    "versandfertig": "InStock",
+    "versandbereit": "InStock",
     "hếthàng": "OutOfStock",
     "สินค้าหมด": "OutOfStock",
 }
@@ -224,6 +268,8 @@ _AVAILABILITY_SPACED = (
     "disponibilità immediata",
     "còn hàng",
     "hết hàng",
+    "в наявності",
+    "немає в наявності",
 )
 # The same words inside a longer text ("In stock - ships today", "库存：有货"),
 # longest first so "out of stock" is found before "in stock".
@@ -270,15 +316,69 @@ _AVAILABILITY_PHRASES = sorted(
         "wyprzedany",
         "stokta var",
         "stokta yok",
+        "lagernd",
+        "nicht lagernd",
+        "skladem",
+        "není skladem",
+        "skladom",
+        "na sklade",
+        "nie je na sklade",
+        "raktáron",
+        "nincs raktáron",
+        "på lager",
+        "ikke på lager",
+        "finns i lager",
+        "slut i lager",
+        "varastossa",
+        "ei varastossa",
+        "în stoc",
+        "stoc epuizat",
+        "ships on or about",
+        "available to ship on or about",
+        "expected to ship",
+        "awaiting stock",
+        "beim lieferanten",
+        "im zulauf",
+        "usually ships in",
+        "usually ships within",
+        "ready to ship",
+        "sofort versandfertig",
+        "versandfertig",
+        "versandbereit",
         *(_AVAILABILITY_SPACED),
         *(word for word in _AVAILABILITY_WORDS if not word.isascii()),
     },
     key=len,
     reverse=True,
 )
-_AVAILABILITY_TEXT_RE = re.compile(
-    "|".join(re.escape(p) for p in _AVAILABILITY_PHRASES), re.IGNORECASE
-)
+
+
+def trie_pattern(words: list[str]) -> str:
+    """One regex for many literal words, their common prefixes shared ("in stock",
+    "instock" -> "in(?: stock|stock)"): at each position of a text it follows one
+    branch instead of trying every word, and it still matches the longest word there."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word.lower():
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(c) + pattern(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?" if len(branches) > 1 or len(body) > 1 else f"{body}?"
+        return body
+
+    return pattern(trie)
+
+
+# Searched in lower-cased text: case-insensitive matching of so many words is slow.
+_AVAILABILITY_TEXT_RE = re.compile(trie_pattern(_AVAILABILITY_PHRASES))
 
 
 def clean_url(url: str) -> str:
@@ -321,10 +421,28 @@ def normalize_availability(value: Any, *, search: bool = False) -> str | None:
     key = _AVAILABILITY_SEPARATORS_RE.sub("", short.lower())
     found = _AVAILABILITY_WORDS.get(key)
     if found is None and search:
-        match = _AVAILABILITY_TEXT_RE.search(value[:500])
+        match = _AVAILABILITY_TEXT_RE.search(value[:500].lower())
         if match:
-            word = _AVAILABILITY_SEPARATORS_RE.sub("", match.group(0).lower())
-            found = _AVAILABILITY_WORDS.get(word)
+            found = _AVAILABILITY_WORDS.get(_AVAILABILITY_SEPARATORS_RE.sub("", match.group(0)))
+    return found
+
+
+def stated_availabilities(texts: list[str]) -> list[str]:
+    """The availability each text states (`normalize_availability`'s words found in it,
+    the first of each text), in order; one search over all of them."""
+    joined = "\n".join(texts).lower()  # no word spans two texts: none holds a newline
+    starts, offset = [], 0
+    for text in texts:
+        starts.append(offset)
+        offset += len(text) + 1
+    found: list[str] = []
+    last = -1
+    for match in _AVAILABILITY_TEXT_RE.finditer(joined):
+        owner = bisect_right(starts, match.start()) - 1
+        value = _AVAILABILITY_WORDS.get(_AVAILABILITY_SEPARATORS_RE.sub("", match.group(0)))
+        if value and owner != last:
+            found.append(value)
+            last = owner
     return found
 
 

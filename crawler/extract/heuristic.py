@@ -4,8 +4,10 @@
 `HeuristicReading`: listing fields and a confidence, or the reason the page is not a
 product. `crawler.extract.page` tries it after every other source; their fields win.
 
-- title: the first <h1> outside header/nav/footer (unless it only names the site),
-  else og:title, else <title> without the site name (`strip_site_name`);
+- title: of the first <h1>s and <h2>s outside header/nav/footer (not the site's name;
+  prices printed at their end dropped), the one that agrees with the <title> (or
+  og:title) without the site name (`_agreeing_heading`), else the first <h1>, else
+  og:title, else <title> without the site name (`strip_site_name`);
 - price: of the printed prices (an element whose id/class/itemprop/data-* says price,
   or a short text with a currency sign, code or word, read by `crawler.extract.prices`),
   the current one nearest the title (or the buy button): struck-through and "was"
@@ -15,9 +17,12 @@ product. `crawler.extract.page` tries it after every other source; their fields 
   (a block shape repeated `heuristic_walk.REPEATED` times, or a list item linking
   to another page)
   only when a unique buy button says the page is still one product's;
+- a page with no price, buy button or stock label is still a product when its <h1> is
+  followed by a stock statement (an item not sold now keeps its heading): the first;
 - availability: an element whose id/class says stock or availability, then a button's
-  label ("Sold out", "品切れ"), then an enabled buy button (InStock), then the text
-  after the title (`crawler.extract.fields.normalize_availability`'s words);
+  label ("Sold out", "品切れ"), then what the text after the title (or around the price
+  or buy button) states (`crawler.extract.fields.normalize_availability`'s words; several
+  statements label options: see `_availability`), then an enabled buy button (InStock);
 - description: meta description or og:description, else a description block, else
   the longest paragraph after the title; images: og:image, then product images;
   seller: a "Sold by" / "Verkauf durch" / "卖家" / "販売元" / "판매자" label, else an
@@ -29,33 +34,61 @@ price 0.25 (a was or card price 0.1); that price within `NEAR` elements of the t
 /item/, ?id=) 0.1; a description or image 0.05. A title alone is 0.25.
 
 Refused (`reason`): ``listing_page`` when the page prints many card prices or buy
-buttons (`MANY_PRICES`, `MANY_BUY_BUTTONS`) and no price or buy button of its own;
+buttons (`MANY_PRICES`, `MANY_BUY_BUTTONS`) and no price or buy button of its own, or
+only card prices (at least `heuristic_walk.REPEATED`) and as many buy buttons;
 ``not_a_product`` when it has no price and no buy button or stock label;
 ``no_title`` when it has those but no title.
 """
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from parsel import Selector
 
 from maskscreen.crawler.extract import cues
-from maskscreen.crawler.extract.fields import clean_text, normalize_availability
+from maskscreen.crawler.extract.fields import (
+    UNAVAILABLE,
+    clean_text,
+    normalize_availability,
+    stated_availabilities,
+)
 from maskscreen.crawler.extract.heuristic_parts import (
     Price,
     description_of,
     images_of,
+    in_disabled_option,
+    in_link,
     names_site,
     strip_site_name,
 )
-from maskscreen.crawler.extract.heuristic_walk import PageReading, walk
+from maskscreen.crawler.extract.heuristic_walk import REPEATED, PageReading, walk
 
 MANY_PRICES = 6  # card prices that make a page a list of products
 MANY_BUY_BUTTONS = 4
 NEAR = 60  # elements (in page order) between the title and a price that is "near"
 _AFTER_TITLE = 150  # elements after the title whose text may state availability
+_AFTER_TITLE_CHARS = 3000  # ... and at most this much of their text
+# Availability names from the most to the least a buyer can have now.
+_MOST_AVAILABLE = (
+    "InStock",
+    "OnlineOnly",
+    "InStoreOnly",
+    "LimitedAvailability",
+    "PreSale",
+    "PreOrder",
+    "BackOrder",
+    "MadeToOrder",
+    "Reserved",
+    "OutOfStock",
+    "SoldOut",
+    "Discontinued",
+)
+_WORD_RE = re.compile(r"\w+")
+_AGREEMENT = 0.6  # share of a heading's words that the <title> must hold
+_BEFORE_PRICE = 30  # elements before a price or buy button read with it (no <h1>)
 
 
 class HeuristicReading(NamedTuple):
@@ -68,8 +101,7 @@ def read_page(selector: Selector, url: str, language: str | None = None) -> Heur
     """The page's product fields and confidence, or the reason it holds no product."""
     domain = urlsplit(url).hostname
     page = walk(selector.root, language, domain)
-    title, title_points = _title(page, domain)
-    anchor = page.h1[0] if page.h1 and title_points == 0.25 else None
+    title, title_points, anchor = _title(page, domain)
     own_buttons = len(page.buttons) < MANY_BUY_BUTTONS
     buy = next((b for b in page.buttons if not b[2]), page.buttons[0] if page.buttons else None)
     buy = buy if own_buttons else None
@@ -78,11 +110,20 @@ def read_page(selector: Selector, url: str, language: str | None = None) -> Heur
     stock = _stock(page, anchor)
     if price_kind != "current" and not buy and (cards >= MANY_PRICES or not own_buttons):
         return HeuristicReading(None, 0.0, "listing_page")
+    if price_kind == "card" and cards >= REPEATED and len(page.buttons) >= cards:
+        # Every price is a card's and there is a buy button for each: the cards' buttons.
+        return HeuristicReading(None, 0.0, "listing_page")
     if price is None and buy is None and stock is None:
-        return HeuristicReading(None, 0.0, "not_a_product")
+        # An item not sold now often loses its price and button but keeps its heading
+        # and a stock statement under it ("nicht lagernd", "Sold out"): the first one.
+        stated = _statements(page, anchor) if anchor is not None and not cards else []
+        if not stated:
+            return HeuristicReading(None, 0.0, "not_a_product")
+        stock = stated[0]
     if not title:
         return HeuristicReading(None, 0.0, "no_title")
-    availability = _availability(page, stock, buy, anchor)
+    origin = anchor if anchor is not None else price.index if price else buy[0] if buy else None
+    availability = _availability(page, stock, buy, origin)
     start = anchor if anchor is not None else 0
     description = clean_text(page.meta.get("description") or page.meta.get("og:description"))
     description = description or description_of(page.elements, start)
@@ -113,15 +154,41 @@ def read_page(selector: Selector, url: str, language: str | None = None) -> Heur
     return HeuristicReading(fields, round(min(confidence, 1.0), 2), None)
 
 
-def _title(page: PageReading, domain: str | None) -> tuple[str | None, float]:
+def _title(page: PageReading, domain: str | None) -> tuple[str | None, float, int | None]:
+    """The title, its confidence points, and the index of the heading it came from."""
     site_name = page.meta.get("og:site_name") or page.meta.get("application-name")
-    if page.h1 and not names_site(page.h1[1], domain, site_name):
-        return page.h1[1], 0.25
+    headings = [h for h in page.headings if not names_site(h[2], domain, site_name)]
     og = strip_site_name(clean_text(page.meta.get("og:title")), domain, site_name)
+    named = strip_site_name(page.title_tag, domain, site_name)
+    agreeing = _agreeing_heading(headings, named or og)
+    if agreeing is not None:
+        return agreeing[2], 0.25, agreeing[0]
+    first = next((h for h in headings if h[1] == "h1"), None)
+    if first is not None:
+        return first[2], 0.25, first[0]
     if og:
-        return og, 0.2
-    title = strip_site_name(page.title_tag, domain, site_name)
-    return (title, 0.1) if title else (None, 0.0)
+        return og, 0.2, None
+    return (named, 0.1, None) if named else (None, 0.0, None)
+
+
+def _agreeing_heading(
+    headings: list[tuple[int, str, str]], reference: str | None
+) -> tuple[int, str, str] | None:
+    """The <h1> or <h2> that names what the page's <title> (or og:title) names: most of
+    its words are in it, and it covers most of them; the first <h1> on a tie. A page's
+    first <h1> is often a menu, a promotion or a category ("Menu", "Free shipping")."""
+    ref = set(_WORD_RE.findall((reference or "").casefold()))
+    if not ref:
+        return None
+    best, best_cover = None, 0.0
+    for heading in sorted(headings, key=lambda h: (h[1] != "h1", h[0])):
+        words = _WORD_RE.findall(heading[2].casefold())
+        if not words or sum(w in ref for w in words) / len(words) < _AGREEMENT:
+            continue
+        cover = len(ref & set(words)) / len(ref)
+        if cover > best_cover:
+            best, best_cover = heading, cover
+    return best
 
 
 def _pick_price(
@@ -159,17 +226,44 @@ def _stock(page: PageReading, anchor: int | None) -> str | None:
 
 
 def _availability(
-    page: PageReading, stock: str | None, buy: tuple[int, str, bool] | None, anchor: int | None
+    page: PageReading, stock: str | None, buy: tuple[int, str, bool] | None, origin: int | None
 ) -> str | None:
+    """A stock label, else what the text by the title (or the price) states, else an
+    enabled buy button's InStock: a shop that says "out of stock" beside a buy button it
+    left on the page means what it says.
+
+    Several statements there label the product's options (sizes, colours, offers:
+    "38 sold out", "M [Low Stock]"): the product is as available as its most available
+    option, and options all unavailable beside an enabled buy button leave the button's
+    word (the options not labelled can be bought).
+    """
     if stock:
         return stock
-    if buy and not buy[2]:
-        return "InStock"
-    if anchor is None:
-        return None
-    words = []
-    for el in page.elements[anchor + 1 : anchor + _AFTER_TITLE]:
-        words += [t for t in (el.text, el.tail) if t and t.strip()]
-        if sum(map(len, words)) > 3000:
+    enabled = bool(buy) and not buy[2]
+    stated = _statements(page, origin) if origin is not None else []
+    if len(stated) == 1:
+        return stated[0]
+    if stated:
+        best = min(stated, key=_MOST_AVAILABLE.index)
+        if best not in UNAVAILABLE or not enabled:
+            return best
+    return "InStock" if enabled else None
+
+
+def _statements(page: PageReading, origin: int) -> list[str]:
+    """The availability each text near `origin` states, in page order: from the
+    title on, or from a little before a price or buy button; not the text of links to
+    other pages ("Made to order masks", "In stock only": ways elsewhere), nor of options
+    a buyer cannot choose (`in_disabled_option`)."""
+    heading = any(h[0] == origin for h in page.headings)
+    start = origin + 1 if heading else max(0, origin - _BEFORE_PRICE)
+    texts: list[str] = []
+    total = 0
+    for el in page.elements[start : origin + _AFTER_TITLE]:
+        for text, owner in ((el.text, el), (el.tail, el.getparent())):
+            if text and text.strip() and not in_link(owner) and not in_disabled_option(owner):
+                texts.append(text.replace("\n", " ")[:500])
+                total += len(texts[-1])
+        if total > _AFTER_TITLE_CHARS:
             break
-    return normalize_availability(" ".join(words)[:3000], search=True)
+    return stated_availabilities(texts)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 
 from lxml.html import HtmlElement
 
@@ -19,9 +20,11 @@ _DIGIT_RE = re.compile(r"\d")
 _SPACE_RE = re.compile(r"\s+")
 _BARE_NUMBER_RE = re.compile(r"^\W*\d[\d.,'\u00a0\u202f ]*\W*$")
 _CLASS_DIGITS_RE = re.compile(r"\d+")
+_MONEY_RE = re.compile(r"\d{1,3}(?:[.,'\u00a0\u202f ]\d{3})*(?:[.,]\d{2})?|\d+(?:[.,]\d{2})?")
 _ALNUM_RE = re.compile(r"[\W_]+")
 # " | Shop", " - Amazon.com", "Amazon.com: …", " :: Store", "｜楽天市場".
 _TITLE_SEPARATORS_RE = re.compile(r"(\s+[-–—:·•»/]\s+|\s*[|｜]\s*|(?<=\w):\s+|\s+::\s+)")
+_OPTION_ELEMENTS = 200  # descendants of a list item or label searched for its control
 _SHORT_ELEMENTS = 60  # descendants a short text (a price, a label) may have
 _MAX_PRICE = Decimal(1_000_000_000)  # a bigger "price" is a phone or an order number
 _IMAGE_SOURCES = ("data-old-hires", "data-zoom-image", "data-large", "data-src", "src")
@@ -57,11 +60,14 @@ def attributes(el: HtmlElement) -> str:
 
 
 def is_hidden(el: HtmlElement) -> bool:
+    """Hidden from a buyer: the hidden attribute, display:none, a hidden input, or a
+    class that CSS frameworks and shop templates hide (`cues.is_hidden_class`)."""
     style = (el.get("style") or "").replace(" ", "").lower()
     return (
         el.get("hidden") is not None
         or "display:none" in style
         or (el.tag == "input" and (el.get("type") or "").lower() == "hidden")
+        or cues.is_hidden_class(el.get("class") or "")
     )
 
 
@@ -82,6 +88,30 @@ def short_text(el: HtmlElement, limit: int) -> str | None:
         parts.append(text)
     text = _SPACE_RE.sub(" ", "".join(parts)).strip()
     return text if text and len(text) <= limit else None
+
+
+def heading_text(el: HtmlElement, limit: int = 300) -> str | None:
+    """A heading's text: a <br> in it is a space ("HEART CLUB<br>Knit Cardigan"), and
+    prices printed at its end are not part of the name ("Bomber Jacket $24.99 $39.99")."""
+    text = short_text(el, limit)
+    if text and el.find(".//br") is not None:
+        text = _SPACE_RE.sub(" ", " ".join(_texts_between_breaks(el))).strip() or None
+    if text:
+        text = cues.strip_trailing_prices(text) or text
+    return text
+
+
+def _texts_between_breaks(el: HtmlElement) -> list[str]:
+    """The element's visible text in pieces, a new piece after each <br>."""
+    pieces = [""]
+    for node in el.iter():
+        if node is not el and node.tag == "br":
+            pieces.append("")
+        elif isinstance(node.tag, str) and node.text and node.tag not in cues.SKIP_TAGS:
+            pieces[-1] += node.text
+        if node is not el and node.tail:
+            pieces[-1] += node.tail
+    return pieces
 
 
 def shape(el: HtmlElement) -> tuple:
@@ -116,6 +146,8 @@ def price_of(
         if raw and not (cues.has_currency_amount(raw) or _BARE_NUMBER_RE.match(raw)):
             raw = None
     labelled = raw is not None
+    if raw is None and text is None:
+        raw = _split_price(el)
     if raw is None:
         own = text if text is not None else el.text
         if not own or len(own.strip()) > 40 or not cues.has_currency_amount(own):
@@ -123,14 +155,17 @@ def price_of(
         raw = (short_text(el, 60) if text is None else None) or own.strip()
     if "%" in raw or cues.is_other_cost(raw):
         return None
+    parent = el.getparent()
+    label = (_label_before(el) or "")[-40:]
+    if cues.is_other_cost(label):
+        return None  # "You save: <b>$10.46</b>", "Versand: <span>4,90 €</span>"
     amount, currency = parse_price(raw, language=language, domain=domain)
     if amount is None or not 0 < amount < _MAX_PRICE:
         return None
-    parent = el.getparent()
-    nearby = [attributes(node) for node in (parent, _parent(parent)) if node is not None]
-    label = " ".join(
-        t.strip() for t in (_previous_text(el), parent.text if parent is not None else "") if t
-    )
+    nearby = [attrs] + [attributes(n) for n in (parent, _parent(parent)) if n is not None]
+    role = _role(nearby)
+    printed = cues.CURRENCY_AMOUNT_RE.search(raw)
+    lead = raw[: printed.start()] if printed else ""
     return Price(
         element=el,
         index=index,
@@ -139,25 +174,65 @@ def price_of(
         currency=currency,
         marked=cues.has_currency_amount(raw),
         labelled=labelled,
-        now=cues.is_now_attr(attrs) or any(cues.is_now_attr(a) for a in nearby),
-        was=(
-            (bool(attrs) and cues.is_was_attr(attrs))
-            or any(cues.is_was_attr(a) for a in nearby)
-            or cues.is_was_label(raw)
-            or cues.is_was_label(label[-40:])
-        ),
+        now=role == "now" or cues.is_now_label(label) or cues.is_now_label(lead),
+        was=role == "was" or cues.is_was_label(raw) or cues.is_was_label(label),
     )
+
+
+def _role(nearby: list[str]) -> str | None:
+    """ "now" or "was" as the nearest id/class that says only one of them says (the
+    element's own, then its parent's, then its grandparent's): a "sale" inside an
+    "old-price" block is the block's, a class saying both ("product-sale
+    product-retail") decides nothing."""
+    for attrs in nearby:
+        if not attrs:
+            continue
+        now, was = cues.is_now_attr(attrs), cues.is_was_attr(attrs)
+        if now != was:
+            return "now" if now else "was"
+    return None
+
+
+def _split_price(el: HtmlElement) -> str | None:
+    """ "225,00 €" when the element prints only the number and its currency is the next
+    text ("<b>225,00</b><br><small>€ incl. VAT</small>") or the text before it
+    ("<sup>€</sup><b>225</b>"): one price set in two elements."""
+    number = (el.text or "").strip()
+    if len(el) or not number or len(number) > 20 or not _MONEY_RE.fullmatch(number):
+        return None
+    after = el.tail if el.tail and el.tail.strip() else None
+    node = el.getnext()
+    for _ in range(3):  # past a few <br>, never a hostile run of them
+        if after is not None or node is None or node.tag != "br":
+            break
+        after = node.tail if node.tail and node.tail.strip() else None
+        node = node.getnext()
+    if after is None and node is not None and isinstance(node.tag, str):
+        after = node.text
+    sign = cues.LEADING_CURRENCY_RE.match(after or "")
+    if sign:
+        return f"{number} {sign.group(1)}"
+    sign = cues.TRAILING_CURRENCY_RE.search(_label_before(el) or "")
+    return f"{sign.group(1)}{number}" if sign else None
 
 
 def _parent(el: HtmlElement) -> HtmlElement | None:
     return el.getparent()
 
 
-def _previous_text(el: HtmlElement) -> str | None:
+def _label_before(el: HtmlElement) -> str | None:
+    """The text printed just before the element: the previous sibling's tail or text,
+    or, for a first child, its parent's own text; None when that text is a price."""
     previous = el.getprevious()
     if previous is None:
-        return None
-    return previous.tail if previous.tail and previous.tail.strip() else short_text(previous, 40)
+        parent = el.getparent()
+        text = parent.text if parent is not None else None
+    elif previous.tail and previous.tail.strip():
+        text = previous.tail
+    else:
+        text = short_text(previous, 40)
+    text = text.strip() if text else None
+    return None if not text or cues.has_currency_amount(text) else text
 
 
 def is_card(el: HtmlElement) -> bool:
@@ -174,6 +249,39 @@ def is_card(el: HtmlElement) -> bool:
                 for a in node.iter("a")
             )
         node = node.getparent()
+    return False
+
+
+def in_link(el: HtmlElement | None) -> bool:
+    """Inside a link to another page (its text is a way elsewhere, not a statement)."""
+    for _ in range(6):
+        if el is None:
+            return False
+        if el.tag == "a" and _real_link(el.get("href")):
+            return True
+        el = el.getparent()
+    return False
+
+
+def in_disabled_option(el: HtmlElement | None) -> bool:
+    """Inside an option a buyer cannot choose: a disabled <option>, or a list item or
+    label holding a disabled radio/checkbox ("Used: <s>Not available</s>" beside the
+    new copy that is): its text is that option's state, not the product's."""
+    for _ in range(5):
+        if el is None:
+            return False
+        if el.tag == "option" and el.get("disabled") is not None:
+            return True
+        if el.tag in ("li", "label") and any(
+            c.tag == "input"
+            and c.get("disabled") is not None
+            and (c.get("type") or "").lower() in ("radio", "checkbox")
+            for c in islice(el.iterdescendants(), _OPTION_ELEMENTS)
+        ):
+            return True
+        if el.tag == "li":
+            return False
+        el = el.getparent()
     return False
 
 

@@ -2,7 +2,7 @@
 
 `walk(root, language, domain)` visits each element once (script, style, svg, hidden
 elements skipped whole; at most `MAX_ELEMENTS`) and collects a `PageReading`: the
-first <h1>, head meta tags, printed prices (`heuristic_parts.price_of`, at most
+first <h1> and the first headings (title candidates), head meta tags, printed prices (`heuristic_parts.price_of`, at most
 `MAX_PRICES`) with their context (struck through, in header/nav/footer/aside or a
 related-products block, repeated as cards), buy buttons, stock labels and seller labels.
 """
@@ -19,6 +19,7 @@ from maskscreen.crawler.extract.fields import clean_text, normalize_availability
 from maskscreen.crawler.extract.heuristic_parts import (
     Price,
     attributes,
+    heading_text,
     is_card,
     is_hidden,
     price_of,
@@ -28,6 +29,7 @@ from maskscreen.crawler.extract.heuristic_parts import (
 )
 
 REPEATED = 3  # a price block shape seen this often is a product card
+MAX_HEADINGS = 5  # <h1>s, and <h2>s, kept as title candidates
 # Elements read at most: the product sits near the top; a page's tail is reviews.
 MAX_ELEMENTS = 30_000
 MAX_PRICES = 1_000  # printed prices read at most (a page with more lists products)
@@ -53,6 +55,8 @@ class PageReading:
 
     def __init__(self) -> None:
         self.h1: tuple[int, str] | None = None
+        # The first `MAX_HEADINGS` <h1> and <h2> outside header/nav/footer: (index, tag, text).
+        self.headings: list[tuple[int, str, str]] = []
         self.meta: dict[str, str] = {}
         self.title_tag: str | None = None
         self.prices: list[Price] = []
@@ -100,10 +104,12 @@ def walk(root: HtmlElement, language: str | None, domain: str | None) -> PageRea
         outside, elsewhere, struck = outside + flags[0], elsewhere + flags[1], struck + flags[2]
         index = len(page.elements)
         page.elements.append(el)
-        if tag == "h1" and page.h1 is None and not outside:
-            text = short_text(el, 300)
-            if text:
-                page.h1 = (index, text)
+        if tag in ("h1", "h2") and not outside and len(page.headings) < 2 * MAX_HEADINGS:
+            text = heading_text(el)
+            if text and sum(h[1] == tag for h in page.headings) < MAX_HEADINGS:
+                page.headings.append((index, tag, text))
+                if tag == "h1" and page.h1 is None:
+                    page.h1 = (index, text)
         if attrs or (el.text and _DIGIT_RE.search(el.text)):
             _add_price(page, el, attrs, index, (outside, elsewhere, struck), None, language, domain)
         if outside or elsewhere:
@@ -127,12 +133,16 @@ def _add_price(
     if len(page.prices) >= MAX_PRICES:
         return
     price = price_of(el, attrs, index, language, domain, text)
-    if price is not None and page.prices and _nested_in(page.prices[-1], price):
-        return  # the same price again, inside the element that printed it
-    if price is not None:
-        price.was = price.was or bool(context[2])
-        price.elsewhere = bool(context[0] or context[1])
-        page.prices.append(price)
+    if price is None:
+        return
+    price.was = price.was or bool(context[2])
+    price.elsewhere = bool(context[0] or context[1])
+    if page.prices and _nested_in(page.prices[-1], price):
+        # The same price again, inside the element that printed it: struck through
+        # there ("Retail: <s>$9.99</s>"), the whole block is the was price.
+        page.prices[-1].was = page.prices[-1].was or bool(context[2])
+        return
+    page.prices.append(price)
 
 
 def _nested_in(outer: Price, inner: Price) -> bool:

@@ -32,7 +32,9 @@ the same way (`parse_page`) when it does not (a GBK page declared as UTF-8).
 When sources disagree:
 - per field, the first source (in the order above) that has a value wins; later
   sources only fill fields that are still None (a JSON-LD name beats og:title, a
-  profile's selector and the page's <h1>);
+  profile's selector and the page's <h1>); except that an og:title holding the
+  visible heading plus more (a site name, an SKU) gives way to that heading when the
+  visible page is read;
 - the price is the price a buyer pays now — a sale price beats the regular
   ("was", list, strikethrough) price, and among several offers or variants the
   lowest wins (see `crawler.extract.schema`); `Listing` has one price, so the
@@ -71,6 +73,7 @@ off-site canonical as the page declared it (None when it was used as the key).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -127,6 +130,7 @@ REASONS = (
     "listing_page",
 )
 _EMPTY = (None, "", [])
+_NON_WORD_RE = re.compile(r"\W+")
 # Fields whose absence after the structured sources sends the page to the heuristic one.
 _HEURISTIC_FILLS = ("title", "price", "availability")
 
@@ -212,6 +216,7 @@ def find_sources(
         # Only the gaps that sent us here: a description, images or seller read from
         # the visible page would change the content hash of listings already stored.
         gaps = {k: v for k, v in reading.fields.items() if k in _HEURISTIC_FILLS + ("currency",)}
+        found = _heading_over_opengraph(found, reading.fields.get("title"))
         return Sources([*found, ("heuristic", gaps)], None, None)
     if reading.fields:
         return Sources([("heuristic", reading.fields)], None, reading.confidence)
@@ -220,6 +225,28 @@ def find_sources(
     if broken_only and not structured:
         return Sources(found, "broken_jsonld", None)
     return Sources(found, "no_product" if structured else reading.reason, None)
+
+
+def _heading_over_opengraph(
+    found: list[tuple[str, dict]], heading: str | None
+) -> list[tuple[str, dict]]:
+    """og:title is often the page's heading plus the site's name, an SKU or a price
+    ("Knit Cardigan 6468744 | Shop"): when the listing's title would be og:title and the
+    heading the visible page gives is inside it, the heading is the title."""
+    title = next((fields["title"] for _f, fields in found if fields.get("title")), None)
+    og = next((fields for name, fields in found if name == "opengraph"), None)
+    if not heading or og is None or not title or og.get("title") != title:
+        return found
+    inner, outer = _squash(heading), _squash(title)
+    if not inner or inner == outer or inner not in outer:
+        return found
+    return [
+        (name, {**fields, "title": heading} if fields is og else fields) for name, fields in found
+    ]
+
+
+def _squash(text: str) -> str:
+    return _NON_WORD_RE.sub("", text.casefold())
 
 
 def _merge(found: list[tuple[str, dict]]) -> dict:

@@ -15,6 +15,8 @@ Where the currency comes from, first match wins:
 4. no marker: the declared currency, else the shop's country's currency
    (a "2.449" on a .com.ar shop is 2449 ARS), else None.
 "Was $30 Now $20" (and "statt … jetzt", "原价 … 现价") is the price after the word.
+The amount is the number printed against the currency ("Buy 36 or more for $16.14"
+is 16.14), else the first number; "1€40" is 1.40.
 
 Kept over Zyte's price-parser (0.5.1), measured on the 97 printed prices of
 tests/crawler/price_strings.py (`python bench/extract.py --prices`): amount right
@@ -247,6 +249,16 @@ _ISO_RE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 _KRONA_RE = re.compile(r"(?<![A-Za-z])kr\.?(?![A-Za-z])", re.IGNORECASE)
 # Digits with "." or "," groups, or space/apostrophe groups of exactly three digits.
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+|['\u00a0\u202f ]\d{3}(?!\d))*")
+# The number a currency sign, code or word is printed against: in "Buy 36 or more for
+# $16.14" and "2 x 10 €" the price is the amount beside the currency, not the first number.
+_SIGN = (
+    rf"(?:{_MARKER_RE.pattern}|[$¥￥元圆]|(?<![A-Za-z])[A-Z]{{3}}(?![A-Za-z])"
+    rf"|{_KRONA_RE.pattern})"
+)
+_SIGN_NUMBER_RE = re.compile(rf"{_SIGN}(\s?)({_NUMBER_RE.pattern})")
+_NUMBER_SIGN_RE = re.compile(rf"({_NUMBER_RE.pattern})(\s?){_SIGN}")
+# "1€40", "12€99": the sign written where the decimal point goes (French shops).
+_SIGN_AS_POINT_RE = re.compile(r"(?<![\d.,])(\d+)([€$£])(\d{2})(?![\d.,%])")
 # A second number after a dash, "~", "to" or "至": the high end of a range.
 _RANGE_TAIL_RE = re.compile(
     r"\D{0,4}?\s*(?:[-–—~～至到]|to)\s*\D{0,6}?(\d[\d.,'\u00a0\u202f ]*)", re.IGNORECASE
@@ -404,15 +416,41 @@ def parse_price_range(
     if hint and currency and currency != hint:
         logger.debug("price %r names %s but the page says %s", text, currency, hint)
     currency = currency or _country_currency(language, domain)
-    match = _NUMBER_RE.search(text)
-    if match is None:
+    point = _SIGN_AS_POINT_RE.search(text)
+    if point:
+        return Decimal(f"{point.group(1)}.{point.group(3)}"), None, currency
+    number = _number_in(text)
+    if number is None:
         return None, None, currency
-    low = _to_decimal(match.group(0), currency, language)
-    tail = _RANGE_TAIL_RE.match(text, match.end())
+    token, end = number
+    low = _to_decimal(token, currency, language)
+    tail = _RANGE_TAIL_RE.match(text, end)
     high = (
         _to_decimal(_NUMBER_RE.match(tail.group(1)).group(0), currency, language) if tail else None
     )
     return low, (high if high is not None and low is not None and high > low else None), currency
+
+
+def _number_in(text: str) -> tuple[str, int] | None:
+    """The price's number in a text and where it ends: the one printed against a
+    currency (touching it before one with a space between, then the first), else the
+    first number; the low end of a range when the currency follows its high end."""
+    first = _NUMBER_RE.search(text)
+    if first is None:
+        return None
+    found = [
+        (bool(m.group(1)), m.start(2), m.group(2), m.end(2)) for m in _SIGN_NUMBER_RE.finditer(text)
+    ]
+    found += [
+        (bool(m.group(2)), m.start(1), m.group(1), m.end(1)) for m in _NUMBER_SIGN_RE.finditer(text)
+    ]
+    if not found:
+        return first.group(0), first.end()
+    _gap, start, token, end = min(found, key=lambda f: (f[0], f[1]))
+    tail = _RANGE_TAIL_RE.match(text, first.end())
+    if tail and first.start() < start and tail.start(1) == start:
+        return first.group(0), first.end()  # "88至128元": the range's low end
+    return token, end
 
 
 def _country_currency(language: str | None, domain: str | None) -> str | None:

@@ -16,12 +16,20 @@ Which price (`Listing.price` is the price a buyer pays now, the lowest one):
 - across several offers, AggregateOffer members and ProductGroup variants: the
   lowest current price (zero is a placeholder, used only when nothing else is
   given); its offer also gives the currency, seller and availability.
+
+How a price is read: schema.org asks for a plain number with "." as the decimal
+point and no group separators, so a price written that way ("224.904", 224.904) is
+that number, whatever the currency (the rules of `crawler.extract.prices` would read
+"224.904" in euros as 224904); it is rounded to cents when it has more decimals
+(a net price times VAT: the shop shows 224,90 €). Any other text ("1.299,00 €",
+"$1,299") is read as a printed price.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from maskscreen.crawler.extract.fields import (
@@ -53,6 +61,8 @@ WAS_PRICE_TYPES = frozenset(
     }
 )
 _NESTED = ("mainEntity", "mainEntityOfPage", "about")
+_MACHINE_NUMBER_RE = re.compile(r"\s*\d+(?:\.\d+)?\s*")
+_CENT = Decimal("0.01")
 
 
 def types(node: dict) -> set[str]:
@@ -141,7 +151,28 @@ def _offers(node: dict, index: dict[str, dict]) -> list[dict]:
 
 
 def _amount(raw: Any) -> Decimal | None:
+    machine = machine_amount(raw)
+    if machine is not None:
+        return machine
     return parse_price(raw)[0] if raw not in (None, "") else None
+
+
+def machine_amount(raw: Any) -> Decimal | None:
+    """A price written as schema.org asks (a number, or a string of digits with an
+    optional "." decimal part), rounded to cents; None for anything else."""
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)):
+        return None
+    if isinstance(raw, str) and not _MACHINE_NUMBER_RE.fullmatch(raw):
+        return None
+    try:
+        amount = Decimal(str(raw).strip())
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount < 0:
+        return None
+    if amount.as_tuple().exponent < -2:
+        amount = amount.quantize(_CENT, rounding=ROUND_HALF_UP)
+    return amount
 
 
 def _current_price(offer: dict) -> tuple[Decimal | None, Any, Any]:
@@ -219,7 +250,7 @@ def product_fields(product: dict, products: list[dict], index: dict[str, dict]) 
         "title": clean_text(product.get("name")),
         "description": clean_text(product.get("description")),
         "external_id": _external_id(product),
-        "price": price[1],
+        "price": price[1] if machine_amount(price[1]) is None else machine_amount(price[1]),
         "currency": first(price[2]) if isinstance(first(price[2]), str) else None,
         "seller": name_of(seller),
         "seller_url": first(seller_url) if isinstance(first(seller_url), str) else None,

@@ -346,6 +346,20 @@ def test_site_key_is_the_registrable_domain():
         ("Non disponibile", "OutOfStock"),
         ("Stokta yok", "OutOfStock"),
         ("Delivery in 3 days", None),
+        ("Dostupnost: Skladem", "InStock"),
+        ("Není skladem", "OutOfStock"),
+        ("Na sklade", "InStock"),
+        ("Nincs raktáron", "OutOfStock"),
+        ("Ikke på lager", "OutOfStock"),
+        ("Finns i lager", "InStock"),
+        ("Loppuunmyyty", "SoldOut"),
+        ("În stoc", "InStock"),
+        ("Немає в наявності", "OutOfStock"),
+        ("nicht lagernd", "OutOfStock"),
+        ("sofort lagernd", "InStock"),
+        ("12 Stück verfügbar beim Lieferanten", "BackOrder"),
+        ("Available to ship on or about 03/14/27.", "BackOrder"),
+        ("Usually ships within 24 hours", "InStock"),
     ],
 )
 def test_availability_words_in_page_text(text, availability):
@@ -368,6 +382,14 @@ def test_availability_words_in_page_text(text, availability):
         ("장바구니", True),
         ("В корзину", True),
         ("Sepete ekle", True),
+        ("Pridať do košíka", True),
+        ("Vložit do košíku", True),
+        ("Kosárba", True),
+        ("Læg i kurv", True),
+        ("Lägg i varukorgen", True),
+        ("Lisää ostoskoriin", True),
+        ("Adaugă în coș", True),
+        ("Додати в кошик", True),
         ("Add to wishlist", False),
         ("Sign in", False),
     ],
@@ -387,6 +409,9 @@ def test_buy_button_labels(label, buys):
         ("通常価格", True),
         ("$20", False),
         ("Now $20", False),
+        ("Retail Price: $9.99", True),
+        ("Why pay:", True),
+        ("Compare at", True),
     ],
 )
 def test_was_price_labels(text, was):
@@ -465,8 +490,9 @@ def test_beside_structured_data_the_heuristic_fills_only_title_price_and_availab
         ("<h1>Mask</h1>" + "<span class='price'>$1</span>" * 5000, "listing_page"),
         ("<h1>Mask</h1>" + "<div class='price'>" * 200 + "$5" + "</div>" * 200, None),
         ("<title>" + "a | " * 20000 + "</title>", "not_a_product"),
+        ("<h1>Mask</h1><div><b>12,00</b>" + "<br>" * 20000 + "€</div>", "not_a_product"),
     ],
-    ids=["five-thousand-prices", "deep-nesting", "huge-title"],
+    ids=["five-thousand-prices", "deep-nesting", "huge-title", "number-then-many-breaks"],
 )
 def test_hostile_pages_end_in_a_listing_or_a_reason(body, reason):
     response = HtmlResponse(url=SHOP, body=html(body))
@@ -487,3 +513,243 @@ def test_without_the_heuristic_source_a_plain_page_has_no_structured_data():
         extract_listing(page("heuristic_trailing_comma.html"), "s", heuristic=False)
     assert info.value.reason == "broken_jsonld"
     assert extract_listing(response, "s").source_format == "heuristic"
+
+
+# -- rules found on real pages, each on a page written for it ---------------------------
+
+
+def read(body: str, url: str = SHOP, head: str = "", lang: str = "en") -> Listing:
+    return extract_listing(HtmlResponse(url=url, body=html(body, head, lang)), site="s")
+
+
+def test_a_stated_out_of_stock_beats_the_buy_button_left_on_the_page():
+    body = (
+        "<h1>Latex old man mask</h1><p>Weight 1 kg</p><p><b>Availability</b>"
+        "<span>Currently not in stock, ask us</span></p><span class='price'>$40.00</span>"
+        "<button>Add to cart</button>"
+    )
+    assert read(body).availability == "OutOfStock"
+
+
+def test_a_statement_after_a_long_description_is_still_read():
+    filler = "<p>" + "Soft silicone, hand-punched hair, painted by hand. " * 20 + "</p>"
+    body = f"<h1>Silicone mask</h1>{filler}<p>In stock: 6</p><span class='price'>$90</span>"
+    assert read(body).availability == "InStock"
+
+
+def test_without_a_heading_the_statement_near_the_price_is_read():
+    body = (
+        "<div><b>Silicone mask, old man</b><p>Nur noch wenige</p><span class='preis'>"
+        "89,00 €</span><p>Derzeit nicht verfügbar</p></div>"
+    )
+    listing = read(body, head="<title>Silicone mask, old man</title>", lang="de")
+    assert listing.availability == "OutOfStock"
+
+
+@pytest.mark.parametrize(
+    ("options", "button", "availability"),
+    [
+        ("<li>S [Low Stock]</li><li>M [In Stock]</li><li>L [In Stock]</li>", "", "InStock"),
+        ("<li>38 sold out</li><li>40 sold out</li><li>42</li>", "<button>Add</button>", "InStock"),
+        ("<li>38 sold out</li><li>40 sold out</li>", "", "SoldOut"),
+    ],
+    ids=["most-available-option", "sold-out-sizes-beside-a-buy-button", "every-option-sold-out"],
+)
+def test_statements_on_options_give_the_most_available_option(options, button, availability):
+    body = (
+        f"<h1>Latex mask</h1><span class='price'>$20</span><ul class='sizes'>{options}</ul>"
+        + button.replace("Add", "Add to cart")
+    )
+    assert read(body).availability == availability
+
+
+def test_out_of_our_stock_but_at_the_supplier_is_a_back_order():
+    body = (
+        "<h1>Silikonmaske Opa</h1><p><b>nicht lagernd</b><br>44 Stück verfügbar beim "
+        "Lieferanten</p><span class='preis'>225,00 €</span><a class='btn'>In den Warenkorb</a>"
+    )
+    assert read(body, url="https://maskenwerk.de/p/1", lang="de").availability == "BackOrder"
+
+
+@pytest.mark.parametrize(
+    ("prices", "price"),
+    [
+        (  # a labelled block whose amount is struck through inside it
+            "<td class='our-price'>Retail: <strike>$9.99</strike></td>"
+            "<td class='our-price'>Online Price: $9.54</td>",
+            "9.54",
+        ),
+        (  # "Why pay" is the comparison price, "Our Price" the one paid; savings never
+            "<div><strong>Why Pay:</strong> <span>$19.95</span></div>"
+            "<div><strong>Our Price:</strong> <span>$9.49</span></div>"
+            "<div><strong>You Save:</strong> <span>$10.46</span></div>",
+            "9.49",
+        ),
+        (  # a class saying both sale and retail decides nothing; the struck one is was
+            "<div class='product-sale product-retail'><em>$16.99</em></div>"
+            "<div>Retail: <span><strike>$22.99</strike></span></div><p>Gift box $3.00</p>",
+            "16.99",
+        ),
+        (  # quantity tiers and surcharges are not the price of one item
+            "<p>Buy 36 or more for $16.14 each.</p><p>+ $4.90 handling</p><p>$16.99</p>",
+            "16.99",
+        ),
+    ],
+    ids=["struck-inside-block", "why-pay-our-price-you-save", "both-classes", "tier-surcharge"],
+)
+def test_the_price_paid_now_among_printed_prices(prices, price):
+    body = f"<h1>Latex mask</h1>{prices}<button>Add to cart</button>"
+    assert read(body).price == Decimal(price)
+
+
+def test_shipping_in_italian_is_not_the_price():
+    body = (
+        "<h1>Maschera in silicone</h1><div>+ &euro; 90,00 di trasporto<br>"
+        "<b>&euro; 430,00</b> prezzo online</div>"
+    )
+    listing = read(body, url="https://negozio.example.it/p/1", lang="it")
+    assert (listing.price, listing.currency) == (Decimal("430.00"), "EUR")
+
+
+def test_a_regular_price_block_without_a_sale_is_the_price():
+    body = (
+        "<h1>Maska</h1><select><option>G/VS2 +3 500,00 zł</option></select>"
+        "<div class='price-box'><span class='regular-price'><span class='price'>"
+        "9 900,00 zł</span></span></div>"
+    )
+    listing = read(body, url="https://sklep.example.pl/p/1", lang="pl")
+    assert (listing.price, listing.currency) == (Decimal("9900.00"), "PLN")
+
+
+def test_a_heading_with_a_stock_statement_and_no_price_is_a_product():
+    body = "<h1>Silikonmaske Opa</h1><p>EAN 4006381333931</p><p>Lagerstand: nicht lagernd</p>"
+    listing = read(body, url="https://maskenwerk.de/p/2", lang="de")
+    assert (listing.title, listing.price, listing.availability) == (
+        "Silikonmaske Opa",
+        None,
+        "OutOfStock",
+    )
+    with pytest.raises(NotAListing) as info:
+        read("<h1>Our story</h1><p>We started in 2009 in a small workshop.</p>")
+    assert info.value.reason == "not_a_product"
+
+
+def test_elements_hidden_by_class_are_not_read_unless_shown_at_some_size():
+    body = (
+        "<h1>Latex mask</h1><span class='price'>$43.80</span>"
+        "<a href='#' class='btn'>Add to cart</a><a href='#' class='displaynone soldout'>"
+        "SOLD OUT</a><p class='d-none'>$1.00</p>"
+    )
+    listing = read(body)
+    assert (listing.price, listing.availability) == (Decimal("43.80"), "InStock")
+    shown = "<h1>Latex mask</h1><span class='price hidden md:block'>$43.80</span>"
+    assert read(shown).price == Decimal("43.80")
+
+
+@pytest.mark.parametrize(
+    ("classes", "hidden"),
+    [
+        ("hidden", True),
+        ("d-none", True),
+        ("product displaynone", True),
+        ("hidden md:block", False),
+        ("d-none d-lg-flex", False),
+        ("hidden-xs", False),
+        ("sr-only", False),
+        ("unhidden", False),
+    ],
+)
+def test_hidden_classes(classes, hidden):
+    assert cues.is_hidden_class(classes) is hidden
+
+
+@pytest.mark.parametrize(
+    ("price_html", "price", "currency"),
+    [
+        (
+            "<a><font>225,00</font><br><font>€ inkl. 20% USt.<br>Einzelpreis</font></a>",
+            "225.00",
+            "EUR",
+        ),
+        ("<div><sup>€</sup><b>89</b></div>", "89", "EUR"),
+        ("<p><b>1.299,00</b> EUR</p>", "1299.00", "EUR"),
+        ("<p>Artikel <b>4711</b> in Farbe <b>12</b></p>", None, None),
+    ],
+    ids=["currency-in-next-element", "currency-before", "currency-in-tail", "no-currency"],
+)
+def test_a_price_set_in_two_elements(price_html, price, currency):
+    body = f"<h1>Silikonmaske</h1>{price_html}<button>In den Warenkorb</button>"
+    listing = read(body, url="https://maskenwerk.at/p/3", lang="de")
+    assert listing.price == (Decimal(price) if price else None)
+    assert listing.currency == currency
+
+
+@pytest.mark.parametrize(
+    ("headings", "title_tag", "title"),
+    [
+        (
+            "<h1>Menu</h1><h1>Silicone mask, old man</h1>",
+            "Silicone old man mask | Shop",
+            "Silicone mask, old man",
+        ),
+        (
+            "<h1>New arrivals</h1><h2>Latex mask M-42</h2>",
+            "Latex mask M-42 | Shop",
+            "Latex mask M-42",
+        ),
+        ("<h1>Latex mask</h1><h2>Latex mask reviews</h2>", "Latex mask - Shop", "Latex mask"),
+        ("<h1>Welcome</h1>", "Latex mask | Shop", "Welcome"),
+        ("<h1>Bomber mask <span class='p'>$24.99</span> <s>$39.99</s></h1>", "", "Bomber mask"),
+        ("<h1>HEART CLUB<br>Knit mask</h1>", "", "HEART CLUB Knit mask"),
+    ],
+    ids=["menu-h1", "h2-agrees", "h1-wins-a-tie", "nothing-agrees", "prices-in-h1", "br"],
+)
+def test_the_heading_that_agrees_with_the_title_tag_is_the_title(headings, title_tag, title):
+    head = f"<title>{title_tag}</title>" if title_tag else ""
+    body = f"{headings}<span class='price'>$20.00</span><button>Add to cart</button>"
+    assert read(body, head=head).title == title
+
+
+def test_a_page_of_cards_each_with_its_buy_button_is_a_listing_page():
+    card = (
+        "<div class='item'><a href='/p/{n}'>Shopping bag {n}</a>"
+        "<span class='price'>230 руб.</span><button>В корзину</button></div>"
+    )
+    body = "<h1>Хозяйственные сумки</h1>" + "".join(card.format(n=n) for n in range(3))
+    with pytest.raises(NotAListing) as info:
+        read(body, url="https://sumki.example.ru/catalog/1", lang="ru")
+    assert info.value.reason == "listing_page"
+    # one product's own price beside the cards keeps it a product page
+    own = "<h1>Сумка</h1><p class='cost'>990 руб.</p><button>В корзину</button>"
+    listing = read(own + "".join(card.format(n=n) for n in range(3)), lang="ru")
+    assert listing.price == Decimal("990")
+
+
+def test_link_texts_are_not_stock_statements():
+    body = (
+        "<h1>Mask &amp; More</h1><h2>Popular searches</h2><ul>"
+        "<li><a href='/search?q=made+to+order'>custom face mask made to order</a></li>"
+        "<li><a href='/c/in-stock'>In stock now</a></li></ul>"
+    )
+    with pytest.raises(NotAListing) as info:
+        read(body, url="http://127.0.0.1:8080/")
+    assert info.value.reason == "not_a_product"
+    in_page = "<h1>Latex mask</h1><p><a href='#stock'>Out of stock</a></p>"
+    assert read(in_page).availability == "OutOfStock"  # a link within the page still says it
+
+
+def test_the_state_of_an_option_a_buyer_cannot_choose_is_not_the_products():
+    offers = (
+        "<ul><li><input type='radio' name='o' disabled><label><div>Used</div>"
+        "<strong>Non disponible</strong></label></li><li><input type='radio' name='o'>"
+        "<label><div>New</div><strong>22,50 €</strong></label></li></ul>"
+    )
+    listing = read(
+        f"<h1>Masque réaliste</h1>{offers}", url="https://boutique.example.fr/p/1", lang="fr"
+    )
+    assert (listing.price, listing.availability) == (Decimal("22.50"), None)
+    chosen = offers.replace(" disabled", "")
+    listing = read(
+        f"<h1>Masque réaliste</h1>{chosen}", url="https://boutique.example.fr/p/1", lang="fr"
+    )
+    assert listing.availability == "OutOfStock"

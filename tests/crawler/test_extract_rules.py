@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from decimal import Decimal
 
 import pytest
 from scrapy.http import HtmlResponse
 
 from maskscreen.crawler.extract import markup as markup_module
-from maskscreen.crawler.extract.fields import normalize_availability
+from maskscreen.crawler.extract.fields import (
+    normalize_availability,
+    stated_availabilities,
+    trie_pattern,
+)
 from maskscreen.crawler.extract.markup import detect_syntaxes, parse_jsonld_blocks
 from maskscreen.crawler.extract.page import NotAListing, extract_listing, parse_page
 from maskscreen.crawler.extract.selectors import validate_profile
@@ -73,6 +78,10 @@ PRICE_RULES = [
     ),
     ("several offers: the lowest", [offer(300), offer(250), offer(275)], D("250")),
     ("a zero price is a placeholder", [offer(0), offer(49)], D("49")),
+    # schema.org's price is a number with a "." decimal point, in any currency
+    ("a schema.org number in euros keeps its point", offer("224.904", "EUR"), D("224.90")),
+    ("a JSON number is rounded to cents", offer(19.999, "EUR"), D("20.00")),
+    ("a printed price in offers is read as printed", offer("1.299,00 €", "EUR"), D("1299.00")),
     (
         "an offer without a price is skipped",
         [{"@type": "Offer", "availability": "InStock"}, offer(30)],
@@ -219,6 +228,27 @@ PROFILE = {
     "description": "css:#d::text",
     "price": "css:.price::text",
 }
+
+
+@pytest.mark.parametrize(
+    ("og_title", "heading", "title"),
+    [
+        ("Latex Cardigan Mask 6468744 | Maskhouse", "Latex Cardigan Mask", "Latex Cardigan Mask"),
+        ("HEART CLUBKnit Mask | Maskhouse", "HEART CLUB<br>Knit Mask", "HEART CLUB Knit Mask"),
+        ("Latex Cardigan Mask", "Reviews", "Latex Cardigan Mask"),
+    ],
+    ids=["sku-and-site", "glued-words", "heading-not-inside"],
+)
+def test_visible_heading_beats_an_og_title_that_decorates_it(og_title, heading, title):
+    head = (
+        '<meta property="og:type" content="product">'
+        f'<meta property="og:title" content="{og_title}">'
+        '<meta property="product:price:amount" content="5.00">'
+        '<meta property="product:price:currency" content="GBP">'
+    )
+    text = html_page(head, f"<h1>{heading}</h1><p>In stock</p>")
+    listing = extract_listing(respond(text), "s")
+    assert (listing.title, listing.source_format) == (title, "opengraph")
 
 
 def test_jsonld_name_beats_opengraph_profile_and_page_title():
@@ -508,3 +538,18 @@ def test_normalize_availability(value, expected):
 )
 def test_normalize_availability_searches_shop_text(text, expected):
     assert normalize_availability(text, search=True) == expected
+
+
+def test_trie_pattern_matches_the_longest_word_like_an_alternation():
+    words = ["in stock", "instock", "out of stock", "not in stock", "in", "品切れ", "品"]
+    trie = re.compile(trie_pattern(words))
+    plain = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    for text in ["not in stock", "x instock y", "品切れです", "品", "inn", "zzz", "out of sto"]:
+        a, b = trie.search(text), plain.search(text)
+        assert (a and a.span()) == (b and b.span()), text
+
+
+def test_stated_availabilities_gives_the_first_statement_of_each_text():
+    texts = ["Size S: sold out", "Size M: In stock, in stock", "Delivery", "Nicht lagernd"]
+    assert stated_availabilities(texts) == ["SoldOut", "InStock", "OutOfStock"]
+    assert stated_availabilities(["in", "stock"]) == []  # no statement spans two texts

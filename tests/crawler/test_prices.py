@@ -62,6 +62,13 @@ PRICES = [
     (None, "USD", None, None, None),
     (True, None, None, None, None),
     (-5, "USD", None, None, "USD"),
+    # the number printed against the currency, not the first number of the text
+    ("Buy 36 or more for $16.14 each", None, None, D("16.14"), "USD"),
+    ("2 x 10 €", None, None, D("10"), "EUR"),
+    ("SKU 12345 $9.99", None, None, D("9.99"), "USD"),
+    ("Pack of 3 for 20 zł", None, None, D("20"), "PLN"),
+    # the sign where the decimal point goes
+    ("Vendu par 8 pour 1€40", None, "fr", D("1.40"), "EUR"),
 ]
 
 
