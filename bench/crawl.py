@@ -24,8 +24,14 @@ the full pipeline's share of the bare rate in each round, and the median share
 CONCURRENT_ITEMS: Scrapy 2.13+ processes a callback's output with that many asyncio
 tasks per response (scrapy.utils.asyncio._parallel_asyncio: ~200 create_task calls a
 page at 200, by profile), so a large value costs CPU on every page while our
-pipelines, being synchronous, gain nothing from it. The default here is 16; with
-`--concurrent-items 200` both spiders ran at about half the speed (2 shared cores).
+pipelines, being synchronous, gain nothing from it. The default here is 1, as in
+crawler/settings.py; with `--concurrent-items 200` both spiders ran at about half the
+speed (2 shared cores), and at 16 (the setting before) the full pipeline took about
+a fifth more CPU a page than at 1.
+
+Each crawl also reports the CPU it used a page (user + system time around the crawl,
+not the imports or the model's loading): on a machine shared with other work, wall-clock
+rates follow the share of the cores each crawl got, CPU a page much less so.
 
 `--memory` crawls with the full pipeline only (default 50,000 product pages) and
 reports the child's peak RSS (getrusage ru_maxrss).
@@ -175,6 +181,12 @@ def peak_rss_mb() -> float:
     return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) this process has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def bare_crawl(url: str, settings_overrides: dict) -> dict:
     from scrapy import Spider
     from scrapy.crawler import CrawlerProcess
@@ -203,13 +215,16 @@ def bare_crawl(url: str, settings_overrides: dict) -> dict:
         settings.set(key, value, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(FollowOnly)
+    cpu = cpu_seconds()
     process.crawl(crawler)
     process.start()
+    cpu = cpu_seconds() - cpu
     stats = crawler.stats.get_stats()
     return {
         "pages": stats.get("response_received_count", 0),
         "listings": 0,
         "seconds": stats["elapsed_time_seconds"],
+        "cpu_seconds": cpu,
         "peak_rss_mb": peak_rss_mb(),
     }
 
@@ -225,8 +240,11 @@ def full_crawl(url: str, database_url: str, settings_overrides: dict) -> dict:
         via="html", start_urls=[url], site="bench", settings=settings_overrides, resume=False
     )
     engine = open_database(database_url)
+    model = load_model()
     try:
-        summary = run_crawl(plan, engine=engine, model=load_model())
+        cpu = cpu_seconds()  # the crawl's, not the imports' and the model's loading
+        summary = run_crawl(plan, engine=engine, model=model)
+        cpu = cpu_seconds() - cpu
     finally:
         engine.dispose()
     return {
@@ -235,6 +253,7 @@ def full_crawl(url: str, database_url: str, settings_overrides: dict) -> dict:
         "listings": summary.counts["listings"],
         "flagged": summary.counts["flagged"],
         "stored": summary.counts["new"] + summary.counts["changed"] + summary.counts["unchanged"],
+        "cpu_seconds": cpu,
         "peak_rss_mb": peak_rss_mb(),
     }
 
@@ -280,7 +299,7 @@ def main() -> None:
         help="CONCURRENT_REQUESTS(_PER_DOMAIN) for both crawls",
     )
     parser.add_argument(
-        "--concurrent-items", type=int, default=16, help="CONCURRENT_ITEMS for both crawls"
+        "--concurrent-items", type=int, default=1, help="CONCURRENT_ITEMS for both crawls"
     )
     parser.add_argument(
         "--repeats", type=int, default=1, help="rounds of (bare, full) crawls (default 1)"
@@ -343,13 +362,14 @@ def crawl_all(args, pages: int, server_kind: str, server, port: int, tmp: Path, 
     settings = tuned_settings(args.concurrency, args.concurrent_items)
     print(f"settings for both crawls: {json.dumps(settings)}, environment {LOOPBACK_ALLOWED}")
     modes = ("full",) if args.memory else ("bare", "full")
-    shares = []
+    shares, cpu_shares = [], []
     for round_ in range(1, args.repeats + 1):
-        rates = {}
+        rates, cpu = {}, {}
         for mode in modes:
             database = f"sqlite:///{tmp / f'bench-{mode}-{round_}.sqlite'}"
             result = run_worker(mode, url, database, args.concurrency, args.concurrent_items)
             rates[mode] = result["pages"] / result["seconds"]
+            cpu[mode] = result["cpu_seconds"] / result["pages"]
             stored = (
                 f" ({result['stored']:,} stored, {result['flagged']:,} flagged)"
                 if mode == "full"
@@ -357,18 +377,23 @@ def crawl_all(args, pages: int, server_kind: str, server, port: int, tmp: Path, 
             )
             print(
                 f"{mode:4}: {result['pages']:,} pages, {result['listings']:,} listings"
-                f"{stored} in {result['seconds']:.1f} s = {rates[mode]:,.0f} pages/s; "
-                f"peak RSS {result['peak_rss_mb']:,.0f} MB "
+                f"{stored} in {result['seconds']:.1f} s = {rates[mode]:,.0f} pages/s, "
+                f"{1000 * result['cpu_seconds'] / result['pages']:.2f} ms CPU a page; peak RSS {result['peak_rss_mb']:,.0f} MB "
                 f"(process {result['process_seconds']:.1f} s)"
             )
         if not args.memory:
             shares.append(rates["full"] / rates["bare"])
-            print(f"round {round_}: full pipeline at {shares[-1]:.0%} of the bare rate")
+            cpu_shares.append(cpu["bare"] / cpu["full"])
+            print(
+                f"round {round_}: full pipeline at {shares[-1]:.0%} of the bare rate "
+                f"(bare/full CPU a page {cpu_shares[-1]:.2f})"
+            )
     if len(shares) > 1:
-        print(
-            f"full/bare over {len(shares)} rounds: median {statistics.median(shares):.2f} "
-            f"(min {min(shares):.2f}, max {max(shares):.2f})"
-        )
+        for name, values in (("full/bare pages/s", shares), ("bare/full CPU a page", cpu_shares)):
+            print(
+                f"{name} over {len(values)} rounds: median {statistics.median(values):.2f} "
+                f"(min {min(values):.2f}, max {max(values):.2f})"
+            )
 
 
 if __name__ == "__main__":
