@@ -44,6 +44,7 @@ import json
 import os
 import resource
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -329,6 +330,8 @@ def main() -> None:
         )
         print(json.dumps(result))
         return
+    # Stopped (SIGTERM): leave through the finally blocks, which stop the server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
     server_kind = args.server or ("nginx" if nginx else "python")
     if server_kind == "nginx" and not nginx:
