@@ -51,12 +51,10 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 16
 DOWNLOAD_DELAY = 0
 # Scrapy (2.13+) hands each response's output (items and requests) to CONCURRENT_ITEMS
 # asyncio tasks it creates for that response, whatever the output's size. Our pipelines
-# are synchronous (a batch is classified and stored inside process_item), so more tasks
-# only add CPU: bench/crawl.py (5,000 pages, 2 cores) ran both its spiders about as fast
-# at 16 as at 32, about 20% slower at 100 and about half as fast at 200; at 1 the full
-# pipeline took about 4.3-4.6 ms of CPU a page against 5.0-5.5 at 16 (3,000 pages,
-# nginx, timed around run_crawl). Responses are still processed concurrently.
-CONCURRENT_ITEMS = 1
+# are synchronous, so more tasks only add CPU: bench/crawl.py (5,000 pages, 2 cores)
+# ran both its spiders about as fast at 16 as at 32, about 20% slower at 100 and about
+# half as fast at 200.
+CONCURRENT_ITEMS = 16
 
 DOWNLOAD_TIMEOUT = 20
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
