@@ -7,6 +7,13 @@ crawler.removal.removal_reason), or outcome None with the listing as extracted n
 for the pipeline to compare with the stored content. Redirects are followed and
 judged by where they end. Failed fetches yield nothing and are counted under
 `maskscreen/recheck/unreachable`.
+
+A page is read again the way its listing was first read (`reads_visible_page`): a
+listing the generic page reading found (`source_format` "heuristic", a target's
+`source_format`) is read with the same entry point and the heuristic on, so the same
+page gives the same title and price (live) and an edited one a new version (changed);
+any other listing from structured data and its site profile only, so that a shop
+API's listing is not compared with what its storefront page happens to show.
 """
 
 from __future__ import annotations
@@ -40,8 +47,18 @@ def _text(response: Response, query: str) -> str:
         return response.text
 
 
+# The listings whose stored version the generic reading of the visible page made.
+VISIBLE_PAGE_SOURCES = frozenset({"heuristic"})
+
+
+def reads_visible_page(target: dict) -> bool:
+    """Whether a target's page is read with the heuristic on (see the module docstring)."""
+    return target.get("source_format") in VISIBLE_PAGE_SOURCES
+
+
 class RecheckSpider(Spider):
-    """`targets`: dicts of listing_id, site and url (the listing's stored URL);
+    """`targets`: dicts of listing_id, site, url (the listing's stored URL) and
+    optionally source_format (how its stored version was read);
     `selectors`: per site, the CSS/XPath selectors of its site profile, if it has them
     (a page read through a profile is read again the same way)."""
 
@@ -74,13 +91,13 @@ class RecheckSpider(Spider):
         listing = None
         if response.status not in GONE_STATUSES and isinstance(response, TextResponse):
             try:
-                # Structured sources only: the heuristic's reading of an API-sourced
-                # listing's storefront page would differ from the stored version.
+                # As first read: the heuristic's reading of an API-sourced listing's
+                # storefront page would differ from the stored version.
                 listing = extract_listing(
                     response,
                     target["site"],
                     profile=self.selectors.get(target["site"]),
-                    heuristic=False,
+                    heuristic=reads_visible_page(target),
                 )
             except (NotAListing, ValueError, AttributeError):
                 listing = None
