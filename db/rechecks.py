@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from maskscreen.db.models import CHECK_OUTCOMES, utcnow
 from maskscreen.db.sql import chunks
-from maskscreen.db.tables import listing_checks, listings, reviews, sites
+from maskscreen.db.tables import listing_checks, listings, reviews, sites, versions
 
 # Review states whose listing is still watched.
 WATCHED_CASES = ("open", "escalated", "confirmed", "actioned")
@@ -32,6 +32,9 @@ class RecheckTarget:
     site: str
     url: str
     review_status: str
+    # How the current version was read (jsonld, heuristic, ...): the recheck reads a
+    # page the generic extractor read the same way; None when the listing has no version.
+    source_format: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +53,12 @@ def recheck_targets(
     a site's name or several). Only web pages: a catalogue row (`classify --store`, URL
     catalogue:SOURCE/ID) has nothing to visit."""
     stmt = (
-        select(listings.c.id, sites.c.name, listings.c.url, reviews.c.status)
+        select(
+            listings.c.id, sites.c.name, listings.c.url, reviews.c.status, versions.c.source_format
+        )  # fmt: skip
         .join(sites, sites.c.id == listings.c.site_id)
         .join(reviews, reviews.c.listing_id == listings.c.id)
+        .outerjoin(versions, versions.c.id == listings.c.current_version_id)
         .where(reviews.c.status.in_(WATCHED_CASES), listings.c.status != "removed")
         .where(or_(listings.c.url.like("http://%"), listings.c.url.like("https://%")))
         .order_by(sites.c.name, listings.c.id)

@@ -71,10 +71,10 @@ class PreparedRecheck:
     selectors: dict[str, dict] = field(default_factory=dict)  # site -> its profile's [extract]
 
     def spider_kwargs(self) -> dict:
-        # source_format: how the listing's stored version was read, when the store says
-        # (RecheckSpider reads a heuristic listing's page with the heuristic on).
+        # source_format: how the listing's stored version was read (RecheckSpider reads
+        # a heuristic listing's page with the heuristic on).
         targets = [{"listing_id": t.listing_id, "site": t.site, "url": t.url,
-                    "source_format": getattr(t, "source_format", None)}
+                    "source_format": t.source_format}
                    for t in self.targets]  # fmt: skip
         return {"targets": targets, "selectors": self.selectors}
 

@@ -19,11 +19,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from maskscreen.crawler.demo.pages import jsonld_tag
 from maskscreen.crawler.extract.page import extract_listing
+from maskscreen.crawler.jobs.recheck import PreparedRecheck
 from maskscreen.crawler.removal import GONE_STATUSES
 from maskscreen.crawler.spiders.recheck import RecheckSpider
 from maskscreen.db import rechecks
@@ -118,19 +118,16 @@ def database(tmp_path):
 
 def crawled(shop: Shop, database, path: str, body: str) -> dict:
     """Serve `body` at `path`, read it as a crawl does and store it; its recheck target
-    (as db.rechecks.recheck_targets gives it, with the stored version's source_format)."""
+    as the recheck command hands it to the spider (db.rechecks.recheck_targets, with the
+    stored version's source_format, through PreparedRecheck.spider_kwargs)."""
     url, engine = database
     shop.pages[path] = body
     crawl_into(url, extract_listing(shop.fetch(path), SITE))
     with Session(engine) as session:
-        [target] = [t for t in rechecks.recheck_targets(session) if t.url == shop.base + path]
-        source = session.scalar(
-            select(ListingVersion.source_format).where(
-                ListingVersion.listing_id == target.listing_id
-            )
-        )
-    return {"listing_id": target.listing_id, "site": SITE, "url": target.url,
-            "source_format": source}  # fmt: skip
+        targets = rechecks.recheck_targets(session)
+    prepared = PreparedRecheck(targets=targets, spider_class=RecheckSpider, overrides={})
+    [target] = [t for t in prepared.spider_kwargs()["targets"] if t["url"] == shop.base + path]
+    return target
 
 
 def recheck(shop: Shop, database, path: str, target: dict):
