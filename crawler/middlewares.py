@@ -31,6 +31,7 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as _ScrapyRobotsTxtMiddleware
 from scrapy.downloadermiddlewares.useragent import UserAgentMiddleware
 from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
@@ -224,3 +225,33 @@ class PolitenessReport:
             "on" if settings.getbool("AUTOTHROTTLE_ENABLED") else "off",
             settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
         )
+
+
+class RobotsTxtMiddleware(_ScrapyRobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with every request that waits for a host's
+    robots.txt given the parsed file.
+
+    Scrapy (2.19, asyncio reactor) lets the requests that arrive while a host's
+    robots.txt is being fetched await the same Deferred through `Deferred.asFuture`,
+    which consumes the result: the first waiter gets the parser, every later one None,
+    which Scrapy reads as "no robots.txt" and lets through. Several requests to a new
+    host at once (redirects a site's policy allows, a burst of links) then fetched paths
+    the host forbids. Here each waiter gets a Deferred of its own, fired with the result
+    and passing it on unchanged (tests/faults/test_hostile.py)."""
+
+    async def robot_parser(self, request: Request) -> Any:
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from scrapy.utils.httpobj import urlparse_cached
+        from twisted.internet.defer import Deferred
+
+        pending = self._parsers.get(urlparse_cached(request).netloc)
+        if not isinstance(pending, Deferred):  # unknown (fetch it) or known: Scrapy's
+            return await super().robot_parser(request)
+        mine: Deferred = Deferred()
+
+        def hand_over(result: Any) -> Any:
+            mine.callback(result)
+            return result  # for the next waiter
+
+        pending.addCallback(hand_over)
+        return await maybe_deferred_to_future(mine)

@@ -85,6 +85,9 @@ TWISTED_DNS_RESOLVER = "maskscreen.crawler.network.PolicyResolver"
 DOWNLOADER_MIDDLEWARES = {
     # First of all, before robots.txt is asked for: refuse what the policy forbids.
     "maskscreen.crawler.network.NetworkPolicyMiddleware": 50,
+    # robots.txt: Scrapy's, with every request that waits for a host's file given it.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "maskscreen.crawler.middlewares.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
     "maskscreen.crawler.middlewares.ContactUserAgentMiddleware": 500,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

@@ -84,6 +84,42 @@ def test_redirects_leave_the_site_only_as_its_policy_allows(database_url, server
     assert len(urls) == len(set(urls))
 
 
+class SlowRobots(Shop):
+    """A shop whose robots.txt takes a while: requests to it pile up waiting for it."""
+
+    def reply(self, path: str):
+        if path == "/robots.txt":
+            time.sleep(0.5)
+        return super().reply(path)
+
+
+def test_every_request_waiting_for_a_robots_txt_obeys_it(database_url, tmp_path):
+    # Three redirects, allowed by the site's policy, reach the other host while its
+    # robots.txt is on its way: each must be judged by it (Scrapy's own middleware
+    # handed the parsed file to the first waiter only and let the others through).
+    other = SlowRobots(products=1, robots="User-agent: *\nDisallow: /private\n")
+    with other:
+        pages = {f"/to-{i}": (302, {"Location": other.url(f"/private/{i}")}, b"")
+                 for i in range(3)}  # fmt: skip
+        with Shop(products=1, links=list(pages), extra=pages) as shop:
+            sites = tmp_path / "sites"
+            sites.mkdir()
+            (sites / "piling.toml").write_text(
+                f'base_url = "{shop.base}"\nvia = "html"\n[redirects]\n'
+                f'allow_hosts = ["{other.base.removeprefix("http://")}"]\n'
+            )
+            env = {**LOOPBACK_ONLY, "MASKSCREEN_SITES_DIR": str(sites)}
+            result = run_cli("crawl", "piling", "--db", database_url, env=env)
+    assert result.returncode == 0, result.stderr
+    run = the_run(database_url)
+    rows = assert_drops_accounted(database_url, run)
+    assert {row["url"] for row in rows if row["reason"] == "robots_txt"} == {
+        other.url(f"/private/{i}") for i in range(3)
+    }
+    assert not [path for path in other.hits if path.startswith("/private")]
+    assert other.hits["/robots.txt"] == 1
+
+
 def test_a_compression_bomb_is_a_too_large_drop(database_url):
     bomb = gzip.compress(b"<html>" + b" " * (64 * 1024 * 1024))  # 64 MB inflated
     pages = {"/bomb": (200, {**HTML, "Content-Encoding": "gzip"}, bomb)}
