@@ -53,8 +53,9 @@ DOWNLOAD_DELAY = 0
 # asyncio tasks it creates for that response, whatever the output's size. Our pipelines
 # are synchronous, so more tasks only add CPU: bench/crawl.py (5,000 pages, 2 cores)
 # ran both its spiders about as fast at 16 as at 32, about 20% slower at 100 and about
-# half as fast at 200.
-CONCURRENT_ITEMS = 16
+# half as fast at 200, and at 1 the full pipeline took about a sixth less CPU a page
+# than at 16 (3,000 pages, nginx; docs/operations.md).
+CONCURRENT_ITEMS = 1
 
 DOWNLOAD_TIMEOUT = 20
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
