@@ -73,6 +73,9 @@ SYNTHETIC_WEIGHT = 0.0
 #   marks before words       0.858 / 0.819 / 0.3 %, 0.7 %, 0.5 %  (set 2: chosen)
 # The first row ran with the previous evasion patterns; differences in recall are within
 # a fold's noise, the behavioural ones are not.
+# signals-2026.12.4 and concepts-2026.12.2 (3 folds, same recipe): 0.877 / 0.851 before,
+# one fold 0.895 / 0.823 -> 0.893 / 0.846 after; a third interaction set (a look-alike object
+# with nothing worn) left the figurine-from-photo failures where they were (10 of 200).
 ABSTRACT = True
 KEEP_WORDS = True
 INTERACTIONS = 2
