@@ -101,7 +101,10 @@ MONOTONE_FEATURES = (
     "evasion_claim&dangerous=0",
 )
 MIN_LANGUAGE_EXAMPLES = 100
-MIN_POSITIVES = 30
+# Raised from 30 to 100 (2026-12, after the round-4 records): at 30-99 a language's cut is
+# set by its two or three highest-scoring benign listings; ja (34 dangerous) and ko (40)
+# got cuts of 0.77 and 0.94 with cross-validated recall 0.62 and 0.65 on the training split.
+MIN_POSITIVES = 100
 
 
 @dataclass
