@@ -293,10 +293,14 @@ def generate(lexicon: dict | None = None, seed: int = 0, held: str = "test") -> 
                 )
                 if language != "en":
                     concept = rng.choice(sorted(ENGLISH))
+                    # one listing, one phrase written in English: the other slots stay
+                    # (a second draw keeps the generator's sequence, so the other cases
+                    # are those of earlier versions)
+                    slots, _ = draw("human_subject"), draw("human_subject")
                     swapped = fill(
-                        template, "human_subject", human_subject=h1, **{concept: ENGLISH[concept]}
+                        template, "", slots, human_subject=h1, **{concept: ENGLISH[concept]}
                     )
-                    kept = fill(template, "human_subject", human_subject=h1)
+                    kept = fill(template, "", slots, human_subject=h1)
                     cases.append(Case("INV", "english_phrase", language, (kept, swapped), "same"))
                 for phrase in t["evasion"]:
                     cases.append(

@@ -127,6 +127,14 @@ def model_card(metadata: dict) -> str:
                 else "training words only"
             )
             + ") → logistic regression, sigmoid-calibrated. Score = 1 − P(benign)."
+            + (
+                " Directional cues are monotone: the weights of the features only an evasion "
+                "claim or a made-to-order phrase switches on are held at ≤ 0 for benign and "
+                f"≥ 0 for both dangerous labels ({len(metadata['monotone_features'])} features; "
+                "the phrases' own n-grams are not bounded)."
+                if metadata.get("monotone_features")
+                else ""
+            )
         ),
         "",
         (
