@@ -329,6 +329,14 @@ def normalize_currency(
     return _UNAMBIGUOUS.get(text) or _UNAMBIGUOUS.get(upper)
 
 
+def names_a_currency(value: object) -> bool:
+    """Whether a declared currency is one we read (a code, sign or word), not a typo
+    such as "UAN" or a placeholder such as "-"."""
+    if not isinstance(value, str):
+        return False
+    return normalize_currency(value) is not None or value.strip() in _YEN_SIGNS
+
+
 def _local_dollar(hint: str | None, language: str | None, domain: str | None) -> str:
     if hint in _DOLLARS:
         return hint
