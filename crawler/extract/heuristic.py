@@ -217,11 +217,17 @@ def _pick_price(
 
 
 def _stock(page: PageReading, anchor: int | None) -> str | None:
-    """Availability from a stock label or a button's label, the one nearest the title."""
-    if not page.stock:
-        return None
+    """Availability from a stock label or a button's label, the one nearest the title;
+    not a label with a card's price between it and the title: that label is the card's
+    (a related product's "Out of stock" tile is not this product's state)."""
     origin = anchor or 0
-    _index, text = min(page.stock, key=lambda s: abs(s[0] - origin))
+    cards = [p.index for p in page.prices if p.card]
+    own = [
+        s for s in page.stock if not any(min(s[0], origin) < c < max(s[0], origin) for c in cards)
+    ]
+    if not own:
+        return None
+    _index, text = min(own, key=lambda s: abs(s[0] - origin))
     return normalize_availability(text, search=True)
 
 

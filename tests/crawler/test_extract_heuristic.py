@@ -531,6 +531,20 @@ def test_a_stated_out_of_stock_beats_the_buy_button_left_on_the_page():
     assert read(body).availability == "OutOfStock"
 
 
+def test_stock_labels_of_related_product_cards_are_not_the_products():
+    card = (
+        "<div class='tile'><a href='/p/{0}'>Mask {0}</a><span class='price'>${0}.00</span>"
+        "<div class='stock-status'>Out of stock</div></div>"
+    )
+    body = (
+        "<h1>Latex old man mask</h1><span class='price'>$40.00</span>"
+        "<button>Add to cart</button><p>Hand-painted latex.</p><h2>You may also like</h2>"
+        + "".join(card.format(n) for n in range(11, 15))
+    )
+    listing = read(body)
+    assert (listing.price, listing.availability) == (Decimal("40.00"), "InStock")
+
+
 def test_a_statement_after_a_long_description_is_still_read():
     filler = "<p>" + "Soft silicone, hand-punched hair, painted by hand. " * 20 + "</p>"
     body = f"<h1>Silicone mask</h1>{filler}<p>In stock: 6</p><span class='price'>$90</span>"
