@@ -57,8 +57,8 @@ _OTHER_COST_RE = re.compile(
 _SIGNS = r"[$€£¥￥₩₹₽₺฿₫₱₪₴₦₸]|US\$|R\$|NT\$|HK\$|S/"
 _WORDS = (
     r"(?<![A-Za-z])(?:USD|EUR|GBP|CNY|JPY|KRW|RUB|BRL|MXN|CAD|AUD|CHF|SEK|NOK|DKK|PLN|CZK|HUF"
-    r"|TRY|INR|TWD|HKD|SGD|ARS|CLP|COP|PEN|RON|UAH|zł|руб|грн|Kč|Ft|lei|TL|RM|Rp|kr)"
-    r"(?![A-Za-z])|円|元|원|р\."
+    r"|TRY|INR|TWD|HKD|SGD|ARS|CLP|COP|PEN|RON|MDL|UAH|zł|руб|грн|Kč|Ft|lei|Lei|LEI|TL|RM|Rp|kr)"
+    r"(?![A-Za-z])|(?<![А-Яа-я])(?:лей|Лей|ЛЕЙ|леев)(?![А-Яа-я])|円|元|원|р\."
 )
 # A text that begins with a currency ("€ incl. VAT") or ends with one ("Price: $").
 LEADING_CURRENCY_RE = re.compile(rf"\s*({_SIGNS}|{_WORDS})")

@@ -35,7 +35,9 @@ price 0.25 (a was or card price 0.1); that price within `NEAR` elements of the t
 
 Refused (`reason`): ``listing_page`` when the page prints many card prices or buy
 buttons (`MANY_PRICES`, `MANY_BUY_BUTTONS`) and no price or buy button of its own, or
-only card prices (at least `heuristic_walk.REPEATED`) and as many buy buttons;
+only card prices (at least `heuristic_walk.REPEATED`) and as many buy buttons, or
+no button or stock label at all and mostly card prices (`MANY_PRICES`, outside
+related-product blocks);
 ``not_a_product`` when it has no price and no buy button or stock label;
 ``no_title`` when it has those but no title.
 """
@@ -109,6 +111,16 @@ def read_page(selector: Selector, url: str, language: str | None = None) -> Heur
     cards = sum(1 for p in page.prices if p.card)
     stock = _stock(page, anchor)
     if price_kind != "current" and not buy and (cards >= MANY_PRICES or not own_buttons):
+        return HeuristicReading(None, 0.0, "listing_page")
+    # No button and no stock label at all, and most prices are cards in the page's main
+    # part: a list of offers (a category or a price comparison), whatever one price is.
+    listed = sum(1 for p in page.prices if p.card and not p.elsewhere)
+    if (
+        not page.buttons
+        and stock is None
+        and listed >= MANY_PRICES
+        and 2 * listed > len(page.prices)
+    ):
         return HeuristicReading(None, 0.0, "listing_page")
     if price_kind == "card" and cards >= REPEATED and len(page.buttons) >= cards:
         # Every price is a card's and there is a buy button for each: the cards' buttons.
@@ -217,11 +229,17 @@ def _pick_price(
 
 
 def _stock(page: PageReading, anchor: int | None) -> str | None:
-    """Availability from a stock label or a button's label, the one nearest the title."""
-    if not page.stock:
-        return None
+    """Availability from a stock label or a button's label, the one nearest the title;
+    not a label with a card's price between it and the title: that label is the card's
+    (a related product's "Out of stock" tile is not this product's state)."""
     origin = anchor or 0
-    _index, text = min(page.stock, key=lambda s: abs(s[0] - origin))
+    cards = [p.index for p in page.prices if p.card]
+    own = [
+        s for s in page.stock if not any(min(s[0], origin) < c < max(s[0], origin) for c in cards)
+    ]
+    if not own:
+        return None
+    _index, text = min(own, key=lambda s: abs(s[0] - origin))
     return normalize_availability(text, search=True)
 
 

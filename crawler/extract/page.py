@@ -100,7 +100,7 @@ from maskscreen.crawler.extract.markup import (
     parse_jsonld_blocks,
     run_extruct,
 )
-from maskscreen.crawler.extract.prices import parse_price
+from maskscreen.crawler.extract.prices import names_a_currency, parse_price
 from maskscreen.crawler.extract.schema import schema_fields
 from maskscreen.crawler.extract.selectors import profile_fields
 from maskscreen.crawler.items import Listing
@@ -258,8 +258,11 @@ def _merge(found: list[tuple[str, dict]]) -> dict:
                 merged[key] = value
     priced = next((fields for _f, fields in found if fields.get("price") not in _EMPTY), {})
     merged["price"] = priced.get("price")
-    merged["currency"] = priced.get("currency") or next(
-        (fields["currency"] for _f, fields in found if fields.get("currency")), None
+    # The priced source's currency, unless it names none we read ("UAN"): then the
+    # first source's that does.
+    declared = [priced.get("currency")] + [fields.get("currency") for _f, fields in found]
+    merged["currency"] = next(
+        (c for c in declared if names_a_currency(c)), priced.get("currency") or None
     )
     return merged
 

@@ -82,7 +82,6 @@ _UNAMBIGUOUS = {
     "грн": "UAH",
     "Kč": "CZK",
     "Ft": "HUF",
-    "lei": "RON",
     "TL": "TRY",
     "RM": "MYR",
     "Rp": "IDR",
@@ -133,6 +132,7 @@ _ISO_CODES = frozenset(
         "UYU",
         "PEN",
         "RON",
+        "MDL",
         "UAH",
         "NGN",
         "KZT",
@@ -184,6 +184,9 @@ _COUNTRY_CURRENCY = {
     "pl": "PLN",
     "ru": "RUB",
     "tr": "TRY",
+    "ro": "RON",
+    "md": "MDL",
+    "ua": "UAH",
 }
 # Currencies (and languages) that write "1.299,00": a lone "1.299" is then 1299.
 _COMMA_DECIMAL_CURRENCIES = frozenset(
@@ -247,13 +250,15 @@ _NOW_RE = re.compile(
 )
 _ISO_RE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 _KRONA_RE = re.compile(r"(?<![A-Za-z])kr\.?(?![A-Za-z])", re.IGNORECASE)
+# "lei" (Cyrillic "лей") is the Romanian leu and the Moldovan leu alike.
+_LEU_RE = re.compile(r"(?<![^\W\d_])(?:lei|лей|леев|лея)(?![^\W\d_])", re.IGNORECASE)
 # Digits with "." or "," groups, or space/apostrophe groups of exactly three digits.
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+|['\u00a0\u202f ]\d{3}(?!\d))*")
 # The number a currency sign, code or word is printed against: in "Buy 36 or more for
 # $16.14" and "2 x 10 €" the price is the amount beside the currency, not the first number.
 _SIGN = (
     rf"(?:{_MARKER_RE.pattern}|[$¥￥元圆]|(?<![A-Za-z])[A-Z]{{3}}(?![A-Za-z])"
-    rf"|{_KRONA_RE.pattern})"
+    rf"|{_KRONA_RE.pattern}|{_LEU_RE.pattern})"
 )
 _SIGN_NUMBER_RE = re.compile(rf"{_SIGN}(\s?)({_NUMBER_RE.pattern})")
 _NUMBER_SIGN_RE = re.compile(rf"({_NUMBER_RE.pattern})(\s?){_SIGN}")
@@ -317,9 +322,19 @@ def normalize_currency(
         return resolve_yen(None, language, domain)
     if text == "$":
         return _local_dollar(None, language, domain)
+    if _LEU_RE.fullmatch(text):
+        return _leu(None, language, domain)
     if text in {"元", "圆"}:
         return "TWD" if _is_traditional_chinese(language) else "CNY"
     return _UNAMBIGUOUS.get(text) or _UNAMBIGUOUS.get(upper)
+
+
+def names_a_currency(value: object) -> bool:
+    """Whether a declared currency is one we read (a code, sign or word), not a typo
+    such as "UAN" or a placeholder such as "-"."""
+    if not isinstance(value, str):
+        return False
+    return normalize_currency(value) is not None or value.strip() in _YEN_SIGNS
 
 
 def _local_dollar(hint: str | None, language: str | None, domain: str | None) -> str:
@@ -329,6 +344,13 @@ def _local_dollar(hint: str | None, language: str | None, domain: str | None) ->
     return local if local in _DOLLARS else "USD"
 
 
+def _leu(hint: str | None, language: str | None, domain: str | None) -> str:
+    """Lei are MDL when the page declares it or the shop is Moldovan, else RON."""
+    if hint in {"RON", "MDL"}:
+        return hint
+    return "MDL" if shop_country(language, domain) == "md" else "RON"
+
+
 def _currency_in_text(
     text: str, hint: str | None, language: str | None, domain: str | None
 ) -> str | None:
@@ -336,6 +358,8 @@ def _currency_in_text(
     marker = _MARKER_RE.search(text)
     if marker:
         return _UNAMBIGUOUS[marker.group(0)]
+    if _LEU_RE.search(text):
+        return _leu(hint, language, domain)
     for match in _ISO_RE.finditer(text):
         if match.group(1) in _ISO_CODES:
             return match.group(1)

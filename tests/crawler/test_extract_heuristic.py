@@ -208,6 +208,19 @@ def test_one_card_on_a_short_category_page_is_not_a_product():
     assert info.value.reason == "not_a_product"
 
 
+def test_a_comparison_page_of_offer_cards_without_buttons_is_a_listing_page():
+    # no buy button, no stock label: a heading, a featured offer, then offer cards
+    card = (
+        "<div class='offer'><dl><dt><a href='/go/{0}'>Body {0}</a></dt><dd>£{0}.00</dd></dl></div>"
+    )
+    head = "<h1>Bodies</h1><ul class='info'><li class='price'>£47.95 Visit store</li></ul>"
+    body = head + "".join(card.format(n) for n in range(41, 48))
+    url = "https://compare.example.co.uk/c-100-bodies.html"
+    with pytest.raises(NotAListing) as info:
+        extract_listing(HtmlResponse(url=url, body=html(body)), "s")
+    assert info.value.reason == "listing_page"
+
+
 def test_category_page_with_structured_data_keeps_no_product():
     head = (
         '<script type="application/ld+json">{"@context": "https://schema.org",'
@@ -529,6 +542,20 @@ def test_a_stated_out_of_stock_beats_the_buy_button_left_on_the_page():
         "<button>Add to cart</button>"
     )
     assert read(body).availability == "OutOfStock"
+
+
+def test_stock_labels_of_related_product_cards_are_not_the_products():
+    card = (
+        "<div class='tile'><a href='/p/{0}'>Mask {0}</a><span class='price'>${0}.00</span>"
+        "<div class='stock-status'>Out of stock</div></div>"
+    )
+    body = (
+        "<h1>Latex old man mask</h1><span class='price'>$40.00</span>"
+        "<button>Add to cart</button><p>Hand-painted latex.</p><h2>You may also like</h2>"
+        + "".join(card.format(n) for n in range(11, 15))
+    )
+    listing = read(body)
+    assert (listing.price, listing.availability) == (Decimal("40.00"), "InStock")
 
 
 def test_a_statement_after_a_long_description_is_still_read():

@@ -283,6 +283,18 @@ def test_price_and_currency_stay_together_and_a_declared_currency_fills_in():
     assert (listing.price, listing.currency) == (D("88"), "GBP")
 
 
+def test_a_currency_code_that_is_no_currency_gives_way_to_the_printed_one():
+    # microdata declares "UAN" (a typo); the visible price says грн
+    body = (
+        '<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Battery BL-44</h1>'
+        '<div itemprop="offers" itemscope itemtype="https://schema.org/Offer">'
+        '<meta itemprop="price" content="253"><meta itemprop="priceCurrency" content="UAN">'
+        '</div></div><p class="price">Цена: 253.0 грн</p><button>Купить</button>'
+    )
+    listing = extract_listing(respond(html_page(body=body, lang="ru")), "s")
+    assert (listing.price, listing.currency) == (D("253"), "UAH")
+
+
 def test_profile_alone_gives_a_css_listing_with_a_literal_currency():
     text = html_page(body='<h1 class="t">定制面具</h1><span class="p">8800</span>', lang="zh")
     profile = {"title": "css:h1.t::text", "price": "css:.p::text", "currency": "CNY"}

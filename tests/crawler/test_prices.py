@@ -119,6 +119,14 @@ DOMAIN_PRICES = [
     ("1280", None, "zh-CN", None, D("1280"), "CNY"),
     (1280, None, None, "mask.example.jp", D("1280"), "JPY"),
     ("12.50", None, None, "shop.example.com", D("12.50"), None),  # no country: not guessed
+    # lei are the Romanian and the Moldovan leu: declared, else the shop's country
+    ("63 lei", None, "ru", "shop.example.md", D("63"), "MDL"),
+    ("583.7 Лей", None, None, "shop.example.md", D("583.7"), "MDL"),
+    ("63 lei", "MDL", "ro", "shop.example.com", D("63"), "MDL"),
+    ("249,99 Lei", None, "ro", "magazin.example.com", D("249.99"), "RON"),
+    ("315", None, "en", "shop.example.md", D("315"), "MDL"),
+    (4899, "MDL", None, "shop.example.md", D("4899"), "MDL"),
+    ("Plei 12", None, None, "shop.example.com", D("12"), None),  # a word, not lei
 ]
 
 
