@@ -47,6 +47,18 @@ def servers():
         yield shop, other, private
 
 
+def redirect_profile(tmp_path, name: str, shop: Shop, allow: list[str]) -> dict[str, str]:
+    """A site profile NAME for `shop` whose redirects may go to the `allow` hosts; the
+    environment a crawl of it runs with."""
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    hosts = ", ".join(f'"{host.removeprefix("http://")}"' for host in allow)
+    (sites / f"{name}.toml").write_text(
+        f'base_url = "{shop.base}"\nvia = "html"\n[redirects]\nallow_hosts = [{hosts}]\n'
+    )
+    return {**LOOPBACK_ONLY, "MASKSCREEN_SITES_DIR": str(sites)}
+
+
 def test_redirects_leave_the_site_only_as_its_policy_allows(database_url, servers, tmp_path):
     shop, other, private = servers
     result = run_cli("crawl", shop.url("/"), "--via", "html", "--db", database_url,
@@ -63,13 +75,7 @@ def test_redirects_leave_the_site_only_as_its_policy_allows(database_url, server
 
     # The site's policy allows the other shop and the "private" host: the other shop's
     # robots.txt is read first and obeyed; the private address is refused all the same.
-    sites = tmp_path / "sites"
-    sites.mkdir()
-    (sites / "redirecting.toml").write_text(
-        f'base_url = "{shop.base}"\nvia = "html"\n[redirects]\n'
-        f'allow_hosts = ["{other.base.removeprefix("http://")}", "127.0.0.2"]\n'
-    )
-    env = {**LOOPBACK_ONLY, "MASKSCREEN_SITES_DIR": str(sites)}
+    env = redirect_profile(tmp_path, "redirecting", shop, [other.base, "127.0.0.2"])
     allowed = run_cli("crawl", "redirecting", "--db", database_url, env=env)
     assert allowed.returncode == 0, allowed.stderr
     run = [r for r in runs(database_url) if r["site"] == "redirecting"][0]
@@ -102,13 +108,7 @@ def test_every_request_waiting_for_a_robots_txt_obeys_it(database_url, tmp_path)
         pages = {f"/to-{i}": (302, {"Location": other.url(f"/private/{i}")}, b"")
                  for i in range(3)}  # fmt: skip
         with Shop(products=1, links=list(pages), extra=pages) as shop:
-            sites = tmp_path / "sites"
-            sites.mkdir()
-            (sites / "piling.toml").write_text(
-                f'base_url = "{shop.base}"\nvia = "html"\n[redirects]\n'
-                f'allow_hosts = ["{other.base.removeprefix("http://")}"]\n'
-            )
-            env = {**LOOPBACK_ONLY, "MASKSCREEN_SITES_DIR": str(sites)}
+            env = redirect_profile(tmp_path, "piling", shop, [other.base])
             result = run_cli("crawl", "piling", "--db", database_url, env=env)
     assert result.returncode == 0, result.stderr
     run = the_run(database_url)
