@@ -38,21 +38,17 @@ def compile(pattern: str) -> re.Pattern[str]:  # noqa: A001  (re's name, on purp
     if engine is None or len(pattern) < MIN_CACHED_LENGTH:
         return re.compile(pattern)
     key = _key(pattern, engine)
-    directory = _cache_dir()
-    path = directory / f"{key}.npz" if directory is not None else None
-    if path is not None and path.is_file():
+    path = _cache_dir() / f"{key}.npz"
+    if path.is_file():
         cached = _load(path, pattern, key, engine)
         if cached is not None:
             return cached
     try:
         compiled, parts = _fresh(pattern, engine)
-    except re.error:
-        raise
-    except Exception as exc:  # another Python's private compiler: re's own way
+    except Exception as exc:  # another Python's private compiler (or a bad pattern): re's
         logger.debug("compiling without the cache: %s: %s", type(exc).__name__, exc)
-        return re.compile(pattern)
-    if path is not None:
-        _save(path, key, parts)
+        return re.compile(pattern)  # own way, which raises re.error for a bad pattern
+    _save(path, key, parts)
     return compiled
 
 
@@ -74,11 +70,9 @@ def _key(pattern: str, engine) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _cache_dir() -> Path | None:
-    try:
-        import platformdirs
-    except ImportError:
-        return None
+def _cache_dir() -> Path:
+    import platformdirs  # a dependency; imported here, off the import of this module
+
     return Path(platformdirs.user_cache_dir("maskscreen")) / "regexes"
 
 
