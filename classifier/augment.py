@@ -9,9 +9,12 @@ dangerous or a look-alike. Their templates differ from the behavioural tests' ow
 (behaviour.py) and they join training only: thresholds are chosen on the real
 listings' cross-validated scores alone.
 
-Off in the shipped recipe (train.SYNTHETIC_WEIGHT = 0): on cross-validation of the real
-training listings they cost recall; kept so the measurement can be repeated as the real
-data grows.
+The general shapes are off in the shipped recipe (train.SYNTHETIC_WEIGHT = 0): on
+cross-validation of the real training listings they cost recall; kept so the measurement
+can be repeated as the real data grows. The from-photo look-alikes (FROM_PHOTO_SHAPES,
+family "augmented-from-photo") have their own weight (train.FROM_PHOTO_WEIGHT): a
+figurine, bust or printed photo made from the buyer's photo, with nothing worn, is benign
+(issue 13: "from your photo" alone never flags).
 """
 
 from __future__ import annotations
@@ -33,17 +36,34 @@ NOUNS = {
     "pt": ["máscara", "máscara facial", "máscara de cabeça"],
     "it": ["maschera", "maschera viso", "maschera testa"],
 }
+# Made-to-order phrases per language (none of them the behavioural tests' own).
 MADE = {
-    "en": "custom from your pictures",
-    "zh": "来图定做",
-    "ja": "写真を元にオーダーメイド",
-    "ko": "주문 제작 사진 보내주시면",
-    "ru": "изготовим на заказ по фото",
-    "es": "hecho por encargo a partir de tus fotos",
-    "de": "Maßanfertigung nach Ihrem Foto",
-    "fr": "sur mesure à partir de vos photos",
-    "pt": "sob encomenda a partir de suas fotos",
-    "it": "su misura dalle tue foto",
+    "en": [
+        "custom from your pictures",
+        "made to order from your photo",
+        "upload a photo of the person",
+    ],
+    "zh": ["来图定做", "根据照片定制", "提供照片即可制作"],
+    "ja": ["写真を元にオーダーメイド", "写真から作成", "お客様の写真で製作"],
+    "ko": ["주문 제작 사진 보내주시면", "사진 보내주시면 제작", "고객님 사진으로 맞춤 제작"],
+    "ru": ["изготовим на заказ по фото", "сделаем по вашей фотографии", "по фото клиента"],
+    "es": [
+        "hecho por encargo a partir de tus fotos",
+        "personalizado con tu foto",
+        "envíanos una foto",
+    ],
+    "de": ["Maßanfertigung nach Ihrem Foto", "individuell nach Foto", "aus Ihrem Bild gefertigt"],
+    "fr": [
+        "sur mesure à partir de vos photos",
+        "personnalisé d'après votre photo",
+        "envoyez une photo",
+    ],
+    "pt": ["sob encomenda a partir de suas fotos", "personalizado com sua foto", "feito pela foto"],
+    "it": [
+        "su misura dalle tue foto",
+        "personalizzato dalla foto",
+        "realizzato dalla tua immagine",
+    ],
 }
 # (label, slots in title order; "noun" is the product word, "made" the made-to-order phrase)
 SHAPES = [
@@ -63,35 +83,52 @@ SHAPES = [
     ("benign", ("figurine", "human_subject", "realism", "material", "made")),
     ("benign", ("lookalike_product", "material", "realism")),
 ]
+# Look-alike objects made from the buyer's photo, nothing worn: benign (issue 13, item 5).
+FROM_PHOTO_SHAPES = [
+    ("benign", ("figurine", "human_subject", "realism", "made")),
+    ("benign", ("made", "realism", "figurine", "human_subject")),
+    ("benign", ("human_subject", "figurine", "material", "made")),
+    ("benign", ("printed_photo", "human_subject", "noun", "made")),
+    ("benign", ("made", "printed_photo", "realism", "human_subject")),
+]
 PER_SHAPE = 4  # per language
+FROM_PHOTO_PER_SHAPE = 6
 
 
 def synthetic_examples(lexicon: dict | None = None, seed: int = 0) -> list[Example]:
-    """Keyword-style listings from training words, labelled by the policy."""
+    """Keyword-style listings from training words, labelled by the policy: the general
+    shapes (family "augmented"), then the from-photo look-alikes ("augmented-from-photo")."""
     lexicon = lexicon or read_lexicon()
     rng = random.Random(seed)
+    out = _examples(lexicon, rng, SHAPES, PER_SHAPE, "augmented", "aug")
+    return out + _examples(
+        lexicon, rng, FROM_PHOTO_SHAPES, FROM_PHOTO_PER_SHAPE, "augmented-from-photo", "aug-photo"
+    )
+
+
+def _examples(lexicon, rng, shapes, per_shape: int, family: str, prefix: str) -> list[Example]:
     out = []
     for language, nouns in NOUNS.items():
         words = {
             concept: [w.replace("*", "") for w in langs[language]["train"]]
             for concept, langs in lexicon["concepts"].items()
         }
-        for shape_index, (label, slots) in enumerate(SHAPES):
-            for k in range(PER_SHAPE):
+        for shape_index, (label, slots) in enumerate(shapes):
+            for k in range(per_shape):
                 parts = []
                 for slot in slots:
                     if slot == "noun":
                         parts.append(rng.choice(nouns))
                     elif slot == "made":
-                        parts.append(MADE[language])
+                        parts.append(rng.choice(MADE[language]))
                     else:
                         parts.append(rng.choice(words[slot]))
                 made = "made" in slots
                 out.append(
                     Example(
-                        id=f"aug-{language}-{shape_index:02d}-{k}",
+                        id=f"{prefix}-{language}-{shape_index:02d}-{k}",
                         language=language,
-                        family="augmented",
+                        family=family,
                         title=" ".join(parts),
                         description="",
                         label=label,

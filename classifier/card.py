@@ -98,7 +98,8 @@ def model_card(metadata: dict) -> str:
         ),
         (
             f"- synthetic keyword titles from the lexicon's training words (classifier/augment.py): "
-            f"{metadata.get('synthetic_train', 0)}, weight {metadata.get('synthetic_weight', 0)} each, "
+            f"{metadata.get('synthetic_train', 0)}, weight {metadata.get('synthetic_weight', 0)} each "
+            f"(from-photo look-alikes: {metadata.get('from_photo_weight', 0)}), "
             "in training folds only"
             if metadata.get("synthetic_train")
             else "- synthetic keyword titles (classifier/augment.py): not used (they cost "
@@ -126,7 +127,9 @@ def model_card(metadata: dict) -> str:
                 if metadata.get("whole_lexicon")
                 else "training words only"
             )
-            + ") → logistic regression, sigmoid-calibrated. Score = 1 − P(benign)."
+            + ") → logistic regression, sigmoid-calibrated one-vs-rest. Score = 1 − P(benign) "
+            "of the benign calibrator alone (not normalised with the other labels', so evidence "
+            "for one dangerous label cannot lower it)."
             + (
                 " Directional cues are monotone: the weights of the features only an evasion "
                 "claim or a made-to-order phrase switches on are held at ≤ 0 for benign and "

@@ -33,6 +33,7 @@ from maskscreen.classifier.runtime import (
     Runtime,
     RuntimeFileError,
     UnsupportedPipeline,
+    danger,
     file_sha256,
     from_pipeline,
 )
@@ -59,7 +60,7 @@ TRUSTED_TYPES = [
     "sklearn.calibration._SigmoidCalibration",
 ]
 MAX_REASONS = 5
-# Canary texts: at save time the pipeline's (scikit-learn's) probabilities for them go into
+# Canary texts: at save time the pipeline's (scikit-learn's) one-vs-rest probabilities go into
 # metrics.json; at load the runtime must give the same to CANARY_TOLERANCE, or the model is
 # refused. A runtime.npz edited by hand (a coefficient, a threshold of a calibrator) while
 # its recorded hash of model.skops is kept fails here. Both labels and several languages,
@@ -171,6 +172,11 @@ class Model:
         return self.metadata["model_version"]
 
     @property
+    def score_kind(self) -> str:
+        """What the score is made of (runtime.danger); older models: the normalised one."""
+        return self.metadata.get("score", "normalised")
+
+    @property
     def threshold(self) -> float:
         """The overall threshold (for text in neither script's majority, and reports)."""
         return float(self.metadata["threshold"])
@@ -191,10 +197,9 @@ class Model:
         # The pipeline's steps without scikit-learn, keeping the word n-grams for the reasons.
         features = self.runtime.featurize(texts)
         normalized = features.normalized
-        probabilities = self.runtime.predict_proba(features.matrix)
-        classes = self.runtime.classes
-        columns = [classes.index(label) for label in LABELS]
-        benign = classes.index("benign")
+        danger_scores, per_label = danger(
+            self.runtime.one_vs_rest(features.matrix), self.runtime.classes, self.score_kind
+        )
         found_languages = language_id.identify(normalized)
         thresholds = [
             self.threshold_for(norm, lang)
@@ -203,10 +208,9 @@ class Model:
         rows = []
         for row in range(len(texts)):
             scores = {
-                label: round(float(probabilities[row, c]), 4)
-                for label, c in zip(LABELS, columns, strict=False)
+                label: round(float(p), 4) for label, p in zip(LABELS, per_label[row], strict=True)
             }
-            score = 1.0 - float(probabilities[row, benign])
+            score = float(danger_scores[row])
             flagged = score >= thresholds[row]
             label = max(LABELS[:-1], key=scores.__getitem__) if flagged else "benign"
             rows.append((label, score, scores, flagged))
@@ -382,17 +386,42 @@ def save_model(pipeline, metadata: Mapping, directory: str | Path) -> Path:
     return directory
 
 
+def pipeline_one_vs_rest(pipeline, texts: list[str]) -> np.ndarray:
+    """Each class's calibrated sigmoid for `texts` (columns in the order of the pipeline's
+    classes), computed by scikit-learn's own objects: CalibratedClassifierCV.predict_proba
+    stopped before its multiclass normalisation (the score is made of these: runtime.danger).
+    Runtime.one_vs_rest gives the same to the last bit."""
+    from sklearn.preprocessing import LabelEncoder
+
+    features = texts
+    for _, step in pipeline.steps[:-1]:  # as Pipeline.predict_proba does
+        features = step.transform(features)
+    model = pipeline.named_steps["model"]
+    mean = np.zeros((features.shape[0], len(model.classes_)))
+    for calibrated in model.calibrated_classifiers_:
+        decisions = calibrated.estimator.decision_function(features)
+        columns = LabelEncoder().fit(calibrated.classes).transform(calibrated.estimator.classes_)
+        proba = np.zeros_like(mean)
+        for column, decision, calibrator in zip(
+            columns, decisions.T, calibrated.calibrators, strict=True
+        ):
+            proba[:, column] = calibrator.predict(decision)
+        mean += proba
+    mean /= len(model.calibrated_classifiers_)
+    return mean
+
+
 def _canaries_of(pipeline, runtime: Runtime) -> dict:
-    """The canary texts and the pipeline's probabilities for them (columns in the order of
-    `classes`), after checking that the runtime gives the same."""
+    """The canary texts and the pipeline's one-vs-rest probabilities for them (columns in
+    the order of `classes`), after checking that the runtime gives the same."""
     texts = list(CANARIES)
-    probabilities = np.asarray(pipeline.predict_proba(texts), dtype=np.float64)
+    probabilities = pipeline_one_vs_rest(pipeline, texts)
     classes = [str(c) for c in pipeline.classes_]
     if classes != runtime.classes:
         raise ModelError(f"cannot save: the runtime's classes {runtime.classes} are not {classes}")
-    _check_canaries(runtime, {"texts": texts, "classes": classes,
-                              "probabilities": probabilities.tolist()}, "pipeline")  # fmt: skip
-    return {"texts": texts, "classes": classes, "probabilities": probabilities.tolist()}
+    canaries = {"texts": texts, "classes": classes, "one_vs_rest": probabilities.tolist()}
+    _check_canaries(runtime, canaries, "pipeline")
+    return canaries
 
 
 def _check_runtime(runtime: Runtime, metadata: dict, where: str) -> None:
@@ -441,11 +470,12 @@ def _canary_stamp(digest: str, canaries) -> Path | None:
 
 
 def _check_canaries(runtime: Runtime, canaries, where: str) -> None:
-    """ModelError unless the runtime's probabilities for the recorded canary texts are the
-    recorded ones (to CANARY_TOLERANCE)."""
+    """ModelError unless the runtime's one-vs-rest probabilities for the recorded canary
+    texts are the recorded ones (to CANARY_TOLERANCE). A model recorded before the score
+    was made of them (its canaries are normalised "probabilities") has none."""
     try:
         texts = [str(t) for t in canaries["texts"]]
-        recorded = np.asarray(canaries["probabilities"], dtype=np.float64)
+        recorded = np.asarray(canaries["one_vs_rest"], dtype=np.float64)
         classes = [str(c) for c in canaries["classes"]]
         ok = len(texts) >= 2 and recorded.shape == (len(texts), len(classes))
     except (KeyError, TypeError, ValueError):
@@ -457,7 +487,7 @@ def _check_canaries(runtime: Runtime, canaries, where: str) -> None:
         )
     if classes != runtime.classes:
         raise ModelError(f"{where}: its classes {runtime.classes} are not the recorded {classes}")
-    got = runtime.predict_proba(runtime.featurize(texts).matrix)
+    got = runtime.one_vs_rest(runtime.featurize(texts).matrix)
     worst = float(np.max(np.abs(got - recorded)))
     if not worst <= CANARY_TOLERANCE:  # NaN fails too
         raise ModelError(

@@ -41,6 +41,7 @@ from maskscreen.classifier.hashing import HashedVocabulary, Ngrams
 from maskscreen.classifier.normalize import normalize
 from maskscreen.classifier.signals import SignalMatch
 from maskscreen.classifier.tokens import token_texts
+from maskscreen.classifier.verdict import LABELS
 
 RUNTIME_FILE = "runtime.npz"
 FORMAT = 1  # a model without concept features (the "concepts" entry of its meta is absent)
@@ -62,6 +63,50 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+SCORES = ("benign", "normalised")  # what a model's score is made of (metrics.json "score")
+
+
+def danger(
+    one_vs_rest: np.ndarray, classes: list[str], score: str = "benign"
+) -> tuple[np.ndarray, np.ndarray]:
+    """The score of each row (probability that the listing is not benign) and its scores per
+    label (columns in LABELS order), from the classes' calibrated sigmoids (`one_vs_rest`).
+
+    "benign": 1 - the benign calibrator's probability, a monotone function of the benign
+    decision alone, so each feature moves it one way whatever it does to the other labels.
+    "normalised": 1 - P(benign) after the sigmoids are normalised to sum to 1 (scikit-learn's
+    predict_proba, uniform where all are zero); there a made-to-order phrase that lowers
+    realistic_face_mask more than it raises custom_face_copy lowers the score (issue 13).
+    (The larger dangerous sigmoid is no choice: that phrase lowers it in 193 of 200
+    directional cases on training words.) The score is shared between the dangerous labels
+    in proportion to their sigmoids (equally where both are zero), so the per-label scores
+    sum to 1 (for "normalised" they are predict_proba's).
+    """
+    benign = one_vs_rest[:, classes.index("benign")]
+    if score == "benign":
+        danger_score = 1.0 - benign
+    elif score == "normalised":
+        total = one_vs_rest.sum(axis=1)
+        share = np.divide(
+            benign, total, out=np.full_like(benign, 1 / len(classes)), where=total != 0
+        )
+        danger_score = 1.0 - share
+    else:
+        raise ValueError(f"unknown score {score!r} (known: {', '.join(SCORES)})")
+    dangerous = [classes.index(label) for label in LABELS if label != "benign"]
+    weights = one_vs_rest[:, dangerous]
+    total = weights.sum(axis=1, keepdims=True)
+    shares = np.divide(
+        weights, total, out=np.full_like(weights, 1 / len(dangerous)), where=total > 0
+    )
+    per_label = np.zeros((len(danger_score), len(LABELS)))
+    per_label[:, [i for i, label in enumerate(LABELS) if label != "benign"]] = (
+        shares * danger_score[:, None]
+    )
+    per_label[:, LABELS.index("benign")] = 1.0 - danger_score
+    return danger_score, per_label
+
+
 @dataclass
 class Calibrated:
     """One of CalibratedClassifierCV's calibrated classifiers: a logistic regression and
@@ -73,8 +118,9 @@ class Calibrated:
     a: np.ndarray  # float64: _SigmoidCalibration.a_ per regression class
     b: np.ndarray  # float64: _SigmoidCalibration.b_
 
-    def predict_proba(self, features: sp.csr_matrix, n_classes: int) -> np.ndarray:
-        """_CalibratedClassifier.predict_proba for a multiclass linear model and sigmoids."""
+    def one_vs_rest(self, features: sp.csr_matrix, n_classes: int) -> np.ndarray:
+        """Each class's calibrated sigmoid, before the multiclass normalisation (the first
+        half of _CalibratedClassifier.predict_proba; model.pipeline_one_vs_rest)."""
         # decision_function: safe_sparse_dot(X, coef_.T, dense_output=True) + intercept_
         predictions = features @ self.coef.T + self.intercept
         proba = np.zeros((features.shape[0], n_classes))
@@ -86,6 +132,11 @@ class Calibrated:
             # float32 decisions are promoted to float64 alike (a Python float would not be).
             this_pred = np.ascontiguousarray(this_pred)
             proba[:, class_idx] = expit(-(a * this_pred + b))
+        return proba
+
+    def predict_proba(self, features: sp.csr_matrix, n_classes: int) -> np.ndarray:
+        """_CalibratedClassifier.predict_proba for a multiclass linear model and sigmoids."""
+        proba = self.one_vs_rest(features, n_classes)
         # the multiclass normalisation, uniform where every calibrator says zero
         denominator = np.sum(proba, axis=1)[:, np.newaxis]
         uniform_proba = np.full_like(proba, 1 / n_classes)
@@ -169,12 +220,20 @@ class Runtime:
 
     def predict_proba(self, features: sp.csr_matrix) -> np.ndarray:
         """CalibratedClassifierCV.predict_proba: the mean over its calibrated classifiers."""
+        return self._mean(features, Calibrated.predict_proba)
+
+    def one_vs_rest(self, features: sp.csr_matrix) -> np.ndarray:
+        """Each class's calibrated sigmoid (not normalised), the mean over the calibrated
+        classifiers: what the verdict's score is made of (`danger`)."""
+        return self._mean(features, Calibrated.one_vs_rest)
+
+    def _mean(self, features: sp.csr_matrix, each) -> np.ndarray:
         n_classes = len(self.classes)
-        mean_proba = np.zeros((features.shape[0], n_classes))
+        mean = np.zeros((features.shape[0], n_classes))
         for calibrated in self.calibrated:
-            mean_proba += calibrated.predict_proba(features, n_classes)
-        mean_proba /= len(self.calibrated)
-        return mean_proba
+            mean += each(calibrated, features, n_classes)
+        mean /= len(self.calibrated)
+        return mean
 
     def word_coef(self) -> np.ndarray:
         """Per class (rows in `classes` order), the mean coefficient of each word column."""

@@ -44,7 +44,7 @@ def test_the_shipped_model_records_canaries_of_both_labels_and_several_languages
     metrics = json.loads((default_model_dir() / METRICS_FILE).read_text("utf-8"))
     canaries = metrics["canaries"]
     assert canaries["texts"] == list(CANARIES)
-    probabilities = np.array(canaries["probabilities"])
+    probabilities = np.array(canaries["one_vs_rest"])
     benign = canaries["classes"].index("benign")
     assert (probabilities[:, benign] > 0.5).any() and (probabilities[:, benign] < 0.5).any()
     model = load_model()
@@ -88,9 +88,20 @@ def test_an_untouched_copy_loads_and_removed_canaries_are_refused(model_copy):
         load_model(model_copy)
 
 
+def test_canaries_of_normalised_probabilities_from_an_older_maskscreen_are_refused(model_copy):
+    # before the score was made of the one-vs-rest probabilities, canaries recorded the
+    # normalised ones: checking those would not check what decides the score
+    metrics = json.loads((model_copy / METRICS_FILE).read_text("utf-8"))
+    canaries = metrics["canaries"]
+    canaries["probabilities"] = canaries.pop("one_vs_rest")
+    (model_copy / METRICS_FILE).write_text(json.dumps(metrics), encoding="utf-8")
+    with pytest.raises(ModelError, match="no usable canary probabilities.*maskscreen train"):
+        load_model(model_copy)
+
+
 def test_edited_recorded_probabilities_are_refused_even_from_the_skops_file(model_copy):
     metrics = json.loads((model_copy / METRICS_FILE).read_text("utf-8"))
-    metrics["canaries"]["probabilities"][0][0] += 0.01
+    metrics["canaries"]["one_vs_rest"][0][0] += 0.01
     (model_copy / METRICS_FILE).write_text(json.dumps(metrics), encoding="utf-8")
     (model_copy / RUNTIME_FILE).unlink()
     with pytest.raises(ModelError, match="does not reproduce"):

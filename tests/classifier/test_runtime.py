@@ -16,6 +16,7 @@ from maskscreen.classifier.model import (
     ModelError,
     default_model_dir,
     load_model,
+    pipeline_one_vs_rest,
     save_model,
     text_of,
 )
@@ -77,6 +78,17 @@ def test_runtime_probabilities_are_the_pipelines_bit_for_bit(model, pipeline):
     assert model.runtime.classes == list(pipeline.classes_)
     assert ours.dtype == expected.dtype
     assert np.array_equal(ours, expected)
+
+
+def test_runtime_one_vs_rest_probabilities_are_the_pipelines_bit_for_bit(model, pipeline):
+    # what the score is made of (runtime.danger), by scikit-learn's own objects
+    texts = [text_of(e.text) for e in load_corpus()] + _hostile_texts()
+    ours = model.runtime.one_vs_rest(model.runtime.featurize(texts).matrix)
+    expected = pipeline_one_vs_rest(pipeline, texts)
+    assert ours.dtype == expected.dtype
+    assert np.array_equal(ours, expected)
+    # normalised, they are scikit-learn's predict_proba (to rounding)
+    assert np.allclose(ours / ours.sum(axis=1, keepdims=True), pipeline.predict_proba(texts))
 
 
 def test_shipped_runtime_file_is_derived_from_the_shipped_model(pipeline):
