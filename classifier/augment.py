@@ -14,7 +14,8 @@ cross-validation of the real training listings they cost recall; kept so the mea
 can be repeated as the real data grows. The from-photo look-alikes (FROM_PHOTO_SHAPES,
 family "augmented-from-photo") have their own weight (train.FROM_PHOTO_WEIGHT): a
 figurine, bust or printed photo made from the buyer's photo, with nothing worn, is benign
-(issue 13: "from your photo" alone never flags).
+(issue 13: "from your photo" alone never flags), beside minimal pairs of the same words
+with a mask worn (custom copies).
 """
 
 from __future__ import annotations
@@ -90,6 +91,11 @@ FROM_PHOTO_SHAPES = [
     ("benign", ("human_subject", "figurine", "material", "made")),
     ("benign", ("printed_photo", "human_subject", "noun", "made")),
     ("benign", ("made", "printed_photo", "realism", "human_subject")),
+    # their minimal pairs: the same words with a mask worn, a custom copy, so that the
+    # made-to-order phrase itself stays evidence of danger
+    ("custom_face_copy", ("made", "human_subject", "realism", "noun", "wearable")),
+    ("custom_face_copy", ("human_subject", "noun", "material", "realism", "made")),
+    ("custom_face_copy", ("realism", "material", "noun", "human_subject", "made")),
 ]
 PER_SHAPE = 4  # per language
 FROM_PHOTO_PER_SHAPE = 6
