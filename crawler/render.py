@@ -19,9 +19,11 @@ robots.txt, which Scrapy still fetches plainly. It keeps the crawl's rules:
   (`maskscreen/render/refused`). Chromium follows redirects without routing them again,
   so the renderer fetches each request itself, one redirect hop at a time, checks every
   hop, and hands the page the final answer (at most DOWNLOAD_MAXSIZE bytes). WebSockets
-  are refused; WebRTC may not use local UDP. A name that resolves to a public address
-  when checked and to a private one a moment later (DNS rebinding) is the case this
-  cannot close: the fetch resolves the name again.
+  are refused; WebRTC may not use local UDP. The renderer's fetches are Scrapy's own
+  plain downloads, so a name is resolved once, by the crawl's `PolicyResolver`, and the
+  connection goes to the very address it checked: a name that resolves to a public
+  address when checked and to a private one a moment later (DNS rebinding) is refused,
+  not fetched. Neither Chromium nor Playwright ever resolves a shop's name.
 - Cost: images, fonts and media are not fetched; service workers and downloads are off;
   one browser context, one page at a time per crawl; navigation times out with
   DOWNLOAD_TIMEOUT.
@@ -33,8 +35,6 @@ ordinary user to keep Chromium's sandbox around seller-written pages.
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
 import logging
 import os
 import shutil
@@ -92,6 +92,10 @@ def render_settings(page_budget: int = DEFAULT_PAGE_BUDGET) -> dict[str, Any]:
         "--disable-background-networking",
         # No WebRTC to local addresses (it goes around request routing).
         "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+        # Chromium resolves no name itself (preconnect, prefetch, anything unrouted): every
+        # request it makes is routed to the renderer, which fetches it through the crawl.
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--dns-prefetch-disable",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium refuses to start as root otherwise
@@ -212,7 +216,7 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
                 method, body = page_method, page_body
             headers = {k.lower(): v for k, v in headers.items()}
             headers["user-agent"] = self.user_agent
-            headers.pop("accept-encoding", None)  # Playwright's own, which it decodes
+            headers.pop("accept-encoding", None)  # the answer goes to the page as it came
             await self._fetch_checked(route, playwright_request.url, method, headers, body)
 
         return handler
@@ -223,23 +227,15 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
         give the page the final answer, or abort."""
         from urllib.parse import urljoin
 
-        from playwright.async_api import Error as PlaywrightError
-
         for _ in range(MAX_REDIRECTS + 1):
-            try:
-                answer = await route.fetch(url=url, method=method, headers=headers,
-                                           post_data=body, max_redirects=0,
-                                           timeout=self.timeout_ms)  # fmt: skip
-            except PlaywrightError as exc:
-                logger.debug("renderer: %s failed: %s", url, exc)
+            answer = await self._fetch_pinned(url, method, headers, body)
+            if answer is None:
                 await route.abort()
                 return
-            location = answer.headers.get("location")
+            location = answer.headers.get("Location")
             if answer.status in REDIRECTS and location:
-                target = urljoin(url, location)
-                refused = self.policy.refusal(target) or await self._resolved_refusal(
-                    urlsplit(target).hostname or ""
-                )
+                target = urljoin(url, location.decode("latin-1"))
+                refused = self.policy.refusal(target)
                 if refused is not None:
                     self._count("maskscreen/render/refused",
                                 f"renderer refused a redirect to {target} ({refused[1]})")  # fmt: skip
@@ -249,43 +245,70 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
                     method, body = "GET", None
                 url = target
                 continue
-            if len(await answer.body()) > self.max_size:
-                self._count("maskscreen/render/too_large", f"renderer dropped {url}: too large")
-                await route.abort()
-                return
-            await route.fulfill(response=answer)
+            await route.fulfill(status=answer.status, headers=_browser_headers(answer.headers),
+                                body=answer.body)  # fmt: skip
             return
         self._count("maskscreen/render/refused", f"renderer: too many redirects from {url}")
         await route.abort()
 
+    async def _fetch_pinned(self, url: str, method: str, headers: dict, body: Any) -> Any:
+        """One plain download by Scrapy's HTTP handler, without following redirects: the
+        name is resolved by the crawl's PolicyResolver and the connection goes to the
+        address it allowed. None (counted where it is the policy's doing) on failure."""
+        from scrapy import Request
+        from scrapy.exceptions import DownloadCancelledError
+
+        from maskscreen.crawler.network import BlockedAddress
+
+        request = Request(
+            url, method=method, headers=headers, body=body or b"", dont_filter=True,
+            meta={"download_timeout": self.timeout_ms / 1000, "download_maxsize": self.max_size},
+        )  # fmt: skip
+        try:
+            # no "playwright" in its meta: scrapy-playwright hands it to the plain handler
+            return await super().download_request(request)
+        except DownloadCancelledError:
+            self._count("maskscreen/render/too_large", f"renderer dropped {url}: too large")
+        except Exception as exc:  # noqa: BLE001 (any failed fetch only fails this request)
+            cause = exc
+            while cause is not None and not isinstance(cause, BlockedAddress):
+                cause = cause.__cause__ or cause.__context__
+            if cause is not None:
+                self._count("maskscreen/render/refused", f"renderer refused {url} ({cause})")
+            else:
+                logger.debug("renderer: %s failed: %s", url, exc)
+        return None
+
     async def _refused(self, playwright_request: Any) -> bool:
-        """True: abort this request of the page (a refused address, or not worth it)."""
+        """True: abort this request of the page (a refused scheme or address literal, or
+        not worth it). Names are checked where they are resolved (`_fetch_pinned`)."""
         if playwright_request.resource_type in BLOCKED_RESOURCES:
             self.stats.inc_value("maskscreen/render/skipped_resources")
             return True
         url = playwright_request.url
         refused = self.policy.refusal(url)
-        if refused is None:
-            refused = await self._resolved_refusal(urlsplit(url).hostname or "")
         if refused is not None:
             self._count("maskscreen/render/refused", f"renderer refused {url} ({refused[1]})")
             return True
         return False
-
-    async def _resolved_refusal(self, host: str) -> tuple[str, str] | None:
-        try:
-            ipaddress.ip_address(host)
-            return None  # a literal address: refusal() has checked it
-        except ValueError:
-            pass
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(host, None)
-        except OSError as exc:
-            return "unreachable", f"cannot resolve {host}: {exc}"
-        return self.policy.addresses_refusal(host, [str(info[4][0]) for info in infos])
 
     def _count(self, key: str, message: str) -> None:
         self.stats.inc_value(key)
         if key not in self._warned:
             self._warned.add(key)
             logger.warning("%s (further ones are counted as %s)", message, key)
+
+
+# Hop-by-hop and framing headers of the answer: the page is given the whole body.
+_NOT_FORWARDED = frozenset({b"connection", b"keep-alive", b"transfer-encoding", b"content-length"})
+
+
+def _browser_headers(headers: Any) -> dict[str, str]:
+    """A plain download's headers for route.fulfill (repeated ones, e.g. Set-Cookie,
+    joined by newlines as Playwright expects)."""
+    answer = {}
+    for name, values in headers.items():
+        if name.lower() in _NOT_FORWARDED:
+            continue
+        answer[name.decode("latin-1")] = "\n".join(v.decode("latin-1") for v in values)
+    return answer

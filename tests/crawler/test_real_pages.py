@@ -25,8 +25,10 @@ KEYS = ["file", "site", "url", "repository", "commit", "path", "licence", "produ
 EXPECTED_KEYS = {"title", "price", "currency", "availability"}
 PROVENANCE = ("site", "repository", "commit", "path", "licence")
 # What the manifests hold at least (see README.md); raise these as pages are added.
-MIN_PAGES = 24
-MIN_SITES = 14
+# The totals stay below what the pages with a licence file hold (108 pages, 93 sites
+# after manifest 9), so dropping every page awaiting a licence decision still passes.
+MIN_PAGES = 100
+MIN_SITES = 90
 MIN_PAGES_MANIFEST_1 = 24
 MIN_SITES_MANIFEST_1 = 14
 

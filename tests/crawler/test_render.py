@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -259,3 +262,53 @@ def test_profile_render_fields_are_checked(tmp_path):
         with pytest.raises(ProfileError) as caught:
             load_profile(path)
         assert caught.value.field == field, text
+
+
+@pytest.fixture(scope="module")
+def rebinding_shop():
+    """The shop on 127.0.0.1 and, on the same port of 127.0.0.2, the address a rebinding
+    name server would lead the browser to (a page of its own, so a fetch from it shows)."""
+    shop_pages = {
+        "/robots.txt": b"User-agent: *\nAllow: /\n",
+        "/item/1.html": scripted_page(PRODUCT),
+    }
+    shop, shop_seen = serve("127.0.0.1", shop_pages)
+    port = shop.server_address[1]
+    inside = scripted_page({**PRODUCT, "name": "Internal Page"})
+    handler = type("Handler", (Recorder,), {"seen": [], "agents": [],
+                                            "pages": {"/robots.txt": b"", "/item/1.html": inside}})  # fmt: skip
+    private = ThreadingHTTPServer(("127.0.0.2", port), handler)
+    threading.Thread(target=private.serve_forever, daemon=True).start()
+    yield f"http://shop.rebind.test:{port}/item/1.html", shop_seen, handler.seen
+    shop.shutdown()
+    private.shutdown()
+
+
+def check_with_dns(mode: str, url: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tests.crawler.rebinding", mode, "check", "--render", "--json", url],
+        check=False, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "MASKSCREEN_DATABASE_URL": "", **ONLY_THE_SHOP},
+    )  # fmt: skip
+
+
+def test_the_renderer_connects_to_the_address_the_crawl_resolved_and_checked(rebinding_shop):
+    url, shop_seen, private_seen = rebinding_shop
+    # A name neither the system, Chromium nor Playwright can resolve: the page is read
+    # only because the renderer's fetches use the crawl's checking resolver.
+    result = check_with_dns("stable", url)
+    assert result.returncode in (0, 1), result.stderr
+    assert json.loads(result.stdout)["title"] == TITLE
+    assert "/item/1.html" in shop_seen and private_seen == []
+
+
+def test_a_name_that_rebinds_to_a_refused_address_is_never_fetched_from_it(rebinding_shop):
+    url, _, private_seen = rebinding_shop
+    # Checked as 127.0.0.1, then (every other answer) 127.0.0.2, which is not allowed.
+    result = check_with_dns("rebind", url)
+    assert "Traceback" not in result.stderr
+    assert private_seen == []
+    if result.returncode in (0, 1):  # every connection that went ahead went to the shop
+        assert json.loads(result.stdout)["title"] == TITLE
+    else:
+        assert result.returncode == 2 and "network policy refuses" in result.stderr
