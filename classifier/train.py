@@ -62,9 +62,17 @@ CONCEPT_SCALE = 1.0
 # 3-fold cross-validation of the real training listings they cost recall at precision 0.95
 # (weight 0: 0.852, grounded part 0.803; 0.25: 0.836 / 0.778; 1: 0.809 / 0.757).
 SYNTHETIC_WEIGHT = 0.0
-# The from-photo look-alikes of augment.py (family "augmented-from-photo") count this much
-# each; see the measurement below.
-FROM_PHOTO_WEIGHT = 0.0
+# The from-photo look-alikes of augment.py and their minimal pairs (family
+# "augmented-from-photo") count this much each. 3-fold cross-validation of the training split
+# (recall at precision 0.95 / grounded part) and behavioural failures on training words:
+#   score        weight           recall         failures over 2 %
+#   normalised   0                0.877 / 0.851  MFT en 6.9 % (figurines from a photo), DIR de 3.8 %
+#   normalised   0.3, no pairs    0.878 / 0.855  DIR made to order 29.5 % (de, es, it, ja, pt)
+#   normalised   0.3 with pairs   0.863 / 0.833  INV ja 3 %  (chosen)
+#   benign       0                0.852 / 0.820  MFT en 4.8 %, ja 2.1 %; INV ja 3 %
+#   benign       0.3, no pairs    0.844 / 0.816  MFT ja 3.4 %; INV de 4 %, ja 6 %, ko 8 %, zh 4 %
+#   benign       0.3 with pairs   0.825 / 0.794  none
+FROM_PHOTO_WEIGHT = 0.3
 # Chosen by 3-fold cross-validation on the training split and behavioural tests filled with
 # training words (docs/model.md), never on the dev set: each concept word marked with its
 # concept before n-grams (KEEP_WORDS: the word stays after its mark), the second interaction
@@ -90,14 +98,18 @@ LOGISTIC_C = 32.0
 # the training split the bounded weights moved to the cue phrases' own n-grams ("на заказ",
 # "auf Bestellung"), and DIR failures on training words rose from 0.5 % to 4.4 % (made to
 # order: 3 to 35 of 800); 3-fold recall at precision 0.95 0.856 (grounded part 0.814) with
-# it (both measured with the score of the normalised probabilities). The score is now the
-# benign calibrator's alone (runtime.danger), which no cue can lower through the other
-# labels: lr-67da3031e8-a5e325-s0 scored this way has no DIR failure on training words
-# (0.5 % with the normalised score), without the bound.
+# it (both with the normalised score). A score no cue can lower through the other labels
+# is SCORE = "benign" (below); the from-photo pairs (FROM_PHOTO_WEIGHT) removed the
+# directional failures of the normalised one on training words without the bound.
 MONOTONE = False
 # The score (runtime.danger): "benign" (1 - the benign calibrator's probability, monotone in
-# every feature) or "normalised" (1 - P(benign) of the normalised sigmoids). See below.
-SCORE = "benign"
+# every feature by construction) or "normalised" (1 - P(benign) of the normalised sigmoids).
+# Measured above: "benign" ranks by the benign decision alone and costs 2.5-3.8 points of
+# cross-validated recall at precision 0.95 with any augmentation (0.844 against 0.878 on the
+# same out-of-fold probabilities); with the from-photo pairs the normalised score has no
+# directional failure on training words either. Set "benign" to trade that recall for the
+# guarantee.
+SCORE = "normalised"
 MONOTONE_FEATURES = (
     "signal:evasion_claim",
     "signal:made_to_order",
