@@ -37,7 +37,8 @@ NOUNS = {
     "pt": ["máscara", "máscara facial", "máscara de cabeça"],
     "it": ["maschera", "maschera viso", "maschera testa"],
 }
-# Made-to-order phrases per language (none of them the behavioural tests' own).
+# Made-to-order phrases per language, each one the signal patterns know (none of them the
+# behavioural tests' own).
 MADE = {
     "en": [
         "custom from your pictures",
@@ -53,17 +54,21 @@ MADE = {
         "personalizado con tu foto",
         "envíanos una foto",
     ],
-    "de": ["Maßanfertigung nach Ihrem Foto", "individuell nach Foto", "aus Ihrem Bild gefertigt"],
+    "de": ["Maßanfertigung nach Ihrem Foto", "individuell nach Foto", "Anfertigung nach Foto"],
     "fr": [
         "sur mesure à partir de vos photos",
         "personnalisé d'après votre photo",
         "envoyez une photo",
     ],
-    "pt": ["sob encomenda a partir de suas fotos", "personalizado com sua foto", "feito pela foto"],
+    "pt": [
+        "sob encomenda a partir de suas fotos",
+        "personalizado com sua foto",
+        "sob medida pela foto",
+    ],
     "it": [
         "su misura dalle tue foto",
         "personalizzato dalla foto",
-        "realizzato dalla tua immagine",
+        "riprodotta dalla foto del cliente",
     ],
 }
 # (label, slots in title order; "noun" is the product word, "made" the made-to-order phrase)

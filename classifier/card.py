@@ -128,8 +128,12 @@ def model_card(metadata: dict) -> str:
                 else "training words only"
             )
             + ") → logistic regression, sigmoid-calibrated one-vs-rest. Score = 1 − P(benign) "
-            "of the benign calibrator alone (not normalised with the other labels', so evidence "
-            "for one dangerous label cannot lower it)."
+            + (
+                "of the benign calibrator alone (not normalised with the other labels', so "
+                "evidence for one dangerous label cannot lower it)."
+                if metadata.get("score") == "benign"
+                else "after the three calibrated sigmoids are normalised to sum to 1."
+            )
             + (
                 " Directional cues are monotone: the weights of the features only an evasion "
                 "claim or a made-to-order phrase switches on are held at ≤ 0 for benign and "

@@ -23,3 +23,24 @@ def test_no_held_out_word_is_used():
         for match in held_out.find(text):
             # a held-out word may only appear inside a training word that was used
             assert any(s <= match.start and match.end <= e for s, e in seen), (example.title, match)
+
+
+def test_from_photo_look_alikes_say_made_to_order_beside_custom_copy_pairs():
+    from maskscreen.classifier.signals import default_matcher
+
+    lexicon = read_lexicon()
+    concepts = ConceptMatcher.from_data(lexicon, "train")
+    signals = default_matcher()
+    examples = [e for e in synthetic_examples() if e.family == "augmented-from-photo"]
+    assert {e.label for e in examples} == {"benign", "custom_face_copy"}
+    assert {e.language for e in examples} == set(NOUNS)
+    for example in examples:
+        text = normalize(example.title)
+        found = {m.concept for m in concepts.find(text)}
+        assert signals.flags(signals.find(text))["made_to_order"], example.title
+        if example.label == "benign":  # a figurine worn by nobody, or a printed paper mask
+            assert ("figurine" in found and "wearable" not in found) or (
+                "printed_photo" in found
+            ), example.title
+        else:
+            assert "wearable" in found or "human_subject" in found, example.title
