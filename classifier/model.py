@@ -30,6 +30,7 @@ from maskscreen.classifier import language as language_id
 from maskscreen.classifier.normalize import listing_text
 from maskscreen.classifier.runtime import (
     RUNTIME_FILE,
+    SCORES,
     Runtime,
     RuntimeFileError,
     UnsupportedPipeline,
@@ -604,6 +605,10 @@ def load_model(
         raise ModelError(f"cannot read model {directory}: {exc}") from exc
     if not isinstance(metadata, dict):
         raise ModelError(f"cannot read model {directory}: {METRICS_FILE} is not a JSON object")
+    if metadata.get("score", "normalised") not in SCORES:
+        raise ModelError(
+            f"cannot read model {directory}: unknown score {metadata['score']!r} in {METRICS_FILE}"
+        )
     runtime = _matching_runtime(directory / RUNTIME_FILE, model_path, sha256)
     pipeline = None
     if runtime is None:

@@ -75,7 +75,8 @@ def danger(
     "benign": 1 - the benign calibrator's probability, a monotone function of the benign
     decision alone, so each feature moves it one way whatever it does to the other labels.
     "normalised": 1 - P(benign) after the sigmoids are normalised to sum to 1 (scikit-learn's
-    predict_proba, uniform where all are zero); there a made-to-order phrase that lowers
+    predict_proba for one calibrated classifier, the recipe's ensemble=False; uniform where
+    all are zero); there a made-to-order phrase that lowers
     realistic_face_mask more than it raises custom_face_copy lowers the score (issue 13).
     (The larger dangerous sigmoid is no choice: that phrase lowers it in 193 of 200
     directional cases on training words.) The score is shared between the dangerous labels

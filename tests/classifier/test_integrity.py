@@ -138,3 +138,11 @@ def test_verdicts_carry_the_model_file_sha256(model_copy):
         capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     assert f"sha256 {sha256[:16]}" in plain.stdout
+
+
+def test_an_unknown_score_in_metrics_is_refused_at_load(model_copy):
+    metrics = json.loads((model_copy / METRICS_FILE).read_text("utf-8"))
+    metrics["score"] = "max"
+    (model_copy / METRICS_FILE).write_text(json.dumps(metrics), encoding="utf-8")
+    with pytest.raises(ModelError, match="unknown score 'max'"):
+        load_model(model_copy)
