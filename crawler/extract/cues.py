@@ -11,7 +11,7 @@ import re
 
 # id / class / itemprop / data-* names that say "a price is here".
 _PRICE_ATTR_RE = re.compile(
-    r"price|offer|amount|sale|cost|preis|prix|precio|preco|prezzo|cena|fiyat|money|jiage",
+    r"price|offer|amount|sale|cost|preis|prix|precio|preco|prezzo|prijs|cena|fiyat|money|jiage",
     re.IGNORECASE,
 )
 # ... and that say "this is the regular price, struck through" (Amazon's data-a-strike,
@@ -85,7 +85,7 @@ _BUY_TEXT_RE = re.compile(
     re.IGNORECASE,
 )
 _BUY_ATTR_RE = re.compile(
-    r"add[-_]?to[-_]?(?:cart|bag|basket)|buy[-_]?(?:it[-_]?)?now|addtocart|cart[-_]?(?:button|btn|submit)",
+    r"add[-_]?(?:to[-_]?)?(?:cart|bag|basket)|buy[-_]?(?:it[-_]?)?now|cart[-_]?(?:button|btn|submit)",
     re.IGNORECASE,
 )
 # Containers whose prices belong to other products (carousels, "customers also bought").

@@ -146,7 +146,8 @@ def _add_price(
 
 
 def _nested_in(outer: Price, inner: Price) -> bool:
-    if outer.amount != inner.amount:
+    """The inner price is the outer one again, or one of the pieces it was read from."""
+    if outer.amount != inner.amount and not outer.pieced:
         return False
     node = inner.element
     for _ in range(64):  # a price's element has at most 60 descendants (short_text)
