@@ -85,7 +85,8 @@ _BUY_TEXT_RE = re.compile(
     re.IGNORECASE,
 )
 _BUY_ATTR_RE = re.compile(
-    r"add[-_]?(?:to[-_]?)?(?:cart|bag|basket)|buy[-_]?(?:it[-_]?)?now|cart[-_]?(?:button|btn|submit)",
+    r"add[-_]?(?:to[-_]?)?(?:cart|bag|basket)|buy[-_]?(?:it[-_]?)?(?:now|button|btn)"
+    r"|cart[-_]?(?:button|btn|submit)",
     re.IGNORECASE,
 )
 # Containers whose prices belong to other products (carousels, "customers also bought").

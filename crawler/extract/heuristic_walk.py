@@ -80,7 +80,7 @@ def walk(root: HtmlElement, language: str | None, domain: str | None) -> PageRea
         tag = el.tag if isinstance(el.tag, str) else ""
         attrs = attributes(el) if el.attrib else ""
         flags = (
-            tag in cues.OUTSIDE_TAGS,
+            tag in cues.OUTSIDE_TAGS and not (tag == "aside" and _in_main(el)),
             bool(attrs) and cues.is_elsewhere_attr(attrs),
             tag in ("del", "s", "strike") or "line-through" in (el.get("style") or ""),
         )
@@ -143,6 +143,12 @@ def _add_price(
         page.prices[-1].was = page.prices[-1].was or bool(context[2])
         return
     page.prices.append(price)
+
+
+def _in_main(el: HtmlElement) -> bool:
+    """Inside the page's <main> (or role=main): an <aside> there is the product's own
+    box (the price and buy button beside the pictures), not the site's sidebar."""
+    return any(a.tag == "main" or a.get("role") == "main" for a in el.iterancestors())
 
 
 def _nested_in(outer: Price, inner: Price) -> bool:

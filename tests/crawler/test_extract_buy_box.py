@@ -1,0 +1,92 @@
+"""Where a page's own buy box is: buttons named by their class, an <aside> in <main>,
+and the words that say an item is orderable now for a later delivery."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from scrapy.http import HtmlResponse
+
+from maskscreen.crawler.extract.fields import normalize_availability
+from maskscreen.crawler.extract.page import extract_listing
+
+URL = "https://costumes.example.com/item/aging-mask"
+
+
+def respond(body: str, lang: str = "en") -> HtmlResponse:
+    page = (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>Aging mask - Costume Co</title></head><body>{body}</body></html>"
+    )
+    return HtmlResponse(url=URL, body=page.encode(), encoding="utf-8")
+
+
+# Six cards of other products: without a button of its own the page reads as a list.
+CARDS = "".join(
+    f'<li class="tile"><a href="/item/{n}">Mask {n}</a><span class="price">${n}.50</span></li>'
+    for n in range(10, 16)
+)
+
+
+@pytest.mark.parametrize(
+    "button",
+    [
+        '<input type="submit" class="btn add_cart" value="">',
+        '<a class="buy-button" href="javascript:void(0)"><i class="icon"></i></a>',
+    ],
+)
+def test_a_button_named_by_its_class_makes_the_page_one_products(button):
+    body = f"<h1>Aging mask</h1><div><h2>$42.00</h2></div><form>{button}</form><ul>{CARDS}</ul>"
+    listing = extract_listing(respond(body), "costumes.example.com")
+    assert (listing.price, listing.availability) == (Decimal("42.00"), "InStock")
+
+
+def test_an_aside_inside_main_is_the_products_buy_box():
+    body = (
+        "<header><nav><a href='/'>Home</a></nav></header><main><section>"
+        "<img src='/img/mask.jpg' alt=''>"
+        '<aside class="purchase"><h1>Aging mask</h1><p class="price">$42.00</p>'
+        "<p>Out of stock</p></aside></section></main>"
+        "<aside><p>Newsletter: save $5.00</p></aside>"
+    )
+    listing = extract_listing(respond(body), "costumes.example.com")
+    assert (listing.title, listing.price, listing.availability) == (
+        "Aging mask",
+        Decimal("42.00"),
+        "OutOfStock",
+    )
+
+
+def test_a_sidebar_outside_main_is_still_not_the_product():
+    body = (
+        "<main><h1>Aging mask</h1><p>Handmade latex.</p><p>$42.00</p>"
+        "<button>Add to cart</button></main>"
+        '<aside><p class="price">$3.00</p></aside>'
+    )
+    listing = extract_listing(respond(body), "costumes.example.com")
+    assert listing.price == Decimal("42.00")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eerste levering mogelijk vanaf 12-07-2026.",
+        "Leverbaar vanaf 3 mei",
+        "Jetzt vorbestellbar",
+        "Article en précommande",
+        "Encomenda antecipada",
+    ],
+)
+def test_orderable_now_for_a_later_delivery_is_pre_order(text):
+    assert normalize_availability(text, search=True) == "PreOrder"
+
+
+def test_pre_order_statement_beats_the_buy_buttons_in_stock():
+    body = (
+        "<h1>Aging mask</h1><p class='price'>€ 42,00</p>"
+        "<p>Levering: eerste levering mogelijk vanaf 01-08-2026</p>"
+        "<button>In winkelwagen</button>"
+    )
+    listing = extract_listing(respond(body, lang="nl"), "costumes.example.com")
+    assert listing.availability == "PreOrder"
