@@ -206,8 +206,8 @@ def pieced_price(el: HtmlElement) -> str | None:
     if not len(el) or len(el) > _PIECES:
         return None
     pieces: list[tuple[str, HtmlElement]] = []
-    for node in el.iter():
-        if not isinstance(node.tag, str) or node.tag in cues.SKIP_TAGS:
+    for count, node in enumerate(el.iter()):
+        if count > _SHORT_ELEMENTS or not isinstance(node.tag, str) or node.tag in cues.SKIP_TAGS:
             return None
         for text, owner in ((node.text, node), (node.tail if node is not el else None, el)):
             if text and text.strip():
