@@ -35,6 +35,7 @@ MAX_ELEMENTS = 30_000
 MAX_PRICES = 1_000  # printed prices read at most (a page with more lists products)
 _MAX_HEAD_TEXT = 5_000  # a <title> or meta content longer than this is cut
 _DIGIT_RE = re.compile(r"\d")
+_MAIN_ATTR_RE = re.compile(r"(?:^|\s)main[-_]?(?:container|content|wrapper)(?:\s|$)", re.I)
 _LABEL_TAGS = cues.BUTTON_TAGS | {"span", "div", "p", "td", "th", "dt", "dd", "li", "b", "strong"}
 _META_KEYS = frozenset(
     {
@@ -70,7 +71,7 @@ def walk(root: HtmlElement, language: str | None, domain: str | None) -> PageRea
     page = PageReading()
     outside = elsewhere = struck = 0
     # Each open element: its context flags, and its index (None when skipped).
-    stack: list[tuple[tuple[bool, bool, bool], int | None]] = []
+    stack: list[tuple[tuple[int, int, int], int | None]] = []
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         if event == "end":
@@ -80,13 +81,15 @@ def walk(root: HtmlElement, language: str | None, domain: str | None) -> PageRea
         tag = el.tag if isinstance(el.tag, str) else ""
         attrs = attributes(el) if el.attrib else ""
         flags = (
-            tag in cues.OUTSIDE_TAGS and not (tag == "aside" and _in_main(el)),
+            -outside  # the main part is never chrome, even inside an unclosed <nav>
+            if _is_main(tag, el, attrs)
+            else tag in cues.OUTSIDE_TAGS and not (tag == "aside" and _in_main(el)),
             bool(attrs) and cues.is_elsewhere_attr(attrs),
             tag in ("del", "s", "strike") or "line-through" in (el.get("style") or ""),
         )
         parent = stack[-1] if stack else None
         skip = tag in cues.SKIP_TAGS or (bool(attrs) and is_hidden(el))
-        stack.append(((False, False, False), None) if skip else (flags, len(page.elements)))
+        stack.append(((0, 0, 0), None) if skip else (flags, len(page.elements)))
         if tag in ("title", "meta"):
             _head(page, el, tag)
         tail = el.tail
@@ -143,6 +146,15 @@ def _add_price(
         page.prices[-1].was = page.prices[-1].was or bool(context[2])
         return
     page.prices.append(price)
+
+
+def _is_main(tag: str, el: HtmlElement, attrs: str) -> bool:
+    """The page's main part: <main>, role=main, or an id/class naming the main content."""
+    return (
+        tag == "main"
+        or el.get("role") == "main"
+        or (bool(attrs) and bool(_MAIN_ATTR_RE.search(attrs)))
+    )
 
 
 def _in_main(el: HtmlElement) -> bool:

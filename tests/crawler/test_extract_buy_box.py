@@ -1,4 +1,5 @@
-"""Where a page's own buy box is: buttons named by their class, an <aside> in <main>,
+"""Where a page's own product part is: buttons named by their class, an <aside> in
+<main>, a main part swallowed by an unclosed <nav>, the heading that names the product,
 and the words that say an item is orderable now for a later delivery."""
 
 from __future__ import annotations
@@ -66,6 +67,43 @@ def test_a_sidebar_outside_main_is_still_not_the_product():
     )
     listing = extract_listing(respond(body), "costumes.example.com")
     assert listing.price == Decimal("42.00")
+
+
+@pytest.mark.parametrize("main", ["<main>", '<div class="page main-content">'])
+def test_the_main_part_is_read_even_inside_an_unclosed_nav(main):
+    closing = "</main>" if main == "<main>" else "</div>"
+    body = (
+        '<header><nav class="menu"><a href="/">Home</a><a href="/masks">Masks</a>'
+        f"{main}<h1>Aging mask</h1><p class='price'>$42.00</p>"
+        f"<button>Add to cart</button>{closing}"
+    )  # the <nav> and <header> are never closed
+    listing = extract_listing(respond(body), "costumes.example.com")
+    assert (listing.title, listing.price, listing.availability) == (
+        "Aging mask",
+        Decimal("42.00"),
+        "InStock",
+    )
+
+
+def titled(title: str, body: str) -> str:
+    """The product's title as the page's <title> gives it, among several headings."""
+    page = f"<html><head><title>{title}</title></head><body>{body}"
+    page += "<p class='price'>$42.00</p><button>Add to cart</button></body></html>"
+    listing = extract_listing(HtmlResponse(url=URL, body=page.encode()), "costumes.example.com")
+    return listing.title
+
+
+def test_the_h1_naming_the_product_beats_an_h2_naming_its_makers():
+    # The <title> is "makers - product": the <h2> covers a little more of it.
+    title = "Ana Lima, Joao Reis - Aging latex mask"
+    body = "<h2>Ana Lima, Joao Reis</h2><h1>Aging latex mask</h1>"
+    assert titled(title, body) == "Aging latex mask"
+
+
+def test_an_h2_covering_much_more_of_the_title_beats_a_category_h1():
+    title = "Aging latex mask with grey hair - Masks - Costume Co"
+    body = "<h1>Masks</h1><h2>Aging latex mask with grey hair</h2>"
+    assert titled(title, body) == "Aging latex mask with grey hair"
 
 
 @pytest.mark.parametrize(
