@@ -49,6 +49,8 @@ _OTHER_COST_RE = re.compile(
     r"|运费|運費|配送料|送料|배송비|доставка|per (?:month|mo)\b|/\s*(?:mo|month)\b|monatlich"
     r"|\bsave\b|you save|sparen|ahorra|économisez|economize|risparmi|节省|立省|割引額|절약"
     r"|экономия|coupon|gutschein|cupón|cashback|trasporto|porto\b|doprava|szállítás|\\bfragt\\b"
+    # a deposit paid to reserve an item ("Requires a $2,500 deposit"), not its price
+    r"|deposit|down payment|anzahlung|acompte"
     # a surcharge ("+ 4,90 €") and a quantity tier ("Buy 36 or more for $16.14 each")
     r"|^\W*\+|\bor more\b|\bab \d+ st(?:ück|k)\b",
     re.IGNORECASE,
@@ -82,6 +84,12 @@ _BUY_TEXT_RE = re.compile(
     r"|구매하기|thêm vào giỏ|mua ngay|เพิ่มไปยังรถเข็น|ซื้อเลย"
     r"|do košíka|do košíku|kosárba|læg i kurv|lägg i varukorg|legg i handlekurv"
     r"|lisää ostoskoriin|adaugă în coș|adauga in cos|в кошик|στο καλάθι|in winkelmand",
+    re.IGNORECASE,
+)
+# A button whose whole label is the verb "buy" ("Buy!", "Kaufen", "Comprar"); only the
+# whole label: "How to buy" is a link to a help page.
+_BUY_WORD_RE = re.compile(
+    r"\W*(?:buy|kaufen|comprar|acheter|acquista|compra|kopen|kup|köp|osta|køb|kjøp|купить)\W*",
     re.IGNORECASE,
 )
 _BUY_ATTR_RE = re.compile(
@@ -179,7 +187,7 @@ def has_currency_amount(text: str) -> bool:
 
 
 def is_buy_label(text: str) -> bool:
-    return bool(_BUY_TEXT_RE.search(text))
+    return bool(_BUY_TEXT_RE.search(text) or _BUY_WORD_RE.fullmatch(text.strip()))
 
 
 def is_buy_attr(attrs: str) -> bool:

@@ -193,7 +193,7 @@ def _buttons_and_labels(
     if tag in cues.BUTTON_TAGS or el.get("role") == "button":
         label = (
             el.get("value") if tag == "input" else short_text(el, 60)
-        ) or el.get("aria-label") or el.get("title") or ""  # fmt: skip
+        ) or el.get("aria-label") or el.get("title") or _image_label(el) or ""  # fmt: skip
         if cues.is_buy_label(label) or (attrs and cues.is_buy_attr(attrs)):
             disabled = (
                 el.get("disabled") is not None
@@ -211,6 +211,15 @@ def _buttons_and_labels(
         seller = seller_after(el, attrs)
         if seller:
             page.sellers.append((index, *seller))
+
+
+def _image_label(el: HtmlElement) -> str | None:
+    """A button or link that is only a picture is labelled by the picture's alt text
+    (<a href=…><img alt="Add to Cart"></a>)."""
+    if el.tag == "input" and (el.get("type") or "").lower() == "image":
+        return el.get("alt")
+    image = el.find(".//img") if len(el) else None
+    return image.get("alt") if image is not None else None
 
 
 def _mark_cards(prices: list[Price]) -> None:

@@ -10,7 +10,7 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from maskscreen.crawler.extract.fields import normalize_availability
-from maskscreen.crawler.extract.page import extract_listing
+from maskscreen.crawler.extract.page import NotAListing, extract_listing
 
 URL = "https://costumes.example.com/item/aging-mask"
 
@@ -41,6 +41,38 @@ def test_a_button_named_by_its_class_makes_the_page_one_products(button):
     body = f"<h1>Aging mask</h1><div><h2>$42.00</h2></div><form>{button}</form><ul>{CARDS}</ul>"
     listing = extract_listing(respond(body), "costumes.example.com")
     assert (listing.price, listing.availability) == (Decimal("42.00"), "InStock")
+
+
+@pytest.mark.parametrize(
+    "button",
+    [
+        '<a href="javascript:order()"><img src="/img/cart.gif" alt="Add to Cart"></a>',
+        '<input type="image" src="/img/buy.gif" alt="Add to basket">',
+        '<a href="javascript:order()"><img src="/img/buy.gif" alt="Buy!"></a>',
+        '<button type="submit">Comprar</button>',
+    ],
+)
+def test_a_picture_button_or_the_bare_verb_buy_is_a_buy_button(button):
+    body = f"<h1>Aging mask</h1><p>Made by hand.</p><form>{button}</form>"
+    listing = extract_listing(respond(body), "costumes.example.com")
+    assert (listing.title, listing.availability) == ("Aging mask", "InStock")
+
+
+@pytest.mark.parametrize("label", ["How to buy", "Comprar online: guia"])
+def test_a_link_that_only_mentions_buying_is_not_a_buy_button(label):
+    body = f"<h1>Aging mask</h1><p>Made by hand.</p><a href='/help'>{label}</a>"
+    with pytest.raises(NotAListing):
+        extract_listing(respond(body), "costumes.example.com")
+
+
+def test_a_deposit_is_not_the_price():
+    body = (
+        "<h1>Aging mask, full head</h1>"
+        + "<p>Sculpted and painted by hand.</p>" * 70
+        + "<p>$1,450.00</p><p>Orders open: requires a $200.00 deposit</p>"
+        "<button>Buy now</button>"
+    )
+    assert extract_listing(respond(body), "costumes.example.com").price == Decimal("1450.00")
 
 
 def test_an_aside_inside_main_is_the_products_buy_box():
