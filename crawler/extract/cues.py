@@ -139,6 +139,9 @@ _HIDDEN_CLASS_RE = re.compile(
     r"(?:^|\s)(?:hidden|hide|d-none|displaynone|display-none|is-hidden|u-hidden)(?=\s|$)",
     re.IGNORECASE,
 )
+# Bootstrap's and Foundation's dialogs: display:none until a script opens them.
+_CLOSED_MODAL_RE = re.compile(r"(?:^|\s)(?:modal|reveal)(?=\s|$)", re.IGNORECASE)
+_OPEN_MODAL_RE = re.compile(r"(?:^|\s)(?:show|in|is-open|open)(?=\s|$)", re.IGNORECASE)
 _SHOWN_AGAIN_RE = re.compile(
     r"(?:^|\s)(?:d-(?:sm|md|lg|xl|xxl)-\w+|(?:sm|md|lg|xl|2xl):(?!hidden)\S+"
     r"|show-for-\S+|visible-\S+)",
@@ -155,6 +158,8 @@ def strip_trailing_prices(text: str) -> str:
 
 
 def is_hidden_class(classes: str) -> bool:
+    if _CLOSED_MODAL_RE.search(classes) and not _OPEN_MODAL_RE.search(classes):
+        return True  # a dialog (log in, newsletter) hidden by the framework until opened
     return bool(_HIDDEN_CLASS_RE.search(classes)) and not _SHOWN_AGAIN_RE.search(classes)
 
 

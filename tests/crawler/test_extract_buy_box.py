@@ -75,6 +75,28 @@ def test_a_deposit_is_not_the_price():
     assert extract_listing(respond(body), "costumes.example.com").price == Decimal("1450.00")
 
 
+@pytest.mark.parametrize(
+    ("dialog", "title"),
+    [
+        ('<div class="modal fade" id="login">', "Aging mask, full head"),
+        ('<div class="reveal" id="newsletter">', "Aging mask, full head"),
+        ('<div class="modal fade show" id="age-check">', "Log in / Register"),  # opened
+    ],
+)
+def test_a_closed_dialogs_heading_is_not_the_title(dialog, title):
+    response = HtmlResponse(
+        url=URL,
+        body=(
+            "<html><head><meta property='og:title' content='Aging mask, full head'>"
+            f"</head><body>{dialog}<h1>Log in / Register</h1><form><input name=user>"
+            "</form></div><div class='product'><p class='price'>$42.00</p>"
+            "<button>Add to cart</button></div></body></html>"
+        ).encode(),
+        encoding="utf-8",
+    )
+    assert extract_listing(response, "costumes.example.com").title == title
+
+
 def test_an_aside_inside_main_is_the_products_buy_box():
     body = (
         "<header><nav><a href='/'>Home</a></nav></header><main><section>"
