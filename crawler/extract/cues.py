@@ -158,7 +158,11 @@ def strip_trailing_prices(text: str) -> str:
 
 
 def is_hidden_class(classes: str) -> bool:
-    if _CLOSED_MODAL_RE.search(classes) and not _OPEN_MODAL_RE.search(classes):
+    if (
+        ("modal" in classes or "reveal" in classes)
+        and _CLOSED_MODAL_RE.search(classes)
+        and not _OPEN_MODAL_RE.search(classes)
+    ):
         return True  # a dialog (log in, newsletter) hidden by the framework until opened
     return bool(_HIDDEN_CLASS_RE.search(classes)) and not _SHOWN_AGAIN_RE.search(classes)
 

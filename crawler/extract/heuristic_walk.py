@@ -82,7 +82,7 @@ def walk(root: HtmlElement, language: str | None, domain: str | None) -> PageRea
         attrs = attributes(el) if el.attrib else ""
         flags = (
             -outside  # the main part is never chrome, even inside an unclosed <nav>
-            if _is_main(tag, el, attrs)
+            if tag == "main" or (attrs and _is_main(el, attrs))
             else tag in cues.OUTSIDE_TAGS and not (tag == "aside" and _in_main(el)),
             bool(attrs) and cues.is_elsewhere_attr(attrs),
             tag in ("del", "s", "strike") or "line-through" in (el.get("style") or ""),
@@ -148,13 +148,10 @@ def _add_price(
     page.prices.append(price)
 
 
-def _is_main(tag: str, el: HtmlElement, attrs: str) -> bool:
-    """The page's main part: <main>, role=main, or an id/class naming the main content."""
-    return (
-        tag == "main"
-        or el.get("role") == "main"
-        or (bool(attrs) and bool(_MAIN_ATTR_RE.search(attrs)))
-    )
+def _is_main(el: HtmlElement, attrs: str) -> bool:
+    """The page's main part (besides <main>): role=main, or an id/class naming the
+    main content ("main-container", "main-content")."""
+    return el.get("role") == "main" or ("main" in attrs and bool(_MAIN_ATTR_RE.search(attrs)))
 
 
 def _in_main(el: HtmlElement) -> bool:
