@@ -327,7 +327,7 @@ def extract_from_page(
     )
     priced_by = next((name for name, f in found if f.get("price") not in _EMPTY), None)
     if priced_by in _STRUCTURED:
-        price = consumer_price(text, price) or price  # a net price beside the gross one
+        price = consumer_price(text, price, currency) or price  # net beside the gross one
     seller_url = fields.get("seller_url")
     urls = listing_urls(response, selector)
     source_format = found[0][0]

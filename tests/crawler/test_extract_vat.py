@@ -80,5 +80,11 @@ def test_another_products_price_by_a_later_phrase_is_not_this_ones():
         "<h1>Latexmaske Opa</h1><p>3,95 EUR inkl. 19% MwSt.</p>"
         "<ul><li>Maske Oma 4,95 EUR inkl. 19 % MwSt.</li></ul>"
     )
-    assert consumer_price(text, Decimal("3.95")) is None
-    assert consumer_price(text.replace("3,95", "3,50"), Decimal("3.95")) is None
+    assert consumer_price(text, Decimal("3.95"), "EUR") is None
+    assert consumer_price(text.replace("3,95", "3,50"), Decimal("3.95"), "EUR") is None
+
+
+def test_a_dollar_price_is_never_searched_for_vat():
+    text = "<p>Inkl. MwSt: 5,95 $</p>"
+    assert consumer_price(text, Decimal("4.92"), "EUR") == Decimal("5.95")
+    assert consumer_price(text, Decimal("4.92"), "USD") is None
