@@ -161,13 +161,12 @@ def price_of(
         if raw and not (cues.has_currency_amount(raw) or _BARE_NUMBER_RE.match(raw)):
             raw = None
     labelled = raw is not None
-    whole = (el.text or "").strip()  # "74." of 74.<sup>99</sup>
     if (
         raw is None
         and text is None
         and len(el)
-        and whole
-        and _WHOLE_PIECE_RE.fullmatch(whole)
+        and el.text
+        and _WHOLE_PIECE_RE.fullmatch(el.text.strip())  # "74." of 74.<sup>99</sup>
         and _in_price_block(parent)
     ):
         raw = pieced = pieced_price(el)  # "<span class=price><b>74.<sup>99</sup></b>…"

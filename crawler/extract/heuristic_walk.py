@@ -35,6 +35,7 @@ MAX_ELEMENTS = 30_000
 MAX_PRICES = 1_000  # printed prices read at most (a page with more lists products)
 _MAX_HEAD_TEXT = 5_000  # a <title> or meta content longer than this is cut
 _DIGIT_RE = re.compile(r"\d")
+# The page's main part besides <main>: an id/class naming the main content.
 _MAIN_ATTR_RE = re.compile(r"(?:^|\s)main[-_]?(?:container|content|wrapper)(?:\s|$)", re.I)
 _LABEL_TAGS = cues.BUTTON_TAGS | {"span", "div", "p", "td", "th", "dt", "dd", "li", "b", "strong"}
 _META_KEYS = frozenset(
@@ -82,7 +83,7 @@ def walk(root: HtmlElement, language: str | None, domain: str | None) -> PageRea
         attrs = attributes(el) if el.attrib else ""
         flags = (
             -outside  # the main part is never chrome, even inside an unclosed <nav>
-            if tag == "main" or (attrs and _is_main(el, attrs))
+            if tag == "main" or ("main" in attrs and _MAIN_ATTR_RE.search(attrs))
             else tag in cues.OUTSIDE_TAGS and not (tag == "aside" and _in_main(el)),
             bool(attrs) and cues.is_elsewhere_attr(attrs),
             tag in ("del", "s", "strike") or "line-through" in (el.get("style") or ""),
@@ -146,12 +147,6 @@ def _add_price(
         page.prices[-1].was = page.prices[-1].was or bool(context[2])
         return
     page.prices.append(price)
-
-
-def _is_main(el: HtmlElement, attrs: str) -> bool:
-    """The page's main part (besides <main>): role=main, or an id/class naming the
-    main content ("main-container", "main-content")."""
-    return el.get("role") == "main" or ("main" in attrs and bool(_MAIN_ATTR_RE.search(attrs)))
 
 
 def _in_main(el: HtmlElement) -> bool:
