@@ -22,6 +22,7 @@ _BARE_NUMBER_RE = re.compile(r"^\W*\d[\d.,'\u00a0\u202f ]*\W*$")
 _CLASS_DIGITS_RE = re.compile(r"\d+")
 _MONEY_RE = re.compile(r"\d{1,3}(?:[.,'\u00a0\u202f ]\d{3})*(?:[.,]\d{2})?|\d+(?:[.,]\d{2})?")
 _ALNUM_RE = re.compile(r"[\W_]+")
+_CODE_RE = re.compile(r"[\W_]*(?:\d{6,}[\W_]*)?")  # a <title> part that is no name
 # " | Shop", " - Amazon.com", "Amazon.com: …", " :: Store", "｜楽天市場".
 _TITLE_SEPARATORS_RE = re.compile(r"(\s+[-–—:·•»/]\s+|\s*[|｜]\s*|(?<=\w):\s+|\s+::\s+)")
 _OPTION_ELEMENTS = 200  # descendants of a list item or label searched for its control
@@ -103,10 +104,13 @@ def short_text(el: HtmlElement, limit: int) -> str | None:
 
 def heading_text(el: HtmlElement, limit: int = 300) -> str | None:
     """A heading's text: a <br> in it is a space ("HEART CLUB<br>Knit Cardigan"), and
-    prices printed at its end are not part of the name ("Bomber Jacket $24.99 $39.99")."""
+    prices printed at its end are not part of the name ("Bomber Jacket $24.99 $39.99");
+    None for a heading that offers a cost ("Free Shipping above $35"): no product's name."""
     text = short_text(el, limit)
     if text and el.find(".//br") is not None:
         text = _SPACE_RE.sub(" ", " ".join(_texts_between_breaks(el))).strip() or None
+    if text and cues.has_currency_amount(text) and cues.is_other_cost(text):
+        return None  # an offer, not a name: "Free Standard Shipping above $35"
     if text:
         text = cues.strip_trailing_prices(text) or text
     return text
@@ -456,7 +460,9 @@ def strip_site_name(title: str | None, domain: str | None, site_name: str | None
     start, end = 0, len(parts)
     while end - start > 1 and names_site(parts[start], domain, site_name):
         start += 2
-    while end - start > 1 and names_site(parts[end - 1], domain, site_name):
-        end -= 2
+    while end - start > 1 and (
+        names_site(parts[end - 1], domain, site_name) or _CODE_RE.fullmatch(parts[end - 1])
+    ):
+        end -= 2  # the site's name, an empty part or a code ("X: 724819255917 | | Shop")
     text = "".join(parts[start:end]).strip()
     return None if names_site(text, domain, site_name) else text or None

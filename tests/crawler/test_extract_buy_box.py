@@ -75,6 +75,12 @@ def test_a_deposit_is_not_the_price():
     assert extract_listing(respond(body), "costumes.example.com").price == Decimal("1450.00")
 
 
+def test_a_shipping_offer_in_an_h1_is_not_the_title():
+    title = "Aging latex mask: 724819255917 |  | Example Costumes"
+    body = "<div>Aging latex mask</div><h1>Free Standard Shipping above $35</h1>"
+    assert titled(title, body) == "Aging latex mask"
+
+
 @pytest.mark.parametrize(
     ("dialog", "title"),
     [
