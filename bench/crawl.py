@@ -199,9 +199,9 @@ class CrawlWindow:
     from spider_opened to spider_closed, the window of Scrapy's elapsed_time_seconds.
 
     Both crawls then count the same span: not the imports of the spiders, extraction
-    and extruct (about 1.5 s, made before the bare crawl's clock started but inside the
-    full pipeline's, when run_crawl built its CrawlerProcess), nor the collector's pass
-    and freeze before the crawl, nor closing the run row after it.
+    and extruct (made before the bare crawl's outer clock started but inside the full
+    pipeline's, when run_crawl built its CrawlerProcess: its start-up was 0.6-0.8 s of
+    CPU against the bare crawl's 0.3-0.4 s, 3,000 pages), nor closing the run row after.
     """
 
     split: CpuSplit | None = None
