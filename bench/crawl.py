@@ -1,6 +1,6 @@
 """Pages per second: the full pipeline (extract, classify, store) against a bare spider.
 
-    python bench/crawl.py [--pages 5000] [--concurrency 64] [--repeats 3] [--server nginx]
+    python bench/crawl.py [--pages 5000] [--concurrency 64] [--repeats 3] [--server nginx] [--split]
     python bench/crawl.py --memory [--pages 50000]
 
 Builds a shop of PAGES product pages (the demo catalogue's products repeated, each
@@ -29,9 +29,15 @@ crawler/settings.py; with `--concurrent-items 200` both spiders ran at about hal
 speed (2 shared cores), and at 1 the full pipeline took about a sixth less CPU a page
 than at 16 (3,000 pages, nginx).
 
-Each crawl also reports the CPU it used a page (user + system time around the crawl,
-not the imports or the model's loading): on a machine shared with other work, wall-clock
-rates follow the share of the cores each crawl got, CPU a page much less so.
+Each crawl also reports the CPU it used a page (user + system time from spider_opened
+to spider_closed, the span of Scrapy's elapsed_time_seconds, the same in both crawls;
+"with start-up": from just before the crawl starts, imports included, the model's loading
+not): on a machine shared with other work, wall-clock rates follow the share of the cores
+each crawl got, CPU a page much less so. `--split` also times the parts of each crawl,
+CPU ms a page each: extraction, link following (LinkExtractor in the bare crawl),
+normalising, classification, the store, the garbage collector, and the rest (Scrapy, the
+network, signals); a few microseconds a call of timing, on calls made once a page or once
+a batch.
 
 `--memory` crawls with the full pipeline only (default 50,000 product pages) and
 reports the child's peak RSS (getrusage ru_maxrss).
@@ -188,7 +194,96 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def bare_crawl(url: str, settings_overrides: dict) -> dict:
+class CrawlWindow:
+    """A Scrapy extension in both crawls: the CPU time (and, with --split, the parts)
+    from spider_opened to spider_closed, the window of Scrapy's elapsed_time_seconds.
+
+    Both crawls then count the same span: not the imports of the spiders, extraction
+    and extruct (made before the bare crawl's outer clock started but inside the full
+    pipeline's, when run_crawl built its CrawlerProcess: its start-up was 0.6-0.8 s of
+    CPU against the bare crawl's 0.3-0.4 s, 3,000 pages), nor closing the run row after.
+    """
+
+    split: CpuSplit | None = None
+    opened: float | None = None
+    seconds: float | None = None
+    parts: dict[str, float] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        from scrapy import signals
+
+        extension = cls()
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider) -> None:
+        if CrawlWindow.split is not None:
+            CrawlWindow.split.seconds.clear()
+        CrawlWindow.opened = cpu_seconds()
+
+    def spider_closed(self, spider) -> None:
+        CrawlWindow.seconds = cpu_seconds() - CrawlWindow.opened
+        if CrawlWindow.split is not None:
+            CrawlWindow.parts = dict(CrawlWindow.split.seconds)
+
+    @staticmethod
+    def settings(overrides: dict) -> dict:
+        """`overrides` plus this extension, beside the project's extensions."""
+        from maskscreen.crawler import settings
+
+        return {**overrides, "EXTENSIONS": {**settings.EXTENSIONS, "__main__.CrawlWindow": 0}}
+
+    @classmethod
+    def result(cls) -> dict:
+        return {"cpu_seconds": cls.seconds, "split": cls.parts}
+
+
+class CpuSplit:
+    """CPU seconds spent in named parts of a crawl (`--split`), and in the garbage
+    collector. Timing costs a few microseconds a call; the parts wrapped are called once
+    a page (extraction, links) or once a batch (classification, store)."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self._gc_started = 0.0
+
+    def add(self, part: str, seconds: float) -> None:
+        self.seconds[part] = self.seconds.get(part, 0.0) + seconds
+
+    def timed(self, part: str, function, subtract: tuple[str, ...] = ()):
+        """`function`, its CPU time counted under `part`, less the collector's passes
+        and the `subtract` parts counted while it ran (so no time is counted twice)."""
+        import functools
+
+        subtract = ("gc", *subtract)
+
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            inner = sum(self.seconds.get(name, 0.0) for name in subtract)
+            started = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent = time.process_time() - started
+                self.add(part, spent - (sum(self.seconds.get(n, 0.0) for n in subtract) - inner))
+
+        return wrapper
+
+    def watch_gc(self) -> None:
+        import gc
+
+        def on_gc(phase: str, info: dict) -> None:
+            if phase == "start":
+                self._gc_started = time.process_time()
+            else:
+                self.add("gc", time.process_time() - self._gc_started)
+
+        gc.callbacks.append(on_gc)
+
+
+def bare_crawl(url: str, settings_overrides: dict, split: CpuSplit | None = None) -> dict:
     from scrapy import Spider
     from scrapy.crawler import CrawlerProcess
     from scrapy.linkextractors import LinkExtractor
@@ -201,10 +296,13 @@ def bare_crawl(url: str, settings_overrides: dict) -> dict:
             super().__init__(**kwargs)
             self.start_urls = [url]
             self.links = LinkExtractor()  # the shop links only to itself
+            self.extract_links = self.links.extract_links
+            if split is not None:
+                self.extract_links = split.timed("links", self.extract_links)
             self.seen: set[str] = set()  # as ShopSpider: no Request for a URL seen before
 
         def parse(self, response, **kwargs):
-            for link in self.links.extract_links(response):
+            for link in self.extract_links(response):
                 if link.url not in self.seen:
                     self.seen.add(link.url)
                     yield response.follow(link.url, callback=self.parse)
@@ -216,6 +314,8 @@ def bare_crawl(url: str, settings_overrides: dict) -> dict:
         settings.set(key, value, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(FollowOnly)
+    if split is not None:
+        split.watch_gc()
     cpu = cpu_seconds()
     process.crawl(crawler)
     process.start()
@@ -225,12 +325,33 @@ def bare_crawl(url: str, settings_overrides: dict) -> dict:
         "pages": stats.get("response_received_count", 0),
         "listings": 0,
         "seconds": stats["elapsed_time_seconds"],
-        "cpu_seconds": cpu,
+        "outer_cpu_seconds": cpu,
         "peak_rss_mb": peak_rss_mb(),
+        **CrawlWindow.result(),
     }
 
 
-def full_crawl(url: str, database_url: str, settings_overrides: dict) -> dict:
+def instrument_full(split: CpuSplit, model) -> None:
+    """Count the full pipeline's parts: extraction and link following (per page), the
+    normalising pipeline (per listing), classification and the store (per batch)."""
+    from maskscreen.crawler import pipelines
+    from maskscreen.crawler.spiders.shop import SameSiteLinks, ShopSpider
+
+    ShopSpider.extract = split.timed("extract", ShopSpider.extract)
+    SameSiteLinks.urls = split.timed("links", SameSiteLinks.urls)
+    ShopSpider._admit = split.timed("links", ShopSpider._admit)
+    ShopSpider._request = split.timed("links", ShopSpider._request)
+    pipelines.NormalizePipeline.process_item = split.timed(
+        "normalise", pipelines.NormalizePipeline.process_item
+    )
+    model.predict = split.timed("classify", model.predict)
+    pipelines.store_batch = split.timed("store", pipelines.store_batch, subtract=("classify",))
+    split.watch_gc()
+
+
+def full_crawl(
+    url: str, database_url: str, settings_overrides: dict, split: CpuSplit | None = None
+) -> dict:
     from maskscreen.classifier.model import load_model
     from maskscreen.crawler.jobs.job import run_crawl
     from maskscreen.crawler.jobs.plan import CrawlPlan
@@ -242,8 +363,10 @@ def full_crawl(url: str, database_url: str, settings_overrides: dict) -> dict:
     )
     engine = open_database(database_url)
     model = load_model()
+    if split is not None:
+        instrument_full(split, model)
     try:
-        cpu = cpu_seconds()  # the crawl's, not the imports' and the model's loading
+        cpu = cpu_seconds()  # not the model's loading
         summary = run_crawl(plan, engine=engine, model=model)
         cpu = cpu_seconds() - cpu
     finally:
@@ -254,13 +377,19 @@ def full_crawl(url: str, database_url: str, settings_overrides: dict) -> dict:
         "listings": summary.counts["listings"],
         "flagged": summary.counts["flagged"],
         "stored": summary.counts["new"] + summary.counts["changed"] + summary.counts["unchanged"],
-        "cpu_seconds": cpu,
+        "outer_cpu_seconds": cpu,
         "peak_rss_mb": peak_rss_mb(),
+        **CrawlWindow.result(),
     }
 
 
 def run_worker(
-    mode: str, url: str, database_url: str, concurrency: int, concurrent_items: int
+    mode: str,
+    url: str,
+    database_url: str,
+    concurrency: int,
+    concurrent_items: int,
+    split: bool = False,
 ) -> dict:
     command = [
         sys.executable,
@@ -275,6 +404,7 @@ def run_worker(
         str(concurrency),
         "--concurrent-items",
         str(concurrent_items),
+        *(["--split"] if split else []),
     ]
     env = {**os.environ, "PYTHONPATH": str(ROOT), **LOOPBACK_ALLOWED}
     started = time.perf_counter()
@@ -313,6 +443,12 @@ def main() -> None:
     parser.add_argument(
         "--memory", action="store_true", help="full pipeline only; report the crawl's peak RSS"
     )
+    parser.add_argument(
+        "--split",
+        action="store_true",
+        help="also time each crawl's parts (extraction, links, classification, store, "
+        "garbage collector): CPU ms a page each",
+    )
     parser.add_argument("--worker", choices=["bare", "full", "serve"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -322,11 +458,12 @@ def main() -> None:
         serve(pages)
         return
     if args.worker in ("bare", "full"):
-        settings = tuned_settings(args.concurrency, args.concurrent_items)
+        settings = CrawlWindow.settings(tuned_settings(args.concurrency, args.concurrent_items))
+        split = CrawlWindow.split = CpuSplit() if args.split else None
         result = (
-            bare_crawl(args.url, settings)
+            bare_crawl(args.url, settings, split)
             if args.worker == "bare"
-            else full_crawl(args.url, args.db, settings)
+            else full_crawl(args.url, args.db, settings, split)
         )
         print(json.dumps(result))
         return
@@ -356,6 +493,15 @@ def main() -> None:
             server.wait(timeout=10)
 
 
+def describe_split(result: dict) -> str:
+    """'CPU ms a page: extract 0.70, links 0.30, ..., rest 2.10' for one crawl."""
+    pages = result["pages"]
+    parts = dict(sorted(result["split"].items(), key=lambda kv: -kv[1]))
+    rest = result["cpu_seconds"] - sum(parts.values())  # Scrapy, the network, the rest
+    text = ", ".join(f"{name} {1000 * seconds / pages:.2f}" for name, seconds in parts.items())
+    return f"CPU ms a page: {text}, rest {1000 * rest / pages:.2f}"
+
+
 def crawl_all(args, pages: int, server_kind: str, server, port: int, tmp: Path, started: float):
     url = f"http://127.0.0.1:{port}/"
     print(
@@ -370,7 +516,9 @@ def crawl_all(args, pages: int, server_kind: str, server, port: int, tmp: Path, 
         rates, cpu = {}, {}
         for mode in modes:
             database = f"sqlite:///{tmp / f'bench-{mode}-{round_}.sqlite'}"
-            result = run_worker(mode, url, database, args.concurrency, args.concurrent_items)
+            result = run_worker(
+                mode, url, database, args.concurrency, args.concurrent_items, args.split
+            )
             rates[mode] = result["pages"] / result["seconds"]
             cpu[mode] = result["cpu_seconds"] / result["pages"]
             stored = (
@@ -381,9 +529,13 @@ def crawl_all(args, pages: int, server_kind: str, server, port: int, tmp: Path, 
             print(
                 f"{mode:4}: {result['pages']:,} pages, {result['listings']:,} listings"
                 f"{stored} in {result['seconds']:.1f} s = {rates[mode]:,.0f} pages/s, "
-                f"{1000 * result['cpu_seconds'] / result['pages']:.2f} ms CPU a page; peak RSS {result['peak_rss_mb']:,.0f} MB "
+                f"{1000 * result['cpu_seconds'] / result['pages']:.2f} ms CPU a page "
+                f"({1000 * result['outer_cpu_seconds'] / result['pages']:.2f} with start-up); "
+                f"peak RSS {result['peak_rss_mb']:,.0f} MB "
                 f"(process {result['process_seconds']:.1f} s)"
             )
+            if result.get("split") is not None:
+                print(f"      {describe_split(result)}")
         if not args.memory:
             shares.append(rates["full"] / rates["bare"])
             cpu_shares.append(cpu["bare"] / cpu["full"])

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from dataclasses import fields
 from datetime import UTC, datetime
 
 from scrapy import signals
@@ -275,7 +276,7 @@ def store_batch(session, model, site_id: int, batch: list[Listing], *, note_edit
         rows = []
         for index, verdict in zip(todo_indices, fresh, strict=False):
             verdicts[index] = verdict
-            rows.append((results[index].version_id, verdict.to_dict()))
+            rows.append((results[index].version_id, _verdict_row(verdict)))
         store.record_classifications(session, rows)
     pages = [
         _evidence_row(result.version_id, item.evidence)
@@ -311,6 +312,13 @@ def _evidence_row(version_id: int, page) -> dict:
         "body": page.body,
         "fetched_at": page.fetched_at,
     }
+
+
+def _verdict_row(verdict) -> dict:
+    """The verdict as the store reads it: Verdict.to_dict() without its deep copy
+    (dataclasses.asdict, about 0.07 ms a listing, a sixth of its classification); the
+    dicts and lists inside are the verdict's own, which the store only reads."""
+    return {f.name: getattr(verdict, f.name) for f in fields(verdict)}
 
 
 def _text_fields(item: Listing) -> dict:

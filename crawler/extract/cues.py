@@ -11,7 +11,7 @@ import re
 
 # id / class / itemprop / data-* names that say "a price is here".
 _PRICE_ATTR_RE = re.compile(
-    r"price|offer|amount|sale|cost|preis|prix|precio|preco|prezzo|cena|fiyat|money|jiage",
+    r"price|offer|amount|sale|cost|preis|prix|precio|preco|prezzo|prijs|cena|fiyat|money|jiage",
     re.IGNORECASE,
 )
 # ... and that say "this is the regular price, struck through" (Amazon's data-a-strike,
@@ -49,6 +49,8 @@ _OTHER_COST_RE = re.compile(
     r"|运费|運費|配送料|送料|배송비|доставка|per (?:month|mo)\b|/\s*(?:mo|month)\b|monatlich"
     r"|\bsave\b|you save|sparen|ahorra|économisez|economize|risparmi|节省|立省|割引額|절약"
     r"|экономия|coupon|gutschein|cupón|cashback|trasporto|porto\b|doprava|szállítás|\\bfragt\\b"
+    # a deposit paid to reserve an item ("Requires a $2,500 deposit"), not its price
+    r"|deposit|down payment|anzahlung|acompte"
     # a surcharge ("+ 4,90 €") and a quantity tier ("Buy 36 or more for $16.14 each")
     r"|^\W*\+|\bor more\b|\bab \d+ st(?:ück|k)\b",
     re.IGNORECASE,
@@ -84,8 +86,15 @@ _BUY_TEXT_RE = re.compile(
     r"|lisää ostoskoriin|adaugă în coș|adauga in cos|в кошик|στο καλάθι|in winkelmand",
     re.IGNORECASE,
 )
+# A button whose whole label is the verb "buy" ("Buy!", "Kaufen", "Comprar"); only the
+# whole label: "How to buy" is a link to a help page.
+_BUY_WORD_RE = re.compile(
+    r"\W*(?:buy|kaufen|comprar|acheter|acquista|compra|kopen|kup|köp|osta|køb|kjøp|купить)\W*",
+    re.IGNORECASE,
+)
 _BUY_ATTR_RE = re.compile(
-    r"add[-_]?to[-_]?(?:cart|bag|basket)|buy[-_]?(?:it[-_]?)?now|addtocart|cart[-_]?(?:button|btn|submit)",
+    r"add[-_]?(?:to[-_]?)?(?:cart|bag|basket)|buy[-_]?(?:it[-_]?)?(?:now|button|btn)"
+    r"|cart[-_]?(?:button|btn|submit)",
     re.IGNORECASE,
 )
 # Containers whose prices belong to other products (carousels, "customers also bought").
@@ -130,6 +139,9 @@ _HIDDEN_CLASS_RE = re.compile(
     r"(?:^|\s)(?:hidden|hide|d-none|displaynone|display-none|is-hidden|u-hidden)(?=\s|$)",
     re.IGNORECASE,
 )
+# Bootstrap's and Foundation's dialogs: display:none until a script opens them.
+_CLOSED_MODAL_RE = re.compile(r"(?:^|\s)(?:modal|reveal)(?=\s|$)", re.IGNORECASE)
+_OPEN_MODAL_RE = re.compile(r"(?:^|\s)(?:show|in|is-open|open)(?=\s|$)", re.IGNORECASE)
 _SHOWN_AGAIN_RE = re.compile(
     r"(?:^|\s)(?:d-(?:sm|md|lg|xl|xxl)-\w+|(?:sm|md|lg|xl|2xl):(?!hidden)\S+"
     r"|show-for-\S+|visible-\S+)",
@@ -146,6 +158,12 @@ def strip_trailing_prices(text: str) -> str:
 
 
 def is_hidden_class(classes: str) -> bool:
+    if (
+        ("modal" in classes or "reveal" in classes)
+        and _CLOSED_MODAL_RE.search(classes)
+        and not _OPEN_MODAL_RE.search(classes)
+    ):
+        return True  # a dialog (log in, newsletter) hidden by the framework until opened
     return bool(_HIDDEN_CLASS_RE.search(classes)) and not _SHOWN_AGAIN_RE.search(classes)
 
 
@@ -178,7 +196,7 @@ def has_currency_amount(text: str) -> bool:
 
 
 def is_buy_label(text: str) -> bool:
-    return bool(_BUY_TEXT_RE.search(text))
+    return bool(_BUY_TEXT_RE.search(text) or _BUY_WORD_RE.fullmatch(text.strip()))
 
 
 def is_buy_attr(attrs: str) -> bool:

@@ -90,6 +90,7 @@ _MOST_AVAILABLE = (
 )
 _WORD_RE = re.compile(r"\w+")
 _AGREEMENT = 0.6  # share of a heading's words that the <title> must hold
+_H2_MARGIN = 0.25  # more of the <title> an <h2> must cover to beat an agreeing <h1>
 _BEFORE_PRICE = 30  # elements before a price or buy button read with it (no <h1>)
 
 
@@ -198,7 +199,10 @@ def _agreeing_heading(
         if not words or sum(w in ref for w in words) / len(words) < _AGREEMENT:
             continue
         cover = len(ref & set(words)) / len(ref)
-        if cover > best_cover:
+        # An <h2> beats an agreeing <h1> only by covering clearly more of the <title>
+        # ("Author A, Author B - Book" names the book in the <h1>, its authors in an <h2>).
+        margin = _H2_MARGIN if best is not None and best[1] == "h1" != heading[1] else 0.0
+        if cover > best_cover + margin:
             best, best_cover = heading, cover
     return best
 

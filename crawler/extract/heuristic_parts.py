@@ -22,12 +22,23 @@ _BARE_NUMBER_RE = re.compile(r"^\W*\d[\d.,'\u00a0\u202f ]*\W*$")
 _CLASS_DIGITS_RE = re.compile(r"\d+")
 _MONEY_RE = re.compile(r"\d{1,3}(?:[.,'\u00a0\u202f ]\d{3})*(?:[.,]\d{2})?|\d+(?:[.,]\d{2})?")
 _ALNUM_RE = re.compile(r"[\W_]+")
+_CODE_RE = re.compile(r"[\W_]*(?:\d{6,}[\W_]*)?")  # a <title> part that is no name
 # " | Shop", " - Amazon.com", "Amazon.com: …", " :: Store", "｜楽天市場".
 _TITLE_SEPARATORS_RE = re.compile(r"(\s+[-–—:·•»/]\s+|\s*[|｜]\s*|(?<=\w):\s+|\s+::\s+)")
 _OPTION_ELEMENTS = 200  # descendants of a list item or label searched for its control
 _SHORT_ELEMENTS = 60  # descendants a short text (a price, a label) may have
 _MAX_PRICE = Decimal(1_000_000_000)  # a bigger "price" is a phone or an order number
 _IMAGE_SOURCES = ("data-old-hires", "data-zoom-image", "data-large", "data-src", "src")
+# Form controls: a quantity chooser ("1 2 3 … 10", id "amount") prints no price.
+_CONTROL_TAGS = frozenset({"select", "option", "textarea", "input"})
+# A price set in pieces, one element each: "39", ".", "99" or "74.", "<sup>99*</sup>".
+_PIECES = 6  # at most this many text pieces
+_CENTS_PIECE_RE = re.compile(r"\d{2}\W{0,3}")
+_WHOLE_PIECE_RE = re.compile(r"\d[\d.,'\u00a0\u202f ]*")
+_SEPARATOR_PIECE_RE = re.compile(r"[.,]")
+_CENTS_ATTR_RE = re.compile(r"decimal|cent|fraction|minor|small", re.IGNORECASE)
+# A text that ends with an amount is another price's label ("UVP.: 19.95").
+_ENDS_WITH_AMOUNT_RE = re.compile(r"\d[.,]\d{2}\W*$")
 
 
 @dataclass(eq=False)
@@ -45,6 +56,7 @@ class Price:
     labelled: bool = False  # its id/class/itemprop/data-* says price
     elsewhere: bool = False  # header, nav, footer, aside, related products
     card: bool = False  # one of a repeated block, or inside a link to another page
+    pieced: bool = False  # printed in pieces, one element each (`pieced_price`)
     shape: tuple = field(default=())
 
 
@@ -92,10 +104,13 @@ def short_text(el: HtmlElement, limit: int) -> str | None:
 
 def heading_text(el: HtmlElement, limit: int = 300) -> str | None:
     """A heading's text: a <br> in it is a space ("HEART CLUB<br>Knit Cardigan"), and
-    prices printed at its end are not part of the name ("Bomber Jacket $24.99 $39.99")."""
+    prices printed at its end are not part of the name ("Bomber Jacket $24.99 $39.99");
+    None for a heading that offers a cost ("Free Shipping above $35"): no product's name."""
     text = short_text(el, limit)
     if text and el.find(".//br") is not None:
         text = _SPACE_RE.sub(" ", " ".join(_texts_between_breaks(el))).strip() or None
+    if text and cues.has_currency_amount(text) and cues.is_other_cost(text):
+        return None  # an offer, not a name: "Free Standard Shipping above $35"
     if text:
         text = cues.strip_trailing_prices(text) or text
     return text
@@ -138,14 +153,28 @@ def price_of(
 
     `text` is a text of the element's to read instead of its own (a child's tail).
     """
-    raw = None
+    if el.tag in _CONTROL_TAGS:
+        return None
+    raw = pieced = None
     labelled = bool(attrs) and cues.is_price_attr(attrs)
+    parent = el.getparent()
     if labelled:
         content = el.get("content") if el.get("itemprop") == "price" else None
-        raw = content or short_text(el, 60)
+        pieced = None if content else pieced_price(el)
+        raw = content or pieced or short_text(el, 60)
         if raw and not (cues.has_currency_amount(raw) or _BARE_NUMBER_RE.match(raw)):
             raw = None
     labelled = raw is not None
+    if (
+        raw is None
+        and text is None
+        and len(el)
+        and el.text
+        and _WHOLE_PIECE_RE.fullmatch(el.text.strip())  # "74." of 74.<sup>99</sup>
+        and _in_price_block(parent)
+    ):
+        raw = pieced = pieced_price(el)  # "<span class=price><b>74.<sup>99</sup></b>…"
+        labelled = raw is not None
     if raw is None and text is None:
         raw = _split_price(el)
     if raw is None:
@@ -155,7 +184,6 @@ def price_of(
         raw = (short_text(el, 60) if text is None else None) or own.strip()
     if "%" in raw or cues.is_other_cost(raw):
         return None
-    parent = el.getparent()
     label = (_label_before(el) or "")[-40:]
     if cues.is_other_cost(label):
         return None  # "You save: <b>$10.46</b>", "Versand: <span>4,90 €</span>"
@@ -176,7 +204,52 @@ def price_of(
         labelled=labelled,
         now=role == "now" or cues.is_now_label(label) or cues.is_now_label(lead),
         was=role == "was" or cues.is_was_label(raw) or cues.is_was_label(label),
+        pieced=raw is pieced,
     )
+
+
+def pieced_price(el: HtmlElement) -> str | None:
+    """The price an element prints in pieces, one element each, read as one: "39.99"
+    from <div>39</div><div>.</div><div>99</div>, "74.99*" from 74.<sup>99*</sup>,
+    "£ 12.99" from £<span>12</span><span class=decimal>99</span> (cents with no
+    separator printed only in a <sup> or an element whose class says so); None when
+    the element is not such a price (the cents a piece of their own, after a whole)."""
+    if not len(el) or len(el) > _PIECES:
+        return None
+    pieces: list[tuple[str, HtmlElement]] = []
+    for count, node in enumerate(el.iter()):
+        if count > _SHORT_ELEMENTS or not isinstance(node.tag, str) or node.tag in cues.SKIP_TAGS:
+            return None
+        for text, owner in ((node.text, node), (node.tail if node is not el else None, el)):
+            if text and text.strip():
+                pieces.append((text.strip(), owner))
+        if len(pieces) > _PIECES:
+            return None
+    numbers = [i for i, (piece, _) in enumerate(pieces) if _DIGIT_RE.search(piece)]
+    if len(numbers) != 2 or numbers[1] - numbers[0] > 2:
+        return None
+    (whole, _), (cents, cents_owner) = pieces[numbers[0]], pieces[numbers[1]]
+    between = [piece for piece, _ in pieces[numbers[0] + 1 : numbers[1]]]
+    if not _CENTS_PIECE_RE.fullmatch(cents) or not _WHOLE_PIECE_RE.fullmatch(whole):
+        return None
+    if between:  # "39", ".", "99"
+        if not _SEPARATOR_PIECE_RE.fullmatch(between[0]):
+            return None
+        whole += between[0]
+    elif whole[-1].isdigit():  # "12", "99": the cents set apart, no separator printed
+        if cents_owner.tag != "sup" and not _CENTS_ATTR_RE.search(attributes(cents_owner)):
+            return None
+        whole += "."
+    texts = [piece for piece, _ in pieces]
+    return " ".join([*texts[: numbers[0]], whole + cents, *texts[numbers[1] + 1 :]])
+
+
+def _in_price_block(el: HtmlElement | None) -> bool:
+    """The element or its parent has an id/class that says price."""
+    for node in (el, el.getparent() if el is not None else None):
+        if node is not None and node.attrib and cues.is_price_attr(attributes(node)):
+            return True
+    return False
 
 
 def _role(nearby: list[str]) -> str | None:
@@ -232,7 +305,9 @@ def _label_before(el: HtmlElement) -> str | None:
     else:
         text = short_text(previous, 40)
     text = text.strip() if text else None
-    return None if not text or cues.has_currency_amount(text) else text
+    if not text or cues.has_currency_amount(text) or _ENDS_WITH_AMOUNT_RE.search(text):
+        return None
+    return text
 
 
 def is_card(el: HtmlElement) -> bool:
@@ -385,7 +460,9 @@ def strip_site_name(title: str | None, domain: str | None, site_name: str | None
     start, end = 0, len(parts)
     while end - start > 1 and names_site(parts[start], domain, site_name):
         start += 2
-    while end - start > 1 and names_site(parts[end - 1], domain, site_name):
-        end -= 2
+    while end - start > 1 and (
+        names_site(parts[end - 1], domain, site_name) or _CODE_RE.fullmatch(parts[end - 1])
+    ):
+        end -= 2  # the site's name, an empty part or a code ("X: 724819255917 | | Shop")
     text = "".join(parts[start:end]).strip()
     return None if names_site(text, domain, site_name) else text or None

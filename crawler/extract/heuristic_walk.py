@@ -35,6 +35,8 @@ MAX_ELEMENTS = 30_000
 MAX_PRICES = 1_000  # printed prices read at most (a page with more lists products)
 _MAX_HEAD_TEXT = 5_000  # a <title> or meta content longer than this is cut
 _DIGIT_RE = re.compile(r"\d")
+# The page's main part besides <main>: an id/class naming the main content.
+_MAIN_ATTR_RE = re.compile(r"(?:^|\s)main[-_]?(?:container|content|wrapper)(?:\s|$)", re.I)
 _LABEL_TAGS = cues.BUTTON_TAGS | {"span", "div", "p", "td", "th", "dt", "dd", "li", "b", "strong"}
 _META_KEYS = frozenset(
     {
@@ -70,7 +72,7 @@ def walk(root: HtmlElement, language: str | None, domain: str | None) -> PageRea
     page = PageReading()
     outside = elsewhere = struck = 0
     # Each open element: its context flags, and its index (None when skipped).
-    stack: list[tuple[tuple[bool, bool, bool], int | None]] = []
+    stack: list[tuple[tuple[int, int, int], int | None]] = []
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         if event == "end":
@@ -80,13 +82,15 @@ def walk(root: HtmlElement, language: str | None, domain: str | None) -> PageRea
         tag = el.tag if isinstance(el.tag, str) else ""
         attrs = attributes(el) if el.attrib else ""
         flags = (
-            tag in cues.OUTSIDE_TAGS,
+            -outside  # the main part is never chrome, even inside an unclosed <nav>
+            if tag == "main" or ("main" in attrs and _MAIN_ATTR_RE.search(attrs))
+            else tag in cues.OUTSIDE_TAGS and not (tag == "aside" and _in_main(el)),
             bool(attrs) and cues.is_elsewhere_attr(attrs),
             tag in ("del", "s", "strike") or "line-through" in (el.get("style") or ""),
         )
         parent = stack[-1] if stack else None
         skip = tag in cues.SKIP_TAGS or (bool(attrs) and is_hidden(el))
-        stack.append(((False, False, False), None) if skip else (flags, len(page.elements)))
+        stack.append(((0, 0, 0), None) if skip else (flags, len(page.elements)))
         if tag in ("title", "meta"):
             _head(page, el, tag)
         tail = el.tail
@@ -145,8 +149,15 @@ def _add_price(
     page.prices.append(price)
 
 
+def _in_main(el: HtmlElement) -> bool:
+    """Inside the page's <main> (or role=main): an <aside> there is the product's own
+    box (the price and buy button beside the pictures), not the site's sidebar."""
+    return any(a.tag == "main" or a.get("role") == "main" for a in el.iterancestors())
+
+
 def _nested_in(outer: Price, inner: Price) -> bool:
-    if outer.amount != inner.amount:
+    """The inner price is the outer one again, or one of the pieces it was read from."""
+    if outer.amount != inner.amount and not outer.pieced:
         return False
     node = inner.element
     for _ in range(64):  # a price's element has at most 60 descendants (short_text)
@@ -174,7 +185,7 @@ def _buttons_and_labels(
     if tag in cues.BUTTON_TAGS or el.get("role") == "button":
         label = (
             el.get("value") if tag == "input" else short_text(el, 60)
-        ) or el.get("aria-label") or el.get("title") or ""  # fmt: skip
+        ) or el.get("aria-label") or el.get("title") or _image_label(el) or ""  # fmt: skip
         if cues.is_buy_label(label) or (attrs and cues.is_buy_attr(attrs)):
             disabled = (
                 el.get("disabled") is not None
@@ -192,6 +203,15 @@ def _buttons_and_labels(
         seller = seller_after(el, attrs)
         if seller:
             page.sellers.append((index, *seller))
+
+
+def _image_label(el: HtmlElement) -> str | None:
+    """A button or link that is only a picture is labelled by the picture's alt text
+    (<a href=…><img alt="Add to Cart"></a>)."""
+    if el.tag == "input" and (el.get("type") or "").lower() == "image":
+        return el.get("alt")
+    image = el.find(".//img") if len(el) else None
+    return image.get("alt") if image is not None else None
 
 
 def _mark_cards(prices: list[Price]) -> None:

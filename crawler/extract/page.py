@@ -40,6 +40,8 @@ When sources disagree:
   lowest wins (see `crawler.extract.schema`); `Listing` has one price, so the
   regular price and a range's high end are not kept (`crawler.extract.prices.parse_price_range`
   gives the high end of a printed range);
+- a structured price that is the price before VAT, beside the price with VAT the
+  page prints for a buyer, gives way to that printed price (`crawler.extract.vat`);
 - price and currency come from the same source; if that source names no
   currency, the first currency any source declares is used, then the rules of
   `crawler.extract.prices` (¥ by language or domain, never guessed);
@@ -103,6 +105,7 @@ from maskscreen.crawler.extract.markup import (
 from maskscreen.crawler.extract.prices import names_a_currency, parse_price
 from maskscreen.crawler.extract.schema import schema_fields
 from maskscreen.crawler.extract.selectors import profile_fields
+from maskscreen.crawler.extract.vat import consumer_price
 from maskscreen.crawler.items import Listing
 
 __all__ = [
@@ -131,6 +134,8 @@ REASONS = (
 )
 _EMPTY = (None, "", [])
 _NON_WORD_RE = re.compile(r"\W+")
+# The sources that are the shop's statements, not a reading of the visible page.
+_STRUCTURED = ("jsonld", "microdata", "rdfa", "opengraph")
 # Fields whose absence after the structured sources sends the page to the heuristic one.
 _HEURISTIC_FILLS = ("title", "price", "availability")
 
@@ -320,6 +325,9 @@ def extract_from_page(
         language=language,
         domain=urlsplit(response.url).hostname,
     )
+    priced_by = next((name for name, f in found if f.get("price") not in _EMPTY), None)
+    if priced_by in _STRUCTURED:
+        price = consumer_price(text, price, currency) or price  # net beside the gross one
     seller_url = fields.get("seller_url")
     urls = listing_urls(response, selector)
     source_format = found[0][0]

@@ -15,7 +15,9 @@ Which price (`Listing.price` is the price a buyer pays now, the lowest one):
   offer states nothing else;
 - across several offers, AggregateOffer members and ProductGroup variants: the
   lowest current price (zero is a placeholder, used only when nothing else is
-  given); its offer also gives the currency, seller and availability.
+  given) of the offers a buyer can have (not OutOfStock, SoldOut or Discontinued,
+  unless none can be had: a sold-out variant's lower price is not paid by anyone);
+  its offer also gives the currency, seller and availability.
 
 How a price is read: schema.org asks for a plain number with "." as the decimal
 point and no group separators, so a price written that way ("224.904", 224.904) is
@@ -33,6 +35,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from maskscreen.crawler.extract.fields import (
+    UNAVAILABLE,
     clean_text,
     first,
     name_of,
@@ -234,6 +237,13 @@ def product_fields(product: dict, products: list[dict], index: dict[str, dict]) 
     offers = [(offer, owner) for owner in [product, *variants] for offer in _offers(owner, index)]
     priced = [(_current_price(offer), offer) for offer, _owner in offers]
     priced = [(price, offer) for price, offer in priced if price[0] is not None]
+    # A variant no one can buy does not set the price a buyer pays now.
+    buyable = [
+        (p, o)
+        for p, o in priced
+        if normalize_availability(o.get("availability")) not in UNAVAILABLE
+    ]
+    priced = buyable or priced
     price, offer = (
         min(priced, key=lambda p: _price_order(p[0]))
         if priced

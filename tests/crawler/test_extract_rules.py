@@ -133,7 +133,7 @@ def test_lowest_offer_gives_currency_seller_and_availability():
     ) == (D("80"), "EUR", "B", "https://shop.example/sellers/b", "BackOrder")
 
 
-def test_product_group_takes_its_name_and_the_lowest_variant_offer():
+def test_product_group_takes_its_name_and_the_lowest_variant_a_buyer_can_have():
     group = {
         "@context": "https://schema.org",
         "@type": "ProductGroup",
@@ -168,10 +168,35 @@ def test_product_group_takes_its_name_and_the_lowest_variant_offer():
         "Realistic Face Mask",
         "Choose a skin tone.",
         "RFM",
-        D("299"),
-        "OutOfStock",
+        D("320"),
+        "InStock",
         ["https://shop.example/img/rfm.jpg"],
     )
+
+
+@pytest.mark.parametrize(
+    ("second", "expected"),
+    [
+        ("SoldOut", (D("199"), "InStock")),  # the cheaper variant cannot be had
+        ("InStock", (D("150"), "InStock")),
+    ],
+)
+def test_sold_out_offer_does_not_set_the_price(second, expected):
+    offers = [
+        offer(199, availability="https://schema.org/InStock"),
+        offer(150, availability=f"https://schema.org/{second}"),
+    ]
+    listing = extract_listing(respond(html_page(jsonld(product(offers=offers)))), "s")
+    assert (listing.price, listing.availability) == expected
+
+
+def test_every_offer_sold_out_still_gives_the_lowest_price():
+    offers = [
+        offer(199, availability="https://schema.org/OutOfStock"),
+        offer(150, availability="https://schema.org/SoldOut"),
+    ]
+    listing = extract_listing(respond(html_page(jsonld(product(offers=offers)))), "s")
+    assert (listing.price, listing.availability) == (D("150"), "SoldOut")
 
 
 def test_product_group_variants_by_reference_in_a_graph():

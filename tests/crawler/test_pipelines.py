@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -172,3 +173,35 @@ def test_a_crawl_without_a_job_takes_the_sites_lease_and_is_monitored(tmp_path):
         row = run_row(session, first.run_id)
     engine.dispose()
     assert row["status"] == "finished" and row["monitors"]
+
+
+def test_a_listing_record_is_a_copy_its_store_cannot_change(tmp_path):
+    listing = make_listing(images=["https://shop.example/a.jpg"])
+    record = listing.to_record()
+    expected = {k: v for k, v in dataclasses.asdict(listing).items() if k != "evidence"}
+    assert record == expected
+    record["images"].append("https://shop.example/b.jpg")
+    assert listing.images == ["https://shop.example/a.jpg"]
+
+
+def test_stored_verdicts_are_the_verdicts_the_classifier_gave(tmp_path):
+    url = f"sqlite:///{tmp_path / 'p.sqlite'}"
+    pipeline, _, seen, _keep = make_pipeline(url)
+    pipeline.process_item(make_listing(url="https://shop.example/p/1", title=DANGEROUS))
+    pipeline.process_item(make_listing(url="https://shop.example/p/2", title=HARMLESS))
+    pipeline.close_spider()
+    pipeline.spider_closed(None, "finished")
+    engine = open_database(url)
+    with Session(engine) as session:
+        for listing, verdict, _status in seen:
+            row = session.scalars(
+                select(Classification)
+                .join(ListingVersion)
+                .join(ListingRow, ListingRow.id == ListingVersion.listing_id)
+                .where(ListingRow.url == listing.url)
+            ).one()
+            given = verdict.to_dict()
+            stored = {name: getattr(row, name) for name in given if hasattr(row, name)}
+            assert stored.keys() >= {"label", "score", "flagged", "signals", "reasons", "concepts"}
+            assert stored == {name: given[name] for name in stored}
+    engine.dispose()

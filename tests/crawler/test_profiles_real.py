@@ -43,9 +43,6 @@ EXTRACTOR_DIVERGES = {
         "Details about Electric Full Body Shiatsu Massage Chair Recliner w/Heat Stretched "
         "Foot Rest 06C"
     ),
-    # The JSON-LD AggregateOffer (lowPrice 43.90 EUR) is the price before Spanish VAT;
-    # the buy box shows "53,11 €, IVA incluido". JSON-LD wins over the selectors.
-    ("pages/etsy.com__hey-there-pumpkin-doormat-es.html", "price"): Decimal("43.90"),
 }
 
 
