@@ -98,9 +98,10 @@ def model_card(metadata: dict) -> str:
         ),
         (
             f"- synthetic keyword titles from the lexicon's training words (classifier/augment.py): "
-            f"{metadata.get('synthetic_train', 0)}, weight {metadata.get('synthetic_weight', 0)} each "
-            f"(from-photo look-alikes: {metadata.get('from_photo_weight', 0)}), "
-            "in training folds only"
+            f"{metadata.get('synthetic_train', 0)} used (weight {metadata.get('synthetic_weight', 0)} "
+            "each for the general shapes, "
+            f"{metadata.get('from_photo_weight', 0)} for the from-photo look-alikes and their pairs; "
+            "weight 0: left out), in training folds only"
             if metadata.get("synthetic_train")
             else "- synthetic keyword titles (classifier/augment.py): not used (they cost "
             "cross-validated recall, docs/model.md)"
