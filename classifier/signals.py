@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from maskscreen.classifier import regexes
+from maskscreen.classifier import dispatch, regexes
 from maskscreen.classifier.verdict import SIGNALS
 
 DEFAULT_PATTERNS = "patterns/signals.json"
@@ -93,6 +93,8 @@ class SignalMatcher:
         self._needs: dict[tuple[str, str], tuple[str, list[frozenset[str] | None]]] = {}
         self._variants: dict[tuple[tuple[str, str], str], re.Pattern[str] | None] = {}
         self._compiled: dict[tuple[str, ...], re.Pattern[str]] = {}
+        self._gates: dict[tuple, re.Pattern[str] | None] = {}
+        self._rare: str | None = None  # every pattern's rare characters (see _missing)
 
     @classmethod
     def from_file(cls, path: str | Path | None = None) -> SignalMatcher:
@@ -128,53 +130,93 @@ class SignalMatcher:
 
     @property
     def _patterns(self) -> dict[tuple[str, str], re.Pattern[str] | None]:
-        """Every alternation whole, as the file writes it (the tests' plain reference)."""
+        """Every alternation whole, as the file writes it, with none of the rewrites that
+        make it fast (the tests' plain reference)."""
         return {
-            key: self._given[key] if key in self._given else self._compile(self._sources[key])
+            key: self._given[key]
+            if key in self._given
+            else re.compile("|".join(f"(?:{p})" for p in self._sources[key]))
             for key in self._keys
         }
 
     def find(self, normalized: str) -> list[SignalMatch]:
         """Every match in `normalized` text, for all signals, in text order."""
         languages = groups_of(normalized)
+        keys = tuple(key for key in self._keys if key[1] in languages)
+        if not keys:
+            return []
+        missing = self._missing(normalized)
+        # Most listings match no pattern at all: one search of all the text's patterns
+        # together says so (no match of the union: no match of any of them).
+        # Where it first matches, the first match of any of them starts: the searches for
+        # each signal's matches start there (\b and look-behinds still see what is before).
+        gate, start = self._gate(keys, missing), 0
+        if gate is not None:
+            first = gate.search(normalized)
+            if first is None:
+                return []
+            start = first.start()
         found = [
             SignalMatch(signal, m.start(), m.end(), m.group(0))
-            for signal, language in self._keys
-            if language in languages
-            and (pattern := self._pattern((signal, language), normalized)) is not None
-            for m in pattern.finditer(normalized)
+            for signal, language in keys
+            if (pattern := self._pattern((signal, language), missing)) is not None
+            for m in pattern.finditer(normalized, start)
             if m.end() > m.start() and not self._negated(normalized, m.start(), language)
         ]
         return sorted(found, key=lambda match: (match.start, match.signal))
 
-    def _pattern(self, key: tuple[str, str], normalized: str) -> re.Pattern[str] | None:
-        """The alternation of `key` for this text: without the patterns that need one of
-        the rare characters it lacks. They could not match anywhere in it, and the others
-        are tried in the same order at every position, so the matches are the same.
-        None: no pattern left."""
+    def _missing(self, normalized: str) -> str:
+        """The rare characters some pattern needs (see _required_chars) that the text lacks."""
+        if self._rare is None:
+            for key in self._sources:
+                if key not in self._needs:
+                    self._needs[key] = _needs_of(self._sources[key])
+            self._rare = "".join(sorted({c for rare, _ in self._needs.values() for c in rare}))
+        return "".join(c for c in self._rare if c not in normalized)
+
+    def _kept(self, key: tuple[str, str], missing: str) -> list[str]:
+        """The patterns of `key` that can match a text lacking the `missing` characters."""
+        rare, each = self._needs[key]
+        lacking = set(missing) & set(rare)
+        return [
+            source
+            for source, need in zip(self._sources[key], each, strict=True)
+            if not (need and need <= lacking)
+        ]
+
+    def _gate(self, keys: tuple[tuple[str, str], ...], missing: str) -> re.Pattern[str] | None:
+        """One expression matching where any pattern of `keys` kept for the text would
+        (first-character dispatch of them all); None: no such shortcut."""
+        if self._given:
+            return None
+        gate = self._gates.get((keys, missing), _UNSEEN)
+        if gate is _UNSEEN:
+            kept = [source for key in keys for source in self._kept(key, missing)]
+            fast = dispatch.dispatched(kept) if kept else None
+            gate = self._gates[(keys, missing)] = regexes.compile(fast) if fast else None
+        return gate
+
+    def _pattern(self, key: tuple[str, str], missing: str) -> re.Pattern[str] | None:
+        """The alternation of `key` for a text lacking the `missing` rare characters:
+        without the patterns that need one of them. They could not match anywhere in it,
+        and the others are tried in the same order at every position, so the matches are
+        the same. None: no pattern left."""
         if key in self._given:
             return self._given[key]
-        needs = self._needs.get(key)
-        if needs is None:
-            needs = self._needs[key] = _needs_of(self._sources[key])
-        rare, each = needs
-        missing = "".join(c for c in rare if c not in normalized)
-        pattern = self._variants.get((key, missing), _UNSEEN)
+        rare = self._needs[key][0]
+        own = "".join(c for c in missing if c in rare)
+        pattern = self._variants.get((key, own), _UNSEEN)
         if pattern is _UNSEEN:
-            lacking = set(missing)
-            kept = [
-                source
-                for source, need in zip(self._sources[key], each, strict=True)
-                if not (need and need <= lacking)
-            ]
-            pattern = self._variants[(key, missing)] = self._compile(kept) if kept else None
+            kept = self._kept(key, own)
+            pattern = self._variants[(key, own)] = self._compile(kept) if kept else None
         return pattern
 
     def _compile(self, patterns: list[str]) -> re.Pattern[str]:
         kept = tuple(patterns)
         if kept not in self._compiled:
             try:
-                self._compiled[kept] = regexes.compile(_guarded(_alternation(patterns), patterns))
+                fast = dispatch.dispatched(patterns) or _guarded(_alternation(patterns), patterns)
+                self._compiled[kept] = regexes.compile(fast)
             except re.error as exc:
                 raise PatternFileError(
                     f"cannot compile signal patterns {self.version}: {exc}"
