@@ -25,6 +25,7 @@ matches, and the text of each piece to the pattern it came from (same compiled c
 
 from __future__ import annotations
 
+import functools
 import re
 
 try:
@@ -48,17 +49,11 @@ def dispatched(patterns: list[str]) -> str | None:
     if _parser is None or not patterns:
         return None
     pieces: list[tuple[str, int | str, str]] = []  # (zero-width text, first, rest text)
-    try:
-        for pattern in patterns:
-            parsed = _parser.parse(pattern)
-            if parsed.state.flags & ~re.UNICODE:
-                raise Unsupported("flags")
-            expanded = _expand(list(parsed.data))
-            if len(expanded) > MAX_EXPANSIONS:
-                raise Unsupported("too many pieces")
-            pieces += [(text(zw), first, text(rest)) for zw, first, rest in expanded]
-    except (Unsupported, re.error, RecursionError):
-        return None
+    for pattern in patterns:
+        own = _pieces(pattern)
+        if own is None:
+            return None
+        pieces += own
     # A character that begins a literal piece has its own branch, with every piece that
     # can begin with it (those of a class holding it too), in their order; the pieces of
     # classes also have one branch of their own, tried last, for the other characters.
@@ -79,6 +74,31 @@ def dispatched(patterns: list[str]) -> str | None:
         union = "[" + "".join(first[1:-1] for _, first, _ in pieces if isinstance(first, str)) + "]"
         out.append(union + "(?:" + "|".join(f"(?<={test}){rest}" for test, rest in classes) + ")")
     return "|".join(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def parse(pattern: str):
+    """re's own parse of one pattern, made once (validating a pattern file, rewriting its
+    alternations and finding what their patterns need all read it)."""
+    if _parser is None:
+        raise ImportError("re._parser")
+    return _parser.parse(pattern)
+
+
+@functools.lru_cache(maxsize=4096)
+def _pieces(pattern: str) -> tuple[tuple[str, int | str, str], ...] | None:
+    """A pattern spread into pieces (see _expand) as text; None: not rewritten. (Cached:
+    the alternations of one text's scripts share their patterns.)"""
+    try:
+        parsed = parse(pattern)
+        if parsed.state.flags & ~re.UNICODE:
+            raise Unsupported("flags")
+        expanded = _expand(list(parsed.data))
+        if len(expanded) > MAX_EXPANSIONS:
+            raise Unsupported("too many pieces")
+        return tuple((text(zw), first, text(rest)) for zw, first, rest in expanded)
+    except (Unsupported, re.error, RecursionError):
+        return None
 
 
 def _branch(char: str, pieces: list[tuple[str, str]]) -> str:
@@ -123,7 +143,7 @@ def _expand(items: list) -> list[tuple[list, int, list]]:
             raise Unsupported("flags in a group")
         return _expand(list(body.data) + tail)
     if op is C.BRANCH:
-        return [piece for alternative in av[1] for piece in _expand(list(alternative) + tail)]
+        return [piece for alternative in av[1] for piece in _expand(alternative.data + tail)]
     if op in (C.MAX_REPEAT, C.MIN_REPEAT):
         low, high, body = av
         if high == 0:
@@ -154,7 +174,7 @@ def _check(items) -> None:
             _check(av[3].data)
         elif op is C.BRANCH:
             for alternative in av[1]:
-                _check(alternative)
+                _check(alternative.data)
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
             _check(av[2].data)
         elif op in (C.ASSERT, C.ASSERT_NOT):

@@ -200,16 +200,13 @@ class _BatchWalk:
         emitted = np.where(live, self.output[visited], -1)
         step, column = np.nonzero(emitted >= 0)  # by step, then in `order`: as met
         row, feature = order[column], emitted[step, column]
-        per_text: list[tuple[list[int], list[int]]] = [([], []) for _ in range(n)]
         keys = row * (int(self.output.max()) + 1) + feature
         _, first, counts = np.unique(keys, return_index=True, return_counts=True)
         by = np.lexsort((step[first], row[first]))  # per text, in the order first met
-        for r, f, c in zip(
-            row[first][by].tolist(), feature[first][by].tolist(), counts[by].tolist(), strict=True
-        ):
-            per_text[r][0].append(f)
-            per_text[r][1].append(c)
-        return [(np.array(f, dtype=np.intp), np.array(c, dtype=np.float32)) for f, c in per_text]
+        rows = row[first][by]
+        cuts = np.searchsorted(rows, np.arange(1, n))  # where each text's run begins
+        features = np.split(feature[first][by].astype(np.intp), cuts)
+        return list(zip(features, np.split(counts[by].astype(np.float32), cuts), strict=True))
 
 
 def _decide(identifier, sample: str, letters: int, guess: tuple[str, float]) -> str:

@@ -46,6 +46,8 @@ def grouped(data: dict) -> dict[tuple[str, str], list[str]]:
 
 def groups_of(normalized: str) -> set[str]:
     """The script groups whose patterns can match `normalized` text."""
+    if normalized.isascii():  # (the other scripts' letters are not ASCII)
+        return {"latin"} if _HAS_LATIN.search(normalized) else set()
     groups = set()
     if _HAS_CJK.search(normalized):
         groups.add("zh")
@@ -94,7 +96,7 @@ class SignalMatcher:
         self._variants: dict[tuple[tuple[str, str], str], re.Pattern[str] | None] = {}
         self._compiled: dict[tuple[str, ...], re.Pattern[str]] = {}
         self._gates: dict[tuple, re.Pattern[str] | None] = {}
-        self._rare: str | None = None  # every pattern's rare characters (see _missing)
+        self._rare: dict[tuple, str] = {}  # the rare characters of some keys' patterns
 
     @classmethod
     def from_file(cls, path: str | Path | None = None) -> SignalMatcher:
@@ -145,11 +147,11 @@ class SignalMatcher:
         keys = tuple(key for key in self._keys if key[1] in languages)
         if not keys:
             return []
-        missing = self._missing(normalized)
+        missing = self._missing(normalized, keys)
         # Most listings match no pattern at all: one search of all the text's patterns
-        # together says so (no match of the union: no match of any of them).
-        # Where it first matches, the first match of any of them starts: the searches for
-        # each signal's matches start there (\b and look-behinds still see what is before).
+        # together says so (no match of the union: no match of any of them), and where it
+        # first matches, the first match of any of them starts: each signal's search
+        # starts there (\b and look-behinds still see what is before).
         gate, start = self._gate(keys, missing), 0
         if gate is not None:
             first = gate.search(normalized)
@@ -165,14 +167,19 @@ class SignalMatcher:
         ]
         return sorted(found, key=lambda match: (match.start, match.signal))
 
-    def _missing(self, normalized: str) -> str:
-        """The rare characters some pattern needs (see _required_chars) that the text lacks."""
-        if self._rare is None:
-            for key in self._sources:
-                if key not in self._needs:
-                    self._needs[key] = _needs_of(self._sources[key])
-            self._rare = "".join(sorted({c for rare, _ in self._needs.values() for c in rare}))
-        return "".join(c for c in self._rare if c not in normalized)
+    def _missing(self, normalized: str, keys: tuple[tuple[str, str], ...]) -> str:
+        """The rare characters the patterns of `keys` need (see _required_chars) that the
+        text lacks."""
+        rare = self._rare.get(keys)
+        if rare is None:
+            needed: set[str] = set()
+            for key in keys:
+                if key in self._sources:
+                    if key not in self._needs:
+                        self._needs[key] = _needs_of(self._sources[key])
+                    needed.update(self._needs[key][0])
+            rare = self._rare[keys] = "".join(sorted(needed))
+        return "".join(c for c in rare if c not in normalized)
 
     def _kept(self, key: tuple[str, str], missing: str) -> list[str]:
         """The patterns of `key` that can match a text lacking the `missing` characters."""
@@ -242,16 +249,15 @@ def _needs_of(patterns: list[str]) -> tuple[str, list[frozenset[str] | None]]:
     return "".join(sorted({c for need in each if need for c in need})), each
 
 
-@functools.lru_cache(maxsize=4096)
 def _parsed(pattern: str):
     """The parse of one pattern (re's own parser), made once: validating a file, finding
-    the characters a pattern needs and whether it starts at a word boundary all read it."""
+    the characters a pattern needs and whether it starts at a word boundary, and the
+    first-character dispatch of its alternations all read it."""
     try:
-        from re import _parser
+        return dispatch.parse(pattern)
     except ImportError:  # a private module: without it, still refuse a broken pattern
         re.compile(pattern)
         return None
-    return _parser.parse(pattern)
 
 
 # Characters in most listings: a pattern needing one of them is always tried.
