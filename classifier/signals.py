@@ -95,7 +95,7 @@ class SignalMatcher:
         self._needs: dict[tuple[str, str], tuple[str, list[frozenset[str] | None]]] = {}
         self._variants: dict[tuple[tuple[str, str], str], re.Pattern[str] | None] = {}
         self._compiled: dict[tuple[str, ...], re.Pattern[str]] = {}
-        self._gates: dict[tuple, re.Pattern[str] | None] = {}
+        self._gates: dict[tuple, re.Pattern[str] | str | None] = {}  # "": no patterns
         self._rare: dict[tuple, str] = {}  # the rare characters of some keys' patterns
 
     @classmethod
@@ -152,12 +152,12 @@ class SignalMatcher:
         # together says so (no match of the union: no match of any of them), and where it
         # first matches, the first match of any of them starts: each signal's search
         # starts there (\b and look-behinds still see what is before).
-        gate, start = self._gate(keys, missing), 0
-        if gate is not None:
-            first = gate.search(normalized)
-            if first is None:
+        gates, start = self._gate(keys, missing), 0
+        if gates is not None:
+            starts = [first.start() for gate in gates if (first := gate.search(normalized))]
+            if not starts:
                 return []
-            start = first.start()
+            start = min(starts)
         found = [
             SignalMatch(signal, m.start(), m.end(), m.group(0))
             for signal, language in keys
@@ -191,17 +191,34 @@ class SignalMatcher:
             if not (need and need <= lacking)
         ]
 
-    def _gate(self, keys: tuple[tuple[str, str], ...], missing: str) -> re.Pattern[str] | None:
-        """One expression matching where any pattern of `keys` kept for the text would
-        (first-character dispatch of them all); None: no such shortcut."""
+    def _gate(
+        self, keys: tuple[tuple[str, str], ...], missing: str
+    ) -> list[re.Pattern[str]] | None:
+        """Expressions that together match where any pattern of `keys` kept for the text
+        would (first-character dispatch of them); None: no such shortcut.
+
+        Two: one of the patterns that need no rare character, the same for every text of
+        these scripts, and one of those kept that need one (a few short patterns, cheap to
+        compile for each set of missing characters)."""
         if self._given:
             return None
-        gate = self._gates.get((keys, missing), _UNSEEN)
-        if gate is _UNSEEN:
-            kept = [source for key in keys for source in self._kept(key, missing)]
-            fast = dispatch.dispatched(kept) if kept else None
-            gate = self._gates[(keys, missing)] = regexes.compile(fast) if fast else None
-        return gate
+        gates = []
+        for part, need_rare in (((keys, None), False), ((keys, missing), True)):
+            gate = self._gates.get(part, _UNSEEN)
+            if gate is _UNSEEN:
+                kept = [
+                    source
+                    for key in keys
+                    for source, need in zip(self._sources[key], self._needs[key][1], strict=True)
+                    if bool(need) == need_rare and not (need and need <= set(missing))
+                ]
+                fast = dispatch.dispatched(kept) if kept else ""
+                gate = self._gates[part] = regexes.compile(fast) if fast else fast
+            if gate is None:
+                return None
+            if gate:
+                gates.append(gate)
+        return gates
 
     def _pattern(self, key: tuple[str, str], missing: str) -> re.Pattern[str] | None:
         """The alternation of `key` for a text lacking the `missing` rare characters:
