@@ -101,6 +101,13 @@ def _pieces(pattern: str) -> tuple[tuple[str, int | str, str], ...] | None:
         return None
 
 
+def literal_first(pattern: str) -> bool:
+    """Whether every match of `pattern` begins with one of a few literal characters, so
+    that dispatch tries it only where one of them stands."""
+    pieces = _pieces(pattern)
+    return pieces is not None and all(isinstance(first, int) for _, first, _ in pieces)
+
+
 def _branch(char: str, pieces: list[tuple[str, str]]) -> str:
     """`char` and the pieces after it, consecutive pieces with the same zero-width test
     sharing one look-behind."""
