@@ -227,7 +227,18 @@ _CATEGORY = {
 
 def text(items) -> str:
     """Regular-expression text for a parsed sequence (what re._parser.parse gives)."""
-    return "".join(_item(op, av) for op, av in items)
+    out, run = [], []
+    for op, av in items:
+        if op is C.LITERAL:  # runs of literal characters escaped at once
+            run.append(chr(av))
+            continue
+        if run:
+            out.append(re.escape("".join(run)))
+            run = []
+        out.append(_item(op, av))
+    if run:
+        out.append(re.escape("".join(run)))
+    return "".join(out)
 
 
 def _alternatives(items) -> str:
