@@ -26,7 +26,9 @@ matches, and the text of each piece to the pattern it came from (same compiled c
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
+from pathlib import Path
 
 try:
     from re import _constants as C
@@ -86,9 +88,8 @@ def parse(pattern: str):
 
 
 @functools.lru_cache(maxsize=4096)
-def _pieces(pattern: str) -> tuple[tuple[str, int | str, str], ...] | None:
-    """A pattern spread into pieces (see _expand) as text; None: not rewritten. (Cached:
-    the alternations of one text's scripts share their patterns.)"""
+def _expanded(pattern: str) -> list | None:
+    """A pattern spread into pieces (see _expand); None: not rewritten."""
     try:
         parsed = parse(pattern)
         if parsed.state.flags & ~re.UNICODE:
@@ -96,15 +97,37 @@ def _pieces(pattern: str) -> tuple[tuple[str, int | str, str], ...] | None:
         expanded = _expand(list(parsed.data))
         if len(expanded) > MAX_EXPANSIONS:
             raise Unsupported("too many pieces")
-        return tuple((text(zw), first, text(rest)) for zw, first, rest in expanded)
+        return expanded
     except (Unsupported, re.error, RecursionError):
         return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _pieces(pattern: str) -> tuple[tuple[str, int | str, str], ...] | None:
+    """The pieces of a pattern as text; None: not rewritten. (Cached: the alternations of
+    one text's scripts share their patterns.)"""
+    expanded = _expanded(pattern)
+    try:
+        return (
+            None
+            if expanded is None
+            else tuple((text(zw), first, text(rest)) for zw, first, rest in expanded)
+        )
+    except (Unsupported, RecursionError):
+        return None
+
+
+@functools.cache
+def version() -> str:
+    """The sha256 of this module's code: an expression it wrote, kept in a cache, is
+    used again only by the same code (regexes.derived)."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def literal_first(pattern: str) -> bool:
     """Whether every match of `pattern` begins with one of a few literal characters, so
     that dispatch tries it only where one of them stands."""
-    pieces = _pieces(pattern)
+    pieces = _expanded(pattern)
     return pieces is not None and all(isinstance(first, int) for _, first, _ in pieces)
 
 

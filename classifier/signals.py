@@ -212,7 +212,7 @@ class SignalMatcher:
                     for source, need in zip(self._sources[key], self._needs[key][1], strict=True)
                     if bool(need) == need_rare and not (need and need <= set(missing))
                 ]
-                fast = dispatch.dispatched(kept) if kept else ""
+                fast = _dispatched(kept) if kept else ""
                 gate = self._gates[part] = regexes.compile(fast) if fast else fast
             if gate is None:
                 return None
@@ -239,7 +239,7 @@ class SignalMatcher:
         kept = tuple(patterns)
         if kept not in self._compiled:
             try:
-                fast = dispatch.dispatched(patterns) or _guarded(_alternation(patterns), patterns)
+                fast = _dispatched(patterns) or _guarded(_alternation(patterns), patterns)
                 self._compiled[kept] = regexes.compile(fast)
             except re.error as exc:
                 raise PatternFileError(
@@ -258,6 +258,13 @@ class SignalMatcher:
 
 
 _UNSEEN = object()
+
+
+def _dispatched(patterns: list[str]) -> str | None:
+    """dispatch.dispatched(patterns), written once per machine (see regexes.derived)."""
+    return regexes.derived(
+        f"dispatch {dispatch.version()}", tuple(patterns), lambda: dispatch.dispatched(patterns)
+    )
 
 
 def _needs_of(patterns: list[str]) -> tuple[str, list[frozenset[str] | None]]:

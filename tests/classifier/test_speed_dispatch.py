@@ -114,3 +114,25 @@ def test_signal_matcher_finds_what_the_plain_patterns_find():
     texts = _texts()
     assert [fast.find(t) for t in texts] == [plain.find(t) for t in texts]
     assert sum(bool(fast.find(t)) for t in texts) > 100  # matches there are, not only misses
+
+
+def test_written_expressions_are_kept_and_a_damaged_one_is_written_again(tmp_path, monkeypatch):
+    from maskscreen.classifier import regexes
+
+    monkeypatch.setattr(regexes, "_cache_dir", lambda: tmp_path)
+    made = []
+
+    def make():
+        made.append(1)
+        return "x(?<=\\bx)y|z"
+
+    assert regexes.derived("code 1", ("\\bxy", "z"), make) == "x(?<=\\bx)y|z"
+    assert regexes.derived("code 1", ("\\bxy", "z"), make) == "x(?<=\\bx)y|z"
+    assert len(made) == 1
+    (kept,) = tmp_path.glob("derived/*.json")
+    kept.write_text(kept.read_text().replace("|z", "|w"))  # altered: its digest fails
+    assert regexes.derived("code 1", ("\\bxy", "z"), make) == "x(?<=\\bx)y|z"
+    assert len(made) == 2
+    assert regexes.derived("code 2", ("\\bxy", "z"), make) and len(made) == 3  # other code
+    kept.write_bytes(b"\xff not json")
+    assert regexes.derived("code 1", ("\\bxy", "z"), make) == "x(?<=\\bx)y|z"
