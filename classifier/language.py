@@ -185,11 +185,11 @@ def classify_batch(identifier, samples: list[str]) -> list[tuple[str, float]]:
         return [identifier.classify(sample) for sample in samples]
     encoded = [identifier._encode(sample) for sample in samples]
     walked = walk(encoded)
-    table = walk.table(identifier, walked)
+    table, rows = _float32_rows(identifier.nb_ptc, [features for features, _ in walked])
     out = []
-    for data, (features, counts) in zip(encoded, walked, strict=True):
+    for data, (features, counts), at in zip(encoded, walked, rows, strict=True):
         if len(features):
-            scores = np.log1p(counts) @ table[features] + identifier.nb_pc
+            scores = np.log1p(counts) @ table[at] + identifier.nb_pc
         else:
             scores = np.full(len(identifier.nb_classes), 0.0, dtype=np.float32)
         # LanguageIdentifier._decide with norm_probs, then classify
@@ -202,6 +202,24 @@ def classify_batch(identifier, samples: list[str]) -> list[tuple[str, float]]:
         best = int(scores.argmax())
         out.append((identifier.nb_classes[best], float(scores[best])))
     return out
+
+
+def _float32_rows(ptc: np.ndarray, features: list[np.ndarray]):
+    """The rows of py3langid's table that a batch reads, as float32, and where each text's
+    features are among them.
+
+    The table is float16; the product with float32 counts converts the rows it reads to
+    float32 first (exactly: every float16 is a float32) and then multiplies in float32.
+    Converting the rows the batch needs once, not once a text, gives each product the same
+    float32 matrix: the products of a batch of corpus listings took 48-60 µs a text, now
+    20-34 with the conversion. (A float32 copy of the whole table, 57 MB, was as fast
+    for this step but slowed the steps around it.)"""
+    lengths = [len(each) for each in features]
+    needed, where = np.unique(
+        np.concatenate([*features, np.zeros(0, dtype=np.intp)]), return_inverse=True
+    )
+    rows = np.split(where.ravel().astype(np.intp), np.cumsum(lengths)[:-1])
+    return ptc[needed].astype(np.float32), rows
 
 
 _WALKERS: dict[int, object] = {}
@@ -223,28 +241,6 @@ class _BatchWalk:
         self.moves = np.frombuffer(moves, dtype=np.dtype(moves.typecode))
         self.rowbase = np.asarray(identifier._rowbase, dtype=np.int64)
         self.output = np.asarray(identifier.tk_output, dtype=np.int64)
-        self._ptc = None  # the float16 table the float32 rows below are copies of
-        self._rows: np.ndarray | None = None
-        self._converted: np.ndarray | None = None
-
-    def table(self, identifier, walked) -> np.ndarray:
-        """`identifier.nb_ptc` as float32, its rows converted when a batch first needs them.
-
-        py3langid's table is float16; the product with float32 counts converts the rows it
-        reads to float32 first (exactly: every float16 is a float32), and then multiplies
-        in float32. Converting each row once, not once a text, gives the same float32
-        matrix to the same product: 38 -> 11 µs a text. The rows live in an array that is
-        only allocated where written (about 57 MB if every row were read)."""
-        ptc = identifier.nb_ptc
-        if self._ptc is not ptc:
-            self._ptc = ptc
-            self._rows = np.empty(ptc.shape, dtype=np.float32)
-            self._converted = np.zeros(len(ptc), dtype=bool)
-        needed = np.concatenate([features for features, _ in walked] + [np.zeros(0, np.intp)])
-        new = np.unique(needed[~self._converted[needed]])
-        self._rows[new] = ptc[new]
-        self._converted[new] = True
-        return self._rows
 
     def __call__(self, encoded: list[bytes]) -> list[tuple[np.ndarray, np.ndarray]]:
         n = len(encoded)
