@@ -1,7 +1,7 @@
 """Listings per second for the loaded model, one process, and the cold start of a one-off check.
 
     python bench/classify.py [--n 20000] [--batch 1000] [--model DIR] [--reference DIR]
-                             [--baseline REV] [--rounds 3] [--cold-runs 5]
+                             [--baseline REV] [--rounds 3] [--cold-runs 5] [--stages]
 
 Input: the corpus texts cycled to N listings (each made unique by a number),
 so the mix of English, Chinese, short titles and long descriptions is the
@@ -12,7 +12,9 @@ fresh process (cold start: median of the runs, compiled patterns already cached)
 With --baseline REV, the maskscreen code of git revision REV (say `main`) is measured
 in the same run, alike: each figure is taken in a fresh process for each side in turn
 (rounds interleaved, so a change in the machine's load falls on both), and printed side
-by side. With --reference DIR, the same figures for another model directory.
+by side. With --reference DIR, the same figures for another model directory. With
+--stages, the CPU time of each step of a prediction as well (in the same batched runs:
+the counters cost a little, so its throughput figures read a few per cent low).
 """
 
 from __future__ import annotations
@@ -51,7 +53,53 @@ def loadable(model_dir: str | None) -> str | None:
     return str(copy)
 
 
-def throughput(model_dir: str | None, n: int, batch: int, single: int) -> dict:
+# The steps of a prediction timed by --stages: (module, attribute as the caller reaches
+# it, label). Nested steps are timed inside their caller's figure too (signals and concepts
+# inside "concept features", the character rows of "TF-IDF rows" inside "character
+# n-grams"); a step a revision does not have is left out.
+STAGES = [
+    ("runtime", "normalize", "normalise"),
+    ("runtime", "concept_features", "concept features"),
+    ("concepts", "ConceptMatcher.find", "  concepts"),
+    ("signals", "SignalMatcher.find", "  signals"),
+    ("runtime", "token_texts", "tokens"),
+    ("hashing", "HashedVocabulary.analyze", "word n-grams"),
+    ("hashing", "HashedVocabulary.transform", "character n-grams"),
+    ("hashing", "HashedVocabulary.matrix", "TF-IDF rows"),
+    ("model", "language_id.identify", "language"),
+    ("model", "find_original", "quoting reasons"),
+]
+
+
+def timed_stages() -> dict[str, float]:
+    """Wrap each step of STAGES with a CPU-time counter; returns the counters (seconds)."""
+    import importlib
+
+    spent: dict[str, float] = {}
+    for module_name, path, label in STAGES:
+        owner = importlib.import_module(f"maskscreen.classifier.{module_name}")
+        *parents, name = path.split(".")
+        for parent in parents:
+            owner = getattr(owner, parent, None)
+        function = getattr(owner, name, None)
+        if function is None:
+            continue
+
+        def counted(*args, _function=function, _label=label, **kwargs):
+            started = time.process_time()
+            try:
+                return _function(*args, **kwargs)
+            finally:
+                spent[_label] = spent.get(_label, 0.0) + time.process_time() - started
+
+        setattr(owner, name, counted)
+        spent[label] = 0.0
+    return spent
+
+
+def throughput(
+    model_dir: str | None, n: int, batch: int, single: int, stages: bool = False
+) -> dict:
     """Measured in this process (the code that `maskscreen` imports here)."""
     from maskscreen.classifier.corpus import load_corpus
     from maskscreen.classifier.model import load_model
@@ -66,11 +114,13 @@ def throughput(model_dir: str | None, n: int, batch: int, single: int) -> dict:
     loaded = time.perf_counter()
     model.predict(items[:10])  # warm up: spaCy, jieba and the language identifier load lazily
     warm = time.perf_counter()
+    spent = timed_stages() if stages else {}
     started_batched, cpu = time.perf_counter(), time.process_time()
     flagged = 0
     for start in range(0, len(items), batch):
         flagged += sum(v.flagged for v in model.predict(items[start : start + batch]))
     elapsed, cpu = time.perf_counter() - started_batched, time.process_time() - cpu
+    per_listing = {label: seconds / len(items) * 1e6 for label, seconds in spent.items()}
     started_single = time.perf_counter()
     for item in items[:single]:
         model.predict([item])
@@ -83,6 +133,7 @@ def throughput(model_dir: str | None, n: int, batch: int, single: int) -> dict:
         "per_cpu_second": len(items) / cpu,
         "flagged": flagged,
         "single_per_second": single / single_elapsed,
+        "stages_us": per_listing,  # CPU µs a listing per step (with --stages), batched run
     }
 
 
@@ -112,6 +163,8 @@ def side_env(path: Path | None) -> dict:
 def run_throughput(path: Path | None, args, model_dir: str | None) -> dict:
     command = [sys.executable, __file__, "--worker", "--n", str(args.n),
                "--batch", str(args.batch), "--single", str(args.single)]  # fmt: skip
+    if args.stages:
+        command.append("--stages")
     if model_dir:
         command += ["--model", model_dir]
     out = subprocess.run(command, env=side_env(path), capture_output=True, text=True, check=True)
@@ -140,7 +193,11 @@ def measure(sides: dict[str, Path | None], args, model_dir: str | None) -> None:
             results[name].append(run_throughput(path, args, model_dir))
     for name, runs in results.items():
         first = runs[0]
-        median = {key: statistics.median(r[key] for r in runs) for key in first if key != "version"}
+        median = {
+            key: statistics.median(r[key] for r in runs)
+            for key in first
+            if key not in ("version", "stages_us")
+        }
         print(
             f"  {name:>9}: model {first['version']} loaded in {median['load']:.2f} s, "
             f"warm {median['warm']:.2f} s later; batched ({args.batch} a call) "
@@ -148,6 +205,15 @@ def measure(sides: dict[str, Path | None], args, model_dir: str | None) -> None:
             f"CPU-second ({first['flagged']} of {args.n} flagged); one per call "
             f"{median['single_per_second']:,.0f}/s  [median of {len(runs)} processes]"
         )
+    if args.stages:
+        labels = list(dict.fromkeys(k for runs in results.values() for k in runs[0]["stages_us"]))
+        print(f"  CPU µs a listing, by step (median; nested steps indented): {' / '.join(sides)}")
+        for label in labels:
+            figures = [
+                statistics.median(r["stages_us"].get(label, float("nan")) for r in runs)
+                for runs in results.values()
+            ]
+            print(f"    {label:<20}" + "".join(f"{f:>9.1f}" for f in figures))
     for text in CHECK_TEXTS:
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in sides}
         for path in sides.values():
@@ -176,11 +242,14 @@ def main() -> None:
     parser.add_argument("--baseline", default=None, metavar="REV", help="git revision to compare")
     parser.add_argument("--rounds", type=int, default=3, help="throughput processes per side")
     parser.add_argument("--cold-runs", type=int, default=5)
+    parser.add_argument(
+        "--stages", action="store_true", help="time each step of a prediction as well"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.worker:
-        print(json.dumps(throughput(args.model, args.n, args.batch, args.single)))
+        print(json.dumps(throughput(args.model, args.n, args.batch, args.single, args.stages)))
         return
     sides: dict[str, Path | None] = {"this tree": None}
     if args.baseline:

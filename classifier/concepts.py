@@ -392,10 +392,10 @@ def concept_features(
     rows = [row for row, matches in enumerate(found_concepts) for _ in matches]
     cols = [index[m.concept] for matches in found_concepts for m in matches]
     on[rows, cols] = True
-    flags = np.array(
-        [[any(m.signal == s for m in matches) for s in SIGNALS] for matches in found_signals],
-        dtype=bool,
-    ).reshape(n, len(SIGNALS))
+    fired = [{m.signal for m in matches} for matches in found_signals]
+    flags = np.array([[s in names for s in SIGNALS] for names in fired], dtype=bool).reshape(
+        n, len(SIGNALS)
+    )
     col = {c: on[:, i] for c, i in index.items()}
     n_danger = on[:, [index[c] for c in concepts.dangerous]].sum(axis=1)
     any_benign = on[:, [index[c] for c in concepts.benign]].any(axis=1)

@@ -52,6 +52,36 @@ def compile(pattern: str) -> re.Pattern[str]:  # noqa: A001  (re's name, on purp
     return compiled
 
 
+def derived(kind: str, sources: tuple[str, ...], make) -> str | None:
+    """`make()`, an expression written from `sources` (dispatch.dispatched: thousands of
+    parsed pieces written out again, most of the set-up of a one-off check), kept in the
+    user cache under the sha256 of `kind` (which names the code that writes it), Python's
+    version and `sources`; a record whose digest does not match is written again."""
+    key = hashlib.sha256(json.dumps([kind, sys.version, sources]).encode("utf-8")).hexdigest()
+    path = _cache_dir() / "derived" / f"{key}.json"
+    try:
+        record = json.loads(path.read_text("utf-8"))
+        if record["sha256"] == _text_digest(key, record["text"]):
+            return record["text"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # not kept yet, or damaged: written again
+    made = make()
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        record = {"text": made, "sha256": _text_digest(key, made)}
+        partial.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:  # a read-only or full home: written again next time
+        logger.debug("cannot keep a derived expression in %s: %s", path, exc)
+        partial.unlink(missing_ok=True)
+    return made
+
+
+def _text_digest(key: str, text: str | None) -> str:
+    return hashlib.sha256(json.dumps([key, text]).encode("utf-8")).hexdigest()
+
+
 def _engine():
     """re's compiler and the engine's constructor (private: None where they differ)."""
     try:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from maskscreen.classifier import regexes
+from maskscreen.classifier import dispatch, regexes
 from maskscreen.classifier.verdict import SIGNALS
 
 DEFAULT_PATTERNS = "patterns/signals.json"
@@ -46,6 +46,8 @@ def grouped(data: dict) -> dict[tuple[str, str], list[str]]:
 
 def groups_of(normalized: str) -> set[str]:
     """The script groups whose patterns can match `normalized` text."""
+    if normalized.isascii():  # (the other scripts' letters are not ASCII)
+        return {"latin"} if _HAS_LATIN.search(normalized) else set()
     groups = set()
     if _HAS_CJK.search(normalized):
         groups.add("zh")
@@ -93,6 +95,8 @@ class SignalMatcher:
         self._needs: dict[tuple[str, str], tuple[str, list[frozenset[str] | None]]] = {}
         self._variants: dict[tuple[tuple[str, str], str], re.Pattern[str] | None] = {}
         self._compiled: dict[tuple[str, ...], re.Pattern[str]] = {}
+        self._gates: dict[tuple, re.Pattern[str] | str | None] = {}  # "": no patterns
+        self._rare: dict[tuple, str] = {}  # the rare characters of some keys' patterns
 
     @classmethod
     def from_file(cls, path: str | Path | None = None) -> SignalMatcher:
@@ -128,53 +132,115 @@ class SignalMatcher:
 
     @property
     def _patterns(self) -> dict[tuple[str, str], re.Pattern[str] | None]:
-        """Every alternation whole, as the file writes it (the tests' plain reference)."""
+        """Every alternation whole, as the file writes it, with none of the rewrites that
+        make it fast (the tests' plain reference)."""
         return {
-            key: self._given[key] if key in self._given else self._compile(self._sources[key])
+            key: self._given[key]
+            if key in self._given
+            else re.compile("|".join(f"(?:{p})" for p in self._sources[key]))
             for key in self._keys
         }
 
     def find(self, normalized: str) -> list[SignalMatch]:
         """Every match in `normalized` text, for all signals, in text order."""
         languages = groups_of(normalized)
+        keys = tuple(key for key in self._keys if key[1] in languages)
+        if not keys:
+            return []
+        missing = self._missing(normalized, keys)
+        # Most listings match no pattern at all: one search of all the text's patterns
+        # together says so (no match of the union: no match of any of them), and where it
+        # first matches, the first match of any of them starts: each signal's search
+        # starts there (\b and look-behinds still see what is before).
+        gates, start = self._gate(keys, missing), 0
+        if gates is not None:
+            starts = [first.start() for gate in gates if (first := gate.search(normalized))]
+            if not starts:
+                return []
+            start = min(starts)
         found = [
             SignalMatch(signal, m.start(), m.end(), m.group(0))
-            for signal, language in self._keys
-            if language in languages
-            and (pattern := self._pattern((signal, language), normalized)) is not None
-            for m in pattern.finditer(normalized)
+            for signal, language in keys
+            if (pattern := self._pattern((signal, language), missing)) is not None
+            for m in pattern.finditer(normalized, start)
             if m.end() > m.start() and not self._negated(normalized, m.start(), language)
         ]
         return sorted(found, key=lambda match: (match.start, match.signal))
 
-    def _pattern(self, key: tuple[str, str], normalized: str) -> re.Pattern[str] | None:
-        """The alternation of `key` for this text: without the patterns that need one of
-        the rare characters it lacks. They could not match anywhere in it, and the others
-        are tried in the same order at every position, so the matches are the same.
-        None: no pattern left."""
+    def _missing(self, normalized: str, keys: tuple[tuple[str, str], ...]) -> str:
+        """The rare characters the patterns of `keys` need (see _required_chars) that the
+        text lacks."""
+        rare = self._rare.get(keys)
+        if rare is None:
+            needed: set[str] = set()
+            for key in keys:
+                if key in self._sources:
+                    if key not in self._needs:
+                        self._needs[key] = _needs_of(self._sources[key])
+                    needed.update(self._needs[key][0])
+            rare = self._rare[keys] = "".join(sorted(needed))
+        return "".join(c for c in rare if c not in normalized)
+
+    def _kept(self, key: tuple[str, str], missing: str) -> list[str]:
+        """The patterns of `key` that can match a text lacking the `missing` characters."""
+        rare, each = self._needs[key]
+        lacking = set(missing) & set(rare)
+        return [
+            source
+            for source, need in zip(self._sources[key], each, strict=True)
+            if not (need and need <= lacking)
+        ]
+
+    def _gate(
+        self, keys: tuple[tuple[str, str], ...], missing: str
+    ) -> list[re.Pattern[str]] | None:
+        """Expressions that together match where any pattern of `keys` kept for the text
+        would (first-character dispatch of them); None: no such shortcut.
+
+        Two: one of the patterns that need no rare character, the same for every text of
+        these scripts, and one of those kept that need one (a few short patterns, cheap to
+        compile for each set of missing characters)."""
+        if self._given:
+            return None
+        gates = []
+        for part, need_rare in (((keys, None), False), ((keys, missing), True)):
+            gate = self._gates.get(part, _UNSEEN)
+            if gate is _UNSEEN:
+                kept = [
+                    source
+                    for key in keys
+                    for source, need in zip(self._sources[key], self._needs[key][1], strict=True)
+                    if bool(need) == need_rare and not (need and need <= set(missing))
+                ]
+                fast = _dispatched(kept) if kept else ""
+                gate = self._gates[part] = regexes.compile(fast) if fast else fast
+            if gate is None:
+                return None
+            if gate:
+                gates.append(gate)
+        return gates
+
+    def _pattern(self, key: tuple[str, str], missing: str) -> re.Pattern[str] | None:
+        """The alternation of `key` for a text lacking the `missing` rare characters:
+        without the patterns that need one of them. They could not match anywhere in it,
+        and the others are tried in the same order at every position, so the matches are
+        the same. None: no pattern left."""
         if key in self._given:
             return self._given[key]
-        needs = self._needs.get(key)
-        if needs is None:
-            needs = self._needs[key] = _needs_of(self._sources[key])
-        rare, each = needs
-        missing = "".join(c for c in rare if c not in normalized)
-        pattern = self._variants.get((key, missing), _UNSEEN)
+        rare = self._needs[key][0]
+        own = "".join(c for c in missing if c in rare)
+        pattern = self._variants.get((key, own), _UNSEEN)
         if pattern is _UNSEEN:
-            lacking = set(missing)
-            kept = [
-                source
-                for source, need in zip(self._sources[key], each, strict=True)
-                if not (need and need <= lacking)
-            ]
-            pattern = self._variants[(key, missing)] = self._compile(kept) if kept else None
+            kept = self._kept(key, own)
+            pattern = self._variants[(key, own)] = self._compile(kept) if kept else None
         return pattern
 
     def _compile(self, patterns: list[str]) -> re.Pattern[str]:
         kept = tuple(patterns)
         if kept not in self._compiled:
             try:
-                self._compiled[kept] = regexes.compile(_guarded(_alternation(patterns), patterns))
+                fast = _dispatched(patterns) or _guarded(_alternation(patterns), patterns)
+                self._compiled[kept] = regexes.compile(fast)
             except re.error as exc:
                 raise PatternFileError(
                     f"cannot compile signal patterns {self.version}: {exc}"
@@ -194,22 +260,34 @@ class SignalMatcher:
 _UNSEEN = object()
 
 
+def _dispatched(patterns: list[str]) -> str | None:
+    """dispatch.dispatched(patterns), written once per machine (see regexes.derived)."""
+    return regexes.derived(
+        f"dispatch {dispatch.version()}", tuple(patterns), lambda: dispatch.dispatched(patterns)
+    )
+
+
 def _needs_of(patterns: list[str]) -> tuple[str, list[frozenset[str] | None]]:
-    """The rare characters each pattern needs (see _required_chars), and all of them."""
-    each = [_required_chars(pattern) for pattern in patterns]
+    """The rare characters each pattern needs (see _required_chars), and all of them.
+
+    Only for the patterns worth leaving out: one that first-character dispatch tries
+    only where one of its literal first characters stands costs next to nothing where
+    it cannot match, and keeping it spares compiling another alternation (one a set of
+    missing characters: 22 of them in a process reading the corpus, which took as long
+    as the matching)."""
+    each = [_required_chars(p) if not dispatch.literal_first(p) else None for p in patterns]
     return "".join(sorted({c for need in each if need for c in need})), each
 
 
-@functools.lru_cache(maxsize=4096)
 def _parsed(pattern: str):
     """The parse of one pattern (re's own parser), made once: validating a file, finding
-    the characters a pattern needs and whether it starts at a word boundary all read it."""
+    the characters a pattern needs and whether it starts at a word boundary, and the
+    first-character dispatch of its alternations all read it."""
     try:
-        from re import _parser
+        return dispatch.parse(pattern)
     except ImportError:  # a private module: without it, still refuse a broken pattern
         re.compile(pattern)
         return None
-    return _parser.parse(pattern)
 
 
 # Characters in most listings: a pattern needing one of them is always tried.

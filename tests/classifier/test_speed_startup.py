@@ -75,3 +75,35 @@ def test_identify_loads_the_model_exactly_for_the_texts_that_need_it(monkeypatch
     for text in needing[:20]:
         with pytest.raises(AssertionError, match="asked for"):
             language.identify([text])
+
+
+def test_language_model_read_from_the_cache_is_py3langids_own(tmp_path, monkeypatch, caplog):
+    import logging
+
+    import numpy as np
+    import platformdirs
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    monkeypatch.setattr(platformdirs, "user_cache_dir", lambda name: str(tmp_path))
+    own = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+    def same(identifier):
+        assert identifier.nb_ptc.dtype == own.nb_ptc.dtype
+        np.testing.assert_array_equal(identifier.nb_ptc, own.nb_ptc)
+        np.testing.assert_array_equal(identifier.nb_pc, own.nb_pc)
+        assert identifier.nb_classes == own.nb_classes
+        assert identifier.tk_nextmove == own.tk_nextmove
+        assert identifier._rowbase == own._rowbase
+        assert identifier.tk_output == own.tk_output
+        assert identifier._alias_pairs == own._alias_pairs
+
+    with caplog.at_level(logging.DEBUG, logger=language.__name__):
+        same(language._load())  # unpacked into the cache
+        (kept,) = tmp_path.glob("langid/*.npz")
+        same(language._load())  # read from there
+        assert "itself" not in caplog.text
+        damaged = bytearray(kept.read_bytes())
+        damaged[len(damaged) // 2] ^= 0xFF
+        kept.write_bytes(bytes(damaged))
+        same(language._load())  # the zip's CRC catches it: py3langid's own load
+        assert "loading py3langid's model itself" in caplog.text
