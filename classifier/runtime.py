@@ -67,7 +67,7 @@ SCORES = ("benign", "normalised")  # what a model's score is made of (metrics.js
 
 
 def danger(
-    one_vs_rest: np.ndarray, classes: list[str], score: str = "benign"
+    one_vs_rest: np.ndarray, classes: list[str], score: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """The score of each row (probability that the listing is not benign) and its scores per
     label (columns in LABELS order), from the classes' calibrated sigmoids (`one_vs_rest`).

@@ -33,8 +33,8 @@ def test_a_cue_that_moves_probability_between_dangerous_labels_never_lowers_the_
     normalised = [1 - (p[0, 0] / p.sum()) for p in (before, after)]
     assert normalised[1] < normalised[0]
     # …the score does not
-    score_before, _ = danger(before, CLASSES)
-    score_after, _ = danger(after, CLASSES)
+    score_before, _ = danger(before, CLASSES, "benign")
+    score_after, _ = danger(after, CLASSES, "benign")
     assert score_after[0] > score_before[0]
 
 
@@ -44,13 +44,13 @@ def test_the_score_depends_on_the_benign_decision_alone():
     coef = rng.normal(size=(3, 4))
     other = coef.copy()
     other[1:] = rng.normal(size=(2, 4))  # the dangerous labels' weights changed
-    scores = [danger(_calibrated(c).one_vs_rest(x, 3), CLASSES)[0] for c in (coef, other)]
+    scores = [danger(_calibrated(c).one_vs_rest(x, 3), CLASSES, "benign")[0] for c in (coef, other)]
     assert np.array_equal(scores[0], scores[1])
 
 
 def test_scores_per_label_sum_to_one_and_share_the_score_by_the_dangerous_sigmoids():
     one_vs_rest = np.array([[0.2, 0.6, 0.2], [0.9, 0.0, 0.0], [0.5, 0.1, 0.3]])
-    score, per_label = danger(one_vs_rest, CLASSES)
+    score, per_label = danger(one_vs_rest, CLASSES, "benign")
     assert np.allclose(score, [0.8, 0.1, 0.5])
     assert np.allclose(per_label.sum(axis=1), 1.0)
     column = {label: LABELS.index(label) for label in LABELS}
@@ -72,3 +72,10 @@ def test_the_normalised_score_is_one_minus_scikit_learns_benign_probability():
         assert np.allclose(per_label[:, LABELS.index(label)], proba[:, CLASSES.index(label)])
     zeros = np.zeros((1, 3))
     assert np.allclose(danger(zeros, CLASSES, "normalised")[0], [2 / 3])  # uniform, as sklearn
+
+
+def test_an_unknown_score_kind_is_an_error():
+    import pytest
+
+    with pytest.raises(ValueError, match="unknown score 'max'"):
+        danger(np.ones((1, 3)), CLASSES, "max")
