@@ -91,7 +91,8 @@ def test_classify_csv_output_neutralises_formula_cells_unless_raw(tmp_path):
 def test_classify_csv_columns_named_otherwise(tmp_path):
     path = tmp_path / "in.csv"
     path.write_text(
-        "sku,Name,Body\nA-1,Aloe sheet mask,10 pcs\nA-2,Custom face mask from your photo,WeChat\n",
+        "sku,Name,Body\nA-1,Aloe sheet mask,10 pcs\n"
+        "A-2,Realistic silicone full head mask copied from your photo,Passes face ID. WeChat\n",
         "utf-8",
     )
     result = run("classify", path, "--id-col", "sku", "--title-col", "name", "--text-col", "body")
