@@ -77,6 +77,8 @@ class CrawlSummary:
     counts: dict[str, int]
     dropped: dict[str, int]
     finish_reason: str
+    # Every listing and verdict, for a crawl that stores nothing (`check`); a stored
+    # crawl's are in the database (and reach `on_result`), not held here to the end.
     results: list[CrawlResult] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
     # Set when an interrupted crawl left its job state: run the same command to resume.
@@ -242,7 +244,8 @@ class CrawlJob:
 
     def _collect(self, listing, verdict, status) -> None:
         result = CrawlResult(listing, verdict, status)
-        self.results.append(result)
+        if self.engine is None:  # nothing stored: the caller reads them from the summary
+            self.results.append(result)
         if self.on_result is not None:
             self.on_result(result)
 
