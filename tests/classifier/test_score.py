@@ -1,6 +1,7 @@
-"""The verdict's score (runtime.danger): 1 - the benign calibrator's probability, so evidence
-for one dangerous label cannot lower it by taking probability from the other (issue 13);
-or, for a model trained so, 1 - P(benign) of the normalised sigmoids."""
+"""The verdict's score (runtime.danger), of the kind a model was trained with: "benign",
+1 - the benign calibrator's probability, so evidence for one dangerous label cannot lower
+it by taking probability from the other (issue 13); or "normalised" (the shipped model's,
+train.SCORE), 1 - P(benign) of the normalised sigmoids, as scikit-learn computes it."""
 
 import numpy as np
 import scipy.sparse as sp
