@@ -82,22 +82,18 @@ _MODEL_ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
 def _unpacked(source: Path) -> Path:
     import hashlib
     import lzma
-    import os
     import shutil
 
-    import platformdirs
+    from maskscreen.classifier.usercache import cache_dir, replace_atomically
+
+    def unpack(out) -> None:
+        with lzma.open(source) as stream:
+            shutil.copyfileobj(stream, out, length=1 << 20)
 
     key = hashlib.sha256(source.read_bytes()).hexdigest()
-    path = Path(platformdirs.user_cache_dir("maskscreen")) / "langid" / f"{key}.npz"
+    path = cache_dir("langid", f"{key}.npz")
     if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        try:
-            with lzma.open(source) as stream, open(partial, "wb") as out:
-                shutil.copyfileobj(stream, out, length=1 << 20)
-            os.replace(partial, path)
-        finally:
-            partial.unlink(missing_ok=True)
+        replace_atomically(path, unpack)
     return path
 
 

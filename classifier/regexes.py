@@ -19,12 +19,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 import sys
 from pathlib import Path
 
 import numpy as np
+
+from maskscreen.classifier.usercache import cache_dir, replace_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -66,15 +67,11 @@ def derived(kind: str, sources: tuple[str, ...], make) -> str | None:
     except (OSError, ValueError, KeyError, TypeError):
         pass  # not kept yet, or damaged: written again
     made = make()
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    record = json.dumps({"text": made, "sha256": _text_digest(key, made)}).encode("utf-8")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        record = {"text": made, "sha256": _text_digest(key, made)}
-        partial.write_text(json.dumps(record), encoding="utf-8")
-        os.replace(partial, path)
+        replace_atomically(path, lambda stream: stream.write(record))
     except OSError as exc:  # a read-only or full home: written again next time
         logger.debug("cannot keep a derived expression in %s: %s", path, exc)
-        partial.unlink(missing_ok=True)
     return made
 
 
@@ -101,9 +98,7 @@ def _key(pattern: str, engine) -> str:
 
 
 def _cache_dir() -> Path:
-    import platformdirs  # a dependency; imported here, off the import of this module
-
-    return Path(platformdirs.user_cache_dir("maskscreen")) / "regexes"
+    return cache_dir("regexes")
 
 
 def _fresh(pattern: str, engine) -> tuple[re.Pattern[str], dict]:
@@ -147,16 +142,11 @@ def _save(path: Path, key: str, parts: dict) -> None:
     meta = {k: parts[k] for k in ("flags", "groups", "groupindex", "indexgroup")}
     code = np.asarray(parts["code"], dtype=np.uint32)
     record = {"meta": meta, "sha256": _digest(key, meta, code)}
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    record_bytes = np.frombuffer(json.dumps(record).encode("utf-8"), dtype=np.uint8)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(partial, "wb") as stream:
-            record_bytes = json.dumps(record).encode("utf-8")
-            np.savez(stream, code=code, record=np.frombuffer(record_bytes, dtype=np.uint8))
-        os.replace(partial, path)
+        replace_atomically(path, lambda stream: np.savez(stream, code=code, record=record_bytes))
     except OSError as exc:  # a read-only or full home: compiled again next time
         logger.debug("cannot keep compiled patterns in %s: %s", path, exc)
-        partial.unlink(missing_ok=True)
 
 
 def _load(path: Path, pattern: str, key: str, engine) -> re.Pattern[str] | None:
