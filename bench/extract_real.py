@@ -64,6 +64,7 @@ DEV_MANIFESTS = frozenset(
         "manifest-6.jsonl",
         "manifest-7.jsonl",
         "manifest-8.jsonl",
+        "manifest-9.jsonl",
     }
 )
 GROUPS = ("dev", "report", "all")
