@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from scrapy.http import HtmlResponse
 
-from maskscreen.crawler.extract.page import extract_listing, parse_page
+from maskscreen.crawler.extract.page import NotAListing, extract_listing, parse_page
 from maskscreen.crawler.extract.prices import parse_price
 from maskscreen.crawler.extract.selectors import profile_fields
 from maskscreen.crawler.profiles import SiteProfile, scan_profiles
@@ -35,6 +35,8 @@ TAOBAO = "pages/item.taobao.com__acrylic-60-keyboard-case-562283240178.html"
 TMALL = "pages/detail.tmall.com__iphone-11-suning-605258110430.html"
 JD = "pages/item.jd.com__huawei-enjoy-6-3888216.html"
 LAZADA = "pages/lazada.com.ph__search-diapers-watson.html"
+TAOBAO_SEARCH = "pages/s.taobao.com__search-ipad.html"
+JD_SEARCH = "pages/search.jd.com__search-sony-headphones.html"
 
 # (page, field): what the profile's selectors give instead of what the page shows, and why.
 PROFILE_GAPS = {
@@ -268,6 +270,8 @@ def test_aliexpress_contact_link_is_not_a_product(profiles):
         (TMALL, {"login.tmall.com", "cart.tmall.com"}),
         (JD, {"cart.jd.com", "order.jd.com"}),
         (LAZADA, {"member.lazada.com.ph", "my.lazada.com.ph", "cart.lazada.com.ph"}),
+        (TAOBAO_SEARCH, {"login.taobao.com", "cart.taobao.com"}),
+        (JD_SEARCH, {"cart.jd.com", "order.jd.com"}),
     ],
 )
 def test_login_cart_and_account_links_are_denied(profiles, file, refused):
@@ -303,3 +307,47 @@ def test_lazada_search_page_is_not_a_listing_but_yields_one(profiles):
     assert listing.source_format == "jsonld"
     assert listing.title == "WATSONS Soft & Clean Round Puffs 100pcs"
     assert listing.price is None and listing.availability is None
+
+
+def test_taobao_search_page_links(profiles):
+    """The 48 results of the 2018 search page are followed as products; its pager is
+    drawn for scripts (href="#", the result offset in data-value), so no next page is
+    linked and a crawl reads the first results page only."""
+    row = row_for(TAOBAO_SEARCH)
+    products, pages, _ = _classified(row, profiles["taobao"])
+    items = {re.search(r"[?&]id=(\d+)", u).group(1) for u in products}
+    assert len(items) == len(products) == 48
+    assert {urlsplit(u).hostname for u in products} == {"detail.tmall.com", "item.taobao.com"}
+    assert not pages
+    page = parse_page((ROOT / TAOBAO_SEARCH).read_text(encoding="utf-8"))
+    pager = page.css("a[data-url=pager]")
+    assert pager and set(pager.css("::attr(href)").getall()) == {"#"}
+    assert "44" in pager.css("::attr(data-value)").getall()
+
+
+def test_jd_search_page_links(profiles):
+    """The 29 results of the 2016 search page (each linked twice, the second time to its
+    reviews, #comment) are followed as products; the pager is empty in the HTML."""
+    row = row_for(JD_SEARCH)
+    profile = profiles["jd"]
+    products, pages, _ = _classified(row, profile)
+    items = {re.search(r"item\.jd\.com/(\d+)\.html", u).group(1) for u in products}
+    assert len(items) == 29 and len(products) == 58
+    assert {urlsplit(u).fragment for u in products} == {"", "comment"}
+    assert not pages
+    page = parse_page((ROOT / JD_SEARCH).read_text(encoding="utf-8"))
+    assert page.css("#J_bottomPage").get() == '<div class="p-wrap" id="J_bottomPage"></div>'
+    # the page links to its own search as /search? (lower case); a next page there matches
+    links = (urljoin(row["url"], href) for href in page.css("a::attr(href)").getall())
+    own = next(u for u in links if u.startswith("https://search.jd.com/search?"))
+    assert _matches(profile.pagination_links, own.partition("#")[0] + "&page=3")
+
+
+@pytest.mark.parametrize("file", [TAOBAO_SEARCH, JD_SEARCH])
+def test_search_pages_are_not_listings(profiles, file):
+    row = row_for(file)
+    assert row["product"] is False
+    with pytest.raises(NotAListing):
+        extract_listing(
+            response_for(row), site=row["site"], profile=profiles[row["profile"]].selectors
+        )
