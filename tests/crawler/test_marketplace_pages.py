@@ -37,6 +37,8 @@ JD = "pages/item.jd.com__huawei-enjoy-6-3888216.html"
 LAZADA = "pages/lazada.com.ph__search-diapers-watson.html"
 TAOBAO_SEARCH = "pages/s.taobao.com__search-ipad.html"
 JD_SEARCH = "pages/search.jd.com__search-sony-headphones.html"
+JD_SEARCH_2024 = "pages/search.jd.com__search-phone-2024.html"
+ALIBABA_1688_ADS = "pages/p4psearch.1688.com__search-phone-data-cable.html"
 
 # (page, field): what the profile's selectors give instead of what the page shows, and why.
 PROFILE_GAPS = {
@@ -95,7 +97,7 @@ def same_title(a: str | None, b: str | None) -> bool:
 
 
 def test_the_manifest_names_its_pages_and_their_sources(profiles):
-    assert {row["profile"] for row in ROWS} == {"aliexpress", "taobao", "jd", "lazada"}
+    assert {row["profile"] for row in ROWS} == {"aliexpress", "taobao", "jd", "lazada", "1688"}
     for row in ROWS:
         body = (ROOT / row["file"]).read_bytes()
         assert not body.startswith(b"\xef\xbb\xbf"), row["file"]
@@ -272,6 +274,7 @@ def test_aliexpress_contact_link_is_not_a_product(profiles):
         (LAZADA, {"member.lazada.com.ph", "my.lazada.com.ph", "cart.lazada.com.ph"}),
         (TAOBAO_SEARCH, {"login.taobao.com", "cart.taobao.com"}),
         (JD_SEARCH, {"cart.jd.com", "order.jd.com"}),
+        (JD_SEARCH_2024, {"cart.jd.com", "order.jd.com", "passport.jd.com"}),
     ],
 )
 def test_login_cart_and_account_links_are_denied(profiles, file, refused):
@@ -343,7 +346,7 @@ def test_jd_search_page_links(profiles):
     assert _matches(profile.pagination_links, own.partition("#")[0] + "&page=3")
 
 
-@pytest.mark.parametrize("file", [TAOBAO_SEARCH, JD_SEARCH])
+@pytest.mark.parametrize("file", [TAOBAO_SEARCH, JD_SEARCH, JD_SEARCH_2024, ALIBABA_1688_ADS])
 def test_search_pages_are_not_listings(profiles, file):
     row = row_for(file)
     assert row["product"] is False
@@ -351,3 +354,45 @@ def test_search_pages_are_not_listings(profiles, file):
         extract_listing(
             response_for(row), site=row["site"], profile=profiles[row["profile"]].selectors
         )
+
+
+def test_jd_search_page_of_2024_links(profiles):
+    """The 60 result entries of the 2024 search page (55 different items) and the items
+    it recommends are followed as products; the pager's links are href="javascript:;"
+    with the page in onclick (SEARCH.page(3, true)), so no next page is followed."""
+    row = row_for(JD_SEARCH_2024)
+    products, pages, _ = _classified(row, profiles["jd"])
+    items = {re.search(r"item\.jd\.com/(\d+)\.html", u).group(1) for u in products}
+    assert len(items) == 68
+    page = parse_page((ROOT / JD_SEARCH_2024).read_text(encoding="utf-8"))
+    results = {
+        re.search(r"item\.jd\.com/(\d+)\.html", href).group(1)
+        for href in page.css("li.gl-item .p-img a::attr(href)").getall()
+    }
+    assert len(page.css("li.gl-item")) == 60
+    assert len(results) == 55 and results <= items
+    assert not pages
+    pager = page.css("#J_bottomPage a[onclick]")
+    assert pager and set(pager.css("::attr(href)").getall()) == {"javascript:;"}
+    assert "[name removed]" in page.css("#ttbar-login").get()  # the saver's nickname
+
+
+def test_1688_paid_results_page_links(profiles):
+    """On the paid-results page of 1688 (p4psearch, 2024) the offers are linked through
+    ad-click redirects (dj.1688.com/ci_bb), which no rule follows (following one would
+    count as a click on the ad); only the two offers linked directly are products, and
+    the pager is made of buttons, not links."""
+    row = row_for(ALIBABA_1688_ADS)
+    profile = profiles["1688"]
+    products, pages, _ = _classified(row, profile)
+    assert products == {
+        "https://detail.1688.com/offer/546639475124.html",
+        "https://detail.1688.com/offer/662778980590.html",
+    }
+    assert not pages
+    page = parse_page((ROOT / ALIBABA_1688_ADS).read_text(encoding="utf-8"))
+    links = {urljoin(row["url"], href) for href in page.css("a::attr(href)").getall()}
+    ad_clicks = {u for u in links if u.startswith("https://dj.1688.com/ci_bb?")}
+    assert len(ad_clicks) == 18
+    assert not any(_matches(profile.product_links + profile.pagination_links, u) for u in ad_clicks)
+    assert page.css("button.next-pagination-item.next")
