@@ -1,9 +1,10 @@
 """The bundled marketplace profiles: they load, they are polite, their link rules fit the
 marketplaces' URL shapes, and their crawls can reach the product pages they look for.
 
-No saved product page of these marketplaces could be found in public repositories
-(see docs/marketplaces.md): their CSS/XPath selectors are unverified, which every
-profile says in its comments, and which the last test holds them to.
+Real saved pages were found for few of these marketplaces, mostly in layouts they have
+since replaced (tests/crawler/marketplace_pages/, tested in test_marketplace_pages.py;
+amazon, ebay and etsy in test_profiles_real.py). Every profile's comments say how far its
+CSS/XPath selectors were verified, and the last test holds them to saying so.
 """
 
 from __future__ import annotations
