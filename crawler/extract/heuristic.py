@@ -262,21 +262,33 @@ def _availability(
     if stock:
         return stock
     enabled = bool(buy) and not buy[2]
-    stated = _statements(page, origin) if origin is not None else []
+    texts = _nearby_texts(page, origin) if origin is not None else []
+    stated = stated_availabilities(texts)
     if len(stated) == 1:
         return stated[0]
     if stated:
         best = min(stated, key=_MOST_AVAILABLE.index)
         if best not in UNAVAILABLE or not enabled:
             return best
-    return "InStock" if enabled else None
+    if enabled:
+        return "InStock"
+    # No stock word, but a promise to deliver within days: stock to ship (weaker than
+    # any stock word, so it is read only when there is none).
+    if not stated and cues.promises_delivery(" ".join(texts).lower()):
+        return "InStock"
+    return None
 
 
 def _statements(page: PageReading, origin: int) -> list[str]:
-    """The availability each text near `origin` states, in page order: from the
-    title on, or from a little before a price or buy button; not the text of links to
-    other pages ("Made to order masks", "In stock only": ways elsewhere), nor of options
-    a buyer cannot choose (`in_disabled_option`)."""
+    """The availability each text near `origin` states, in page order (`_nearby_texts`)."""
+    return stated_availabilities(_nearby_texts(page, origin))
+
+
+def _nearby_texts(page: PageReading, origin: int) -> list[str]:
+    """The texts near `origin` that may state availability: from the title on, or
+    from a little before a price or buy button; not the text of links to other pages
+    ("Made to order masks", "In stock only": ways elsewhere), nor of options a buyer
+    cannot choose (`in_disabled_option`)."""
     heading = any(h[0] == origin for h in page.headings)
     start = origin + 1 if heading else max(0, origin - _BEFORE_PRICE)
     texts: list[str] = []
@@ -288,4 +300,4 @@ def _statements(page: PageReading, origin: int) -> list[str]:
                 total += len(texts[-1])
         if total > _AFTER_TITLE_CHARS:
             break
-    return stated_availabilities(texts)
+    return texts
