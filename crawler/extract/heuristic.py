@@ -64,6 +64,7 @@ from maskscreen.crawler.extract.heuristic_parts import (
     in_disabled_option,
     in_link,
     names_site,
+    only_links,
     strip_site_name,
 )
 from maskscreen.crawler.extract.heuristic_walk import REPEATED, PageReading, walk
@@ -170,7 +171,11 @@ def read_page(selector: Selector, url: str, language: str | None = None) -> Heur
 def _title(page: PageReading, domain: str | None) -> tuple[str | None, float, int | None]:
     """The title, its confidence points, and the index of the heading it came from."""
     site_name = page.meta.get("og:site_name") or page.meta.get("application-name")
-    headings = [h for h in page.headings if not names_site(h[2], domain, site_name)]
+    headings = [
+        h
+        for h in page.headings
+        if not names_site(h[2], domain, site_name) and not only_links(page.elements[h[0]])
+    ]
     og = strip_site_name(clean_text(page.meta.get("og:title")), domain, site_name)
     named = strip_site_name(page.title_tag, domain, site_name)
     agreeing = _agreeing_heading(headings, named or og)

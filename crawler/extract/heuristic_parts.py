@@ -109,10 +109,26 @@ def heading_text(el: HtmlElement, limit: int = 300) -> str | None:
     text = short_text(el, limit)
     if text and el.find(".//br") is not None:
         text = _SPACE_RE.sub(" ", " ".join(_texts_between_breaks(el))).strip() or None
+    elif text and len(el) > 1:
+        text = _spaced_siblings(el, text)
     if text and cues.has_currency_amount(text) and cues.is_other_cost(text):
         return None  # an offer, not a name: "Free Standard Shipping above $35"
     if text:
         text = cues.strip_trailing_prices(text) or text
+    return text
+
+
+def _spaced_siblings(el: HtmlElement, text: str) -> str:
+    """The heading's text with a space between two of its child elements whose words
+    would run together ("<span>Braqeez</span><span>sandalen blauw</span>": a brand set
+    on its own line above the name); text then an element ("Super<i>man</i>") stays."""
+    children = [c for c in el if isinstance(c.tag, str) and c.tag not in cues.SKIP_TAGS]
+    for left, right in zip(children, children[1:], strict=False):
+        if (left.tail or "").strip() or right.getprevious() is not left:
+            continue
+        a, b = "".join(left.itertext()).rstrip(), "".join(right.itertext()).lstrip()
+        if a and b and a[-1].isalpha() and b[0].isalpha() and (a + b) in text:
+            text = text.replace(a + b, f"{a} {b}", 1)
     return text
 
 
@@ -336,6 +352,24 @@ def in_link(el: HtmlElement | None) -> bool:
             return True
         el = el.getparent()
     return False
+
+
+def only_links(el: HtmlElement) -> bool:
+    """All of the element's text is in links to other pages: a heading that is a way
+    elsewhere (the brand's page over the product's name: "<h1><a href=/godiva>Godiva</a>"),
+    not the product's name."""
+    if (el.text or "").strip():
+        return False
+    links = 0
+    for child in el:
+        if (child.tail or "").strip():
+            return False
+        if not isinstance(child.tag, str) or child.tag in cues.SKIP_TAGS:
+            continue
+        if child.tag != "a" or not _real_link(child.get("href")):
+            return False
+        links += 1
+    return links > 0
 
 
 def in_disabled_option(el: HtmlElement | None) -> bool:

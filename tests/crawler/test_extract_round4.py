@@ -88,3 +88,47 @@ def test_a_page_silent_on_stock_and_delivery_has_no_availability():
 )
 def test_more_stock_words(text, availability):
     assert normalize_availability(text, search=True) == availability
+
+
+def heading_page(heading: str, after: str = "", og_title: str = "") -> HtmlResponse:
+    og = f'<meta property="og:title" content="{og_title}">' if og_title else ""
+    body = (
+        f'<html lang="nl"><head><title>Winkel</title>{og}</head><body><main>{heading}{after}'
+        '<p class="price">€ 48,95</p><button class="add-to-cart">In winkelmand</button>'
+        "</main></body></html>"
+    )
+    return HtmlResponse(url="https://winkel.example/p/123", body=body.encode(), encoding="utf-8")
+
+
+def test_a_heading_that_only_links_to_the_brand_is_not_the_title():
+    response = heading_page(
+        '<h1><a href="/godiva">Godiva</a></h1>',
+        "<p>Gold Rigid Box bonbons 34 stuks</p>",
+        og_title="Godiva Gold Rigid Box bonbons 34 stuks • Winkel",
+    )
+    assert extract_listing(response, "winkel.example").title == (
+        "Godiva Gold Rigid Box bonbons 34 stuks"
+    )
+
+
+def test_a_heading_with_a_link_beside_its_own_text_stays_the_title():
+    response = heading_page('<h1>Gold Rigid Box van <a href="/godiva">Godiva</a></h1>')
+    assert extract_listing(response, "winkel.example").title == "Gold Rigid Box van Godiva"
+
+
+@pytest.mark.parametrize(
+    ("heading", "title"),
+    [
+        # a brand set on its own line above the name: two elements, no space between
+        (
+            '<h1><span class="sub">Braqeez</span><span class="name">sandalen blauw</span></h1>',
+            "Braqeez sandalen blauw",
+        ),
+        # one word styled in part: text then an element stays one word
+        ("<h1>Super<i>man</i> masker</h1>", "Superman masker"),
+        # elements already apart, or joined by punctuation: unchanged
+        ("<h1><span>Ikg</span><span>-447</span> toetsenbord</h1>", "Ikg-447 toetsenbord"),
+    ],
+)
+def test_heading_pieces_in_separate_elements_keep_their_words_apart(heading, title):
+    assert extract_listing(heading_page(heading), "winkel.example").title == title
