@@ -48,7 +48,11 @@ _OTHER_COST_RE = re.compile(
     r"shipping|delivery|postage|versand|lieferung|envío|envio|livraison|frete|spedizione"
     r"|运费|運費|配送料|送料|배송비|доставка|per (?:month|mo)\b|/\s*(?:mo|month)\b|monatlich"
     r"|\bsave\b|you save|sparen|ahorra|économisez|economize|risparmi|节省|立省|割引額|절약"
-    r"|экономия|coupon|gutschein|cupón|cashback|trasporto|porto\b|doprava|szállítás|\\bfragt\\b"
+    r"|экономия|выгода|kazanç|tasarruf|bespaar|oszczędz|ersparnis|économie|ahorro|economia"
+    r"|coupon|gutschein|cupón|cashback|trasporto|porto\b|doprava|szállítás|\\bfragt\\b"
+    # instalments and an order minimum ("Taksitli alışveriş için ... en az 75 TL")
+    r"|taksit|instal?lment|\braty\b|cuotas|parcelas|ratenzahlung|\ben az\b|minimum order"
+    r"|mindestbestell"
     # a deposit paid to reserve an item ("Requires a $2,500 deposit"), not its price
     r"|deposit|down payment|anzahlung|acompte"
     # a surcharge ("+ 4,90 €") and a quantity tier ("Buy 36 or more for $16.14 each")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from scrapy.http import HtmlResponse
 
@@ -132,3 +134,36 @@ def test_a_heading_with_a_link_beside_its_own_text_stays_the_title():
 )
 def test_heading_pieces_in_separate_elements_keep_their_words_apart(heading, title):
     assert extract_listing(heading_page(heading), "winkel.example").title == title
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "40,00 TL Kazanç",  # tr: what you gain (save)
+        "Je bespaart € 4,00",  # nl
+        "Oszczędzasz 20 zł",  # pl
+        "Ersparnis: 5,00 €",  # de
+        "Taksitli alışveriş için sipariş tutarı en az 75 TL olmalıdır",  # an order minimum
+        "3 cuotas sin interés de $ 1.000",  # es: instalments
+        "12 raty 0% po 41,58 zł",  # pl: instalments
+        "Minimum order $25",
+    ],
+)
+def test_savings_instalments_and_minimums_are_not_the_price(text):
+    assert cues.is_other_cost(text)
+
+
+@pytest.mark.parametrize("text", ["59,90 TL", "Preis: 12,99 €", "Cena 41,58 zł"])
+def test_a_plain_price_is_no_other_cost(text):
+    assert not cues.is_other_cost(text)
+
+
+def test_an_instalment_minimum_by_the_title_is_not_taken_for_the_price():
+    body = (
+        '<html lang="tr"><body><h1>Çelik Kolye</h1>'
+        "<p>Taksit: en az 75 TL</p>"
+        + "<p>Ürün açıklaması.</p>" * 20
+        + "<p>59,90 TL</p><button>Sepete Ekle</button></body></html>"
+    )
+    response = HtmlResponse(url="https://dukkan.example/p/1", body=body.encode(), encoding="utf-8")
+    assert extract_listing(response, "dukkan.example").price == Decimal("59.90")
