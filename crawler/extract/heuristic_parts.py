@@ -83,10 +83,13 @@ def is_hidden(el: HtmlElement) -> bool:
     )
 
 
-def short_text(el: HtmlElement, limit: int) -> str | None:
+def short_text(el: HtmlElement, limit: int, spaced: bool = False) -> str | None:
     """The element's visible text when it is at most `limit` characters, else None
     (None too for an element with more than `_SHORT_ELEMENTS` descendants, and for a
-    comment or processing instruction: a page's nodes are not all elements)."""
+    comment or processing instruction: a page's nodes are not all elements).
+
+    With `spaced`, two text nodes whose letters would run together are read apart
+    ("59,90 <span>TL</span><span>KDV DAHİL</span>": the currency, then a VAT note)."""
     if not isinstance(el.tag, str):
         return None
     for count, _ in enumerate(el.iterdescendants()):
@@ -97,6 +100,8 @@ def short_text(el: HtmlElement, limit: int) -> str | None:
         total += len(text)
         if total > limit * 4:
             return None
+        if spaced and parts and parts[-1][-1:].isalpha() and text[:1].isalpha():
+            parts.append(" ")
         parts.append(text)
     text = _SPACE_RE.sub(" ", "".join(parts)).strip()
     return text if text and len(text) <= limit else None
@@ -177,7 +182,7 @@ def price_of(
     if labelled:
         content = el.get("content") if el.get("itemprop") == "price" else None
         pieced = None if content else pieced_price(el)
-        raw = content or pieced or short_text(el, 60)
+        raw = content or pieced or short_text(el, 60, spaced=True)
         if raw and not (cues.has_currency_amount(raw) or _BARE_NUMBER_RE.match(raw)):
             raw = None
     labelled = raw is not None
@@ -197,7 +202,7 @@ def price_of(
         own = text if text is not None else el.text
         if not own or len(own.strip()) > 40 or not cues.has_currency_amount(own):
             return None
-        raw = (short_text(el, 60) if text is None else None) or own.strip()
+        raw = (short_text(el, 60, spaced=True) if text is None else None) or own.strip()
     if "%" in raw or cues.is_other_cost(raw):
         return None
     label = (_label_before(el) or "")[-40:]

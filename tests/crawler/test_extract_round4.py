@@ -167,3 +167,16 @@ def test_an_instalment_minimum_by_the_title_is_not_taken_for_the_price():
     )
     response = HtmlResponse(url="https://dukkan.example/p/1", body=body.encode(), encoding="utf-8")
     assert extract_listing(response, "dukkan.example").price == Decimal("59.90")
+
+
+def test_a_currency_set_against_a_vat_note_is_still_read():
+    body = (
+        '<html lang="tr"><body><h1>Çelik Kolye</h1><div class="priceDetail">\n'
+        '  <del class="oldPrice">99,90 TL</del>\n'
+        '  <div class="newPrice"><ins>59,90 <span>TL</span>'
+        '</ins><span class="kdv">KDV <br>DAHİL</span></div></div>'
+        "<button>Sepete Ekle</button></body></html>"
+    )
+    response = HtmlResponse(url="https://dukkan.example/p/2", body=body.encode(), encoding="utf-8")
+    listing = extract_listing(response, "dukkan.example")
+    assert (listing.price, listing.currency) == (Decimal("59.90"), "TRY")
