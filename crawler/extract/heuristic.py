@@ -4,10 +4,11 @@
 `HeuristicReading`: listing fields and a confidence, or the reason the page is not a
 product. `crawler.extract.page` tries it after every other source; their fields win.
 
-- title: of the first <h1>s and <h2>s outside header/nav/footer (not the site's name;
-  prices printed at their end dropped), the one that agrees with the <title> (or
-  og:title) without the site name (`_agreeing_heading`), else the first <h1>, else
-  og:title, else <title> without the site name (`strip_site_name`);
+- title: of the first <h1>s and <h2>s outside header/nav/footer (not the site's name,
+  nor a heading that is only links elsewhere such as the brand's page; prices printed
+  at their end dropped; two child elements' words kept apart), the one that agrees
+  with the <title> (or og:title) without the site name (`_agreeing_heading`), else the
+  first <h1>, else og:title, else <title> without the site name (`strip_site_name`);
 - price: of the printed prices (an element whose id/class/itemprop/data-* says price,
   or a short text with a currency sign, code or word, read by `crawler.extract.prices`),
   the current one nearest the title (or the buy button): struck-through and "was"
@@ -22,7 +23,9 @@ product. `crawler.extract.page` tries it after every other source; their fields 
 - availability: an element whose id/class says stock or availability, then a button's
   label ("Sold out", "品切れ"), then what the text after the title (or around the price
   or buy button) states (`crawler.extract.fields.normalize_availability`'s words; several
-  statements label options: see `_availability`), then an enabled buy button (InStock);
+  statements label options: see `_availability`), then an enabled buy button (InStock),
+  then a promise to deliver within days or hours near the title ("Lieferzeit: 1-3
+  Werktage", "Wysyłka 24h": InStock, `cues.promises_delivery`);
 - description: meta description or og:description, else a description block, else
   the longest paragraph after the title; images: og:image, then product images;
   seller: a "Sold by" / "Verkauf durch" / "卖家" / "販売元" / "판매자" label, else an
