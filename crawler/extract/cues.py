@@ -48,7 +48,11 @@ _OTHER_COST_RE = re.compile(
     r"shipping|delivery|postage|versand|lieferung|envío|envio|livraison|frete|spedizione"
     r"|运费|運費|配送料|送料|배송비|доставка|per (?:month|mo)\b|/\s*(?:mo|month)\b|monatlich"
     r"|\bsave\b|you save|sparen|ahorra|économisez|economize|risparmi|节省|立省|割引額|절약"
-    r"|экономия|coupon|gutschein|cupón|cashback|trasporto|porto\b|doprava|szállítás|\\bfragt\\b"
+    r"|экономия|выгода|kazanç|tasarruf|bespaar|oszczędz|ersparnis|économie|ahorro|economia"
+    r"|coupon|gutschein|cupón|cashback|trasporto|porto\b|doprava|szállítás|\\bfragt\\b"
+    # instalments and an order minimum ("Taksitli alışveriş için ... en az 75 TL")
+    r"|taksit|instal?lment|\braty\b|cuotas|parcelas|ratenzahlung|\ben az\b|minimum order"
+    r"|mindestbestell"
     # a deposit paid to reserve an item ("Requires a $2,500 deposit"), not its price
     r"|deposit|down payment|anzahlung|acompte"
     # a surcharge ("+ 4,90 €") and a quantity tier ("Buy 36 or more for $16.14 each")
@@ -209,3 +213,42 @@ def is_elsewhere_attr(attrs: str) -> bool:
 
 def is_product_url(path_and_query: str) -> bool:
     return bool(_PRODUCT_URL_RE.search(path_and_query))
+
+
+# A promise to deliver soon: a shop that says when it ships an item has it to ship
+# ("Ships in 2 business days", "Lieferzeit: 1-3 Werktage", "Wysyłka 24h", "Aynı gün
+# kargo", "3営業日以内に発送"). Days and hours only: weeks or a date ("ships on or about
+# 12 May") are a back order, not stock. Searched in lower-cased text.
+_DELIVERY_WORDS = (
+    r"ship(?:s|ping|ped)?|dispatch(?:es|ed)?|deliver(?:y|ed|s)?|arrives?|lieferzeit|lieferung"
+    r"|geliefert|versand(?:t|fertig)?|zustellung|livraison|livré|expédi\w*|envío|envio"
+    r"|enviado|entrega|consegna|spedizione|spedito|levertijd|bezorg\w*|geleverd|verzonden"
+    r"|verzending|wysyłka|wysyłamy|dostawa|kargo\w*|teslimat|доставка|отправка|отгрузка"
+    r"|odeslání|expedice|doručení"
+)
+_DELIVERY_UNITS = (
+    r"(?:business |working )?(?:days?|hours?|hrs?|h)|werktage?n?|arbeitstage?n?|tage?n?"
+    r"|stunden?|jours?(?: ouvrés| ouvrables)?|heures?|días(?: hábiles)?|dias(?: úteis)?"
+    r"|horas?|giorni(?: lavorativi)?|ore|dagen|werkdag(?:en)?|uur|iş günü|gün|saat"
+    r"|дн(?:я|ей)|день|час(?:а|ов)?|dni(?: robocz\w+)?|godzin\w*|dn[ůíy]|hodin"
+)
+_DELIVERY_RE = re.compile(
+    rf"(?<!\w)(?:{_DELIVERY_WORDS})(?!\w)[^|\n]{{0,45}}?(?<![\d.,])\d{{1,2}}"
+    rf"(?:\s*(?:-|–|/|bis|à|a|to)\s*\d{{1,2}})?\s*(?:{_DELIVERY_UNITS})(?!\w)"
+    r"|same[- ]day (?:dispatch|shipping|delivery)|next[- ]day (?:dispatch|delivery)"
+    r"|(?:ships|dispatched) today|noch heute versand\w*|morgen (?:in huis|geleverd|bezorgd)"
+    r"|vandaag (?:bezorgd|verzonden)|aynı gün kargo\w*|natychmiastowa wysyłka"
+    r"|expédié sous 24 ?h|envío en 24 ?h|当日発送|翌日発送|当日出荷|即日発送|当天发货|当日发货"
+    r"|当天發貨|(?:\d{1,2})\s*(?:営業日|日|天|小时|小時|時間|일)\s*(?:以内|内|內|이내)?\s*に?"
+    r"\s*(?:発送|出荷|发货|發貨|出货|出貨|발송|배송)|당일\s?(?:발송|배송|출고)"
+)
+# ... and what makes such a text no promise: returns, a warranty, a cooling-off period.
+_NOT_DELIVERY_RE = re.compile(
+    r"return|retour|rückgabe|rücksend|widerruf|devoluci|devolu|reso|recesso|iade|возврат"
+    r"|zwrot|bedenktijd|garantie|garanzia|garantía|warranty|refund|remboursement|erstattung"
+)
+
+
+def promises_delivery(text: str) -> bool:
+    """Whether a (lower-cased) text promises to deliver within days or hours."""
+    return any(not _NOT_DELIVERY_RE.search(match.group(0)) for match in _DELIVERY_RE.finditer(text))

@@ -203,6 +203,7 @@ _AVAILABILITY_WORDS = {name.lower(): name for name in SCHEMA_AVAILABILITY} | {
     "niedostępny": "OutOfStock",
     "wyprzedany": "SoldOut",
     "stoktavar": "InStock",
+    "stokta": "InStock",  # "20+ adet ürün stokta": 20+ pieces in stock
     "stoktayok": "OutOfStock",
     "tükendi": "SoldOut",
     "opvoorraad": "InStock",
@@ -211,6 +212,8 @@ _AVAILABILITY_WORDS = {name.lower(): name for name in SCHEMA_AVAILABILITY} | {
     "cònhàng": "InStock",
     # Central and northern Europe: what their shops print beside the price.
     "lagernd": "InStock",
+    "amlager": "InStock",  # "Artikel am Lager"
+    "nichtamlager": "OutOfStock",
     "nichtlagernd": "OutOfStock",
     "skladem": "InStock",
     "nenískladem": "OutOfStock",
@@ -321,6 +324,9 @@ _AVAILABILITY_PHRASES = sorted(
         "esgotado",
         "wyprzedany",
         "stokta var",
+        "stokta",
+        "am lager",
+        "nicht am lager",
         "stokta yok",
         "lagernd",
         "nicht lagernd",

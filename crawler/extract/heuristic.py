@@ -4,10 +4,11 @@
 `HeuristicReading`: listing fields and a confidence, or the reason the page is not a
 product. `crawler.extract.page` tries it after every other source; their fields win.
 
-- title: of the first <h1>s and <h2>s outside header/nav/footer (not the site's name;
-  prices printed at their end dropped), the one that agrees with the <title> (or
-  og:title) without the site name (`_agreeing_heading`), else the first <h1>, else
-  og:title, else <title> without the site name (`strip_site_name`);
+- title: of the first <h1>s and <h2>s outside header/nav/footer (not the site's name,
+  nor a heading that is only links elsewhere such as the brand's page; prices printed
+  at their end dropped; two child elements' words kept apart), the one that agrees
+  with the <title> (or og:title) without the site name (`_agreeing_heading`), else the
+  first <h1>, else og:title, else <title> without the site name (`strip_site_name`);
 - price: of the printed prices (an element whose id/class/itemprop/data-* says price,
   or a short text with a currency sign, code or word, read by `crawler.extract.prices`),
   the current one nearest the title (or the buy button): struck-through and "was"
@@ -22,7 +23,9 @@ product. `crawler.extract.page` tries it after every other source; their fields 
 - availability: an element whose id/class says stock or availability, then a button's
   label ("Sold out", "品切れ"), then what the text after the title (or around the price
   or buy button) states (`crawler.extract.fields.normalize_availability`'s words; several
-  statements label options: see `_availability`), then an enabled buy button (InStock);
+  statements label options: see `_availability`), then an enabled buy button (InStock),
+  then a promise to deliver within days or hours near the title ("Lieferzeit: 1-3
+  Werktage", "Wysyłka 24h": InStock, `cues.promises_delivery`);
 - description: meta description or og:description, else a description block, else
   the longest paragraph after the title; images: og:image, then product images;
   seller: a "Sold by" / "Verkauf durch" / "卖家" / "販売元" / "판매자" label, else an
@@ -64,6 +67,7 @@ from maskscreen.crawler.extract.heuristic_parts import (
     in_disabled_option,
     in_link,
     names_site,
+    only_links,
     strip_site_name,
 )
 from maskscreen.crawler.extract.heuristic_walk import REPEATED, PageReading, walk
@@ -170,7 +174,11 @@ def read_page(selector: Selector, url: str, language: str | None = None) -> Heur
 def _title(page: PageReading, domain: str | None) -> tuple[str | None, float, int | None]:
     """The title, its confidence points, and the index of the heading it came from."""
     site_name = page.meta.get("og:site_name") or page.meta.get("application-name")
-    headings = [h for h in page.headings if not names_site(h[2], domain, site_name)]
+    headings = [
+        h
+        for h in page.headings
+        if not names_site(h[2], domain, site_name) and not only_links(page.elements[h[0]])
+    ]
     og = strip_site_name(clean_text(page.meta.get("og:title")), domain, site_name)
     named = strip_site_name(page.title_tag, domain, site_name)
     agreeing = _agreeing_heading(headings, named or og)
@@ -262,21 +270,33 @@ def _availability(
     if stock:
         return stock
     enabled = bool(buy) and not buy[2]
-    stated = _statements(page, origin) if origin is not None else []
+    texts = _nearby_texts(page, origin) if origin is not None else []
+    stated = stated_availabilities(texts)
     if len(stated) == 1:
         return stated[0]
     if stated:
         best = min(stated, key=_MOST_AVAILABLE.index)
         if best not in UNAVAILABLE or not enabled:
             return best
-    return "InStock" if enabled else None
+    if enabled:
+        return "InStock"
+    # No stock word, but a promise to deliver within days: stock to ship (weaker than
+    # any stock word, so it is read only when there is none).
+    if not stated and cues.promises_delivery(" ".join(texts).lower()):
+        return "InStock"
+    return None
 
 
 def _statements(page: PageReading, origin: int) -> list[str]:
-    """The availability each text near `origin` states, in page order: from the
-    title on, or from a little before a price or buy button; not the text of links to
-    other pages ("Made to order masks", "In stock only": ways elsewhere), nor of options
-    a buyer cannot choose (`in_disabled_option`)."""
+    """The availability each text near `origin` states, in page order (`_nearby_texts`)."""
+    return stated_availabilities(_nearby_texts(page, origin))
+
+
+def _nearby_texts(page: PageReading, origin: int) -> list[str]:
+    """The texts near `origin` that may state availability: from the title on, or
+    from a little before a price or buy button; not the text of links to other pages
+    ("Made to order masks", "In stock only": ways elsewhere), nor of options a buyer
+    cannot choose (`in_disabled_option`)."""
     heading = any(h[0] == origin for h in page.headings)
     start = origin + 1 if heading else max(0, origin - _BEFORE_PRICE)
     texts: list[str] = []
@@ -288,4 +308,4 @@ def _statements(page: PageReading, origin: int) -> list[str]:
                 total += len(texts[-1])
         if total > _AFTER_TITLE_CHARS:
             break
-    return stated_availabilities(texts)
+    return texts

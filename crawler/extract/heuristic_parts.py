@@ -83,10 +83,13 @@ def is_hidden(el: HtmlElement) -> bool:
     )
 
 
-def short_text(el: HtmlElement, limit: int) -> str | None:
+def short_text(el: HtmlElement, limit: int, spaced: bool = False) -> str | None:
     """The element's visible text when it is at most `limit` characters, else None
     (None too for an element with more than `_SHORT_ELEMENTS` descendants, and for a
-    comment or processing instruction: a page's nodes are not all elements)."""
+    comment or processing instruction: a page's nodes are not all elements).
+
+    With `spaced`, two text nodes whose letters would run together are read apart
+    ("59,90 <span>TL</span><span>KDV DAHİL</span>": the currency, then a VAT note)."""
     if not isinstance(el.tag, str):
         return None
     for count, _ in enumerate(el.iterdescendants()):
@@ -97,6 +100,8 @@ def short_text(el: HtmlElement, limit: int) -> str | None:
         total += len(text)
         if total > limit * 4:
             return None
+        if spaced and parts and parts[-1][-1:].isalpha() and text[:1].isalpha():
+            parts.append(" ")
         parts.append(text)
     text = _SPACE_RE.sub(" ", "".join(parts)).strip()
     return text if text and len(text) <= limit else None
@@ -109,10 +114,26 @@ def heading_text(el: HtmlElement, limit: int = 300) -> str | None:
     text = short_text(el, limit)
     if text and el.find(".//br") is not None:
         text = _SPACE_RE.sub(" ", " ".join(_texts_between_breaks(el))).strip() or None
+    elif text and len(el) > 1:
+        text = _spaced_siblings(el, text)
     if text and cues.has_currency_amount(text) and cues.is_other_cost(text):
         return None  # an offer, not a name: "Free Standard Shipping above $35"
     if text:
         text = cues.strip_trailing_prices(text) or text
+    return text
+
+
+def _spaced_siblings(el: HtmlElement, text: str) -> str:
+    """The heading's text with a space between two of its child elements whose words
+    would run together ("<span>Braqeez</span><span>sandalen blauw</span>": a brand set
+    on its own line above the name); text then an element ("Super<i>man</i>") stays."""
+    children = [c for c in el if isinstance(c.tag, str) and c.tag not in cues.SKIP_TAGS]
+    for left, right in zip(children, children[1:], strict=False):
+        if (left.tail or "").strip() or right.getprevious() is not left:
+            continue
+        a, b = "".join(left.itertext()).rstrip(), "".join(right.itertext()).lstrip()
+        if a and b and a[-1].isalpha() and b[0].isalpha() and (a + b) in text:
+            text = text.replace(a + b, f"{a} {b}", 1)
     return text
 
 
@@ -161,7 +182,7 @@ def price_of(
     if labelled:
         content = el.get("content") if el.get("itemprop") == "price" else None
         pieced = None if content else pieced_price(el)
-        raw = content or pieced or short_text(el, 60)
+        raw = content or pieced or short_text(el, 60, spaced=True)
         if raw and not (cues.has_currency_amount(raw) or _BARE_NUMBER_RE.match(raw)):
             raw = None
     labelled = raw is not None
@@ -181,7 +202,7 @@ def price_of(
         own = text if text is not None else el.text
         if not own or len(own.strip()) > 40 or not cues.has_currency_amount(own):
             return None
-        raw = (short_text(el, 60) if text is None else None) or own.strip()
+        raw = (short_text(el, 60, spaced=True) if text is None else None) or own.strip()
     if "%" in raw or cues.is_other_cost(raw):
         return None
     label = (_label_before(el) or "")[-40:]
@@ -336,6 +357,24 @@ def in_link(el: HtmlElement | None) -> bool:
             return True
         el = el.getparent()
     return False
+
+
+def only_links(el: HtmlElement) -> bool:
+    """All of the element's text is in links to other pages: a heading that is a way
+    elsewhere (the brand's page over the product's name: "<h1><a href=/godiva>Godiva</a>"),
+    not the product's name."""
+    if (el.text or "").strip():
+        return False
+    links = 0
+    for child in el:
+        if (child.tail or "").strip():
+            return False
+        if not isinstance(child.tag, str) or child.tag in cues.SKIP_TAGS:
+            continue
+        if child.tag != "a" or not _real_link(child.get("href")):
+            return False
+        links += 1
+    return links > 0
 
 
 def in_disabled_option(el: HtmlElement | None) -> bool:

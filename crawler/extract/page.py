@@ -46,7 +46,14 @@ When sources disagree:
   currency, the first currency any source declares is used, then the rules of
   `crawler.extract.prices` (¥ by language or domain, never guessed);
 - the language is the product's own (inLanguage, or a profile's), else the page's
-  <html lang>, else og:locale.
+  <html lang>, else og:locale;
+- availability is the structured data's when it states one, even on a page whose
+  visible text says nothing about stock: the visible page is not read for a listing
+  the structured data completes (see `find_sources`), so a shop's stated value is
+  kept rather than guessed away. (Round 4 measured the other reading, "what the visible
+  page states, structured data only settling it": on the development pages it lost
+  more than it gained, because the visible stock statements it needs are not yet
+  found reliably; see the round-4 report before changing this.)
 
 `Listing.extraction_confidence` is the heuristic source's confidence in [0, 1] when
 it is the listing's source (`source_format` "heuristic"), else None: structured data
