@@ -102,6 +102,7 @@ from maskscreen.crawler.extract.fields import (
     page_language,
 )
 from maskscreen.crawler.extract.heuristic import read_page
+from maskscreen.crawler.extract.heuristic_parts import heading_text
 from maskscreen.crawler.extract.markup import (
     compact_rdfa,
     detect_syntaxes,
@@ -219,7 +220,8 @@ def find_sources(
     merged = _merge(found)
     if not heuristic or all(merged.get(key) not in _EMPTY for key in _HEURISTIC_FILLS):
         if found:
-            return Sources(found, None, None)
+            heading = _first_heading(selector)
+            return Sources(_heading_over_opengraph(found, heading, separated=True), None, None)
         if broken_only and not structured:
             return Sources(found, "broken_jsonld", None)
         return Sources(found, "no_product" if structured else "no_structured_data", None)
@@ -240,11 +242,14 @@ def find_sources(
 
 
 def _heading_over_opengraph(
-    found: list[tuple[str, dict]], heading: str | None
+    found: list[tuple[str, dict]], heading: str | None, separated: bool = False
 ) -> list[tuple[str, dict]]:
     """og:title is often the page's heading plus the site's name, an SKU or a price
     ("Knit Cardigan 6468744 | Shop"): when the listing's title would be og:title and the
-    heading the visible page gives is inside it, the heading is the title."""
+    heading the visible page gives is inside it, the heading is the title. `separated`
+    (a heading the heuristic did not choose, only the page's first <h1>): only when
+    what og:title adds is set off by a separator ("€97.39 40% OFF|Name"), so that a
+    longer name ("Face Replica" in "Face Replica From Your Photos") is kept."""
     title = next((fields["title"] for _f, fields in found if fields.get("title")), None)
     og = next((fields for name, fields in found if name == "opengraph"), None)
     if not heading or og is None or not title or og.get("title") != title:
@@ -252,9 +257,32 @@ def _heading_over_opengraph(
     inner, outer = _squash(heading), _squash(title)
     if not inner or inner == outer or inner not in outer:
         return found
+    if separated and not _set_off(title, heading):
+        return found
     return [
         (name, {**fields, "title": heading} if fields is og else fields) for name, fields in found
     ]
+
+
+_SEPARATORS = "|–—-:·•/,"
+
+
+def _set_off(title: str, heading: str) -> bool:
+    """Whether `heading` appears in `title` with a separator between it and every
+    other part of the title."""
+    start = title.casefold().find(heading.casefold())
+    if start < 0:
+        return False
+    before, after = title[:start].rstrip(), title[start + len(heading) :].lstrip()
+    return (not before or before[-1] in _SEPARATORS) and (not after or after[0] in _SEPARATORS)
+
+
+def _first_heading(selector: Selector) -> str | None:
+    """The page's first <h1>, read as the heuristic reads headings; for the pages whose
+    other sources leave no gap for the heuristic, so that an og:title with a price or
+    a shop name around the heading ("€97.39 40% OFF|Name") still gives way to it."""
+    first = next(iter(selector.root.iter("h1")), None) if selector.root is not None else None
+    return heading_text(first) if first is not None else None
 
 
 def _squash(text: str) -> str:

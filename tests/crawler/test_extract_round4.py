@@ -180,3 +180,41 @@ def test_a_currency_set_against_a_vat_note_is_still_read():
     response = HtmlResponse(url="https://dukkan.example/p/2", body=body.encode(), encoding="utf-8")
     listing = extract_listing(response, "dukkan.example")
     assert (listing.price, listing.currency) == (Decimal("59.90"), "TRY")
+
+
+@pytest.mark.parametrize(
+    ("og_title", "heading", "expected"),
+    [
+        ("€97.39 40% OFF|Blue Kettle 2L steel", "Blue Kettle 2L steel", "Blue Kettle 2L steel"),
+        ("Blue Kettle 2L steel | Kettles & More", "Blue Kettle 2L steel", "Blue Kettle 2L steel"),
+        # a heading that is not inside og:title names something else (a shop banner)
+        ("Blue Kettle 2L steel", "Summer sale", "Blue Kettle 2L steel"),
+    ],
+)
+def test_heading_inside_og_title_wins_when_no_field_is_missing(og_title, heading, expected):
+    """OpenGraph gives every field here, so the visible page is not read for gaps; its
+    first heading still replaces an og:title that wraps it in a price or a shop name."""
+    body = (
+        '<html><head><meta property="og:type" content="product">'
+        f'<meta property="og:title" content="{og_title}">'
+        '<meta property="product:price:amount" content="97.39">'
+        '<meta property="product:price:currency" content="EUR">'
+        '<meta property="product:availability" content="instock"></head>'
+        f"<body><h1>{heading}</h1><p>€97.39</p></body></html>"
+    )
+    page = HtmlResponse(url=URL, body=body.encode(), encoding="utf-8")
+    listing = extract_listing(page, "laden.example")
+    assert (listing.title, listing.price) == (expected, Decimal("97.39"))
+
+
+def test_a_longer_og_title_that_names_more_than_the_heading_is_kept():
+    body = (
+        '<html><head><meta property="og:type" content="product">'
+        '<meta property="og:title" content="Custom Face Replica From Your Photos">'
+        '<meta property="product:price:amount" content="399">'
+        '<meta property="product:price:currency" content="USD">'
+        '<meta property="product:availability" content="instock"></head>'
+        "<body><h1>Custom Face Replica</h1></body></html>"
+    )
+    page = HtmlResponse(url=URL, body=body.encode(), encoding="utf-8")
+    assert extract_listing(page, "laden.example").title == "Custom Face Replica From Your Photos"
