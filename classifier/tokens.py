@@ -126,7 +126,8 @@ def _token_strings(doc, keep: bool = False) -> list:
 
 class _Memo(dict):
     """A dict that forgets everything when it grows past `limit` (no unbounded growth
-    in a long crawl: listings bring new numbers and codes all the time)."""
+    in a long crawl: listings bring new numbers and codes all the time). Values are
+    tuples of strings, which the garbage collector stops walking after one look."""
 
     def __init__(self, limit: int):
         super().__init__()
@@ -252,10 +253,10 @@ def stop_words() -> frozenset[str]:
 _PLAIN_PIECE = re.compile(r"([#(]?)([a-z]+|[0-9]+)([,.!?:;)]?)")
 
 
-def _plain_piece(piece: str, facts: SpacyFacts) -> list[str] | None:
+def _plain_piece(piece: str, facts: SpacyFacts) -> tuple[str, ...] | None:
     """The words of an English piece without spaCy, or None where spaCy must say."""
     if len(piece) == 1 and "\ue000" <= piece <= "\uf8ff" and piece not in facts.norms:
-        return [piece]  # a private-use character: a concept mark (concepts.abstract)
+        return (piece,)  # a private-use character: a concept mark (concepts.abstract)
     found = _PLAIN_PIECE.fullmatch(piece)
     if found is None:
         return None
@@ -270,13 +271,13 @@ def _plain_piece(piece: str, facts: SpacyFacts) -> list[str] | None:
     ):
         return None
     if core[0] <= "9" or core in facts.numbers:
-        return [NUMBER_TOKEN]
-    return [core]
+        return (NUMBER_TOKEN,)
+    return (core,)
 
 
 def _english_words(texts: list[str]) -> list[list[str]]:
     split = [text.split() for text in texts]
-    words_of: dict[str, list[str]] = {}
+    words_of: dict[str, tuple[str, ...]] = {}
     unknown = []
     facts = spacy_facts()
     for piece in {piece for pieces in split for piece in pieces}:
@@ -301,8 +302,8 @@ def _english_words(texts: list[str]) -> list[list[str]]:
             if word is not None:
                 found[piece_index].append(word)
         for piece, words in zip(unknown, found, strict=False):
-            words_of[piece] = words
-            _PIECES.remember(piece, words)
+            words_of[piece] = tuple(words)
+            _PIECES.remember(piece, words_of[piece])
     return [[word for piece in pieces for word in words_of[piece]] for pieces in split]
 
 
@@ -350,7 +351,7 @@ def _chinese_words(texts: list[str]) -> list[list[str]]:
         for piece in text.split(" "):
             known = _ZH_PIECES.get(piece)
             if known is None:
-                known = _chinese_piece(piece)
+                known = tuple(_chinese_piece(piece))
                 _ZH_PIECES.remember(piece, known)
             words += known
         out.append(words)
