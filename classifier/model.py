@@ -204,12 +204,12 @@ class Model:
             for norm, lang in zip(normalized, found_languages, strict=True)
         ]
         rows = []
-        for row in range(len(texts)):
-            scores = {
-                label: round(float(p), 4) for label, p in zip(LABELS, per_label[row], strict=True)
-            }
-            score = float(danger_scores[row])
-            flagged = score >= thresholds[row]
+        # as Python floats once (tolist gives float(x) of each element): not row by row
+        for per_row, score, threshold in zip(
+            per_label.tolist(), danger_scores.tolist(), thresholds, strict=True
+        ):
+            scores = {label: round(p, 4) for label, p in zip(LABELS, per_row, strict=True)}
+            flagged = score >= threshold
             label = max(LABELS[:-1], key=scores.__getitem__) if flagged else "benign"
             rows.append((label, score, scores, flagged))
         labels = [label for label, *_ in rows]
