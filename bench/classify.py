@@ -3,6 +3,8 @@
     python bench/classify.py [--n 20000] [--batch 1000] [--model DIR] [--reference DIR]
                              [--baseline REV] [--rounds 3] [--cold-runs 5] [--stages]
 
+    (--rounds 0: the cold start only; --cold-runs 0: the throughput only)
+
 Input: the corpus texts cycled to N listings (each made unique by a number),
 so the mix of English, Chinese, short titles and long descriptions is the
 corpus's own. Prints batched throughput (wall and per CPU-second) and, for contrast,
@@ -113,6 +115,12 @@ def throughput(
     model = load_model(model_dir)
     loaded = time.perf_counter()
     model.predict(items[:10])  # warm up: spaCy, jieba and the language identifier load lazily
+    try:  # as `maskscreen classify` does (a revision without it: nothing)
+        from maskscreen.classifier.longrun import prepare_for_batches
+    except ImportError:
+        pass
+    else:
+        prepare_for_batches(model)
     warm = time.perf_counter()
     spent = timed_stages() if stages else {}
     started_batched, cpu = time.perf_counter(), time.process_time()
@@ -192,6 +200,8 @@ def measure(sides: dict[str, Path | None], args, model_dir: str | None) -> None:
         for name, path in sides.items():
             results[name].append(run_throughput(path, args, model_dir))
     for name, runs in results.items():
+        if not runs:  # --rounds 0: cold start only
+            continue
         first = runs[0]
         median = {
             key: statistics.median(r[key] for r in runs)
@@ -205,7 +215,7 @@ def measure(sides: dict[str, Path | None], args, model_dir: str | None) -> None:
             f"CPU-second ({first['flagged']} of {args.n} flagged); one per call "
             f"{median['single_per_second']:,.0f}/s  [median of {len(runs)} processes]"
         )
-    if args.stages:
+    if args.stages and args.rounds:
         labels = list(dict.fromkeys(k for runs in results.values() for k in runs[0]["stages_us"]))
         print(f"  CPU µs a listing, by step (median; nested steps indented): {' / '.join(sides)}")
         for label in labels:
@@ -214,7 +224,7 @@ def measure(sides: dict[str, Path | None], args, model_dir: str | None) -> None:
                 for runs in results.values()
             ]
             print(f"    {label:<20}" + "".join(f"{f:>9.1f}" for f in figures))
-    for text in CHECK_TEXTS:
+    for text in CHECK_TEXTS if args.cold_runs else []:
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in sides}
         for path in sides.values():
             cold_start(path, text, model_dir)  # first run: patterns compiled and cached

@@ -23,8 +23,6 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
-from spacy.lang.zh.stop_words import STOP_WORDS as ZH_STOP_WORDS
 
 from maskscreen.classifier import language as language_id
 from maskscreen.classifier.normalize import listing_text
@@ -40,7 +38,7 @@ from maskscreen.classifier.runtime import (
 )
 from maskscreen.classifier.signals import SignalMatcher, default_matcher
 from maskscreen.classifier.spans import find_original
-from maskscreen.classifier.tokens import NUMBER_TOKEN
+from maskscreen.classifier.tokens import NUMBER_TOKEN, stop_words
 from maskscreen.classifier.verdict import LABELS, Verdict
 
 logger = logging.getLogger(__name__)
@@ -78,7 +76,6 @@ CANARIES = (
     "3D-Figur nach Ihrem Foto, Büste aus Kunststoff",
 )
 CANARY_TOLERANCE = 1e-6
-_STOP_WORDS = EN_STOP_WORDS | ZH_STOP_WORDS
 
 
 class ModelError(Exception):
@@ -108,7 +105,7 @@ def _telling(phrase: str) -> bool:
     if _MARK.search(phrase):
         return False
     words = phrase.split()
-    if NUMBER_TOKEN in words or all(w in _STOP_WORDS for w in words):
+    if NUMBER_TOKEN in words or all(w in stop_words() for w in words):  # spaCy's, en and zh
         return False
     return len(phrase) > 1 or not phrase.isascii()
 
@@ -207,12 +204,12 @@ class Model:
             for norm, lang in zip(normalized, found_languages, strict=True)
         ]
         rows = []
-        for row in range(len(texts)):
-            scores = {
-                label: round(float(p), 4) for label, p in zip(LABELS, per_label[row], strict=True)
-            }
-            score = float(danger_scores[row])
-            flagged = score >= thresholds[row]
+        # as Python floats once (tolist gives float(x) of each element): not row by row
+        for per_row, score, threshold in zip(
+            per_label.tolist(), danger_scores.tolist(), thresholds, strict=True
+        ):
+            scores = {label: round(p, 4) for label, p in zip(LABELS, per_row, strict=True)}
+            flagged = score >= threshold
             label = max(LABELS[:-1], key=scores.__getitem__) if flagged else "benign"
             rows.append((label, score, scores, flagged))
         labels = [label for label, *_ in rows]

@@ -123,9 +123,11 @@ def verdicts_in_order(
     replaced after WORKER_ROWS rows). This process then never loads the model, nor
     spaCy: a worker that cannot load it raises ModelError with its first batch."""
     if jobs <= 1:
+        from maskscreen.classifier.longrun import prepare_for_batches
         from maskscreen.classifier.model import load_model
 
         model = load_model(model_dir)
+        prepare_for_batches(model)
         for batch in batches:
             yield batch, _verdict_dicts(model, batch.items)
         return
@@ -170,12 +172,15 @@ def _start_worker(model_dir: str | None) -> None:
     """A worker process: load the model once. A model that does not load is kept as
     the error of every batch (an initializer's own error would only break the pool)."""
     global _worker_model, _worker_error
+    from maskscreen.classifier.longrun import prepare_for_batches
     from maskscreen.classifier.model import ModelError, load_model
 
     try:
         _worker_model = load_model(model_dir)
     except ModelError as exc:
         _worker_error = exc
+    else:
+        prepare_for_batches(_worker_model)
 
 
 def _classify_in_worker(items: list[dict]) -> list[dict]:
