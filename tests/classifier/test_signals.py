@@ -51,6 +51,9 @@ def fired(text):
         ("Disfraz de sábana, no sirve para engañar cámaras", set()),
         ("Strangers may take you for a real woman", {"evasion_claim"}),
         ("Nobody will mistake you for anything but a cardboard fox", set()),
+        ("un preso intentó salir haciéndose pasar por su hija", {"evasion_claim"}),
+        ("в метро не палится", {"evasion_claim"}),
+        ("ダースベイダー マスク 変身願望に", set()),
     ],
 )
 def test_signal_patterns(text, signals):
