@@ -151,3 +151,45 @@ def _examples(lexicon, rng, shapes, per_shape: int, family: str, prefix: str) ->
                     )
                 )
     return out
+
+
+# Concepts whose words a seller writing in another language often leaves in English
+# ("realistic ゴムマスク", "Maske aus silicone, full head").
+CODE_SWITCHED = ("realism", "material", "wearable")
+
+
+def code_switched(
+    texts: list[str], languages: list[str], lexicon: dict | None = None, seed: int = 0
+) -> list[tuple[int, str]]:
+    """For each non-English listing holding a word of one of CODE_SWITCHED's concepts, the
+    same listing with one such word (chosen at random) replaced by an English *training* word
+    of that concept: (index of the listing, its code-switched text) pairs.
+
+    Made from the listings it is given (a cross-validation fold's training part, never its
+    held-out part), so that the model learns that a concept counts the same in either
+    language instead of weighting the common English word by the English look-alikes alone."""
+    from maskscreen.classifier.concepts import ConceptMatcher
+    from maskscreen.classifier.normalize import normalize
+
+    lexicon = lexicon or read_lexicon()
+    matcher = ConceptMatcher.from_data(lexicon, "train")
+    english = {
+        concept: [w.replace("*", "") for w in lexicon["concepts"][concept]["en"]["train"]]
+        for concept in CODE_SWITCHED
+    }
+    already = {word for words in english.values() for word in words}
+    rng = random.Random(seed)
+    out: list[tuple[int, str]] = []
+    for index, (text, language) in enumerate(zip(texts, languages, strict=True)):
+        if language in ("en", "mixed"):
+            continue
+        normalized = normalize(text)
+        found = [
+            m for m in matcher.find(normalized) if m.concept in english and m.text not in already
+        ]
+        if not found:
+            continue
+        match = rng.choice(found)
+        word = rng.choice(english[match.concept])
+        out.append((index, f"{normalized[: match.start]} {word} {normalized[match.end :]}"))
+    return out

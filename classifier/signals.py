@@ -84,7 +84,10 @@ class SignalMatcher:
     ):
         self.version = version
         self._given = patterns or {}  # (signal, language) -> one alternation
-        self._negation = negation or {}  # language -> cue that must end the text before a match
+        # language -> cue that must end the text before a match; and (signal, language) ->
+        # a disclaimer anywhere in the text that drops that signal's matches ("it will not
+        # unlock your phone": patterns/signals.json "disclaimer")
+        self._negation = negation or {}
         # Patterns that can only match a text holding one of a few rare characters (an
         # e-mail address needs "@"): left out of the alternation for a text without them.
         self._sources = sources or {}  # (signal, language) -> the patterns, in order
@@ -121,11 +124,12 @@ class SignalMatcher:
             for patterns in sources.values():
                 for pattern in patterns:
                     _parsed(pattern)
-            negation = {
+            negation: dict = {
                 GROUPS.get(lang, lang): re.compile(p)
                 for lang, p in data.get("negation", {}).items()
                 if lang != "about"
             }
+            negation.update(_disclaimers(data.get("disclaimer", {})))
         except (ValueError, KeyError, TypeError, re.error) as exc:
             raise PatternFileError(f"cannot load signal patterns {name}: {exc}") from exc
         return cls(version, None, negation, sources)
@@ -165,7 +169,20 @@ class SignalMatcher:
             for m in pattern.finditer(normalized, start)
             if m.end() > m.start() and not self._negated(normalized, m.start(), language)
         ]
+        disclaimed = self._disclaimed(normalized, {m.signal for m in found}, languages)
+        if disclaimed:
+            found = [match for match in found if match.signal not in disclaimed]
         return sorted(found, key=lambda match: (match.start, match.signal))
+
+    def _disclaimed(self, text: str, signals: set[str], languages: set[str]) -> set[str]:
+        """The signals among `signals` whose matches a disclaimer in the text cancels (only
+        searched for when such a signal matched: rare)."""
+        return {
+            signal
+            for signal in signals
+            for language in languages
+            if (cue := self._negation.get((signal, language))) is not None and cue.search(text)
+        }
 
     def _missing(self, normalized: str, keys: tuple[tuple[str, str], ...]) -> str:
         """The rare characters the patterns of `keys` need (see _required_chars) that the
@@ -258,6 +275,20 @@ class SignalMatcher:
 
 
 _UNSEEN = object()
+
+
+def _disclaimers(data: dict) -> dict[tuple[str, str], re.Pattern[str]]:
+    """(signal, script group) -> one expression of the file's disclaimers for it (the
+    Latin-script languages' joined, like their patterns)."""
+    from maskscreen.classifier.normalize import _traditional_to_simplified
+
+    table = _traditional_to_simplified()
+    joined: dict[tuple[str, str], list[str]] = {}
+    for signal in SIGNALS:
+        for language, pattern in data.get(signal, {}).items():
+            key = (signal, GROUPS.get(language, language))
+            joined.setdefault(key, []).append(pattern.translate(table))
+    return {key: re.compile("|".join(f"(?:{p})" for p in parts)) for key, parts in joined.items()}
 
 
 def _dispatched(patterns: list[str]) -> str | None:

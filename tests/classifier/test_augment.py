@@ -44,3 +44,27 @@ def test_from_photo_look_alikes_say_made_to_order_beside_custom_copy_pairs():
             ), example.title
         else:
             assert "wearable" in found or "human_subject" in found, example.title
+
+
+def test_code_switched_copies_put_an_english_training_word_in_a_non_english_listing():
+    from maskscreen.classifier.augment import CODE_SWITCHED, code_switched
+
+    lexicon = read_lexicon()
+    english = {
+        w.replace("*", "")
+        for concept in CODE_SWITCHED
+        for w in lexicon["concepts"][concept]["en"]["train"]
+    }
+    texts = [
+        "Máscara de silicona realista, cabeza completa",
+        "超逼真硅胶面具 全头套",
+        "Realistic silicone mask, full head",  # English: left alone
+        "Schlafmaske aus Seide",  # no such concept word: left alone
+    ]
+    pairs = code_switched(texts, ["es", "zh", "en", "de"])
+    assert [index for index, _ in pairs] == [0, 1]
+    for index, text in pairs:
+        assert text != normalize(texts[index])
+        assert any(f" {word} " in text for word in english), text
+    # the same listings and seed, the same copies (fold after fold)
+    assert code_switched(texts, ["es", "zh", "en", "de"]) == pairs

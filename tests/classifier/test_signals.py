@@ -44,6 +44,16 @@ def fired(text):
         ("オーダーメイド 写真から製作", {"made_to_order"}),
         ("пишите в личку", {"off_platform_contact"}),
         ("Maschera per dormire in seta", set()),
+        # a disclaimer anywhere in the listing cancels the evasion signal, and only it
+        ("FaceID mask printed with your face. Honest note: it will not unlock your phone", set()),
+        ("Made from your photo; it won't fool face id", {"made_to_order"}),
+        ("人脸识别口罩 印上你的脸 其实解不了手机", set()),
+        ("Disfraz de sábana, no sirve para engañar cámaras", set()),
+        ("Strangers may take you for a real woman", {"evasion_claim"}),
+        ("Nobody will mistake you for anything but a cardboard fox", set()),
+        ("un preso intentó salir haciéndose pasar por su hija", {"evasion_claim"}),
+        ("в метро не палится", {"evasion_claim"}),
+        ("ダースベイダー マスク 変身願望に", set()),
     ],
 )
 def test_signal_patterns(text, signals):
@@ -100,3 +110,17 @@ def test_first_character_guard_only_where_the_first_character_is_known():
     assert _guarded(r"(?<!\d)1[3-9]") == r"(?=[1])(?:(?<!\d)1[3-9])"
     assert _guarded(r"a?") == r"a?"  # can match nothing
     assert _guarded(r"[^a]b") == r"[^a]b"  # a negated class: not rebuilt
+
+
+def test_disclaimer_is_per_signal_and_script_group():
+    matcher = SignalMatcher.from_text(
+        '{"version": "t", "signals": {"evasion_claim": {"en": ["fools cameras"], "zh": ["过人脸识别"]},'
+        ' "made_to_order": {}, "off_platform_contact": {}},'
+        ' "disclaimer": {"evasion_claim": {"zh": "解不了"}}}'
+    )
+    # a Chinese disclaimer drops the Chinese and the Latin matches of a text holding both
+    assert matcher.find(normalize("fools cameras 可过人脸识别 解不了")) == []
+    # without a Latin disclaimer, an English listing keeps its match
+    assert [m.text for m in matcher.find(normalize("fools cameras, will not unlock"))] == [
+        "fools cameras"
+    ]
