@@ -395,7 +395,9 @@ def trie_pattern(words: list[str]) -> str:
 
 
 # Searched in lower-cased text: case-insensitive matching of so many words is slow.
-_AVAILABILITY_TEXT_RE = re.compile(trie_pattern(_AVAILABILITY_PHRASES))
+# "定制版" / "定做版" name an edition ("移动定制版", a carrier's edition of a phone), not
+# an item made to order: no match starts there.
+_AVAILABILITY_TEXT_RE = re.compile("(?!定[制做]版)" + trie_pattern(_AVAILABILITY_PHRASES))
 
 
 def clean_url(url: str) -> str:

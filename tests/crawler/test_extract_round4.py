@@ -218,3 +218,8 @@ def test_a_longer_og_title_that_names_more_than_the_heading_is_kept():
     )
     page = HtmlResponse(url=URL, body=body.encode(), encoding="utf-8")
     assert extract_listing(page, "laden.example").title == "Custom Face Replica From Your Photos"
+
+
+def test_an_edition_name_is_not_made_to_order():
+    assert normalize_availability("颜色：黑色 版本：移动定制版 全网通", search=True) is None
+    assert normalize_availability("支持照片定制，7天发货", search=True) == "MadeToOrder"

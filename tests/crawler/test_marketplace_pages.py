@@ -47,21 +47,19 @@ PROFILE_GAPS = {
     (ALIEXPRESS, "availability"): None,
     # The stock is a count, "(库存2件)": #J_SpanStock reads "2", which maps to nothing.
     (TAOBAO, "availability"): None,
+    # The stock line is hidden ("库存null件") or empty; InStock is what the enabled buy
+    # buttons say, which the extraction's heuristic reads and the profile does not.
+    (TMALL, "availability"): None,
+    (JD, "availability"): None,
 }
 
 # (page, field): what extract_listing(..., profile=) gives instead, and why (outside the
 # profiles: crawler/extract decides these).
 EXTRACTOR_DIVERGES = {
-    # Nothing visible states the stock (#J_EmStock is hidden, "库存null件"); the
-    # extraction reads InStock from the page anyway.
-    (TMALL, "availability"): "InStock",
     # The price element is empty in the server's HTML; the extraction takes the struck
     # list price "[￥699]" as the price, with CNY from the profile.
     (JD, "price"): Decimal("699"),
     (JD, "currency"): "CNY",
-    # "移动定制版" (the carrier's edition) in the variant list is read as 定制, made to
-    # order; the page's stock line is empty.
-    (JD, "availability"): "MadeToOrder",
 }
 
 
