@@ -180,3 +180,13 @@ def test_a_priced_product_on_a_url_carrying_the_search_terms_is_still_a_product(
     )
     listing = extract_listing(page, "s")
     assert (listing.title, listing.price) == ("Round Puffs 100pcs", Decimal("4.50"))
+
+
+@pytest.mark.parametrize("page_type", ["SearchResultsPage", "CollectionPage"])
+def test_a_page_typed_as_results_with_one_unpriced_product_is_a_listing_page(page_type):
+    typed = {"@context": "https://schema.org", "@type": page_type, "name": "Puffs"}
+    page = respond(f"<h1>Puffs</h1>{grid()}", "https://shop.example/puffs", jsonld(typed, RESULT))
+    assert refused(page) == "listing_page"
+    plain = {**typed, "@type": "WebPage"}
+    page = respond(f"<h1>Puffs</h1>{grid()}", "https://shop.example/puffs", jsonld(plain, RESULT))
+    assert extract_listing(page, "s").title == "Round Puffs 100pcs"
