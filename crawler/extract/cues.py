@@ -215,6 +215,20 @@ def is_product_url(path_and_query: str) -> bool:
     return bool(_PRODUCT_URL_RE.search(path_and_query))
 
 
+# A search's URL: a path segment naming a search, or a query term parameter
+# (/search/sram, /s?k=…, /catalog/?q=…, ?keyword=…, /suche?…).
+_SEARCH_URL_RE = re.compile(
+    r"(?:^|/)(?:search|suche|recherche|busca|buscar|ricerca|zoeken|szukaj|poisk)(?:[/?.]|$)"
+    r"|[?&](?:q|k|keywords?|query|search|searchterm|search_query|text)=[^&]",
+    re.I,
+)
+
+
+def is_search_url(path_and_query: str) -> bool:
+    """Whether the URL's path and query are a search's (a page of results)."""
+    return bool(_SEARCH_URL_RE.search(path_and_query))
+
+
 # A promise to deliver soon: a shop that says when it ships an item has it to ship
 # ("Ships in 2 business days", "Lieferzeit: 1-3 Werktage", "Wysyłka 24h", "Aynı gün
 # kargo", "3営業日以内に発送"). Days and hours only: weeks or a date ("ships on or about

@@ -19,7 +19,9 @@ product. `crawler.extract.page` tries it after every other source; their fields 
   to another page)
   only when a unique buy button says the page is still one product's;
 - a page with no price, buy button or stock label is still a product when its <h1> is
-  followed by a stock statement (an item not sold now keeps its heading): the first;
+  followed by stock statements (an item not sold now keeps its heading), one of them
+  saying it cannot be had (or another source already describes a product,
+  `described`): the first;
 - availability: an element whose id/class says stock or availability, then a button's
   label ("Sold out", "品切れ"), then what the text after the title (or around the price
   or buy button) states (`crawler.extract.fields.normalize_availability`'s words; several
@@ -104,8 +106,12 @@ class HeuristicReading(NamedTuple):
     reason: str | None
 
 
-def read_page(selector: Selector, url: str, language: str | None = None) -> HeuristicReading:
-    """The page's product fields and confidence, or the reason it holds no product."""
+def read_page(
+    selector: Selector, url: str, language: str | None = None, *, described: bool = False
+) -> HeuristicReading:
+    """The page's product fields and confidence, or the reason it holds no product.
+    `described`: another source (structured data, a profile) already describes a product
+    here, so the visible page only fills its gaps."""
     domain = urlsplit(url).hostname
     page = walk(selector.root, language, domain)
     title, title_points, anchor = _title(page, domain)
@@ -134,7 +140,10 @@ def read_page(selector: Selector, url: str, language: str | None = None) -> Heur
         # An item not sold now often loses its price and button but keeps its heading
         # and a stock statement under it ("nicht lagernd", "Sold out"): the first one.
         stated = _statements(page, anchor) if anchor is not None and not cards else []
-        if not stated:
+        # Unless structured data says the page is a product's, one of them must say it
+        # cannot be had: an item in stock shows a price or a buy button ("In stock used
+        # equipment" under a shop's heading is a slogan).
+        if not stated or not (described or any(s in UNAVAILABLE for s in stated)):
             return HeuristicReading(None, 0.0, "not_a_product")
         stock = stated[0]
     if not title:

@@ -221,3 +221,9 @@ def _mark_cards(prices: list[Price]) -> None:
         shapes[price.shape] = shapes.get(price.shape, 0) + 1
     for price in prices:
         price.card = shapes[price.shape] >= REPEATED or is_card(price.element)
+    # A price printed inside a card's price ("$40.00 Special Price $32.00", the sale
+    # price in the card's price box) is that card's too.
+    boxes = {id(price.element) for price in prices if price.card}
+    for price in prices:
+        if not price.card and boxes:
+            price.card = any(id(up) in boxes for up in price.element.iterancestors())

@@ -72,8 +72,14 @@ off-site canonical as the page declared it (None when it was used as the key).
                     the visible page is not one either;
 - ``not_a_product`` no structured data, and the visible page has no price, no buy
                     button and no stock label (an article, a notice, a home page);
-- ``listing_page``  no structured data, and the visible page lists products: many
-                    card prices or buy buttons and none of its own;
+- ``listing_page``  the page lists products: the visible page has many card prices
+                    or buy buttons and none of its own (`crawler.extract.heuristic`);
+                    or a home page (path "/", no query) whose structured data names
+                    `_SHOWCASE` or more different products; or a results page (a
+                    search's URL, `cues.is_search_url`: /search/…, ?q=, ?keyword=…;
+                    or structured data typing it SearchResultsPage or CollectionPage)
+                    whose structured product has no price and whose visible page
+                    lists products (one result named in its JSON-LD);
 - ``no_title``      a product, but no source gives it a name;
 - ``no_structured_data`` a response that is not HTML (no page to read), or, with
                     `heuristic=False`, a page without structured data.
@@ -92,6 +98,7 @@ from lxml import etree
 from parsel import Selector
 from scrapy.http import HtmlResponse, TextResponse
 
+from maskscreen.crawler.extract import cues
 from maskscreen.crawler.extract.charsets import decoded_text
 from maskscreen.crawler.extract.fields import (
     absolute_urls,
@@ -111,7 +118,7 @@ from maskscreen.crawler.extract.markup import (
     run_extruct,
 )
 from maskscreen.crawler.extract.prices import names_a_currency, parse_price
-from maskscreen.crawler.extract.schema import schema_fields
+from maskscreen.crawler.extract.schema import find_products, schema_fields, top_nodes, types
 from maskscreen.crawler.extract.selectors import profile_fields
 from maskscreen.crawler.extract.vat import consumer_price
 from maskscreen.crawler.items import Listing
@@ -141,6 +148,12 @@ REASONS = (
     "listing_page",
 )
 _EMPTY = (None, "", [])
+# A home page's path (the query empty): "/", "/index.html"...
+_HOME_PATHS = frozenset({"", "/index", "/index.html", "/index.htm", "/index.php", "/default.aspx"})
+# Page types of structured data that say the page is a list of results or products.
+_RESULTS_PAGES = frozenset({"searchresultspage", "collectionpage"})
+# Differently named products in a home page's structured data that make it a showcase.
+_SHOWCASE = 3
 _NON_WORD_RE = re.compile(r"\W+")
 # The sources that are the shop's statements, not a reading of the visible page.
 _STRUCTURED = ("jsonld", "microdata", "rdfa", "opengraph")
@@ -200,6 +213,8 @@ def find_sources(
     """
     found: list[tuple[str, dict]] = []
     structured = broken_only = False
+    home = _is_home(url)
+    results = _is_search(url)  # a search's URL, or structured data naming a results page
     for syntax in detect_syntaxes(text):
         if syntax == "json-ld":
             items, broken = parse_jsonld_blocks(selector, url)
@@ -209,6 +224,11 @@ def find_sources(
         if syntax == "rdfa":
             items = compact_rdfa(items)
         structured = structured or bool(items)
+        if syntax != "opengraph" and not results:
+            results = any(types(node) & _RESULTS_PAGES for node in top_nodes(items))
+        if home and syntax != "opengraph" and _named_products(items) >= _SHOWCASE:
+            # A shop's home page describing the products it shows, one card each.
+            return Sources([], "listing_page", None)
         fields, _ = opengraph_fields(items) if syntax == "opengraph" else schema_fields(items)
         if fields:
             found.append(("jsonld" if syntax == "json-ld" else syntax, fields))
@@ -225,7 +245,12 @@ def find_sources(
         if broken_only and not structured:
             return Sources(found, "broken_jsonld", None)
         return Sources(found, "no_product" if structured else "no_structured_data", None)
-    reading = read_page(selector, url, language)
+    reading = read_page(selector, url, language, described=bool(found))
+    if found and reading.reason == "listing_page" and merged.get("price") in _EMPTY and results:
+        # A product named without a price on a search's page (by its URL or its own
+        # structured data) whose visible part is a list of products' cards: one of the
+        # results (Lazada puts one in its search page's JSON-LD), not the page's own.
+        return Sources([], "listing_page", None)
     if reading.fields and found:
         # Only the gaps that sent us here: a description, images or seller read from
         # the visible page would change the content hash of listings already stored.
@@ -239,6 +264,22 @@ def find_sources(
     if broken_only and not structured:
         return Sources(found, "broken_jsonld", None)
     return Sources(found, "no_product" if structured else reading.reason, None)
+
+
+def _is_home(url: str) -> bool:
+    parts = urlsplit(url)
+    return not parts.query and parts.path.rstrip("/").casefold() in _HOME_PATHS
+
+
+def _named_products(items: list) -> int:
+    """How many differently named products the structured data holds at its top."""
+    names = {clean_text(p.get("name")) for p in find_products(items)}
+    return len(names - {None, ""})
+
+
+def _is_search(url: str) -> bool:
+    parts = urlsplit(url)
+    return cues.is_search_url(parts.path + ("?" + parts.query if parts.query else ""))
 
 
 def _heading_over_opengraph(

@@ -290,21 +290,6 @@ def test_lazada_search_page_links(profiles):
     assert not pages & products
 
 
-def test_lazada_search_page_is_not_a_listing_but_yields_one(profiles):
-    """Outside the profile: Lazada puts one schema.org Product (a result, no offer) in
-    the search page's JSON-LD, and the extraction takes it for the page's listing. A
-    crawl follows the result links anyway; this records what a check of the search URL
-    gives until the extractor tells a results page from a product page."""
-    row = row_for(LAZADA)
-    assert row["product"] is False
-    listing = extract_listing(
-        response_for(row), site=row["site"], profile=profiles["lazada"].selectors
-    )
-    assert listing.source_format == "jsonld"
-    assert listing.title == "WATSONS Soft & Clean Round Puffs 100pcs"
-    assert listing.price is None and listing.availability is None
-
-
 def test_taobao_search_page_links(profiles):
     """The 48 results of the 2018 search page are followed as products; its pager is
     drawn for scripts (href="#", the result offset in data-value), so no next page is
@@ -339,14 +324,19 @@ def test_jd_search_page_links(profiles):
     assert _matches(profile.pagination_links, own.partition("#")[0] + "&page=3")
 
 
-@pytest.mark.parametrize("file", [TAOBAO_SEARCH, JD_SEARCH, JD_SEARCH_2024, ALIBABA_1688_ADS])
+@pytest.mark.parametrize(
+    "file", [LAZADA, TAOBAO_SEARCH, JD_SEARCH, JD_SEARCH_2024, ALIBABA_1688_ADS]
+)
 def test_search_pages_are_not_listings(profiles, file):
+    """Lazada's among them: its search page's JSON-LD names one result as a Product (no
+    offer), which the extraction no longer takes for the page's listing."""
     row = row_for(file)
     assert row["product"] is False
-    with pytest.raises(NotAListing):
+    with pytest.raises(NotAListing) as refused:
         extract_listing(
             response_for(row), site=row["site"], profile=profiles[row["profile"]].selectors
         )
+    assert refused.value.reason == "listing_page"
 
 
 def test_jd_search_page_of_2024_links(profiles):
