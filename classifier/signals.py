@@ -100,6 +100,7 @@ class SignalMatcher:
         self._compiled: dict[tuple[str, ...], re.Pattern[str]] = {}
         self._gates: dict[tuple, re.Pattern[str] | str | None] = {}  # "": no patterns
         self._rare: dict[tuple, str] = {}  # the rare characters of some keys' patterns
+        self._groups: dict[tuple, list[tuple[str, tuple]]] = {}  # keys -> by script group
 
     @classmethod
     def from_file(cls, path: str | Path | None = None) -> SignalMatcher:
@@ -152,27 +153,44 @@ class SignalMatcher:
         if not keys:
             return []
         missing = self._missing(normalized, keys)
-        # Most listings match no pattern at all: one search of all the text's patterns
-        # together says so (no match of the union: no match of any of them), and where it
-        # first matches, the first match of any of them starts: each signal's search
-        # starts there (\b and look-behinds still see what is before).
-        gates, start = self._gate(keys, missing), 0
-        if gates is not None:
-            starts = [first.start() for gate in gates if (first := gate.search(normalized))]
-            if not starts:
-                return []
-            start = min(starts)
+        # Most listings match no pattern at all: one search of all the text's patterns of a
+        # script group together says so (no match of the union: no match of any of them),
+        # and where it first matches, the first match of any of them starts: that group's
+        # searches start there (\b and look-behinds still see what is before). One search
+        # a group, not one for all: a group without a match is not searched again, and
+        # the Latin-script patterns' union starts with \b (see dispatch._hoisted), which
+        # the Chinese ones' first characters beside it would undo.
+        starts: dict[str, int] = {}
+        for group, group_keys in self._by_group(keys):
+            gates = self._gate(group_keys, missing)
+            if gates is None:
+                starts[group] = 0
+            elif firsts := [first.start() for gate in gates if (first := gate.search(normalized))]:
+                starts[group] = min(firsts)
+        if not starts:
+            return []
         found = [
             SignalMatch(signal, m.start(), m.end(), m.group(0))
             for signal, language in keys
-            if (pattern := self._pattern((signal, language), missing)) is not None
-            for m in pattern.finditer(normalized, start)
+            if language in starts
+            and (pattern := self._pattern((signal, language), missing)) is not None
+            for m in pattern.finditer(normalized, starts[language])
             if m.end() > m.start() and not self._negated(normalized, m.start(), language)
         ]
         disclaimed = self._disclaimed(normalized, {m.signal for m in found}, languages)
         if disclaimed:
             found = [match for match in found if match.signal not in disclaimed]
         return sorted(found, key=lambda match: (match.start, match.signal))
+
+    def _by_group(self, keys: tuple[tuple[str, str], ...]) -> list[tuple[str, tuple]]:
+        """`keys` by script group: (group, its keys in their order), in order of first key."""
+        split = self._groups.get(keys)
+        if split is None:
+            grouped_keys: dict[str, list[tuple[str, str]]] = {}
+            for key in keys:
+                grouped_keys.setdefault(key[1], []).append(key)
+            split = self._groups[keys] = [(g, tuple(ks)) for g, ks in grouped_keys.items()]
+        return split
 
     def _disclaimed(self, text: str, signals: set[str], languages: set[str]) -> set[str]:
         """The signals among `signals` whose matches a disclaimer in the text cancels (only
