@@ -99,8 +99,10 @@ class SignalMatcher:
         self._variants: dict[tuple[tuple[str, str], str], re.Pattern[str] | None] = {}
         self._compiled: dict[tuple[str, ...], re.Pattern[str]] = {}
         self._gates: dict[tuple, re.Pattern[str] | str | None] = {}  # "": no patterns
-        self._rare: dict[tuple, str] = {}  # the rare characters of some keys' patterns
-        self._groups: dict[tuple, list[tuple[str, tuple]]] = {}  # keys -> by script group
+        # By the script groups of a text: its keys and their rare characters; and by those
+        # groups and the rare characters the text lacks, what find searches it with.
+        self._plans: dict[frozenset[str], tuple[tuple[tuple[str, str], ...], str]] = {}
+        self._runs: dict[tuple[frozenset[str], str], tuple[list, list]] = {}
 
     @classmethod
     def from_file(cls, path: str | Path | None = None) -> SignalMatcher:
@@ -148,11 +150,19 @@ class SignalMatcher:
 
     def find(self, normalized: str) -> list[SignalMatch]:
         """Every match in `normalized` text, for all signals, in text order."""
-        languages = groups_of(normalized)
-        keys = tuple(key for key in self._keys if key[1] in languages)
+        languages = frozenset(groups_of(normalized))
+        plan = self._plans.get(languages)
+        if plan is None:
+            keys = tuple(key for key in self._keys if key[1] in languages)
+            plan = self._plans[languages] = (keys, self._rare_of(keys) if keys else "")
+        keys, rare = plan
         if not keys:
             return []
-        missing = self._missing(normalized, keys)
+        missing = "".join(c for c in rare if c not in normalized) if rare else ""
+        run = self._runs.get((languages, missing))
+        if run is None:
+            run = self._runs[(languages, missing)] = self._run(keys, missing)
+        gates_by_group, patterns = run
         # Most listings match no pattern at all: one search of all the text's patterns of a
         # script group together says so (no match of the union: no match of any of them),
         # and where it first matches, the first match of any of them starts: that group's
@@ -161,8 +171,7 @@ class SignalMatcher:
         # the Latin-script patterns' union starts with \b (see dispatch._hoisted), which
         # the Chinese ones' first characters beside it would undo.
         starts: dict[str, int] = {}
-        for group, group_keys in self._by_group(keys):
-            gates = self._gate(group_keys, missing)
+        for group, gates in gates_by_group:
             if gates is None:
                 starts[group] = 0
             elif firsts := [first.start() for gate in gates if (first := gate.search(normalized))]:
@@ -171,9 +180,8 @@ class SignalMatcher:
             return []
         found = [
             SignalMatch(signal, m.start(), m.end(), m.group(0))
-            for signal, language in keys
+            for signal, language, pattern in patterns
             if language in starts
-            and (pattern := self._pattern((signal, language), missing)) is not None
             for m in pattern.finditer(normalized, starts[language])
             if m.end() > m.start() and not self._negated(normalized, m.start(), language)
         ]
@@ -182,15 +190,20 @@ class SignalMatcher:
             found = [match for match in found if match.signal not in disclaimed]
         return sorted(found, key=lambda match: (match.start, match.signal))
 
-    def _by_group(self, keys: tuple[tuple[str, str], ...]) -> list[tuple[str, tuple]]:
-        """`keys` by script group: (group, its keys in their order), in order of first key."""
-        split = self._groups.get(keys)
-        if split is None:
-            grouped_keys: dict[str, list[tuple[str, str]]] = {}
-            for key in keys:
-                grouped_keys.setdefault(key[1], []).append(key)
-            split = self._groups[keys] = [(g, tuple(ks)) for g, ks in grouped_keys.items()]
-        return split
+    def _run(self, keys: tuple[tuple[str, str], ...], missing: str) -> tuple[list, list]:
+        """What `find` searches a text of these keys' scripts lacking the `missing` rare
+        characters with (made once for each such kind of text): the gates of each script
+        group (None: no shortcut), and (signal, group, alternation) in the keys' order."""
+        by_group: dict[str, list[tuple[str, str]]] = {}
+        for key in keys:
+            by_group.setdefault(key[1], []).append(key)
+        gates = [(group, self._gate(tuple(own), missing)) for group, own in by_group.items()]
+        patterns = [
+            (signal, language, pattern)
+            for signal, language in keys
+            if (pattern := self._pattern((signal, language), missing)) is not None
+        ]
+        return gates, patterns
 
     def _disclaimed(self, text: str, signals: set[str], languages: set[str]) -> set[str]:
         """The signals among `signals` whose matches a disclaimer in the text cancels (only
@@ -202,19 +215,15 @@ class SignalMatcher:
             if (cue := self._negation.get((signal, language))) is not None and cue.search(text)
         }
 
-    def _missing(self, normalized: str, keys: tuple[tuple[str, str], ...]) -> str:
-        """The rare characters the patterns of `keys` need (see _required_chars) that the
-        text lacks."""
-        rare = self._rare.get(keys)
-        if rare is None:
-            needed: set[str] = set()
-            for key in keys:
-                if key in self._sources:
-                    if key not in self._needs:
-                        self._needs[key] = _needs_of(self._sources[key])
-                    needed.update(self._needs[key][0])
-            rare = self._rare[keys] = "".join(sorted(needed))
-        return "".join(c for c in rare if c not in normalized)
+    def _rare_of(self, keys: tuple[tuple[str, str], ...]) -> str:
+        """The rare characters the patterns of `keys` need (see _required_chars)."""
+        needed: set[str] = set()
+        for key in keys:
+            if key in self._sources:
+                if key not in self._needs:
+                    self._needs[key] = _needs_of(self._sources[key])
+                needed.update(self._needs[key][0])
+        return "".join(sorted(needed))
 
     def _kept(self, key: tuple[str, str], missing: str) -> list[str]:
         """The patterns of `key` that can match a text lacking the `missing` characters."""
