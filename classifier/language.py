@@ -182,22 +182,26 @@ def classify_batch(identifier, samples: list[str]) -> list[tuple[str, float]]:
     encoded = [identifier._encode(sample) for sample in samples]
     walked = walk(encoded)
     table, rows = _float32_rows(identifier.nb_ptc, [features for features, _ in walked])
-    out = []
-    for data, (features, counts), at in zip(encoded, walked, rows, strict=True):
+    # Only the product is made a text at a time (its summation order is the library's);
+    # LanguageIdentifier._decide with norm_probs, then classify, is elementwise or a
+    # reduction along one row, so it is done for the batch's rows at once.
+    scores = np.zeros((len(samples), len(identifier.nb_classes)), dtype=np.float32)
+    for row, (features, counts), at in zip(scores, walked, rows, strict=True):
         if len(features):
-            scores = np.log1p(counts) @ table[at] + identifier.nb_pc
-        else:
-            scores = np.full(len(identifier.nb_classes), 0.0, dtype=np.float32)
-        # LanguageIdentifier._decide with norm_probs, then classify
-        scores *= 1.0 / math.sqrt(len(data) or 1)
-        np.exp(scores - scores.max(), out=scores)
-        scores /= scores.sum()
-        for i, j in identifier._alias_pairs:
-            scores[i] += scores[j]
-            scores[j] = 0.0
-        best = int(scores.argmax())
-        out.append((identifier.nb_classes[best], float(scores[best])))
-    return out
+            row[:] = np.log1p(counts) @ table[at] + identifier.nb_pc
+    # each factor rounded to float32 as `scores *= 1.0 / sqrt(n)` rounds it
+    scale = [1.0 / math.sqrt(len(data) or 1) for data in encoded]
+    scores *= np.array(scale, dtype=np.float32)[:, None]
+    scores -= scores.max(axis=1, keepdims=True)
+    np.exp(scores, out=scores)
+    scores /= scores.sum(axis=1, keepdims=True)
+    for i, j in identifier._alias_pairs:
+        scores[:, i] += scores[:, j]
+        scores[:, j] = 0.0
+    best = scores.argmax(axis=1)
+    confidence = scores[np.arange(len(samples)), best].tolist()
+    classes = identifier.nb_classes
+    return [(classes[b], c) for b, c in zip(best.tolist(), confidence, strict=True)]
 
 
 def _float32_rows(ptc: np.ndarray, features: list[np.ndarray]):

@@ -1,0 +1,54 @@
+"""language.classify_batch scores a whole batch's rows at once after the per-text
+products: its guesses and confidences are py3langid's own, to the bit, on the corpus,
+the grounded records and mutated texts, in batches of different sizes."""
+
+import random
+
+import pytest
+
+from maskscreen.classifier import language
+from maskscreen.classifier.corpus import load_corpus
+from maskscreen.classifier.grounded import load_grounded
+from maskscreen.classifier.normalize import normalize
+from tests.classifier.test_verdicts_unchanged import _mutated
+
+
+def _samples() -> list[str]:
+    texts = [normalize(e.text) for e in [*load_corpus(), *load_grounded()]]
+    rng = random.Random(13)
+    alphabet = [*"abcxyz 0123.,!?éßñ", "ыжщ", "αβγ", "硅胶", "ก", "ש", "ع", " silikon ", " maske "]
+    texts += _mutated(rng, texts, alphabet, 1500)
+    texts += ["", " ", "7", "a", "x" * 200, "é" * 300, "ш" * 5, "#1 #2 #3"]
+    return [text[: language.SAMPLE_CHARS] for text in texts]
+
+
+@pytest.mark.parametrize("size", [1, 7, 500])
+def test_batched_rows_give_py3langids_own_guesses_to_the_bit(size):
+    identifier = language._get_identifier()
+    samples = _samples()
+    if size == 1:
+        samples = samples[::5]  # one at a time is slow: every fifth
+    own = [identifier.classify(sample) for sample in samples]
+    batched = []
+    for start in range(0, len(samples), size):
+        batched += language.classify_batch(identifier, samples[start : start + size])
+    assert batched == own
+    assert all(type(confidence) is float for _, confidence in batched)
+    assert len({guess for guess, _ in own}) > 5  # many languages, not one
+
+
+def test_identify_decides_as_before_for_every_sample():
+    """identify() over the batched rows equals _decide over py3langid's own guesses."""
+    identifier = language._get_identifier()
+    texts = _samples()
+    found = language.identify(texts)
+    for text, got in zip(texts, found, strict=True):
+        if language.by_script(text) is not None:
+            continue
+        letters = sum(map(len, language._LETTER_RUN.findall(text)))
+        expected = (
+            language._decide(identifier, text, letters, identifier.classify(text))
+            if letters
+            else language.UNDETERMINED
+        )
+        assert got == expected, text
