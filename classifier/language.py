@@ -268,12 +268,34 @@ class _BatchWalk:
         step, column = np.nonzero(emitted >= 0)  # by step, then in `order`: as met
         row, feature = order[column], emitted[step, column]
         keys = row * (int(self.output.max()) + 1) + feature
-        _, first, counts = np.unique(keys, return_index=True, return_counts=True)
-        by = np.lexsort((step[first], row[first]))  # per text, in the order first met
-        rows = row[first][by]
-        cuts = np.searchsorted(rows, np.arange(1, n))  # where each text's run begins
-        features = np.split(feature[first][by].astype(np.intp), cuts)
-        return list(zip(features, np.split(counts[by].astype(np.float32), cuts), strict=True))
+        met = len(keys)
+        if n * (int(self.output.max()) + 1) * max(met, 1) >= 2**63:  # (a huge batch)
+            _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+            by = np.lexsort((step[first], row[first]))  # per text, in the order first met
+            rows, first, counts = row[first][by], first[by], counts[by]
+        else:
+            first, counts = _first_and_counts(keys, met)
+            # a text's features are met in the order of their index in `keys` (step
+            # by step): one sort by (text, index of first meeting), both in one integer
+            packed = np.sort(row[first] * met + first)
+            rows, at = np.divmod(packed, met)
+            count_of = np.zeros(met, dtype=np.int64)
+            count_of[first] = counts
+            first, counts = at, count_of[at]
+        cuts = np.searchsorted(rows, np.arange(1, n)).tolist()  # where each text's run begins
+        features, counts = feature[first].astype(np.intp), counts.astype(np.float32)
+        bounds = list(zip([0, *cuts], [*cuts, len(first)], strict=True))
+        return [(features[a:b], counts[a:b]) for a, b in bounds]
+
+
+def _first_and_counts(keys: np.ndarray, met: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each distinct key, the index where it first occurs and how often it does
+    (np.unique's return_index and return_counts, in the same key order): one sort of
+    key and index packed in one integer, cheaper than np.unique's stable argsort."""
+    packed = np.sort(keys * met + np.arange(met))
+    pair, index = np.divmod(packed, met)
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if met else packed[:0]
+    return index[starts], np.diff(np.r_[starts, met])
 
 
 def _decide(identifier, sample: str, letters: int, guess: tuple[str, float]) -> str:

@@ -4,6 +4,7 @@ the grounded records and mutated texts, in batches of different sizes."""
 
 import random
 
+import numpy as np
 import pytest
 
 from maskscreen.classifier import language
@@ -52,3 +53,13 @@ def test_identify_decides_as_before_for_every_sample():
             else language.UNDETERMINED
         )
         assert got == expected, text
+
+
+def test_first_and_counts_are_np_uniques():
+    rng = np.random.default_rng(3)
+    for size in (0, 1, 2, 50, 5000):
+        keys = rng.integers(0, max(size // 3, 1), size=size).astype(np.int64) * 100_003
+        _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        got_first, got_counts = language._first_and_counts(keys, len(keys))
+        assert got_first.tolist() == first.tolist()
+        assert got_counts.tolist() == counts.tolist()
