@@ -63,3 +63,17 @@ def test_first_and_counts_are_np_uniques():
         got_first, got_counts = language._first_and_counts(keys, len(keys))
         assert got_first.tolist() == first.tolist()
         assert got_counts.tolist() == counts.tolist()
+
+
+def test_small_batches_walked_in_python_meet_what_the_lockstep_walk_meets():
+    identifier = language._get_identifier()
+    walk = language._walker(identifier)
+    encoded = [identifier._encode(sample) for sample in _samples()[::3]]
+    assert len(encoded) >= language.SMALL_BATCH
+    lockstep = walk(encoded)
+    one_by_one = [walk(encoded[i : i + 1])[0] for i in range(len(encoded))]
+    for (features, counts), (own_features, own_counts) in zip(one_by_one, lockstep, strict=True):
+        assert features.dtype == own_features.dtype and counts.dtype == own_counts.dtype
+        assert features.tolist() == own_features.tolist()
+        assert counts.tolist() == own_counts.tolist()
+    assert sum(len(features) for features, _ in lockstep) > 10 * len(encoded)
