@@ -105,7 +105,8 @@ def _telling(phrase: str) -> bool:
     if _MARK.search(phrase):
         return False
     words = phrase.split()
-    if NUMBER_TOKEN in words or all(w in stop_words() for w in words):  # spaCy's, en and zh
+    stops = stop_words()  # spaCy's, en and zh
+    if NUMBER_TOKEN in words or all(w in stops for w in words):
         return False
     return len(phrase) > 1 or not phrase.isascii()
 

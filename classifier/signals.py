@@ -33,14 +33,21 @@ _HAS_LATIN = re.compile(r"[a-z0-9+@]")
 def grouped(data: dict) -> dict[tuple[str, str], list[str]]:
     """(signal, script group) -> that group's patterns, in file order, as normalised text
     spells them (traditional Chinese characters, Japanese kanji included, simplified)."""
+    return _by_group({signal: data["signals"][signal] for signal in SIGNALS})
+
+
+def _by_group(section: dict) -> dict[tuple[str, str], list[str]]:
+    """A section of the pattern file ({signal: {language: pattern or patterns}}) as
+    (signal, script group) -> its patterns in file order, spelled as normalised text."""
     from maskscreen.classifier.normalize import _traditional_to_simplified
 
     table = _traditional_to_simplified()
     out: dict[tuple[str, str], list[str]] = {}
     for signal in SIGNALS:
-        for language, patterns in data["signals"][signal].items():
+        for language, patterns in section.get(signal, {}).items():
             key = (signal, GROUPS.get(language, language))
-            out.setdefault(key, []).extend(p.translate(table) for p in patterns)
+            listed = [patterns] if isinstance(patterns, str) else patterns
+            out.setdefault(key, []).extend(p.translate(table) for p in listed)
     return out
 
 
@@ -81,13 +88,14 @@ class SignalMatcher:
         patterns: dict[tuple[str, str], re.Pattern[str]] | None,
         negation: dict[str, re.Pattern[str]] | None = None,
         sources: dict[tuple[str, str], list[str]] | None = None,
+        disclaimers: dict[tuple[str, str], re.Pattern[str]] | None = None,
     ):
         self.version = version
         self._given = patterns or {}  # (signal, language) -> one alternation
-        # language -> cue that must end the text before a match; and (signal, language) ->
-        # a disclaimer anywhere in the text that drops that signal's matches ("it will not
-        # unlock your phone": patterns/signals.json "disclaimer")
-        self._negation = negation or {}
+        self._negation = negation or {}  # language -> cue that must end the text before a match
+        # (signal, language) -> a disclaimer anywhere in the text that drops that signal's
+        # matches ("it will not unlock your phone": patterns/signals.json "disclaimer")
+        self._disclaimers = disclaimers or {}
         # Patterns that can only match a text holding one of a few rare characters (an
         # e-mail address needs "@"): left out of the alternation for a text without them.
         self._sources = sources or {}  # (signal, language) -> the patterns, in order
@@ -127,15 +135,15 @@ class SignalMatcher:
             for patterns in sources.values():
                 for pattern in patterns:
                     _parsed(pattern)
-            negation: dict = {
+            negation = {
                 GROUPS.get(lang, lang): re.compile(p)
                 for lang, p in data.get("negation", {}).items()
                 if lang != "about"
             }
-            negation.update(_disclaimers(data.get("disclaimer", {})))
+            disclaimers = _disclaimers(data.get("disclaimer", {}))
         except (ValueError, KeyError, TypeError, re.error) as exc:
             raise PatternFileError(f"cannot load signal patterns {name}: {exc}") from exc
-        return cls(version, None, negation, sources)
+        return cls(version, None, negation, sources, disclaimers)
 
     @property
     def _patterns(self) -> dict[tuple[str, str], re.Pattern[str] | None]:
@@ -212,7 +220,7 @@ class SignalMatcher:
             signal
             for signal in signals
             for language in languages
-            if (cue := self._negation.get((signal, language))) is not None and cue.search(text)
+            if (cue := self._disclaimers.get((signal, language))) is not None and cue.search(text)
         }
 
     def _rare_of(self, keys: tuple[tuple[str, str], ...]) -> str:
@@ -307,14 +315,7 @@ _UNSEEN = object()
 def _disclaimers(data: dict) -> dict[tuple[str, str], re.Pattern[str]]:
     """(signal, script group) -> one expression of the file's disclaimers for it (the
     Latin-script languages' joined, like their patterns)."""
-    from maskscreen.classifier.normalize import _traditional_to_simplified
-
-    table = _traditional_to_simplified()
-    joined: dict[tuple[str, str], list[str]] = {}
-    for signal in SIGNALS:
-        for language, pattern in data.get(signal, {}).items():
-            key = (signal, GROUPS.get(language, language))
-            joined.setdefault(key, []).append(pattern.translate(table))
+    joined = _by_group(data)
     return {key: re.compile("|".join(f"(?:{p})" for p in parts)) for key, parts in joined.items()}
 
 

@@ -89,7 +89,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -240,8 +240,8 @@ def find_sources(
     merged = _merge(found)
     if not heuristic or all(merged.get(key) not in _EMPTY for key in _HEURISTIC_FILLS):
         if found:
-            heading = _first_heading(selector)
-            return Sources(_heading_over_opengraph(found, heading, separated=True), None, None)
+            titled = _heading_over_opengraph(found, lambda: _first_heading(selector), True)
+            return Sources(titled, None, None)
         if broken_only and not structured:
             return Sources(found, "broken_jsonld", None)
         return Sources(found, "no_product" if structured else "no_structured_data", None)
@@ -255,7 +255,7 @@ def find_sources(
         # Only the gaps that sent us here: a description, images or seller read from
         # the visible page would change the content hash of listings already stored.
         gaps = {k: v for k, v in reading.fields.items() if k in _HEURISTIC_FILLS + ("currency",)}
-        found = _heading_over_opengraph(found, reading.fields.get("title"))
+        found = _heading_over_opengraph(found, lambda: reading.fields.get("title"))
         return Sources([*found, ("heuristic", gaps)], None, None)
     if reading.fields:
         return Sources([("heuristic", reading.fields)], None, reading.confidence)
@@ -283,17 +283,21 @@ def _is_search(url: str) -> bool:
 
 
 def _heading_over_opengraph(
-    found: list[tuple[str, dict]], heading: str | None, separated: bool = False
+    found: list[tuple[str, dict]], read_heading: Callable[[], str | None], separated: bool = False
 ) -> list[tuple[str, dict]]:
     """og:title is often the page's heading plus the site's name, an SKU or a price
     ("Knit Cardigan 6468744 | Shop"): when the listing's title would be og:title and the
-    heading the visible page gives is inside it, the heading is the title. `separated`
-    (a heading the heuristic did not choose, only the page's first <h1>): only when
-    what og:title adds is set off by a separator ("€97.39 40% OFF|Name"), so that a
-    longer name ("Face Replica" in "Face Replica From Your Photos") is kept."""
+    heading the visible page gives (`read_heading`, read only then) is inside it, the
+    heading is the title. `separated` (a heading the heuristic did not choose, only the
+    page's first <h1>): only when what og:title adds is set off by a separator
+    ("€97.39 40% OFF|Name"), so that a longer name ("Face Replica" in "Face Replica From
+    Your Photos") is kept."""
     title = next((fields["title"] for _f, fields in found if fields.get("title")), None)
     og = next((fields for name, fields in found if name == "opengraph"), None)
-    if not heading or og is None or not title or og.get("title") != title:
+    if og is None or not title or og.get("title") != title:
+        return found
+    heading = read_heading()
+    if not heading:
         return found
     inner, outer = _squash(heading), _squash(title)
     if not inner or inner == outer or inner not in outer:

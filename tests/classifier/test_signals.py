@@ -91,6 +91,7 @@ def test_shared_word_boundary_test_keeps_every_match():
             for key, patterns in grouped(data).items()
         },
         matcher._negation,
+        disclaimers=matcher._disclaimers,
     )
     texts = [normalize(e.text) for e in load_corpus()[::3]]
     assert [matcher.find(t) for t in texts] == [plain.find(t) for t in texts]

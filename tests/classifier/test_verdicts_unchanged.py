@@ -95,7 +95,9 @@ def test_signals_are_the_same_with_rare_character_patterns_left_out():
     from maskscreen.classifier.signals import SignalMatcher, default_matcher
 
     fast = default_matcher()
-    plain = SignalMatcher(fast.version, fast._patterns, fast._negation)  # no sources: no variants
+    plain = SignalMatcher(
+        fast.version, fast._patterns, fast._negation, disclaimers=fast._disclaimers
+    )  # no sources: no variants
     rng = random.Random(2)
     texts = [normalize(e.text) for e in load_corpus()[::4]]
     texts += _mutated(
