@@ -236,6 +236,9 @@ def _walker(identifier):
 # a step costs a few numpy calls whatever the batch (identifying one corpus text took
 # 0.8-1.1 ms, 0.3-0.4 ms with its walk in Python); at 1,000 texts it is 17 us a text.
 SMALL_BATCH = 16
+# Texts x features x letters of a batch whose keys, packed with their indexes into one
+# int64 (`_first_and_counts`), could overflow: such a batch is walked in halves.
+PACK_LIMIT = 2**63
 
 
 class _BatchWalk:
@@ -255,6 +258,10 @@ class _BatchWalk:
         if n < SMALL_BATCH:
             return [self.one(data) for data in encoded]
         lengths = np.array([len(data) for data in encoded], dtype=np.int64)
+        if n * self.labels * max(int(lengths.sum()), 1) >= PACK_LIMIT:
+            # (a huge batch) each text's walk is its own: halves give the same features
+            half = n // 2
+            return self(encoded[:half]) + self(encoded[half:])
         width = int(lengths.max(initial=0))
         letters = np.zeros((n, max(width, 1)), dtype=np.int64)
         for row, data in enumerate(encoded):
@@ -278,20 +285,15 @@ class _BatchWalk:
         step, column = np.nonzero(emitted >= 0)  # by step, then in `order`: as met
         row, feature = order[column], emitted[step, column]
         keys = row * self.labels + feature
-        met = len(keys)
-        if n * self.labels * max(met, 1) >= 2**63:  # (a huge batch)
-            _, first, counts = np.unique(keys, return_index=True, return_counts=True)
-            by = np.lexsort((step[first], row[first]))  # per text, in the order first met
-            rows, first, counts = row[first][by], first[by], counts[by]
-        else:
-            first, counts = _first_and_counts(keys, met)
-            # a text's features are met in the order of their index in `keys` (step
-            # by step): one sort by (text, index of first meeting), both in one integer
-            packed = np.sort(row[first] * met + first)
-            rows, at = np.divmod(packed, met)
-            count_of = np.zeros(met, dtype=np.int64)
-            count_of[first] = counts
-            first, counts = at, count_of[at]
+        met = len(keys)  # at most one feature a letter: below PACK_LIMIT packed (above)
+        first, counts = _first_and_counts(keys, met)
+        # a text's features are met in the order of their index in `keys` (step by step):
+        # one sort by (text, index of first meeting), both in one integer
+        packed = np.sort(row[first] * met + first)
+        rows, at = np.divmod(packed, met)
+        count_of = np.zeros(met, dtype=np.int64)
+        count_of[first] = counts
+        first, counts = at, count_of[at]
         cuts = np.searchsorted(rows, np.arange(1, n)).tolist()  # where each text's run begins
         features, counts = feature[first].astype(np.intp), counts.astype(np.float32)
         bounds = list(zip([0, *cuts], [*cuts, len(first)], strict=True))

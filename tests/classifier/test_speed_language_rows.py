@@ -77,3 +77,14 @@ def test_small_batches_walked_in_python_meet_what_the_lockstep_walk_meets():
         assert features.tolist() == own_features.tolist()
         assert counts.tolist() == own_counts.tolist()
     assert sum(len(features) for features, _ in lockstep) > 10 * len(encoded)
+
+
+def test_a_batch_too_big_to_pack_is_walked_in_halves_with_the_same_guesses(monkeypatch):
+    identifier = language._get_identifier()
+    samples = _samples()[:200]
+    own = [identifier.classify(sample) for sample in samples]
+    letters = sum(len(identifier._encode(sample)) for sample in samples)
+    whole = len(samples) * language._walker(identifier).labels * letters
+    # the whole batch over the limit, each half (half the texts, fewer letters) under it
+    monkeypatch.setattr(language, "PACK_LIMIT", whole // 2 + 1)
+    assert language.classify_batch(identifier, samples) == own
