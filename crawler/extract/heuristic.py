@@ -104,6 +104,10 @@ class HeuristicReading(NamedTuple):
     fields: dict | None
     confidence: float
     reason: str | None
+    # The availability the visible page states in words (a stock label, a button's label
+    # or a stock statement by the title), not one inferred from a buy button or a
+    # delivery promise: what a shopper reads, which structured data does not overrule.
+    stated: str | None = None
 
 
 def read_page(
@@ -149,7 +153,7 @@ def read_page(
     if not title:
         return HeuristicReading(None, 0.0, "no_title")
     origin = anchor if anchor is not None else price.index if price else buy[0] if buy else None
-    availability = _availability(page, stock, buy, origin)
+    availability, stated = _availability(page, stock, buy or _own_button(page, anchor), origin)
     start = anchor if anchor is not None else 0
     description = clean_text(page.meta.get("description") or page.meta.get("og:description"))
     description = description or description_of(page.elements, start)
@@ -177,7 +181,7 @@ def read_page(
         "seller": seller[1] if seller else None,
         "seller_url": seller[2] if seller else None,
     }
-    return HeuristicReading(fields, round(min(confidence, 1.0), 2), None)
+    return HeuristicReading(fields, round(min(confidence, 1.0), 2), None, stated)
 
 
 def _title(page: PageReading, domain: str | None) -> tuple[str | None, float, int | None]:
@@ -264,9 +268,25 @@ def _stock(page: PageReading, anchor: int | None) -> str | None:
     return normalize_availability(text, search=True)
 
 
+def _own_button(page: PageReading, anchor: int | None) -> tuple[int, str, bool] | None:
+    """On a page with many buy buttons (accessories, bundles, "add" per related item),
+    the title's own: the first enabled one within `NEAR` elements after the title, when
+    no other buy button is that close to it. Read for availability only: whether the
+    page lists products is decided on all its buttons."""
+    if anchor is None:
+        return None
+    near = [b for b in page.buttons if 0 < b[0] - anchor <= NEAR]
+    enabled = [b for b in near if not b[2]]
+    if not enabled:
+        return None
+    first = enabled[0]
+    others = [b for b in page.buttons if b is not first and abs(b[0] - first[0]) <= NEAR]
+    return None if others else first
+
+
 def _availability(
     page: PageReading, stock: str | None, buy: tuple[int, str, bool] | None, origin: int | None
-) -> str | None:
+) -> tuple[str | None, str | None]:
     """A stock label, else what the text by the title (or the price) states, else an
     enabled buy button's InStock: a shop that says "out of stock" beside a buy button it
     left on the page means what it says.
@@ -277,23 +297,23 @@ def _availability(
     word (the options not labelled can be bought).
     """
     if stock:
-        return stock
+        return stock, stock
     enabled = bool(buy) and not buy[2]
     texts = _nearby_texts(page, origin) if origin is not None else []
     stated = stated_availabilities(texts)
     if len(stated) == 1:
-        return stated[0]
+        return stated[0], stated[0]
     if stated:
         best = min(stated, key=_MOST_AVAILABLE.index)
         if best not in UNAVAILABLE or not enabled:
-            return best
+            return best, best
     if enabled:
-        return "InStock"
+        return "InStock", None
     # No stock word, but a promise to deliver within days: stock to ship (weaker than
     # any stock word, so it is read only when there is none).
     if not stated and cues.promises_delivery(" ".join(texts).lower()):
-        return "InStock"
-    return None
+        return "InStock", None
+    return None, None
 
 
 def _statements(page: PageReading, origin: int) -> list[str]:

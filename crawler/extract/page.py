@@ -47,13 +47,15 @@ When sources disagree:
   `crawler.extract.prices` (¥ by language or domain, never guessed);
 - the language is the product's own (inLanguage, or a profile's), else the page's
   <html lang>, else og:locale;
-- availability is the structured data's when it states one, even on a page whose
-  visible text says nothing about stock: the visible page is not read for a listing
-  the structured data completes (see `find_sources`), so a shop's stated value is
-  kept rather than guessed away. (Round 4 measured the other reading, "what the visible
-  page states, structured data only settling it": on the development pages it lost
-  more than it gained, because the visible stock statements it needs are not yet
-  found reliably; see the round-4 report before changing this.)
+- availability: what the visible page states in words (a stock label, a button's
+  "Sold out", a stock statement by the title: `HeuristicReading.stated`) beats the
+  structured data's, which shops leave stale ("OutOfStock" in the JSON-LD beside
+  "Auf Lager"); so the visible page is read on every page, also when structured data
+  completes the listing. Without such words the structured data's value is kept, even
+  on a page whose only hint is a buy button (round 4 measured letting the heuristic's
+  whole reading win, button included: it lost more than it gained); and a page whose
+  structured data states none gets the heuristic's reading (words, an enabled buy
+  button, a delivery promise).
 
 `Listing.extraction_confidence` is the heuristic source's confidence in [0, 1] when
 it is the listing's source (`source_format` "heuristic"), else None: structured data
@@ -241,6 +243,9 @@ def find_sources(
     if not heuristic or all(merged.get(key) not in _EMPTY for key in _HEURISTIC_FILLS):
         if found:
             titled = _heading_over_opengraph(found, lambda: _first_heading(selector), True)
+            if heuristic:
+                reading = read_page(selector, url, language, described=True)
+                titled = _stated_over_structured(titled, reading.stated)
             return Sources(titled, None, None)
         if broken_only and not structured:
             return Sources(found, "broken_jsonld", None)
@@ -256,6 +261,7 @@ def find_sources(
         # the visible page would change the content hash of listings already stored.
         gaps = {k: v for k, v in reading.fields.items() if k in _HEURISTIC_FILLS + ("currency",)}
         found = _heading_over_opengraph(found, lambda: reading.fields.get("title"))
+        found = _stated_over_structured(found, reading.stated)
         return Sources([*found, ("heuristic", gaps)], None, None)
     if reading.fields:
         return Sources([("heuristic", reading.fields)], None, reading.confidence)
@@ -264,6 +270,22 @@ def find_sources(
     if broken_only and not structured:
         return Sources(found, "broken_jsonld", None)
     return Sources(found, "no_product" if structured else reading.reason, None)
+
+
+def _stated_over_structured(
+    found: list[tuple[str, dict]], stated: str | None
+) -> list[tuple[str, dict]]:
+    """The availability the visible page states in words (`HeuristicReading.stated`: a
+    stock label, "Sold out", "Temporarily on backorder", "Nicht lagernd") over the one
+    structured data declares: a shopper reads the page, and shops leave their JSON-LD's
+    or microdata's availability stale or fixed. A buy button alone does not overrule a
+    declared value (the page states nothing about stock then)."""
+    if not stated:
+        return found
+    return [
+        (name, {**fields, "availability": stated} if fields.get("availability") else fields)
+        for name, fields in found
+    ]
 
 
 def _is_home(url: str) -> bool:
