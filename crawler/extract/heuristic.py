@@ -67,6 +67,7 @@ from maskscreen.crawler.extract.heuristic_parts import (
     description_of,
     images_of,
     in_disabled_option,
+    in_legend,
     in_link,
     names_site,
     only_links,
@@ -269,19 +270,21 @@ def _stock(page: PageReading, anchor: int | None) -> str | None:
 
 
 def _own_button(page: PageReading, anchor: int | None) -> tuple[int, str, bool] | None:
-    """On a page with many buy buttons (accessories, bundles, "add" per related item),
-    the title's own: the first enabled one within `NEAR` elements after the title, when
-    no other buy button is that close to it. Read for availability only: whether the
-    page lists products is decided on all its buttons."""
+    """On a page with many buy buttons (accessories, bundles, "add" per related item,
+    a quantity's "+" and "-" in the cart form), the title's own: the first enabled one
+    within `NEAR` elements after the title, when no other buy button is that close to
+    it; else the only enabled one whose label says it buys. Read for availability only:
+    whether the page lists products is decided on all its buttons."""
     if anchor is None:
         return None
-    near = [b for b in page.buttons if 0 < b[0] - anchor <= NEAR]
-    enabled = [b for b in near if not b[2]]
-    if not enabled:
-        return None
-    first = enabled[0]
-    others = [b for b in page.buttons if b is not first and abs(b[0] - first[0]) <= NEAR]
-    return None if others else first
+    enabled = [b for b in page.buttons if not b[2]]
+    near = [b for b in enabled if 0 < b[0] - anchor <= NEAR]
+    if near:
+        first = near[0]
+        if not any(b is not first and abs(b[0] - first[0]) <= NEAR for b in page.buttons):
+            return first
+    labelled = [b for b in enabled if cues.is_buy_label(b[1])]
+    return labelled[0] if len(labelled) == 1 else None
 
 
 def _availability(
@@ -296,17 +299,17 @@ def _availability(
     option, and options all unavailable beside an enabled buy button leave the button's
     word (the options not labelled can be bought).
     """
-    if stock:
-        return stock, stock
     enabled = bool(buy) and not buy[2]
+    if stock:
+        return _orderable(stock, enabled)
     texts = _nearby_texts(page, origin) if origin is not None else []
     stated = stated_availabilities(texts)
     if len(stated) == 1:
-        return stated[0], stated[0]
+        return _orderable(stated[0], enabled)
     if stated:
         best = min(stated, key=_MOST_AVAILABLE.index)
         if best not in UNAVAILABLE or not enabled:
-            return best, best
+            return _orderable(best, enabled)
     if enabled:
         return "InStock", None
     # No stock word, but a promise to deliver within days: stock to ship (weaker than
@@ -314,6 +317,13 @@ def _availability(
     if not stated and cues.promises_delivery(" ".join(texts).lower()):
         return "InStock", None
     return None, None
+
+
+def _orderable(stated: str, enabled: bool) -> tuple[str, str]:
+    """A back order is an item one can order now and receive later: "More on the way" or
+    "Backordered" on a page with no enabled buy control is an item that cannot be had."""
+    value = "OutOfStock" if stated == "BackOrder" and not enabled else stated
+    return value, value
 
 
 def _statements(page: PageReading, origin: int) -> list[str]:
@@ -332,7 +342,14 @@ def _nearby_texts(page: PageReading, origin: int) -> list[str]:
     total = 0
     for el in page.elements[start : origin + _AFTER_TITLE]:
         for text, owner in ((el.text, el), (el.tail, el.getparent())):
-            if text and text.strip() and not in_link(owner) and not in_disabled_option(owner):
+            if (
+                text
+                and text.strip()
+                and not in_link(owner)
+                and not in_disabled_option(owner)
+                and not in_legend(owner)
+                and not cues.is_picture_notice(text.strip())
+            ):
                 texts.append(text.replace("\n", " ")[:500])
                 total += len(texts[-1])
         if total > _AFTER_TITLE_CHARS:

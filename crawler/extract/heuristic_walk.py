@@ -10,6 +10,7 @@ related-products block, repeated as cards), buy buttons, stock labels and seller
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -182,11 +183,12 @@ def _head(page: PageReading, el: HtmlElement, tag: str) -> None:
 def _buttons_and_labels(
     page: PageReading, el: HtmlElement, tag: str, attrs: str, index: int
 ) -> None:
-    if tag in cues.BUTTON_TAGS or el.get("role") == "button":
+    control = _control(el, tag, attrs)
+    if control:
         label = (
             el.get("value") if tag == "input" else short_text(el, 60)
-        ) or el.get("aria-label") or el.get("title") or _image_label(el) or ""  # fmt: skip
-        if cues.is_buy_label(label) or (attrs and cues.is_buy_attr(attrs)):
+        ) or el.get("aria-label") or el.get("title") or _image_label(el) or _data_label(el)  # fmt: skip
+        if cues.is_buy_label(label) or (control == "real" and attrs and cues.is_buy_attr(attrs)):
             disabled = (
                 el.get("disabled") is not None
                 or el.get("aria-disabled") == "true"
@@ -197,12 +199,48 @@ def _buttons_and_labels(
             page.stock.append((index, label))  # a button's label: "Sold out", "品切れ"
     if attrs and cues.AVAILABILITY_ATTR_RE.search(attrs):
         text = short_text(el, 200)
-        if text and normalize_availability(text, search=True):
+        if text and normalize_availability(text, search=True) and not cues.is_picture_notice(text):
             page.stock.append((index, text))
     if len(page.sellers) < 3:
         seller = seller_after(el, attrs)
         if seller:
             page.sellers.append((index, *seller))
+
+
+# Input types that are fields, not controls: a quantity box inside an add-to-cart form
+# ("add-cart-qty") is not a second buy button.
+_FIELD_INPUTS = frozenset({"text", "number", "tel", "email", "search", "password"})
+# Elements read as controls when their attributes say so (`cues.is_control_attr`).
+_CONTROL_LIKE = frozenset({"div", "span", "li"})
+_REAL_CONTROLS = ("button", "a", "input")
+_CONTROL_DEPTH = 4  # ancestors searched for the real control a label belongs to
+
+
+def _control(el: HtmlElement, tag: str, attrs: str) -> str | None:
+    """"real" for a button, a link, an input that submits or an element with
+    role=button; "like" for a div/span/li that acts as one (a click handler, a
+    "button"/"btn" class or data name) and holds no real control of its own: such an
+    element buys only when its label says so (a wrapper named "below-add-to-cart-button"
+    is not a button); else None."""
+    if tag == "input":
+        return "real" if (el.get("type") or "text").lower() not in _FIELD_INPUTS else None
+    if tag in cues.BUTTON_TAGS or el.get("role") == "button":
+        return "real"
+    if tag not in _CONTROL_LIKE or not (el.get("onclick") or (attrs and cues.is_control_attr(attrs))):
+        return None
+    inside = any(a.tag in _REAL_CONTROLS for a in islice(el.iterancestors(), _CONTROL_DEPTH))
+    if inside or any(d.tag in _REAL_CONTROLS for d in el.iterdescendants()):
+        return None  # a real control's label or wrapper: that control is read
+    return "like"
+
+
+def _data_label(el: HtmlElement) -> str:
+    """The label a script will print on a control it renders, kept in a data-*label
+    attribute (<div data-button-label="Add to basket">)."""
+    return next(
+        (v.strip() for k, v in el.attrib.items() if k.startswith("data-") and k.endswith("label")),
+        "",
+    )
 
 
 def _image_label(el: HtmlElement) -> str | None:
