@@ -227,16 +227,18 @@ def is_control_attr(attrs: str) -> bool:
 
 # A picture's notice ("Image unavailable", "Bild nicht verfügbar", "画像なし"): the
 # picture is missing, not the product.
+# The text begins with the picture it is about ("No image available", "Keine Abbildung").
 _PICTURE_RE = re.compile(
-    r"(?:^|\W)(?:images?|pictures?|photos?|bild(?:er)?|abbildung|imagen|immagine|foto"
-    r"|afbeelding|zdjęcie|görsel|resim|изображени\w*|фото|画像|图片|圖片|이미지)(?:\W|$)",
+    r"\W*(?:(?:no|kein\w*|pas d'|sin|nessuna|geen|brak|нет)\s*)?(?:images?|pictures?|photos?"
+    r"|bild(?:er)?|abbildung|imagen|immagine|foto|afbeelding|zdjęcia?|görsel|resim"
+    r"|изображени\w*|фото|画像|图片|圖片|이미지)(?:\W|$)",
     re.IGNORECASE,
 )
 
 
 def is_picture_notice(text: str) -> bool:
     """Whether a short text is about a picture ("Image not available for Color:")."""
-    return len(text) <= 120 and bool(_PICTURE_RE.search(text[:40]))
+    return len(text) <= 120 and bool(_PICTURE_RE.match(text))
 
 
 def is_buy_attr(attrs: str) -> bool:
