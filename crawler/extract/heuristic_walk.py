@@ -213,7 +213,9 @@ _FIELD_INPUTS = frozenset({"text", "number", "tel", "email", "search", "password
 # Elements read as controls when their attributes say so (`cues.is_control_attr`).
 _CONTROL_LIKE = frozenset({"div", "span", "li"})
 _REAL_CONTROLS = ("button", "a", "input")
+_FORM_CONTROLS = ("button", "input")
 _CONTROL_DEPTH = 4  # ancestors searched for the real control a label belongs to
+_CONTROL_BOX = 50  # elements around a control-like one searched for a real control
 
 
 def _control(el: HtmlElement, tag: str, attrs: str) -> str | None:
@@ -228,10 +230,14 @@ def _control(el: HtmlElement, tag: str, attrs: str) -> str | None:
         return "real"
     if tag not in _CONTROL_LIKE or not (el.get("onclick") or (attrs and cues.is_control_attr(attrs))):
         return None
-    inside = any(a.tag in _REAL_CONTROLS for a in islice(el.iterancestors(), _CONTROL_DEPTH))
-    if inside or any(d.tag in _REAL_CONTROLS for d in el.iterdescendants()):
-        return None  # a real control's label or wrapper: that control is read
-    return "like"
+    if any(a.tag in _REAL_CONTROLS for a in islice(el.iterancestors(), _CONTROL_DEPTH)):
+        return None  # a real control's label: that control is read
+    # A wrapper of a real control, or the label beside one (<span class="a-button-text">
+    # next to its <input type=submit>): that control is read.
+    if any(d.tag in _REAL_CONTROLS for d in islice(el.iterdescendants(), _CONTROL_BOX)):
+        return None
+    siblings = [*el.itersiblings(preceding=True), *el.itersiblings()]
+    return None if any(s.tag in _FORM_CONTROLS for s in siblings) else "like"
 
 
 def _data_label(el: HtmlElement) -> str:

@@ -234,3 +234,14 @@ def test_hidden_classes_hide_their_stock_words(classes):
 @pytest.mark.parametrize("classes", ["sm-hidden", "hidden-xs", "md-hidden"])
 def test_screen_size_classes_do_not_hide(classes):
     assert not cues.is_hidden_class(classes)
+
+
+def test_a_buttons_label_beside_it_is_not_another_button():
+    # The submit input and its printed label side by side, twice (cart and buy now):
+    # two controls, not four (four would read as a list of products' buttons).
+    pair = (
+        "<span class='a-button-inner'><input type='submit' class='a-button-input'"
+        " id='add-to-cart-button' value='{0}'><span class='a-button-text'>{0}</span></span>"
+    )
+    body = PRICE + pair.format("Add to Cart") + pair.format("Buy Now")
+    assert availability(body) == "InStock"
