@@ -64,6 +64,7 @@ from maskscreen.crawler.extract.fields import (
 )
 from maskscreen.crawler.extract.heuristic_parts import (
     Price,
+    attributes,
     description_of,
     images_of,
     in_disabled_option,
@@ -124,6 +125,8 @@ def read_page(
     buy = next((b for b in page.buttons if not b[2]), page.buttons[0] if page.buttons else None)
     buy = buy if own_buttons else None
     price, price_kind = _pick_price(page.prices, anchor, buy[0] if buy else None, bool(buy))
+    if price_kind == "was" and _empty_price_before(page, price.index):
+        price, price_kind = None, None  # the price a buyer pays is filled in by a script
     cards = sum(1 for p in page.prices if p.card)
     stock = _stock(page, anchor)
     if price_kind != "current" and not buy and (cards >= MANY_PRICES or not own_buttons):
@@ -252,6 +255,24 @@ def _pick_price(
         if group:
             return min(group, key=distance), kind
     return None, None
+
+
+_EMPTY_SLOT_BEFORE = 8  # elements before a was price searched for an empty price slot
+
+
+def _empty_price_before(page: PageReading, index: int) -> bool:
+    """Whether an element named as a price, holding no amount (empty, or only a currency
+    sign: "<span class=p-price>￥<span class=price></span></span>"), comes just before
+    the was price: the current price is written there by a script, and the struck
+    list price beside it is not what a buyer pays."""
+    for el in page.elements[max(0, index - _EMPTY_SLOT_BEFORE) : index]:
+        attrs = attributes(el) if el.attrib else ""
+        if not attrs or not cues.is_price_attr(attrs) or cues.is_was_attr(attrs):
+            continue
+        text = "".join(el.itertext()).strip()
+        if not text or cues.LEADING_CURRENCY_RE.fullmatch(text):
+            return True
+    return False
 
 
 def _stock(page: PageReading, anchor: int | None) -> str | None:

@@ -85,7 +85,9 @@ def walk(root: HtmlElement, language: str | None, domain: str | None) -> PageRea
         flags = (
             -outside  # the main part is never chrome, even inside an unclosed <nav>
             if tag == "main" or ("main" in attrs and _MAIN_ATTR_RE.search(attrs))
-            else tag in cues.OUTSIDE_TAGS and not (tag == "aside" and _in_main(el)),
+            else tag in cues.OUTSIDE_TAGS
+            and not (tag == "aside" and _in_main(el))
+            and not (tag == "header" and _in_main(el, _ARTICLE_TAGS)),
             bool(attrs) and cues.is_elsewhere_attr(attrs),
             tag in ("del", "s", "strike") or "line-through" in (el.get("style") or ""),
         )
@@ -150,10 +152,16 @@ def _add_price(
     page.prices.append(price)
 
 
-def _in_main(el: HtmlElement) -> bool:
+_MAIN_TAGS = frozenset({"main"})
+# A <header> inside these is the heading block of the item, not the site's header
+# (a blog shop's <article><header class="entry-header"><h1>Name</h1>).
+_ARTICLE_TAGS = frozenset({"main", "article"})
+
+
+def _in_main(el: HtmlElement, tags: frozenset[str] = _MAIN_TAGS) -> bool:
     """Inside the page's <main> (or role=main): an <aside> there is the product's own
     box (the price and buy button beside the pictures), not the site's sidebar."""
-    return any(a.tag == "main" or a.get("role") == "main" for a in el.iterancestors())
+    return any(a.tag in tags or a.get("role") == "main" for a in el.iterancestors())
 
 
 def _nested_in(outer: Price, inner: Price) -> bool:

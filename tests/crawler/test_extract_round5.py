@@ -245,3 +245,31 @@ def test_a_buttons_label_beside_it_is_not_another_button():
     )
     body = PRICE + pair.format("Add to Cart") + pair.format("Buy Now")
     assert availability(body) == "InStock"
+
+
+# --- prices and headings --------------------------------------------------------------
+
+
+def test_a_struck_price_beside_an_empty_price_slot_is_not_the_price():
+    slot = (
+        "<div class='summary'><span class='p-price'><span>¥</span>"
+        "<span class='price'></span></span>"
+        "<span class='pricing'>[<del>¥699</del>]</span></div>"
+    )
+    listing = extract_listing(page(slot + BUY, lang="zh"), "s")
+    assert listing.price is None
+    # The struck price alone, with no slot for a current one, is still read.
+    alone = "<div class='summary'><span class='pricing'><del>¥699</del></span></div>"
+    listing = extract_listing(page(alone + BUY, lang="zh"), "s")
+    assert listing.price is not None and int(listing.price) == 699
+
+
+def test_a_header_inside_the_article_holds_the_items_heading():
+    html = (
+        "<html lang='en'><head><title>Stickers | Sketch Club</title></head><body>"
+        "<header><h1 class='site'><a href='/'>Sketch Club</a></h1></header>"
+        "<article><header class='entry-header'><h1>Club Stickers</h1></header>"
+        "<p class='price'>$4.00</p><button>Add to cart</button></article></body></html>"
+    )
+    response = HtmlResponse(url=URL, body=html.encode(), encoding="utf-8")
+    assert extract_listing(response, "s").title == "Club Stickers"
