@@ -74,7 +74,7 @@ from maskscreen.crawler.extract.heuristic_parts import (
     only_links,
     strip_site_name,
 )
-from maskscreen.crawler.extract.heuristic_walk import REPEATED, PageReading, walk
+from maskscreen.crawler.extract.heuristic_walk import MAX_ELEMENTS, REPEATED, PageReading, walk
 
 MANY_PRICES = 6  # card prices that make a page a list of products
 MANY_BUY_BUTTONS = 4
@@ -113,13 +113,18 @@ class HeuristicReading(NamedTuple):
 
 
 def read_page(
-    selector: Selector, url: str, language: str | None = None, *, described: bool = False
+    selector: Selector,
+    url: str,
+    language: str | None = None,
+    *,
+    described: bool = False,
+    limit: int = MAX_ELEMENTS,
 ) -> HeuristicReading:
     """The page's product fields and confidence, or the reason it holds no product.
     `described`: another source (structured data, a profile) already describes a product
-    here, so the visible page only fills its gaps."""
+    here, so the visible page only fills its gaps. `limit`: elements read at most."""
     domain = urlsplit(url).hostname
-    page = walk(selector.root, language, domain)
+    page = walk(selector.root, language, domain, limit)
     title, title_points, anchor = _title(page, domain)
     own_buttons = len(page.buttons) < MANY_BUY_BUTTONS
     buy = next((b for b in page.buttons if not b[2]), page.buttons[0] if page.buttons else None)

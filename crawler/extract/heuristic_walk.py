@@ -10,7 +10,7 @@ related-products block, repeated as cards), buy buttons, stock labels and seller
 from __future__ import annotations
 
 import re
-from itertools import islice
+from itertools import chain, islice
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -69,7 +69,10 @@ class PageReading:
         self.elements: list[HtmlElement] = []
 
 
-def walk(root: HtmlElement, language: str | None, domain: str | None) -> PageReading:
+def walk(
+    root: HtmlElement, language: str | None, domain: str | None, limit: int = MAX_ELEMENTS
+) -> PageReading:
+    """The page read once, at most `limit` elements (`MAX_ELEMENTS`)."""
     page = PageReading()
     outside = elsewhere = struck = 0
     # Each open element: its context flags, and its index (None when skipped).
@@ -106,7 +109,7 @@ def walk(root: HtmlElement, language: str | None, domain: str | None) -> PageRea
         if skip:
             walker.skip_subtree()  # its "end" still comes, and pops its flags
             continue
-        if len(page.elements) >= MAX_ELEMENTS:
+        if len(page.elements) >= limit:
             break
         outside, elsewhere, struck = outside + flags[0], elsewhere + flags[1], struck + flags[2]
         index = len(page.elements)
@@ -227,7 +230,7 @@ _CONTROL_BOX = 50  # elements around a control-like one searched for a real cont
 
 
 def _control(el: HtmlElement, tag: str, attrs: str) -> str | None:
-    """"real" for a button, a link, an input that submits or an element with
+    """Return "real" for a button, a link, an input that submits or an element with
     role=button; "like" for a div/span/li that acts as one (a click handler, a
     "button"/"btn" class or data name) and holds no real control of its own: such an
     element buys only when its label says so (a wrapper named "below-add-to-cart-button"
@@ -236,7 +239,9 @@ def _control(el: HtmlElement, tag: str, attrs: str) -> str | None:
         return "real" if (el.get("type") or "text").lower() not in _FIELD_INPUTS else None
     if tag in cues.BUTTON_TAGS or el.get("role") == "button":
         return "real"
-    if tag not in _CONTROL_LIKE or not (el.get("onclick") or (attrs and cues.is_control_attr(attrs))):
+    if tag not in _CONTROL_LIKE or not (
+        el.get("onclick") or (attrs and cues.is_control_attr(attrs))
+    ):
         return None
     if any(a.tag in _REAL_CONTROLS for a in islice(el.iterancestors(), _CONTROL_DEPTH)):
         return None  # a real control's label: that control is read
@@ -244,7 +249,10 @@ def _control(el: HtmlElement, tag: str, attrs: str) -> str | None:
     # next to its <input type=submit>): that control is read.
     if any(d.tag in _REAL_CONTROLS for d in islice(el.iterdescendants(), _CONTROL_BOX)):
         return None
-    siblings = [*el.itersiblings(preceding=True), *el.itersiblings()]
+    siblings = chain(
+        islice(el.itersiblings(preceding=True), _CONTROL_BOX),
+        islice(el.itersiblings(), _CONTROL_BOX),
+    )
     return None if any(s.tag in _FORM_CONTROLS for s in siblings) else "like"
 
 

@@ -159,6 +159,10 @@ _SHOWCASE = 3
 _NON_WORD_RE = re.compile(r"\W+")
 # The sources that are the shop's statements, not a reading of the visible page.
 _STRUCTURED = ("jsonld", "microdata", "rdfa", "opengraph")
+# Elements of the visible page read for its stock words when structured data completes
+# the listing: the product's box sits near the top, and a whole walk of a page of
+# reviews would cost more than the rest of the extraction.
+_STATED_ELEMENTS = 2_500
 # Fields whose absence after the structured sources sends the page to the heuristic one.
 _HEURISTIC_FILLS = ("title", "price", "availability")
 
@@ -244,7 +248,7 @@ def find_sources(
         if found:
             titled = _heading_over_opengraph(found, lambda: _first_heading(selector), True)
             if heuristic:
-                reading = read_page(selector, url, language, described=True)
+                reading = read_page(selector, url, language, described=True, limit=_STATED_ELEMENTS)
                 titled = _stated_over_structured(titled, reading.stated)
             return Sources(titled, None, None)
         if broken_only and not structured:

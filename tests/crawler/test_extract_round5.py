@@ -184,7 +184,7 @@ def test_controls_that_do_not_buy(control):
 
 def test_a_button_label_inside_the_button_is_one_control_not_two():
     buttons = "".join(
-        f"<a href='#' class='add-to-cart'><span class='cart-btn-text'>Add to cart</span></a>"
+        "<a href='#' class='add-to-cart'><span class='cart-btn-text'>Add to cart</span></a>"
         for _ in range(2)
     )
     listing = extract_listing(page(PRICE + buttons), "s")
@@ -273,3 +273,12 @@ def test_a_header_inside_the_article_holds_the_items_heading():
     )
     response = HtmlResponse(url=URL, body=html.encode(), encoding="utf-8")
     assert extract_listing(response, "s").title == "Club Stickers"
+
+
+def test_the_walk_reads_at_most_its_limit_of_elements():
+    from maskscreen.crawler.extract.heuristic_walk import walk
+    from maskscreen.crawler.extract.page import parse_page
+
+    tree = parse_page("<html><body>" + "<p>x</p>" * 50 + "</body></html>")
+    assert len(walk(tree.root, None, None).elements) > 50
+    assert len(walk(tree.root, None, None, limit=10).elements) == 10
