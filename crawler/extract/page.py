@@ -93,6 +93,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -157,6 +158,7 @@ _RESULTS_PAGES = frozenset({"searchresultspage", "collectionpage"})
 # Differently named products in a home page's structured data that make it a showcase.
 _SHOWCASE = 3
 _NON_WORD_RE = re.compile(r"\W+")
+_FIRST_H1S = 3  # <h1>s read for the first one with a text
 # The sources that are the shop's statements, not a reading of the visible page.
 _STRUCTURED = ("jsonld", "microdata", "rdfa", "opengraph")
 # Elements of the visible page read for its stock words when structured data completes
@@ -247,6 +249,7 @@ def find_sources(
     if not heuristic or all(merged.get(key) not in _EMPTY for key in _HEURISTIC_FILLS):
         if found:
             titled = _heading_over_opengraph(found, lambda: _first_heading(selector), True)
+            titled = _heading_over_name(titled, lambda: _first_heading(selector))
             if heuristic:
                 reading = read_page(selector, url, language, described=True, limit=_STATED_ELEMENTS)
                 titled = _stated_over_structured(titled, reading.stated)
@@ -265,6 +268,7 @@ def find_sources(
         # the visible page would change the content hash of listings already stored.
         gaps = {k: v for k, v in reading.fields.items() if k in _HEURISTIC_FILLS + ("currency",)}
         found = _heading_over_opengraph(found, lambda: reading.fields.get("title"))
+        found = _heading_over_name(found, lambda: _first_heading(selector))
         found = _stated_over_structured(found, reading.stated)
         return Sources([*found, ("heuristic", gaps)], None, None)
     if reading.fields:
@@ -335,6 +339,50 @@ def _heading_over_opengraph(
     ]
 
 
+def _heading_over_name(
+    found: list[tuple[str, dict]], read_heading: Callable[[], str | None]
+) -> list[tuple[str, dict]]:
+    """A structured name (JSON-LD, microdata, RDFa) that the page's heading shows with
+    more around it gives way to the heading, the name as a shopper reads it: the brand
+    before it ("Braqeez" + "sandalen blauw", "iiyama" + "G-Master GB2470HSU-W5, ..."),
+    the line after it; and a name that is the heading plus a part set off by a separator
+    ("Monedero - black" over the heading "Monedero") gives way too. A heading holding
+    the name inside a much longer text (a whole block) is not taken."""
+    source = next((name for name, fields in found if fields.get("title")), None)
+    if source not in ("jsonld", "microdata", "rdfa"):
+        return found
+    title = next(fields["title"] for name, fields in found if name == source)
+    heading = read_heading()
+    if not heading:
+        return found
+    inner, outer = _squash(title), _squash(heading)
+    if not inner or not outer or inner == outer:
+        return found
+    if not (_framed(heading, title) or (outer in inner and _set_off(title, heading))):
+        return found
+    return [
+        (name, {**fields, "title": heading} if name == source else fields) for name, fields in found
+    ]
+
+
+_HEADING_GROWTH = 3  # a heading at most this many times the name's length holds it
+
+
+def _framed(heading: str, name: str) -> bool:
+    """Whether `heading` is `name` with a brand before it ("Braqeez sandalen blauw"), not
+    the name's own first word again ("AMD" + "AMD Ryzen 5"), or with a part after it set
+    off by a separator ("Balsam ... - Oribe Signature Conditioner"); not a name with
+    words run on after it ("Prism auf CD", "Sandstone134/4466": other elements' text)."""
+    folded, part = " ".join(heading.split()).casefold(), " ".join(name.split()).casefold()
+    start = folded.find(part)
+    if start < 0 or len(heading) > _HEADING_GROWTH * len(name):
+        return False
+    before, after = folded[:start].strip(), folded[start + len(part) :].strip()
+    if before and not after:
+        return not part.startswith(before)
+    return bool(after) and not before and after[0] in _SEPARATORS
+
+
 _SEPARATORS = "|–—-:·•/,"
 
 
@@ -352,8 +400,11 @@ def _first_heading(selector: Selector) -> str | None:
     """The page's first <h1>, read as the heuristic reads headings; for the pages whose
     other sources leave no gap for the heuristic, so that an og:title with a price or
     a shop name around the heading ("€97.39 40% OFF|Name") still gives way to it."""
-    first = next(iter(selector.root.iter("h1")), None) if selector.root is not None else None
-    return heading_text(first) if first is not None else None
+    if selector.root is None:
+        return None
+    # The first <h1> with a text (an empty one holds a logo's picture).
+    headings = (heading_text(h1) for h1 in islice(selector.root.iter("h1"), _FIRST_H1S))
+    return next((text for text in headings if text), None)
 
 
 def _squash(text: str) -> str:

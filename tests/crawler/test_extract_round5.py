@@ -282,3 +282,36 @@ def test_the_walk_reads_at_most_its_limit_of_elements():
     tree = parse_page("<html><body>" + "<p>x</p>" * 50 + "</body></html>")
     assert len(walk(tree.root, None, None).elements) > 50
     assert len(walk(tree.root, None, None, limit=10).elements) == 10
+
+
+def named(name: str, heading: str) -> str | None:
+    data = {"@type": "Product", "name": name, "offers": {"price": "89.00", "priceCurrency": "USD"}}
+    head = f'<script type="application/ld+json">{json.dumps(data)}</script>'
+    html = (
+        f"<html lang='en'><head><title>{name} | Shop</title>{head}</head><body><main>"
+        f"<h1>{heading}</h1>{PRICE}{BUY}</main></body></html>"
+    )
+    return extract_listing(HtmlResponse(url=URL, body=html.encode(), encoding="utf-8"), "s").title
+
+
+@pytest.mark.parametrize(
+    ("name", "heading", "title"),
+    [
+        # the brand before the structured name: the heading is the name a shopper reads
+        ("sandalen blauw", "Braqeez sandalen blauw", "Braqeez sandalen blauw"),
+        ("USB cable type C", "<span>Teenage Engineering</span> USB cable type C", None),
+        # a part set off after it
+        ("Hair balm", "Hair balm - Oribe Signature", "Hair balm - Oribe Signature"),
+        # the name plus a part set off: the heading without it
+        ("Purse - black", "Purse", "Purse"),
+        # not taken: the name's own first word again, words run on after it, a block
+        ("AMD Ryzen 5 3600", "<span>AMD</span> AMD Ryzen 5 3600", "AMD Ryzen 5 3600"),
+        ("Prism", "Prism <small>auf CD</small>", "Prism"),
+        ("Echo Show 5", "Echo Show 5<span>134/4466</span>", "Echo Show 5"),
+        ("Mask", "Buy the best latex Mask here today from our shop", "Mask"),
+        ("Godiva Gold Box 34", "Godiva", "Godiva Gold Box 34"),
+    ],
+)
+def test_the_visible_heading_over_a_structured_name_it_frames(name, heading, title):
+    expected = title or "Teenage Engineering USB cable type C"
+    assert named(name, heading) == expected
