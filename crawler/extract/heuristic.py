@@ -27,7 +27,14 @@ product. `crawler.extract.page` tries it after every other source; their fields 
   or buy button) states (`crawler.extract.fields.normalize_availability`'s words; several
   statements label options: see `_availability`), then an enabled buy button (InStock),
   then a promise to deliver within days or hours near the title ("Lieferzeit: 1-3
-  Werktage", "Wysyłka 24h": InStock, `cues.promises_delivery`);
+  Werktage", "Wysyłka 24h": InStock, `cues.promises_delivery`). Not statements: stock
+  words as a condition ("Notify me when in stock"), a legend of symbols, a picture's
+  notice ("Bild nicht verfügbar"). "Not in stock" followed by a promise to ship in days
+  is a back order, and a back order with no enabled buy control is OutOfStock. On a page
+  with many buy buttons the title's own is the one just after it, or the only one
+  labelled as buying (`_own_button`). `HeuristicReading.stated` is the availability
+  read from words (not from a button or a delivery promise): `crawler.extract.page`
+  lets it overrule structured data;
 - description: meta description or og:description, else a description block, else
   the longest paragraph after the title; images: og:image, then product images;
   seller: a "Sold by" / "Verkauf durch" / "卖家" / "販売元" / "판매자" label, else an
