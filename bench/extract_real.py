@@ -65,6 +65,7 @@ DEV_MANIFESTS = frozenset(
         "manifest-7.jsonl",
         "manifest-8.jsonl",
         "manifest-9.jsonl",
+        "manifest-10.jsonl",
     }
 )
 GROUPS = ("dev", "report", "all")

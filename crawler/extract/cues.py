@@ -87,7 +87,15 @@ _BUY_TEXT_RE = re.compile(
     r"|直接購買|马上抢|カートに入れる|カートに追加|今すぐ買う|購入手続き|장바구니|바로\s?구매"
     r"|구매하기|thêm vào giỏ|mua ngay|เพิ่มไปยังรถเข็น|ซื้อเลย"
     r"|do košíka|do košíku|kosárba|læg i kurv|lägg i varukorg|legg i handlekurv"
-    r"|lisää ostoskoriin|adaugă în coș|adauga in cos|в кошик|στο καλάθι|in winkelmand",
+    r"|lisää ostoskoriin|adaugă în coș|adauga in cos|в кошик|στο καλάθι|in winkelmand"
+    r"|購入する|megrendelem|megveszem|add to backpack",
+    re.IGNORECASE,
+)
+# ... and labels that hold those words but do not buy: a payment plan's link ("Buy now,
+# pay later", "Jetzt kaufen, später bezahlen").
+_NOT_BUY_TEXT_RE = re.compile(
+    r"pay later|pay in \d|später (?:be)?zahlen|payer plus tard|en \d+ fois|pagar? (?:después"
+    r"|más tarde|dopo|in \d)|achteraf betalen|sonra öde|później",
     re.IGNORECASE,
 )
 # A button whose whole label is the verb "buy" ("Buy!", "Kaufen", "Comprar"); only the
@@ -97,7 +105,7 @@ _BUY_WORD_RE = re.compile(
     re.IGNORECASE,
 )
 _BUY_ATTR_RE = re.compile(
-    r"add[-_]?(?:to[-_]?)?(?:cart|bag|basket)|buy[-_]?(?:it[-_]?)?(?:now|button|btn)"
+    r"add[-_]?(?:to[-_]?|2)?(?:cart|bag|basket)|buy[-_]?(?:it[-_]?)?(?:now|button|btn)"
     r"|cart[-_]?(?:button|btn|submit)",
     re.IGNORECASE,
 )
@@ -137,10 +145,11 @@ _PRODUCT_URL_RE = re.compile(
     re.IGNORECASE,
 )
 # Class names that hide an element (Bootstrap d-none, Tailwind/Foundation hidden, shop
-# templates' displaynone), unless another class shows it again at some screen size
+# templates' displaynone, Amazon's a-hidden, js-hidden until a script shows it), unless another class shows it again at some screen size
 # ("hidden md:block", "d-none d-lg-flex").
 _HIDDEN_CLASS_RE = re.compile(
-    r"(?:^|\s)(?:hidden|hide|d-none|displaynone|display-none|is-hidden|u-hidden)(?=\s|$)",
+    r"(?:^|\s)(?:hidden|hide|d-none|displaynone|display-none|is-hidden|u-hidden|a-hidden"
+    r"|js-hidden)(?=\s|$)",
     re.IGNORECASE,
 )
 # Bootstrap's and Foundation's dialogs: display:none until a script opens them.
@@ -200,7 +209,36 @@ def has_currency_amount(text: str) -> bool:
 
 
 def is_buy_label(text: str) -> bool:
+    if _NOT_BUY_TEXT_RE.search(text):
+        return False
     return bool(_BUY_TEXT_RE.search(text) or _BUY_WORD_RE.fullmatch(text.strip()))
+
+
+# An element that acts as a button without being one: a class, id or data-* word
+# "button"/"btn" ("box-show-form-button", "add-to-basket-button-wrapper"), or a click
+# handler; read as a control only when it holds no real control (a wrapper's button is
+# read on its own).
+_CONTROL_ATTR_RE = re.compile(r"(?:^|[\s_-])(?:button|btn)(?:$|[\s_-])", re.IGNORECASE)
+
+
+def is_control_attr(attrs: str) -> bool:
+    return bool(_CONTROL_ATTR_RE.search(attrs))
+
+
+# A picture's notice ("Image unavailable", "Bild nicht verfügbar", "画像なし"): the
+# picture is missing, not the product.
+# The text begins with the picture it is about ("No image available", "Keine Abbildung").
+_PICTURE_RE = re.compile(
+    r"\W*(?:(?:no|kein\w*|pas d'|sin|nessuna|geen|brak|нет)\s*)?(?:images?|pictures?|photos?"
+    r"|bild(?:er)?|abbildung|imagen|immagine|foto|afbeelding|zdjęcia?|görsel|resim"
+    r"|изображени\w*|фото|画像|图片|圖片|이미지)(?:\W|$)",
+    re.IGNORECASE,
+)
+
+
+def is_picture_notice(text: str) -> bool:
+    """Whether a short text is about a picture ("Image not available for Color:")."""
+    return len(text) <= 120 and bool(_PICTURE_RE.match(text))
 
 
 def is_buy_attr(attrs: str) -> bool:

@@ -19,6 +19,8 @@ from scrapy.http import TextResponse
 from w3lib.html import remove_tags
 from w3lib.url import url_query_cleaner
 
+from maskscreen.crawler.extract import cues
+
 # Query parameters that track the visitor rather than name the page.
 TRACKING_PARAMS = frozenset(
     {
@@ -244,6 +246,7 @@ _AVAILABILITY_WORDS = {name.lower(): name for name in SCHEMA_AVAILABILITY} | {
     "availabletoshiponorabout": "BackOrder",
     "expectedtoship": "BackOrder",
     "awaitingstock": "BackOrder",
+    "moreontheway": "BackOrder",  # "More on the Way": orderable, restocking
     "beimlieferanten": "BackOrder",
     "imzulauf": "BackOrder",
     # Orderable now, delivered from a date to come (an item not yet released).
@@ -354,6 +357,7 @@ _AVAILABILITY_PHRASES = sorted(
         "available to ship on or about",
         "expected to ship",
         "awaiting stock",
+        "more on the way",
         "beim lieferanten",
         "im zulauf",
         "usually ships in",
@@ -440,10 +444,39 @@ def normalize_availability(value: Any, *, search: bool = False) -> str | None:
     key = _AVAILABILITY_SEPARATORS_RE.sub("", short.lower())
     found = _AVAILABILITY_WORDS.get(key)
     if found is None and search:
-        match = _AVAILABILITY_TEXT_RE.search(value[:500].lower())
+        lowered = value[:500].lower()
+        match = next(_statements(lowered), None)
         if match:
-            found = _AVAILABILITY_WORDS.get(_AVAILABILITY_SEPARATORS_RE.sub("", match.group(0)))
+            found = _stated(lowered, match)
     return found
+
+
+# Words before a stock word that make it a condition, not a statement ("Notify me when
+# in stock", "Benachrichtigen, sobald verfügbar", "Prévenez-moi quand disponible").
+_CONDITION_RE = re.compile(
+    r"(?:^|\W)(?:when|once|as soon as|wenn|sobald|quand|dès que|lorsque|cuando|quando|zodra"
+    r"|gdy|jak tylko|как только|когда|olunca)(?:\W|$)"
+)
+_CONDITION_WINDOW = 25  # characters before a stock word searched for a condition
+
+
+def _statements(lowered: str):
+    """The stock words a lower-cased text states, skipping those stated as a condition."""
+    for match in _AVAILABILITY_TEXT_RE.finditer(lowered):
+        before = lowered[max(0, match.start() - _CONDITION_WINDOW) : match.start()]
+        before = before.rpartition("\n")[2]  # the same text's words only
+        if not _CONDITION_RE.search(before):
+            yield match
+
+
+def _stated(lowered: str, match: re.Match) -> str | None:
+    """The availability a stock word states: "not in stock" followed by a promise to ship
+    within days once ordered ("Nicht lagernd, ab Bestellung versandfertig in 8 Tagen",
+    "Out of stock - ships in 5 days") is a back order, not an item that cannot be had."""
+    value = _AVAILABILITY_WORDS.get(_AVAILABILITY_SEPARATORS_RE.sub("", match.group(0)))
+    if value == "OutOfStock" and cues.promises_delivery(lowered[match.end() :]):
+        return "BackOrder"
+    return value
 
 
 def stated_availabilities(texts: list[str]) -> list[str]:
@@ -456,10 +489,13 @@ def stated_availabilities(texts: list[str]) -> list[str]:
         offset += len(text) + 1
     found: list[str] = []
     last = -1
-    for match in _AVAILABILITY_TEXT_RE.finditer(joined):
+    for match in _statements(joined):
         owner = bisect_right(starts, match.start()) - 1
-        value = _AVAILABILITY_WORDS.get(_AVAILABILITY_SEPARATORS_RE.sub("", match.group(0)))
-        if value and owner != last:
+        if owner == last:
+            continue
+        end = starts[owner + 1] - 1 if owner + 1 < len(starts) else len(joined)
+        value = _stated(joined[:end], match)
+        if value:
             found.append(value)
             last = owner
     return found

@@ -27,7 +27,14 @@ product. `crawler.extract.page` tries it after every other source; their fields 
   or buy button) states (`crawler.extract.fields.normalize_availability`'s words; several
   statements label options: see `_availability`), then an enabled buy button (InStock),
   then a promise to deliver within days or hours near the title ("Lieferzeit: 1-3
-  Werktage", "Wysyłka 24h": InStock, `cues.promises_delivery`);
+  Werktage", "Wysyłka 24h": InStock, `cues.promises_delivery`). Not statements: stock
+  words as a condition ("Notify me when in stock"), a legend of symbols, a picture's
+  notice ("Bild nicht verfügbar"). "Not in stock" followed by a promise to ship in days
+  is a back order, and a back order with no enabled buy control is OutOfStock. On a page
+  with many buy buttons the title's own is the one just after it, or the only one
+  labelled as buying (`_own_button`). `HeuristicReading.stated` is the availability
+  read from words (not from a button or a delivery promise): `crawler.extract.page`
+  lets it overrule structured data;
 - description: meta description or og:description, else a description block, else
   the longest paragraph after the title; images: og:image, then product images;
   seller: a "Sold by" / "Verkauf durch" / "卖家" / "販売元" / "판매자" label, else an
@@ -64,15 +71,17 @@ from maskscreen.crawler.extract.fields import (
 )
 from maskscreen.crawler.extract.heuristic_parts import (
     Price,
+    attributes,
     description_of,
     images_of,
     in_disabled_option,
+    in_legend,
     in_link,
     names_site,
     only_links,
     strip_site_name,
 )
-from maskscreen.crawler.extract.heuristic_walk import REPEATED, PageReading, walk
+from maskscreen.crawler.extract.heuristic_walk import MAX_ELEMENTS, REPEATED, PageReading, walk
 
 MANY_PRICES = 6  # card prices that make a page a list of products
 MANY_BUY_BUTTONS = 4
@@ -104,21 +113,32 @@ class HeuristicReading(NamedTuple):
     fields: dict | None
     confidence: float
     reason: str | None
+    # The availability the visible page states in words (a stock label, a button's label
+    # or a stock statement by the title), not one inferred from a buy button or a
+    # delivery promise: what a shopper reads, which structured data does not overrule.
+    stated: str | None = None
 
 
 def read_page(
-    selector: Selector, url: str, language: str | None = None, *, described: bool = False
+    selector: Selector,
+    url: str,
+    language: str | None = None,
+    *,
+    described: bool = False,
+    limit: int = MAX_ELEMENTS,
 ) -> HeuristicReading:
     """The page's product fields and confidence, or the reason it holds no product.
     `described`: another source (structured data, a profile) already describes a product
-    here, so the visible page only fills its gaps."""
+    here, so the visible page only fills its gaps. `limit`: elements read at most."""
     domain = urlsplit(url).hostname
-    page = walk(selector.root, language, domain)
+    page = walk(selector.root, language, domain, limit)
     title, title_points, anchor = _title(page, domain)
     own_buttons = len(page.buttons) < MANY_BUY_BUTTONS
     buy = next((b for b in page.buttons if not b[2]), page.buttons[0] if page.buttons else None)
     buy = buy if own_buttons else None
     price, price_kind = _pick_price(page.prices, anchor, buy[0] if buy else None, bool(buy))
+    if price_kind == "was" and _empty_price_before(page, price.index):
+        price, price_kind = None, None  # the price a buyer pays is filled in by a script
     cards = sum(1 for p in page.prices if p.card)
     stock = _stock(page, anchor)
     if price_kind != "current" and not buy and (cards >= MANY_PRICES or not own_buttons):
@@ -149,7 +169,7 @@ def read_page(
     if not title:
         return HeuristicReading(None, 0.0, "no_title")
     origin = anchor if anchor is not None else price.index if price else buy[0] if buy else None
-    availability = _availability(page, stock, buy, origin)
+    availability, stated = _availability(page, stock, buy or _own_button(page, anchor), origin)
     start = anchor if anchor is not None else 0
     description = clean_text(page.meta.get("description") or page.meta.get("og:description"))
     description = description or description_of(page.elements, start)
@@ -177,7 +197,7 @@ def read_page(
         "seller": seller[1] if seller else None,
         "seller_url": seller[2] if seller else None,
     }
-    return HeuristicReading(fields, round(min(confidence, 1.0), 2), None)
+    return HeuristicReading(fields, round(min(confidence, 1.0), 2), None, stated)
 
 
 def _title(page: PageReading, domain: str | None) -> tuple[str | None, float, int | None]:
@@ -249,6 +269,24 @@ def _pick_price(
     return None, None
 
 
+_EMPTY_SLOT_BEFORE = 8  # elements before a was price searched for an empty price slot
+
+
+def _empty_price_before(page: PageReading, index: int) -> bool:
+    """Whether an element named as a price, holding no amount (empty, or only a currency
+    sign: "<span class=p-price>￥<span class=price></span></span>"), comes just before
+    the was price: the current price is written there by a script, and the struck
+    list price beside it is not what a buyer pays."""
+    for el in page.elements[max(0, index - _EMPTY_SLOT_BEFORE) : index]:
+        attrs = attributes(el) if el.attrib else ""
+        if not attrs or not cues.is_price_attr(attrs) or cues.is_was_attr(attrs):
+            continue
+        text = "".join(el.itertext()).strip()
+        if not text or cues.LEADING_CURRENCY_RE.fullmatch(text):
+            return True
+    return False
+
+
 def _stock(page: PageReading, anchor: int | None) -> str | None:
     """Availability from a stock label or a button's label, the one nearest the title;
     not a label with a card's price between it and the title: that label is the card's
@@ -264,9 +302,27 @@ def _stock(page: PageReading, anchor: int | None) -> str | None:
     return normalize_availability(text, search=True)
 
 
+def _own_button(page: PageReading, anchor: int | None) -> tuple[int, str, bool] | None:
+    """On a page with many buy buttons (accessories, bundles, "add" per related item,
+    a quantity's "+" and "-" in the cart form), the title's own: the first enabled one
+    within `NEAR` elements after the title, when no other buy button is that close to
+    it; else the only enabled one whose label says it buys. Read for availability only:
+    whether the page lists products is decided on all its buttons."""
+    if anchor is None:
+        return None
+    enabled = [b for b in page.buttons if not b[2]]
+    near = [b for b in enabled if 0 < b[0] - anchor <= NEAR]
+    if near:
+        first = near[0]
+        if not any(b is not first and abs(b[0] - first[0]) <= NEAR for b in page.buttons):
+            return first
+    labelled = [b for b in enabled if cues.is_buy_label(b[1])]
+    return labelled[0] if len(labelled) == 1 else None
+
+
 def _availability(
     page: PageReading, stock: str | None, buy: tuple[int, str, bool] | None, origin: int | None
-) -> str | None:
+) -> tuple[str | None, str | None]:
     """A stock label, else what the text by the title (or the price) states, else an
     enabled buy button's InStock: a shop that says "out of stock" beside a buy button it
     left on the page means what it says.
@@ -276,24 +332,31 @@ def _availability(
     option, and options all unavailable beside an enabled buy button leave the button's
     word (the options not labelled can be bought).
     """
-    if stock:
-        return stock
     enabled = bool(buy) and not buy[2]
+    if stock:
+        return _orderable(stock, enabled)
     texts = _nearby_texts(page, origin) if origin is not None else []
     stated = stated_availabilities(texts)
     if len(stated) == 1:
-        return stated[0]
+        return _orderable(stated[0], enabled)
     if stated:
         best = min(stated, key=_MOST_AVAILABLE.index)
         if best not in UNAVAILABLE or not enabled:
-            return best
+            return _orderable(best, enabled)
     if enabled:
-        return "InStock"
+        return "InStock", None
     # No stock word, but a promise to deliver within days: stock to ship (weaker than
     # any stock word, so it is read only when there is none).
     if not stated and cues.promises_delivery(" ".join(texts).lower()):
-        return "InStock"
-    return None
+        return "InStock", None
+    return None, None
+
+
+def _orderable(stated: str, enabled: bool) -> tuple[str, str]:
+    """A back order is an item one can order now and receive later: "More on the way" or
+    "Backordered" on a page with no enabled buy control is an item that cannot be had."""
+    value = "OutOfStock" if stated == "BackOrder" and not enabled else stated
+    return value, value
 
 
 def _statements(page: PageReading, origin: int) -> list[str]:
@@ -312,7 +375,14 @@ def _nearby_texts(page: PageReading, origin: int) -> list[str]:
     total = 0
     for el in page.elements[start : origin + _AFTER_TITLE]:
         for text, owner in ((el.text, el), (el.tail, el.getparent())):
-            if text and text.strip() and not in_link(owner) and not in_disabled_option(owner):
+            if (
+                text
+                and text.strip()
+                and not in_link(owner)
+                and not in_disabled_option(owner)
+                and not in_legend(owner)
+                and not cues.is_picture_notice(text.strip())
+            ):
                 texts.append(text.replace("\n", " ")[:500])
                 total += len(texts[-1])
         if total > _AFTER_TITLE_CHARS:

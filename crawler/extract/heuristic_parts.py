@@ -60,6 +60,9 @@ class Price:
     shape: tuple = field(default=())
 
 
+_LEGEND_RE = re.compile(r"(?:^|[\s_-])legend(?:$|[\s_-])", re.IGNORECASE)
+
+
 def attributes(el: HtmlElement) -> str:
     """id, class, itemprop and data-* names (and short values) as one string to search."""
     parts = [el.get("id") or "", el.get("class") or "", el.get("itemprop") or ""]
@@ -395,6 +398,18 @@ def in_disabled_option(el: HtmlElement | None) -> bool:
             return True
         if el.tag == "li":
             return False
+        el = el.getparent()
+    return False
+
+
+def in_legend(el: HtmlElement | None) -> bool:
+    """Inside a key to the page's symbols (a class or id "legend": "Low stock: <icon>",
+    "Sold out: <icon>" explain the marks on the sizes), not a statement about the item."""
+    for _ in range(2):
+        if el is None:
+            return False
+        if _LEGEND_RE.search((el.get("class") or "") + " " + (el.get("id") or "")):
+            return True
         el = el.getparent()
     return False
 

@@ -10,6 +10,7 @@ related-products block, repeated as cards), buy buttons, stock labels and seller
 from __future__ import annotations
 
 import re
+from itertools import chain, islice
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -68,7 +69,10 @@ class PageReading:
         self.elements: list[HtmlElement] = []
 
 
-def walk(root: HtmlElement, language: str | None, domain: str | None) -> PageReading:
+def walk(
+    root: HtmlElement, language: str | None, domain: str | None, limit: int = MAX_ELEMENTS
+) -> PageReading:
+    """The page read once, at most `limit` elements (`MAX_ELEMENTS`)."""
     page = PageReading()
     outside = elsewhere = struck = 0
     # Each open element: its context flags, and its index (None when skipped).
@@ -84,7 +88,9 @@ def walk(root: HtmlElement, language: str | None, domain: str | None) -> PageRea
         flags = (
             -outside  # the main part is never chrome, even inside an unclosed <nav>
             if tag == "main" or ("main" in attrs and _MAIN_ATTR_RE.search(attrs))
-            else tag in cues.OUTSIDE_TAGS and not (tag == "aside" and _in_main(el)),
+            else tag in cues.OUTSIDE_TAGS
+            and not (tag == "aside" and _in_main(el))
+            and not (tag == "header" and _in_main(el, _ARTICLE_TAGS)),
             bool(attrs) and cues.is_elsewhere_attr(attrs),
             tag in ("del", "s", "strike") or "line-through" in (el.get("style") or ""),
         )
@@ -103,7 +109,7 @@ def walk(root: HtmlElement, language: str | None, domain: str | None) -> PageRea
         if skip:
             walker.skip_subtree()  # its "end" still comes, and pops its flags
             continue
-        if len(page.elements) >= MAX_ELEMENTS:
+        if len(page.elements) >= limit:
             break
         outside, elsewhere, struck = outside + flags[0], elsewhere + flags[1], struck + flags[2]
         index = len(page.elements)
@@ -149,10 +155,16 @@ def _add_price(
     page.prices.append(price)
 
 
-def _in_main(el: HtmlElement) -> bool:
+_MAIN_TAGS = frozenset({"main"})
+# A <header> inside these is the heading block of the item, not the site's header
+# (a blog shop's <article><header class="entry-header"><h1>Name</h1>).
+_ARTICLE_TAGS = frozenset({"main", "article"})
+
+
+def _in_main(el: HtmlElement, tags: frozenset[str] = _MAIN_TAGS) -> bool:
     """Inside the page's <main> (or role=main): an <aside> there is the product's own
     box (the price and buy button beside the pictures), not the site's sidebar."""
-    return any(a.tag == "main" or a.get("role") == "main" for a in el.iterancestors())
+    return any(a.tag in tags or a.get("role") == "main" for a in el.iterancestors())
 
 
 def _nested_in(outer: Price, inner: Price) -> bool:
@@ -182,11 +194,12 @@ def _head(page: PageReading, el: HtmlElement, tag: str) -> None:
 def _buttons_and_labels(
     page: PageReading, el: HtmlElement, tag: str, attrs: str, index: int
 ) -> None:
-    if tag in cues.BUTTON_TAGS or el.get("role") == "button":
+    control = _control(el, tag, attrs)
+    if control:
         label = (
             el.get("value") if tag == "input" else short_text(el, 60)
-        ) or el.get("aria-label") or el.get("title") or _image_label(el) or ""  # fmt: skip
-        if cues.is_buy_label(label) or (attrs and cues.is_buy_attr(attrs)):
+        ) or el.get("aria-label") or el.get("title") or _image_label(el) or _data_label(el)  # fmt: skip
+        if cues.is_buy_label(label) or (control == "real" and attrs and cues.is_buy_attr(attrs)):
             disabled = (
                 el.get("disabled") is not None
                 or el.get("aria-disabled") == "true"
@@ -197,12 +210,59 @@ def _buttons_and_labels(
             page.stock.append((index, label))  # a button's label: "Sold out", "品切れ"
     if attrs and cues.AVAILABILITY_ATTR_RE.search(attrs):
         text = short_text(el, 200)
-        if text and normalize_availability(text, search=True):
+        if text and normalize_availability(text, search=True) and not cues.is_picture_notice(text):
             page.stock.append((index, text))
     if len(page.sellers) < 3:
         seller = seller_after(el, attrs)
         if seller:
             page.sellers.append((index, *seller))
+
+
+# Input types that are fields, not controls: a quantity box inside an add-to-cart form
+# ("add-cart-qty") is not a second buy button.
+_FIELD_INPUTS = frozenset({"text", "number", "tel", "email", "search", "password"})
+# Elements read as controls when their attributes say so (`cues.is_control_attr`).
+_CONTROL_LIKE = frozenset({"div", "span", "li"})
+_REAL_CONTROLS = ("button", "a", "input")
+_FORM_CONTROLS = ("button", "input")
+_CONTROL_DEPTH = 4  # ancestors searched for the real control a label belongs to
+_CONTROL_BOX = 50  # elements around a control-like one searched for a real control
+
+
+def _control(el: HtmlElement, tag: str, attrs: str) -> str | None:
+    """Return "real" for a button, a link, an input that submits or an element with
+    role=button; "like" for a div/span/li that acts as one (a click handler, a
+    "button"/"btn" class or data name) and holds no real control of its own: such an
+    element buys only when its label says so (a wrapper named "below-add-to-cart-button"
+    is not a button); else None."""
+    if tag == "input":
+        return "real" if (el.get("type") or "text").lower() not in _FIELD_INPUTS else None
+    if tag in cues.BUTTON_TAGS or el.get("role") == "button":
+        return "real"
+    if tag not in _CONTROL_LIKE or not (
+        el.get("onclick") or (attrs and cues.is_control_attr(attrs))
+    ):
+        return None
+    if any(a.tag in _REAL_CONTROLS for a in islice(el.iterancestors(), _CONTROL_DEPTH)):
+        return None  # a real control's label: that control is read
+    # A wrapper of a real control, or the label beside one (<span class="a-button-text">
+    # next to its <input type=submit>): that control is read.
+    if any(d.tag in _REAL_CONTROLS for d in islice(el.iterdescendants(), _CONTROL_BOX)):
+        return None
+    siblings = chain(
+        islice(el.itersiblings(preceding=True), _CONTROL_BOX),
+        islice(el.itersiblings(), _CONTROL_BOX),
+    )
+    return None if any(s.tag in _FORM_CONTROLS for s in siblings) else "like"
+
+
+def _data_label(el: HtmlElement) -> str:
+    """The label a script will print on a control it renders, kept in a data-*label
+    attribute (<div data-button-label="Add to basket">)."""
+    return next(
+        (v.strip() for k, v in el.attrib.items() if k.startswith("data-") and k.endswith("label")),
+        "",
+    )
 
 
 def _image_label(el: HtmlElement) -> str | None:

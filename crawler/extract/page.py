@@ -47,13 +47,15 @@ When sources disagree:
   `crawler.extract.prices` (¥ by language or domain, never guessed);
 - the language is the product's own (inLanguage, or a profile's), else the page's
   <html lang>, else og:locale;
-- availability is the structured data's when it states one, even on a page whose
-  visible text says nothing about stock: the visible page is not read for a listing
-  the structured data completes (see `find_sources`), so a shop's stated value is
-  kept rather than guessed away. (Round 4 measured the other reading, "what the visible
-  page states, structured data only settling it": on the development pages it lost
-  more than it gained, because the visible stock statements it needs are not yet
-  found reliably; see the round-4 report before changing this.)
+- availability: what the visible page states in words (a stock label, a button's
+  "Sold out", a stock statement by the title: `HeuristicReading.stated`) beats the
+  structured data's, which shops leave stale ("OutOfStock" in the JSON-LD beside
+  "Auf Lager"); so the visible page is read on every page, also when structured data
+  completes the listing. Without such words the structured data's value is kept, even
+  on a page whose only hint is a buy button (round 4 measured letting the heuristic's
+  whole reading win, button included: it lost more than it gained); and a page whose
+  structured data states none gets the heuristic's reading (words, an enabled buy
+  button, a delivery promise).
 
 `Listing.extraction_confidence` is the heuristic source's confidence in [0, 1] when
 it is the listing's source (`source_format` "heuristic"), else None: structured data
@@ -91,6 +93,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -155,8 +158,13 @@ _RESULTS_PAGES = frozenset({"searchresultspage", "collectionpage"})
 # Differently named products in a home page's structured data that make it a showcase.
 _SHOWCASE = 3
 _NON_WORD_RE = re.compile(r"\W+")
+_FIRST_H1S = 3  # <h1>s read for the first one with a text
 # The sources that are the shop's statements, not a reading of the visible page.
 _STRUCTURED = ("jsonld", "microdata", "rdfa", "opengraph")
+# Elements of the visible page read for its stock words when structured data completes
+# the listing: the product's box sits near the top, and a whole walk of a page of
+# reviews would cost more than the rest of the extraction.
+_STATED_ELEMENTS = 2_500
 # Fields whose absence after the structured sources sends the page to the heuristic one.
 _HEURISTIC_FILLS = ("title", "price", "availability")
 
@@ -241,6 +249,10 @@ def find_sources(
     if not heuristic or all(merged.get(key) not in _EMPTY for key in _HEURISTIC_FILLS):
         if found:
             titled = _heading_over_opengraph(found, lambda: _first_heading(selector), True)
+            titled = _heading_over_name(titled, lambda: _first_heading(selector))
+            if heuristic:
+                reading = read_page(selector, url, language, described=True, limit=_STATED_ELEMENTS)
+                titled = _stated_over_structured(titled, reading.stated)
             return Sources(titled, None, None)
         if broken_only and not structured:
             return Sources(found, "broken_jsonld", None)
@@ -256,6 +268,8 @@ def find_sources(
         # the visible page would change the content hash of listings already stored.
         gaps = {k: v for k, v in reading.fields.items() if k in _HEURISTIC_FILLS + ("currency",)}
         found = _heading_over_opengraph(found, lambda: reading.fields.get("title"))
+        found = _heading_over_name(found, lambda: _first_heading(selector))
+        found = _stated_over_structured(found, reading.stated)
         return Sources([*found, ("heuristic", gaps)], None, None)
     if reading.fields:
         return Sources([("heuristic", reading.fields)], None, reading.confidence)
@@ -264,6 +278,22 @@ def find_sources(
     if broken_only and not structured:
         return Sources(found, "broken_jsonld", None)
     return Sources(found, "no_product" if structured else reading.reason, None)
+
+
+def _stated_over_structured(
+    found: list[tuple[str, dict]], stated: str | None
+) -> list[tuple[str, dict]]:
+    """The availability the visible page states in words (`HeuristicReading.stated`: a
+    stock label, "Sold out", "Temporarily on backorder", "Nicht lagernd") over the one
+    structured data declares: a shopper reads the page, and shops leave their JSON-LD's
+    or microdata's availability stale or fixed. A buy button alone does not overrule a
+    declared value (the page states nothing about stock then)."""
+    if not stated:
+        return found
+    return [
+        (name, {**fields, "availability": stated} if fields.get("availability") else fields)
+        for name, fields in found
+    ]
 
 
 def _is_home(url: str) -> bool:
@@ -309,6 +339,50 @@ def _heading_over_opengraph(
     ]
 
 
+def _heading_over_name(
+    found: list[tuple[str, dict]], read_heading: Callable[[], str | None]
+) -> list[tuple[str, dict]]:
+    """A structured name (JSON-LD, microdata, RDFa) that the page's heading shows with
+    more around it gives way to the heading, the name as a shopper reads it: the brand
+    before it ("Braqeez" + "sandalen blauw", "iiyama" + "G-Master GB2470HSU-W5, ..."),
+    the line after it; and a name that is the heading plus a part set off by a separator
+    ("Monedero - black" over the heading "Monedero") gives way too. A heading holding
+    the name inside a much longer text (a whole block) is not taken."""
+    source = next((name for name, fields in found if fields.get("title")), None)
+    if source not in ("jsonld", "microdata", "rdfa"):
+        return found
+    title = next(fields["title"] for name, fields in found if name == source)
+    heading = read_heading()
+    if not heading:
+        return found
+    inner, outer = _squash(title), _squash(heading)
+    if not inner or not outer or inner == outer:
+        return found
+    if not (_framed(heading, title) or (outer in inner and _set_off(title, heading))):
+        return found
+    return [
+        (name, {**fields, "title": heading} if name == source else fields) for name, fields in found
+    ]
+
+
+_HEADING_GROWTH = 3  # a heading at most this many times the name's length holds it
+
+
+def _framed(heading: str, name: str) -> bool:
+    """Whether `heading` is `name` with a brand before it ("Braqeez sandalen blauw"), not
+    the name's own first word again ("AMD" + "AMD Ryzen 5"), or with a part after it set
+    off by a separator ("Balsam ... - Oribe Signature Conditioner"); not a name with
+    words run on after it ("Prism auf CD", "Sandstone134/4466": other elements' text)."""
+    folded, part = " ".join(heading.split()).casefold(), " ".join(name.split()).casefold()
+    start = folded.find(part)
+    if start < 0 or len(heading) > _HEADING_GROWTH * len(name):
+        return False
+    before, after = folded[:start].strip(), folded[start + len(part) :].strip()
+    if before and not after:
+        return not part.startswith(before)
+    return bool(after) and not before and after[0] in _SEPARATORS
+
+
 _SEPARATORS = "|–—-:·•/,"
 
 
@@ -326,8 +400,11 @@ def _first_heading(selector: Selector) -> str | None:
     """The page's first <h1>, read as the heuristic reads headings; for the pages whose
     other sources leave no gap for the heuristic, so that an og:title with a price or
     a shop name around the heading ("€97.39 40% OFF|Name") still gives way to it."""
-    first = next(iter(selector.root.iter("h1")), None) if selector.root is not None else None
-    return heading_text(first) if first is not None else None
+    if selector.root is None:
+        return None
+    # The first <h1> with a text (an empty one holds a logo's picture).
+    headings = (heading_text(h1) for h1 in islice(selector.root.iter("h1"), _FIRST_H1S))
+    return next((text for text in headings if text), None)
 
 
 def _squash(text: str) -> str:

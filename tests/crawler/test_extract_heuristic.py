@@ -257,7 +257,7 @@ def test_structured_data_wins_and_the_heuristic_only_fills_its_gaps():
     assert (listing.price, listing.currency) == (Decimal("80.00"), "EUR")
 
 
-def test_complete_structured_data_never_reads_the_page_text():
+def test_complete_structured_data_keeps_its_fields_but_not_against_a_stated_stock_word():
     data = {
         "@type": "Product",
         "name": "Mask",
@@ -266,7 +266,25 @@ def test_complete_structured_data_never_reads_the_page_text():
     head = f'<script type="application/ld+json">{json.dumps(data)}</script>'
     body = "<h1>Other</h1><span class='price'>$99.00</span><p>Sold out</p>"
     listing = extract_listing(HtmlResponse(url=SHOP, body=html(body, head)), "s")
-    assert (listing.price, listing.availability) == (Decimal(10), "InStock")
+    # Title and price stay the shop's structured ones; the visible "Sold out" is what a
+    # shopper reads about stock, and the structured "InStock" gives way to it.
+    assert (listing.title, listing.price) == ("Mask", Decimal(10))
+    assert listing.availability == "SoldOut" and listing.source_format == "jsonld"
+
+
+def test_a_buy_button_alone_does_not_overrule_structured_availability():
+    data = {
+        "@type": "Product",
+        "name": "Mask",
+        "offers": {"price": "10", "priceCurrency": "USD", "availability": "OutOfStock"},
+    }
+    head = f'<script type="application/ld+json">{json.dumps(data)}</script>'
+    body = "<h1>Mask</h1><span class='price'>$10.00</span><button>Add to cart</button>"
+    listing = extract_listing(HtmlResponse(url=SHOP, body=html(body, head)), "s")
+    assert listing.availability == "OutOfStock"
+    stated = body.replace("</button>", "</button><p class='stock'>In stock</p>")
+    listing = extract_listing(HtmlResponse(url=SHOP, body=html(stated, head)), "s")
+    assert listing.availability == "InStock"
 
 
 def test_heuristic_is_a_known_source_format():
