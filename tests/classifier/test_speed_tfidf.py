@@ -54,7 +54,14 @@ def _plain_matrix(vocabulary, ngrams, n_docs):
 
 def _edge_texts():
     texts = [normalize(e.text) for e in load_corpus()]
-    texts += ["", " ", "a", "硅", "ｓｉｌｉｃｏｎｅ m@sk s i l i c o n e", "真人 面具 realistic mask"]
+    texts += [
+        "",
+        " ",
+        "a",
+        "硅",
+        "ｓｉｌｉｃｏｎｅ m@sk s i l i c o n e",
+        "真人 面具 realistic mask",
+    ]
     texts += ["ма́ска реалистичная", "リアルなマスク", "가면 " * 50, "x" * 4_000]
     texts.append(" ".join(texts[:300])[:5_000])  # a long listing
     return [normalize(t) for t in texts]
