@@ -1,13 +1,15 @@
-"""language.by_script's one search before its three (text in none of their scripts) and
-the letters of ASCII text counted without a regular expression give what the plain steps
-give: on the corpus, the grounded records, mutated texts and edge cases."""
+"""Script tests with a shortcut give what the plain steps give, on the corpus, the grounded
+records, mutated texts and edge cases: language.by_script's one search before its three
+(text in none of their scripts), the letters of ASCII text counted without a regular
+expression, and signals.groups_of's one search before those for kana, Hangul and
+Cyrillic."""
 
 import random
 import re
 
 import pytest
 
-from maskscreen.classifier import language
+from maskscreen.classifier import language, signals
 from maskscreen.classifier.corpus import load_corpus
 from maskscreen.classifier.grounded import load_grounded
 from maskscreen.classifier.normalize import normalize
@@ -36,6 +38,9 @@ EDGE = [
     "realistic 硅胶面具",
     "Маска реалистичная",
     "máscara realista",
+    "маска 硅胶 mask",
+    "かお 가면 маска",
+    "\u04ff\u0500\u03ff\u0400",
     "x" * 300,
     "é" * 300,
 ]
@@ -82,3 +87,27 @@ def test_every_ascii_letter_is_counted_and_nothing_else():
     for code in range(128):
         char = chr(code)
         assert language._letters(char) == len(_LETTER_RUN.findall(char))
+
+
+def plain_groups_of(normalized: str) -> set[str]:
+    if normalized.isascii():
+        return {"latin"} if re.search(r"[a-z0-9+@]", normalized) else set()
+    groups = set()
+    if re.search(r"[\u3400-\u9fff]", normalized):
+        groups.add("zh")
+    if re.search(r"[\u3040-\u30ff]", normalized):
+        groups |= {"ja", "zh"}
+    if re.search(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]", normalized):
+        groups.add("ko")
+    if re.search(r"[\u0400-\u04ff]", normalized):
+        groups.add("ru")
+    if re.search(r"[a-z0-9+@]", normalized):
+        groups.add("latin")
+    return groups
+
+
+def test_script_groups_are_the_plain_ones():
+    texts = _texts()
+    found = [signals.groups_of(text) for text in texts]
+    assert found == [plain_groups_of(text) for text in texts]
+    assert {"ja", "ko", "ru", "zh", "latin"} <= set().union(*found)
