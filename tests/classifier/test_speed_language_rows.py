@@ -88,26 +88,3 @@ def test_a_batch_too_big_to_pack_is_walked_in_halves_with_the_same_guesses(monke
     # the whole batch over the limit, each half (half the texts, fewer letters) under it
     monkeypatch.setattr(language, "PACK_LIMIT", whole // 2 + 1)
     assert language.classify_batch(identifier, samples) == own
-
-
-def test_rows_converted_once_are_the_tables_rows_whatever_the_batches_before():
-    """The float32 rows a walker converted for earlier batches are the float16 table's, and
-    a fresh walker scores a batch as one that has seen others."""
-    identifier = language._get_identifier()
-    samples = _samples()
-    fresh = language._BatchWalk(identifier)
-    used = fresh([identifier._encode(s) for s in samples[: 3 * language.SMALL_BATCH]])
-    table = fresh.float32_rows([features for features, _ in used])
-    rows = np.unique(np.concatenate([features for features, _ in used]))
-    assert len(rows) > 100
-    assert table.dtype == np.float32
-    np.testing.assert_array_equal(table[rows], identifier.nb_ptc[rows].astype(np.float32))
-    assert fresh._converted.sum() == len(rows)  # only the rows read
-    later = samples[-200:]
-    own = [identifier.classify(sample) for sample in later]
-    language._WALKERS[id(identifier)] = fresh  # a walker that has converted other rows
-    try:
-        assert language.classify_batch(identifier, later) == own
-    finally:
-        language._WALKERS.pop(id(identifier))
-    assert language.classify_batch(identifier, later) == own  # and a new one
