@@ -43,6 +43,12 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
+# Any character of the three searches of by_script (one search of text in other scripts),
+# and the ASCII characters that are no letter of _LETTER_RUN (all but a-z and A-Z).
+_DECIDING_SCRIPT = re.compile(
+    r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]"
+)
+_ASCII_NOT_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
 
 _lock = threading.Lock()
 _identifier = None
@@ -131,6 +137,8 @@ def _get_identifier():
 
 def by_script(text: str) -> str | None:
     """The language the script alone decides (ja, ko, zh), else None."""
+    if text.isascii() or not _DECIDING_SCRIPT.search(text):
+        return None
     if _KANA.search(text):
         return "ja"
     if _HANGUL.search(text):
@@ -140,6 +148,14 @@ def by_script(text: str) -> str | None:
         if letters and sum(map(len, _CJK_RUN.findall(text))) * 3 >= letters:
             return "zh"
     return None
+
+
+def _letters(text: str) -> int:
+    """How many letters (characters of _LETTER_RUN) `text` holds: for ASCII text, the bytes
+    left when all others are deleted, without a regular expression."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _ASCII_NOT_LETTERS))
+    return sum(map(len, _LETTER_RUN.findall(text)))
 
 
 def needs_identifier(text: str) -> bool:
@@ -159,7 +175,7 @@ def identify(texts: Sequence[str]) -> list[str]:
         if language is not None:
             out[index] = language
             continue
-        letters = sum(map(len, _LETTER_RUN.findall(sample)))
+        letters = _letters(sample)
         if letters:  # (needs_identifier)
             pending.append((index, sample, letters))
     if pending:

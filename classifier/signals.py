@@ -28,6 +28,11 @@ _HAS_KANA = re.compile(r"[\u3040-\u30ff]")
 _HAS_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _HAS_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _HAS_LATIN = re.compile(r"[a-z0-9+@]")
+# Kana, Hangul or Cyrillic: one search says whether any of their three is needed (Chinese
+# text, most non-ASCII listings, has none of them).
+_HAS_KANA_HANGUL_CYRILLIC = re.compile(
+    r"[\u0400-\u04ff\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\uac00-\ud7af]"
+)
 
 
 def grouped(data: dict) -> dict[tuple[str, str], list[str]]:
@@ -58,12 +63,13 @@ def groups_of(normalized: str) -> set[str]:
     groups = set()
     if _HAS_CJK.search(normalized):
         groups.add("zh")
-    if _HAS_KANA.search(normalized):
-        groups |= {"ja", "zh"}
-    if _HAS_HANGUL.search(normalized):
-        groups.add("ko")
-    if _HAS_CYRILLIC.search(normalized):
-        groups.add("ru")
+    if _HAS_KANA_HANGUL_CYRILLIC.search(normalized):
+        if _HAS_KANA.search(normalized):
+            groups |= {"ja", "zh"}
+        if _HAS_HANGUL.search(normalized):
+            groups.add("ko")
+        if _HAS_CYRILLIC.search(normalized):
+            groups.add("ru")
     if _HAS_LATIN.search(normalized):
         groups.add("latin")
     return groups

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -79,18 +80,23 @@ class _Alignment:
 
 @functools.lru_cache(maxsize=256)
 def _aligned(original: str) -> _Alignment:
-    at, norms, starts, ends, offsets = [], [], [], [], []
-    position = 0
-    for match in _CHUNK.finditer(original):
-        norm, where = _chunk_form(match.group(0))
-        if norm:
-            at.append(position)
-            norms.append(norm)
-            starts.append(match.start())
-            ends.append(match.end())
-            offsets.append(where)
-            position += len(norm) + 1
-    return _Alignment(" ".join(norms), at, norms, starts, ends, offsets)
+    # each chunk's form in one pass, the lists made from it afterwards
+    chunks = [
+        (form, match.start(), match.end())
+        for match in _CHUNK.finditer(original)
+        if (form := _chunk_form(match.group()))[0]
+    ]
+    norms = [norm for (norm, _), _, _ in chunks]
+    return _Alignment(
+        " ".join(norms),
+        list(itertools.accumulate((len(norm) + 1 for norm in norms[:-1]), initial=0))
+        if norms
+        else [],
+        norms,
+        [start for _, start, _ in chunks],
+        [end for _, _, end in chunks],
+        [where for (_, where), _, _ in chunks],
+    )
 
 
 @functools.lru_cache(maxsize=64)
@@ -109,9 +115,8 @@ _GLUE_DROPPED = set(_GLUE) & _DROPPED
 
 def _whole_chunks(original: str, start: int, end: int) -> bool:
     """The stretch found directly is what the chunk mapping below would give: its chunks
-    hold no dropped separator (there the mapping quotes the whole chunk, "3-5 photos")."""
-    if not _has_dropped_glue(original):
-        return True
+    hold no dropped separator (there the mapping quotes the whole chunk, "3-5 photos").
+    Asked only of a listing that holds such a separator somewhere (`_listing`)."""
     while start > 0 and (original[start - 1].isalnum() or original[start - 1] in _GLUE):
         start -= 1
     while end < len(original) and (original[end].isalnum() or original[end] in _GLUE):
@@ -120,18 +125,35 @@ def _whole_chunks(original: str, start: int, end: int) -> bool:
 
 
 @functools.lru_cache(maxsize=64)
-def _has_dropped_glue(original: str) -> bool:
-    return any(ch in original for ch in _GLUE_DROPPED)
+def _listing(original: str) -> tuple[str | None, bool]:
+    """Once a listing, not once a phrase: its lower case (None where lowering changes its
+    length: offsets in it are not the listing's), and whether it holds a separator that
+    the chunk mapping drops (only then is `_whole_chunks` asked)."""
+    lowered = original.lower()
+    return (
+        lowered if len(lowered) == len(original) else None,
+        any(ch in original for ch in _GLUE_DROPPED),
+    )
 
 
-@functools.lru_cache(maxsize=64)
-def _lowered(original: str) -> str:
-    return original.lower()  # once a listing, not once a phrase
+# phrase -> whether it is plain words (_PLAIN_PHRASE): the reasons quote the same words often
+_PLAIN_OF: dict[str, bool] = {}
+_PLAIN_LIMIT = 50_000
 
 
-def _find_word(text: str, phrase: str) -> int:
-    """Where `phrase` stands as whole words in `text` (not inside a longer word), or -1."""
-    at = text.find(phrase)
+def _is_plain(phrase: str) -> bool:
+    plain = _PLAIN_OF.get(phrase)
+    if plain is None:
+        if len(_PLAIN_OF) >= _PLAIN_LIMIT:
+            _PLAIN_OF.clear()
+        plain = _PLAIN_OF[phrase] = _PLAIN_PHRASE.fullmatch(phrase) is not None
+    return plain
+
+
+def _find_word(text: str, phrase: str, at: int = 0) -> int:
+    """Where `phrase` stands as whole words in `text` (not inside a longer word), looking
+    from `at` on, or -1."""
+    at = text.find(phrase, at)
     while at >= 0:
         end = at + len(phrase)
         if (at == 0 or not text[at - 1].isalnum()) and (
@@ -150,23 +172,28 @@ def find_original(original: str, phrase: str) -> str | None:
     phrase = phrase.strip()
     if not phrase or not original:
         return None
+    plain = _is_plain(phrase)
     # Most phrases stand in the listing as written, give or take case: no need to
     # normalise the listing chunk by chunk to find them.
-    lowered = _lowered(original)
-    if len(lowered) == len(original):
-        at = (
-            _find_word(lowered, phrase) if _PLAIN_PHRASE.fullmatch(phrase) else lowered.find(phrase)
-        )
-        if at >= 0 and _whole_chunks(original, at, at + len(phrase)):
+    lowered, glue = _listing(original)
+    if lowered is not None:
+        at = lowered.find(phrase)
+        if plain and at >= 0:  # a whole word there, or the next (_find_word, inline)
+            end = at + len(phrase)
+            if (at and lowered[at - 1].isalnum()) or (
+                end < len(lowered) and lowered[end].isalnum()
+            ):
+                at = _find_word(lowered, phrase, at + 1)
+        if at >= 0 and (not glue or _whole_chunks(original, at, at + len(phrase))):
             return original[at : at + len(phrase)]
         # two words the listing writes as one ("硅胶 面具" / "硅胶面具"), as below
         squeezed = phrase.replace(" ", "")
         at = lowered.find(squeezed)
-        if at >= 0 and _whole_chunks(original, at, at + len(squeezed)):
+        if at >= 0 and (not glue or _whole_chunks(original, at, at + len(squeezed))):
             return original[at : at + len(squeezed)]
     alignment = _aligned(original)
     joined = alignment.joined
-    at = _find_word(joined, phrase) if _PLAIN_PHRASE.fullmatch(phrase) else joined.find(phrase)
+    at = _find_word(joined, phrase) if plain else joined.find(phrase)
     if at < 0:
         # The phrase joins words the text separates differently ("face id" / "faceid").
         squeezed = phrase.replace(" ", "")
