@@ -507,3 +507,44 @@ def train(
     progress("behavioural tests on held-out lexicon words")
     metadata["behaviour"] = run(model, generate())
     return TrainResult(pipeline=pipeline, metadata=metadata)
+
+
+def training_material() -> list[Example]:
+    """What `maskscreen train` trains on: the written corpus minus its test split and the
+    grounded records minus the dev set (borderline ones in neither)."""
+    from maskscreen.classifier.corpus import load_corpus
+    from maskscreen.classifier.grounded import grounded_split, load_grounded
+    from maskscreen.classifier.split import load_test_ids, split
+
+    written, _ = split(load_corpus(), load_test_ids())
+    grounded, _ = grounded_split(load_grounded())
+    return [*written, *grounded]
+
+
+def signal_figures(
+    examples: Sequence[Example], matcher: SignalMatcher, signal: str = "evasion_claim"
+) -> dict[str, dict]:
+    """Precision and recall of one signal's patterns against the records' annotation,
+    overall ("all"), on the grounded records ("grounded") and by language."""
+    parts: dict[str, list[Example]] = {"all": list(examples)}
+    parts["grounded"] = [e for e in examples if e.source_url]
+    for example in examples:
+        parts.setdefault(example.language, []).append(example)
+    return {name: signal_metrics(part, matcher)[signal] for name, part in parts.items()}
+
+
+def main() -> None:
+    """`python -m maskscreen.classifier.train [PATTERN_FILE]`: the evasion patterns'
+    precision and recall on the training material (never the dev set or the test split)."""
+    import sys
+
+    matcher = SignalMatcher.from_file(sys.argv[1] if len(sys.argv) > 1 else None)
+    print(matcher.version)  # noqa: T201
+    for name, row in signal_figures(training_material(), matcher).items():
+        print(  # noqa: T201
+            f"{name:9} P {row['precision']:.3f} R {row['recall']:.3f} (support {row['support']})"
+        )
+
+
+if __name__ == "__main__":
+    main()
