@@ -218,3 +218,49 @@ def test_compositional_evasion_claims(text):
 )
 def test_lookalike_and_disclaimed_wording_is_not_an_evasion_claim(text):
     assert "evasion_claim" not in fired(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # nobody realised it was a mask (mask words only)
+        "my coworkers honestly could not tell it was a mask",
+        "同桌吃饭的人都没看出是戴着面具",
+        "隣の人もマスクだとは気づかなかった",
+        "옆자리 사람도 가면인 줄 전혀 몰랐어요",
+        "соседи не поняли, что это маска",
+        "en la fiesta no se dieron cuenta de que era una máscara",
+        "os vizinhos não perceberam que era máscara",
+        "die Nachbarn merkten nicht, dass es eine Maske war",
+        "les voisins ne se sont pas rendu compte que c'était un masque",
+        "i vicini non si sono accorti che era una maschera",
+        # avoiding conscription or a military call-up
+        "helps young men dodge the military draft officers",
+        "躲兵役神器 戴上就是老头",
+        "動員を逃れるための老人マスク",
+        "입영 통지서 피하는 노인 가면",
+        "поможет избежать повестки на улице",
+        "para evitar el reclutamiento en la calle",
+        "para fugir do alistamento",
+        "damit du der Musterung entgehst",
+        "pour échapper à la mobilisation",
+        "per sfuggire alla leva",
+    ],
+)
+def test_unnoticed_mask_and_call_up_evasion(text):
+    assert "evasion_claim" in fired(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "human hair wig, you can't tell it's a wig",
+        "上镜妆 拍照很自然 适合短视频",
+        "ウィッグだと気づかない自然な仕上がり",
+        "balaclava keeps the cold off and avoids the draft on your neck",
+        "draft beer tap handle shaped like a face",
+        "軍服コスプレ 動員兵の衣装",
+    ],
+)
+def test_realism_of_wigs_and_unrelated_drafts_are_not_evasion_claims(text):
+    assert "evasion_claim" not in fired(text)
