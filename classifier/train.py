@@ -94,7 +94,7 @@ CODE_SWITCH_WEIGHT = 0.0
 # Issue #13, with signals-2026.12.7, same measure (3 folds; full fit at the overall cut for the
 # behavioural failures on training words):
 #   recipe                                     recall          MFT     INV              DIR
-#   shipped                                    0.843 / 0.785   0.1 %   0.3 % (ja 2 %)   0.0 %
+#   current recipe                             0.843 / 0.785   0.1 %   0.3 % (de 1, ja 2 %) 0.0 %
 #   CODE_SWITCH_WEIGHT 0.1                     0.825 / 0.766   0.1 %   0.2 % (ja 2 %)   0.0 %
 #   realism, material, wearable: mark only     0.846 / 0.785   0.1 %   0.0 %            2.4 % (en 21 %:
 #     (other concepts keep mark and word)                                               evasion phrases)
