@@ -91,6 +91,25 @@ FROM_PHOTO_WEIGHT = 0.3
 # real-grounded recall is the larger gap, so none is on; SYNTHETIC_WEIGHT 0.1 is the one to
 # set if the behavioural target must be met first.
 CODE_SWITCH_WEIGHT = 0.0
+# Issue #13, with signals-2026.12.7, same measure (3 folds; full fit at the overall cut for the
+# behavioural failures on training words):
+#   recipe                                     recall          MFT     INV              DIR
+#   current recipe                             0.843 / 0.785   0.1 %   0.3 % (de 1, ja 2 %) 0.0 %
+#   CODE_SWITCH_WEIGHT 0.1                     0.825 / 0.766   0.1 %   0.2 % (ja 2 %)   0.0 %
+#   realism, material, wearable: mark only     0.846 / 0.785   0.1 %   0.0 %            2.4 % (en 21 %:
+#     (other concepts keep mark and word)                                               evasion phrases)
+#   realism, material: mark only               0.839 / 0.782   0.1 %   0.0 %            1.0 % (en 10 %:
+#                                                                               evasion phrases)
+# Why a phrase in English flips a listing (model trained with signals-2026.12.7, the three
+# english_phrase failures on training words that lower the score):
+# the concept features are unchanged, and the realistic-mask decision falls by 0.49-0.73 in
+# logit, 40-47 % of it through the word n-grams and the rest through the character n-grams
+# of the English word in place of the listing's own: no one feature block carries it. Marks
+# without words for the code-switched concepts (`concepts.abstract` with `keep` per concept;
+# measured above by replacing that function, not in the code) remove the flip at no recall
+# cost, but an English evasion phrase then lowers the score of templated English listings
+# (DIR): worth a piece of work of its own (why the evasion phrase's words outweigh its
+# signal there) before it is turned on.
 # Chosen by 3-fold cross-validation on the training split and behavioural tests filled with
 # training words (docs/model.md), never on the dev set: each concept word marked with its
 # concept before n-grams (KEEP_WORDS: the word stays after its mark), the second interaction
@@ -507,3 +526,44 @@ def train(
     progress("behavioural tests on held-out lexicon words")
     metadata["behaviour"] = run(model, generate())
     return TrainResult(pipeline=pipeline, metadata=metadata)
+
+
+def training_material() -> list[Example]:
+    """What `maskscreen train` trains on: the written corpus minus its test split and the
+    grounded records minus the dev set (borderline ones in neither)."""
+    from maskscreen.classifier.corpus import load_corpus
+    from maskscreen.classifier.grounded import grounded_split, load_grounded
+    from maskscreen.classifier.split import load_test_ids, split
+
+    written, _ = split(load_corpus(), load_test_ids())
+    grounded, _ = grounded_split(load_grounded())
+    return [*written, *grounded]
+
+
+def signal_figures(
+    examples: Sequence[Example], matcher: SignalMatcher, signal: str = "evasion_claim"
+) -> dict[str, dict]:
+    """Precision and recall of one signal's patterns against the records' annotation,
+    overall ("all"), on the grounded records ("grounded") and by language."""
+    parts: dict[str, list[Example]] = {"all": list(examples)}
+    parts["grounded"] = [e for e in examples if e.source_url]
+    for example in examples:
+        parts.setdefault(example.language, []).append(example)
+    return {name: signal_metrics(part, matcher)[signal] for name, part in parts.items()}
+
+
+def main() -> None:
+    """`python -m maskscreen.classifier.train [PATTERN_FILE]`: the evasion patterns'
+    precision and recall on the training material (never the dev set or the test split)."""
+    import sys
+
+    matcher = SignalMatcher.from_file(sys.argv[1] if len(sys.argv) > 1 else None)
+    print(matcher.version)  # noqa: T201
+    for name, row in signal_figures(training_material(), matcher).items():
+        print(  # noqa: T201
+            f"{name:9} P {row['precision']:.3f} R {row['recall']:.3f} (support {row['support']})"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -125,3 +125,142 @@ def test_disclaimer_is_per_signal_and_script_group():
     assert [m.text for m in matcher.find(normalize("fools cameras, will not unlock"))] == [
         "fools cameras"
     ]
+
+
+# Compositional evasion patterns (signals-2026.12.7): an action of deceiving, passing or
+# unlocking × a system, checkpoint or person, a few words apart; a system or person that
+# will not recognise the wearer; passing as a real person in public. Hand-written examples
+# in each language, the claims and look-alike wordings that must not fire.
+@pytest.mark.parametrize(
+    "text",
+    [
+        # en
+        "Slips past the lobby turnstile and the doorman without a second thought",
+        "it even fooled my own family at dinner",
+        "Beats even the newest airport face scanners",
+        "the building's camera system won't recognise you",
+        "walk around town as a real pensioner, nobody looks",
+        "She never noticed it was a mask",
+        "Unlocks his phone and the office door",
+        # zh (traditional spelling too)
+        "戴上之后瞒过小区门卫 进出自如",
+        "摄像頭完全識別不出來",
+        "出门不怕被认出",
+        "走在大街上路人都以为是真老太太",
+        # ja
+        "改札の顔認証もすり抜けられる",
+        "家族にも気づかれないリアルさ",
+        "電車に乗っても普通の女性にしか見えない",
+        # ko
+        "출입 게이트 얼굴 인식도 통과합니다",
+        "동료들도 눈치 못 챘어요",
+        "지하철에서 진짜 할머니처럼 보여요",
+        # ru
+        "легко обходит турникеты с распознаванием",
+        "камеры не распознают лицо владельца",
+        "в метро вас примут за настоящего пенсионера",
+        # es
+        "sortea los controles de seguridad del aeropuerto",
+        "engaña incluso a tu familia",
+        "por la calle pareces una señora de verdad",
+        # pt
+        "dribla as catracas com reconhecimento facial",
+        "sem ser reconhecido pelas câmeras do prédio",
+        "na rua todo mundo te vê como um senhor de verdade",
+        # de
+        "überlistet jede Einlasskontrolle",
+        "die Überwachungskameras erkennen dich nicht",
+        "auf der Strasse wirkst du wie eine echte Rentnerin",
+        # fr
+        "déjoue les portiques de l'aéroport",
+        "sans être reconnu par les caméras du quartier",
+        "dans la rue on vous prend pour une vraie grand-mère",
+        # it
+        "aggira i tornelli della metropolitana",
+        "senza essere riconosciuto dalle telecamere",
+        "per strada sembri una vera signora anziana",
+    ],
+)
+def test_compositional_evasion_claims(text):
+    assert "evasion_claim" in fired(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # photography, film and cosplay wording is not an evasion claim
+        "Camera-ready HD makeup, looks flawless on camera",
+        "On camera it looks real: great for short films",
+        "Cosplay wig, photographs beautifully on camera",
+        "passes quality checks before shipping to your family",
+        "stocking stuffer for friends and family",
+        "无线监控摄像头 家用高清夜视",
+        "カメラ映えするコスプレメイク",
+        "카메라 앞에서도 자연스러운 메이크업",
+        "грим для съёмок, на камере смотрится естественно",
+        "maquillaje para cámara, acabado natural",
+        "maquiagem para câmera, acabamento natural",
+        "Kamera-taugliches Make-up für Fotoshootings",
+        "maquillage pour la caméra, fini naturel",
+        "trucco per le telecamere, finitura naturale",
+        # disclaimers: an honest "it will not pass" cancels the claim
+        "Printed face mask. It cannot pass face recognition and won't unlock your phone",
+        "印脸口罩 无法通过人脸识别 不影响解锁",
+        "顔認証はできません。撮影用です",
+        "얼굴 인식은 안 됩니다. 촬영용입니다",
+        "не пройдёт распознавание лиц, только для съёмок",
+        "no pasa el reconocimiento facial, solo para fotos",
+        "não passa reconhecimento facial, só para fotos",
+        "umgeht die Gesichtserkennung nicht, nur für Fotos",
+        "ne passe pas la reconnaissance faciale, pour les photos",
+        "non supera il riconoscimento facciale, solo per foto",
+    ],
+)
+def test_lookalike_and_disclaimed_wording_is_not_an_evasion_claim(text):
+    assert "evasion_claim" not in fired(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # nobody realised it was a mask (mask words only)
+        "my coworkers honestly could not tell it was a mask",
+        "同桌吃饭的人都没看出是戴着面具",
+        "隣の人もマスクだとは気づかなかった",
+        "옆자리 사람도 가면인 줄 전혀 몰랐어요",
+        "соседи не поняли, что это маска",
+        "en la fiesta no se dieron cuenta de que era una máscara",
+        "os vizinhos não perceberam que era máscara",
+        "die Nachbarn merkten nicht, dass es eine Maske war",
+        "les voisins ne se sont pas rendu compte que c'était un masque",
+        "i vicini non si sono accorti che era una maschera",
+        # avoiding conscription or a military call-up
+        "helps young men dodge the military draft officers",
+        "躲兵役神器 戴上就是老头",
+        "動員を逃れるための老人マスク",
+        "입영 통지서 피하는 노인 가면",
+        "поможет избежать повестки на улице",
+        "para evitar el reclutamiento en la calle",
+        "para fugir do alistamento",
+        "damit du der Musterung entgehst",
+        "pour échapper à la mobilisation",
+        "per sfuggire alla leva",
+    ],
+)
+def test_unnoticed_mask_and_call_up_evasion(text):
+    assert "evasion_claim" in fired(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "human hair wig, you can't tell it's a wig",
+        "上镜妆 拍照很自然 适合短视频",
+        "ウィッグだと気づかない自然な仕上がり",
+        "balaclava keeps the cold off and avoids the draft on your neck",
+        "draft beer tap handle shaped like a face",
+        "軍服コスプレ 動員兵の衣装",
+    ],
+)
+def test_realism_of_wigs_and_unrelated_drafts_are_not_evasion_claims(text):
+    assert "evasion_claim" not in fired(text)
