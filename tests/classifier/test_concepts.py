@@ -173,7 +173,7 @@ def test_a_latin_word_right_against_chinese_or_japanese_is_still_a_word(matcher)
          {"material", "wearable", "human_subject"}),
         ("실리콘 보디슈트와 어르신 얼굴 가면, 감쪽같은 변신", {"material", "wearable", "human_subject", "realism"}),
         ("타인과 구분 불가 수준의 라텍스 마스크", {"human_subject", "realism", "material"}),
-        ("実物大の蝋人形、あなたそっくりに", {"realism", "material"}),
+        ("実物大、合成皮膚のシリコーンゴム製、本物と見まがう仕上がり", {"realism", "material"}),
         ("かぶれば他人に見える シリコン ボディスーツ", {"wearable", "human_subject", "material"}),
         ("Life-size wax figure of a loved one", {"realism", "material", "human_subject"}),
         ("Thin face skin, glue-on edges, look like someone else",
