@@ -121,11 +121,19 @@ _WORD_END = {
 }
 
 
+def _normal_part(part: str) -> str:
+    """The normal form of the text between two "*" of a phrase, its outer spaces kept
+    ("восков* фигур*": normalising the whole turned the "*" into a space, so the stem
+    matched only its own letters followed by a space)."""
+    body = normalize(part)
+    return (" " if part[:1].isspace() else "") + body + (" " if part[-1:].isspace() else "")
+
+
 def _entry(word: str, language: str) -> tuple[str, bool, str]:
     """(normal form, bounded on the left, ending) of one lexicon entry."""
     infix = word.startswith("*")
     stem = word.endswith("*") or language == "ko"  # Korean particles follow the word
-    body = normalize(word.strip("*").replace("*", _ANY))
+    body = _ANY.join(_normal_part(part) for part in word.strip("*").split("*"))
     if _CJK_OR_KANA.search(body):
         return body, False, ""  # Chinese and Japanese: anywhere
     if stem:

@@ -154,3 +154,66 @@ def test_a_latin_word_right_against_chinese_or_japanese_is_still_a_word(matcher)
     assert ("realism", "realistic") in found(matcher, "realistic硅胶面具")
     assert ("material", "silicone") in found(matcher, "リアル siliconeマスク")
     assert not any(c == "realism" for c, _ in found(matcher, "unrealistic mask"))
+
+
+# Phrases written for these tests (not taken from listings), one line a language: each must
+# find the concepts named, whatever else it finds.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Máscara de silicona que cubre toda la cabeza, aspecto de señor mayor a tamaño natural",
+         {"material", "wearable", "human_subject", "realism"}),
+        ("Traje corporal de silicona, de cuerpo entero, con rostro femenino, efecto muy real",
+         {"material", "wearable", "human_subject", "realism"}),
+        ("Escultura de cera de tu abuelo, tamaño real", {"material", "realism", "human_subject"}),
+        ("Silikon-Kopfmaske, trägt sich wie eine zweite Haut, täuschend ähnlich einem echten Opa",
+         {"material", "wearable", "realism", "human_subject"}),
+        ("Lebensgroße Wachsfigur nach Ihrem Ebenbild", {"realism", "material", "human_subject"}),
+        ("Maske aus Latex, bis zu den Schultern, mit dem Gesicht eines realen Menschen",
+         {"material", "wearable", "human_subject"}),
+        ("실리콘 보디슈트와 어르신 얼굴 가면, 감쪽같은 변신", {"material", "wearable", "human_subject", "realism"}),
+        ("타인과 구분 불가 수준의 라텍스 마스크", {"human_subject", "realism", "material"}),
+        ("実物大、合成皮膚のシリコーンゴム製、本物と見まがう仕上がり", {"realism", "material"}),
+        ("かぶれば他人に見える シリコン ボディスーツ", {"wearable", "human_subject", "material"}),
+        ("Life-size wax figure of a loved one", {"realism", "material", "human_subject"}),
+        ("Thin face skin, glue-on edges, look like someone else",
+         {"wearable", "human_subject"}),
+        ("Statue de cire grandeur nature d'un inconnu", {"material", "realism", "human_subject"}),
+        ("Maschera testa intera, sembra vera, volto reale", {"wearable", "realism", "human_subject"}),
+        ("Máscara rosto inteiro em tamanho real, outra pessoa", {"wearable", "realism", "human_subject"}),
+        ("Восковая фигура в натуральную величину, бодисьют", {"material", "realism", "wearable"}),
+    ],
+)  # fmt: skip
+def test_seller_phrasings_find_their_concepts(matcher, text, expected):
+    concepts = {concept for concept, _ in found(matcher, text)}
+    assert expected <= concepts, expected - concepts
+
+
+DANGEROUS = {"human_subject", "realism", "material", "wearable"}
+
+
+# Look-alikes that share letters or words with the dangerous vocabulary.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "crema hidratante para la cara, piel luminosa",  # "cara" on its own is no wearable
+        "Kopfhörer mit weichen Ohrpolstern",  # "Kopf" in "Kopfhörer"
+        "Feuchtigkeitsspendende Gesichtsmaske für trockene Haut",  # not a Vollgesichtsmaske
+        "Bluetooth-Lautsprecher, leicht zu tragende Tasche",  # "tragende" is not "trägt"
+        "Kerzenwachs und Dochte zum Selbermachen",  # wax, not a wax figure
+        "vela aromática de cera de soja",  # wax, not a wax figure
+        "수면 안대 암막 100% 차단",
+        "蝋燭 アロマキャンドル 3個セット",  # wax candles, not a wax figure
+        "realisation rapide, envoi soigné",
+    ],
+)
+def test_look_alike_phrasings_find_no_dangerous_concept(matcher, text):
+    concepts = {concept for concept, _ in found(matcher, text)}
+    assert not concepts & DANGEROUS, concepts & DANGEROUS
+
+
+def test_new_benign_words_find_their_look_alike_concept(matcher):
+    assert ("figurine", "reborn") in found(matcher, "Reborn baby, vinyl, 50 cm")
+    assert "figurine" in {c for c, _ in found(matcher, "신생아 리본돌 주문제작")}
+    assert "lookalike_product" in {c for c, _ in found(matcher, "해변용 페이스키니 자외선 차단")}
+    assert "medical" in {c for c, _ in found(matcher, "インナーマスク 15枚入")}
