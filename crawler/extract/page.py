@@ -111,7 +111,7 @@ from maskscreen.crawler.extract.fields import (
     listing_urls,
     page_language,
 )
-from maskscreen.crawler.extract.heuristic import read_page
+from maskscreen.crawler.extract.heuristic import read_page, stated_availability
 from maskscreen.crawler.extract.heuristic_parts import heading_text
 from maskscreen.crawler.extract.markup import (
     compact_rdfa,
@@ -251,8 +251,8 @@ def find_sources(
             titled = _heading_over_opengraph(found, lambda: _first_heading(selector), True)
             titled = _heading_over_name(titled, lambda: _first_heading(selector))
             if heuristic:
-                reading = read_page(selector, url, language, described=True, limit=_STATED_ELEMENTS)
-                titled = _stated_over_structured(titled, reading.stated)
+                stated = stated_availability(selector, url, language, limit=_STATED_ELEMENTS)
+                titled = _stated_over_structured(titled, stated)
             return Sources(titled, None, None)
         if broken_only and not structured:
             return Sources(found, "broken_jsonld", None)
