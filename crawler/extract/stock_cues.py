@@ -47,10 +47,8 @@ def _squashed(text: str) -> str:
     """Lower case, without the separators `normalize_availability` ignores
     (`fields._AVAILABILITY_SEPARATORS_RE`: whitespace, which str.split splits on, and
     "_-.!")."""
-    return "".join(text.lower().split()).translate(_SEPARATORS)
-
-
-_SEPARATORS = str.maketrans("", "", "_-.!")
+    squashed = "".join(text.lower().split())
+    return squashed.replace("_", "").replace("-", "").replace(".", "").replace("!", "")
 
 
 _PHRASES = {_squashed(p) for p in availability_phrases()}
@@ -68,13 +66,15 @@ assert not any(c in w for w in _PHRASES | set(_EXACT) for c in "σς:/#"), (
     "lower-casing a Greek sigma depends on the letters after it; a separator ends a word"
 )
 # Pieces of those words, each word holding one: a text holding none of them holds no
-# stock word, found with a few substring tests instead of a scan of the trie.
+# stock word, found with a scan of a much smaller trie than the words' own.
 _ANCHORS = (
-    *("stoc", "stok", "lager", "avail", "agotad", "verkauft", "order", "liefer", "dispon"),
+    *("stoc", "stok", "lager", "avail", "agotad", "verkauft", "backorder", "preorder"),
+    *("madetoorder", "lieferant", "lieferbar", "dispon"),
     *("verfügbar", "discontinued", "dostępn", "varastossa", "estoque", "encomenda"),
     *("existencia", "esaurit", "esgotad", "toship", "shipsonorabout", "usuallyships"),
-    *("zulauf", "vanaf", "moreontheway", "sklad", "voorraad", "raktár", "sold", "slutsåld"),
-    *("précommande", "tükendi", "uitverkocht", "vergriffen", "versand", "vorbestell"),
+    *("zulauf", "vanaf", "moreontheway", "sklad", "voorraad", "raktár", "soldout", "slutsåld"),
+    *("précommande", "tükendi", "uitverkocht", "vergriffen", "versandfertig"),
+    *("versandbereit", "vorbestell"),
     *("vypredané", "vyprodáno", "wyprzedan", "épuisé", "epuise", "presale", "reserved"),
     *("elfogyott", "onlineonly", "instoreonly", "loppuunmyyty", "hàng", "solgt"),
     *("наличи", "наявност", "наскладе", "распродано", "สินค้าหมด"),
@@ -82,7 +82,7 @@ _ANCHORS = (
     *("定制", "已下架", "库存", "货", "貨", "販売終了", "預售", "預購", "预售", "预订"),
     *("구매가능", "품절", "재고"),
 )
-_ASCII_ANCHORS = tuple(a for a in _ANCHORS if a.isascii())
+_ANCHOR_RE = re.compile(trie_pattern(sorted(_ANCHORS)))
 assert all(any(a in w for a in _ANCHORS) for w in _PHRASES | set(_EXACT)), [
     w for w in _PHRASES | set(_EXACT) if not any(a in w for a in _ANCHORS)
 ]
@@ -111,8 +111,7 @@ def may_state_availability(root: HtmlElement | None) -> bool:
     others = [node.text for node in _NODES(root) if node.text]
     others += _LABELS(root)
     joined = _squashed("".join(texts) + "\n" + "\n".join(others))
-    anchors = _ASCII_ANCHORS if joined.isascii() else _ANCHORS
-    if not any(anchor in joined for anchor in anchors):
+    if not _ANCHOR_RE.search(joined):
         return False
     if _PHRASE_RE.search(joined):
         return True
