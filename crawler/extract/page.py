@@ -55,7 +55,9 @@ When sources disagree:
   on a page whose only hint is a buy button (round 4 measured letting the heuristic's
   whole reading win, button included: it lost more than it gained); and a page whose
   structured data states none gets the heuristic's reading (words, an enabled buy
-  button, a delivery promise).
+  button, a delivery promise). The walk for those words is skipped on a page where no stock word
+  occurs in any text or label it could read (`heuristic.stated_availability`,
+  `stock_cues`): what it would find there is nothing.
 
 `Listing.extraction_confidence` is the heuristic source's confidence in [0, 1] when
 it is the listing's source (`source_format` "heuristic"), else None: structured data
