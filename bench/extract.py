@@ -11,7 +11,9 @@ then `extract_listing` on a microdata page, an RDFa page, and on a page of
 --huge-mb megabytes (extraction must stay linear in the page size); and the
 heuristic source beside the structured one in the same run: the same product page
 without its JSON-LD (read from the visible page), the written heuristic test pages,
-and the heuristic source alone (`read_page`) on the 5 MB page without JSON-LD.
+and the heuristic source alone (`read_page`) on the 5 MB page without JSON-LD; and
+`extract_listing` on the real development pages (tests/crawler/real_pages,
+`bench/extract_real.py`'s DEV_MANIFESTS).
 
 With --prices, also scores `crawler.extract.prices.parse_price` against Zyte's
 price-parser (pip install price-parser) on tests/crawler/price_strings.py: a row is
@@ -74,6 +76,14 @@ def product_page(filler: str = "") -> str:
     )
 
 
+def real_dev_pages() -> list[HtmlResponse]:
+    """The development pages of tests/crawler/real_pages (`extract_real.DEV_MANIFESTS`;
+    never the report round's)."""
+    from extract_real import ROOT, load_manifests, response_for
+
+    return [response_for(row, ROOT) for row in load_manifests(ROOT) if row["_group"] == "dev"]
+
+
 def per_page_ms(func, pages: int) -> float:
     func()  # warm up (imports, caches)
     started = time.perf_counter()
@@ -122,6 +132,9 @@ def main() -> None:
     written = [HtmlResponse(url=URL, body=p.read_bytes()) for p in PAGES.glob("heuristic_*.html")]
     ms = per_page_ms(lambda: [_try(page) for page in written], args.pages // 3) / len(written)
     print(f"  extract_listing, {len(written)} heuristic test pages   {ms:8.2f} ms/page")
+    dev = real_dev_pages()
+    ms = per_page_ms(lambda: [_try(page) for page in dev], max(1, args.pages // 100)) / len(dev)
+    print(f"  extract_listing, {len(dev)} real dev pages      {ms:8.2f} ms/page")
 
     print("Page size against time (linear is the goal):")
     block = "<div class='review'><p>Great mask, looks real!</p></div>\n"

@@ -8,6 +8,7 @@ availability words themselves live in `crawler.extract.fields` with the other so
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # id / class / itemprop / data-* names that say "a price is here".
 _PRICE_ATTR_RE = re.compile(
@@ -166,10 +167,21 @@ OUTSIDE_TAGS = frozenset({"header", "nav", "footer", "aside"})
 BUTTON_TAGS = frozenset({"button", "input", "a"})
 
 
+# The attribute tests below run on every element of a page whose class and id strings
+# repeat (every card, every menu item): each distinct string is searched once.
+_per_string = lru_cache(maxsize=4096)
+
+
+@_per_string
+def is_availability_attr(attrs: str) -> bool:
+    return bool(AVAILABILITY_ATTR_RE.search(attrs))
+
+
 def strip_trailing_prices(text: str) -> str:
     return _TRAILING_PRICES_RE.sub("", text).strip()
 
 
+@_per_string
 def is_hidden_class(classes: str) -> bool:
     if (
         ("modal" in classes or "reveal" in classes)
@@ -180,14 +192,17 @@ def is_hidden_class(classes: str) -> bool:
     return bool(_HIDDEN_CLASS_RE.search(classes)) and not _SHOWN_AGAIN_RE.search(classes)
 
 
+@_per_string
 def is_price_attr(attrs: str) -> bool:
     return bool(_PRICE_ATTR_RE.search(attrs))
 
 
+@_per_string
 def is_was_attr(attrs: str) -> bool:
     return bool(_WAS_ATTR_RE.search(attrs))
 
 
+@_per_string
 def is_now_attr(attrs: str) -> bool:
     return bool(_NOW_ATTR_RE.search(attrs))
 
@@ -221,6 +236,7 @@ def is_buy_label(text: str) -> bool:
 _CONTROL_ATTR_RE = re.compile(r"(?:^|[\s_-])(?:button|btn)(?:$|[\s_-])", re.IGNORECASE)
 
 
+@_per_string
 def is_control_attr(attrs: str) -> bool:
     return bool(_CONTROL_ATTR_RE.search(attrs))
 
@@ -241,10 +257,12 @@ def is_picture_notice(text: str) -> bool:
     return len(text) <= 120 and bool(_PICTURE_RE.match(text))
 
 
+@_per_string
 def is_buy_attr(attrs: str) -> bool:
     return bool(_BUY_ATTR_RE.search(attrs))
 
 
+@_per_string
 def is_elsewhere_attr(attrs: str) -> bool:
     return bool(_ELSEWHERE_ATTR_RE.search(attrs))
 

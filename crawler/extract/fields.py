@@ -398,6 +398,16 @@ def trie_pattern(words: list[str]) -> str:
     return pattern(trie)
 
 
+def availability_keys() -> tuple[str, ...]:
+    """The exact stock words `normalize_availability` maps (lower case, no separators)."""
+    return tuple(_AVAILABILITY_WORDS)
+
+
+def availability_phrases() -> tuple[str, ...]:
+    """The stock phrases `normalize_availability` searches a longer text for."""
+    return tuple(_AVAILABILITY_PHRASES)
+
+
 # Searched in lower-cased text: case-insensitive matching of so many words is slow.
 # "定制版" / "定做版" name an edition ("移动定制版", a carrier's edition of a phone), not
 # an item made to order: no match starts there.

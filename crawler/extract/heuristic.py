@@ -82,6 +82,7 @@ from maskscreen.crawler.extract.heuristic_parts import (
     strip_site_name,
 )
 from maskscreen.crawler.extract.heuristic_walk import MAX_ELEMENTS, REPEATED, PageReading, walk
+from maskscreen.crawler.extract.stock_cues import may_state_availability
 
 MANY_PRICES = 6  # card prices that make a page a list of products
 MANY_BUY_BUTTONS = 4
@@ -126,10 +127,13 @@ def read_page(
     *,
     described: bool = False,
     limit: int = MAX_ELEMENTS,
+    stated_only: bool = False,
 ) -> HeuristicReading:
     """The page's product fields and confidence, or the reason it holds no product.
     `described`: another source (structured data, a profile) already describes a product
-    here, so the visible page only fills its gaps. `limit`: elements read at most."""
+    here, so the visible page only fills its gaps. `limit`: elements read at most.
+    `stated_only`: only `stated` is wanted; the reading ends once it is known (no
+    fields, no confidence)."""
     domain = urlsplit(url).hostname
     page = walk(selector.root, language, domain, limit)
     title, title_points, anchor = _title(page, domain)
@@ -169,7 +173,10 @@ def read_page(
     if not title:
         return HeuristicReading(None, 0.0, "no_title")
     origin = anchor if anchor is not None else price.index if price else buy[0] if buy else None
-    availability, stated = _availability(page, stock, buy or _own_button(page, anchor), origin)
+    own = buy or _own_button(page, anchor)
+    availability, stated = _availability(page, stock, own, origin, delivery=not stated_only)
+    if stated_only:
+        return HeuristicReading(None, 0.0, None, stated)
     start = anchor if anchor is not None else 0
     description = clean_text(page.meta.get("description") or page.meta.get("og:description"))
     description = description or description_of(page.elements, start)
@@ -198,6 +205,24 @@ def read_page(
         "seller_url": seller[2] if seller else None,
     }
     return HeuristicReading(fields, round(min(confidence, 1.0), 2), None, stated)
+
+
+# Off in tests only: `stated_availability` then always walks the page, the reference
+# its shortcut must agree with.
+SHORTCUT = True
+
+
+def stated_availability(
+    selector: Selector, url: str, language: str | None = None, *, limit: int = MAX_ELEMENTS
+) -> str | None:
+    """`read_page(..., described=True, limit=limit).stated`, the availability the visible
+    page states in words, without walking a page that holds no stock word at all
+    (`stock_cues.may_state_availability`) and without reading the fields it does not need."""
+    if not SHORTCUT:
+        return read_page(selector, url, language, described=True, limit=limit).stated
+    if not may_state_availability(selector.root):
+        return None
+    return read_page(selector, url, language, described=True, limit=limit, stated_only=True).stated
 
 
 def _title(page: PageReading, domain: str | None) -> tuple[str | None, float, int | None]:
@@ -321,7 +346,12 @@ def _own_button(page: PageReading, anchor: int | None) -> tuple[int, str, bool] 
 
 
 def _availability(
-    page: PageReading, stock: str | None, buy: tuple[int, str, bool] | None, origin: int | None
+    page: PageReading,
+    stock: str | None,
+    buy: tuple[int, str, bool] | None,
+    origin: int | None,
+    *,
+    delivery: bool = True,
 ) -> tuple[str | None, str | None]:
     """A stock label, else what the text by the title (or the price) states, else an
     enabled buy button's InStock: a shop that says "out of stock" beside a buy button it
@@ -347,7 +377,7 @@ def _availability(
         return "InStock", None
     # No stock word, but a promise to deliver within days: stock to ship (weaker than
     # any stock word, so it is read only when there is none).
-    if not stated and cues.promises_delivery(" ".join(texts).lower()):
+    if delivery and not stated and cues.promises_delivery(" ".join(texts).lower()):
         return "InStock", None
     return None, None
 

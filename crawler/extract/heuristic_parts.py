@@ -27,6 +27,7 @@ _CODE_RE = re.compile(r"[\W_]*(?:\d{6,}[\W_]*)?")  # a <title> part that is no n
 _TITLE_SEPARATORS_RE = re.compile(r"(\s+[-–—:·•»/]\s+|\s*[|｜]\s*|(?<=\w):\s+|\s+::\s+)")
 _OPTION_ELEMENTS = 200  # descendants of a list item or label searched for its control
 _SHORT_ELEMENTS = 60  # descendants a short text (a price, a label) may have
+SHORT_ELEMENTS = _SHORT_ELEMENTS
 _MAX_PRICE = Decimal(1_000_000_000)  # a bigger "price" is a phone or an order number
 _IMAGE_SOURCES = ("data-old-hires", "data-zoom-image", "data-large", "data-src", "src")
 # Form controls: a quantity chooser ("1 2 3 … 10", id "amount") prints no price.

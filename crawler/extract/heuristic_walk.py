@@ -208,7 +208,7 @@ def _buttons_and_labels(
             page.buttons.append((index, label, disabled))
         elif tag != "a" and normalize_availability(label, search=True):
             page.stock.append((index, label))  # a button's label: "Sold out", "品切れ"
-    if attrs and cues.AVAILABILITY_ATTR_RE.search(attrs):
+    if attrs and cues.is_availability_attr(attrs):
         text = short_text(el, 200)
         if text and normalize_availability(text, search=True) and not cues.is_picture_notice(text):
             page.stock.append((index, text))

@@ -55,7 +55,9 @@ When sources disagree:
   on a page whose only hint is a buy button (round 4 measured letting the heuristic's
   whole reading win, button included: it lost more than it gained); and a page whose
   structured data states none gets the heuristic's reading (words, an enabled buy
-  button, a delivery promise).
+  button, a delivery promise). The walk for those words is skipped on a page where no stock word
+  occurs in any text or label it could read (`heuristic.stated_availability`,
+  `stock_cues`): what it would find there is nothing.
 
 `Listing.extraction_confidence` is the heuristic source's confidence in [0, 1] when
 it is the listing's source (`source_format` "heuristic"), else None: structured data
@@ -111,7 +113,7 @@ from maskscreen.crawler.extract.fields import (
     listing_urls,
     page_language,
 )
-from maskscreen.crawler.extract.heuristic import read_page
+from maskscreen.crawler.extract.heuristic import read_page, stated_availability
 from maskscreen.crawler.extract.heuristic_parts import heading_text
 from maskscreen.crawler.extract.markup import (
     compact_rdfa,
@@ -251,8 +253,8 @@ def find_sources(
             titled = _heading_over_opengraph(found, lambda: _first_heading(selector), True)
             titled = _heading_over_name(titled, lambda: _first_heading(selector))
             if heuristic:
-                reading = read_page(selector, url, language, described=True, limit=_STATED_ELEMENTS)
-                titled = _stated_over_structured(titled, reading.stated)
+                stated = stated_availability(selector, url, language, limit=_STATED_ELEMENTS)
+                titled = _stated_over_structured(titled, stated)
             return Sources(titled, None, None)
         if broken_only and not structured:
             return Sources(found, "broken_jsonld", None)

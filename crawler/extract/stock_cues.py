@@ -1,0 +1,152 @@
+"""A cheap proof that the visible page states no availability in words.
+
+When structured data completes a listing, `crawler.extract.page` reads the visible page
+only for `HeuristicReading.stated`: the availability a stock label, a button's label or
+a text by the title states. Every such statement is a match of
+`fields.normalize_availability` (an exact stock word, or a stock phrase inside a text)
+on a string the walk builds from the page: an element's own text or tail, a comment's
+text, the text of a control or of an element named for stock (its text nodes joined,
+whitespace collapsed, `heuristic_parts.short_text`), or an attribute a control is
+labelled by (value, aria-label, title, an image's alt, a data-*label). So when no
+stock word occurs anywhere in the page's text nodes and those attributes, read with the
+separators `normalize_availability` ignores removed, the walk cannot state one either,
+and `may_state_availability` returns False: `read_page` would give `stated` None.
+
+That holds for a superset of what the walk reads (hidden elements, chrome and the
+elements past its limit are searched too), with one exception kept exact: script and
+style text, where JSON-LD's "InStock" and scripts' "unavailable" live, is left out. The
+walk reads it only inside a short text (`short_text`: at most 800 characters and
+`_SHORT_ELEMENTS` descendants) of an element that may be a control or a stock label;
+a short script or style inside such an element makes this function answer True.
+
+Exact words (a label that is only "Available" or "Reserved") are searched where a string
+of the walk can begin and end: at a text node's edges, after ":", "/" or "#" (the
+prefix `normalize_availability` splits off); "All rights reserved" is not one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from maskscreen.crawler.extract import cues
+from maskscreen.crawler.extract.fields import (
+    availability_keys,
+    availability_phrases,
+    trie_pattern,
+)
+from maskscreen.crawler.extract.heuristic_parts import SHORT_ELEMENTS, attributes
+
+_EDGE = "\x01"  # between two text nodes, in the haystack searched for exact words
+_MAX_SHORT = 4 * 200  # characters of the longest short text the walk reads for stock
+
+
+def _squashed(text: str) -> str:
+    """Lower case, without the separators `normalize_availability` ignores
+    (`fields._AVAILABILITY_SEPARATORS_RE`: whitespace, which str.split splits on, and
+    "_-.!")."""
+    squashed = "".join(text.lower().split())
+    return squashed.replace("_", "").replace("-", "").replace(".", "").replace("!", "")
+
+
+_PHRASES = {_squashed(p) for p in availability_phrases()}
+# Stock phrases, separators removed: "in stock", "in-stock", "IN_STOCK" are "instock".
+_PHRASE_RE = re.compile(trie_pattern(sorted(_PHRASES, key=len, reverse=True)))
+# Exact words that are no phrase: found only as a whole string of the walk.
+_EXACT = sorted((w for w in map(_squashed, availability_keys()) if w not in _PHRASES), key=len)
+_EXACT_RE = re.compile(trie_pattern(_EXACT[::-1]))
+_EXACT_BOUNDED_RE = re.compile(
+    rf"(?:^|[{_EDGE}:/#])(?:"
+    + "|".join(f"{_EDGE}*".join(re.escape(c) for c in w) for w in _EXACT)
+    + rf")[/{_EDGE}]*(?:{_EDGE}|$)"
+)
+assert not any(c in w for w in _PHRASES | set(_EXACT) for c in "σς:/#"), (
+    "lower-casing a Greek sigma depends on the letters after it; a separator ends a word"
+)
+# Pieces of those words, each word holding one: a text holding none of them holds no
+# stock word, found with a scan of a much smaller trie than the words' own.
+_ANCHORS = (
+    *("stoc", "stok", "lager", "avail", "agotad", "verkauft", "backorder", "preorder"),
+    *("madetoorder", "lieferant", "lieferbar", "dispon"),
+    *("verfügbar", "discontinued", "dostępn", "varastossa", "estoque", "encomenda"),
+    *("existencia", "esaurit", "esgotad", "toship", "shipsonorabout", "usuallyships"),
+    *("zulauf", "vanaf", "moreontheway", "sklad", "voorraad", "raktár", "soldout", "slutsåld"),
+    *("précommande", "tükendi", "uitverkocht", "vergriffen", "versandfertig"),
+    *("versandbereit", "vorbestell"),
+    *("vypredané", "vyprodáno", "wyprzedan", "épuisé", "epuise", "presale", "reserved"),
+    *("elfogyott", "onlineonly", "instoreonly", "loppuunmyyty", "hàng", "solgt"),
+    *("наличи", "наявност", "наскладе", "распродано", "สินค้าหมด"),
+    *("予約", "停产", "停售", "品切れ", "售完", "售罄", "在庫", "売り切れ", "完売", "定做"),
+    *("定制", "已下架", "库存", "货", "貨", "販売終了", "預售", "預購", "预售", "预订"),
+    *("구매가능", "품절", "재고"),
+)
+_ANCHOR_RE = re.compile(trie_pattern(sorted(_ANCHORS)))
+assert all(any(a in w for a in _ANCHORS) for w in _PHRASES | set(_EXACT)), [
+    w for w in _PHRASES | set(_EXACT) if not any(a in w for a in _ANCHORS)
+]
+
+_TEXTS = etree.XPath(
+    "/descendant::text()[not(parent::script)][not(parent::style)]", smart_strings=False
+)
+_CODE = etree.XPath("//script[text()] | //style[text()]")
+_NODES = etree.XPath("//comment() | //processing-instruction()")
+_LABELS = etree.XPath(
+    "//@value | //@aria-label | //@title | //@alt | //@*[starts-with(name(), 'data-')]",
+    smart_strings=False,
+)
+_CONTROL_LIKE = frozenset({"div", "span", "li"})
+_LENGTH = etree.XPath("string-length(.)")  # of the text nodes inside, scripts' included
+
+
+def may_state_availability(root: HtmlElement | None) -> bool:
+    """False only when no string the heuristic walk reads can state an availability."""
+    if root is None:
+        return False
+    sizes: dict[HtmlElement, bool] = {}
+    if any(_in_reader(code, sizes) for code in _CODE(root)):
+        return True
+    texts = _TEXTS(root)
+    others = [node.text for node in _NODES(root) if node.text]
+    others += _LABELS(root)
+    joined = _squashed("".join(texts) + "\n" + "\n".join(others))
+    if not _ANCHOR_RE.search(joined):
+        return False
+    if _PHRASE_RE.search(joined):
+        return True
+    if not _EXACT_RE.search(joined):
+        return False
+    edged = _squashed(_EDGE.join(texts) + _EDGE + _EDGE.join(others))
+    return bool(_EXACT_BOUNDED_RE.search(edged))
+
+
+def _in_reader(code: HtmlElement, sizes: dict[HtmlElement, bool]) -> bool:
+    """Whether a script's or style's text may be part of a short text the walk reads
+    for stock: an ancestor that may be a control or stock label, short enough."""
+    if len(code.text) > _MAX_SHORT:
+        return False
+    for up in code.iterancestors():
+        short = sizes.get(up)
+        if short is None:
+            short = sizes[up] = _short_enough(up)
+        if not short:
+            return False  # nor is any element around it
+        tag = up.tag if isinstance(up.tag, str) else ""
+        attrs = attributes(up) if up.attrib else ""
+        if (
+            tag in cues.BUTTON_TAGS
+            or up.get("role") == "button"
+            or (tag in _CONTROL_LIKE and (up.get("onclick") or cues.is_control_attr(attrs)))
+            or (attrs and cues.AVAILABILITY_ATTR_RE.search(attrs))
+        ):
+            return True  # `heuristic_walk._control`, a stock label: read with short_text
+    return False
+
+
+def _short_enough(el: HtmlElement) -> bool:
+    """Not ruled out as a short text by size (`short_text`'s first two tests: at most
+    `SHORT_ELEMENTS` descendants, at most `_MAX_SHORT` characters of text)."""
+    if len(el) > SHORT_ELEMENTS or _LENGTH(el) > _MAX_SHORT:
+        return False
+    return all(count < SHORT_ELEMENTS for count, _ in enumerate(el.iterdescendants()))
