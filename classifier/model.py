@@ -12,6 +12,7 @@ otherwise it loads `model.skops` and derives the same arrays from it.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import re
@@ -109,6 +110,12 @@ def _telling(phrase: str) -> bool:
     if NUMBER_TOKEN in words or all(w in stops for w in words):
         return False
     return len(phrase) > 1 or not phrase.isascii()
+
+
+@functools.lru_cache(maxsize=256)
+def _spoken(name: str) -> str:
+    """A signal's or concept's name as a reason writes it ("made_to_order": "made to order")."""
+    return name.replace("_", " ")
 
 
 @functools.lru_cache(maxsize=8)
@@ -210,11 +217,11 @@ class Model:
         labels = []
         rows = []
         # as Python floats once (tolist gives float(x) of each element): not row by row
-        dangerous = LABELS[:-1]
+        dangerous, fours = LABELS[:-1], itertools.repeat(4)
         for per_row, score, threshold in zip(
             per_label.tolist(), danger_scores.tolist(), thresholds, strict=True
         ):
-            scores = {label: round(p, 4) for label, p in zip(LABELS, per_row, strict=True)}
+            scores = dict(zip(LABELS, map(round, per_row, fours), strict=True))
             flagged = score >= threshold
             label = max(dangerous, key=scores.__getitem__) if flagged else "benign"
             labels.append(label)
@@ -298,12 +305,12 @@ class Model:
         quoted: set[str] = set()
         for match in matches:
             found = find_original(original, match.text) or match.text
-            reason = f"{match.signal.replace('_', ' ')}: {found!r}"
+            reason = f"{_spoken(match.signal)}: {found!r}"
             if reason not in reasons:
                 reasons.append(reason)
                 quoted.add(found)
         for concept, words in (concepts or {}).items():
-            reasons.append(f"{concept.replace('_', ' ')}: {words[0]!r}")
+            reasons.append(f"{_spoken(concept)}: {words[0]!r}")
             quoted.update(words)
         for phrase in phrases:
             found = find_original(original, phrase)
@@ -350,8 +357,9 @@ class Model:
             ngrams.end[where].tolist(),
             strict=False,
         ):
-            if len(out[row]) < MAX_REASONS and _telling(joined[start:end]):
-                out[row].append(joined[start:end])
+            words = out[row]
+            if len(words) < MAX_REASONS and _telling(phrase := joined[start:end]):
+                words.append(phrase)
         return out
 
     def _towards_weights(self) -> np.ndarray:
