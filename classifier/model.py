@@ -234,16 +234,20 @@ class Model:
         pinned = self.runtime.concepts is not None and self.matcher is self._pinned_matcher()
         found_signals = features.signals if pinned and features.signals is not None else None
         found_concepts = features.concepts
+        rank = _rank_of(self._concept_matcher().concepts) if found_concepts else None
         # the same for every listing of the batch: looked up once
         version, lexicon_version = self.version, self.lexicon_version
         model_sha256 = self.runtime.model_sha256 or ""
         flags, find = self.matcher.flags, self.matcher.find
+        unflagged = flags([])  # most listings: no signal (copied, as each verdict owns its dict)
         supported = {language: language_id.supported(language) for language in found_languages}
         verdicts = []
         for row, (label, score, scores, flagged, threshold) in enumerate(rows):
             # found already, by the same patterns, when the matcher is the model's own
             matches = found_signals[row] if found_signals is not None else find(normalized[row])
-            concepts = self._concepts(texts[row], found_concepts[row]) if found_concepts else {}
+            concepts = (
+                self._concepts(texts[row], found_concepts[row], rank) if found_concepts else {}
+            )
             language = found_languages[row]
             verdicts.append(
                 Verdict(
@@ -251,7 +255,7 @@ class Model:
                     score,
                     scores,
                     flagged,
-                    flags(matches),
+                    flags(matches) if matches else unflagged.copy(),
                     self._reasons(texts[row], phrases[row], matches, concepts) if explain else [],
                     version,
                     threshold,
@@ -285,7 +289,7 @@ class Model:
     def _concept_matcher(self):
         return self.runtime.concepts.matchers()[0]
 
-    def _concepts(self, original: str, matches) -> dict[str, list[str]]:
+    def _concepts(self, original: str, matches, rank=None) -> dict[str, list[str]]:
         """Each concept found, with the listing's own word for it (the first: quoting a word
         in the original text is most of the cost of this step)."""
         if not matches:
@@ -295,7 +299,7 @@ class Model:
             texts.setdefault(match.concept, [match.text])
         return {
             concept: [find_original(original, text) or text for text in texts[concept]]
-            for concept in sorted(texts, key=_rank_of(tuple(self._concept_matcher().concepts)))
+            for concept in sorted(texts, key=rank or _rank_of(self._concept_matcher().concepts))
         }
 
     def _reasons(self, original: str, phrases: list[str], matches, concepts=None) -> list[str]:
