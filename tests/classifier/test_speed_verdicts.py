@@ -104,3 +104,49 @@ def test_a_batch_gives_what_each_listing_alone_gives(model):
     quiet = [v.to_dict() for v in model.predict(TEXTS, explain=False)]
     assert quiet == [{**v, "reasons": []} for v in together]
     assert model.predict([]) == []
+
+
+def _plain_top_words(model, words, ngrams, columns, labels):
+    """Row by row: the columns by contribution (ties: column order), the first seven, each
+    named by its first occurrence in the listing, the telling ones kept, five at most."""
+    from maskscreen.classifier.verdict import LABELS
+
+    towards = model._towards_weights()
+    first: dict[tuple[int, int], int] = {}
+    for i, (doc, column) in enumerate(zip(ngrams.doc.tolist(), columns.tolist(), strict=True)):
+        if column >= 0:
+            first.setdefault((doc, column), i)
+    out = []
+    for row, label in enumerate(labels):
+        lo, hi = words.indptr[row], words.indptr[row + 1]
+        weights = towards[LABELS.index(label)]
+        pairs = [
+            (-(value * weights[column]), column)
+            for value, column in zip(words.data[lo:hi], words.indices[lo:hi], strict=True)
+            if value * weights[column] > 0
+        ]
+        phrases = []
+        for _, column in sorted(pairs)[: model_module.MAX_REASONS + 2]:
+            i = first[(row, column)]
+            phrase = ngrams.joined[ngrams.start[i] : ngrams.end[i]]
+            if len(phrases) < model_module.MAX_REASONS and model_module._telling(phrase):
+                phrases.append(phrase)
+        out.append(phrases)
+    return out
+
+
+@pytest.mark.parametrize("size", [1, 2, 60])
+def test_top_words_are_those_of_the_plain_row_by_row_choice(model, size):
+    from maskscreen.classifier.corpus import load_corpus
+
+    examples = load_corpus()
+    texts = [f"{e.title} {e.description}" for e in examples[:: max(1, len(examples) // 60)]]
+    texts = (texts + TEXTS)[:size] if size > 2 else [TEXTS[0], TEXTS[2]][:size]
+    features = model.runtime.featurize(texts)
+    for labels in (
+        ["benign"] * len(texts),
+        ["realistic_face_mask"] * len(texts),
+        [("custom_face_copy", "benign", "realistic_face_mask")[i % 3] for i in range(len(texts))],
+    ):
+        args = (features.words, features.word_ngrams, features.word_columns, labels)
+        assert model._top_words(*args) == _plain_top_words(model, *args)
