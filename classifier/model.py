@@ -347,17 +347,12 @@ class Model:
         rows = row_of[order]
         rank = np.arange(len(order)) - np.searchsorted(rows, rows)
         chosen = order[rank < MAX_REASONS + 2]
-        # The first occurrence in each listing of each chosen column names it: among the
-        # occurrences of the chosen (listing, column) pairs only, not of every n-gram.
+        # The first occurrence in each listing of each chosen column names it.
         known = np.flatnonzero(columns >= 0)
         width = max(words.shape[1], 1)
-        chosen_keys = row_of[chosen] * width + words.indices[chosen]
-        wanted = np.sort(chosen_keys)
         occurrence_keys = ngrams.doc[known] * width + columns[known]
-        slot = np.minimum(np.searchsorted(wanted, occurrence_keys), max(len(wanted) - 1, 0))
-        hits = np.flatnonzero(wanted[slot] == occurrence_keys) if len(wanted) else slot[:0]
-        keys, first = np.unique(occurrence_keys[hits], return_index=True)
-        where = known[hits[first[np.searchsorted(keys, chosen_keys)]]]
+        keys, first = np.unique(occurrence_keys, return_index=True)
+        where = known[first[np.searchsorted(keys, row_of[chosen] * width + words.indices[chosen])]]
         out: list[list[str]] = [[] for _ in labels]
         joined = ngrams.joined
         for row, start, end in zip(
