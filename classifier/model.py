@@ -12,6 +12,7 @@ otherwise it loads `model.skops` and derives the same arrays from it.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import re
@@ -111,6 +112,18 @@ def _telling(phrase: str) -> bool:
     return len(phrase) > 1 or not phrase.isascii()
 
 
+@functools.lru_cache(maxsize=256)
+def _spoken(name: str) -> str:
+    """A signal's or concept's name as a reason writes it ("made_to_order": "made to order")."""
+    return name.replace("_", " ")
+
+
+@functools.lru_cache(maxsize=8)
+def _rank_of(order: tuple[str, ...]):
+    """The sort key that puts concepts in `order` (list.index, without the scan)."""
+    return {concept: rank for rank, concept in reversed(list(enumerate(order)))}.__getitem__
+
+
 def default_model_dir() -> Path:
     return Path(str(resources.files("maskscreen.classifier").joinpath("model")))
 
@@ -200,55 +213,68 @@ class Model:
             self.runtime.one_vs_rest(features.matrix), self.runtime.classes, self.score_kind
         )
         found_languages = language_id.identify(normalized)
-        thresholds = [
-            self.threshold_for(norm, lang)
-            for norm, lang in zip(normalized, found_languages, strict=True)
-        ]
+        thresholds = self._thresholds(normalized, found_languages)
+        labels = []
         rows = []
         # as Python floats once (tolist gives float(x) of each element): not row by row
+        dangerous, fours = LABELS[:-1], itertools.repeat(4)
         for per_row, score, threshold in zip(
             per_label.tolist(), danger_scores.tolist(), thresholds, strict=True
         ):
-            scores = {label: round(p, 4) for label, p in zip(LABELS, per_row, strict=True)}
+            scores = dict(zip(LABELS, map(round, per_row, fours), strict=True))
             flagged = score >= threshold
-            label = max(LABELS[:-1], key=scores.__getitem__) if flagged else "benign"
-            rows.append((label, score, scores, flagged))
-        labels = [label for label, *_ in rows]
+            label = max(dangerous, key=scores.__getitem__) if flagged else "benign"
+            labels.append(label)
+            rows.append((label, round(score, 4), scores, flagged, threshold))
         phrases = (
             self._top_words(features.words, features.word_ngrams, features.word_columns, labels)
             if explain
             else None
         )
         pinned = self.runtime.concepts is not None and self.matcher is self._pinned_matcher()
+        found_signals = features.signals if pinned and features.signals is not None else None
+        found_concepts = features.concepts
+        rank = _rank_of(self._concept_matcher().concepts) if found_concepts else None
+        # the same for every listing of the batch: looked up once
+        version, lexicon_version = self.version, self.lexicon_version
+        model_sha256 = self.runtime.model_sha256 or ""
+        flags, find = self.matcher.flags, self.matcher.find
+        unflagged = flags([])  # most listings: no signal (copied, as each verdict owns its dict)
+        supported = {language: language_id.supported(language) for language in found_languages}
         verdicts = []
-        for row, (label, score, scores, flagged) in enumerate(rows):
-            if pinned and features.signals is not None:
-                matches = features.signals[row]  # found already, by the same patterns
-            else:
-                matches = self.matcher.find(normalized[row])
+        for row, (label, score, scores, flagged, threshold) in enumerate(rows):
+            # found already, by the same patterns, when the matcher is the model's own
+            matches = found_signals[row] if found_signals is not None else find(normalized[row])
             concepts = (
-                self._concepts(texts[row], features.concepts[row]) if features.concepts else {}
+                self._concepts(texts[row], found_concepts[row], rank) if found_concepts else {}
             )
+            language = found_languages[row]
             verdicts.append(
                 Verdict(
-                    label=label,
-                    score=round(score, 4),
-                    scores=scores,
-                    flagged=flagged,
-                    signals=self.matcher.flags(matches),
-                    reasons=self._reasons(texts[row], phrases[row], matches, concepts)
-                    if explain
-                    else [],
-                    model_version=self.version,
-                    threshold=thresholds[row],
-                    lexicon_version=self.lexicon_version,
-                    concepts=concepts,
-                    language=found_languages[row],
-                    language_supported=language_id.supported(found_languages[row]),
-                    model_sha256=self.runtime.model_sha256 or "",
+                    label,
+                    score,
+                    scores,
+                    flagged,
+                    flags(matches) if matches else unflagged.copy(),
+                    self._reasons(texts[row], phrases[row], matches, concepts) if explain else [],
+                    version,
+                    threshold,
+                    lexicon_version,
+                    concepts,
+                    language,
+                    supported[language],
+                    model_sha256,
                 )
             )
         return verdicts
+
+    def _thresholds(self, normalized: list[str], languages: list[str]) -> list[float]:
+        """threshold_for each listing of a batch, the model's settings looked up once."""
+        if self.metadata.get("thresholds_by") != "language":
+            return [self.threshold_for(norm) for norm in normalized]
+        by_language = self.metadata.get("thresholds") or {}
+        overall = self.threshold
+        return [float(by_language.get(language, overall)) for language in languages]
 
     @property
     def lexicon_version(self) -> str:
@@ -263,16 +289,17 @@ class Model:
     def _concept_matcher(self):
         return self.runtime.concepts.matchers()[0]
 
-    def _concepts(self, original: str, matches) -> dict[str, list[str]]:
+    def _concepts(self, original: str, matches, rank=None) -> dict[str, list[str]]:
         """Each concept found, with the listing's own word for it (the first: quoting a word
         in the original text is most of the cost of this step)."""
-        order = self._concept_matcher().concepts
+        if not matches:
+            return {}
         texts: dict[str, list[str]] = {}
         for match in matches:
             texts.setdefault(match.concept, [match.text])
         return {
             concept: [find_original(original, text) or text for text in texts[concept]]
-            for concept in sorted(texts, key=order.index)
+            for concept in sorted(texts, key=rank or _rank_of(self._concept_matcher().concepts))
         }
 
     def _reasons(self, original: str, phrases: list[str], matches, concepts=None) -> list[str]:
@@ -282,12 +309,12 @@ class Model:
         quoted: set[str] = set()
         for match in matches:
             found = find_original(original, match.text) or match.text
-            reason = f"{match.signal.replace('_', ' ')}: {found!r}"
+            reason = f"{_spoken(match.signal)}: {found!r}"
             if reason not in reasons:
                 reasons.append(reason)
                 quoted.add(found)
         for concept, words in (concepts or {}).items():
-            reasons.append(f"{concept.replace('_', ' ')}: {words[0]!r}")
+            reasons.append(f"{_spoken(concept)}: {words[0]!r}")
             quoted.update(words)
         for phrase in phrases:
             found = find_original(original, phrase)
@@ -334,8 +361,9 @@ class Model:
             ngrams.end[where].tolist(),
             strict=False,
         ):
-            if len(out[row]) < MAX_REASONS and _telling(joined[start:end]):
-                out[row].append(joined[start:end])
+            words = out[row]
+            if len(words) < MAX_REASONS and _telling(phrase := joined[start:end]):
+                words.append(phrase)
         return out
 
     def _towards_weights(self) -> np.ndarray:

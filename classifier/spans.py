@@ -111,6 +111,9 @@ def _squeezed(original: str) -> tuple[str, list[tuple[int, int]]]:
 
 _GLUE = "*·•~|@$-"  # what a chunk may hold between two letters (see _CHUNK)
 _GLUE_DROPPED = set(_GLUE) & _DROPPED
+# the same tests as one search each ([^\W_] is what str.isalnum accepts)
+_GLUED_RUN = re.compile(f"(?:[^\\W_]|[{re.escape(_GLUE)}])*")
+_GLUE_DROPPED_CHAR = re.compile(f"[{re.escape(''.join(sorted(_GLUE_DROPPED)))}]")
 
 
 def _whole_chunks(original: str, start: int, end: int) -> bool:
@@ -119,9 +122,8 @@ def _whole_chunks(original: str, start: int, end: int) -> bool:
     Asked only of a listing that holds such a separator somewhere (`_listing`)."""
     while start > 0 and (original[start - 1].isalnum() or original[start - 1] in _GLUE):
         start -= 1
-    while end < len(original) and (original[end].isalnum() or original[end] in _GLUE):
-        end += 1
-    return not any(ch in _GLUE_DROPPED for ch in original[start:end])
+    end = _GLUED_RUN.match(original, end).end()
+    return _GLUE_DROPPED_CHAR.search(original, start, end) is None
 
 
 @functools.lru_cache(maxsize=64)
