@@ -48,8 +48,8 @@ When sources disagree:
 - the language is the product's own (inLanguage, or a profile's), else the page's
   <html lang>, else og:locale;
 - availability: what the visible page states in words (a stock label, a button's
-  "Sold out", a stock statement by the title: `HeuristicReading.stated`) beats the
-  structured data's, which shops leave stale ("OutOfStock" in the JSON-LD beside
+  "Sold out", a stock statement by the title: `HeuristicReading.stated`; not "made to
+  order", 定制, which describes the product) beats the structured data's, which shops leave stale ("OutOfStock" in the JSON-LD beside
   "Auf Lager"); so the visible page is read on every page, also when structured data
   completes the listing. Without such words the structured data's value is kept, even
   on a page whose only hint is a buy button (round 4 measured letting the heuristic's
@@ -282,6 +282,9 @@ def find_sources(
     return Sources(found, "no_product" if structured else reading.reason, None)
 
 
+MADE_TO_ORDER = "MadeToOrder"
+
+
 def _stated_over_structured(
     found: list[tuple[str, dict]], stated: str | None
 ) -> list[tuple[str, dict]]:
@@ -289,8 +292,11 @@ def _stated_over_structured(
     stock label, "Sold out", "Temporarily on backorder", "Nicht lagernd") over the one
     structured data declares: a shopper reads the page, and shops leave their JSON-LD's
     or microdata's availability stale or fixed. A buy button alone does not overrule a
-    declared value (the page states nothing about stock then)."""
-    if not stated:
+    declared value (the page states nothing about stock then), and neither does "made to
+    order" (定制, custom-made): it says how the product is made, in titles, seller names and
+    related products' links as often as in a stock line, so a declared InStock or
+    OutOfStock stands beside it."""
+    if not stated or stated == MADE_TO_ORDER:
         return found
     return [
         (name, {**fields, "availability": stated} if fields.get("availability") else fields)
