@@ -224,9 +224,21 @@ def has_currency_amount(text: str) -> bool:
 
 
 def is_buy_label(text: str) -> bool:
+    # A page's and a shop's labels repeat ("Add to cart", "Home"): each short one is
+    # searched once.
+    return _is_short_buy_label(text) if len(text) <= _CACHED_LABEL else _is_buy_label(text)
+
+
+_CACHED_LABEL = 200  # characters of the longest label kept in the cache
+
+
+def _is_buy_label(text: str) -> bool:
     if _NOT_BUY_TEXT_RE.search(text):
         return False
     return bool(_BUY_TEXT_RE.search(text) or _BUY_WORD_RE.fullmatch(text.strip()))
+
+
+_is_short_buy_label = _per_string(_is_buy_label)
 
 
 # An element that acts as a button without being one: a class, id or data-* word
@@ -260,6 +272,11 @@ def is_picture_notice(text: str) -> bool:
 @_per_string
 def is_buy_attr(attrs: str) -> bool:
     return bool(_BUY_ATTR_RE.search(attrs))
+
+
+@_per_string
+def is_seller_attr(attrs: str) -> bool:
+    return bool(SELLER_ATTR_RE.search(attrs))
 
 
 @_per_string

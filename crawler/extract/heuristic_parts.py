@@ -435,7 +435,7 @@ def seller_after(el: HtmlElement, attrs: str) -> tuple[str, str | None] | None:
             name = short_text(nxt, 80) if nxt is not None else None
             if name:
                 return name, _link_of(nxt)
-    if attrs and cues.SELLER_ATTR_RE.search(attrs):
+    if attrs and cues.is_seller_attr(attrs):
         name = short_text(el, 80)
         match = cues.SELLER_LABEL_RE.match(name) if name else None
         name = match.group(1).strip(" :：-") if match else name
