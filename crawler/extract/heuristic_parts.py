@@ -66,13 +66,20 @@ _LEGEND_RE = re.compile(r"(?:^|[\s_-])legend(?:$|[\s_-])", re.IGNORECASE)
 
 def attributes(el: HtmlElement) -> str:
     """id, class, itemprop and data-* names (and short values) as one string to search."""
-    parts = [el.get("id") or "", el.get("class") or "", el.get("itemprop") or ""]
-    for name, value in el.attrib.items():
+    ident = classes = prop = ""
+    data: list[str] = []
+    for name, value in el.items():  # one pass over the attributes, not a look-up each
         if name.startswith("data-"):
-            parts.append(name)
+            data.append(name)
             if len(value) <= 40:
-                parts.append(value)
-    return " ".join(parts)
+                data.append(value)
+        elif name == "id":
+            ident = value
+        elif name == "class":
+            classes = value
+        elif name == "itemprop":
+            prop = value
+    return " ".join([ident, classes, prop, *data]) if data else f"{ident} {classes} {prop}"
 
 
 def is_hidden(el: HtmlElement) -> bool:
