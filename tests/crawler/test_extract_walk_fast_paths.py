@@ -195,4 +195,3 @@ def test_walk_without_sellers_reads_the_rest_alike(roots):
         lean = walk(root, None, "shop.example", sellers=False)
         assert lean.sellers == [], name
         assert reading(lean) == reading(full), name
-
