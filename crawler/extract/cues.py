@@ -8,6 +8,7 @@ availability words themselves live in `crawler.extract.fields` with the other so
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 # id / class / itemprop / data-* names that say "a price is here".
@@ -172,9 +173,40 @@ BUTTON_TAGS = frozenset({"button", "input", "a"})
 _per_string = lru_cache(maxsize=4096)
 
 
+def folded_search(pattern: re.Pattern) -> Callable[[str], bool]:
+    """`bool(pattern.search(text))` for a case-insensitive pattern, about four times
+    faster on ASCII text: there the text lower-cased is searched with the pattern's
+    case-sensitive copy. The same answer when the pattern is ASCII and already lower
+    case (no "A-Z" class, no "\\S"): an ASCII letter then matches only itself and its
+    capital (the other letters that match it case-insensitively, "ſ" for "s", "K" for
+    "k", are not ASCII), and lower-casing ASCII keeps every character's place. Other
+    patterns and non-ASCII texts are searched as they are."""
+    source = pattern.pattern
+    if not (pattern.flags & re.IGNORECASE and source.isascii() and source == source.lower()):
+        return lambda text: bool(pattern.search(text))
+    folded = re.compile(source, pattern.flags & ~re.IGNORECASE)
+
+    def search(text: str) -> bool:
+        if text.isascii():
+            return bool(folded.search(text.lower()))
+        return bool(pattern.search(text))
+
+    return search
+
+
+_availability_attr = folded_search(AVAILABILITY_ATTR_RE)
+_hidden_class = folded_search(_HIDDEN_CLASS_RE)
+_closed_modal = folded_search(_CLOSED_MODAL_RE)
+_open_modal = folded_search(_OPEN_MODAL_RE)
+_shown_again = folded_search(_SHOWN_AGAIN_RE)
+_price_attr = folded_search(_PRICE_ATTR_RE)
+_was_attr = folded_search(_WAS_ATTR_RE)
+_now_attr = folded_search(_NOW_ATTR_RE)
+
+
 @_per_string
 def is_availability_attr(attrs: str) -> bool:
-    return bool(AVAILABILITY_ATTR_RE.search(attrs))
+    return _availability_attr(attrs)
 
 
 def strip_trailing_prices(text: str) -> str:
@@ -185,26 +217,26 @@ def strip_trailing_prices(text: str) -> str:
 def is_hidden_class(classes: str) -> bool:
     if (
         ("modal" in classes or "reveal" in classes)
-        and _CLOSED_MODAL_RE.search(classes)
-        and not _OPEN_MODAL_RE.search(classes)
+        and _closed_modal(classes)
+        and not _open_modal(classes)
     ):
         return True  # a dialog (log in, newsletter) hidden by the framework until opened
-    return bool(_HIDDEN_CLASS_RE.search(classes)) and not _SHOWN_AGAIN_RE.search(classes)
+    return _hidden_class(classes) and not _shown_again(classes)
 
 
 @_per_string
 def is_price_attr(attrs: str) -> bool:
-    return bool(_PRICE_ATTR_RE.search(attrs))
+    return _price_attr(attrs)
 
 
 @_per_string
 def is_was_attr(attrs: str) -> bool:
-    return bool(_WAS_ATTR_RE.search(attrs))
+    return _was_attr(attrs)
 
 
 @_per_string
 def is_now_attr(attrs: str) -> bool:
-    return bool(_NOW_ATTR_RE.search(attrs))
+    return _now_attr(attrs)
 
 
 def is_was_label(text: str) -> bool:
@@ -224,9 +256,21 @@ def has_currency_amount(text: str) -> bool:
 
 
 def is_buy_label(text: str) -> bool:
+    # A page's and a shop's labels repeat ("Add to cart", "Home"): each short one is
+    # searched once.
+    return _is_short_buy_label(text) if len(text) <= _CACHED_LABEL else _is_buy_label(text)
+
+
+_CACHED_LABEL = 200  # characters of the longest label kept in the cache
+
+
+def _is_buy_label(text: str) -> bool:
     if _NOT_BUY_TEXT_RE.search(text):
         return False
     return bool(_BUY_TEXT_RE.search(text) or _BUY_WORD_RE.fullmatch(text.strip()))
+
+
+_is_short_buy_label = _per_string(_is_buy_label)
 
 
 # An element that acts as a button without being one: a class, id or data-* word
@@ -236,9 +280,12 @@ def is_buy_label(text: str) -> bool:
 _CONTROL_ATTR_RE = re.compile(r"(?:^|[\s_-])(?:button|btn)(?:$|[\s_-])", re.IGNORECASE)
 
 
+_control_attr = folded_search(_CONTROL_ATTR_RE)
+
+
 @_per_string
 def is_control_attr(attrs: str) -> bool:
-    return bool(_CONTROL_ATTR_RE.search(attrs))
+    return _control_attr(attrs)
 
 
 # A picture's notice ("Image unavailable", "Bild nicht verfügbar", "画像なし"): the
@@ -257,14 +304,24 @@ def is_picture_notice(text: str) -> bool:
     return len(text) <= 120 and bool(_PICTURE_RE.match(text))
 
 
+_buy_attr = folded_search(_BUY_ATTR_RE)
+_seller_attr = folded_search(SELLER_ATTR_RE)
+_elsewhere_attr = folded_search(_ELSEWHERE_ATTR_RE)
+
+
 @_per_string
 def is_buy_attr(attrs: str) -> bool:
-    return bool(_BUY_ATTR_RE.search(attrs))
+    return _buy_attr(attrs)
+
+
+@_per_string
+def is_seller_attr(attrs: str) -> bool:
+    return _seller_attr(attrs)
 
 
 @_per_string
 def is_elsewhere_attr(attrs: str) -> bool:
-    return bool(_ELSEWHERE_ATTR_RE.search(attrs))
+    return _elsewhere_attr(attrs)
 
 
 def is_product_url(path_and_query: str) -> bool:

@@ -135,7 +135,7 @@ def read_page(
     `stated_only`: only `stated` is wanted; the reading ends once it is known (no
     fields, no confidence)."""
     domain = urlsplit(url).hostname
-    page = walk(selector.root, language, domain, limit)
+    page = walk(selector.root, language, domain, limit, sellers=not stated_only)
     title, title_points, anchor = _title(page, domain)
     own_buttons = len(page.buttons) < MANY_BUY_BUTTONS
     buy = next((b for b in page.buttons if not b[2]), page.buttons[0] if page.buttons else None)

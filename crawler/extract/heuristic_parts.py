@@ -66,13 +66,20 @@ _LEGEND_RE = re.compile(r"(?:^|[\s_-])legend(?:$|[\s_-])", re.IGNORECASE)
 
 def attributes(el: HtmlElement) -> str:
     """id, class, itemprop and data-* names (and short values) as one string to search."""
-    parts = [el.get("id") or "", el.get("class") or "", el.get("itemprop") or ""]
-    for name, value in el.attrib.items():
+    ident = classes = prop = ""
+    data: list[str] = []
+    for name, value in el.items():  # one pass over the attributes, not a look-up each
         if name.startswith("data-"):
-            parts.append(name)
+            data.append(name)
             if len(value) <= 40:
-                parts.append(value)
-    return " ".join(parts)
+                data.append(value)
+        elif name == "id":
+            ident = value
+        elif name == "class":
+            classes = value
+        elif name == "itemprop":
+            prop = value
+    return " ".join([ident, classes, prop, *data]) if data else f"{ident} {classes} {prop}"
 
 
 def is_hidden(el: HtmlElement) -> bool:
@@ -435,7 +442,7 @@ def seller_after(el: HtmlElement, attrs: str) -> tuple[str, str | None] | None:
             name = short_text(nxt, 80) if nxt is not None else None
             if name:
                 return name, _link_of(nxt)
-    if attrs and cues.SELLER_ATTR_RE.search(attrs):
+    if attrs and cues.is_seller_attr(attrs):
         name = short_text(el, 80)
         match = cues.SELLER_LABEL_RE.match(name) if name else None
         name = match.group(1).strip(" :：-") if match else name

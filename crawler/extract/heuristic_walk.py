@@ -70,9 +70,15 @@ class PageReading:
 
 
 def walk(
-    root: HtmlElement, language: str | None, domain: str | None, limit: int = MAX_ELEMENTS
+    root: HtmlElement,
+    language: str | None,
+    domain: str | None,
+    limit: int = MAX_ELEMENTS,
+    *,
+    sellers: bool = True,
 ) -> PageReading:
-    """The page read once, at most `limit` elements (`MAX_ELEMENTS`)."""
+    """The page read once, at most `limit` elements (`MAX_ELEMENTS`). Without `sellers`,
+    seller labels are not looked for (`PageReading.sellers` stays empty)."""
     page = PageReading()
     outside = elsewhere = struck = 0
     # Each open element: its context flags, and its index (None when skipped).
@@ -120,12 +126,14 @@ def walk(
                 page.headings.append((index, tag, text))
                 if tag == "h1" and page.h1 is None:
                     page.h1 = (index, text)
-        if attrs or (el.text and _DIGIT_RE.search(el.text)):
+        # `price_of` reads an element only by a price-naming id/class or a digit in its
+        # own text: any other element prints no price of its own.
+        if (attrs and cues.is_price_attr(attrs)) or (el.text and _DIGIT_RE.search(el.text)):
             _add_price(page, el, attrs, index, (outside, elsewhere, struck), None, language, domain)
         if outside or elsewhere:
             continue
         if tag in _LABEL_TAGS or attrs or el.text:
-            _buttons_and_labels(page, el, tag, attrs, index)
+            _buttons_and_labels(page, el, tag, attrs, index, sellers)
     _mark_cards(page.prices)
     return page
 
@@ -192,7 +200,7 @@ def _head(page: PageReading, el: HtmlElement, tag: str) -> None:
 
 
 def _buttons_and_labels(
-    page: PageReading, el: HtmlElement, tag: str, attrs: str, index: int
+    page: PageReading, el: HtmlElement, tag: str, attrs: str, index: int, sellers: bool
 ) -> None:
     control = _control(el, tag, attrs)
     if control:
@@ -212,7 +220,7 @@ def _buttons_and_labels(
         text = short_text(el, 200)
         if text and normalize_availability(text, search=True) and not cues.is_picture_notice(text):
             page.stock.append((index, text))
-    if len(page.sellers) < 3:
+    if sellers and len(page.sellers) < 3:
         seller = seller_after(el, attrs)
         if seller:
             page.sellers.append((index, *seller))
