@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import math
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -77,8 +78,44 @@ def _trie(words: list[tuple[str, str]]) -> dict:
 
 def _trie_pattern(node: dict) -> str:
     """A regular expression for a trie: longer words tried before their prefixes."""
+    if _bucketed(node):
+        return _in_buckets(node)
+    return _whole(node)
+
+
+def _whole(node: dict) -> str:
     pattern, bounded = _factored(node)
     return pattern + _NOT_LETTER_AFTER if bounded else pattern
+
+
+MIN_BUCKETED = 32  # first characters of a trie from which they are split (_in_buckets)
+
+
+def _bucketed(node: dict) -> bool:
+    return len(node) >= MIN_BUCKETED and "" not in node and _ANY not in node
+
+
+def _in_buckets(node: dict) -> str:
+    """The trie's expression as a few tries of its first characters, each behind a test of
+    its own (`(?=[abc])(?:trie of a, b, c)|(?=[def])(?:...)`).
+
+    `re` tries the branches of an alternation one after another, each tested against the
+    character at hand: at a position where the root of a trie of 320 first characters (the
+    Chinese and Japanese words) is tried, that was 160 tests on average; split into k
+    groups, k/2 class tests and n/2k literal ones. The branches begin with different
+    characters, so at most one can match and their order is free: the matches are the
+    same (tests/classifier/test_speed_buckets.py). Measured on the corpus, the Chinese
+    trie took 5.1 µs a listing whole and 2.7 split, the trie of bounded words 7.7 and 5.4.
+    """
+    chars = sorted(node)
+    count = max(2, round(math.sqrt(len(chars)) / 2))
+    size = -(-len(chars) // count)
+    parts = []
+    for at in range(0, len(chars), size):
+        own = chars[at : at + size]
+        firsts = "".join(re.escape(ch) for ch in own)
+        parts.append(f"(?=[{firsts}])(?:{_whole({ch: node[ch] for ch in own})})")
+    return "(?:" + "|".join(parts) + ")"
 
 
 def _factored(node: dict) -> tuple[str, bool]:
