@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
 
@@ -79,12 +79,38 @@ class PatternFileError(ValueError):
     """A pattern file that cannot be read or compiled."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SignalMatch:
     signal: str
     start: int  # offsets in the normalised text
     end: int
     text: str
+
+
+def maker(cls):
+    """A constructor of the frozen, slotted dataclass `cls` taking its fields in order,
+    that sets its slots directly: the generated `__init__` of a frozen dataclass sets each
+    field through `object.__setattr__`, 0.66 µs a match where this takes 0.28, and a
+    listing has several matches. The object is the same (equal, same hash, same repr):
+    tests/classifier/test_speed_construct.py holds it to the generated one."""
+    new = object.__new__
+    setters = tuple(cls.__dict__[field.name].__set__ for field in fields(cls))
+    if len(setters) != 4:
+        raise TypeError(f"{cls.__name__}: four fields expected")
+    set_a, set_b, set_c, set_d = setters
+
+    def make(a, b, c, d):
+        obj = new(cls)
+        set_a(obj, a)
+        set_b(obj, b)
+        set_c(obj, c)
+        set_d(obj, d)
+        return obj
+
+    return make
+
+
+_signal_match = maker(SignalMatch)
 
 
 class SignalMatcher:
@@ -193,7 +219,7 @@ class SignalMatcher:
         if not starts:
             return []
         found = [
-            SignalMatch(signal, m.start(), m.end(), m.group(0))
+            _signal_match(signal, m.start(), m.end(), m.group(0))
             for signal, language, pattern in patterns
             if language in starts
             for m in pattern.finditer(normalized, starts[language])
