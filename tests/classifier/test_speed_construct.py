@@ -22,6 +22,8 @@ def test_made_match_is_the_generated_one(cls, values):
     assert type(made) is cls
     assert made == plain and hash(made) == hash(plain) and repr(made) == repr(plain)
     assert dataclasses.astuple(made) == values
+    # multiprocessing pickles what `classify --jobs` workers send back (objects made in
+    # the process, never read from outside): the slots-built match must survive it.
     assert pickle.loads(pickle.dumps(made)) == plain
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.start = 1  # still frozen
