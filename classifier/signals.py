@@ -24,15 +24,16 @@ DEFAULT_PATTERNS = "patterns/signals.json"
 # Most listings need one or two sets, not all.
 GROUPS = {"en": "latin", "es": "latin", "de": "latin", "fr": "latin", "pt": "latin", "it": "latin"}
 _HAS_CJK = re.compile(r"[\u3400-\u9fff]")
-_HAS_KANA = re.compile(r"[\u3040-\u30ff]")
-_HAS_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
-_HAS_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_KANA = r"\u3040-\u30ff"
+_HANGUL = r"\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+_CYRILLIC = r"\u0400-\u04ff"
+_HAS_KANA = re.compile(f"[{_KANA}]")
+_HAS_HANGUL = re.compile(f"[{_HANGUL}]")
+_HAS_CYRILLIC = re.compile(f"[{_CYRILLIC}]")
 _HAS_LATIN = re.compile(r"[a-z0-9+@]")
 # Kana, Hangul or Cyrillic: one search says whether any of their three is needed (Chinese
 # text, most non-ASCII listings, has none of them).
-_HAS_KANA_HANGUL_CYRILLIC = re.compile(
-    r"[\u0400-\u04ff\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\uac00-\ud7af]"
-)
+_HAS_KANA_HANGUL_CYRILLIC = re.compile(f"[{_KANA}{_HANGUL}{_CYRILLIC}]")
 
 
 def grouped(data: dict) -> dict[tuple[str, str], list[str]]:

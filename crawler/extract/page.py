@@ -49,8 +49,8 @@ When sources disagree:
   <html lang>, else og:locale;
 - availability: what the visible page states in words (a stock label, a button's
   "Sold out", a stock statement by the title: `HeuristicReading.stated`; not "made to
-  order", 定制, which describes the product) beats the structured data's, which shops leave stale ("OutOfStock" in the JSON-LD beside
-  "Auf Lager"); so the visible page is read on every page, also when structured data
+  order", 定制, which describes the product) beats the structured data's, which shops
+  leave stale ("OutOfStock" in the JSON-LD beside "Auf Lager"); so the visible page is read on every page, also when structured data
   completes the listing. Without such words the structured data's value is kept, even
   on a page whose only hint is a buy button (round 4 measured letting the heuristic's
   whole reading win, button included: it lost more than it gained); and a page whose
@@ -95,6 +95,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from functools import cache
 from itertools import islice
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -167,6 +168,8 @@ _STRUCTURED = ("jsonld", "microdata", "rdfa", "opengraph")
 # the listing: the product's box sits near the top, and a whole walk of a page of
 # reviews would cost more than the rest of the extraction.
 _STATED_ELEMENTS = 2_500
+# A stated value that describes the product rather than its stock: never over a declared one.
+_MADE_TO_ORDER = "MadeToOrder"
 # Fields whose absence after the structured sources sends the page to the heuristic one.
 _HEURISTIC_FILLS = ("title", "price", "availability")
 
@@ -250,8 +253,9 @@ def find_sources(
     merged = _merge(found)
     if not heuristic or all(merged.get(key) not in _EMPTY for key in _HEURISTIC_FILLS):
         if found:
-            titled = _heading_over_opengraph(found, lambda: _first_heading(selector), True)
-            titled = _heading_over_name(titled, lambda: _first_heading(selector))
+            first_heading = cache(lambda: _first_heading(selector))  # read at most once
+            titled = _heading_over_opengraph(found, first_heading, True)
+            titled = _heading_over_name(titled, first_heading)
             if heuristic:
                 stated = stated_availability(selector, url, language, limit=_STATED_ELEMENTS)
                 titled = _stated_over_structured(titled, stated)
@@ -282,9 +286,6 @@ def find_sources(
     return Sources(found, "no_product" if structured else reading.reason, None)
 
 
-MADE_TO_ORDER = "MadeToOrder"
-
-
 def _stated_over_structured(
     found: list[tuple[str, dict]], stated: str | None
 ) -> list[tuple[str, dict]]:
@@ -296,7 +297,7 @@ def _stated_over_structured(
     order" (定制, custom-made): it says how the product is made, in titles, seller names and
     related products' links as often as in a stock line, so a declared InStock or
     OutOfStock stands beside it."""
-    if not stated or stated == MADE_TO_ORDER:
+    if not stated or stated == _MADE_TO_ORDER:
         return found
     return [
         (name, {**fields, "availability": stated} if fields.get("availability") else fields)
