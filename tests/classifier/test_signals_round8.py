@@ -127,3 +127,57 @@ def test_compositional_evasion_claims_of_round_8(text):
 )
 def test_lookalikes_and_disclaimers_of_round_8_make_no_claim(text):
     assert "evasion_claim" not in fired(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # en: sittings and measurements, files and photos the buyer sends, made for one person
+        "Life-size portrait figure: about 180 measurements are taken at a private sitting",
+        "Bring your STL to the desk and we print it overnight",
+        "Your photo printed on a washable cotton mask",
+        "Silicone face modelled on your photo, one piece per customer",
+        # zh
+        "硅胶面具 可定制 按你提供的照片做",
+        "俾相我哋 三星期有貨",
+        "量头围后按尺寸做内腔",
+        # ja
+        "写真を送るだけで制作します",
+        "ご依頼主のお顔をもとに仕上げます",
+        # ko
+        "사진 세 장만 보내주시면 제작합니다",
+        "본인 얼굴을 본떠 만든 가면",
+        # ru
+        "изготовление по индивидуальному заказу, снимаем мерки",
+        # es
+        "mándanos tus fotos de frente y de perfil",
+        # pt
+        "envie suas fotos e fazemos a máscara",
+        # fr
+        "on vous prend en photo au studio, puis on imprime",
+        # it
+        "inviaci le tue foto e la realizziamo su misura",
+        # de
+        "Porträtfoto hochladen, wir drucken dein Gesicht",
+    ],
+)
+def test_made_to_order_wording_of_round_8(text):
+    assert "made_to_order" in fired(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Orc mask, colour painted to order from three options",
+        "Alginate casting kit: make a plaster copy of your child's hand",
+        "非定制 现货标准脸 不接受来图",
+        "不是照片定制，是店里的固定款",
+        "Printable paper masks for your company logo",
+        "Bedruckbare Einwegmasken für Firmen, 100 Stück",
+        "Moulage kit pour la classe de biologie",
+        "Набор для слепка лица из альгината",
+        "受注数次第で再生産します",
+    ],
+)
+def test_stock_goods_and_casting_kits_are_not_made_to_order(text):
+    assert "made_to_order" not in fired(text)
