@@ -292,3 +292,76 @@ def test_everyday_evasion_claims_in_every_language(text):
 )
 def test_realistic_masks_and_camera_products_make_no_claim(text):
     assert "evasion_claim" not in fired(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # listings retelling a case: what witnesses or the police saw, whose passport was used
+        "Same mask a robber wore to hold up six banks - witnesses described an elderly white man",
+        "Police were looking for an old man, but it was a 20-year-old in a mask",
+        "The type of mask used in the airport case where a young man boarded as an elderly passenger",
+        "airline staff only noticed when he took it off mid-flight",
+        "border officers let him through on his father's passport",
+        "he was caught only because his hands looked young",
+        "people at the party thought the boss had actually come",
+        "can pass a video interview as someone else",
+        "good enough for a zoom job interview as a different candidate",
+        "lets you appear as the account holder on a video check",
+        "同款面具 劫匪戴着抢了银行 目击者说是个老头",
+        "警方一直在找一个老人 结果是年轻人戴了面具",
+        "用它登机 空乘都没发现",
+        "拿着父亲的护照过了边检",
+        "同款 窃贼戴着入室盗窃 监控里像个老太太",
+        "犯人はこのマスクで老人になりすまして銀行に押し入った",
+        "警察は高齢の男を探していたが実は若者だった",
+        "父親のパスポートで出国審査を通過",
+        "같은 가면을 쓴 강도가 은행을 털었다 목격자는 노인이라고 진술",
+        "경찰은 노인을 찾고 있었지만 실제로는 20대였다",
+        "아버지 여권으로 출국 심사를 통과",
+        "в такой маске грабитель ограбил банк, свидетели описали пожилого мужчину",
+        "полиция искала старика, а это был молодой парень",
+        "прошёл паспортный контроль по паспорту отца",
+        "con esta máscara un ladrón asaltó bancos; los testigos describieron a un anciano",
+        "la policía buscaba a un hombre mayor, pero era un joven",
+        "pasó el control del aeropuerto con el pasaporte de su padre",
+        "com essa máscara um ladrão assaltou bancos; testemunhas descreveram um idoso",
+        "a polícia procurava um idoso, mas era um jovem",
+        "embarcou com o passaporte do pai",
+        "avec ce masque un braqueur a attaqué des banques ; les témoins ont décrit un vieil homme",
+        "la police cherchait un vieil homme, c'était un jeune",
+        "a passé la douane avec le passeport de son père",
+        "con questa maschera un rapinatore ha assaltato banche; i testimoni hanno descritto un anziano",
+        "la polizia cercava un anziano, ma era un giovane",
+        "ha superato i controlli con il passaporto del padre",
+        "mit dieser Maske überfiel ein Räuber Banken, Zeugen beschrieben einen älteren Mann",
+        "die Polizei suchte einen alten Mann, es war aber ein junger",
+        "mit dem Pass seines Vaters durch die Kontrolle",
+    ],
+)
+def test_retold_cases_of_a_mask_that_fooled_people(text):
+    assert "evasion_claim" in fired(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # police, robbers and passports in costumes and accessories
+        "Old man mask worn by the grandpa character in our school play",
+        "news: police warn about realistic masks; this listing is a skincare sheet mask",
+        "passport holder wallet, leather, fits your father's passport too",
+        "bank robber costume for kids: striped shirt and eye mask",
+        "银行抢劫犯 儿童扮演服装 条纹衫",
+        "警察制服 儿童 角色扮演",
+        "警察官 コスプレ 衣装",
+        "경찰 코스프레 의상",
+        "костюм полицейского для детей",
+        "disfraz de policía para niños",
+        "fantasia de policial infantil",
+        "déguisement de policier pour enfant",
+        "costume da poliziotto per bambini",
+        "Polizei-Kostüm für Kinder",
+    ],
+)
+def test_police_and_robber_costumes_make_no_claim(text):
+    assert "evasion_claim" not in fired(text)
