@@ -365,3 +365,62 @@ def test_retold_cases_of_a_mask_that_fooled_people(text):
 )
 def test_police_and_robber_costumes_make_no_claim(text):
     assert "evasion_claim" not in fired(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # short seller phrasings, spaced-out words, conditions and answered questions
+        "戴上亲爸都认不出来",
+        "想换个身份生活的可以了解一下",
+        "出门办事不想被人认出来的朋友看过来",
+        "过机场安检没问题",
+        "视频验证可以过",
+        "银行刷脸实测通过",
+        "面签 过了",
+        "戴上去就是另外一个人",
+        "小区门口保安没拦",
+        "上班打卡同事都没看出来",
+        "以假乱真 肉眼看不出",
+        "不怕被拍",
+        "如果你想让别人认不出你 这款最合适",
+        "问：能过人脸识别吗？答：可以",
+        "易 容 面 具",
+        "yirong 面皮",
+        "顔認証も突破できます",
+        "まるで別人 誰にもバレない",
+        "職場の人にも気づかれませんでした",
+        "知人に会ってもバレませんでした",
+        "本人確認も通りました",
+        "얼굴인식 통과 가능",
+        "회사 동료들도 전혀 눈치 못 챘어요",
+        "완벽한 변장 가능",
+        "보안 검색대 통과했어요",
+        "아무도 몰라봐요",
+        "проходит Face ID",
+        "соседи даже не заметили подмены",
+        "можно пройти видеоверификацию",
+        "никто не отличит от настоящего лица",
+    ],
+)
+def test_short_seller_phrasings_of_evasion(text):
+    assert "evasion_claim" in fired(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # recognition-compatible goods, ID paperwork and installations
+        "万圣节面具 恐怖 鬼脸",
+        "逼真硅胶面膜 补水",
+        "真人发假发 看不出来是假发",
+        "机场免税店 同款面膜",
+        "视频教程 教你化妆",
+        "顔認証対応のスマホケース",
+        "本人確認書類のコピーをお送りください",
+        "얼굴인식 도어락 설치",
+        "신분증 케이스 가죽",
+    ],
+)
+def test_recognition_compatible_goods_make_no_claim(text):
+    assert "evasion_claim" not in fired(text)
