@@ -424,3 +424,62 @@ def test_short_seller_phrasings_of_evasion(text):
 )
 def test_recognition_compatible_goods_make_no_claim(text):
     assert "evasion_claim" not in fired(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the buyer sends the face: how many photos, which angles, whose face
+        "We recreate any face you send us in platinum silicone",
+        "Just email three selfies: front, left and right",
+        "Made from a single passport-style photo",
+        "Your partner's face, wearable, from their Instagram pictures",
+        "turnaround 3 weeks after we receive your photos",
+        "tell us whose face you want and attach pictures",
+        "按客户提供的照片1:1制作",
+        "发三张照片 正脸 左右侧脸",
+        "收到照片后15天发货",
+        "想要谁的脸都可以做",
+        "写真3枚（正面・左右）をお送りください",
+        "お写真をもとに職人が手作業で仕上げます",
+        "정면 사진과 측면 사진을 보내 주세요",
+        "원하시는 얼굴 사진으로 제작해 드립니다",
+        "пришлите три фото: анфас и два профиля",
+        "сделаем маску с лица по вашим фотографиям",
+        "envíanos tres fotos: de frente y de perfil",
+        "hacemos la máscara con la cara que nos envíes",
+        "mande três fotos: frente e perfis",
+        "fazemos a máscara com o rosto que você enviar",
+        "envoyez trois photos : face et profils",
+        "nous fabriquons le masque d'après les photos reçues",
+        "inviaci tre foto: frontale e profili",
+        "realizziamo la maschera dal volto che ci invii",
+        "schick uns drei Fotos: frontal und seitlich",
+        "wir fertigen die Maske nach den Fotos, die du uns schickst",
+    ],
+)
+def test_the_buyer_sends_the_face_in_every_language(text):
+    assert "made_to_order" in fired(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "photos for reference only" and stock goods
+        "Product photos are for reference only, colour may vary",
+        "see photos for size chart",
+        "Realistic old man mask, ready to ship, one size",
+        "照片仅供参考 以实物为准",
+        "现货 标准款 一比一 硅胶面具",
+        "商品写真はイメージです",
+        "사진은 참고용입니다",
+        "фото товара может отличаться от оригинала",
+        "las fotos son ilustrativas",
+        "fotos meramente ilustrativas",
+        "photos non contractuelles",
+        "le foto sono indicative",
+        "Fotos ähnlich, Farbe kann abweichen",
+    ],
+)
+def test_reference_photos_and_stock_goods_are_not_made_to_order(text):
+    assert "made_to_order" not in fired(text)
