@@ -62,7 +62,7 @@ _OTHER_COST_RE = re.compile(
     re.IGNORECASE,
 )
 # A number with a currency sign, code or word beside it ("$12", "12,99 zł", "3,980円").
-_SIGNS = r"[$€£¥￥₩₹₽₺฿₫₱₪₴₦₸]|US\$|R\$|NT\$|HK\$|S/"
+_SIGNS = r"[$€£¥￥₩₹₽₺฿₫₱₪₴₦₸৳]|US\$|R\$|NT\$|HK\$|S/"
 _WORDS = (
     r"(?<![A-Za-z])(?:USD|EUR|GBP|CNY|JPY|KRW|RUB|BRL|MXN|CAD|AUD|CHF|SEK|NOK|DKK|PLN|CZK|HUF"
     r"|TRY|INR|TWD|HKD|SGD|ARS|CLP|COP|PEN|RON|MDL|UAH|zł|руб|грн|Kč|Ft|lei|Lei|LEI|TL|RM|Rp|kr)"
@@ -74,6 +74,9 @@ TRAILING_CURRENCY_RE = re.compile(rf"({_SIGNS}|{_WORDS})\s*$")
 CURRENCY_AMOUNT_RE = re.compile(
     rf"(?:{_SIGNS}|{_WORDS})\s?\d|\d[\d.,'\u00a0\u202f ]*\s?(?:{_SIGNS}|{_WORDS})"
 )
+# Portuguese and Spanish shops print the regular price as "de R$ 4.999,00" before the one
+# paid now ("por R$ 3.421,47"): "de" (from) alone, or "de" then the amount.
+_FROM_PRICE_RE = re.compile(rf"^\W*de\s*:?\s*(?:$|(?:{_SIGNS})\s?\d)", re.IGNORECASE)
 # Prices at the end of a text ("Bomber Jacket $24.99 $39.99"): each with its currency.
 _TRAILING_PRICES_RE = re.compile(
     rf"(?:\s+(?:(?:{_SIGNS}|{_WORDS})\s?\d[\d.,'\u00a0\u202f]*"
@@ -240,7 +243,7 @@ def is_now_attr(attrs: str) -> bool:
 
 
 def is_was_label(text: str) -> bool:
-    return bool(_WAS_TEXT_RE.search(text))
+    return bool(_WAS_TEXT_RE.search(text) or _FROM_PRICE_RE.match(text))
 
 
 def is_now_label(text: str) -> bool:

@@ -261,7 +261,16 @@ def _control(el: HtmlElement, tag: str, attrs: str) -> str | None:
         islice(el.itersiblings(preceding=True), _CONTROL_BOX),
         islice(el.itersiblings(), _CONTROL_BOX),
     )
-    return None if any(s.tag in _FORM_CONTROLS for s in siblings) else "like"
+    return None if any(_clickable(s) for s in siblings) else "like"
+
+
+def _clickable(el: HtmlElement) -> bool:
+    """A button, or an input one clicks: not a field (a quantity box beside a div that
+    acts as the add-to-cart button leaves that div the control) nor a hidden value."""
+    if el.tag == "input":
+        kind = (el.get("type") or "text").lower()
+        return kind not in _FIELD_INPUTS and kind != "hidden"
+    return el.tag in _FORM_CONTROLS
 
 
 def _data_label(el: HtmlElement) -> str:

@@ -1,0 +1,159 @@
+"""Extraction round 6: rules a page of any shop follows, each written on hand-made HTML.
+
+Each rule has a test that fails without it (the rule is named in its docstring); the
+others guard what the rule must leave as it was."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from scrapy.http import HtmlResponse
+
+from maskscreen.crawler.extract import cues
+from maskscreen.crawler.extract.page import NotAListing, extract_listing
+from maskscreen.crawler.extract.prices import names_a_currency, parse_price
+
+URL = "https://shop.example/p/latex-mask-old-man"
+
+
+def response(body: str, head: str = "", lang: str = "en", url: str = URL) -> HtmlResponse:
+    html = (
+        f'<html lang="{lang}"><head><title>Latex Mask Old Man | Shop</title>{head}</head>'
+        f"<body><nav><a href='/'>Home</a></nav>{body}</body></html>"
+    )
+    return HtmlResponse(url=url, body=html.encode(), encoding="utf-8")
+
+
+def listing(body: str, head: str = "", lang: str = "en", url: str = URL):
+    return extract_listing(response(body, head, lang, url), "s")
+
+
+# --- the Bangladeshi taka -------------------------------------------------------------
+
+
+def test_the_taka_sign_and_code_are_read():
+    """prices.py: "৳" and "BDT" name the taka (a Bangladeshi shop's page)."""
+    assert parse_price("৳ 36,499") == (Decimal("36499"), "BDT")
+    assert names_a_currency("BDT")
+    assert cues.has_currency_amount("৳ 36,499")
+
+
+def test_a_declared_taka_is_the_listings_currency():
+    data = {
+        "@type": "Product",
+        "name": "Latex Mask Old Man",
+        "offers": {"price": "36499", "priceCurrency": "BDT", "availability": "InStock"},
+    }
+    head = f'<script type="application/ld+json">{json.dumps(data)}</script>'
+    got = listing("<main><h1>Latex Mask Old Man</h1></main>", head)
+    assert (got.price, got.currency) == (Decimal("36499"), "BDT")
+
+
+def test_a_printed_taka_price_is_read_from_the_visible_page():
+    body = (
+        "<main><h1>Latex Mask Old Man</h1><h2 class='offer'>৳ 36,499</h2>"
+        "<button type='submit'>Add to cart</button></main>"
+    )
+    got = listing(body)
+    assert (got.price, got.currency) == (Decimal("36499"), "BDT")
+
+
+# --- "de R$ X por R$ Y": the Portuguese and Spanish regular price ------------------------
+
+
+@pytest.mark.parametrize("text", ["de R$ 4.999,00", "De $1.299", "de", "De: R$ 10,00"])
+def test_de_before_an_amount_labels_the_regular_price(text):
+    """cues._FROM_PRICE_RE."""
+    assert cues.is_was_label(text)
+
+
+@pytest.mark.parametrize("text", ["de 12 €", "Descuento R$ 10", "deal $5", "Delivery"])
+def test_other_texts_beginning_with_de_are_no_regular_price_label(text):
+    assert not cues.is_was_label(text)
+
+
+def test_the_por_price_wins_over_the_de_price():
+    body = (
+        "<main><h1>Latex Mask Old Man</h1><div class='price-box'>"
+        "<div class='price-box__from'>de R$ 4.999,00</div>"
+        "<div class='price-box__cash'>por <span class='price-box__value'>R$ 3.421,47</span>"
+        " à vista</div></div><button type='submit'>Adicionar ao carrinho</button></main>"
+    )
+    got = listing(body, lang="pt-BR", url="https://loja.example.com.br/p/mascara")
+    assert (got.price, got.currency) == (Decimal("3421.47"), "BRL")
+
+
+def test_de_as_a_label_of_its_own_marks_the_price_after_it():
+    body = (
+        "<main><h1>Latex Mask Old Man</h1><p><span>de</span> <span>R$ 150,00</span></p>"
+        "<p><span>por</span> <span>R$ 120,00</span></p></main>"
+    )
+    got = listing(body, lang="pt-BR", url="https://loja.example.com.br/p/mascara")
+    assert got.price == Decimal("120.00")
+
+
+# --- a div that acts as the cart button beside a quantity box --------------------------
+
+
+QUANTITY = "<label>Quantity</label><input type='text' size='3' value='1' class='qty'>"
+
+
+def test_a_div_button_beside_a_quantity_box_is_the_buy_control():
+    """heuristic_walk._clickable: a text input beside the div is a field, not the real
+    control the div would be the label of."""
+    body = (
+        "<main><h1>Latex Mask Old Man</h1><p class='price'>$89.00</p>"
+        f"<div class='cart-widget'>{QUANTITY}"
+        "<div class='add-to-cart-button'>Add to cart</div></div></main>"
+    )
+    assert listing(body).availability == "InStock"
+
+
+def test_a_div_button_beside_a_hidden_value_is_the_buy_control():
+    body = (
+        "<main><h1>Latex Mask Old Man</h1><p class='price'>$89.00</p>"
+        "<div><input type='hidden' name='sku' value='A1'>"
+        "<div class='buy-button' onclick='add()'>Add to cart</div></div></main>"
+    )
+    assert listing(body).availability == "InStock"
+
+
+def test_a_label_beside_its_submit_input_is_still_not_a_second_button():
+    """The label of a real control is read through that control: a disabled submit keeps
+    the page from being InStock although its label's div says "Add to cart"."""
+    body = (
+        "<main><h1>Latex Mask Old Man</h1><p class='price'>$89.00</p><div>"
+        "<span class='a-button-text'>Add to cart</span>"
+        "<input type='submit' value='Add to cart' disabled></div></main>"
+    )
+    assert listing(body).availability is None
+
+
+# --- the product's own box is no card ----------------------------------------------------
+
+
+BOX = (
+    "<main><article class='productbox'><h1>Latex Mask Old Man</h1>"
+    "<a href='/brand/faceworks'>More from FaceWorks</a>"
+    "<div class='pricefield'><strong>£ 24.99</strong> each</div>{extra}</article></main>"
+)
+
+
+def test_a_price_in_the_article_holding_the_heading_is_the_products():
+    """heuristic_parts.is_card: an <article> (or <li>, <tr>) holding the page's <h1> is
+    the product's box, even though it links to other pages."""
+    got = listing(BOX.format(extra=""))
+    assert (got.price, got.currency) == (Decimal("24.99"), "GBP")
+
+
+def test_articles_without_the_heading_are_still_cards():
+    cards = "".join(
+        f"<article><a href='/p/mask-{n}'>Latex Mask Number {n}</a>"
+        f"<div class='pricefield'>£ {n}9.99</div></article>"
+        for n in range(1, 8)
+    )
+    with pytest.raises(NotAListing) as caught:
+        listing(f"<main><h1>Latex masks</h1>{cards}</main>")
+    assert caught.value.reason == "listing_page"
