@@ -114,6 +114,13 @@ _BUY_ATTR_RE = re.compile(
     r"|cart[-_]?(?:button|btn|submit)",
     re.IGNORECASE,
 )
+# A form that puts an item in the cart, by its action, name, id or class: Shopify's and
+# Magento's /cart/add, WooCommerce's ?add-to-cart=, "addToTrolleyForm", "OrderItemAdd".
+_CART_FORM_RE = re.compile(
+    r"add[-_/]?(?:to[-_/]?|2)?(?:cart|bag|basket|trolley)|(?:cart|basket|bag|trolley)[-_/]?add"
+    r"|order[-_/]?item[-_/]?add",
+    re.IGNORECASE,
+)
 # Containers whose prices belong to other products (carousels, "customers also bought").
 _ELSEWHERE_ATTR_RE = re.compile(
     r"related|recommend|similar|also[-_]?(?:bought|viewed|like)|upsell|cross[-_]?sell"
@@ -325,6 +332,11 @@ def is_seller_attr(attrs: str) -> bool:
 @_per_string
 def is_elsewhere_attr(attrs: str) -> bool:
     return _elsewhere_attr(attrs)
+
+
+def is_cart_form(attrs: str) -> bool:
+    """Whether a form's action, name, id or class says it adds an item to the cart."""
+    return bool(_CART_FORM_RE.search(attrs))
 
 
 def is_product_url(path_and_query: str) -> bool:

@@ -157,3 +157,48 @@ def test_articles_without_the_heading_are_still_cards():
     with pytest.raises(NotAListing) as caught:
         listing(f"<main><h1>Latex masks</h1>{cards}</main>")
     assert caught.value.reason == "listing_page"
+
+
+# --- a submit control of a form that adds to the cart ------------------------------------
+
+
+ITEM = "<main><h1>Latex Mask Old Man</h1><p class='price'>£89.00</p>{form}</main>"
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "<form action='/cart/add' method='post'><input type='submit' value='Add'></form>",
+        "<form class='addToTrolleyForm' name='OrderItemAddForm_1' action='/shop/OrderItemAdd'>"
+        "<input type='text' name='qty' value='1'><input class='button' type='submit' value='Add'>"
+        "</form>",
+        "<form action='/?add-to-cart=41'><button>+</button></form>",
+    ],
+)
+def test_a_submit_of_a_cart_form_buys_whatever_its_label(form):
+    """heuristic_walk._submits_to_cart, cues.is_cart_form."""
+    assert listing(ITEM.format(form=form)).availability == "InStock"
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "<form action='/search'><input type='submit' value='Go'></form>",
+        "<form action='/newsletter/subscribe'><button>Add</button></form>",
+        "<form action='/cart/add'><button type='button'>Add</button></form>",
+        # a submit with no label of its own (its label is read where it is printed)
+        "<form action='/cart/add'><input type='submit' value=''></form>",
+    ],
+)
+def test_other_forms_and_controls_do_not_buy(form):
+    assert listing(ITEM.format(form=form)).availability is None
+
+
+def test_a_sold_out_submit_of_a_cart_form_still_states_sold_out():
+    form = "<form action='/cart/add'><button type='submit' disabled>Sold out</button></form>"
+    assert listing(ITEM.format(form=form)).availability in ("SoldOut", "OutOfStock")
+
+
+def test_a_disabled_submit_of_a_cart_form_does_not_make_the_item_in_stock():
+    form = "<form action='/cart/add'><input type='submit' value='Add' disabled></form>"
+    assert listing(ITEM.format(form=form)).availability is None
