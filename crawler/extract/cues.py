@@ -97,10 +97,13 @@ _BUY_TEXT_RE = re.compile(
     re.IGNORECASE,
 )
 # ... and labels that hold those words but do not buy: a payment plan's link ("Buy now,
-# pay later", "Jetzt kaufen, später bezahlen").
+# pay later", "Jetzt kaufen, später bezahlen"), and a help page's or a store finder's
+# ("How to buy", "Как купить", "Where to buy", "Где купить").
 _NOT_BUY_TEXT_RE = re.compile(
     r"pay later|pay in \d|später (?:be)?zahlen|payer plus tard|en \d+ fois|pagar? (?:después"
-    r"|más tarde|dopo|in \d)|achteraf betalen|sonra öde|później",
+    r"|más tarde|dopo|in \d)|achteraf betalen|sonra öde|później"
+    r"|(?:how|where) to buy|(?:как|где) купить|wo (?:zu )?kaufen|wie kaufen|(?:comment|où) acheter"
+    r"|(?:cómo|dónde|como|onde) comprar|(?:come|dove) acquistare|(?:jak|gdzie) kupić",
     re.IGNORECASE,
 )
 # A button whose whole label is the verb "buy" ("Buy!", "Kaufen", "Comprar"); only the

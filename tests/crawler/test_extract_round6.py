@@ -202,3 +202,34 @@ def test_a_sold_out_submit_of_a_cart_form_still_states_sold_out():
 def test_a_disabled_submit_of_a_cart_form_does_not_make_the_item_in_stock():
     form = "<form action='/cart/add'><input type='submit' value='Add' disabled></form>"
     assert listing(ITEM.format(form=form)).availability is None
+
+
+# --- "How to buy", "Where to buy": links to a help page or a store finder -----------------
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["How to buy", "Where to buy", "Как купить", "Где купить", "Wo kaufen", "Dónde comprar"],
+)
+def test_a_question_about_buying_is_no_buy_label(label):
+    """cues._NOT_BUY_TEXT_RE."""
+    assert not cues.is_buy_label(label)
+
+
+@pytest.mark.parametrize("label", ["Купить", "Купить в один клик", "Buy now", "Comprar agora"])
+def test_buy_labels_stay_buy_labels(label):
+    assert cues.is_buy_label(label)
+
+
+def test_a_category_page_with_a_how_to_buy_link_is_a_list_of_products():
+    """The "Как купить" link was the category page's one "buy button", which kept it
+    from being read as a list of cards."""
+    cards = "".join(
+        f"<div class='item'><div class='item__name'>Carabiner model {n}</div>"
+        f"<div class='item__price'>{n}90 руб.</div></div>"
+        for n in range(1, 9)
+    )
+    body = f"<main><a href='/help/how-to-buy'>Как купить</a><h1>Карабины</h1>{cards}</main>"
+    with pytest.raises(NotAListing) as caught:
+        listing(body, lang="ru", url="https://shop.example.ru/catalog/carabiners/")
+    assert caught.value.reason == "listing_page"
