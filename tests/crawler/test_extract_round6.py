@@ -233,3 +233,44 @@ def test_a_category_page_with_a_how_to_buy_link_is_a_list_of_products():
     with pytest.raises(NotAListing) as caught:
         listing(body, lang="ru", url="https://shop.example.ru/catalog/carabiners/")
     assert caught.value.reason == "listing_page"
+
+
+# --- promotions' cards above the product ---------------------------------------------------
+
+
+PROMOS = "<ul>{}</ul>".format(
+    "".join(
+        f"<li class='promo'><a href='/p/mask-{n}'>Latex Mask Number {n}</a>"
+        f"<div class='promo__price'>Sale Price ${n}9.99</div>"
+        f"<button class='promo__add'>Add to Bag</button></li>"
+        for n in range(1, 3)
+    )
+)
+
+
+def test_a_promotions_buy_button_above_the_heading_is_not_the_products():
+    """heuristic._without_cards_buttons: the product offers no cart control of its own
+    (it only says to call), so the page states nothing that makes it InStock."""
+    body = (
+        f"<main><section class='deals'>{PROMOS}</section><h1>Latex Mask Old Man</h1>"
+        "<p class='price'>$119.99</p><p>Call to check product availability</p></main>"
+    )
+    got = listing(body)
+    assert got.price == Decimal("119.99")
+    assert got.availability is None
+
+
+def test_the_products_own_button_after_the_heading_is_kept_beside_promotions():
+    body = (
+        f"<main><section class='deals'>{PROMOS}</section><h1>Latex Mask Old Man</h1>"
+        "<p class='price'>$119.99</p><button>Add to Bag</button></main>"
+    )
+    assert listing(body).availability == "InStock"
+
+
+def test_a_buy_box_printed_before_the_heading_outside_any_card_is_kept():
+    body = (
+        "<main><div class='buybox'><p class='price'>$119.99</p><button>Add to Cart</button>"
+        "</div><h1>Latex Mask Old Man</h1><p>Hand painted.</p></main>"
+    )
+    assert listing(body).availability == "InStock"
