@@ -274,3 +274,62 @@ def test_a_buy_box_printed_before_the_heading_outside_any_card_is_kept():
         "</div><h1>Latex Mask Old Man</h1><p>Hand painted.</p></main>"
     )
     assert listing(body).availability == "InStock"
+
+
+# --- a price comparison's product page ----------------------------------------------------
+
+
+def aggregate(count: str) -> str:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": "Latex Mask Old Man",
+        "offers": {
+            "@type": "AggregateOffer",
+            "lowPrice": "89.00",
+            "priceCurrency": "EUR",
+            "offerCount": count,
+        },
+    }
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+SHOPS = "".join(
+    f"<tr><td>Shop {n}</td><td class='price'>€ {n}9,00</td>"
+    f"<td><a href='https://shop{n}.example/mask'>Zum Shop</a></td></tr>"
+    for n in range(6, 10)
+)
+COMPARISON = f"<main><h1>Latex Mask Old Man</h1><table>{SHOPS}</table>{{cart}}</main>"
+
+
+def test_several_shops_offers_and_no_cart_make_a_price_comparison():
+    """page._compares_offers and page._lists_offers."""
+    with pytest.raises(NotAListing) as caught:
+        listing(COMPARISON.format(cart=""), aggregate("12"), lang="de")
+    assert caught.value.reason == "listing_page"
+
+
+@pytest.mark.parametrize(
+    "cart",
+    [
+        "<button type='submit'>In den Warenkorb</button>",
+        # a buy box a script enables is still the page's own
+        "<button type='submit' disabled>In den Warenkorb</button>",
+    ],
+)
+def test_a_marketplace_page_of_several_sellers_with_its_buy_box_is_a_listing(cart):
+    got = listing(COMPARISON.format(cart=cart), aggregate("12"), lang="de")
+    assert (got.price, got.currency) == (Decimal("89.00"), "EUR")
+
+
+@pytest.mark.parametrize("count", ["1", "", "many"])
+def test_an_aggregate_offer_without_several_offers_is_a_listing(count):
+    got = listing(COMPARISON.format(cart=""), aggregate(count), lang="de")
+    assert got.title == "Latex Mask Old Man"
+
+
+def test_a_shops_price_range_without_a_cart_is_a_listing():
+    """A custom mask maker's range ("contact us to order"): several offers counted, one
+    price printed, no rows of other shops."""
+    body = "<main><h1>Latex Mask Old Man</h1><p>€ 89,00 - 230,00</p><p>Mail us.</p></main>"
+    assert listing(body, aggregate("3"), lang="de").price == Decimal("89.00")
