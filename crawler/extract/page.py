@@ -83,7 +83,9 @@ off-site canonical as the page declared it (None when it was used as the key).
                     search's URL, `cues.is_search_url`: /search/…, ?q=, ?keyword=…;
                     or structured data typing it SearchResultsPage or CollectionPage)
                     whose structured product has no price and whose visible page
-                    lists products (one result named in its JSON-LD);
+                    lists products (one result named in its JSON-LD); or a price
+                    comparison: a product offered only through an AggregateOffer of
+                    two or more offers, on a page with no buy control and priced rows;
 - ``no_title``      a product, but no source gives it a name;
 - ``no_structured_data`` a response that is not HTML (no page to read), or, with
                     `heuristic=False`, a page without structured data.
