@@ -66,6 +66,7 @@ DEV_MANIFESTS = frozenset(
         "manifest-8.jsonl",
         "manifest-9.jsonl",
         "manifest-10.jsonl",
+        "manifest-11.jsonl",
     }
 )
 GROUPS = ("dev", "report", "all")

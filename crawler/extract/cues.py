@@ -62,7 +62,7 @@ _OTHER_COST_RE = re.compile(
     re.IGNORECASE,
 )
 # A number with a currency sign, code or word beside it ("$12", "12,99 zł", "3,980円").
-_SIGNS = r"[$€£¥￥₩₹₽₺฿₫₱₪₴₦₸]|US\$|R\$|NT\$|HK\$|S/"
+_SIGNS = r"[$€£¥￥₩₹₽₺฿₫₱₪₴₦₸৳]|US\$|R\$|NT\$|HK\$|S/"
 _WORDS = (
     r"(?<![A-Za-z])(?:USD|EUR|GBP|CNY|JPY|KRW|RUB|BRL|MXN|CAD|AUD|CHF|SEK|NOK|DKK|PLN|CZK|HUF"
     r"|TRY|INR|TWD|HKD|SGD|ARS|CLP|COP|PEN|RON|MDL|UAH|zł|руб|грн|Kč|Ft|lei|Lei|LEI|TL|RM|Rp|kr)"
@@ -74,6 +74,9 @@ TRAILING_CURRENCY_RE = re.compile(rf"({_SIGNS}|{_WORDS})\s*$")
 CURRENCY_AMOUNT_RE = re.compile(
     rf"(?:{_SIGNS}|{_WORDS})\s?\d|\d[\d.,'\u00a0\u202f ]*\s?(?:{_SIGNS}|{_WORDS})"
 )
+# Portuguese and Spanish shops print the regular price as "de R$ 4.999,00" before the one
+# paid now ("por R$ 3.421,47"): "de" (from) alone, or "de" then the amount.
+_FROM_PRICE_RE = re.compile(rf"^\W*de\s*:?\s*(?:$|(?:{_SIGNS})\s?\d)", re.IGNORECASE)
 # Prices at the end of a text ("Bomber Jacket $24.99 $39.99"): each with its currency.
 _TRAILING_PRICES_RE = re.compile(
     rf"(?:\s+(?:(?:{_SIGNS}|{_WORDS})\s?\d[\d.,'\u00a0\u202f]*"
@@ -94,10 +97,13 @@ _BUY_TEXT_RE = re.compile(
     re.IGNORECASE,
 )
 # ... and labels that hold those words but do not buy: a payment plan's link ("Buy now,
-# pay later", "Jetzt kaufen, später bezahlen").
+# pay later", "Jetzt kaufen, später bezahlen"), and a help page's or a store finder's
+# ("How to buy", "Как купить", "Where to buy", "Где купить").
 _NOT_BUY_TEXT_RE = re.compile(
     r"pay later|pay in \d|später (?:be)?zahlen|payer plus tard|en \d+ fois|pagar? (?:después"
-    r"|más tarde|dopo|in \d)|achteraf betalen|sonra öde|później",
+    r"|más tarde|dopo|in \d)|achteraf betalen|sonra öde|później"
+    r"|(?:how|where) to buy|(?:как|где) купить|wo (?:zu )?kaufen|wie kaufen|(?:comment|où) acheter"
+    r"|(?:cómo|dónde|como|onde) comprar|(?:come|dove) acquistare|(?:jak|gdzie) kupić",
     re.IGNORECASE,
 )
 # A button whose whole label is the verb "buy" ("Buy!", "Kaufen", "Comprar"); only the
@@ -109,6 +115,13 @@ _BUY_WORD_RE = re.compile(
 _BUY_ATTR_RE = re.compile(
     r"add[-_]?(?:to[-_]?|2)?(?:cart|bag|basket)|buy[-_]?(?:it[-_]?)?(?:now|button|btn)"
     r"|cart[-_]?(?:button|btn|submit)",
+    re.IGNORECASE,
+)
+# A form that puts an item in the cart, by its action, name, id or class: Shopify's and
+# Magento's /cart/add, WooCommerce's ?add-to-cart=, "addToTrolleyForm", "OrderItemAdd".
+_CART_FORM_RE = re.compile(
+    r"add[-_/]?(?:to[-_/]?|2)?(?:cart|bag|basket|trolley)|(?:cart|basket|bag|trolley)[-_/]?add"
+    r"|order[-_/]?item[-_/]?add",
     re.IGNORECASE,
 )
 # Containers whose prices belong to other products (carousels, "customers also bought").
@@ -240,7 +253,7 @@ def is_now_attr(attrs: str) -> bool:
 
 
 def is_was_label(text: str) -> bool:
-    return bool(_WAS_TEXT_RE.search(text))
+    return bool(_WAS_TEXT_RE.search(text) or _FROM_PRICE_RE.match(text))
 
 
 def is_now_label(text: str) -> bool:
@@ -322,6 +335,11 @@ def is_seller_attr(attrs: str) -> bool:
 @_per_string
 def is_elsewhere_attr(attrs: str) -> bool:
     return _elsewhere_attr(attrs)
+
+
+def is_cart_form(attrs: str) -> bool:
+    """Whether a form's action, name, id or class says it adds an item to the cart."""
+    return bool(_CART_FORM_RE.search(attrs))
 
 
 def is_product_url(path_and_query: str) -> bool:

@@ -57,6 +57,7 @@ related-product blocks);
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -138,7 +139,10 @@ def read_page(
     page = walk(selector.root, language, domain, limit, sellers=not stated_only)
     title, title_points, anchor = _title(page, domain)
     own_buttons = len(page.buttons) < MANY_BUY_BUTTONS
-    buy = next((b for b in page.buttons if not b[2]), page.buttons[0] if page.buttons else None)
+    buttons = page.buttons
+    if buttons and page.h1 is not None and buttons[0][0] < page.h1[0]:
+        buttons = _without_cards_buttons(page)  # promotions' cards above the product
+    buy = next((b for b in buttons if not b[2]), buttons[0] if buttons else None)
     buy = buy if own_buttons else None
     price, price_kind = _pick_price(page.prices, anchor, buy[0] if buy else None, bool(buy))
     if price_kind == "was" and _empty_price_before(page, price.index):
@@ -325,6 +329,34 @@ def _stock(page: PageReading, anchor: int | None) -> str | None:
         return None
     _index, text = min(own, key=lambda s: abs(s[0] - origin))
     return normalize_availability(text, search=True)
+
+
+_CARD_BOX = 3  # ancestors of a card's price and of a button searched for a shared box
+
+
+def _without_cards_buttons(page: PageReading) -> list[tuple[int, str, bool]]:
+    """The buy buttons less those printed before the page's <h1> in a card's box (an
+    ancestor within `_CARD_BOX` levels of both the button and a card's price in the
+    page's main part, not holding the <h1>): a promotion's "Add to Bag" under another
+    item's sale price above the product is that item's. After the <h1> a card's shape
+    may be the product's own price block (a template that prints it like the related
+    items'), so buttons there are kept."""
+    boxes = {
+        id(box)
+        for price in page.prices
+        if price.card and not price.elsewhere
+        for box in islice(price.element.iterancestors(), _CARD_BOX)
+    }
+    if not boxes or page.h1 is None:
+        return page.buttons
+    first, heading = page.h1[0], page.elements[page.h1[0]]
+    around = {id(a) for a in heading.iterancestors()}
+
+    def cards(index: int) -> bool:
+        shared = (box for box in islice(page.elements[index].iterancestors(), _CARD_BOX))
+        return index < first and any(id(b) in boxes and id(b) not in around for b in shared)
+
+    return [b for b in page.buttons if not cards(b[0])]
 
 
 def _own_button(page: PageReading, anchor: int | None) -> tuple[int, str, bool] | None:

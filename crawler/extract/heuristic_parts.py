@@ -343,7 +343,9 @@ def _label_before(el: HtmlElement) -> str | None:
 
 
 def is_card(el: HtmlElement) -> bool:
-    """Inside a link to another page, or a list item / article that links to one."""
+    """Inside a link to another page, or a list item / article that links to one and
+    does not hold an <h1> (the page's heading is in the product's own box: an
+    <article class=productbox> with its links to the brand and the reviews is no card)."""
     node = el
     for _ in range(4):
         if node is None:
@@ -351,9 +353,12 @@ def is_card(el: HtmlElement) -> bool:
         if node.tag == "a" and _real_link(node.get("href")):
             return True
         if node.tag in ("li", "article", "tr"):
-            return any(
-                _real_link(a.get("href")) and len(short_text(a, 300) or "") >= 8
-                for a in node.iter("a")
+            return (
+                any(
+                    _real_link(a.get("href")) and len(short_text(a, 300) or "") >= 8
+                    for a in node.iter("a")
+                )
+                and next(node.iter("h1"), None) is None
             )
         node = node.getparent()
     return False

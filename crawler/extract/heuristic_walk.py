@@ -207,15 +207,13 @@ def _buttons_and_labels(
         label = (
             el.get("value") if tag == "input" else short_text(el, 60)
         ) or el.get("aria-label") or el.get("title") or _image_label(el) or _data_label(el)  # fmt: skip
-        if cues.is_buy_label(label) or (control == "real" and attrs and cues.is_buy_attr(attrs)):
-            disabled = (
-                el.get("disabled") is not None
-                or el.get("aria-disabled") == "true"
-                or "disabled" in attrs.lower()
-            )
-            page.buttons.append((index, label, disabled))
+        real = control == "real"
+        if cues.is_buy_label(label) or (real and attrs and cues.is_buy_attr(attrs)):
+            page.buttons.append((index, label, _disabled(el, attrs)))
         elif tag != "a" and normalize_availability(label, search=True):
             page.stock.append((index, label))  # a button's label: "Sold out", "品切れ"
+        elif real and label and label.strip() and _submits_to_cart(el, tag):
+            page.buttons.append((index, label, _disabled(el, attrs)))  # "Add", "+"
     if attrs and cues.is_availability_attr(attrs):
         text = short_text(el, 200)
         if text and normalize_availability(text, search=True) and not cues.is_picture_notice(text):
@@ -261,7 +259,42 @@ def _control(el: HtmlElement, tag: str, attrs: str) -> str | None:
         islice(el.itersiblings(preceding=True), _CONTROL_BOX),
         islice(el.itersiblings(), _CONTROL_BOX),
     )
-    return None if any(s.tag in _FORM_CONTROLS for s in siblings) else "like"
+    return None if any(_clickable(s) for s in siblings) else "like"
+
+
+def _clickable(el: HtmlElement) -> bool:
+    """A button, or an input one clicks: not a field (a quantity box beside a div that
+    acts as the add-to-cart button leaves that div the control) nor a hidden value."""
+    if el.tag == "input":
+        kind = (el.get("type") or "text").lower()
+        return kind not in _FIELD_INPUTS and kind != "hidden"
+    return el.tag in _FORM_CONTROLS
+
+
+def _disabled(el: HtmlElement, attrs: str) -> bool:
+    return (
+        el.get("disabled") is not None
+        or el.get("aria-disabled") == "true"
+        or "disabled" in attrs.lower()
+    )
+
+
+_FORM_DEPTH = 8  # ancestors searched for the form a submit control belongs to
+
+
+def _submits_to_cart(el: HtmlElement, tag: str) -> bool:
+    """A submit control ("Add", "+", an icon) of a form that adds the item to the cart
+    (`cues.is_cart_form`: its action, name, id or class): it buys whatever its label."""
+    if tag == "input":
+        if (el.get("type") or "").lower() not in ("submit", "image"):
+            return False
+    elif tag != "button" or (el.get("type") or "submit").lower() != "submit":
+        return False
+    form = next((a for a in islice(el.iterancestors(), _FORM_DEPTH) if a.tag == "form"), None)
+    if form is None:
+        return False
+    named = " ".join(form.get(k) or "" for k in ("action", "name", "id", "class"))
+    return cues.is_cart_form(named)
 
 
 def _data_label(el: HtmlElement) -> str:

@@ -83,7 +83,9 @@ off-site canonical as the page declared it (None when it was used as the key).
                     search's URL, `cues.is_search_url`: /search/…, ?q=, ?keyword=…;
                     or structured data typing it SearchResultsPage or CollectionPage)
                     whose structured product has no price and whose visible page
-                    lists products (one result named in its JSON-LD);
+                    lists products (one result named in its JSON-LD); or a price
+                    comparison: a product offered only through an AggregateOffer of
+                    two or more offers, on a page with no buy control and priced rows;
 - ``no_title``      a product, but no source gives it a name;
 - ``no_structured_data`` a response that is not HTML (no page to read), or, with
                     `heuristic=False`, a page without structured data.
@@ -116,6 +118,7 @@ from maskscreen.crawler.extract.fields import (
 )
 from maskscreen.crawler.extract.heuristic import read_page, stated_availability
 from maskscreen.crawler.extract.heuristic_parts import heading_text
+from maskscreen.crawler.extract.heuristic_walk import REPEATED, walk
 from maskscreen.crawler.extract.markup import (
     compact_rdfa,
     detect_syntaxes,
@@ -160,6 +163,8 @@ _HOME_PATHS = frozenset({"", "/index", "/index.html", "/index.htm", "/index.php"
 _RESULTS_PAGES = frozenset({"searchresultspage", "collectionpage"})
 # Differently named products in a home page's structured data that make it a showcase.
 _SHOWCASE = 3
+# Offers an AggregateOffer counts that make a page without a cart a price comparison.
+_COMPARED = 2
 _NON_WORD_RE = re.compile(r"\W+")
 _FIRST_H1S = 3  # <h1>s read for the first one with a text
 # The sources that are the shop's statements, not a reading of the visible page.
@@ -225,7 +230,7 @@ def find_sources(
     gives only those (and the price's currency).
     """
     found: list[tuple[str, dict]] = []
-    structured = broken_only = False
+    structured = broken_only = compared = False
     home = _is_home(url)
     results = _is_search(url)  # a search's URL, or structured data naming a results page
     for syntax in detect_syntaxes(text):
@@ -239,6 +244,7 @@ def find_sources(
         structured = structured or bool(items)
         if syntax != "opengraph" and not results:
             results = any(types(node) & _RESULTS_PAGES for node in top_nodes(items))
+        compared = compared or (syntax != "opengraph" and _compares_offers(items))
         if home and syntax != "opengraph" and _named_products(items) >= _SHOWCASE:
             # A shop's home page describing the products it shows, one card each.
             return Sources([], "listing_page", None)
@@ -250,6 +256,10 @@ def find_sources(
         if fields:
             found.append(("css", fields))
         structured = structured or matched
+    if compared and heuristic and _lists_offers(selector, url, language):
+        # Several shops' offers for one product, printed as rows, and no cart of the
+        # page's own: a price comparison's page, whose price is another shop's.
+        return Sources([], "listing_page", None)
     merged = _merge(found)
     if not heuristic or all(merged.get(key) not in _EMPTY for key in _HEURISTIC_FILLS):
         if found:
@@ -314,6 +324,33 @@ def _named_products(items: list) -> int:
     """How many differently named products the structured data holds at its top."""
     names = {clean_text(p.get("name")) for p in find_products(items)}
     return len(names - {None, ""})
+
+
+def _compares_offers(items: list) -> bool:
+    """Whether a product at the top of the structured data is offered only through an
+    AggregateOffer counting at least `_COMPARED` offers: the offers of several shops
+    (a price comparison's product page), or of several sellers on a marketplace."""
+    for product in find_products(items):
+        offers = product.get("offers")
+        if not isinstance(offers, dict) or "aggregateoffer" not in types(offers):
+            continue
+        count = str(offers.get("offerCount") or "").strip()
+        if count.isdigit() and int(count) >= _COMPARED:
+            return True
+    return False
+
+
+def _lists_offers(selector: Selector, url: str, language: str | None) -> bool:
+    """Whether the visible page lists offers instead of taking an order: no buy control,
+    enabled or not (a marketplace's page of several sellers has its buy box, which
+    scripts may enable; a comparison links away to the shops), and prices printed as
+    rows or cards (`heuristic_walk.REPEATED` in its main part). A shop's own page
+    with a price range and no cart ("contact us to order") prints one price."""
+    if selector.root is None:
+        return False
+    reading = walk(selector.root, language, urlsplit(url).hostname, sellers=False)
+    rows = sum(1 for price in reading.prices if price.card and not price.elsewhere)
+    return not reading.buttons and rows >= REPEATED
 
 
 def _is_search(url: str) -> bool:

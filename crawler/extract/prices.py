@@ -89,6 +89,7 @@ _UNAMBIGUOUS = {
     "R": "ZAR",  # a lone R (R$, RM, Rp, Rs. are longer and matched first)
     "₦": "NGN",
     "₸": "KZT",
+    "৳": "BDT",
 }
 _YEN_SIGNS = ("¥", "￥")
 _ISO_CODES = frozenset(
@@ -140,6 +141,9 @@ _ISO_CODES = frozenset(
         "BGN",
         "EGP",
         "PKR",
+        "BDT",
+        "LKR",
+        "NPR",
     }
 )
 # Currencies written with a bare "$": dollars and pesos.
