@@ -19,6 +19,11 @@ walk reads it only inside a short text (`short_text`: at most 800 characters and
 `_SHORT_ELEMENTS` descendants) of an element that may be a control or a stock label;
 a short script or style inside such an element makes this function answer True.
 
+With `made_to_order=False` only the stock words that state something other than
+"MadeToOrder" are searched (定制, 定做 and "made to order" are left out): for a caller to
+which a made-to-order statement overrules nothing (`page._stated_over_structured`), a
+page whose only stock words are those need not be walked either.
+
 Exact words (a label that is only "Available" or "Reserved") are searched where a string
 of the walk can begin and end: at a text node's edges, after ":", "/" or "#" (the
 prefix `normalize_availability` splits off); "All rights reserved" is not one.
