@@ -84,3 +84,11 @@ def test_the_project_uses_it():
     crawler = get_crawler(Spider, {"LOG_FORMATTER": project_settings.LOG_FORMATTER})
     crawler._apply_settings()
     assert isinstance(crawler.logformatter, DebugAwareLogFormatter)
+
+
+def test_it_asks_the_loggers_scrapy_logs_these_lines_with():
+    from scrapy.core import engine, scraper
+
+    formatter = DebugAwareLogFormatter()
+    assert formatter._engine is engine.logger
+    assert formatter._scraper is scraper.logger
