@@ -17,6 +17,9 @@ Spider middleware:
 Extension:
   PolitenessReport            logs, once per crawl, the user agent and whether
                               robots.txt is obeyed (an override is a WARNING).
+Log formatter (LOG_FORMATTER):
+  DebugAwareLogFormatter      Scrapy's, without building the two DEBUG records of every
+                              page and item when no log handler would take them.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as _Scrap
 from scrapy.downloadermiddlewares.useragent import UserAgentMiddleware
 from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
+from scrapy.logformatter import LogFormatter
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 from twisted.internet.defer import CancelledError
@@ -255,3 +259,42 @@ class RobotsTxtMiddleware(_ScrapyRobotsTxtMiddleware):
 
         pending.addCallback(hand_over)
         return await maybe_deferred_to_future(mine)
+
+
+class DebugAwareLogFormatter(LogFormatter):
+    """Scrapy's log formatter; its DEBUG lines of every page and item ("Crawled (200)
+    <GET ...>", "Scraped from <200 ...>") are not built when no handler would take them.
+
+    Scrapy's root logger passes every level on and its handler drops what is below
+    LOG_LEVEL, so at the default INFO each page made a log record (two with an item) that
+    was thrown away. When some handler on the way takes DEBUG (LOG_LEVEL DEBUG, a handler
+    an application or a test added, however late), the lines are logged as before."""
+
+    def __init__(self) -> None:
+        # The loggers Scrapy logs these lines with (scrapy.core.engine, .scraper).
+        self._engine = logging.getLogger("scrapy.core.engine")
+        self._scraper = logging.getLogger("scrapy.core.scraper")
+
+    def crawled(self, request, response, spider=None):
+        if not takes_debug(self._engine):
+            return None
+        return super().crawled(request, response, spider)
+
+    def scraped(self, item, response, spider=None):
+        if not takes_debug(self._scraper):
+            return None
+        return super().scraped(item, response, spider)
+
+
+def takes_debug(logger: logging.Logger) -> bool:
+    """Whether a DEBUG record of `logger` would reach a handler that takes DEBUG: what
+    `Logger.callHandlers` does with it, without making it (no handler at all: Python's
+    last resort, WARNING and up)."""
+    if not logger.isEnabledFor(logging.DEBUG):
+        return False
+    current: logging.Logger | None = logger
+    while current is not None:
+        if any(handler.level <= logging.DEBUG for handler in current.handlers):
+            return True
+        current = current.parent if current.propagate else None
+    return False

@@ -128,4 +128,7 @@ ADDONS = {
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# Scrapy's, without building the DEBUG line of every page and item that no log handler
+# takes (below LOG_LEVEL): the same log, a little less CPU a page.
+LOG_FORMATTER = "maskscreen.crawler.middlewares.DebugAwareLogFormatter"
 TELNETCONSOLE_ENABLED = False

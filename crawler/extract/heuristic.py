@@ -217,14 +217,21 @@ SHORTCUT = True
 
 
 def stated_availability(
-    selector: Selector, url: str, language: str | None = None, *, limit: int = MAX_ELEMENTS
+    selector: Selector,
+    url: str,
+    language: str | None = None,
+    *,
+    limit: int = MAX_ELEMENTS,
+    made_to_order: bool = True,
 ) -> str | None:
     """`read_page(..., described=True, limit=limit).stated`, the availability the visible
     page states in words, without walking a page that holds no stock word at all
-    (`stock_cues.may_state_availability`) and without reading the fields it does not need."""
+    (`stock_cues.may_state_availability`) and without reading the fields it does not need.
+    With `made_to_order` False, for a caller to which "MadeToOrder" states nothing, a page
+    whose only stock words are made-to-order ones (定制) is not walked either: None there."""
     if not SHORTCUT:
         return read_page(selector, url, language, described=True, limit=limit).stated
-    if not may_state_availability(selector.root):
+    if not may_state_availability(selector.root, made_to_order=made_to_order):
         return None
     return read_page(selector, url, language, described=True, limit=limit, stated_only=True).stated
 

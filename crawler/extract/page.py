@@ -267,7 +267,10 @@ def find_sources(
             titled = _heading_over_opengraph(found, first_heading, True)
             titled = _heading_over_name(titled, first_heading)
             if heuristic:
-                stated = stated_availability(selector, url, language, limit=_STATED_ELEMENTS)
+                # Made to order overrules no declared availability: not walked for.
+                stated = stated_availability(
+                    selector, url, language, limit=_STATED_ELEMENTS, made_to_order=False
+                )
                 titled = _stated_over_structured(titled, stated)
             return Sources(titled, None, None)
         if broken_only and not structured:

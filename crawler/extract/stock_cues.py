@@ -19,6 +19,11 @@ walk reads it only inside a short text (`short_text`: at most 800 characters and
 `_SHORT_ELEMENTS` descendants) of an element that may be a control or a stock label;
 a short script or style inside such an element makes this function answer True.
 
+With `made_to_order=False` only the stock words that state something other than
+"MadeToOrder" are searched (定制, 定做 and "made to order" are left out): for a caller to
+which a made-to-order statement overrules nothing (`page._stated_over_structured`), a
+page whose only stock words are those need not be walked either.
+
 Exact words (a label that is only "Available" or "Reserved") are searched where a string
 of the walk can begin and end: at a text node's edges, after ":", "/" or "#" (the
 prefix `normalize_availability` splits off); "All rights reserved" is not one.
@@ -27,6 +32,7 @@ prefix `normalize_availability` splits off); "All rights reserved" is not one.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -35,6 +41,7 @@ from maskscreen.crawler.extract import cues
 from maskscreen.crawler.extract.fields import (
     availability_keys,
     availability_phrases,
+    normalize_availability,
     trie_pattern,
 )
 from maskscreen.crawler.extract.heuristic_parts import SHORT_ELEMENTS, attributes
@@ -51,20 +58,9 @@ def _squashed(text: str) -> str:
     return squashed.replace("_", "").replace("-", "").replace(".", "").replace("!", "")
 
 
-_PHRASES = {_squashed(p) for p in availability_phrases()}
-# Stock phrases, separators removed: "in stock", "in-stock", "IN_STOCK" are "instock".
-_PHRASE_RE = re.compile(trie_pattern(sorted(_PHRASES, key=len, reverse=True)))
-# Exact words that are no phrase: found only as a whole string of the walk.
-_EXACT = sorted((w for w in map(_squashed, availability_keys()) if w not in _PHRASES), key=len)
-_EXACT_RE = re.compile(trie_pattern(_EXACT[::-1]))
-_EXACT_BOUNDED_RE = re.compile(
-    rf"(?:^|[{_EDGE}:/#])(?:"
-    + "|".join(f"{_EDGE}*".join(re.escape(c) for c in w) for w in _EXACT)
-    + rf")[/{_EDGE}]*(?:{_EDGE}|$)"
-)
-assert not any(c in w for w in _PHRASES | set(_EXACT) for c in "σς:/#"), (
-    "lower-casing a Greek sigma depends on the letters after it; a separator ends a word"
-)
+_MADE_TO_ORDER = "MadeToOrder"
+_ALL_PHRASES = {_squashed(p): p for p in availability_phrases()}
+_ALL_WORDS = {_squashed(w): w for w in availability_keys()}
 # Pieces of those words, each word holding one: a text holding none of them holds no
 # stock word, found with a scan of a much smaller trie than the words' own.
 _ANCHORS = (
@@ -82,10 +78,52 @@ _ANCHORS = (
     *("定制", "已下架", "库存", "货", "貨", "販売終了", "預售", "預購", "预售", "预订"),
     *("구매가능", "품절", "재고"),
 )
-_ANCHOR_RE = re.compile(trie_pattern(sorted(_ANCHORS)))
-assert all(any(a in w for a in _ANCHORS) for w in _PHRASES | set(_EXACT)), [
-    w for w in _PHRASES | set(_EXACT) if not any(a in w for a in _ANCHORS)
-]
+
+
+class _Words(NamedTuple):
+    """The regexes of one set of stock words, separators removed."""
+
+    anchor: re.Pattern  # a piece of some word: none found, no word is there
+    phrase: re.Pattern  # a phrase, found inside any text ("in stock" is "instock")
+    exact: re.Pattern | None  # an exact word that is no phrase, anywhere
+    bounded: re.Pattern | None  # ... as a whole string of the walk
+
+
+def _words(made_to_order: bool) -> _Words:
+    """The regexes of every stock word, or (`made_to_order` False) of those that state
+    something other than "made to order" (定制, 定做)."""
+
+    def kept(words: dict[str, str]) -> set[str]:
+        return {
+            squashed
+            for squashed, word in words.items()
+            if made_to_order or normalize_availability(word) != _MADE_TO_ORDER
+        }
+
+    phrases = kept(_ALL_PHRASES)
+    exact = sorted(kept(_ALL_WORDS) - phrases, key=len)
+    anchors = sorted(a for a in _ANCHORS if any(a in w for w in phrases.union(exact)))
+    assert not any(c in w for w in phrases.union(exact) for c in "σς:/#"), (
+        "lower-casing a Greek sigma depends on the letters after it; a separator ends a word"
+    )
+    assert all(any(a in w for a in anchors) for w in phrases.union(exact)), [
+        w for w in phrases.union(exact) if not any(a in w for a in anchors)
+    ]
+    bounded = (
+        rf"(?:^|[{_EDGE}:/#])(?:"
+        + "|".join(f"{_EDGE}*".join(re.escape(c) for c in w) for w in exact)
+        + rf")[/{_EDGE}]*(?:{_EDGE}|$)"
+    )
+    return _Words(
+        re.compile(trie_pattern(anchors)),
+        re.compile(trie_pattern(sorted(phrases, key=len, reverse=True))),
+        re.compile(trie_pattern(exact[::-1])) if exact else None,
+        re.compile(bounded) if exact else None,
+    )
+
+
+_EVERY_WORD = _words(made_to_order=True)
+_STOCK_WORDS = _words(made_to_order=False)  # no made-to-order word
 
 _TEXTS = etree.XPath(
     "/descendant::text()[not(parent::script)][not(parent::style)]", smart_strings=False
@@ -100,8 +138,12 @@ _CONTROL_LIKE = frozenset({"div", "span", "li"})
 _LENGTH = etree.XPath("string-length(.)")  # of the text nodes inside, scripts' included
 
 
-def may_state_availability(root: HtmlElement | None) -> bool:
-    """False only when no string the heuristic walk reads can state an availability."""
+def may_state_availability(root: HtmlElement | None, *, made_to_order: bool = True) -> bool:
+    """False only when no string the heuristic walk reads can state an availability;
+    with `made_to_order` False, an availability other than "MadeToOrder" (a page whose
+    only stock words are 定制 or "made to order" is then not read: the walk could state
+    MadeToOrder there, or nothing)."""
+    words = _EVERY_WORD if made_to_order else _STOCK_WORDS
     if root is None:
         return False
     sizes: dict[HtmlElement, bool] = {}
@@ -111,14 +153,14 @@ def may_state_availability(root: HtmlElement | None) -> bool:
     others = [node.text for node in _NODES(root) if node.text]
     others += _LABELS(root)
     joined = _squashed("".join(texts) + "\n" + "\n".join(others))
-    if not _ANCHOR_RE.search(joined):
+    if not words.anchor.search(joined):
         return False
-    if _PHRASE_RE.search(joined):
+    if words.phrase.search(joined):
         return True
-    if not _EXACT_RE.search(joined):
+    if words.exact is None or not words.exact.search(joined):
         return False
     edged = _squashed(_EDGE.join(texts) + _EDGE + _EDGE.join(others))
-    return bool(_EXACT_BOUNDED_RE.search(edged))
+    return bool(words.bounded.search(edged))
 
 
 def _in_reader(code: HtmlElement, sizes: dict[HtmlElement, bool]) -> bool:
