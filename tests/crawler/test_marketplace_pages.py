@@ -125,6 +125,12 @@ def test_the_lazada_page_keeps_no_shopper_s_name_or_order_number():
     assert "[name removed]'s account" in text
 
 
+def test_the_shopee_sg_page_keeps_no_shopper_s_name():
+    """Saved logged in: the user name in the header was masked to as many x's."""
+    page = parse_page((ROOT / SHOPEE_SG).read_text(encoding="utf-8"))
+    assert page.css(".navbar__username::text").getall() == ["xxxxxxxxxxxx"]
+
+
 def check_fields(row: dict, got: dict, exceptions: dict, name: str) -> None:
     """Each field as the page shows it, or as `exceptions` (named `name`) records it."""
     for field in FIELDS:
