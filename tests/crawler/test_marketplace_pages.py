@@ -1,6 +1,6 @@
-"""The bundled marketplace profiles on real saved pages of AliExpress, Taobao, Tmall, JD
-and Lazada (tests/crawler/marketplace_pages/; the README there says where each page
-comes from, how old it is and how its expected values were read).
+"""The bundled marketplace profiles on real saved pages of AliExpress, Taobao, Tmall, JD,
+Lazada, 1688 and Shopee (tests/crawler/marketplace_pages/; the README there says where
+each page comes from, how old it is and how its expected values were read).
 
 Each product page is read as test_profiles_real.py reads the Amazon, eBay and Etsy
 pages: with the profile's selectors alone (what verifies them), and with the whole
@@ -18,11 +18,12 @@ import json
 import re
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from scrapy.http import HtmlResponse
 
+from maskscreen.crawler.extract.fields import normalize_availability
 from maskscreen.crawler.extract.page import NotAListing, extract_listing, parse_page
 from maskscreen.crawler.extract.prices import parse_price
 from maskscreen.crawler.extract.selectors import profile_fields
@@ -39,6 +40,8 @@ TAOBAO_SEARCH = "pages/s.taobao.com__search-ipad.html"
 JD_SEARCH = "pages/search.jd.com__search-sony-headphones.html"
 JD_SEARCH_2024 = "pages/search.jd.com__search-phone-2024.html"
 ALIBABA_1688_ADS = "pages/p4psearch.1688.com__search-phone-data-cable.html"
+SHOPEE_SG = "pages/shopee.sg__dr-scholl-medi-qtto-sheer-stockings-19445913336.html"
+SHOPEE_VN = "pages/shopee.vn__robus-cuban-shirt-sand-23772125083.html"
 
 # (page, field): what the profile's selectors give instead of what the page shows, and why.
 PROFILE_GAPS = {
@@ -51,6 +54,12 @@ PROFILE_GAPS = {
     # buttons say, which the extraction's heuristic reads and the profile does not.
     (TMALL, "availability"): None,
     (JD, "availability"): None,
+    # Shopee's stock line, beside the quantity picker, reads "10 pieces available", a
+    # count that no availability word maps (test_shopee_stock_line_is_read).
+    (SHOPEE_SG, "availability"): None,
+    # The stock line is empty (the quantity picker is disabled until a variant is
+    # chosen); InStock is what the enabled "thêm vào giỏ hàng" button says.
+    (SHOPEE_VN, "availability"): None,
 }
 
 # (page, field): what extract_listing(..., profile=) gives instead, and why (outside the
@@ -94,7 +103,8 @@ def same_title(a: str | None, b: str | None) -> bool:
 
 
 def test_the_manifest_names_its_pages_and_their_sources(profiles):
-    assert {row["profile"] for row in ROWS} == {"aliexpress", "taobao", "jd", "lazada", "1688"}
+    profiles_named = {"aliexpress", "taobao", "jd", "lazada", "1688", "shopee"}
+    assert {row["profile"] for row in ROWS} == profiles_named
     for row in ROWS:
         body = (ROOT / row["file"]).read_bytes()
         assert not body.startswith(b"\xef\xbb\xbf"), row["file"]
@@ -113,6 +123,12 @@ def test_the_lazada_page_keeps_no_shopper_s_name_or_order_number():
     assert "Degano" not in text
     assert not re.search(r"tradeOrderId=[1-9]", text)
     assert "[name removed]'s account" in text
+
+
+def test_the_shopee_sg_page_keeps_no_shopper_s_name():
+    """Saved logged in: the user name in the header was masked to as many x's."""
+    page = parse_page((ROOT / SHOPEE_SG).read_text(encoding="utf-8"))
+    assert page.css(".navbar__username::text").getall() == ["xxxxxxxxxxxx"]
 
 
 def check_fields(row: dict, got: dict, exceptions: dict, name: str) -> None:
@@ -182,6 +198,8 @@ def test_shop_names_are_read(profiles):
         TAOBAO: "怡科外设KBDfans",
         TMALL: "苏宁易购官方旗舰店",
         JD: "华为京东自营官方旗舰店",
+        SHOPEE_SG: "nobistar.sg",
+        SHOPEE_VN: "robus.vn",
     }
     for file, seller in sellers.items():
         row = row_for(file)
@@ -228,6 +246,29 @@ PRODUCT_LINKS = [
         "3652063", "3755813", "3846673", "3888216", "3893499", "4230887", "4230903",
         "4241985", "4787565", "5005725", "5143886", "5284203", "5295423", "5716981",
         "5821455", "5826236", "5835261", "5835285", "6008133",
+    }),
+    # the shop's other items, similar items and "you may also like" (most with sp_atk
+    # and xptdk tracking parameters in their query)
+    (SHOPEE_SG, r"-i\.\d+\.(\d+)", {
+        "2131998153", "3936463129", "4514559255", "4860574283", "6992404037",
+        "7293748720", "7932836058", "9129346991", "10104856622", "11035419298",
+        "12370107021", "12924811204", "13675754191", "14095645723", "14293091647",
+        "14688396866", "14954148980", "15697936919", "18143730691", "20019483939",
+        "20079226304", "20280176597", "20902097349", "21248035005", "22814831573",
+        "23056369487", "23061026786", "23369020469", "24273914277", "24573918569",
+        "24812515041", "24919030168", "25171609095", "25536034081", "25728055884",
+        "25829616751", "25844058014", "25974312295", "26012650359", "26603197521",
+        "26711313147", "26759237370", "27008857324", "27236413503", "27489395591",
+        "27583526004", "27878584648", "28004630975", "28131624511", "28329761026",
+        "28512677161", "28564099012", "28707658166", "29061593401", "29437033398",
+        "29750608739", "41258923314", "41309610594", "41755558168", "42058001112",
+        "42058232989", "43156932243", "43315352514", "43360730481", "43405286255",
+        "43703798863", "43755861117", "44101295160", "44209440664", "44351143040",
+    }),
+    (SHOPEE_VN, r"-i\.\d+\.(\d+)", {
+        "448075672", "12063421694", "18893168147", "23422924644", "24721188975",
+        "25422451496", "25542436862", "25839074319", "27401836251", "27431240618",
+        "28586985706", "28706027445", "29181126932", "29885857744", "43002313540",
     }),
 ]  # fmt: skip
 
@@ -378,3 +419,72 @@ def test_1688_paid_results_page_links(profiles):
     assert len(ad_clicks) == 18
     assert not any(_matches(profile.product_links + profile.pagination_links, u) for u in ad_clicks)
     assert page.css("button.next-pagination-item.next")
+
+
+def test_shopee_stock_line_is_read(profiles):
+    """The availability selector finds the stock line beside the quantity picker on both
+    pages; what it says maps to no availability (PROFILE_GAPS)."""
+    spec = profiles["shopee"].selectors["availability"]
+    assert spec.startswith("xpath:")
+    lines = {}
+    for file in (SHOPEE_SG, SHOPEE_VN):
+        page = parse_page(response_for(row_for(file)).text)
+        found = page.xpath(spec.removeprefix("xpath:"))
+        assert len(found) == 1, file
+        lines[file] = "".join(found.xpath(".//text()").getall()).strip()
+        assert normalize_availability(lines[file], search=True) is None
+    assert lines == {SHOPEE_SG: "10 pieces available", SHOPEE_VN: ""}
+
+
+@pytest.mark.parametrize(
+    ("file", "refused"),
+    [
+        (SHOPEE_SG, {"/cart", "/user/notifications/order"}),
+        (SHOPEE_VN, {"/buyer/login", "/buyer/signup", "/user/notifications/order"}),
+    ],
+)
+def test_shopee_login_cart_and_account_links_are_denied(profiles, file, refused):
+    """Login, cart and account pages are on the shop's own host: refused by path."""
+    row = row_for(file)
+    products, pages, denied = _classified(row, profiles["shopee"])
+    assert {urlsplit(u).path for u in denied} == refused
+    first_segments = {urlsplit(u).path.split("/")[1] for u in products | pages}
+    assert not first_segments & {"buyer", "cart", "user", "verify"}
+
+
+def test_shopee_login_links_carry_the_item_and_are_denied(profiles):
+    """The logged-out page's login links return to the item afterwards (next=…/product/
+    SHOP/ITEM, percent-encoded); the product rules read the path only."""
+    row = row_for(SHOPEE_VN)
+    profile = profiles["shopee"]
+    page = parse_page((ROOT / SHOPEE_VN).read_text(encoding="utf-8"))
+    logins = [
+        urljoin(row["url"], href)
+        for href in page.css("a::attr(href)").getall()
+        if href.startswith("/buyer/login?")
+    ]
+    assert len(logins) == 2
+    for url in logins:
+        (back,) = parse_qs(urlsplit(url).query)["next"]
+        assert back.startswith("https://shopee.vn/product/949043512/23772125083")
+        assert _matches(profile.product_links, back.partition("?")[0])
+        assert _matches(profile.deny_links, url) and not _matches(profile.product_links, url)
+
+
+@pytest.mark.parametrize("file", [SHOPEE_SG, SHOPEE_VN])
+def test_shopee_page_without_its_json_ld_is_read_by_the_profile(profiles, file):
+    """Both pages carry a schema.org Product in JSON-LD, which the whole extraction reads
+    first; without it the listing comes from the profile's selectors (the heuristic
+    fills the availability they leave unknown)."""
+    row = row_for(file)
+    text = (ROOT / file).read_text(encoding="utf-8")
+    text, removed = re.subn(
+        r'<script type="application/ld\+json"[^>]*>.*?</script>', "", text, flags=re.S
+    )
+    assert removed == 3  # WebSite, Product, BreadcrumbList
+    response = HtmlResponse(url=row["url"], body=text.encode("utf-8"), encoding="utf-8")
+    listing = extract_listing(response, site=row["site"], profile=profiles["shopee"].selectors)
+    assert listing.source_format == "css"
+    check_fields(row, {field: getattr(listing, field) for field in FIELDS}, {}, "(none)")
+    assert listing.seller == {SHOPEE_SG: "nobistar.sg", SHOPEE_VN: "robus.vn"}[file]
+    assert listing.category == {SHOPEE_SG: "Ankle socks", SHOPEE_VN: "Áo Sơ Mi"}[file]
