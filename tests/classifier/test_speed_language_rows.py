@@ -55,14 +55,13 @@ def test_identify_decides_as_before_for_every_sample():
         assert got == expected, text
 
 
-def test_first_and_counts_are_np_uniques():
+def test_stable_order_is_np_stable_argsort():
     rng = np.random.default_rng(3)
-    for size in (0, 1, 2, 50, 5000):
-        keys = rng.integers(0, max(size // 3, 1), size=size).astype(np.int64) * 100_003
-        _, first, counts = np.unique(keys, return_index=True, return_counts=True)
-        got_first, got_counts = language._first_and_counts(keys, len(keys))
-        assert got_first.tolist() == first.tolist()
-        assert got_counts.tolist() == counts.tolist()
+    for size in (0, 1, 2, 50, 5000, 70_000):
+        for high in (max(size // 3, 1), 2**32):  # many ties; keys over all 32 bits
+            keys = rng.integers(0, high, size=size).astype(np.uint32)
+            expected = np.argsort(keys, kind="stable")
+            assert language.stable_order(keys).tolist() == expected.tolist()
 
 
 def test_small_batches_walked_in_python_meet_what_the_lockstep_walk_meets():
@@ -83,8 +82,7 @@ def test_a_batch_too_big_to_pack_is_walked_in_halves_with_the_same_guesses(monke
     identifier = language._get_identifier()
     samples = _samples()[:200]
     own = [identifier.classify(sample) for sample in samples]
-    letters = sum(len(identifier._encode(sample)) for sample in samples)
-    whole = len(samples) * language._walker(identifier).labels * letters
-    # the whole batch over the limit, each half (half the texts, fewer letters) under it
+    whole = len(samples) * language._walker(identifier).labels
+    # the whole batch over the limit, each half (half the texts) under it
     monkeypatch.setattr(language, "PACK_LIMIT", whole // 2 + 1)
     assert language.classify_batch(identifier, samples) == own
