@@ -100,13 +100,25 @@ def _aligned(original: str) -> _Alignment:
 
 
 @functools.lru_cache(maxsize=64)
-def _squeezed(original: str) -> tuple[str, list[tuple[int, int]]]:
-    """The normal characters of all chunks without spaces, and (chunk, index) of each."""
-    alignment = _aligned(original)
-    positions = [
-        (k, i) for k, norm in enumerate(alignment.norm) for i in range(len(norm)) if norm[i] != " "
-    ]
-    return "".join(alignment.norm[k][i] for k, i in positions), positions
+def _squeezed(original: str) -> tuple[str, list[int]]:
+    """The normal characters of all chunks without spaces, and how many of them the chunks
+    up to each one hold (where each character comes from is asked of `_letter_at`, for
+    the two ends of a phrase: a list of (chunk, index) for every character was most of
+    the cost of quoting a listing that needs it)."""
+    norms = _aligned(original).norm
+    return "".join(norms).replace(" ", ""), list(
+        itertools.accumulate(len(norm) - norm.count(" ") for norm in norms)
+    )
+
+
+def _letter_at(norms: list[str], ends: list[int], at: int) -> tuple[int, int]:
+    """(chunk, index in its normal form) of character `at` of `_squeezed`'s letters."""
+    chunk = bisect.bisect_right(ends, at)
+    i = at - (ends[chunk - 1] if chunk else 0)
+    norm = norms[chunk]
+    if " " in norm:  # the i-th of its characters that is not a space
+        i = [k for k, ch in enumerate(norm) if ch != " "][i]
+    return chunk, i
 
 
 _GLUE = "*·•~|@$-"  # what a chunk may hold between two letters (see _CHUNK)
@@ -199,11 +211,12 @@ def find_original(original: str, phrase: str) -> str | None:
     if at < 0:
         # The phrase joins words the text separates differently ("face id" / "faceid").
         squeezed = phrase.replace(" ", "")
-        letters, positions = _squeezed(original)
+        letters, ends = _squeezed(original)
         at = letters.find(squeezed)
         if at < 0:
             return None
-        (first, i), (last, j) = positions[at], positions[at + len(squeezed) - 1]
+        first, i = _letter_at(alignment.norm, ends, at)
+        last, j = _letter_at(alignment.norm, ends, at + len(squeezed) - 1)
     else:
         end = at + len(phrase) - 1
         first, last = alignment.chunk_at(at), alignment.chunk_at(end)
