@@ -420,7 +420,7 @@ def gate(patterns: list[str]) -> str | None:
             node.setdefault("", []).append(
                 f"(?<={own}{re.escape(literal)}){rest}" if own else rest
             )
-        body = _trie_alternatives(root) + classes
+        body = _trie_alternatives(root) + list(dict.fromkeys(classes))  # (once each)
         if body:
             out.append(shared + ("(?:" + "|".join(body) + ")" if len(body) > 1 else body[0]))
     return "|".join(out) if out else None
@@ -437,7 +437,7 @@ def _trie_alternatives(node: dict) -> list[str]:
         inner = _trie_alternatives(node[char])
         body = inner[0] if len(inner) == 1 else "(?:" + "|".join(inner) + ")"
         out.append(re.escape(char) + body)
-    return out + ends
+    return out + list(dict.fromkeys(ends))
 
 
 def _dispatched(patterns: list[str]) -> str | None:

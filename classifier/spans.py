@@ -146,7 +146,7 @@ def _listing(original: str) -> tuple[str | None, bool]:
     lowered = original.lower()
     return (
         lowered if len(lowered) == len(original) else None,
-        any(ch in original for ch in _GLUE_DROPPED),
+        _GLUE_DROPPED_CHAR.search(original) is not None,
     )
 
 
