@@ -150,6 +150,18 @@ def _listing(original: str) -> tuple[str | None, bool]:
     )
 
 
+_LAST_LISTING: tuple[str | None, tuple[str | None, bool]] = (None, (None, False))
+
+
+def _last_listing(original: str) -> tuple[str | None, bool]:
+    """`_listing(original)`, kept as the last listing's (one test of identity for its next
+    phrase, where the cache hashes its arguments)."""
+    global _LAST_LISTING
+    found = _listing(original)
+    _LAST_LISTING = (original, found)
+    return found
+
+
 # phrase -> whether it is plain words (_PLAIN_PHRASE): the reasons quote the same words often
 _PLAIN_OF: dict[str, bool] = {}
 _PLAIN_LIMIT = 50_000
@@ -186,10 +198,13 @@ def find_original(original: str, phrase: str) -> str | None:
     phrase = phrase.strip()
     if not phrase or not original:
         return None
-    plain = _is_plain(phrase)
+    plain = _PLAIN_OF.get(phrase)  # (_is_plain, its look-up inline: several a listing)
+    if plain is None:
+        plain = _is_plain(phrase)
     # Most phrases stand in the listing as written, give or take case: no need to
     # normalise the listing chunk by chunk to find them.
-    lowered, glue = _listing(original)
+    last = _LAST_LISTING  # the phrases of one listing are quoted one after another
+    lowered, glue = last[1] if last[0] is original else _last_listing(original)
     if lowered is not None:
         at = lowered.find(phrase)
         if plain and at >= 0:  # a whole word there, or the next (_find_word, inline)
