@@ -298,8 +298,7 @@ class SignalMatcher:
                     for source, need in zip(self._sources[key], self._needs[key][1], strict=True)
                     if bool(need) == need_rare and not (need and need <= set(missing))
                 ]
-                fast = (_gate_text(kept) or _dispatched(kept)) if kept else ""
-                gate = self._gates[part] = regexes.compile(fast) if fast else fast
+                gate = self._gates[part] = _compiled_gate(kept) if kept else ""
             if gate is None:
                 return None
             if gate:
@@ -353,6 +352,19 @@ def _disclaimers(data: dict) -> dict[tuple[str, str], re.Pattern[str]]:
     return {key: re.compile("|".join(f"(?:{p})" for p in parts)) for key, parts in joined.items()}
 
 
+def _compiled_gate(patterns: list[str]) -> re.Pattern[str] | None:
+    """The gate of `patterns`: the trie of `gate`, or where it cannot be written (or
+    compiled), dispatch's rewrite of their alternation; None: neither (no shortcut)."""
+    for write in (_gate_text, _dispatched):
+        source = write(patterns)
+        if source:
+            try:
+                return regexes.compile(source)
+            except re.error:
+                continue
+    return None
+
+
 def _gate_text(patterns: list[str]) -> str | None:
     """gate(patterns), written once per machine (see regexes.derived)."""
     return regexes.derived(
@@ -376,27 +388,16 @@ def gate(patterns: list[str]) -> str | None:
     at a word of the text the engine follows one path of the trie, where the first-
     character dispatch tried each piece of that character in turn (the Latin-script
     gate: 9.3 µs a corpus listing, 6.1 as a trie). Pieces behind one same zero-width test
-    (\b) share it in front where MIN_HOISTED do (dispatch._hoisted); the others test
+    (\\b) share it in front where MIN_HOISTED do (dispatch._hoisted); the others test
     theirs after their literal prefix, `ab(?<=Zab)rest` (Z where the piece starts).
     tests/classifier/test_speed_gate.py holds it to the plain alternation's first
     match, on the training material, the behavioural cases and mutated texts."""
-    from re import _constants as C
-
-    pieces: list[tuple[str, str | None, str]] = []  # (zero-width test, literal prefix, rest)
-    for pattern in patterns:
-        expanded = dispatch._expanded(pattern)
-        if expanded is None:
-            return None
-        for zero_width, first, rest in expanded:
-            test = dispatch.text(zero_width)
-            if not isinstance(first, int):  # a class: not in the trie
-                pieces.append((test, None, first + dispatch.text(rest)))
-                continue
-            at = 0
-            while at < len(rest) and rest[at][0] is C.LITERAL:
-                at += 1
-            literal = chr(first) + "".join(chr(value) for _, value in rest[:at])
-            pieces.append((test, literal, dispatch.text(rest[at:])))
+    try:
+        pieces = _gate_pieces(patterns)
+    except (dispatch.Unsupported, RecursionError):  # a piece dispatch cannot write out
+        return None
+    if pieces is None:
+        return None
     counts: dict[str, int] = {}
     for test, _, _ in pieces:
         counts[test] = counts.get(test, 0) + 1
@@ -417,13 +418,34 @@ def gate(patterns: list[str]) -> str | None:
             node = root
             for char in literal:
                 node = node.setdefault(char, {})
-            node.setdefault("", []).append(
-                f"(?<={own}{re.escape(literal)}){rest}" if own else rest
-            )
+            node.setdefault("", []).append(f"(?<={own}{re.escape(literal)}){rest}" if own else rest)
         body = _trie_alternatives(root) + list(dict.fromkeys(classes))  # (once each)
         if body:
             out.append(shared + ("(?:" + "|".join(body) + ")" if len(body) > 1 else body[0]))
     return "|".join(out) if out else None
+
+
+def _gate_pieces(patterns: list[str]) -> list[tuple[str, str | None, str]] | None:
+    """The pieces of `gate`: (zero-width test, literal prefix or None for a class, rest),
+    as text; None: a pattern dispatch cannot spread."""
+    from re import _constants as C
+
+    pieces: list[tuple[str, str | None, str]] = []
+    for pattern in patterns:
+        expanded = dispatch._expanded(pattern)
+        if expanded is None:
+            return None
+        for zero_width, first, rest in expanded:
+            test = dispatch.text(zero_width)
+            if not isinstance(first, int):  # a class: not in the trie
+                pieces.append((test, None, first + dispatch.text(rest)))
+                continue
+            at = 0
+            while at < len(rest) and rest[at][0] is C.LITERAL:
+                at += 1
+            literal = chr(first) + "".join(chr(value) for _, value in rest[:at])
+            pieces.append((test, literal, dispatch.text(rest[at:])))
+    return pieces
 
 
 def _trie_alternatives(node: dict) -> list[str]:
