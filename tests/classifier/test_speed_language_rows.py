@@ -1,6 +1,7 @@
 """language.classify_batch scores a whole batch's rows at once after the per-text
 products: its guesses and confidences are py3langid's own, to the bit, on the corpus,
-the grounded records and mutated texts, in batches of different sizes."""
+the grounded records, the behavioural cases and mutated texts, in batches of different
+sizes."""
 
 import random
 
@@ -8,6 +9,7 @@ import numpy as np
 import pytest
 
 from maskscreen.classifier import language
+from maskscreen.classifier.behaviour import generate
 from maskscreen.classifier.corpus import load_corpus
 from maskscreen.classifier.grounded import load_grounded
 from maskscreen.classifier.normalize import normalize
@@ -16,6 +18,7 @@ from tests.classifier.test_verdicts_unchanged import _mutated
 
 def _samples() -> list[str]:
     texts = [normalize(e.text) for e in [*load_corpus(), *load_grounded()]]
+    texts += [normalize(text) for case in generate() for text in case.texts]  # behavioural
     rng = random.Random(13)
     alphabet = [*"abcxyz 0123.,!?éßñ", "ыжщ", "αβγ", "硅胶", "ก", "ש", "ع", " silikon ", " maske "]
     texts += _mutated(rng, texts, alphabet, 1500)
