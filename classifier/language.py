@@ -230,16 +230,24 @@ def _float32_rows(ptc: np.ndarray, features: list[np.ndarray]):
     float32 matrix: the products of a batch of corpus listings took 48-60 µs a text, now
     20-34 with the conversion. (A float32 copy of the whole table, 57 MB, was as fast
     for this step but slowed the steps around it.) The rows needed, in order, and where
-    each feature is among them come from a mark per row of the table (what np.unique with
-    return_inverse gives, without its sort: 3.3 µs a listing of the corpus, now 1)."""
+    each feature is among them: np.unique with return_inverse, or for a batch that meets a
+    good part of the table, the same from a mark per row of it, without the sort (3.3 µs a
+    listing of the corpus in batches of 1,000, now 1; marking all 100,000 rows for a few
+    texts would cost more than it saves)."""
     lengths = [len(each) for each in features]
     met = np.concatenate([*features, np.zeros(0, dtype=np.intp)])
-    needs = np.zeros(len(ptc), dtype=bool)
-    needs[met] = True
-    needed = np.flatnonzero(needs)
-    rank = np.cumsum(needs, dtype=np.intp) - 1  # of a needed row: its place in `needed`
-    rows = np.split(rank[met], np.cumsum(lengths)[:-1])
+    if len(met) * MARK_RATIO < len(ptc):
+        needed, where = np.unique(met, return_inverse=True)
+    else:
+        needs = np.zeros(len(ptc), dtype=bool)
+        needs[met] = True
+        needed = np.flatnonzero(needs)
+        where = (np.cumsum(needs, dtype=np.intp) - 1)[met]  # each one's place in `needed`
+    rows = np.split(where.ravel().astype(np.intp), np.cumsum(lengths)[:-1])
     return ptc[needed].astype(np.float32), rows
+
+
+MARK_RATIO = 8  # features met x this below the table's rows: np.unique (see _float32_rows)
 
 
 _WALKERS: dict[int, object] = {}

@@ -89,3 +89,19 @@ def test_a_batch_too_big_to_pack_is_walked_in_halves_with_the_same_guesses(monke
     # the whole batch over the limit, each half (half the texts) under it
     monkeypatch.setattr(language, "PACK_LIMIT", whole // 2 + 1)
     assert language.classify_batch(identifier, samples) == own
+
+
+def test_rows_found_by_marks_are_those_np_unique_finds(monkeypatch):
+    identifier = language._get_identifier()
+    walk = language._walker(identifier)
+    samples = _samples()
+    for size in (0, 1, 40, 900):
+        features = [f for f, _ in walk([identifier._encode(s) for s in samples[:size]])]
+        monkeypatch.setattr(language, "MARK_RATIO", 0)  # always np.unique
+        unique_table, unique_rows = language._float32_rows(identifier.nb_ptc, features)
+        monkeypatch.setattr(language, "MARK_RATIO", 10**12)  # always marks
+        marked_table, marked_rows = language._float32_rows(identifier.nb_ptc, features)
+        assert marked_table.dtype == unique_table.dtype == np.float32
+        assert np.array_equal(marked_table, unique_table)
+        assert [r.tolist() for r in marked_rows] == [r.tolist() for r in unique_rows]
+        assert all(r.dtype == np.intp for r in marked_rows + unique_rows)
