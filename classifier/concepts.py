@@ -438,18 +438,33 @@ def concept_mark(index: int) -> str:
     return chr(_MARK_BASE + index)
 
 
+@functools.lru_cache(maxsize=16)
+def _spaced_marks(order: tuple[str, ...]) -> dict[str, str]:
+    """Each concept's mark as `abstract` puts it (spaced apart), that of its first place in
+    `order` (what order.index gives), looked up once for all matches."""
+    marks: dict[str, str] = {}
+    for index, concept in enumerate(order):
+        marks.setdefault(concept, f" {concept_mark(index)} ")
+    return marks
+
+
 def abstract(
     normalized: str, matches: list[ConceptMatch], order: tuple[str, ...], keep: bool = False
 ) -> str:
     """`normalized` with each concept match replaced by its concept's mark (spaced apart);
     with `keep`, the mark is put before the word, which stays."""
-    text = _PRIVATE_USE.sub(" ", normalized) if _PRIVATE_USE.search(normalized) else normalized
+    text = (
+        _PRIVATE_USE.sub(" ", normalized)
+        if not normalized.isascii() and _PRIVATE_USE.search(normalized)
+        else normalized
+    )
     if not matches:
         return text
+    marks = _spaced_marks(order)
     parts, at = [], 0
     for match in matches:
         parts.append(text[at : match.start])
-        parts.append(f" {concept_mark(order.index(match.concept))} ")
+        parts.append(marks[match.concept])
         if keep:
             parts.append(text[match.start : match.end])
         at = match.end

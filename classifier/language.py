@@ -229,13 +229,25 @@ def _float32_rows(ptc: np.ndarray, features: list[np.ndarray]):
     Converting the rows the batch needs once, not once a text, gives each product the same
     float32 matrix: the products of a batch of corpus listings took 48-60 µs a text, now
     20-34 with the conversion. (A float32 copy of the whole table, 57 MB, was as fast
-    for this step but slowed the steps around it.)"""
+    for this step but slowed the steps around it.) The rows needed, in order, and where
+    each feature is among them: np.unique with return_inverse, or for a batch that meets a
+    good part of the table, the same from a mark per row of it, without the sort (3.3 µs a
+    listing of the corpus in batches of 1,000, now 1; marking all 100,000 rows for a few
+    texts would cost more than it saves)."""
     lengths = [len(each) for each in features]
-    needed, where = np.unique(
-        np.concatenate([*features, np.zeros(0, dtype=np.intp)]), return_inverse=True
-    )
+    met = np.concatenate([*features, np.zeros(0, dtype=np.intp)])
+    if len(met) * MARK_RATIO < len(ptc):
+        needed, where = np.unique(met, return_inverse=True)
+    else:
+        needs = np.zeros(len(ptc), dtype=bool)
+        needs[met] = True
+        needed = np.flatnonzero(needs)
+        where = (np.cumsum(needs, dtype=np.intp) - 1)[met]  # each one's place in `needed`
     rows = np.split(where.ravel().astype(np.intp), np.cumsum(lengths)[:-1])
     return ptc[needed].astype(np.float32), rows
+
+
+MARK_RATIO = 8  # features met x this below the table's rows: np.unique (see _float32_rows)
 
 
 _WALKERS: dict[int, object] = {}
@@ -252,9 +264,9 @@ def _walker(identifier):
 # a step costs a few numpy calls whatever the batch (identifying one corpus text took
 # 0.8-1.1 ms, 0.3-0.4 ms with its walk in Python); at 1,000 texts it is 17 us a text.
 SMALL_BATCH = 16
-# Texts x features x letters of a batch whose keys, packed with their indexes into one
-# int64 (`_first_and_counts`), could overflow: such a batch is walked in halves.
-PACK_LIMIT = 2**63
+# Texts x features of a batch whose keys (text, feature), one uint32 each, could overflow
+# (`_BatchWalk`, over 42,000 texts): such a batch is walked in halves.
+PACK_LIMIT = 2**32
 
 
 class _BatchWalk:
@@ -274,7 +286,7 @@ class _BatchWalk:
         if n < SMALL_BATCH:
             return [self.one(data) for data in encoded]
         lengths = np.array([len(data) for data in encoded], dtype=np.int64)
-        if n * self.labels * max(int(lengths.sum()), 1) >= PACK_LIMIT:
+        if n * self.labels >= PACK_LIMIT:
             # (a huge batch) each text's walk is its own: halves give the same features
             half = n // 2
             return self(encoded[:half]) + self(encoded[half:])
@@ -296,24 +308,28 @@ class _BatchWalk:
             k = live_count[step]
             state[:k] = moves[rowbase[state[:k]] + columns[step, :k]]
             visited[step, :k] = state[:k]
-        live = np.arange(n)[None, :] < live_count[:, None]
-        emitted = np.where(live, self.output[visited], -1)
-        step, column = np.nonzero(emitted >= 0)  # by step, then in `order`: as met
-        row, feature = order[column], emitted[step, column]
-        keys = row * self.labels + feature
-        met = len(keys)  # at most one feature a letter: below PACK_LIMIT packed (above)
-        first, counts = _first_and_counts(keys, met)
-        # a text's features are met in the order of their index in `keys` (step by step):
-        # one sort by (text, index of first meeting), both in one integer
-        packed = np.sort(row[first] * met + first)
-        rows, at = np.divmod(packed, met)
-        count_of = np.zeros(met, dtype=np.int64)
-        count_of[first] = counts
-        first, counts = at, count_of[at]
-        cuts = np.searchsorted(rows, np.arange(1, n)).tolist()  # where each text's run begins
-        features, counts = feature[first].astype(np.intp), counts.astype(np.float32)
-        bounds = list(zip([0, *cuts], [*cuts, len(first)], strict=True))
-        return [(features[a:b], counts[a:b]) for a, b in bounds]
+        live = np.arange(n)[:, None] < live_count[None, :]
+        emitted = np.where(live, self.output[visited.T], -1)  # a row a text (in `order`)
+        column, step = np.nonzero(emitted >= 0)  # text by text, each in reading order
+        feature = emitted[column, step]
+        met = len(feature)
+        # The first meeting of each (text, feature), and how often: one stable sort of the
+        # pairs (uint32 keys, two linear passes); the firsts in meeting order by marks.
+        keys = column.astype(np.uint32) * np.uint32(self.labels) + feature.astype(np.uint32)
+        by_key = stable_order(keys)
+        keys = keys[by_key]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if met else by_key
+        firsts = np.zeros(met, dtype=bool)
+        firsts[by_key[starts]] = True
+        count_of = np.zeros(met, dtype=np.float32)
+        count_of[by_key[starts]] = np.diff(np.r_[starts, met])
+        first = np.flatnonzero(firsts)
+        features, counts = feature[first].astype(np.intp), count_of[first]
+        cuts = np.searchsorted(column[first], np.arange(1, n)).tolist()  # each text's run
+        out: list = [None] * n
+        for at, a, b in zip(order.tolist(), [0, *cuts], [*cuts, len(first)], strict=True):
+            out[at] = (features[a:b], counts[a:b])
+        return out
 
     def one(self, data: bytes) -> tuple[np.ndarray, np.ndarray]:
         """One text walked as py3langid's visit_counts walks it (a dict keeps the order
@@ -329,14 +345,16 @@ class _BatchWalk:
         return features, np.fromiter(met.values(), dtype=np.float32, count=len(met))
 
 
-def _first_and_counts(keys: np.ndarray, met: int) -> tuple[np.ndarray, np.ndarray]:
-    """For each distinct key, the index where it first occurs and how often it does
-    (np.unique's return_index and return_counts, in the same key order): one sort of
-    key and index packed in one integer, cheaper than np.unique's stable argsort."""
-    packed = np.sort(keys * met + np.arange(met))
-    pair, index = np.divmod(packed, met)
-    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if met else packed[:0]
-    return index[starts], np.diff(np.r_[starts, met])
+def stable_order(keys: np.ndarray) -> np.ndarray:
+    """`np.argsort(keys, kind="stable")` of uint32 keys: two stable passes on their 16-bit
+    halves (a radix sort, linear), a third of the time of an int64 sort of 60,000 keys."""
+    if len(keys) < RADIX_MIN:
+        return np.argsort(keys, kind="stable")
+    order = np.argsort(keys.astype(np.uint16), kind="stable")  # by the low half
+    return order[np.argsort((keys[order] >> np.uint32(16)).astype(np.uint16), kind="stable")]
+
+
+RADIX_MIN = 1 << 10  # fewer keys: one argsort is as fast
 
 
 def _decide(identifier, sample: str, letters: int, guess: tuple[str, float]) -> str:

@@ -100,13 +100,25 @@ def _aligned(original: str) -> _Alignment:
 
 
 @functools.lru_cache(maxsize=64)
-def _squeezed(original: str) -> tuple[str, list[tuple[int, int]]]:
-    """The normal characters of all chunks without spaces, and (chunk, index) of each."""
-    alignment = _aligned(original)
-    positions = [
-        (k, i) for k, norm in enumerate(alignment.norm) for i in range(len(norm)) if norm[i] != " "
-    ]
-    return "".join(alignment.norm[k][i] for k, i in positions), positions
+def _squeezed(original: str) -> tuple[str, list[int]]:
+    """The normal characters of all chunks without spaces, and how many of them the chunks
+    up to each one hold (where each character comes from is asked of `_letter_at`, for
+    the two ends of a phrase: a list of (chunk, index) for every character was most of
+    the cost of quoting a listing that needs it)."""
+    norms = _aligned(original).norm
+    return "".join(norms).replace(" ", ""), list(
+        itertools.accumulate(len(norm) - norm.count(" ") for norm in norms)
+    )
+
+
+def _letter_at(norms: list[str], ends: list[int], at: int) -> tuple[int, int]:
+    """(chunk, index in its normal form) of character `at` of `_squeezed`'s letters."""
+    chunk = bisect.bisect_right(ends, at)
+    i = at - (ends[chunk - 1] if chunk else 0)
+    norm = norms[chunk]
+    if " " in norm:  # the i-th of its characters that is not a space
+        i = [k for k, ch in enumerate(norm) if ch != " "][i]
+    return chunk, i
 
 
 _GLUE = "*·•~|@$-"  # what a chunk may hold between two letters (see _CHUNK)
@@ -134,8 +146,20 @@ def _listing(original: str) -> tuple[str | None, bool]:
     lowered = original.lower()
     return (
         lowered if len(lowered) == len(original) else None,
-        any(ch in original for ch in _GLUE_DROPPED),
+        _GLUE_DROPPED_CHAR.search(original) is not None,
     )
+
+
+_LAST_LISTING: tuple[str | None, tuple[str | None, bool]] = (None, (None, False))
+
+
+def _last_listing(original: str) -> tuple[str | None, bool]:
+    """`_listing(original)`, kept as the last listing's (one test of identity for its next
+    phrase, where the cache hashes its arguments)."""
+    global _LAST_LISTING
+    found = _listing(original)
+    _LAST_LISTING = (original, found)
+    return found
 
 
 # phrase -> whether it is plain words (_PLAIN_PHRASE): the reasons quote the same words often
@@ -174,10 +198,13 @@ def find_original(original: str, phrase: str) -> str | None:
     phrase = phrase.strip()
     if not phrase or not original:
         return None
-    plain = _is_plain(phrase)
+    plain = _PLAIN_OF.get(phrase)  # (_is_plain, its look-up inline: several a listing)
+    if plain is None:
+        plain = _is_plain(phrase)
     # Most phrases stand in the listing as written, give or take case: no need to
     # normalise the listing chunk by chunk to find them.
-    lowered, glue = _listing(original)
+    last = _LAST_LISTING  # the phrases of one listing are quoted one after another
+    lowered, glue = last[1] if last[0] is original else _last_listing(original)
     if lowered is not None:
         at = lowered.find(phrase)
         if plain and at >= 0:  # a whole word there, or the next (_find_word, inline)
@@ -199,11 +226,12 @@ def find_original(original: str, phrase: str) -> str | None:
     if at < 0:
         # The phrase joins words the text separates differently ("face id" / "faceid").
         squeezed = phrase.replace(" ", "")
-        letters, positions = _squeezed(original)
+        letters, ends = _squeezed(original)
         at = letters.find(squeezed)
         if at < 0:
             return None
-        (first, i), (last, j) = positions[at], positions[at + len(squeezed) - 1]
+        first, i = _letter_at(alignment.norm, ends, at)
+        last, j = _letter_at(alignment.norm, ends, at + len(squeezed) - 1)
     else:
         end = at + len(phrase) - 1
         first, last = alignment.chunk_at(at), alignment.chunk_at(end)

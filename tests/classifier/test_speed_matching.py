@@ -1,7 +1,7 @@
 """The fast paths of concept and signal matching (a gate a script group, \\b in front of a
-dispatched alternation, literal checks before a search, matches not sorted again) find
-what the plain patterns find: on the whole corpus, the grounded records and mutated
-texts, match for match."""
+dispatched alternation, a trie gate, literal checks before a search, matches not sorted
+again) find what the plain patterns find: on the whole corpus, the grounded records, the
+behavioural cases and mutated texts, match for match."""
 
 import functools
 import random
@@ -10,6 +10,7 @@ import re
 import pytest
 
 from maskscreen.classifier import concepts, dispatch
+from maskscreen.classifier.behaviour import generate
 from maskscreen.classifier.corpus import load_corpus
 from maskscreen.classifier.grounded import load_grounded
 from maskscreen.classifier.normalize import normalize
@@ -21,6 +22,7 @@ from tests.classifier.test_verdicts_unchanged import _mutated
 @functools.cache
 def _texts() -> list[str]:
     texts = [normalize(e.text) for e in [*load_corpus(), *load_grounded()]]
+    texts += [normalize(text) for case in generate() for text in case.texts]  # behavioural
     rng = random.Random(21)
     alphabet = [*"@+-.:/#：0123 abesz_é硅胶面具ыか가", " wx: ab12", " me@x.com", " +44 7700 900123"]
     alphabet += [" silikon", "latex ", " custom ", "made to order", " not ", "定制", "不"]

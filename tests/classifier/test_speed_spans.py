@@ -1,7 +1,8 @@
 """The fast path of spans.find_original (the listing's lower case and separators looked at
 once a listing, plain phrases remembered, the first whole-word test inline, the chunk
-alignment made in one pass) quotes exactly what the plain search quoted: on the corpus's
-words, word pairs and pattern matches, and on edge cases."""
+alignment made in one pass, the squeezed letters' ends bisected) quotes exactly what the
+plain search quoted: on the words, word pairs and pattern matches of the corpus and the
+behavioural cases, and on edge cases."""
 
 import bisect
 import functools
@@ -11,6 +12,7 @@ import re
 import pytest
 
 from maskscreen.classifier import spans
+from maskscreen.classifier.behaviour import generate
 from maskscreen.classifier.corpus import load_corpus
 from maskscreen.classifier.model import load_model
 from maskscreen.classifier.normalize import normalize
@@ -127,6 +129,7 @@ EDGE = [
 def _cases() -> list[tuple[str, str]]:
     examples = load_corpus()
     originals = [e.text for e in examples]
+    originals += [text for case in generate() for text in case.texts]  # behavioural
     normalized = [normalize(text) for text in originals]
     words = token_texts(normalized)
     rng = random.Random(13)
