@@ -163,6 +163,15 @@ MIN_LANGUAGE_EXAMPLES = 100
 # set by its two or three highest-scoring benign listings; ja (34 dangerous) and ko (40)
 # got cuts of 0.77 and 0.94 with cross-validated recall 0.62 and 0.65 on the training split.
 MIN_POSITIVES = 100
+# How much one grounded training record (a real page, `source_url`) counts against one
+# written listing in the fit.
+GROUNDED_WEIGHT = 1.0
+# Where the flag thresholds are chosen: "all" (the out-of-fold scores of the whole training
+# material) or "grounded" (those of its grounded records only: the overall cut when they hold
+# at least MIN_POSITIVES dangerous ones, a language's cut when its grounded records number
+# MIN_LANGUAGE_EXAMPLES with MIN_GROUNDED_POSITIVES dangerous; else the "all" rule).
+THRESHOLDS_FROM = "all"
+MIN_GROUNDED_POSITIVES = MIN_POSITIVES
 
 
 @dataclass
@@ -254,6 +263,11 @@ def recipe_digest(seed: int = 0) -> str:
         flat.append(("from_photo_weight", repr(FROM_PHOTO_WEIGHT)))
     if CODE_SWITCH_WEIGHT > 0:
         flat.append(("code_switch_weight", repr(CODE_SWITCH_WEIGHT)))
+    if GROUNDED_WEIGHT != 1.0:
+        flat.append(("grounded_weight", repr(GROUNDED_WEIGHT)))
+    if THRESHOLDS_FROM != "all":
+        flat.append(("thresholds_from", THRESHOLDS_FROM))
+        flat.append(("min_grounded_positives", repr(MIN_GROUNDED_POSITIVES)))
     return hashlib.sha256(repr(flat).encode("utf-8")).hexdigest()[:6]
 
 
@@ -276,6 +290,44 @@ def choose_threshold(y_flag: np.ndarray, scores: np.ndarray, target_precision: f
         )
         best = int(np.argmax(np.where(distinct, f1, -1)))
     return float(sorted_scores[best])
+
+
+def choose_thresholds(
+    y_flag: np.ndarray,
+    scores: np.ndarray,
+    detected: np.ndarray,
+    grounded: np.ndarray,
+    target_precision: float,
+    source: str | None = None,
+) -> tuple[float, dict[str, float]]:
+    """The overall cut and the per-language cuts (`choose_threshold` on out-of-fold scores).
+
+    Scores are not equally calibrated across languages: each language (`detected`, as the
+    model identifies it) with enough listings gets its own cut. With `source` "grounded"
+    (default THRESHOLDS_FROM) the cuts are chosen on the grounded records (`grounded` mask)
+    where they hold enough dangerous ones, else on everything as with "all".
+    """
+    source = THRESHOLDS_FROM if source is None else source
+    if source not in ("all", "grounded"):
+        raise ValueError(f"unknown threshold source {source!r}")
+    from_grounded = source == "grounded"
+
+    def enough(mask: np.ndarray, positives: int, examples: int = 0) -> bool:
+        return mask.sum() >= examples and y_flag[mask].sum() >= positives
+
+    def cut(mask: np.ndarray) -> float:
+        return choose_threshold(y_flag[mask], scores[mask], target_precision)
+
+    everything = np.ones(len(scores), dtype=bool)
+    overall = grounded if from_grounded and enough(grounded, MIN_POSITIVES) else everything
+    thresholds = {}
+    for language in language_id.SUPPORTED:
+        mine = detected == language
+        if from_grounded and enough(mine & grounded, MIN_GROUNDED_POSITIVES, MIN_LANGUAGE_EXAMPLES):
+            thresholds[language] = round(cut(mine & grounded), 6)
+        elif enough(mine, MIN_POSITIVES, MIN_LANGUAGE_EXAMPLES):
+            thresholds[language] = round(cut(mine), 6)
+    return cut(overall), thresholds
 
 
 def out_of_fold(
@@ -303,6 +355,7 @@ def out_of_fold(
             list(labels[train_idx]),
             synthetic,
             [examples[i].language for i in train_idx],
+            [example_weight(examples[i]) for i in train_idx],
         )
         fold_probs = pipeline_one_vs_rest(pipeline, [texts[i] for i in test_idx])
         classes = list(pipeline.classes_)
@@ -317,11 +370,14 @@ def _fit(
     labels: list[str],
     synthetic: Sequence[Example],
     languages: Sequence[str] | None = None,
+    real_weights: Sequence[float] | None = None,
 ):
-    """Fit on real listings (weight 1), synthetic ones (`synthetic_weight` each) and, with
-    `languages`, code-switched copies of the non-English ones (CODE_SWITCH_WEIGHT each), then
-    hold the directional cues' weights to their signs (`monotone`)."""
-    weights = None
+    """Fit on real listings (`real_weights` each, else 1), synthetic ones (`synthetic_weight`
+    each) and, with `languages`, code-switched copies of the non-English ones
+    (CODE_SWITCH_WEIGHT each), then hold the directional cues' weights to their signs
+    (`monotone`)."""
+    own = np.ones(len(texts)) if real_weights is None else np.asarray(real_weights, float)
+    weights = None if np.all(own == 1.0) else own
     used = [(e.text, e.label, synthetic_weight(e)) for e in synthetic]
     if languages is not None and CODE_SWITCH_WEIGHT > 0:
         used += [
@@ -330,7 +386,7 @@ def _fit(
         ]
     used = [(t, label, w) for t, label, w in used if w > 0]
     if used:
-        weights = np.r_[np.ones(len(texts)), [w for _, _, w in used]]
+        weights = np.r_[own, [w for _, _, w in used]]
         texts = texts + [t for t, _, _ in used]
         labels = labels + [label for _, label, _ in used]
     y = np.array(labels)
@@ -340,6 +396,12 @@ def _fit(
     if MONOTONE:
         monotone(pipeline, features, y, weights)
     return pipeline
+
+
+def example_weight(example: Example) -> float:
+    """How much one training listing counts in the fit: GROUNDED_WEIGHT for a grounded
+    record (it has a `source_url`), 1 for a written or reviewed one."""
+    return GROUNDED_WEIGHT if example.source_url else 1.0
 
 
 def synthetic_weight(example: Example) -> float:
@@ -446,22 +508,10 @@ def train(
     languages = [language_of(e) for e in examples]
     scores, _ = danger(probabilities, list(LABELS), SCORE)
     y_flag = np.array([label != "benign" for label in truth])
-    threshold = choose_threshold(y_flag, scores, target_precision)
-    # Scores are not equally calibrated across languages: each language with enough
-    # training listings gets its own cut, chosen the same way on its own out-of-fold
-    # predictions (languages as the model identifies them at prediction time).
+    # languages as the model identifies them at prediction time
     detected = np.array(language_id.identify([normalize(e.text) for e in examples]))
-    thresholds = {
-        language: round(
-            choose_threshold(
-                y_flag[detected == language], scores[detected == language], target_precision
-            ),
-            6,
-        )
-        for language in language_id.SUPPORTED
-        if (detected == language).sum() >= MIN_LANGUAGE_EXAMPLES
-        and y_flag[detected == language].sum() >= MIN_POSITIVES
-    }
+    grounded = np.array([bool(e.source_url) for e in examples])
+    threshold, thresholds = choose_thresholds(y_flag, scores, detected, grounded, target_precision)
     predicted = decide(probabilities, [thresholds.get(x, threshold) for x in detected])
 
     progress("fitting the final model on the training split")
@@ -471,6 +521,7 @@ def train(
         truth,
         synthetic,
         languages=[e.language for e in examples],
+        real_weights=[example_weight(e) for e in examples],
     )
     version = f"lr-{corpus_sha256[:10]}-{recipe_digest(seed)}-s{seed}"
     metadata = {
@@ -479,6 +530,7 @@ def train(
         "threshold": round(threshold, 6),
         "thresholds": thresholds,
         "thresholds_by": "language",
+        "thresholds_from": THRESHOLDS_FROM,
         "target_precision": target_precision,
         "labels": list(LABELS),
         "corpus_sha256": corpus_sha256,
@@ -491,6 +543,7 @@ def train(
         "synthetic_weight": SYNTHETIC_WEIGHT if synthetic else 0,
         "from_photo_weight": FROM_PHOTO_WEIGHT if synthetic else 0,
         "code_switch_weight": CODE_SWITCH_WEIGHT,
+        "grounded_weight": GROUNDED_WEIGHT,
         "corpus_by_language": {
             lang: sum(e.language == lang for e in (*examples, *test_examples))
             for lang in sorted({e.language for e in (*examples, *test_examples)})
