@@ -172,6 +172,9 @@ GROUNDED_WEIGHT = 1.0
 # MIN_LANGUAGE_EXAMPLES with MIN_GROUNDED_POSITIVES dangerous; else the "all" rule).
 THRESHOLDS_FROM = "all"
 MIN_GROUNDED_POSITIVES = MIN_POSITIVES
+# The target precision of the overall cut, chosen on the languages without a cut of their
+# own (None: the training target, on everything).
+FALLBACK_PRECISION = None
 
 
 @dataclass
@@ -268,6 +271,8 @@ def recipe_digest(seed: int = 0) -> str:
     if THRESHOLDS_FROM != "all":
         flat.append(("thresholds_from", THRESHOLDS_FROM))
         flat.append(("min_grounded_positives", repr(MIN_GROUNDED_POSITIVES)))
+    if FALLBACK_PRECISION:
+        flat.append(("fallback_precision", repr(FALLBACK_PRECISION)))
     return hashlib.sha256(repr(flat).encode("utf-8")).hexdigest()[:6]
 
 
@@ -299,24 +304,29 @@ def choose_thresholds(
     grounded: np.ndarray,
     target_precision: float,
     source: str | None = None,
+    fallback_precision: float | None = None,
 ) -> tuple[float, dict[str, float]]:
     """The overall cut and the per-language cuts (`choose_threshold` on out-of-fold scores).
 
     Scores are not equally calibrated across languages: each language (`detected`, as the
     model identifies it) with enough listings gets its own cut. With `source` "grounded"
     (default THRESHOLDS_FROM) the cuts are chosen on the grounded records (`grounded` mask)
-    where they hold enough dangerous ones, else on everything as with "all".
+    where they hold enough dangerous ones, else on everything as with "all". With
+    `fallback_precision` (default FALLBACK_PRECISION) the overall cut is chosen at that
+    precision on the listings of the languages without a cut of their own (those it applies
+    to), where they hold MIN_POSITIVES dangerous ones.
     """
     source = THRESHOLDS_FROM if source is None else source
     if source not in ("all", "grounded"):
         raise ValueError(f"unknown threshold source {source!r}")
+    fallback_precision = FALLBACK_PRECISION if fallback_precision is None else fallback_precision
     from_grounded = source == "grounded"
 
     def enough(mask: np.ndarray, positives: int, examples: int = 0) -> bool:
         return mask.sum() >= examples and y_flag[mask].sum() >= positives
 
-    def cut(mask: np.ndarray) -> float:
-        return choose_threshold(y_flag[mask], scores[mask], target_precision)
+    def cut(mask: np.ndarray, precision: float = target_precision) -> float:
+        return choose_threshold(y_flag[mask], scores[mask], precision)
 
     everything = np.ones(len(scores), dtype=bool)
     overall = grounded if from_grounded and enough(grounded, MIN_POSITIVES) else everything
@@ -327,6 +337,9 @@ def choose_thresholds(
             thresholds[language] = round(cut(mine & grounded), 6)
         elif enough(mine, MIN_POSITIVES, MIN_LANGUAGE_EXAMPLES):
             thresholds[language] = round(cut(mine), 6)
+    rest = overall & ~np.isin(detected, list(thresholds))
+    if fallback_precision and enough(rest, MIN_POSITIVES):
+        return cut(rest, fallback_precision), thresholds
     return cut(overall), thresholds
 
 
@@ -531,6 +544,7 @@ def train(
         "thresholds": thresholds,
         "thresholds_by": "language",
         "thresholds_from": THRESHOLDS_FROM,
+        "fallback_precision": FALLBACK_PRECISION,
         "target_precision": target_precision,
         "labels": list(LABELS),
         "corpus_sha256": corpus_sha256,

@@ -150,3 +150,25 @@ def test_the_recipe_digest_names_the_data_kind_settings(monkeypatch):
     other = {"all": "grounded", "grounded": "all"}[train.THRESHOLDS_FROM]
     monkeypatch.setattr(train, "THRESHOLDS_FROM", other)
     assert len({before, weighted, train.recipe_digest()}) == 3
+
+
+def test_fallback_precision_sets_the_overall_cut_on_languages_without_their_own():
+    y, scores, grounded = _scores_with_two_kinds()
+    # English: the written listings (their own cut); the grounded ones in no identified
+    # language (never a cut of their own: the overall cut applies)
+    detected = np.array(["en"] * 1200 + ["und"] * 360)
+    rest = detected == "und"
+    overall, by_language = train.choose_thresholds(y, scores, detected, grounded, 0.95, "all")
+    looser, same = train.choose_thresholds(y, scores, detected, grounded, 0.95, "all", 0.90)
+    assert same == by_language and set(by_language) == {"en"}
+    assert looser == train.choose_threshold(y[rest], scores[rest], 0.90)
+    assert looser != overall
+    assert looser < train.choose_threshold(y[rest], scores[rest], 0.95)
+    flagged = scores[rest] >= looser
+    assert 0.90 <= (flagged & y[rest]).sum() / flagged.sum() < 0.95
+    # too few dangerous listings without a cut of their own: the usual overall cut
+    few = ~rest | (scores < 0.45) | ~y
+    kept = train.choose_thresholds(
+        y[few], scores[few], detected[few], grounded[few], 0.95, "all", 0.90
+    )
+    assert kept[0] == train.choose_threshold(y[few], scores[few], 0.95)
