@@ -289,7 +289,12 @@ def _pick_price(
     def distance(price: Price) -> float:
         if not targets:
             return price.index
-        gaps = [(price.index - t) if price.index >= t else (t - price.index) * 2 for t in targets]
+        # A price before a target counts double, except one between the name and its buy
+        # button: that is where a product's own price sits (another seller's offer, with
+        # its own button, comes after).
+        between = anchor is not None and buy is not None and anchor < price.index < buy
+        back = 1 if between else 2
+        gaps = [(price.index - t) if price.index >= t else (t - price.index) * back for t in targets]
         bonus = (15 if price.now else 0) + (10 if price.marked else 0)
         bonus += 10 if price.labelled else 0
         return min(gaps) - bonus
