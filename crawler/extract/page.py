@@ -95,6 +95,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import cache
@@ -407,11 +408,23 @@ def _heading_over_name(
     inner, outer = _squash(title), _squash(heading)
     if not inner or not outer or inner == outer:
         return found
-    if not (_framed(heading, title) or (outer in inner and _set_off(title, heading))):
+    # A name in full-width letters ("Ｘｅｎｏｂｌａｄｅ") that the heading prints in plain
+    # ones: the heading's letters are the ones a shopper reads.
+    wide = _WIDE_RE.search(title) and _squash(_narrow(title)) == _squash(_narrow(heading))
+    if not wide and not (
+        _framed(heading, title) or (outer in inner and _set_off(title, heading))
+    ):
         return found
     return [
         (name, {**fields, "title": heading} if name == source else fields) for name, fields in found
     ]
+
+
+_WIDE_RE = re.compile("[\uff01-\uff5e]")  # full-width forms of ASCII letters and signs
+
+
+def _narrow(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
 
 
 _HEADING_GROWTH = 3  # a heading at most this many times the name's length holds it

@@ -5,12 +5,16 @@ others guard what the rule must leave as it was."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
+import lxml.html
 from scrapy.http import HtmlResponse
 
 from maskscreen.crawler.extract import cues
+from maskscreen.crawler.extract.fields import normalize_availability, stated_availabilities
 from maskscreen.crawler.extract.page import extract_listing
+from maskscreen.crawler.extract.stock_cues import may_state_availability
 
 URL = "https://shop.example/p/latex-mask-old-man"
 
@@ -109,3 +113,101 @@ def test_a_price_between_the_name_and_its_button_beats_another_sellers_offer():
         "<span class='price'>58,46 €</span></div></main>"
     )
     assert listing(body).price == Decimal("54.00")
+
+
+# --- a count of items in stock ------------------------------------------------------------
+
+
+def test_a_count_of_items_in_stock_states_availability():
+    """fields.py: "N pieces available", "N件在庫", "còn N sản phẩm", "N available": a count
+    above 0 is InStock, a count of 0 OutOfStock ("0 in stock" is not "in stock")."""
+    for text in (
+        "12 pieces available",
+        "1,204 available",
+        "In Stock: 7088",
+        "在庫数：1",
+        "3件在庫",
+        "Còn 5 sản phẩm",
+    ):
+        assert normalize_availability(text, search=True) == "InStock", text
+    for text in ("0 pieces available", "0 available", "0 auf Lager", "Stock: 0"):
+        assert normalize_availability(text, search=True) == "OutOfStock", text
+    assert stated_availabilities(["Size", "0 in stock"]) == ["OutOfStock"]
+
+
+def test_numbers_that_are_not_counts_state_nothing():
+    for text in ("Available in 5 sizes", "stock 20% off", "Open 10:00 to 02:00"):
+        assert normalize_availability(text, search=True) is None, text
+    # a count and its word in two texts (searched joined by newlines) are not one line
+    assert stated_availabilities(["Open until 02:00", "在庫を調べる"]) == []
+
+
+def test_a_count_line_is_the_pages_stock_statement():
+    body = (
+        "<main><h1>Latex Mask Old Man</h1><span class='price'>$120.00</span>"
+        "<div>0 pieces available</div><button type='submit' disabled>Add to cart</button></main>"
+    )
+    assert listing(body).availability == "OutOfStock"
+    body = body.replace("0 pieces", "17 pieces").replace(" disabled", "")
+    assert listing(body).availability == "InStock"
+
+
+def test_the_cheap_check_sees_a_count_line():
+    """stock_cues.py: a page whose only stock statement is a count is walked for it."""
+    for line in ("在庫数：1", "còn 5 sản phẩm", "12 available"):
+        root = lxml.html.fromstring(f"<html><body><h1>Mask</h1><p>{line}</p></body></html>")
+        assert may_state_availability(root), line
+    root = lxml.html.fromstring("<html><body><h1>Mask</h1><p>Open 10:00</p></body></html>")
+    assert not may_state_availability(root)
+
+
+# --- JSON-LD in a block-comment CDATA wrapper ---------------------------------------------
+
+
+def _product_jsonld(name: str, price: str) -> str:
+    data = {
+        "@context": "http://schema.org",
+        "@type": "Product",
+        "name": name,
+        "offers": {"@type": "Offer", "price": price, "priceCurrency": "JPY"},
+    }
+    return json.dumps(data, ensure_ascii=False)
+
+
+def test_jsonld_wrapped_in_a_block_comment_cdata_is_read():
+    """markup.py: "/*<![CDATA[*/ {...} /*]]>*/" (a template's wrapper) is JSON-LD."""
+    block = f"/*<![CDATA[*/ {_product_jsonld('Latex Mask Old Man', '4998')} /*]]>*/"
+    head = f'<script type="application/ld+json">{block}</script>'
+    body = "<main><h1>Latex Mask Old Man</h1><p>実質 1,580円</p></main>"
+    got = listing(body, head, lang="ja")
+    assert (got.price, got.currency, got.source_format) == (Decimal("4998"), "JPY", "jsonld")
+
+
+# --- a name in full-width letters gives way to the heading --------------------------------
+
+
+def test_a_full_width_name_gives_way_to_the_same_heading_in_plain_letters():
+    """page.py: JSON-LD "Ｘｅｎｏｂｌａｄｅ Ｅｄｉｔｉｏｎ" under the <h1> "Xenoblade Edition"."""
+    head = (
+        '<script type="application/ld+json">'
+        f"{_product_jsonld('Ｘｅｎｏｂｌａｄｅ Ｅｄｉｔｉｏｎ', '4998')}</script>"
+    )
+    body = (
+        "<main><h1>Xenoblade Edition</h1><span class='price'>4,998円</span>"
+        "<button type='submit'>カートに入れる</button></main>"
+    )
+    got = listing(body, head, lang="ja")
+    assert got.title == "Xenoblade Edition"
+
+
+def test_a_full_width_name_stays_beside_another_heading():
+    head = (
+        '<script type="application/ld+json">'
+        f"{_product_jsonld('Ｘｅｎｏｂｌａｄｅ Ｅｄｉｔｉｏｎ', '4998')}</script>"
+    )
+    body = (
+        "<main><h1>Game Sale</h1><span class='price'>4,998円</span>"
+        "<button type='submit'>カートに入れる</button></main>"
+    )
+    got = listing(body, head, lang="ja")
+    assert got.title == "Ｘｅｎｏｂｌａｄｅ Ｅｄｉｔｉｏｎ"
