@@ -72,6 +72,7 @@ _WORDS = (
     r"(?<![A-Za-z])(?:USD|EUR|GBP|CNY|JPY|KRW|RUB|BRL|MXN|CAD|AUD|CHF|SEK|NOK|DKK|PLN|CZK|HUF"
     r"|TRY|INR|TWD|HKD|SGD|ARS|CLP|COP|PEN|RON|MDL|UAH|zł|руб|грн|Kč|Ft|lei|Lei|LEI|TL|RM|Rp|kr)"
     r"(?![A-Za-z])|(?<![А-Яа-я])(?:лей|Лей|ЛЕЙ|леев)(?![А-Яа-я])|円|元|원|р\."
+    r"|(?<![^\W\d_])(?:VN[ĐD]|vnđ|[đĐ])(?![^\W\d_])"
 )
 # A text that begins with a currency ("€ incl. VAT") or ends with one ("Price: $").
 LEADING_CURRENCY_RE = re.compile(rf"\s*({_SIGNS}|{_WORDS})")

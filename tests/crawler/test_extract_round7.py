@@ -14,6 +14,7 @@ from scrapy.http import HtmlResponse
 from maskscreen.crawler.extract import cues
 from maskscreen.crawler.extract.fields import normalize_availability, stated_availabilities
 from maskscreen.crawler.extract.page import extract_listing
+from maskscreen.crawler.extract.prices import parse_price
 from maskscreen.crawler.extract.stock_cues import may_state_availability
 
 URL = "https://shop.example/p/latex-mask-old-man"
@@ -211,3 +212,51 @@ def test_a_full_width_name_stays_beside_another_heading():
     )
     got = listing(body, head, lang="ja")
     assert got.title == "Ｘｅｎｏｂｌａｄｅ Ｅｄｉｔｉｏｎ"
+
+
+# --- the dong written "đ" -------------------------------------------------------------------
+
+
+def test_the_dong_written_as_a_word_is_read():
+    """prices.py, cues.py: "100.000 đ", "439.000đ", "7.992.000 VNĐ" are dong amounts; the
+    letter inside a word ("đá", stone) is not a currency."""
+    assert parse_price("100.000 đ", language="vi") == (Decimal("100000"), "VND")
+    assert parse_price("439.000đ", language="vi") == (Decimal("439000"), "VND")
+    assert parse_price("7.992.000 VNĐ", language="vi") == (Decimal("7992000"), "VND")
+    assert cues.has_currency_amount("100.000 đ")
+    assert not cues.has_currency_amount("đá 5 viên")
+
+
+# --- a printed sale price over the struck one that structured data declares -----------------
+
+
+_SALE_HEAD = (
+    '<meta property="og:type" content="product">'
+    '<meta property="og:title" content="Latex Mask Old Man">'
+    '<meta property="product:price:amount" content="439.000">'
+    '<meta property="product:price:currency" content="VND">'
+)
+
+
+def test_the_printed_sale_price_beats_a_declared_price_that_is_the_struck_one():
+    """page.py, heuristic.py: og price 439.000 is the struck "oldprice" beside the sale
+    price 100.000 đ that the product's own box prints."""
+    body = (
+        "<main><h1>Latex Mask Old Man</h1><div class='pricedetail'>100.000 đ\n"
+        "<br><span class='oldprice'>439.000 đ</span></div>"
+        "<a class='btn' href='/cart/add?id=1'>Thêm vào giỏ hàng</a></main>"
+    )
+    got = listing(body, _SALE_HEAD, lang="vi")
+    assert (got.price, got.currency) == (Decimal("100000"), "VND")
+
+
+def test_a_declared_price_stays_when_the_other_amount_is_only_labelled_regular():
+    """A "regular price" label word alone (not struck, no old-price markup) does not make
+    the declared amount the old one: it is what many shops charge."""
+    body = (
+        "<main><h1>Latex Mask Old Man</h1><div>Regular price 439.000 đ</div>"
+        "<div class='price'>100.000 đ</div>"
+        "<a class='btn' href='/cart/add?id=1'>Thêm vào giỏ hàng</a></main>"
+    )
+    got = listing(body, _SALE_HEAD, lang="vi")
+    assert got.price == Decimal("439000")
