@@ -322,7 +322,9 @@ def _pick_price(
         # its own button, comes after).
         between = anchor is not None and buy is not None and anchor < price.index < buy
         back = 1 if between else 2
-        gaps = [(price.index - t) if price.index >= t else (t - price.index) * back for t in targets]
+        gaps = [
+            (price.index - t) if price.index >= t else (t - price.index) * back for t in targets
+        ]
         bonus = (15 if price.now else 0) + (10 if price.marked else 0)
         bonus += 10 if price.labelled else 0
         return min(gaps) - bonus

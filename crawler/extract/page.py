@@ -435,9 +435,7 @@ def _heading_over_name(
     # A name in full-width letters ("Ｘｅｎｏｂｌａｄｅ") that the heading prints in plain
     # ones: the heading's letters are the ones a shopper reads.
     wide = _WIDE_RE.search(title) and _squash(_narrow(title)) == _squash(_narrow(heading))
-    if not wide and not (
-        _framed(heading, title) or (outer in inner and _set_off(title, heading))
-    ):
+    if not wide and not (_framed(heading, title) or (outer in inner and _set_off(title, heading))):
         return found
     return [
         (name, {**fields, "title": heading} if name == source else fields) for name, fields in found

@@ -104,6 +104,7 @@ def test_a_price_between_the_name_and_its_button_beats_another_sellers_offer():
     """heuristic.py: a price printed between the <h1> and the first buy button is the
     product's; another seller's offer after that button, with a button of its own, is not,
     however near it sits to the first button."""
+
     def notes(n: int) -> str:
         return "".join(f"<p>Note {i} on this mask.</p>" for i in range(n))
 
