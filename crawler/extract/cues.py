@@ -55,6 +55,11 @@ _OTHER_COST_RE = re.compile(
     # instalments and an order minimum ("Taksitli alışveriş için ... en az 75 TL")
     r"|taksit|instal?lment|\braty\b|cuotas|parcelas|ratenzahlung|\ben az\b|minimum order"
     r"|mindestbestell"
+    # a payment plan and the spend that opens it ("Payez en 4 fois dès 100€ d'achats")
+    r"|pay in \d|en \d+ fois|\bd['’]achats\b|\borders? (?:over|above)\b|\bbestellwert"
+    # a price per measure ("£4.38/kg", "1,99 € / 100 g", "per litre", "je kg"), not per item
+    r"|/\s*(?:\d+\s*)?(?:kg|g|mg|l|ml|cl|m|m²|m2|lb|oz)\b"
+    r"|\b(?:per|je|pro|par) (?:\d+\s*)?(?:kg|g|ml|l|lb|oz|kilo|litre|liter|meter|metre)\b"
     # a deposit paid to reserve an item ("Requires a $2,500 deposit"), not its price
     r"|deposit|down payment|anzahlung|acompte"
     # a surcharge ("+ 4,90 €") and a quantity tier ("Buy 36 or more for $16.14 each")
@@ -67,6 +72,7 @@ _WORDS = (
     r"(?<![A-Za-z])(?:USD|EUR|GBP|CNY|JPY|KRW|RUB|BRL|MXN|CAD|AUD|CHF|SEK|NOK|DKK|PLN|CZK|HUF"
     r"|TRY|INR|TWD|HKD|SGD|ARS|CLP|COP|PEN|RON|MDL|UAH|zł|руб|грн|Kč|Ft|lei|Lei|LEI|TL|RM|Rp|kr)"
     r"(?![A-Za-z])|(?<![А-Яа-я])(?:лей|Лей|ЛЕЙ|леев)(?![А-Яа-я])|円|元|원|р\."
+    r"|(?<![^\W\d_])(?:VN[ĐD]|vnđ|[đĐ])(?![^\W\d_])"
 )
 # A text that begins with a currency ("€ incl. VAT") or ends with one ("Price: $").
 LEADING_CURRENCY_RE = re.compile(rf"\s*({_SIGNS}|{_WORDS})")

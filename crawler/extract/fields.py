@@ -411,7 +411,20 @@ def availability_phrases() -> tuple[str, ...]:
 # Searched in lower-cased text: case-insensitive matching of so many words is slow.
 # "定制版" / "定做版" name an edition ("移动定制版", a carrier's edition of a phone), not
 # an item made to order: no match starts there.
-_AVAILABILITY_TEXT_RE = re.compile("(?!定[制做]版)" + trie_pattern(_AVAILABILITY_PHRASES))
+# A count of items in stock ("12 pieces available", "0 available", "In Stock: 7088",
+# "在庫数：1", "3件在庫", "còn 5 sản phẩm"): any count above 0 is InStock, 0 OutOfStock.
+# Tried before the words, so "0 in stock" is not read as "in stock". One text only: no
+# newline between the count and its word (texts are searched joined by newlines).
+_COUNT_UNITS = r"(?:pieces?|pcs\.?|items?|units?|stück|stk\.?|stuks?|sản phẩm|件|点|個|개)"
+COUNT_PATTERN = (
+    rf"(?<![\d.,:])(?P<count>\d[\d.,]*)\+?[ \xa0]?(?:{_COUNT_UNITS}[ \xa0]?)?"
+    r"(?:available|in stock|left in stock|auf lager|op voorraad|en stock|có sẵn|在庫|库存)"
+    r"|(?:in stock|auf lager|op voorraad|vorrätig|stock|在庫数?|库存|còn)[ \xa0]?[:：]?[ \xa0]?"
+    r"(?P<stock>\d[\d.,]*)(?![\d.,]*(?:[ \xa0]?[%/×]|[a-z]))"  # not "20%", "2x", "5cm"
+)
+_AVAILABILITY_TEXT_RE = re.compile(
+    f"(?!定[制做]版)(?:{COUNT_PATTERN}|{trie_pattern(_AVAILABILITY_PHRASES)})"
+)
 
 
 def clean_url(url: str) -> str:
@@ -483,7 +496,11 @@ def _stated(lowered: str, match: re.Match) -> str | None:
     """The availability a stock word states: "not in stock" followed by a promise to ship
     within days once ordered ("Nicht lagernd, ab Bestellung versandfertig in 8 Tagen",
     "Out of stock - ships in 5 days") is a back order, not an item that cannot be had."""
-    value = _AVAILABILITY_WORDS.get(_AVAILABILITY_SEPARATORS_RE.sub("", match.group(0)))
+    count = match.group("count") or match.group("stock")
+    if count is not None:
+        value = "InStock" if count.strip("0.,") else "OutOfStock"
+    else:
+        value = _AVAILABILITY_WORDS.get(_AVAILABILITY_SEPARATORS_RE.sub("", match.group(0)))
     if value == "OutOfStock" and cues.promises_delivery(lowered[match.end() :]):
         return "BackOrder"
     return value

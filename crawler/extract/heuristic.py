@@ -57,6 +57,7 @@ related-product blocks);
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from itertools import islice
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -119,6 +120,9 @@ class HeuristicReading(NamedTuple):
     # or a stock statement by the title), not one inferred from a buy button or a
     # delivery promise: what a shopper reads, which structured data does not overrule.
     stated: str | None = None
+    # The sale the product's own box prints: the amount paid now (a current price, not a
+    # card's) and the struck or "was" amounts beside it (within `NEAR` elements).
+    sale: tuple[Decimal | None, frozenset[Decimal]] = (None, frozenset())
 
 
 def read_page(
@@ -208,7 +212,31 @@ def read_page(
         "seller": seller[1] if seller else None,
         "seller_url": seller[2] if seller else None,
     }
-    return HeuristicReading(fields, round(min(confidence, 1.0), 2), None, stated)
+    sale: tuple[Decimal | None, frozenset[Decimal]] = (None, frozenset())
+    if price is not None and price_kind == "current":
+        was = frozenset(
+            p.amount
+            for p in page.prices
+            if p.was
+            and not p.card
+            and not p.elsewhere
+            and abs(p.index - price.index) <= NEAR
+            and _struck(p.element)
+        )
+        sale = (price.amount, was)
+    return HeuristicReading(fields, round(min(confidence, 1.0), 2), None, stated, sale)
+
+
+def _struck(element) -> bool:
+    """Whether a price is struck through or named as the old one by its markup (a
+    <del>, "line-through", a class "oldprice"), not only by a label word ("通常価格",
+    "Regular price" is the price paid on many shops)."""
+    for el in (element, *islice(element.iterancestors(), 2)):
+        if el.tag in ("del", "s", "strike") or "line-through" in (el.get("style") or ""):
+            return True
+        if el.attrib and cues.is_was_attr(attributes(el)):
+            return True
+    return False
 
 
 # Off in tests only: `stated_availability` then always walks the page, the reference
@@ -289,7 +317,14 @@ def _pick_price(
     def distance(price: Price) -> float:
         if not targets:
             return price.index
-        gaps = [(price.index - t) if price.index >= t else (t - price.index) * 2 for t in targets]
+        # A price before a target counts double, except one between the name and its buy
+        # button: that is where a product's own price sits (another seller's offer, with
+        # its own button, comes after).
+        between = anchor is not None and buy is not None and anchor < price.index < buy
+        back = 1 if between else 2
+        gaps = [
+            (price.index - t) if price.index >= t else (t - price.index) * back for t in targets
+        ]
         bonus = (15 if price.now else 0) + (10 if price.marked else 0)
         bonus += 10 if price.labelled else 0
         return min(gaps) - bonus

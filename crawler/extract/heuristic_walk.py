@@ -122,7 +122,13 @@ def walk(
         page.elements.append(el)
         if tag in ("h1", "h2") and not outside and len(page.headings) < 2 * MAX_HEADINGS:
             text = heading_text(el)
-            if text and sum(h[1] == tag for h in page.headings) < MAX_HEADINGS:
+            # A text printed again is a repeated widget ("Unlock 15% savings" in every
+            # purchase box), not a new name: it takes no second place among the candidates.
+            if (
+                text
+                and sum(h[1] == tag for h in page.headings) < MAX_HEADINGS
+                and all(h[2] != text for h in page.headings)
+            ):
                 page.headings.append((index, tag, text))
                 if tag == "h1" and page.h1 is None:
                     page.h1 = (index, text)

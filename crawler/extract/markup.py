@@ -50,11 +50,16 @@ _SCRIPT_XPATH = etree.XPath(  # compiled once: lxml compiles a string XPath on e
     smart_strings=False,
 )
 _PROPERTY_RE = re.compile(r"[:/#]")
-_WRAPPER_RE = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
+# "<!-- ... -->", "//<![CDATA[ ... //]]>", "<![CDATA[ ... ]]>" and the block-comment
+# form templates print, "/*<![CDATA[*/ ... /*]]>*/".
+_WRAPPER_RE = re.compile(
+    r"^\s*(?:<!--|//\s*<!\[CDATA\[|/\*\s*<!\[CDATA\[\s*\*/|<!\[CDATA\[)"
+    r"|(?:-->|//\s*\]\]>|/\*\s*\]\]>\s*\*/|\]\]>)\s*$"
+)
 # The wrapper regex scans the whole block; a block that neither starts nor ends like a
 # wrapper (nearly all) skips it.
-_WRAPPER_STARTS = ("<!--", "//", "<![CDATA[")
-_WRAPPER_ENDS = ("-->", "]]>")
+_WRAPPER_STARTS = ("<!--", "//", "/*", "<![CDATA[")
+_WRAPPER_ENDS = ("-->", "]]>", "*/")
 
 
 def detect_syntaxes(text: str) -> list[str]:

@@ -95,6 +95,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import cache
@@ -289,6 +290,7 @@ def find_sources(
         found = _heading_over_opengraph(found, lambda: reading.fields.get("title"))
         found = _heading_over_name(found, lambda: _first_heading(selector))
         found = _stated_over_structured(found, reading.stated)
+        found = _sale_over_structured(found, reading, url, language)
         return Sources([*found, ("heuristic", gaps)], None, None)
     if reading.fields:
         return Sources([("heuristic", reading.fields)], None, reading.confidence)
@@ -316,6 +318,29 @@ def _stated_over_structured(
         (name, {**fields, "availability": stated} if fields.get("availability") else fields)
         for name, fields in found
     ]
+
+
+def _sale_over_structured(
+    found: list[tuple[str, dict]], reading: Any, url: str, language: str | None
+) -> list[tuple[str, dict]]:
+    """The sale price the product's own box prints over a declared price that is the
+    struck one beside it ("<del>439.000 đ</del> 100.000 đ" under an og:price of 439.000):
+    shops leave their structured price at the regular one while a sale runs."""
+    now, was = reading.sale
+    priced = next((i for i, (_n, f) in enumerate(found) if f.get("price") not in _EMPTY), None)
+    if now is None or not was or priced is None:
+        return found
+    name, fields = found[priced]
+    declared, _ = parse_price(
+        fields["price"],
+        currency_hint=fields.get("currency") if isinstance(fields.get("currency"), str) else None,
+        language=language,
+        domain=urlsplit(url).hostname,
+    )
+    if declared is None or declared == now or declared not in was:
+        return found
+    sale = {**fields, "price": reading.fields["price"]}
+    return [*found[:priced], (name, sale), *found[priced + 1 :]]
 
 
 def _is_home(url: str) -> bool:
@@ -407,11 +432,21 @@ def _heading_over_name(
     inner, outer = _squash(title), _squash(heading)
     if not inner or not outer or inner == outer:
         return found
-    if not (_framed(heading, title) or (outer in inner and _set_off(title, heading))):
+    # A name in full-width letters ("Ｘｅｎｏｂｌａｄｅ") that the heading prints in plain
+    # ones: the heading's letters are the ones a shopper reads.
+    wide = _WIDE_RE.search(title) and _squash(_narrow(title)) == _squash(_narrow(heading))
+    if not wide and not (_framed(heading, title) or (outer in inner and _set_off(title, heading))):
         return found
     return [
         (name, {**fields, "title": heading} if name == source else fields) for name, fields in found
     ]
+
+
+_WIDE_RE = re.compile("[\uff01-\uff5e]")  # full-width forms of ASCII letters and signs
+
+
+def _narrow(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
 
 
 _HEADING_GROWTH = 3  # a heading at most this many times the name's length holds it

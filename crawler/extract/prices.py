@@ -256,13 +256,16 @@ _ISO_RE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 _KRONA_RE = re.compile(r"(?<![A-Za-z])kr\.?(?![A-Za-z])", re.IGNORECASE)
 # "lei" (Cyrillic "лей") is the Romanian leu and the Moldovan leu alike.
 _LEU_RE = re.compile(r"(?<![^\W\d_])(?:lei|лей|леев|лея)(?![^\W\d_])", re.IGNORECASE)
+# Vietnamese shops write the dong "đ" (or "VNĐ") as much as "₫": a word of its own,
+# not the letter inside a word ("đá").
+_DONG_RE = re.compile(r"(?<![^\W\d_])(?:vnđ|đ)(?![^\W\d_])", re.IGNORECASE)
 # Digits with "." or "," groups, or space/apostrophe groups of exactly three digits.
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+|['\u00a0\u202f ]\d{3}(?!\d))*")
 # The number a currency sign, code or word is printed against: in "Buy 36 or more for
 # $16.14" and "2 x 10 €" the price is the amount beside the currency, not the first number.
 _SIGN = (
     rf"(?:{_MARKER_RE.pattern}|[$¥￥元圆]|(?<![A-Za-z])[A-Z]{{3}}(?![A-Za-z])"
-    rf"|{_KRONA_RE.pattern}|{_LEU_RE.pattern})"
+    rf"|{_KRONA_RE.pattern}|{_LEU_RE.pattern}|{_DONG_RE.pattern})"
 )
 _SIGN_NUMBER_RE = re.compile(rf"{_SIGN}(\s?)({_NUMBER_RE.pattern})")
 _NUMBER_SIGN_RE = re.compile(rf"({_NUMBER_RE.pattern})(\s?){_SIGN}")
@@ -328,6 +331,8 @@ def normalize_currency(
         return _local_dollar(None, language, domain)
     if _LEU_RE.fullmatch(text):
         return _leu(None, language, domain)
+    if _DONG_RE.fullmatch(text):
+        return "VND"
     if text in {"元", "圆"}:
         return "TWD" if _is_traditional_chinese(language) else "CNY"
     return _UNAMBIGUOUS.get(text) or _UNAMBIGUOUS.get(upper)
@@ -364,6 +369,8 @@ def _currency_in_text(
         return _UNAMBIGUOUS[marker.group(0)]
     if _LEU_RE.search(text):
         return _leu(hint, language, domain)
+    if _DONG_RE.search(text):
+        return "VND"
     for match in _ISO_RE.finditer(text):
         if match.group(1) in _ISO_CODES:
             return match.group(1)

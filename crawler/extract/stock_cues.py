@@ -122,6 +122,13 @@ def _words(made_to_order: bool) -> _Words:
     )
 
 
+# `fields.COUNT_PATTERN` ("12 pieces available", "在庫数：1", "còn 5 sản phẩm") on the
+# squashed text: any text it matches in, this matches once squashed.
+_COUNT = re.compile(
+    r"\d\+?(?:pieces?|pcs|items?|units?|stück|stk|stuks?|sảnphẩm|件|点|個|개)?"
+    r"(?:available|instock|leftinstock|auflager|opvoorraad|enstock|cósẵn|在庫|库存)"
+    r"|(?:instock|auflager|opvoorraad|vorrätig|stock|在庫|库存|còn)(?:数)?[:：]?\d"
+)
 _EVERY_WORD = _words(made_to_order=True)
 _STOCK_WORDS = _words(made_to_order=False)  # no made-to-order word
 
@@ -153,6 +160,8 @@ def may_state_availability(root: HtmlElement | None, *, made_to_order: bool = Tr
     others = [node.text for node in _NODES(root) if node.text]
     others += _LABELS(root)
     joined = _squashed("".join(texts) + "\n" + "\n".join(others))
+    if _COUNT.search(joined):
+        return True
     if not words.anchor.search(joined):
         return False
     if words.phrase.search(joined):
