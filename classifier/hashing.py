@@ -121,9 +121,8 @@ def char_wb_by_text(
     pieces, _, codes = _char_wb_joined(texts)
     low = ngram_range[0]
     found = list(_char_wb_windows(codes, ngram_range))
-    per_start = np.zeros(len(codes) + 1, dtype=np.int64)
-    for _, at, _ in found:
-        per_start[at] += 1
+    every_start = np.concatenate([at for _, at, _ in found]) if found else codes[:0]
+    per_start = np.bincount(every_start.astype(np.int64, copy=False), minlength=len(codes) + 1)
     place = np.r_[0, np.cumsum(per_start)]  # where the windows of each start begin
     hashes = np.empty(place[-1], dtype=np.uint64)
     for n, at, hashed in found:
