@@ -112,6 +112,20 @@ def _telling(phrase: str) -> bool:
     return len(phrase) > 1 or not phrase.isascii()
 
 
+def _quote(original: str, phrase: str, quotes: dict[str, str | None]) -> str | None:
+    """find_original(original, phrase), once for each phrase of a listing: a signal's match,
+    a concept's word and a word n-gram are often the same phrase (about one call in eleven
+    on the corpus). `quotes` belongs to one listing (`original`), so the saving never
+    depends on listings repeating."""
+    found = quotes.get(phrase, _UNQUOTED)
+    if found is _UNQUOTED:
+        found = quotes[phrase] = find_original(original, phrase)
+    return found
+
+
+_UNQUOTED = object()
+
+
 @functools.lru_cache(maxsize=256)
 def _spoken(name: str) -> str:
     """A signal's or concept's name as a reason writes it ("made_to_order": "made to order")."""
@@ -245,8 +259,11 @@ class Model:
         for row, (label, score, scores, flagged, threshold) in enumerate(rows):
             # found already, by the same patterns, when the matcher is the model's own
             matches = found_signals[row] if found_signals is not None else find(normalized[row])
+            quotes: dict[str, str | None] = {}  # this listing's phrases quoted so far
             concepts = (
-                self._concepts(texts[row], found_concepts[row], rank) if found_concepts else {}
+                self._concepts(texts[row], found_concepts[row], rank, quotes)
+                if found_concepts
+                else {}
             )
             language = found_languages[row]
             verdicts.append(
@@ -256,7 +273,9 @@ class Model:
                     scores,
                     flagged,
                     flags(matches) if matches else unflagged.copy(),
-                    self._reasons(texts[row], phrases[row], matches, concepts) if explain else [],
+                    self._reasons(texts[row], phrases[row], matches, concepts, quotes)
+                    if explain
+                    else [],
                     version,
                     threshold,
                     lexicon_version,
@@ -289,7 +308,7 @@ class Model:
     def _concept_matcher(self):
         return self.runtime.concepts.matchers()[0]
 
-    def _concepts(self, original: str, matches, rank=None) -> dict[str, list[str]]:
+    def _concepts(self, original: str, matches, rank=None, quotes=None) -> dict[str, list[str]]:
         """Each concept found, with the listing's own word for it (the first: quoting a word
         in the original text is most of the cost of this step)."""
         if not matches:
@@ -297,18 +316,23 @@ class Model:
         texts: dict[str, list[str]] = {}
         for match in matches:
             texts.setdefault(match.concept, [match.text])
+        quotes = {} if quotes is None else quotes
         return {
-            concept: [find_original(original, text) or text for text in texts[concept]]
+            concept: [_quote(original, text, quotes) or text for text in texts[concept]]
             for concept in sorted(texts, key=rank or _rank_of(self._concept_matcher().concepts))
         }
 
-    def _reasons(self, original: str, phrases: list[str], matches, concepts=None) -> list[str]:
+    def _reasons(
+        self, original: str, phrases: list[str], matches, concepts=None, quotes=None
+    ) -> list[str]:
         """Signal phrases first, then the policy concepts, then the words that moved the
-        score, as the listing wrote them."""
+        score, as the listing wrote them (`quotes`: the phrases of this listing quoted
+        already, by `_concepts`, and their quotes)."""
         reasons: list[str] = []
         quoted: set[str] = set()
+        quotes = {} if quotes is None else quotes
         for match in matches:
-            found = find_original(original, match.text) or match.text
+            found = _quote(original, match.text, quotes) or match.text
             reason = f"{_spoken(match.signal)}: {found!r}"
             if reason not in reasons:
                 reasons.append(reason)
@@ -317,7 +341,7 @@ class Model:
             reasons.append(f"{_spoken(concept)}: {words[0]!r}")
             quoted.update(words)
         for phrase in phrases:
-            found = find_original(original, phrase)
+            found = _quote(original, phrase, quotes)
             if found and not any(found in q or q in found for q in quoted):
                 reasons.append(repr(found))
                 quoted.add(found)
