@@ -39,8 +39,9 @@ from maskscreen.crawler.jobs.runs import (
 
 logger = logging.getLogger(__name__)
 
+
 def _clean(text: str | None) -> str | None:
-    """Runs of whitespace as one space, none at the ends; None for nothing left. What
+    r"""Runs of whitespace as one space, none at the ends; None for nothing left. What
     re.sub(r"\s+", " ", text).strip() gives (str.split and str.strip take the same
     whitespace as the regex's \s), at a third of its cost."""
     if text is None:
