@@ -247,6 +247,19 @@ def _limit(spider: Spider, name: str, default: int) -> int:
     return value if value > 0 else default
 
 
+def _let_go_of_tree(response: HtmlResponse) -> None:
+    """Drop the response's cached selector once the page is read.
+
+    Scrapy's selector refers back to its response (Selector.response), a cycle that
+    reference counting cannot free: the page's parsed tree, its body, headers and
+    request (about 33 objects a page) waited for the garbage collector, which walked
+    them again in every pass until one found them. Without the selector they go as
+    soon as Scrapy lets go of the response. Anything that asks for `response.selector`
+    later gets a new one, parsed again."""
+    if getattr(response, "_cached_selector", None) is not None:
+        response._cached_selector = None
+
+
 class ShopSpider(Spider):
     """Crawl one shop: follow same-host links and pagination, extract product pages.
 
@@ -380,6 +393,12 @@ class ShopSpider(Spider):
         if not isinstance(response, HtmlResponse):
             self._drop("not_html", response.url)
             return
+        try:
+            yield from self._parse_html(response)
+        finally:
+            _let_go_of_tree(response)
+
+    def _parse_html(self, response: HtmlResponse) -> Iterator[Listing | Request]:
         self._inc("pages")
         try:
             listing = self.extract(response)

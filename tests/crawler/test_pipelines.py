@@ -205,3 +205,18 @@ def test_stored_verdicts_are_the_verdicts_the_classifier_gave(tmp_path):
             assert stored.keys() >= {"label", "score", "flagged", "signals", "reasons", "concepts"}
             assert stored == {name: given[name] for name in stored}
     engine.dispose()
+
+
+def test_clean_is_the_whitespace_regex_for_every_whitespace_character():
+    import re
+    import sys
+
+    from maskscreen.crawler.pipelines import _clean
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c))]
+    assert len(spaces) > 20
+    for space in [*spaces, "\u200b", "\xa0\u3000", "\x1c\x1d"]:
+        for text in (f"{space}a{space}{space}b{space}", space, f"a{space}", "", "a b"):
+            expected = re.sub(r"\s+", " ", text).strip() or None
+            assert _clean(text) == expected, repr(text)
+    assert _clean(None) is None
