@@ -26,9 +26,7 @@ matches, and the text of each piece to the pattern it came from (same compiled c
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
-from pathlib import Path
 
 try:
     from re import _constants as C
@@ -143,13 +141,6 @@ def _pieces(pattern: str) -> tuple[tuple[str, int | str, str], ...] | None:
         )
     except (Unsupported, RecursionError):
         return None
-
-
-@functools.cache
-def version() -> str:
-    """The sha256 of this module's code: an expression it wrote, kept in a cache, is
-    used again only by the same code (regexes.derived)."""
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def literal_first(pattern: str) -> bool:

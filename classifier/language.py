@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from maskscreen.classifier.hashing import radix_order
+
 logger = logging.getLogger(__name__)
 
 SUPPORTED = ("en", "zh", "ja", "ko", "ru", "es", "de", "fr", "pt", "it")
@@ -350,8 +352,7 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
     halves (a radix sort, linear), a third of the time of an int64 sort of 60,000 keys."""
     if len(keys) < RADIX_MIN:
         return np.argsort(keys, kind="stable")
-    order = np.argsort(keys.astype(np.uint16), kind="stable")  # by the low half
-    return order[np.argsort((keys[order] >> np.uint32(16)).astype(np.uint16), kind="stable")]
+    return radix_order(keys)
 
 
 RADIX_MIN = 1 << 10  # fewer keys: one argsort is as fast

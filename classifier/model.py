@@ -308,7 +308,7 @@ class Model:
     def _concept_matcher(self):
         return self.runtime.concepts.matchers()[0]
 
-    def _concepts(self, original: str, matches, rank=None, quotes=None) -> dict[str, list[str]]:
+    def _concepts(self, original: str, matches, rank, quotes) -> dict[str, list[str]]:
         """Each concept found, with the listing's own word for it (the first: quoting a word
         in the original text is most of the cost of this step)."""
         if not matches:
@@ -316,28 +316,24 @@ class Model:
         texts: dict[str, list[str]] = {}
         for match in matches:
             texts.setdefault(match.concept, [match.text])
-        quotes = {} if quotes is None else quotes
         return {
             concept: [_quote(original, text, quotes) or text for text in texts[concept]]
-            for concept in sorted(texts, key=rank or _rank_of(self._concept_matcher().concepts))
+            for concept in sorted(texts, key=rank)
         }
 
-    def _reasons(
-        self, original: str, phrases: list[str], matches, concepts=None, quotes=None
-    ) -> list[str]:
+    def _reasons(self, original: str, phrases: list[str], matches, concepts, quotes) -> list[str]:
         """Signal phrases first, then the policy concepts, then the words that moved the
         score, as the listing wrote them (`quotes`: the phrases of this listing quoted
         already, by `_concepts`, and their quotes)."""
         reasons: list[str] = []
         quoted: set[str] = set()
-        quotes = {} if quotes is None else quotes
         for match in matches:
             found = _quote(original, match.text, quotes) or match.text
             reason = f"{_spoken(match.signal)}: {found!r}"
             if reason not in reasons:
                 reasons.append(reason)
                 quoted.add(found)
-        for concept, words in (concepts or {}).items():
+        for concept, words in concepts.items():
             reasons.append(f"{_spoken(concept)}: {words[0]!r}")
             quoted.update(words)
         for phrase in phrases:

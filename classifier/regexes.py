@@ -16,6 +16,7 @@ code): tests/classifier/test_speed_patterns.py holds it to that.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -51,6 +52,13 @@ def compile(pattern: str) -> re.Pattern[str]:  # noqa: A001  (re's name, on purp
         return re.compile(pattern)  # own way, which raises re.error for a bad pattern
     _save(path, key, parts)
     return compiled
+
+
+@functools.cache
+def code_version(path: str) -> str:
+    """The sha256 of a module's code (its file, `module.__file__`): an expression that code
+    wrote, kept by `derived`, is used again only by the same code."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def derived(kind: str, sources: tuple[str, ...], make) -> str | None:

@@ -8,7 +8,6 @@ words for the reviewer (see spans.py).
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import re
 from dataclasses import dataclass, fields
@@ -368,14 +367,10 @@ def _compiled_gate(patterns: list[str]) -> re.Pattern[str] | None:
 def _gate_text(patterns: list[str]) -> str | None:
     """gate(patterns), written once per machine (see regexes.derived)."""
     return regexes.derived(
-        f"gate {_gate_version()} {dispatch.version()}", tuple(patterns), lambda: gate(patterns)
+        f"gate {regexes.code_version(__file__)} {regexes.code_version(dispatch.__file__)}",
+        tuple(patterns),
+        lambda: gate(patterns),
     )
-
-
-@functools.cache
-def _gate_version() -> str:
-    """The sha256 of this module's code (what writes a gate: see regexes.derived)."""
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def gate(patterns: list[str]) -> str | None:
@@ -465,7 +460,9 @@ def _trie_alternatives(node: dict) -> list[str]:
 def _dispatched(patterns: list[str]) -> str | None:
     """dispatch.dispatched(patterns), written once per machine (see regexes.derived)."""
     return regexes.derived(
-        f"dispatch {dispatch.version()}", tuple(patterns), lambda: dispatch.dispatched(patterns)
+        f"dispatch {regexes.code_version(dispatch.__file__)}",
+        tuple(patterns),
+        lambda: dispatch.dispatched(patterns),
     )
 
 

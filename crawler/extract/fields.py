@@ -104,6 +104,8 @@ SCHEMA_AVAILABILITY = (
     "Reserved",
     "MadeToOrder",
 )
+# Made from the buyer's order: it describes how the product is made more than its stock.
+MADE_TO_ORDER = "MadeToOrder"
 # The names that mean "cannot be bought now" (the others can, now or later).
 UNAVAILABLE = frozenset({"OutOfStock", "SoldOut", "Discontinued"})
 # Lower-cased words shops print, without spaces, "-" or "_" -> schema.org availability.

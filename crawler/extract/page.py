@@ -110,6 +110,7 @@ from scrapy.http import HtmlResponse, TextResponse
 from maskscreen.crawler.extract import cues
 from maskscreen.crawler.extract.charsets import decoded_text
 from maskscreen.crawler.extract.fields import (
+    MADE_TO_ORDER,
     absolute_urls,
     canonical_url,
     clean_text,
@@ -174,8 +175,6 @@ _STRUCTURED = ("jsonld", "microdata", "rdfa", "opengraph")
 # the listing: the product's box sits near the top, and a whole walk of a page of
 # reviews would cost more than the rest of the extraction.
 _STATED_ELEMENTS = 2_500
-# A stated value that describes the product rather than its stock: never over a declared one.
-_MADE_TO_ORDER = "MadeToOrder"
 # Fields whose absence after the structured sources sends the page to the heuristic one.
 _HEURISTIC_FILLS = ("title", "price", "availability")
 
@@ -312,7 +311,7 @@ def _stated_over_structured(
     order" (定制, custom-made): it says how the product is made, in titles, seller names and
     related products' links as often as in a stock line, so a declared InStock or
     OutOfStock stands beside it."""
-    if not stated or stated == _MADE_TO_ORDER:
+    if not stated or stated == MADE_TO_ORDER:  # describes the product, not its stock
         return found
     return [
         (name, {**fields, "availability": stated} if fields.get("availability") else fields)

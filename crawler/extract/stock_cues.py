@@ -39,6 +39,7 @@ from lxml.html import HtmlElement
 
 from maskscreen.crawler.extract import cues
 from maskscreen.crawler.extract.fields import (
+    MADE_TO_ORDER,
     availability_keys,
     availability_phrases,
     normalize_availability,
@@ -58,7 +59,6 @@ def _squashed(text: str) -> str:
     return squashed.replace("_", "").replace("-", "").replace(".", "").replace("!", "")
 
 
-_MADE_TO_ORDER = "MadeToOrder"
 _ALL_PHRASES = {_squashed(p): p for p in availability_phrases()}
 _ALL_WORDS = {_squashed(w): w for w in availability_keys()}
 # Pieces of those words, each word holding one: a text holding none of them holds no
@@ -97,7 +97,7 @@ def _words(made_to_order: bool) -> _Words:
         return {
             squashed
             for squashed, word in words.items()
-            if made_to_order or normalize_availability(word) != _MADE_TO_ORDER
+            if made_to_order or normalize_availability(word) != MADE_TO_ORDER
         }
 
     phrases = kept(_ALL_PHRASES)
