@@ -69,6 +69,7 @@ DEV_MANIFESTS = frozenset(
         "manifest-11.jsonl",
         "manifest-12.jsonl",
         "manifest-13.jsonl",
+        "manifest-14.jsonl",
     }
 )
 GROUPS = ("dev", "report", "all")
