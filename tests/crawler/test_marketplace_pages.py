@@ -40,6 +40,8 @@ TAOBAO_SEARCH = "pages/s.taobao.com__search-ipad.html"
 JD_SEARCH = "pages/search.jd.com__search-sony-headphones.html"
 JD_SEARCH_2024 = "pages/search.jd.com__search-phone-2024.html"
 ALIBABA_1688_ADS = "pages/p4psearch.1688.com__search-phone-data-cable.html"
+ALIBABA_1688_OFFER = "pages/detail.1688.com__dried-jujube-823801520021.html"
+ALIBABA_1688_OFFER_SERVER = "pages/detail.1688.com__dried-jujube-823801520021-server.html"
 SHOPEE_SG = "pages/shopee.sg__dr-scholl-medi-qtto-sheer-stockings-19445913336.html"
 SHOPEE_VN = "pages/shopee.vn__robus-cuban-shirt-sand-23772125083.html"
 
@@ -197,6 +199,7 @@ def test_shop_names_are_read(profiles):
         JD: "华为京东自营官方旗舰店",
         SHOPEE_SG: "nobistar.sg",
         SHOPEE_VN: "robus.vn",
+        ALIBABA_1688_OFFER: "山东鹤来香食品有限公司",
     }
     for file, seller in sellers.items():
         row = row_for(file)
@@ -266,6 +269,13 @@ PRODUCT_LINKS = [
         "448075672", "12063421694", "18893168147", "23422924644", "24721188975",
         "25422451496", "25542436862", "25839074319", "27401836251", "27431240618",
         "28586985706", "28706027445", "29181126932", "29885857744", "43002313540",
+    }),
+    # the shop's recommended offers, and the page's own offer with sk=consign (its
+    # drop-shipping terms); all with traceId and spm tracking parameters
+    (ALIBABA_1688_OFFER, r"/offer/(\d+)\.html", {
+        "586779032807", "586818108146", "586819084434", "587167434297", "587221250461",
+        "587318587103", "587373475033", "645518999261", "651572303117", "654099719128",
+        "823801520021",
     }),
 ]  # fmt: skip
 
@@ -487,3 +497,42 @@ def test_shopee_page_without_its_json_ld_is_read_by_the_profile(profiles, file):
     check_fields(row, {field: getattr(listing, field) for field in FIELDS}, {}, "(none)")
     assert listing.seller == {SHOPEE_SG: "nobistar.sg", SHOPEE_VN: "robus.vn"}[file]
     assert listing.category == {SHOPEE_SG: "Ankle socks", SHOPEE_VN: "Áo Sơ Mi"}[file]
+
+
+def test_1688_offer_page_shows_what_needs_a_login():
+    """Saved logged out: the price, the first variants with their stock and the company
+    are shown; the other variants, the order panel and the full description sit behind
+    "登录查看全部" (log in to see all), which maskscreen never follows."""
+    page = parse_page((ROOT / ALIBABA_1688_OFFER).read_text(encoding="utf-8"))
+    assert "od-version-2024" in page.css("body::attr(class)").get()
+    assert page.css(".module-od-sku-selection.od-sku-selection-not-login")
+    assert page.css("#submitOrder.not-login od-text[i18n=loginShowSKu]::text").get() == (
+        "登录查看全部规格"
+    )
+    stock = page.css(".module-od-sku-selection od-text[i18n=sku-stock]::text").getall()
+    assert len(stock) == 9 and stock[0] == "库存18809袋"
+    # the price is drawn in pieces; the profile reads the element, not its first span
+    assert page.css(".module-od-main-price .price-info span::text").getall() == [
+        "¥",
+        "3",
+        ".80",
+        "起",
+    ]
+
+
+def test_1688_offer_as_served_before_scripts_is_a_skeleton(profiles):
+    """The same offer as the server sent it: the product is only in a script's data, the
+    page body a placeholder, so neither the profile nor the extraction reads a listing
+    (the reason the profile renders pages)."""
+    row = row_for(ALIBABA_1688_OFFER_SERVER)
+    rendered = row_for(ALIBABA_1688_OFFER)
+    assert row["url"] == rendered["url"] and row["product"] is False
+    text = (ROOT / ALIBABA_1688_OFFER_SERVER).read_text(encoding="utf-8")
+    assert rendered["expected"]["title"] in text  # in <title> and the script's data
+    page = parse_page(text)
+    assert page.css("#content .sk")
+    fields, matched = profile_fields(page, profiles["1688"].selectors)
+    assert (fields, matched) == (None, False)
+    with pytest.raises(NotAListing) as refused:
+        extract_listing(response_for(row), site=row["site"], profile=profiles["1688"].selectors)
+    assert refused.value.reason == "not_a_product"
