@@ -42,6 +42,7 @@ JD_SEARCH_2024 = "pages/search.jd.com__search-phone-2024.html"
 ALIBABA_1688_ADS = "pages/p4psearch.1688.com__search-phone-data-cable.html"
 ALIBABA_1688_OFFER = "pages/detail.1688.com__dried-jujube-823801520021.html"
 ALIBABA_1688_OFFER_SERVER = "pages/detail.1688.com__dried-jujube-823801520021-server.html"
+RAKUTEN_RANKING = "pages/ranking.rakuten.co.jp__realtime-2026-04-02.html"
 SHOPEE_SG = "pages/shopee.sg__dr-scholl-medi-qtto-sheer-stockings-19445913336.html"
 SHOPEE_VN = "pages/shopee.vn__robus-cuban-shirt-sand-23772125083.html"
 
@@ -102,7 +103,7 @@ def same_title(a: str | None, b: str | None) -> bool:
 
 
 def test_the_manifest_names_its_pages_and_their_sources(profiles):
-    profiles_named = {"aliexpress", "taobao", "jd", "lazada", "1688", "shopee"}
+    profiles_named = {"aliexpress", "taobao", "jd", "lazada", "1688", "shopee", "rakuten"}
     assert {row["profile"] for row in ROWS} == profiles_named
     for row in ROWS:
         body = (ROOT / row["file"]).read_bytes()
@@ -213,10 +214,15 @@ def _matches(patterns, url: str) -> bool:
     return any(re.search(p, url) for p in patterns)
 
 
+def _links(row: dict) -> set[str]:
+    """The page's links, resolved against its URL."""
+    page = parse_page((ROOT / row["file"]).read_text(encoding="utf-8"))
+    return {urljoin(row["url"], href.strip()) for href in page.css("a::attr(href)").getall()}
+
+
 def _classified(row: dict, profile: SiteProfile) -> tuple[set[str], set[str], set[str]]:
     """The page's links: (followed as products, followed as next pages, denied)."""
-    page = parse_page((ROOT / row["file"]).read_text(encoding="utf-8"))
-    links = {urljoin(row["url"], href.strip()) for href in page.css("a::attr(href)").getall()}
+    links = _links(row)
     denied = {u for u in links if _matches(profile.deny_links, u)}
     products = {u for u in links - denied if _matches(profile.product_links, u)}
     pages = {u for u in links - denied if _matches(profile.pagination_links, u)}
@@ -315,6 +321,7 @@ def test_aliexpress_contact_link_is_not_a_product(profiles):
         (TAOBAO_SEARCH, {"login.taobao.com", "cart.taobao.com"}),
         (JD_SEARCH, {"cart.jd.com", "order.jd.com"}),
         (JD_SEARCH_2024, {"cart.jd.com", "order.jd.com", "passport.jd.com"}),
+        (RAKUTEN_RANKING, {"login.account.rakuten.com", "basket.step.rakuten.co.jp"}),
     ],
 )
 def test_login_cart_and_account_links_are_denied(profiles, file, refused):
@@ -536,3 +543,30 @@ def test_1688_offer_as_served_before_scripts_is_a_skeleton(profiles):
     with pytest.raises(NotAListing) as refused:
         extract_listing(response_for(row), site=row["site"], profile=profiles["1688"].selectors)
     assert refused.value.reason == "not_a_product"
+
+
+def test_rakuten_ranking_page_links(profiles):
+    """Rakuten Ichiba's real-time ranking (April 2026, logged out): its 80 ranked items
+    and 9 more it shows are followed as products (item.rakuten.co.jp/SHOP/ITEM/, with
+    l2-id and s-id tracking parameters); the items' review pages (review.rakuten.co.jp/
+    item/…), the shops' pages and the other rankings are not, and the page itself is no
+    listing."""
+    row = row_for(RAKUTEN_RANKING)
+    products, pages, denied = _classified(row, profiles["rakuten"])
+    items = {tuple(urlsplit(u).path.strip("/").split("/")) for u in products}
+    assert {urlsplit(u).hostname for u in products} == {"item.rakuten.co.jp"}
+    assert all(len(item) == 2 for item in items) and len(items) == 89
+    page = parse_page((ROOT / RAKUTEN_RANKING).read_text(encoding="utf-8"))
+    ranked = page.css(".rnkRanking_itemName a::attr(href)").getall()
+    assert len(ranked) == 80
+    assert {tuple(urlsplit(u).path.strip("/").split("/")) for u in ranked} <= items
+    reviews = {u for u in _links(row) if urlsplit(u).hostname == "review.rakuten.co.jp"}
+    assert reviews and not reviews & (products | pages)
+    assert not pages  # a ranking's next page is not a search page
+    assert page.css("#rnkGenreRanking_updateDate::text").get().strip().startswith(
+        "2026年4月2日"
+    )
+    with pytest.raises(NotAListing):
+        extract_listing(
+            response_for(row), site=row["site"], profile=profiles["rakuten"].selectors
+        )
