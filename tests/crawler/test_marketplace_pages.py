@@ -43,6 +43,7 @@ ALIBABA_1688_ADS = "pages/p4psearch.1688.com__search-phone-data-cable.html"
 ALIBABA_1688_OFFER = "pages/detail.1688.com__dried-jujube-823801520021.html"
 ALIBABA_1688_OFFER_SERVER = "pages/detail.1688.com__dried-jujube-823801520021-server.html"
 RAKUTEN_RANKING = "pages/ranking.rakuten.co.jp__realtime-2026-04-02.html"
+TEMU_SEARCH_SERVER = "pages/www.temu.com__search-phone-2026-05-server.html"
 SHOPEE_SG = "pages/shopee.sg__dr-scholl-medi-qtto-sheer-stockings-19445913336.html"
 SHOPEE_VN = "pages/shopee.vn__robus-cuban-shirt-sand-23772125083.html"
 
@@ -103,7 +104,7 @@ def same_title(a: str | None, b: str | None) -> bool:
 
 
 def test_the_manifest_names_its_pages_and_their_sources(profiles):
-    profiles_named = {"aliexpress", "taobao", "jd", "lazada", "1688", "shopee", "rakuten"}
+    profiles_named = {"aliexpress", "taobao", "jd", "lazada", "1688", "shopee", "rakuten", "temu"}
     assert {row["profile"] for row in ROWS} == profiles_named
     for row in ROWS:
         body = (ROOT / row["file"]).read_bytes()
@@ -570,3 +571,21 @@ def test_rakuten_ranking_page_links(profiles):
         extract_listing(
             response_for(row), site=row["site"], profile=profiles["rakuten"].selectors
         )
+
+
+def test_temu_search_page_as_served_holds_nothing_to_read(profiles):
+    """Temu's search page as its server answered a browser (May 2026): the body is an
+    empty <div id="main"> and scripts, with no link at all, so a crawl that does not run
+    the page's scripts finds no product (why the profile renders pages). The address has
+    the profile's search URL shape."""
+    row = row_for(TEMU_SEARCH_SERVER)
+    profile = profiles["temu"]
+    assert row["url"] == profile.search_url.format(keyword="phone")
+    page = parse_page((ROOT / TEMU_SEARCH_SERVER).read_text(encoding="utf-8"))
+    assert page.css("title::text").get() == "Temu | Search phone"
+    assert page.css("body > div#main").get() == '<div id="main"></div>'
+    assert not page.css("a")
+    assert profile_fields(page, profile.selectors) == (None, False)
+    with pytest.raises(NotAListing) as refused:
+        extract_listing(response_for(row), site=row["site"], profile=profile.selectors)
+    assert refused.value.reason == "not_a_product"
