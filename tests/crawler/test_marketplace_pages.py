@@ -44,6 +44,7 @@ ALIBABA_1688_OFFER = "pages/detail.1688.com__dried-jujube-823801520021.html"
 ALIBABA_1688_OFFER_SERVER = "pages/detail.1688.com__dried-jujube-823801520021-server.html"
 RAKUTEN_RANKING = "pages/ranking.rakuten.co.jp__realtime-2026-04-02.html"
 TEMU_SEARCH_SERVER = "pages/www.temu.com__search-phone-2026-05-server.html"
+XIANYU_ITEM_DESKTOP = "pages/h5.m.goofish.com__item-716525304398-desktop.html"
 SHOPEE_SG = "pages/shopee.sg__dr-scholl-medi-qtto-sheer-stockings-19445913336.html"
 SHOPEE_VN = "pages/shopee.vn__robus-cuban-shirt-sand-23772125083.html"
 
@@ -104,7 +105,9 @@ def same_title(a: str | None, b: str | None) -> bool:
 
 
 def test_the_manifest_names_its_pages_and_their_sources(profiles):
-    profiles_named = {"aliexpress", "taobao", "jd", "lazada", "1688", "shopee", "rakuten", "temu"}
+    profiles_named = {
+        "aliexpress", "taobao", "jd", "lazada", "1688", "shopee", "rakuten", "temu", "xianyu",
+    }  # fmt: skip
     assert {row["profile"] for row in ROWS} == profiles_named
     for row in ROWS:
         body = (ROOT / row["file"]).read_bytes()
@@ -585,6 +588,29 @@ def test_temu_search_page_as_served_holds_nothing_to_read(profiles):
     assert page.css("title::text").get() == "Temu | Search phone"
     assert page.css("body > div#main").get() == '<div id="main"></div>'
     assert not page.css("a")
+    assert profile_fields(page, profile.selectors) == (None, False)
+    with pytest.raises(NotAListing) as refused:
+        extract_listing(response_for(row), site=row["site"], profile=profile.selectors)
+    assert refused.value.reason == "not_a_product"
+
+
+def test_xianyu_item_opened_on_a_desktop_is_an_app_wall(profiles):
+    """A shared Xianyu item link opened in a desktop browser (June 2023): the page is a
+    card asking to open the app and scan a QR code (打开闲鱼App扫码查看) beside an iframe
+    of the mobile page; no title, price or link is in the page, so neither the profile
+    nor the extraction reads a listing. The iframe's address is an item address the
+    product rule recognises. The sharer's tokens in that address were masked."""
+    row = row_for(XIANYU_ITEM_DESKTOP)
+    profile = profiles["xianyu"]
+    page = parse_page((ROOT / XIANYU_ITEM_DESKTOP).read_text(encoding="utf-8"))
+    assert page.css("title::text").get() == "闲鱼宝贝详情"
+    assert page.css("[class*=cardTitle]::text").get() == "打开闲鱼App扫码查看"
+    assert not page.css("a")
+    (frame,) = page.css("iframe[class*=pcContainer]::attr(src)").getall()
+    query = parse_qs(urlsplit(frame).query)
+    assert query["id"] == ["716525304398"] and query["inPcIframe"] == ["true"]
+    assert _matches(profile.product_links, frame)
+    assert set(query["ownerId"][0]) == set(query["un"][0]) == {"x"}  # masked
     assert profile_fields(page, profile.selectors) == (None, False)
     with pytest.raises(NotAListing) as refused:
         extract_listing(response_for(row), site=row["site"], profile=profile.selectors)
