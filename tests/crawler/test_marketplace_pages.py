@@ -615,3 +615,16 @@ def test_xianyu_item_opened_on_a_desktop_is_an_app_wall(profiles):
     with pytest.raises(NotAListing) as refused:
         extract_listing(response_for(row), site=row["site"], profile=profile.selectors)
     assert refused.value.reason == "not_a_product"
+
+
+def test_1688_offer_without_the_profile_takes_the_company_for_the_title():
+    """Recorded for the extractor (crawler/extract, not the profiles): without a profile
+    the heuristic reads the price but takes the first <h1>, the company's name in the
+    shop header, for the title, and finds no availability; the profile reads the
+    offer's own heading (test_profile_selectors_read_the_saved_page)."""
+    row = row_for(ALIBABA_1688_OFFER)
+    listing = extract_listing(response_for(row), site=row["site"], profile=None)
+    assert listing.source_format == "heuristic"
+    assert listing.title == "山东鹤来香食品有限公司" != row["expected"]["title"]
+    assert (listing.price, listing.currency) == (Decimal("3.80"), "CNY")
+    assert listing.availability is None
