@@ -1,6 +1,7 @@
 """The bundled marketplace profiles on real saved pages of AliExpress, Taobao, Tmall, JD,
-Lazada, 1688 and Shopee (tests/crawler/marketplace_pages/; the README there says where
-each page comes from, how old it is and how its expected values were read).
+Lazada, 1688, Shopee, Rakuten, Temu and Xianyu (tests/crawler/marketplace_pages/; the
+README there says where each page comes from, how old it is and how its expected values
+were read).
 
 Each product page is read as test_profiles_real.py reads the Amazon, eBay and Etsy
 pages: with the profile's selectors alone (what verifies them), and with the whole
@@ -567,13 +568,9 @@ def test_rakuten_ranking_page_links(profiles):
     reviews = {u for u in _links(row) if urlsplit(u).hostname == "review.rakuten.co.jp"}
     assert reviews and not reviews & (products | pages)
     assert not pages  # a ranking's next page is not a search page
-    assert page.css("#rnkGenreRanking_updateDate::text").get().strip().startswith(
-        "2026年4月2日"
-    )
+    assert page.css("#rnkGenreRanking_updateDate::text").get().strip().startswith("2026年4月2日")
     with pytest.raises(NotAListing):
-        extract_listing(
-            response_for(row), site=row["site"], profile=profiles["rakuten"].selectors
-        )
+        extract_listing(response_for(row), site=row["site"], profile=profiles["rakuten"].selectors)
 
 
 def test_temu_search_page_as_served_holds_nothing_to_read(profiles):
