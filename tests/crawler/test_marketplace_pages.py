@@ -46,6 +46,7 @@ ALIBABA_1688_OFFER_SERVER = "pages/detail.1688.com__dried-jujube-823801520021-se
 RAKUTEN_RANKING = "pages/ranking.rakuten.co.jp__realtime-2026-04-02.html"
 TEMU_SEARCH_SERVER = "pages/www.temu.com__search-phone-2026-05-server.html"
 XIANYU_ITEM_DESKTOP = "pages/h5.m.goofish.com__item-716525304398-desktop.html"
+MERCARI_SEARCH = "pages/jp.mercari.com__search-can-badge-2025-03.html"
 SHOPEE_SG = "pages/shopee.sg__dr-scholl-medi-qtto-sheer-stockings-19445913336.html"
 SHOPEE_VN = "pages/shopee.vn__robus-cuban-shirt-sand-23772125083.html"
 
@@ -108,6 +109,7 @@ def same_title(a: str | None, b: str | None) -> bool:
 def test_the_manifest_names_its_pages_and_their_sources(profiles):
     profiles_named = {
         "aliexpress", "taobao", "jd", "lazada", "1688", "shopee", "rakuten", "temu", "xianyu",
+        "mercari",
     }  # fmt: skip
     assert {row["profile"] for row in ROWS} == profiles_named
     for row in ROWS:
@@ -625,3 +627,34 @@ def test_1688_offer_without_the_profile_takes_the_company_for_the_title():
     assert listing.title == "山东鹤来香食品有限公司" != row["expected"]["title"]
     assert (listing.price, listing.currency) == (Decimal("3.80"), "CNY")
     assert listing.availability is None
+
+
+def test_mercari_search_page_links(profiles):
+    """A jp.mercari.com search page rendered by a browser (March 2025, logged out): of its
+    112 result cells only the first 18 were drawn with a link when it was saved (the
+    rest are placeholders drawn on scrolling), and those 18 are followed as products;
+    the "次へ" (next) link, /search?page_token=…, as the next page; the related searches
+    (/search?keyword=…) are neither. Login and sign-up are buttons, not links."""
+    row = row_for(MERCARI_SEARCH)
+    products, pages, denied = _classified(row, profiles["mercari"])
+    page = parse_page((ROOT / MERCARI_SEARCH).read_text(encoding="utf-8"))
+    assert len(page.css("[data-testid=item-cell]")) == 112
+    drawn = page.css("[data-testid=item-cell] a::attr(href)").getall()
+    assert len(drawn) == 18 and {urlsplit(u).path for u in products} == set(drawn)
+    assert all(re.fullmatch(r"/item/m\d{11}", urlsplit(u).path) for u in products)
+    (next_page,) = pages
+    assert parse_qs(urlsplit(next_page).query)["page_token"] == ["v1:1"]
+    assert (
+        page.css("[data-testid=pagination-next-button] a::attr(href)")
+        .get()
+        .startswith("/search?page_token=")
+    )
+    related = {u for u in _links(row) if "/search?keyword=" in u}
+    assert related and not related & (products | pages)
+    assert not denied
+    assert page.css("[data-testid=signin-signup-nav] button::text").getall() == [
+        "会員登録",
+        "ログイン",
+    ]
+    with pytest.raises(NotAListing):
+        extract_listing(response_for(row), site=row["site"], profile=profiles["mercari"].selectors)
