@@ -47,6 +47,7 @@ RAKUTEN_RANKING = "pages/ranking.rakuten.co.jp__realtime-2026-04-02.html"
 TEMU_SEARCH_SERVER = "pages/www.temu.com__search-phone-2026-05-server.html"
 XIANYU_ITEM_DESKTOP = "pages/h5.m.goofish.com__item-716525304398-desktop.html"
 MERCARI_SEARCH = "pages/jp.mercari.com__search-can-badge-2025-03.html"
+RAKUTEN_ITEM = "pages/item.rakuten.co.jp__chivas-regal-mizunara-12-f000000027.html"
 SHOPEE_SG = "pages/shopee.sg__dr-scholl-medi-qtto-sheer-stockings-19445913336.html"
 SHOPEE_VN = "pages/shopee.vn__robus-cuban-shirt-sand-23772125083.html"
 
@@ -72,6 +73,12 @@ EXTRACTOR_DIVERGES: dict[tuple[str, str], object] = {
     # (JD's price element is empty in the server's HTML, beside the struck list price
     # "[￥699]"; since extraction round 5 the struck price is not taken for it, so price
     # and currency are null as the page shows them: `heuristic._empty_price_before`.)
+    # Rakuten's microdata names the item with the shop after it ("｜リカーズ スリーライン"),
+    # and the microdata wins over the profile's heading.
+    (RAKUTEN_ITEM, "title"): (
+        "●【楽天倉庫発送◇全国送料無料】正規品【箱付き】 シーバスリーガル ミズナラ 12年 40度 700ml "
+        "【ウイスキー】｜リカーズ スリーライン"
+    ),
 }
 
 
@@ -285,6 +292,11 @@ PRODUCT_LINKS = [
     }),
     # the shop's recommended offers, and the page's own offer with sk=consign (its
     # drop-shipping terms); all with traceId and spm tracking parameters
+    # the shop's other items shown beside the item (and the item itself)
+    (RAKUTEN_ITEM, r"item\.rakuten\.co\.jp/3line/([^/?#]+)", {
+        "10000584", "10010311", "f000000027", "f000000469", "f000000476", "f000000484",
+        "f000000487", "f000000488", "f000000491", "w000001025",
+    }),
     (ALIBABA_1688_OFFER, r"/offer/(\d+)\.html", {
         "586779032807", "586818108146", "586819084434", "587167434297", "587221250461",
         "587318587103", "587373475033", "645518999261", "651572303117", "654099719128",
@@ -329,6 +341,7 @@ def test_aliexpress_contact_link_is_not_a_product(profiles):
         (JD_SEARCH, {"cart.jd.com", "order.jd.com"}),
         (JD_SEARCH_2024, {"cart.jd.com", "order.jd.com", "passport.jd.com"}),
         (RAKUTEN_RANKING, {"login.account.rakuten.com", "basket.step.rakuten.co.jp"}),
+        (RAKUTEN_ITEM, {"basket.step.rakuten.co.jp", "t3.basket.step.rakuten.co.jp"}),
     ],
 )
 def test_login_cart_and_account_links_are_denied(profiles, file, refused):
@@ -658,3 +671,32 @@ def test_mercari_search_page_links(profiles):
     ]
     with pytest.raises(NotAListing):
         extract_listing(response_for(row), site=row["site"], profile=profiles["mercari"].selectors)
+
+
+def test_rakuten_item_page_draws_price_and_cart_by_script(profiles):
+    """The Rakuten item page as the server sent it (January 2025): the price beside the
+    cart, the cart button and the stock are empty placeholders (irc="Price",
+    irc="AddToCartPurchaseButtonFixed") that the page's scripts fill from its data; the
+    profile reads the price from #priceCalculationConfig's data-price and the stock from
+    the microdata, and the heading from span.normal_reserve_item_name (it read the
+    og:title, with "【楽天市場】" and the shop's name around the item's, before)."""
+    page = parse_page((ROOT / RAKUTEN_ITEM).read_text(encoding="utf-8"))
+    assert not page.css("span[irc=Price]::text").get().strip()
+    assert not page.css("[irc=AddToCartPurchaseButtonFixed] *")
+    assert page.css("#priceCalculationConfig::attr(data-price)").get() == "4516"
+    assert "4,516円" in [t.strip() for t in page.css(".lossleader_price2::text").getall()]
+    og_title = page.css("meta[property='og:title']::attr(content)").get()
+    assert og_title.startswith("【楽天市場】") and og_title.endswith("：リカーズ\u3000スリーライン")
+    # og:site_name is the mall's name, not the shop's: no longer read as the seller
+    assert page.css("meta[property='og:site_name']::attr(content)").get() == "楽天市場"
+    fields, _ = profile_fields(page, profiles["rakuten"].selectors)
+    assert fields["seller"] is None
+
+
+def test_the_rakuten_item_page_keeps_no_reviewer_s_nickname():
+    """Two reviewers' nicknames (in the microdata, the review text and the page's data)
+    were masked to as many x's."""
+    text = (ROOT / RAKUTEN_ITEM).read_text(encoding="utf-8")
+    assert text.count('"nickName":"xxxxxxxxx"') == 1
+    assert text.count('"nickName":"xxxxxxxxxx"') == 1
+    assert '"nickName":"購入者"' in text  # "a buyer", no name
