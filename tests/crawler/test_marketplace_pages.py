@@ -48,6 +48,8 @@ TEMU_SEARCH_SERVER = "pages/www.temu.com__search-phone-2026-05-server.html"
 XIANYU_ITEM_DESKTOP = "pages/h5.m.goofish.com__item-716525304398-desktop.html"
 MERCARI_SEARCH = "pages/jp.mercari.com__search-can-badge-2025-03.html"
 RAKUTEN_ITEM = "pages/item.rakuten.co.jp__chivas-regal-mizunara-12-f000000027.html"
+MERCARI_ITEM_SOLD = "pages/jp.mercari.com__item-beatles-pin-badges-m40062064121.html"
+MERCARI_ITEM = "pages/jp.mercari.com__item-hello-kitty-netsuke-m38793557194.html"
 SHOPEE_SG = "pages/shopee.sg__dr-scholl-medi-qtto-sheer-stockings-19445913336.html"
 SHOPEE_VN = "pages/shopee.vn__robus-cuban-shirt-sand-23772125083.html"
 
@@ -65,6 +67,9 @@ PROFILE_GAPS = {
     # The stock line is empty (the quantity picker is disabled until a variant is
     # chosen); InStock is what the enabled "thêm vào giỏ hàng" button says.
     (SHOPEE_VN, "availability"): None,
+    # The enabled buy button reads "購入手続きへ" (proceed to purchase), which no
+    # availability word maps (crawler/extract decides the words); the JSON-LD says InStock.
+    (MERCARI_ITEM, "availability"): None,
 }
 
 # (page, field): what extract_listing(..., profile=) gives instead, and why (outside the
@@ -700,3 +705,46 @@ def test_the_rakuten_item_page_keeps_no_reviewer_s_nickname():
     assert text.count('"nickName":"xxxxxxxxx"') == 1
     assert text.count('"nickName":"xxxxxxxxxx"') == 1
     assert '"nickName":"購入者"' in text  # "a buyer", no name
+
+
+def test_mercari_item_pages_buy_button_and_seller(profiles):
+    """Two item pages rendered by browsers, logged out: a sold item (May 2025: its button
+    "売り切れました", disabled, and "売り切れ" stickers on its photos) and one on sale
+    (August 2026: "購入手続きへ"). The button's text is in a <button> inside the element
+    with data-testid=checkout-button (the profile read the outer element's own text,
+    empty, before). The seller's block was drawn on the first page only; its nickname and
+    profile number were masked."""
+    spec = profiles["mercari"].selectors
+    sold = parse_page((ROOT / MERCARI_ITEM_SOLD).read_text(encoding="utf-8"))
+    on_sale = parse_page((ROOT / MERCARI_ITEM).read_text(encoding="utf-8"))
+    assert not "".join(sold.css("[data-testid=checkout-button]::text").getall()).strip()
+    assert (
+        sold.css("[data-testid=checkout-button] button[disabled]::text").get() == "売り切れました"
+    )
+    assert on_sale.css("[data-testid=checkout-button] button::text").get() == "購入手続きへ"
+    assert not on_sale.css("[data-testid=checkout-button] button[disabled]")
+    stickers = sold.css("[data-testid=thumbnail-sticker]")
+    assert len(stickers) == 3
+    assert all(s.xpath("ancestor::*[@data-testid='carousel']") for s in stickers)
+    fields, _ = profile_fields(sold, spec)
+    assert (fields["seller"], fields["availability"]) == ("xxx", "SoldOut")
+    assert sold.css("a[href^='/user/profile/']::attr(href)").get() == "/user/profile/xxxxxxxxx"
+    assert "ajm" not in sold.get()
+    fields, _ = profile_fields(on_sale, spec)
+    assert fields["seller"] is None and not on_sale.css("[data-testid=seller-link]")
+
+
+def test_mercari_item_page_links(profiles):
+    """The sold item's page links 60 other items, followed as products, and the listing
+    form (/sell), denied; the page on sale had drawn no other item when saved, and links
+    the listing form and Mercari Shops' page for opening a shop, both denied."""
+    row = row_for(MERCARI_ITEM_SOLD)
+    products, pages, denied = _classified(row, profiles["mercari"])
+    assert len(products) == 60 and not pages
+    assert all(re.fullmatch(r"/item/m\d{11}", urlsplit(u).path) for u in products)
+    assert row["url"] not in products
+    assert {urlsplit(u).path for u in denied} == {"/sell"}
+    row = row_for(MERCARI_ITEM)
+    products, pages, denied = _classified(row, profiles["mercari"])
+    assert not products and not pages
+    assert {urlsplit(u).hostname for u in denied} == {"jp.mercari.com", "mercari-shops.com"}
