@@ -728,6 +728,12 @@ def test_mercari_item_pages_buy_button_and_seller(profiles):
     assert all(s.xpath("ancestor::*[@data-testid='carousel']") for s in stickers)
     fields, _ = profile_fields(sold, spec)
     assert (fields["seller"], fields["availability"]) == ("xxx", "SoldOut")
+    # without the photos' stickers, the button alone still says the item is sold
+    text = (ROOT / MERCARI_ITEM_SOLD).read_text(encoding="utf-8")
+    unstickered, removed = re.subn(r' data-testid="thumbnail-sticker"', "", text)
+    assert removed == 3
+    fields, _ = profile_fields(parse_page(unstickered), spec)
+    assert fields["availability"] == "SoldOut"
     assert sold.css("a[href^='/user/profile/']::attr(href)").get() == "/user/profile/xxxxxxxxx"
     assert "ajm" not in sold.get()
     fields, _ = profile_fields(on_sale, spec)
