@@ -1,7 +1,7 @@
 """The bundled marketplace profiles on real saved pages of AliExpress, Taobao, Tmall, JD,
-Lazada, 1688, Shopee, Rakuten, Temu and Xianyu (tests/crawler/marketplace_pages/; the
-README there says where each page comes from, how old it is and how its expected values
-were read).
+Lazada, 1688, Shopee, Rakuten, Mercari, Temu and Xianyu
+(tests/crawler/marketplace_pages/; the README there says where each page comes from, how
+old it is and how its expected values were read).
 
 Each product page is read as test_profiles_real.py reads the Amazon, eBay and Etsy
 pages: with the profile's selectors alone (what verifies them), and with the whole
