@@ -22,8 +22,19 @@ from maskscreen.classifier.corpus import load_corpus
 from maskscreen.classifier.grounded import grounded_files
 from maskscreen.classifier.normalize import listing_text, normalize
 
-KEYS = ["id", "language", "family", "title", "description", "price", "label", "signals",
-        "source_url", "note", "borderline"]
+KEYS = [
+    "id",
+    "language",
+    "family",
+    "title",
+    "description",
+    "price",
+    "label",
+    "signals",
+    "source_url",
+    "note",
+    "borderline",
+]
 SIGNALS = {"evasion_claim", "made_to_order", "off_platform_contact"}
 LABELS = {"realistic_face_mask", "custom_face_copy", "benign"}
 
@@ -48,7 +59,7 @@ def problems(new_path: Path, limit: float) -> list[str]:
             out.append(f"{r['id']}: source_url used {url}")
         seen.add(url)
     texts_new = [normalize(listing_text(r["title"], r["description"])) for r in new]
-    old = [e for e in load_corpus() + load_corpus(others)]
+    old = load_corpus() + load_corpus(others)
     texts_old = [normalize(e.text) for e in old]
     grams = CountVectorizer(analyzer="char", ngram_range=(5, 5), binary=True)
     matrix = grams.fit_transform(texts_new + texts_old).tocsr()
