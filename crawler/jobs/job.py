@@ -176,6 +176,10 @@ class CrawlJob:
             self.lease = Lease(self.engine, key, plan.lease_ttl, "crawl")
         if stores and plan.resume and not plan.frontier:
             self._take_job_state()
+        if stores:
+            from maskscreen.crawler.pipelines import load_store
+
+            load_store()  # as warm_model: before the crawl, not in its first batch
         if plan.follow:
             warm_model(self.model)
         return True

@@ -6,6 +6,8 @@ The collector is paused while the canaries run and resumed after, also when they
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 
 from maskscreen.classifier.model import CANARIES
 from maskscreen.crawler.jobs.job import CrawlJob, warm_model
@@ -85,3 +87,24 @@ def test_a_model_that_fails_to_warm_does_not_stop_the_crawl_and_is_tried_again()
 
 def test_no_model_nothing_to_warm():
     warm_model(None)
+
+
+def test_a_crawl_that_stores_imports_the_store_before_it_starts(tmp_path):
+    """In a fresh process (this one has imported the store already): a job with an engine,
+    prepared, has the modules its first batch would otherwise import mid-crawl."""
+    script = f"""
+import sys
+from maskscreen.db.migrate import open_database
+from maskscreen.crawler.jobs.job import CrawlJob
+from maskscreen.crawler.jobs.plan import CrawlPlan
+engine = open_database("sqlite:///{tmp_path / "store.sqlite"}")
+plan = CrawlPlan(via="html", start_urls=["https://shop.example/"], follow=False,
+                 resume=False, lease=False)
+before = "maskscreen.db.store" in sys.modules
+assert CrawlJob(plan, engine=engine, model=None).prepare()
+print(before, "maskscreen.db.store" in sys.modules, "maskscreen.db.evidence" in sys.modules)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["False", "True", "True"]
