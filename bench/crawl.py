@@ -538,6 +538,7 @@ def crawl_all(args, pages: int, server_kind: str, server, port: int, tmp: Path, 
     shares: dict[str, list[float]] = {mode: [] for mode in modes[1:]}
     cpu_shares: dict[str, list[float]] = {mode: [] for mode in modes[1:]}
     per_page: dict[str, list[tuple[float, float]]] = {mode: [] for mode in modes}
+    startup: dict[str, list[float]] = {mode: [] for mode in modes}  # CPU s outside the window
     for round_ in range(1, args.repeats + 1):
         rates, cpu = {}, {}
         for mode in modes:
@@ -551,6 +552,7 @@ def crawl_all(args, pages: int, server_kind: str, server, port: int, tmp: Path, 
             cpu[mode] = result["cpu_seconds"] / result["pages"]
             outer = result["outer_cpu_seconds"] / result["pages"]
             per_page[mode].append((1000 * cpu[mode], 1000 * outer))
+            startup[mode].append(result["outer_cpu_seconds"] - result["cpu_seconds"])
             stored = (
                 f" ({result['stored']:,} stored, {result['flagged']:,} flagged)"
                 if worker == "full"
@@ -587,7 +589,10 @@ def crawl_all(args, pages: int, server_kind: str, server, port: int, tmp: Path, 
         for mode in modes:
             window = statistics.median(w for w, _ in per_page[mode])
             outer = statistics.median(o for _, o in per_page[mode])
-            print(f"{mode}: median CPU a page {window:.2f} ms ({outer:.2f} with start-up)")
+            print(
+                f"{mode}: median CPU a page {window:.2f} ms ({outer:.2f} with start-up); "
+                f"start-up and close outside the window {statistics.median(startup[mode]):.2f} s"
+            )
 
 
 if __name__ == "__main__":
