@@ -1,6 +1,7 @@
 """Pages per second: the full pipeline (extract, classify, store) against a bare spider.
 
     python bench/crawl.py [--pages 5000] [--concurrency 64] [--repeats 3] [--server nginx] [--split]
+                          [--baseline REV]
     python bench/crawl.py --memory [--pages 50000]
 
 Builds a shop of PAGES product pages (the demo catalogue's products repeated, each
@@ -41,6 +42,11 @@ the window (inside it, in the first batch, before session 7's second crawl round
 following (LinkExtractor in the bare crawl), normalising, classification, the store,
 the garbage collector, and the rest (Scrapy, the network, signals); a few microseconds
 a call of timing, on calls made once a page or once a batch.
+
+`--baseline REV` adds, to each round, a full crawl with the maskscreen code of git
+revision REV (say `main`; `git archive`, as bench/classify.py --baseline does) before
+this tree's, and prints the two side by side: CPU a page (in the window and with
+start-up) and each one's share of the round's bare rate, medians over the rounds.
 
 `--memory` crawls with the full pipeline only (default 50,000 product pages) and
 reports the child's peak RSS (getrusage ru_maxrss).
@@ -393,6 +399,7 @@ def run_worker(
     concurrency: int,
     concurrent_items: int,
     split: bool = False,
+    code: Path | None = None,
 ) -> dict:
     command = [
         sys.executable,
@@ -409,7 +416,9 @@ def run_worker(
         str(concurrent_items),
         *(["--split"] if split else []),
     ]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **LOOPBACK_ALLOWED}
+    # `code`: a folder whose maskscreen (another revision's) comes before the installed one
+    path = os.pathsep.join(str(p) for p in (code, ROOT) if p is not None)
+    env = {**os.environ, "PYTHONPATH": path, **LOOPBACK_ALLOWED}
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     if done.returncode != 0:
@@ -451,6 +460,11 @@ def main() -> None:
         action="store_true",
         help="also time each crawl's parts (extraction, links, classification, store, "
         "garbage collector): CPU ms a page each",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also crawl with the maskscreen code of git revision REV each round",
     )
     parser.add_argument("--worker", choices=["bare", "full", "serve"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
@@ -513,44 +527,71 @@ def crawl_all(args, pages: int, server_kind: str, server, port: int, tmp: Path, 
     )
     settings = tuned_settings(args.concurrency, args.concurrent_items)
     print(f"settings for both crawls: {json.dumps(settings)}, environment {LOOPBACK_ALLOWED}")
-    modes = ("full",) if args.memory else ("bare", "full")
-    shares, cpu_shares = [], []
+    modes = ["full"] if args.memory else ["bare", "full"]
+    code: dict[str, Path | None] = {mode: None for mode in modes}
+    if args.baseline and not args.memory:
+        from classify import baseline_tree  # bench/classify.py, beside this script
+
+        modes.insert(1, args.baseline)
+        code[args.baseline] = baseline_tree(args.baseline)
+        print(f"{args.baseline}: the full pipeline with the code of {args.baseline}")
+    shares: dict[str, list[float]] = {mode: [] for mode in modes[1:]}
+    cpu_shares: dict[str, list[float]] = {mode: [] for mode in modes[1:]}
+    per_page: dict[str, list[tuple[float, float]]] = {mode: [] for mode in modes}
+    startup: dict[str, list[float]] = {mode: [] for mode in modes}  # CPU s outside the window
     for round_ in range(1, args.repeats + 1):
         rates, cpu = {}, {}
         for mode in modes:
-            database = f"sqlite:///{tmp / f'bench-{mode}-{round_}.sqlite'}"
+            database = f"sqlite:///{tmp / f'bench-{modes.index(mode)}-{round_}.sqlite'}"
+            worker = "bare" if mode == "bare" else "full"
             result = run_worker(
-                mode, url, database, args.concurrency, args.concurrent_items, args.split
-            )
+                worker, url, database, args.concurrency, args.concurrent_items, args.split,
+                code[mode],
+            )  # fmt: skip
             rates[mode] = result["pages"] / result["seconds"]
             cpu[mode] = result["cpu_seconds"] / result["pages"]
+            outer = result["outer_cpu_seconds"] / result["pages"]
+            per_page[mode].append((1000 * cpu[mode], 1000 * outer))
+            startup[mode].append(result["outer_cpu_seconds"] - result["cpu_seconds"])
             stored = (
                 f" ({result['stored']:,} stored, {result['flagged']:,} flagged)"
-                if mode == "full"
+                if worker == "full"
                 else ""
             )
             print(
                 f"{mode:4}: {result['pages']:,} pages, {result['listings']:,} listings"
                 f"{stored} in {result['seconds']:.1f} s = {rates[mode]:,.0f} pages/s, "
-                f"{1000 * result['cpu_seconds'] / result['pages']:.2f} ms CPU a page "
-                f"({1000 * result['outer_cpu_seconds'] / result['pages']:.2f} with start-up); "
+                f"{1000 * cpu[mode]:.2f} ms CPU a page ({1000 * outer:.2f} with start-up); "
                 f"peak RSS {result['peak_rss_mb']:,.0f} MB "
                 f"(process {result['process_seconds']:.1f} s)"
             )
             if result.get("split") is not None:
                 print(f"      {describe_split(result)}")
         if not args.memory:
-            shares.append(rates["full"] / rates["bare"])
-            cpu_shares.append(cpu["bare"] / cpu["full"])
+            for mode in modes[1:]:
+                shares[mode].append(rates[mode] / rates["bare"])
+                cpu_shares[mode].append(cpu["bare"] / cpu[mode])
+                print(
+                    f"round {round_}: {mode} at {shares[mode][-1]:.0%} of the bare rate "
+                    f"(bare/full CPU a page {cpu_shares[mode][-1]:.2f})"
+                )
+    if args.repeats > 1:
+        for mode in modes[1:] if not args.memory else []:
+            label = "full" if mode == "full" else mode
+            for name, values in (
+                (f"{label}/bare pages/s", shares[mode]),
+                (f"bare/{label} CPU a page", cpu_shares[mode]),
+            ):
+                print(
+                    f"{name} over {len(values)} rounds: median {statistics.median(values):.2f} "
+                    f"(min {min(values):.2f}, max {max(values):.2f})"
+                )
+        for mode in modes:
+            window = statistics.median(w for w, _ in per_page[mode])
+            outer = statistics.median(o for _, o in per_page[mode])
             print(
-                f"round {round_}: full pipeline at {shares[-1]:.0%} of the bare rate "
-                f"(bare/full CPU a page {cpu_shares[-1]:.2f})"
-            )
-    if len(shares) > 1:
-        for name, values in (("full/bare pages/s", shares), ("bare/full CPU a page", cpu_shares)):
-            print(
-                f"{name} over {len(values)} rounds: median {statistics.median(values):.2f} "
-                f"(min {min(values):.2f}, max {max(values):.2f})"
+                f"{mode}: median CPU a page {window:.2f} ms ({outer:.2f} with start-up); "
+                f"start-up and close outside the window {statistics.median(startup[mode]):.2f} s"
             )
 
 

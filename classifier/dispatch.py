@@ -120,7 +120,16 @@ def _expanded(pattern: str) -> list | None:
         parsed = parse(pattern)
         if parsed.state.flags & ~re.UNICODE:
             raise Unsupported("flags")
-        expanded = _expand(list(parsed.data))
+        # One walk of the whole pattern: where nothing in it is refused, the walks of
+        # each remaining tail during the expansion (most of its cost) would refuse
+        # nothing either, and are skipped; otherwise they decide, as before.
+        try:
+            _check(parsed.data)
+        except Unsupported:
+            check = _check
+        else:
+            check = _unchecked
+        expanded = _expand(list(parsed.data), check)
         if len(expanded) > MAX_EXPANSIONS:
             raise Unsupported("too many pieces")
         return expanded
@@ -168,20 +177,22 @@ def _branch(char: str, pieces: list[tuple[str, str]]) -> str:
     return f"{char}(?:{'|'.join(alternatives)})"
 
 
-def _expand(items: list) -> list[tuple[list, int, list]]:
+def _expand(items: list, check) -> list[tuple[list, int, list]]:
     """The parsed sequence `items` as an ordered list of pieces (zero-width items, first
-    character, the rest): their alternation tries what `items` tries, in the same order."""
+    character, the rest): their alternation tries what `items` tries, in the same order.
+    `check` refuses what a rewrite could change in a part (_check, or _unchecked for a
+    pattern already checked whole)."""
     if not items:
         raise Unsupported("can match the empty string")
     (op, av), tail = items[0], items[1:]
     if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
-        _check(av[1].data if op is not C.AT else [])
-        return [([items[0], *zero_width], c, rest) for zero_width, c, rest in _expand(tail)]
+        check(av[1].data if op is not C.AT else [])
+        return [([items[0], *zero_width], c, rest) for zero_width, c, rest in _expand(tail, check)]
     if op is C.LITERAL:
-        _check(tail)
+        check(tail)
         return [([], av, tail)]
     if op is C.IN:
-        _check(tail)
+        check(tail)
         chars = _class_chars(av)
         if chars is None:  # a class of its own (\\d, \\w...), tested after the character
             return [([], _item(op, av), tail)]
@@ -190,23 +201,27 @@ def _expand(items: list) -> list[tuple[list, int, list]]:
         group, add_flags, del_flags, body = av
         if add_flags or del_flags:
             raise Unsupported("flags in a group")
-        return _expand(list(body.data) + tail)
+        return _expand(list(body.data) + tail, check)
     if op is C.BRANCH:
-        return [piece for alternative in av[1] for piece in _expand(alternative.data + tail)]
+        return [piece for alternative in av[1] for piece in _expand(alternative.data + tail, check)]
     if op in (C.MAX_REPEAT, C.MIN_REPEAT):
         low, high, body = av
         if high == 0:
-            return _expand(tail)
+            return _expand(tail, check)
         if high > 1 and body.getwidth()[0] == 0:
             raise Unsupported("a repeat that can match nothing")
         fewer = (op, (max(low - 1, 0), high if high == C.MAXREPEAT else high - 1, body))
         once = list(body.data) + ([fewer] if fewer[1][1] else []) + tail
         if low >= 1:
-            return _expand(once)
+            return _expand(once, check)
         if op is C.MAX_REPEAT:  # greedy: one more first, then none
-            return _expand(once) + _expand(tail)
-        return _expand(tail) + _expand(once)
+            return _expand(once, check) + _expand(tail, check)
+        return _expand(tail, check) + _expand(once, check)
     raise Unsupported(f"a pattern starting with {op}")
+
+
+def _unchecked(items) -> None:
+    """_check's stand-in inside a pattern that passed _check whole."""
 
 
 def _check(items) -> None:

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import expit
 
 from maskscreen.classifier.concepts import (
     ConceptMatch,
@@ -53,6 +53,32 @@ class RuntimeFileError(ValueError):
 
 class UnsupportedPipeline(ValueError):
     """A pipeline whose prediction this module does not reproduce."""
+
+
+# Sigmoid inputs of a prediction up to this many (one listing: a few dozen) are worked
+# out in Python, not by scipy.special.expit, whose import (0.11-0.13 s) was a sixth of
+# a one-off `check --text`; larger batches import it once and use it.
+SMALL_EXPIT = 256  # (a crawl classifies 200 listings a batch: in Python, 0.1 ms)
+
+
+def expit(x: np.ndarray) -> np.ndarray:
+    """scipy.special.expit of a float64 array, to the last bit. scipy computes
+    1 / (1 + exp(-x)) in C with the C library's exp, as Python's float arithmetic and
+    math.exp do (numpy's own exp is not the C library's and differs in the last bit for
+    about 2 % of inputs); where exp overflows, C gives infinity and the result 0, which
+    Python raises instead of. tests/classifier/test_speed_expit.py holds the two alike."""
+    if x.size > SMALL_EXPIT or x.dtype != np.float64:
+        from scipy.special import expit as scipy_expit
+
+        return scipy_expit(x)
+    return np.array([_expit(value) for value in x.tolist()], dtype=np.float64)
+
+
+def _expit(value: float) -> float:
+    try:
+        return 1.0 / (1.0 + math.exp(-value))
+    except OverflowError:  # exp(-value) is infinite in C: 1 / inf
+        return 0.0
 
 
 def file_sha256(path: str | Path) -> str:

@@ -176,6 +176,10 @@ class CrawlJob:
             self.lease = Lease(self.engine, key, plan.lease_ttl, "crawl")
         if stores and plan.resume and not plan.frontier:
             self._take_job_state()
+        if stores:
+            from maskscreen.crawler.pipelines import load_store
+
+            load_store()  # as warm_model: before the crawl, not in its first batch
         if plan.follow:
             warm_model(self.model)
         return True
@@ -429,26 +433,34 @@ _warmed: set[int] = set()  # id() of the models warmed in this process
 def warm_model(model) -> None:
     """Classify the model's canary texts once per process before a crawl that follows
     links, so that its first batch of listings does not load what classification loads
-    on first use (spaCy's tokenizers, compiled patterns, caches: 0.6-0.9 s of CPU).
+    on first use (spaCy and its English tokenizer, compiled patterns, caches: 0.7-0.9 s
+    of CPU).
 
     That load otherwise happens on the reactor's thread mid-crawl, holding up every
     download in flight; done here, it also comes before `long_lived_frozen`, which
-    then keeps what it made out of the collector's passes. The canaries are in several
-    languages, so a crawl of a one-language shop may load a tokenizer it never needs
-    (a few tenths of a second: bench/crawl.py, 3,000 pages, CPU a page with start-up
-    2.71 -> 2.79 ms while the crawl window's went 2.67 -> 2.43 with the round's other
-    changes); a one-page crawl (`check URL`, follow=False) is not
-    warmed. A model that fails here is left to fail per batch, where the pipeline
-    counts each lost listing (ClassifyStorePipeline)."""
+    then keeps what it made out of the collector's passes. Nearly all of it is what a
+    crawl of English listings needs at its first listing (the first English product of
+    the demo catalogue imports spaCy); the canaries in Chinese and Japanese add about
+    0.06 s. The collector is paused meanwhile: what the warm-up makes (spaCy's modules,
+    the patterns: about 190,000 objects) lives as long as the process, and with the
+    default thresholds it set off some 170 passes, one over every object (0.10-0.15 s
+    of CPU, against 0.04 s for the one young pass after). A one-page crawl (`check
+    URL`, follow=False) is not warmed. A model that fails here is left to fail per
+    batch, where the pipeline counts each lost listing (ClassifyStorePipeline)."""
     if model is None or id(model) in _warmed:
         return
     from maskscreen.classifier.model import CANARIES
 
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         model.predict(list(CANARIES))
     except Exception as exc:  # counted where it matters: in the crawl's batches
         logger.debug("could not warm the model: %s", exc)
         return
+    finally:
+        if collecting:
+            gc.enable()
     _warmed.add(id(model))
 
 

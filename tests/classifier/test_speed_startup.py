@@ -10,8 +10,12 @@ from maskscreen.classifier import language
 from maskscreen.classifier.corpus import load_corpus
 from maskscreen.classifier.normalize import normalize
 
-# Not needed to check a text (training, reports, crawling, storing).
-HEAVY = ("sklearn", "skops", "pandas", "matplotlib", "scrapy", "twisted", "sqlalchemy")
+# Not needed to check a text (training, reports, crawling, storing; scipy.special: the
+# sigmoid of one listing is worked out in Python, runtime.expit).
+HEAVY = (
+    "sklearn", "skops", "pandas", "matplotlib", "scrapy", "twisted", "sqlalchemy",
+    "scipy.special",
+)  # fmt: skip
 
 
 def _loaded_by_check(text: str) -> tuple[int, list[str]]:
