@@ -24,3 +24,6 @@ put("r3-en-0027 g-de-0068 g-ru-0048", True, "made to confuse or test face recogn
 put("g-ru-r2-0006", True, "'the neighbour won't recognise you': not recognised (ruling: point 1, as the other costume records that say so)")
 put("g-zh-0128", True, "sold as a simple disguise (伪装) kit (ruling: point 3)")
 put("g-es-r2-0019", True, "going out shopping 'as another person' (ruling: point 1; as g-pt-0040)")
+put("zh-a-0103 r9-zh-0001 r9-zh-0007", False, "life-size head or wax figure on display taken for the person: object realism (ruling: figures on display)")
+put("r9-en-0010 r9-zh-0010 r9-zh-0012", False, "android/robot double taken for the real person: object on display (ruling: robots)")
+put("en-c-0327 zh-d-0197", False, "hair product nobody can tell is a wig/hairpiece: the wearer is still themselves (ruling: hair products)")
