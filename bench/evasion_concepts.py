@@ -42,7 +42,7 @@ CONCEPTS = {
         r"flag|spot|tell)",
         r"family|wife|husband|parents|mum|mom|dad|friends|colleagues|co-?workers|boss|"
         r"neighbou?rs|guards?|police|cops|staff|cashiers?|bouncers?|teachers?|classmates|"
-        r"strangers|passers-?by|onlookers|relatives|partner|girlfriend|boyfriend|kids",
+        r"strangers|passers-?by|onlookers|relatives|in-?laws|partner|girlfriend|boyfriend|kids",
         r"(?:didn'?t|did not|don'?t|won'?t|will not|wouldn'?t|couldn'?t|could not|can'?t|"
         r"cannot|never|failed to)(?: \w+){0,2} (?:notice|recogni[sz]e|tell|suspect|spot|"
         r"realis\w*|realiz\w*|guess|clock|see through)",
@@ -97,7 +97,7 @@ CONCEPTS = {
         r"biometri\w*|ausweiskontrolle\w*|passkontrolle\w*|grenzkontrolle\w*|sicherheitskontrolle\w*|"
         r"zugangskontrolle\w*|drehkreuz\w*|video-?ident\w*|einlasskontrolle\w*",
         r"täusch\w*|austrick\w*|trickst\w*|überlist\w*|umgeh\w*|umgang\w*|überwind\w*|"
-        r"passier\w*|durch(?:kommen|gekommen|kommt)|narr\w*",
+        r"passier\w*|durch(?:kommen|gekommen|kommt)|(?:kam|kamen|komm\w*) (?:\w+ ){0,3}durch|narr\w*",
         r"(?:erkennt|erkennen|erkannte|bemerkt|bemerken|identifiziert) (?:\w+ )?(?:nicht|nichts|"
         r"niemand|keinen)|(?:wird|wurde|werden|wurden) (?:\w+ )?(?:getäuscht|ausgetrickst|"
         r"überlistet|umgangen)",
@@ -141,9 +141,10 @@ CONCEPTS = {
         "(?:认|识别|检测|发现|看|分辨)不出|没(?:有)?(?:认|识别|检测|发现|看)出|"
         "(?:都|也)(?:能|可以)?(?:过|通过|刷开|打开|解锁)",
         "家人|家里人|老婆|老公|爸妈|父母|爸|妈|朋友|同事|领导|老板|邻居|保安|警察|门卫|"
-        "收银员|路人|熟人|亲戚|对象|男朋友|女朋友|同学|老师|孩子",
+        "收银员|店员|服务员|员工|路人|熟人|亲戚|对象|男朋友|女朋友|同学|老师|孩子",
         "(?:都|也|根本|完全|愣是|竟然)?(?:没|没有|不会|不能|无法|看不|认不)(?:\\S{0,2})?"
-        "(?:认出|认得|发现|察觉|看出|怀疑|识破|分辨|出来)",
+        "(?:认出|认得|发现|察觉|看出|怀疑|识破|分辨|出来)|(?:都|只会|还)?(?:以为|当成|当作|觉得)"
+        "(?:你|我|他|她)(?:是|为)",
         "没人|没有人|谁都|谁也|无人|没一个人",
         "(?:认|看|发现|察觉|怀疑|识破|分辨)(?:不)?出|(?:不会|没)(?:发现|察觉|怀疑|识破)|认得",
     ),
@@ -156,7 +157,7 @@ CONCEPTS = {
         "家族|妻|夫|両亲|親|母|父|友人|友达|同僚|上司|近所|警备员|警察|店员|通行人|周り|"
         "周囲|知り合い|恋人|彼氏|彼女",
         "(?:も|にも|でさえ|すら)?(?:気づ|気付|见破|わから|分から|バレ|ばれ|见抜|疑わ)"
-        "(?:かな|かれな|ない|なかった|れなかった|ません|ず)",
+        "(?:かな|かれな|ない|なかった|れなかった|ません|ず)|(?:に|から)(?:\\S{0,8})と(?:思われ|间违われ)",
         "誰も|谁も|だれも|誰一人|谁一人",
         "(?:気づ|気付|见破|わから|分から|见抜|疑わ|気が付)",
     ),
@@ -165,7 +166,7 @@ CONCEPTS = {
         "face ?id|생체 ?인증|출입 ?통제|출입문|게이트|검색대|출입국 ?심사|신분 ?확인|본인 ?인증|"
         "얼굴 ?인증|안면 ?인증",
         "속이|속여|속였|뚫|통과|우회|피하|피해|피했|무력화|따돌",
-        "(?:을|를|도|이|가)? ?(?:통과|속|뚫)\\S{0,4}|(?:인식|식별|감지)(?:하지 못|을 못|이 안|"
+        "(?:을|를|도|이|가)? ?(?:(?:통과|뚫)(?:했|됐|됨|되더|가능|할 수)|속(?:였|여|아|이))|(?:인식|식별|감지)(?:하지 못|을 못|이 안|"
         "못 ?하|되지 않|이 되지 않)",
         "가족|아내|남편|부모님?|엄마|아빠|친구|동료|상사|이웃|경비원?|경찰|직원|점원|행인|"
         "지나가는 사람|사람들|지인|애인|남친|여친",

@@ -244,16 +244,18 @@ class SignalMatcher:
         return sorted(found, key=lambda match: (match.start, match.signal))
 
     def _about_object(self, text: str, match: SignalMatch) -> bool:
-        """Whether `match` speaks of an object, not of a person passing as someone: its
-        sentence names a context object (a wig, a doll), the listing names no mask, and the
-        match itself says nothing of recognising or disguise ("nobody will know it's a
-        toupee", but not "even your mom won't recognise you" beside a wig, nor a mask's
-        "with the wig nobody looks twice")."""
+        """Whether `match` speaks of an object, not of a person passing as someone: the
+        listing names a context object (a wig, a doll) and no mask, and the match itself
+        says nothing of recognising or disguise ("nobody will know it's a toupee", but not
+        "even your mom won't recognise you" beside a wig, nor a mask's "with the wig
+        nobody looks twice")."""
         context = self._contexts.get(match.signal)
-        if context is None or context.keep.search(match.text) or context.mask.search(text):
-            return False
-        sentence = text[_sentence_start(text, match.start) : _sentence_end(text, match.end)]
-        return bool(context.object.search(sentence))
+        return bool(
+            context is not None
+            and context.object.search(text)
+            and not context.mask.search(text)
+            and not context.keep.search(match.text)
+        )
 
     def _run(self, keys: tuple[tuple[str, str], ...], missing: str) -> tuple[list, list]:
         """What `find` searches a text of these keys' scripts lacking the `missing` rare
@@ -366,7 +368,6 @@ class SignalMatcher:
 
 
 _UNSEEN = object()
-_SENTENCE_END = re.compile(r"[.!?;\n。！？；]")
 
 
 class ObjectContext(NamedTuple):
@@ -378,18 +379,6 @@ class ObjectContext(NamedTuple):
     object: re.Pattern[str]
     mask: re.Pattern[str]
     keep: re.Pattern[str]
-
-
-def _sentence_start(text: str, at: int) -> int:
-    """Where the sentence holding position `at` starts (after the last end mark before it)."""
-    ends = [text.rfind(mark, 0, at) for mark in ".!?;\n。！？；"]
-    return max(ends) + 1
-
-
-def _sentence_end(text: str, at: int) -> int:
-    """Where the sentence holding position `at` ends (its end mark, or the text's end)."""
-    found = _SENTENCE_END.search(text, at)
-    return found.start() if found else len(text)
 
 
 def _disclaimers(data: dict) -> dict[tuple[str, str], re.Pattern[str]]:
