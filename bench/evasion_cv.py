@@ -19,16 +19,15 @@ from __future__ import annotations
 import sys
 
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
-from scipy import sparse
 
 from maskscreen.classifier.normalize import normalize
 from maskscreen.classifier.signals import SignalMatcher
 from maskscreen.classifier.train import training_material
 
-SEED = 0
 GRID = np.round(np.arange(0.2, 0.96, 0.05), 2)
 
 
@@ -41,8 +40,13 @@ def prf(truth, pred):
 
 def features(train, test):
     char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
-    word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=2, sublinear_tf=True,
-                           token_pattern=r"(?u)\b\w+\b")
+    word = TfidfVectorizer(
+        analyzer="word",
+        ngram_range=(1, 2),
+        min_df=2,
+        sublinear_tf=True,
+        token_pattern=r"(?u)\b\w+\b",
+    )
     xtr = sparse.hstack([char.fit_transform(train), word.fit_transform(train)]).tocsr()
     xte = sparse.hstack([char.transform(test), word.transform(test)]).tocsr()
     return xtr, xte
@@ -90,8 +94,10 @@ def main() -> None:
         pg, rg, _ = prf(y[grounded], pred[grounded])
         print(f"{name:34} all P {p:.3f} R {r:.3f} F1 {f:.3f} | grounded P {pg:.3f} R {rg:.3f}")  # noqa: T201
 
-    print(f"{len(examples)} listings, {int(y.sum())} marked; grounded {int(grounded.sum())}, "  # noqa: T201
-          f"{int(y[grounded].sum())} marked")
+    print(
+        f"{len(examples)} listings, {int(y.sum())} marked; grounded {int(grounded.sum())}, "  # noqa: T201
+        f"{int(y[grounded].sum())} marked"
+    )
     for name, pred in fired.items():
         row(f"patterns {name}", pred)
     for c in (4.0, 16.0):
