@@ -177,6 +177,10 @@ CONCEPTS = {
     ),
 }
 LATIN = {"en", "es", "pt", "fr", "de", "it", "ru"}
+# The people and nobody patterns begin with common words (family, staff, 同事, 路人), so the
+# signal gate passes more listings on to the alternations; measured with both sides pinned
+# (bench/evasion_speed.py) the cost is within the noise. --no-people leaves them out.
+PEOPLE_PATTERNS = "--no-people" not in sys.argv
 
 
 def norm(words: str) -> str:
@@ -194,9 +198,12 @@ def patterns(language: str) -> list[str]:
     out = [
         f"{b}(?:{defeat}){b}{gap}{b}(?:{checks}){b}",
         f"{b}(?:{checks}){b}{gap}{b}(?:{outcome})",
-        f"{b}(?:{people}){b}{gap}(?:{unnoticed})",
-        f"{b}(?:{nobody}){b}{gap}(?:{notice})",
     ]
+    if PEOPLE_PATTERNS:
+        out += [
+            f"{b}(?:{people}){b}{gap}(?:{unnoticed})",
+            f"{b}(?:{nobody}){b}{gap}(?:{notice})",
+        ]
     return [CONCEPT_MARK + p for p in out]
 
 

@@ -31,6 +31,9 @@ def main() -> None:
         model = load_model()
         spec = model.runtime.concepts
         model.runtime.concepts = dataclasses.replace(spec, signals=Path(path).read_text("utf-8"))
+        # the verdicts' matcher too, as a model trained on the file would pin it (else the
+        # reasons search every listing again: a side whose file is the model's own would not)
+        object.__setattr__(model, "matcher", model.runtime.concepts.matchers()[1])
         model.predict(texts[:2000])  # warm: compile the patterns
         models[name] = model
     cpu = {name: [] for name in models}
