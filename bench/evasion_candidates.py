@@ -61,8 +61,19 @@ def main() -> None:
             if fired != marked:
                 hits.append("patterns")
         if hits:
-            print(json.dumps({"id": record["id"], "file": name, "ev": marked, "groups": hits,
-                              "label": record["label"], "text": text}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "id": record["id"],
+                        "file": name,
+                        "ev": marked,
+                        "groups": hits,
+                        "label": record["label"],
+                        "text": text,
+                    },
+                    ensure_ascii=False,
+                )
+            )
 
 
 if __name__ == "__main__":
