@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from maskscreen.classifier import dispatch, regexes
 from maskscreen.classifier.verdict import SIGNALS
@@ -122,8 +123,12 @@ class SignalMatcher:
         negation: dict[str, re.Pattern[str]] | None = None,
         sources: dict[tuple[str, str], list[str]] | None = None,
         disclaimers: dict[tuple[str, str], re.Pattern[str]] | None = None,
+        contexts: dict[str, ObjectContext] | None = None,
     ):
         self.version = version
+        # signal -> the sentences whose matches of it are about an object, not a person
+        # (patterns/signals.json "context": "nobody can tell" of a wig or a doll)
+        self._contexts = contexts or {}
         self._given = patterns or {}  # (signal, language) -> one alternation
         self._negation = negation or {}  # language -> cue that must end the text before a match
         # (signal, language) -> a disclaimer anywhere in the text that drops that signal's
@@ -174,9 +179,14 @@ class SignalMatcher:
                 if lang != "about"
             }
             disclaimers = _disclaimers(data.get("disclaimer", {}))
+            contexts = {
+                signal: ObjectContext(*(re.compile(part[k]) for k in ObjectContext._fields))
+                for signal, part in data.get("context", {}).items()
+                if signal in SIGNALS
+            }
         except (ValueError, KeyError, TypeError, re.error) as exc:
             raise PatternFileError(f"cannot load signal patterns {name}: {exc}") from exc
-        return cls(version, None, negation, sources, disclaimers)
+        return cls(version, None, negation, sources, disclaimers, contexts)
 
     @property
     def _patterns(self) -> dict[tuple[str, str], re.Pattern[str] | None]:
@@ -229,7 +239,23 @@ class SignalMatcher:
         disclaimed = self._disclaimed(normalized, {m.signal for m in found}, languages)
         if disclaimed:
             found = [match for match in found if match.signal not in disclaimed]
+        if self._contexts and found:
+            found = [m for m in found if not self._about_object(normalized, m)]
         return sorted(found, key=lambda match: (match.start, match.signal))
+
+    def _about_object(self, text: str, match: SignalMatch) -> bool:
+        """Whether `match` speaks of an object, not of a person passing as someone: the
+        listing names a context object (a wig, a doll) and no mask, and the match itself
+        says nothing of recognising or disguise ("nobody will know it's a toupee", but not
+        "even your mom won't recognise you" beside a wig, nor a mask's "with the wig
+        nobody looks twice")."""
+        context = self._contexts.get(match.signal)
+        return bool(
+            context is not None
+            and context.object.search(text)
+            and not context.mask.search(text)
+            and not context.keep.search(match.text)
+        )
 
     def _run(self, keys: tuple[tuple[str, str], ...], missing: str) -> tuple[list, list]:
         """What `find` searches a text of these keys' scripts lacking the `missing` rare
@@ -342,6 +368,17 @@ class SignalMatcher:
 
 
 _UNSEEN = object()
+
+
+class ObjectContext(NamedTuple):
+    """A signal's object context (patterns/signals.json "context"): what names an object
+    whose realism a match may speak of, what names a mask or hood (in the listing: then
+    its matches stay), and what in a match speaks of a person (recognising, disguise:
+    then it stays)."""
+
+    object: re.Pattern[str]
+    mask: re.Pattern[str]
+    keep: re.Pattern[str]
 
 
 def _disclaimers(data: dict) -> dict[tuple[str, str], re.Pattern[str]]:

@@ -92,6 +92,7 @@ def test_shared_word_boundary_test_keeps_every_match():
         },
         matcher._negation,
         disclaimers=matcher._disclaimers,
+        contexts=matcher._contexts,
     )
     texts = [normalize(e.text) for e in load_corpus()[::3]]
     assert [matcher.find(t) for t in texts] == [plain.find(t) for t in texts]

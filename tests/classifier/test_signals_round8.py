@@ -16,7 +16,9 @@ def fired(text):
 
 
 def test_the_round_has_its_own_version():
-    assert default_matcher().version == "signals-2026.12.8"
+    # round 8 brought 2026.12.8; later rounds (the evasion ruling: 2026.12.9) keep its cases
+    year, month, round_ = default_matcher().version.removeprefix("signals-").split(".")
+    assert (int(year), int(month), int(round_)) >= (2026, 12, 8)
 
 
 @pytest.mark.parametrize(

@@ -115,6 +115,7 @@ def test_signal_matcher_finds_what_the_plain_patterns_find():
         {k: _plain(p) for k, p in GROUPS.items()},
         fast._negation,
         disclaimers=fast._disclaimers,
+        contexts=fast._contexts,
     )
     texts = _texts()
     assert [fast.find(t) for t in texts] == [plain.find(t) for t in texts]

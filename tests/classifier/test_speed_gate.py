@@ -120,7 +120,11 @@ def test_a_gate_that_does_not_compile_falls_back_to_dispatchs_rewrite(monkeypatc
     monkeypatch.setattr(signals, "_gate_text", lambda patterns: "(unclosed")
     fast = SignalMatcher.from_text(read_patterns())
     plain = SignalMatcher(
-        fast.version, fast._patterns, fast._negation, disclaimers=fast._disclaimers
+        fast.version,
+        fast._patterns,
+        fast._negation,
+        disclaimers=fast._disclaimers,
+        contexts=fast._contexts,
     )
     texts = _texts()[::5]
     assert [fast.find(text) for text in texts] == [plain.find(text) for text in texts]

@@ -83,7 +83,11 @@ def test_signals_found_are_those_of_the_plain_alternations():
     fast = SignalMatcher.from_text(read_patterns())
     # given whole alternations, as the file writes them: no gate, no dispatch, no variants
     plain = SignalMatcher(
-        fast.version, fast._patterns, fast._negation, disclaimers=fast._disclaimers
+        fast.version,
+        fast._patterns,
+        fast._negation,
+        disclaimers=fast._disclaimers,
+        contexts=fast._contexts,
     )
     texts = _texts()
     found = [fast.find(t) for t in texts]

@@ -83,7 +83,11 @@ def test_signal_alternations_are_compiled_for_the_scripts_a_text_needs():
         for key, patterns in grouped(json.loads(read_patterns())).items()
     }
     reference = SignalMatcher(
-        matcher.version, plain, matcher._negation, disclaimers=matcher._disclaimers
+        matcher.version,
+        plain,
+        matcher._negation,
+        disclaimers=matcher._disclaimers,
+        contexts=matcher._contexts,
     )
     texts = [normalize(e.text) for e in load_corpus()[::2]]
     assert [matcher.find(t) for t in texts] == [reference.find(t) for t in texts]

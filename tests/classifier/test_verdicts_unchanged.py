@@ -96,7 +96,11 @@ def test_signals_are_the_same_with_rare_character_patterns_left_out():
 
     fast = default_matcher()
     plain = SignalMatcher(
-        fast.version, fast._patterns, fast._negation, disclaimers=fast._disclaimers
+        fast.version,
+        fast._patterns,
+        fast._negation,
+        disclaimers=fast._disclaimers,
+        contexts=fast._contexts,
     )  # no sources: no variants
     rng = random.Random(2)
     texts = [normalize(e.text) for e in load_corpus()[::4]]
