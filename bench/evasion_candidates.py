@@ -34,7 +34,7 @@ GROUPS = {
 
 def records():
     for path in sorted(ROOT.glob("*.jsonl")) + sorted((ROOT / "grounded").glob("*.jsonl")):
-        if path.name.startswith("_") or path.name.endswith("_r12.jsonl"):
+        if path.name.startswith("_"):
             continue
         for line in path.read_text("utf-8").splitlines():
             if line.strip():
