@@ -74,6 +74,10 @@ SYNTHETIC_WEIGHT = 0.0
 #   benign       0.3, no pairs    0.844 / 0.816  MFT ja 3.4 %; INV de 4 %, ja 6 %, ko 8 %, zh 4 %
 #   benign       0.3 with pairs   0.825 / 0.794  none
 FROM_PHOTO_WEIGHT = 0.3
+# The counterfactual triples of augment.py (family "augmented-counterfactual": a templated
+# realistic mask, the same with a made-to-order phrase, a custom copy, and with an evasion
+# claim) count this much each.
+COUNTERFACTUAL_WEIGHT = 0.0
 # Code-switched copies of the non-English training listings (augment.code_switched: one
 # realism, material or coverage word replaced by an English training word of its concept,
 # same label) count this much each; made inside each fold from its training part.
@@ -300,6 +304,8 @@ def recipe_digest(seed: int = 0) -> str:
         flat.append(("from_photo_weight", repr(FROM_PHOTO_WEIGHT)))
     if CODE_SWITCH_WEIGHT > 0:
         flat.append(("code_switch_weight", repr(CODE_SWITCH_WEIGHT)))
+    if COUNTERFACTUAL_WEIGHT > 0:
+        flat.append(("counterfactual_weight", repr(COUNTERFACTUAL_WEIGHT)))
     if GROUNDED_WEIGHT != 1.0:
         flat.append(("grounded_weight", repr(GROUNDED_WEIGHT)))
     if THRESHOLDS_FROM != "all":
@@ -453,7 +459,10 @@ def example_weight(example: Example) -> float:
 
 def synthetic_weight(example: Example) -> float:
     """How much one synthetic listing counts against a real one (by its augment.py family)."""
-    return FROM_PHOTO_WEIGHT if example.family == "augmented-from-photo" else SYNTHETIC_WEIGHT
+    return {
+        "augmented-from-photo": FROM_PHOTO_WEIGHT,
+        "augmented-counterfactual": COUNTERFACTUAL_WEIGHT,
+    }.get(example.family, SYNTHETIC_WEIGHT)
 
 
 def monotone_columns(pipeline: Pipeline) -> np.ndarray:
@@ -590,6 +599,7 @@ def train(
         "synthetic_train": sum(synthetic_weight(e) > 0 for e in synthetic),
         "synthetic_weight": SYNTHETIC_WEIGHT if synthetic else 0,
         "from_photo_weight": FROM_PHOTO_WEIGHT if synthetic else 0,
+        "counterfactual_weight": COUNTERFACTUAL_WEIGHT if synthetic else 0,
         "code_switch_weight": CODE_SWITCH_WEIGHT,
         "grounded_weight": GROUNDED_WEIGHT,
         "corpus_by_language": {

@@ -68,3 +68,46 @@ def test_code_switched_copies_put_an_english_training_word_in_a_non_english_list
         assert any(f" {word} " in text for word in english), text
     # the same listings and seed, the same copies (fold after fold)
     assert code_switched(texts, ["es", "zh", "en", "de"]) == pairs
+
+
+def test_counterfactual_triples_add_a_cue_to_the_same_dangerous_title():
+    from maskscreen.classifier.augment import counterfactual_examples
+    from maskscreen.classifier.signals import default_matcher
+
+    signals = default_matcher()
+    examples = counterfactual_examples()
+    assert {e.family for e in examples} == {"augmented-counterfactual"}
+    assert {e.language for e in examples} == set(NOUNS)
+    assert len({e.id for e in examples}) == len(examples)
+    assert len(examples) % 3 == 0
+    for base, made, evasion in zip(examples[::3], examples[1::3], examples[2::3], strict=True):
+        assert base.label == evasion.label == "realistic_face_mask"
+        assert made.label == "custom_face_copy"
+        for variant, cue in ((made, "made_to_order"), (evasion, "evasion_claim")):
+            assert variant.title.startswith(base.title + ", "), variant.title
+            assert variant.signals[cue]
+            # the pattern files know the added phrase: the signal feature carries the cue
+            assert signals.flags(signals.find(normalize(variant.title)))[cue], variant.title
+
+
+def test_augmentation_phrases_are_not_the_behavioural_tests_own():
+    from maskscreen.classifier.augment import EVASION, MADE
+
+    assert set(EVASION) == set(MADE) == set(TEMPLATES)
+    for language, template in TEMPLATES.items():
+        evasion = {normalize(p) for p in template["evasion"]}
+        made = {normalize(p) for p in template["made"]}
+        assert not made & {normalize(p) for p in MADE[language]}
+        # the evasion claims share no tested claim even in part (the made-to-order
+        # phrases may hold a tested one's common words: "por encargo", "オーダーメイド")
+        for phrase in (normalize(p) for p in EVASION[language]):
+            assert not any(own in phrase or phrase in own for own in evasion), (language, phrase)
+
+
+def test_counterfactual_weight_applies_to_the_triples_only():
+    from maskscreen.classifier import train
+
+    weights = {e.family: train.synthetic_weight(e) for e in synthetic_examples()}
+    assert weights["augmented-counterfactual"] == train.COUNTERFACTUAL_WEIGHT
+    assert weights["augmented-from-photo"] == train.FROM_PHOTO_WEIGHT
+    assert weights["augmented"] == train.SYNTHETIC_WEIGHT
