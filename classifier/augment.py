@@ -212,6 +212,22 @@ def _examples(lexicon, rng, shapes, per_shape: int, family: str, prefix: str) ->
     return out
 
 
+def made_to_order_copies(
+    texts: list[str], labels: list[str], languages: list[str], seed: int = 0
+) -> list[tuple[int, str]]:
+    """For each stock realistic mask among the listings given (a cross-validation fold's
+    training part, never its held-out part), the same listing with a made-to-order phrase of
+    MADE in its language appended: (index of the listing, its text) pairs, to be labelled
+    custom_face_copy. Real listings with and without the phrase, both dangerous: the phrase
+    moves a listing between the dangerous labels and never towards benign."""
+    rng = random.Random(f"made-to-order-{seed}")
+    return [
+        (index, f"{text}, {rng.choice(MADE[language])}")
+        for index, (text, label, language) in enumerate(zip(texts, labels, languages, strict=True))
+        if label == "realistic_face_mask" and language in MADE
+    ]
+
+
 # Concepts whose words a seller writing in another language often leaves in English
 # ("realistic ゴムマスク", "Maske aus silicone, full head").
 CODE_SWITCHED = ("realism", "material", "wearable")

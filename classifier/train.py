@@ -27,7 +27,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from maskscreen.classifier import language as language_id
-from maskscreen.classifier.augment import code_switched
+from maskscreen.classifier.augment import code_switched, made_to_order_copies
 from maskscreen.classifier.concepts import feature_names, matchers, read_lexicon, training_lexicon
 from maskscreen.classifier.corpus import Example
 from maskscreen.classifier.evaluate import (
@@ -85,6 +85,10 @@ FROM_PHOTO_WEIGHT = 0.3
 #   1        0.4 % (en 1.4)  0.0 %           1.2 % (es 3.8, ja 6.2)        -                          -
 # The made-to-order failures are the score's and the data's, not the fit's (docs/model.md).
 COUNTERFACTUAL_WEIGHT = 0.0
+# Copies of the real stock realistic masks of the training part with a made-to-order phrase
+# appended (augment.made_to_order_copies), labelled custom_face_copy, count this much each;
+# made inside each fold from its training part.
+MADE_COPY_WEIGHT = 0.0
 # Code-switched copies of the non-English training listings (augment.code_switched: one
 # realism, material or coverage word replaced by an English training word of its concept,
 # same label) count this much each; made inside each fold from its training part.
@@ -313,6 +317,8 @@ def recipe_digest(seed: int = 0) -> str:
         flat.append(("code_switch_weight", repr(CODE_SWITCH_WEIGHT)))
     if COUNTERFACTUAL_WEIGHT > 0:
         flat.append(("counterfactual_weight", repr(COUNTERFACTUAL_WEIGHT)))
+    if MADE_COPY_WEIGHT > 0:
+        flat.append(("made_copy_weight", repr(MADE_COPY_WEIGHT)))
     if GROUNDED_WEIGHT != 1.0:
         flat.append(("grounded_weight", repr(GROUNDED_WEIGHT)))
     if THRESHOLDS_FROM != "all":
@@ -443,6 +449,11 @@ def _fit(
         used += [
             (text, labels[index], CODE_SWITCH_WEIGHT)
             for index, text in code_switched(texts, list(languages))
+        ]
+    if languages is not None and MADE_COPY_WEIGHT > 0:
+        used += [
+            (text, "custom_face_copy", MADE_COPY_WEIGHT)
+            for _, text in made_to_order_copies(texts, list(labels), list(languages))
         ]
     used = [(t, label, w) for t, label, w in used if w > 0]
     if used:
@@ -607,6 +618,7 @@ def train(
         "synthetic_weight": SYNTHETIC_WEIGHT if synthetic else 0,
         "from_photo_weight": FROM_PHOTO_WEIGHT if synthetic else 0,
         "counterfactual_weight": COUNTERFACTUAL_WEIGHT if synthetic else 0,
+        "made_copy_weight": MADE_COPY_WEIGHT,
         "code_switch_weight": CODE_SWITCH_WEIGHT,
         "grounded_weight": GROUNDED_WEIGHT,
         "corpus_by_language": {

@@ -111,3 +111,69 @@ def test_counterfactual_weight_applies_to_the_triples_only():
     assert weights["augmented-counterfactual"] == train.COUNTERFACTUAL_WEIGHT
     assert weights["augmented-from-photo"] == train.FROM_PHOTO_WEIGHT
     assert weights["augmented"] == train.SYNTHETIC_WEIGHT
+
+
+def test_made_to_order_copies_are_stock_masks_with_a_phrase_of_their_language():
+    from maskscreen.classifier.augment import MADE, made_to_order_copies
+    from maskscreen.classifier.signals import default_matcher
+
+    texts = [
+        "Realistic old man silicone mask, full head",
+        "Máscara de silicona realista, cabeza completa",
+        "Custom mask from your photos",  # already a custom copy: left alone
+        "Silk sleep mask",  # benign: left alone
+        "Maschera realistica in silicone",  # a language without phrases: left alone
+    ]
+    labels = ["realistic_face_mask", "realistic_face_mask", "custom_face_copy", "benign", "x"]
+    languages = ["en", "es", "en", "en", "xx"]
+    pairs = made_to_order_copies(texts, labels, languages)
+    assert [index for index, _ in pairs] == [0, 1]
+    signals = default_matcher()
+    for index, text in pairs:
+        phrase = text.removeprefix(texts[index] + ", ")
+        assert phrase in MADE[languages[index]], text
+        assert signals.flags(signals.find(normalize(text)))["made_to_order"], text
+    assert made_to_order_copies(texts, labels, languages) == pairs
+
+
+def test_made_to_order_copies_join_a_fit_only_when_weighted(monkeypatch):
+    from maskscreen.classifier import train
+
+    seen = {}
+
+    class Recorder:
+        def fit(self, X, y, sample_weight=None):
+            seen["y"], seen["w"] = list(y), sample_weight
+
+    class Features:
+        def fit_transform(self, texts, y):
+            seen["texts"] = list(texts)
+            return texts
+
+    pipeline = {0: Features(), 1: Recorder()}
+
+    class Pipe:
+        def __getitem__(self, key):
+            return pipeline[0] if isinstance(key, slice) else pipeline[1]
+
+    texts = ["Realistic old man silicone mask, full head", "Silk sleep mask"]
+    labels = ["realistic_face_mask", "benign"]
+    monkeypatch.setattr(train, "MONOTONE", False)
+    monkeypatch.setattr(train, "MADE_COPY_WEIGHT", 0.0)
+    train._fit(Pipe(), list(texts), list(labels), [], ["en", "en"])
+    assert seen["texts"] == texts and seen["w"] is None
+    monkeypatch.setattr(train, "MADE_COPY_WEIGHT", 0.3)
+    train._fit(Pipe(), list(texts), list(labels), [], ["en", "en"])
+    assert seen["texts"][:2] == texts and len(seen["texts"]) == 3
+    assert seen["texts"][2].startswith(texts[0] + ", ")
+    assert seen["y"] == [*labels, "custom_face_copy"]
+    assert list(seen["w"]) == [1.0, 1.0, 0.3]
+
+
+def test_added_phrases_hold_no_held_out_word():
+    from maskscreen.classifier.augment import EVASION, MADE
+
+    held_out = ConceptMatcher.from_data(read_lexicon(), "test")
+    for phrases in (*EVASION.values(), *MADE.values()):
+        for phrase in phrases:
+            assert not held_out.find(normalize(phrase)), phrase
