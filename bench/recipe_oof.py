@@ -64,6 +64,8 @@ def run(args) -> None:
     train.GROUNDED_WEIGHT = args.grounded_weight
     train.LOGISTIC_C = args.c
     train.CONCEPT_SCALE = args.scale
+    train.COUNTERFACTUAL_WEIGHT = args.counterfactual_weight
+    train.MADE_COPY_WEIGHT = args.made_copy_weight
     examples, synthetic = material()
     start = time.perf_counter()
     probabilities = train.out_of_fold(
@@ -76,7 +78,8 @@ def run(args) -> None:
         ids=np.array([e.id for e in examples]),
         recipe=np.array(
             f"grounded_weight={args.grounded_weight} C={args.c} scale={args.scale} "
-            f"folds={args.folds} seed={args.seed}"
+            f"folds={args.folds} seed={args.seed} counterfactual={args.counterfactual_weight} "
+            f"made_copy={args.made_copy_weight}"
         ),
     )
     print(f"{args.name}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
@@ -150,6 +153,14 @@ def main() -> None:
     one.add_argument("--grounded-weight", type=float, default=train.GROUNDED_WEIGHT)
     one.add_argument("--c", type=float, default=train.LOGISTIC_C)
     one.add_argument("--scale", type=float, default=train.CONCEPT_SCALE)
+    one.add_argument(
+        "--counterfactual-weight", type=float, default=train.COUNTERFACTUAL_WEIGHT,
+        help="weight of augment.py's counterfactual triples",
+    )  # fmt: skip
+    one.add_argument(
+        "--made-copy-weight", type=float, default=train.MADE_COPY_WEIGHT,
+        help="weight of the real realistic masks copied with a made-to-order phrase",
+    )  # fmt: skip
     one.add_argument("--folds", type=int, default=3)
     one.add_argument("--seed", type=int, default=0, help="the folds' seed (the fit's too)")
     many = sub.add_parser("table")

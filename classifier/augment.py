@@ -104,6 +104,32 @@ FROM_PHOTO_SHAPES = [
 ]
 PER_SHAPE = 4  # per language
 FROM_PHOTO_PER_SHAPE = 6
+# Evasion claims per language, each one the signal patterns know (none of them the
+# behavioural tests' own, none holding a concept word).
+EVASION = {
+    "en": ["nobody can tell it is a mask", "perfect disguise", "passes face ID"],
+    "zh": ["别人认不出", "换一张脸", "换脸易容"],
+    "ja": ["正体がバレない", "別人になりすまし", "顔認証を突破"],
+    "ko": ["신분 위장", "얼굴 인식 통과", "정체를 숨기는"],
+    "ru": ["никто не отличит", "идеальная маскировка", "обманывает распознавание лиц"],
+    "es": ["nadie sabrá que es una máscara", "perfecto disfraz para pasar desapercibido"],
+    "de": ["perfekte Tarnung", "täuscht Kameras", "täuscht Gesichtserkennung"],
+    "fr": ["trompe les caméras", "méconnaissable"],
+    "pt": ["irreconhecível", "engana câmeras", "ninguém percebe que é máscara"],
+    "it": ["irriconoscibile", "nessuno ti riconoscerà", "inganna le telecamere"],
+}
+# Counterfactual pairs (family "augmented-counterfactual"): a stock realistic mask in these
+# shapes, then the same title with a made-to-order phrase (a custom copy) and with an
+# evasion claim (still a realistic mask). Both cues only ever add danger, so the model sees
+# the same words with and without them, all dangerous: under the normalised score a
+# made-to-order phrase otherwise moves a listing from realistic_face_mask to
+# custom_face_copy and loses more of the one sigmoid than it gains of the other.
+COUNTERFACTUAL_SHAPES = [
+    ("human_subject", "noun", "material", "realism", "wearable"),
+    ("material", "wearable", "noun", "human_subject", "realism"),
+    ("realism", "human_subject", "wearable", "noun"),
+]
+COUNTERFACTUAL_PER_SHAPE = 4
 
 
 def synthetic_examples(lexicon: dict | None = None, seed: int = 0) -> list[Example]:
@@ -112,9 +138,42 @@ def synthetic_examples(lexicon: dict | None = None, seed: int = 0) -> list[Examp
     lexicon = lexicon or read_lexicon()
     rng = random.Random(seed)
     out = _examples(lexicon, rng, SHAPES, PER_SHAPE, "augmented", "aug")
-    return out + _examples(
+    out += _examples(
         lexicon, rng, FROM_PHOTO_SHAPES, FROM_PHOTO_PER_SHAPE, "augmented-from-photo", "aug-photo"
     )
+    return out + counterfactual_examples(lexicon, seed)
+
+
+def counterfactual_examples(lexicon: dict | None = None, seed: int = 0) -> list[Example]:
+    """Counterfactual triples from training words (family "augmented-counterfactual"): a stock
+    realistic mask title (COUNTERFACTUAL_SHAPES), the same title with a made-to-order phrase
+    of MADE (custom_face_copy) and with an evasion claim of EVASION (realistic_face_mask)."""
+    lexicon = lexicon or read_lexicon()
+    rng = random.Random(f"counterfactual-{seed}")
+    family = "augmented-counterfactual"
+    out = []
+    for base in _examples(
+        lexicon, rng, [("realistic_face_mask", s) for s in COUNTERFACTUAL_SHAPES],
+        COUNTERFACTUAL_PER_SHAPE, family, "aug-cf",
+    ):  # fmt: skip
+        language = base.language
+        out.append(base)
+        for cue, phrases, label in (
+            ("made_to_order", MADE, "custom_face_copy"),
+            ("evasion_claim", EVASION, base.label),
+        ):
+            out.append(
+                Example(
+                    id=f"{base.id}-{cue}",
+                    language=language,
+                    family=family,
+                    title=f"{base.title}, {rng.choice(phrases[language])}",
+                    description="",
+                    label=label,
+                    signals={**base.signals, cue: True},
+                )
+            )
+    return out
 
 
 def _examples(lexicon, rng, shapes, per_shape: int, family: str, prefix: str) -> list[Example]:
@@ -151,6 +210,22 @@ def _examples(lexicon, rng, shapes, per_shape: int, family: str, prefix: str) ->
                     )
                 )
     return out
+
+
+def made_to_order_copies(
+    texts: list[str], labels: list[str], languages: list[str], seed: int = 0
+) -> list[tuple[int, str]]:
+    """For each stock realistic mask among the listings given (a cross-validation fold's
+    training part, never its held-out part), the same listing with a made-to-order phrase of
+    MADE in its language appended: (index of the listing, its text) pairs, to be labelled
+    custom_face_copy. Real listings with and without the phrase, both dangerous: the phrase
+    moves a listing between the dangerous labels and never towards benign."""
+    rng = random.Random(f"made-to-order-{seed}")
+    return [
+        (index, f"{text}, {rng.choice(MADE[language])}")
+        for index, (text, label, language) in enumerate(zip(texts, labels, languages, strict=True))
+        if label == "realistic_face_mask" and language in MADE
+    ]
 
 
 # Concepts whose words a seller writing in another language often leaves in English

@@ -370,3 +370,33 @@ def run(model, cases: list[Case]) -> dict:
         "failures": dict(examples),
         "tolerance": DIR_TOLERANCE,
     }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m maskscreen.classifier.behaviour [--held train|test] [--model DIR] [--json]`:
+    failure rates per test type and language, and per case name, of one model. `--held train`
+    fills the held-out slots with training words: the figures a recipe may be chosen on."""
+    import argparse
+    import json
+
+    from maskscreen.classifier.model import load_model
+
+    parser = argparse.ArgumentParser(description=main.__doc__.split("\n")[0])
+    parser.add_argument("--held", choices=("train", "test"), default="train")
+    parser.add_argument("--model", default=None, help="model directory (default: shipped)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    result = run(load_model(args.model), generate(held=args.held))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))  # noqa: T201
+        return
+    for test, by_language in result["rates"].items():
+        cells = [f"{lang} {row['rate'] * 100:.1f}" for lang, row in by_language.items()]
+        print(f"{test}: " + ", ".join(cells))  # noqa: T201
+    for name, row in result["by_name"].items():
+        if row["failures"]:
+            print(f"  {name}: {row['failures']}/{row['cases']}")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()

@@ -27,3 +27,23 @@ def test_swapped_person_words_are_held_out_words():
         if case.name == "person":
             a, b = case.texts
             assert persons(a) == persons(b), case.texts
+
+
+def test_training_word_cases_use_no_held_out_word_and_keep_the_shape():
+    lexicon = read_lexicon()
+    held_out = ConceptMatcher.from_data(lexicon, "test")
+    train = ConceptMatcher.from_data(lexicon, "train")
+    cases = generate(held="train")
+
+    def shape(cs):  # (the look-alike cue of a DIR case is drawn: its name may differ)
+        return sorted((c.test, c.language, len(c.texts), c.expect) for c in cs)
+
+    assert shape(cases) == shape(generate())
+    for case in cases:
+        for text in case.texts:
+            text = normalize(text)
+            seen = [(m.start, m.end) for m in train.find(text)]
+            for match in held_out.find(text):
+                # a held-out word only across training words (a longer or shorter form,
+                # or two neighbouring training words: "실제 얼굴" + "전체 머리")
+                assert any(s < match.end and match.start < e for s, e in seen), (text, match)
