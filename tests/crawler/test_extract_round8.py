@@ -146,3 +146,27 @@ def test_a_heading_in_a_dialog_is_not_the_pages():
     assert got.title == "Latex Mask Old"
     assert cues.is_reader_only_class("sr-only")
     assert not cues.is_reader_only_class("hidden-label")
+
+
+# --- stock words only screen readers get ---------------------------------------------------
+
+
+def swatches(label_class: str) -> str:
+    return "".join(
+        f"<label class='swatch'><span class='visually-hidden'>{colour}</span>"
+        f"<span class='{label_class}'>Variant sold out or unavailable</span></label>"
+        for colour in ("Grey", "Tan", "Black")
+    )
+
+
+def test_a_screen_reader_stock_label_on_swatches_states_nothing():
+    """heuristic_walk.py: a template prints "Variant sold out or unavailable" in a
+    visually hidden span on every swatch (CSS shows it on the unavailable ones): the
+    structured InStock stands."""
+    body = product_box("<h1>Latex Mask Old Man</h1>", swatches("visually-hidden label-unavailable"))
+    assert listing(body, jsonld("Latex Mask Old Man")).availability == "InStock"
+
+
+def test_a_visible_stock_label_still_overrules_the_structured_value():
+    body = product_box("<h1>Latex Mask Old Man</h1>", swatches("label-unavailable"))
+    assert listing(body, jsonld("Latex Mask Old Man")).availability in ("SoldOut", "OutOfStock")
