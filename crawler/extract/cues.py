@@ -20,7 +20,7 @@ _PRICE_ATTR_RE = re.compile(
 # Shopify's compare-at, Magento's old-price, "was", "list price", MSRP, RRP, UVP).
 _WAS_ATTR_RE = re.compile(
     r"(?<![a-z])(?:was|old|regular|strike|before|original|compare|msrp|rrp|uvp|crossed"
-    r"|previous|retail|reference|basis|competitor)|list[-_]?price|price[-_]?(?:was|old|before|list)",
+    r"|previous|retail|reference|basis|competitor)|list[-_]?price|price[-_]?(?:was|old|before)",
     re.IGNORECASE,
 )
 # ... and that say "this is what a buyer pays now".

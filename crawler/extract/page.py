@@ -273,6 +273,16 @@ def find_sources(
                     selector, url, language, limit=_STATED_ELEMENTS, made_to_order=False
                 )
                 titled = _stated_over_structured(titled, stated)
+                # The visible page read in full, at most once, only where it settles
+                # what the structured data leaves open.
+                visible = cache(
+                    lambda: read_page(
+                        selector, url, language, described=True, limit=_STATED_ELEMENTS
+                    )
+                )
+                titled = _shown_offer(titled, visible, url, language)
+                if not stated:
+                    titled = _buyable_over_disagreeing(titled, visible)
             return Sources(titled, None, None)
         if broken_only and not structured:
             return Sources(found, "broken_jsonld", None)
@@ -341,6 +351,53 @@ def _sale_over_structured(
         return found
     sale = {**fields, "price": reading.fields["price"]}
     return [*found[:priced], (name, sale), *found[priced + 1 :]]
+
+
+def _shown_offer(
+    found: list[tuple[str, dict]], visible: Callable[[], Any], url: str, language: str | None
+) -> list[tuple[str, dict]]:
+    """The price the product's box prints, when the structured data offers the product
+    at several prices (one offer per variant, size or condition) and the printed one is
+    one of them: the variant the page shows selected, whose price a buyer pays; the
+    lowest offer is another variant's. Read only on such pages (one more walk)."""
+    priced = next((i for i, (_n, f) in enumerate(found) if f.get("price") not in _EMPTY), None)
+    if priced is None or len(found[priced][1].get("offer_prices") or ()) < _VARIANT_PRICES:
+        return found
+    name, fields = found[priced]
+    printed = (visible().fields or {}).get("price")
+    if not printed:
+        return found
+    hint = fields.get("currency") if isinstance(fields.get("currency"), str) else None
+    shown, _ = parse_price(
+        printed, currency_hint=hint, language=language, domain=urlsplit(url).hostname
+    )
+    if shown is None or shown == fields["price"] or shown not in fields["offer_prices"]:
+        return found
+    return [*found[:priced], (name, {**fields, "price": shown}), *found[priced + 1 :]]
+
+
+_VARIANT_PRICES = 2  # distinct offer prices that make a product's price a variant's
+
+
+def _buyable_over_disagreeing(
+    found: list[tuple[str, dict]], visible: Callable[[], Any]
+) -> list[tuple[str, dict]]:
+    """Structured sources that disagree on the stock (microdata "OutOfStock", OpenGraph
+    "InStock") on a page whose words state none: the visible page's reading (an enabled
+    buy control makes it InStock) settles it when it is one of the declared values."""
+    declared = {f["availability"] for _n, f in found if f.get("availability") not in _EMPTY}
+    if len(declared) < _DISAGREEING:
+        return found
+    read = (visible().fields or {}).get("availability")
+    if read not in declared:
+        return found
+    return [
+        (name, {**fields, "availability": read} if fields.get("availability") else fields)
+        for name, fields in found
+    ]
+
+
+_DISAGREEING = 2
 
 
 def _is_home(url: str) -> bool:

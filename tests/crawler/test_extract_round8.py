@@ -6,6 +6,7 @@ others guard what the rule must leave as it was."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from scrapy.http import HtmlResponse
 
@@ -170,3 +171,133 @@ def test_a_screen_reader_stock_label_on_swatches_states_nothing():
 def test_a_visible_stock_label_still_overrules_the_structured_value():
     body = product_box("<h1>Latex Mask Old Man</h1>", swatches("label-unavailable"))
     assert listing(body, jsonld("Latex Mask Old Man")).availability in ("SoldOut", "OutOfStock")
+
+
+# --- a block of prices, and a currency printed apart -----------------------------------------
+
+
+def sale_block(container: str) -> str:
+    return (
+        f"<main><h1>Latex Mask Old Man</h1><div class='{container}'>"
+        "<span class='currency-picker'><a href='#'><i>US$</i></a></span>"
+        "<span id='unit_price'>55.<sup>99</sup></span>"
+        "<dl class='menu'><dd><span>€</span><a href='#'>Euro</a></dd>"
+        "<dd><span>£</span><a href='#'>British Pound</a></dd>"
+        "<dd><span>HK$</span><a href='#'>Hong Kong Dollar</a></dd>"
+        "<dd><span>R$</span><a href='#'>Brazilian Real</a></dd></dl>"
+        "<s id='market_price'>US$ 69.99</s></div>"
+        f"{CART}</main>"
+    )
+
+
+def test_a_price_list_block_does_not_make_its_prices_old():
+    """cues.py: "price_list" names the block of prices, not a list price ("list-price"
+    and "price-was" still do)."""
+    assert not cues.is_was_attr("price_list")
+    assert cues.is_was_attr("list-price")
+    assert cues.is_was_attr("price-was")
+
+
+def test_a_bare_amount_takes_the_currency_printed_alone_before_it():
+    """heuristic_parts.py: the currency picker's "US$" just before "55.<sup>99</sup>";
+    the struck US$ 69.99 beside it is the old price."""
+    got = listing(sale_block("price_list"))
+    assert (got.price, got.currency) == (Decimal("55.99"), "USD")
+
+
+# --- the offer the page shows selected -------------------------------------------------------
+
+
+def variants_jsonld(*prices: str) -> str:
+    product = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": "Latex Mask Old Man",
+        "offers": [
+            {
+                "@type": "Offer",
+                "price": price,
+                "priceCurrency": "USD",
+                "availability": "https://schema.org/InStock",
+            }
+            for price in prices
+        ],
+    }
+    return f"<script type='application/ld+json'>{json.dumps(product)}</script>"
+
+
+def variant_box(printed: str) -> str:
+    return (
+        f"<main><h1>Latex Mask Old Man</h1><span class='price'>{printed}</span>"
+        "<select name='size'><option>S</option><option selected>XL</option></select>"
+        f"{CART}</main>"
+    )
+
+
+def test_the_printed_price_of_the_selected_variant_beats_the_lowest_offer():
+    """page.py (`_shown_offer`): offers at $210 and $480, the box prints $480 for the
+    variant it shows selected: that is the price."""
+    got = listing(variant_box("$480.00"), variants_jsonld("210.00", "480.00"))
+    assert got.price == Decimal("480.00")
+    assert got.currency == "USD"
+
+
+def test_a_printed_price_no_offer_names_leaves_the_lowest_offer():
+    got = listing(variant_box("$99.00"), variants_jsonld("210.00", "480.00"))
+    assert got.price == Decimal("210.00")
+    # One offer price only: the page is not read for it.
+    got = listing(variant_box("$480.00"), variants_jsonld("210.00", "210.00"))
+    assert got.price == Decimal("210.00")
+
+
+# --- the pieces of a price printed in pieces ---------------------------------------------------
+
+
+def test_the_cents_piece_of_a_price_is_no_price_of_its_own():
+    """heuristic_parts.py (`_price_piece`): "<span class=price-whole>12.</span><span
+    class=price-fraction>48</span>" by the buy button is a piece of $12.48, no price
+    of 48 (or 12) of its own."""
+    body = (
+        "<main><h1>Latex Mask Old Man</h1><div class='byline'><a href='/b'>Visit the store</a>"
+        "</div><div class='rating'><i>4.5</i><span>out of 5 stars</span>"
+        "<a href='#r'>120 ratings</a></div><p>Price: <span>$12.48</span></p>"
+        "<ul><li>Strong</li><li>Grey</li><li>Soft</li><li>Made by hand</li></ul>"
+        "<div class='buybox'><span class='price-whole'>12.</span>"
+        f"<span class='price-fraction'>48</span>{CART}</div></main>"
+    )
+    got = listing(body)
+    assert (got.price, got.currency) == (Decimal("12.48"), "USD")
+
+
+# --- structured sources that disagree on the stock --------------------------------------------
+
+
+def disagreeing(button: str) -> str:
+    return (
+        "<main itemscope itemtype='https://schema.org/Product'>"
+        "<h1 itemprop='name'>Latex Mask Old Man</h1>"
+        "<div itemprop='offers' itemscope itemtype='https://schema.org/Offer'>"
+        "<span class='price'>$120.00</span><meta itemprop='price' content='120.00'>"
+        "<meta itemprop='priceCurrency' content='USD'>"
+        "<link itemprop='availability' href='https://schema.org/OutOfStock'></div>"
+        f"{button}</main>"
+    )
+
+
+OG_IN_STOCK = (
+    "<meta property='og:type' content='product'>"
+    "<meta property='og:title' content='Latex Mask Old Man'>"
+    "<meta property='product:availability' content='instock'>"
+)
+
+
+def test_an_enabled_buy_button_settles_structured_sources_that_disagree():
+    """page.py (`_buyable_over_disagreeing`): microdata OutOfStock, OpenGraph in stock,
+    no stock words, an enabled "Add to cart": InStock."""
+    assert listing(disagreeing(CART), OG_IN_STOCK).availability == "InStock"
+
+
+def test_the_first_structured_value_stands_without_a_buy_button():
+    assert listing(disagreeing(""), OG_IN_STOCK).availability == "OutOfStock"
+    # Sources that agree are not read against the page.
+    assert listing(disagreeing(CART)).availability == "OutOfStock"
