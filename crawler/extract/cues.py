@@ -20,7 +20,7 @@ _PRICE_ATTR_RE = re.compile(
 # Shopify's compare-at, Magento's old-price, "was", "list price", MSRP, RRP, UVP).
 _WAS_ATTR_RE = re.compile(
     r"(?<![a-z])(?:was|old|regular|strike|before|original|compare|msrp|rrp|uvp|crossed"
-    r"|previous|retail|reference|basis|competitor)|list[-_]?price|price[-_]?(?:was|old|before|list)",
+    r"|previous|retail|reference|basis|competitor)|list[-_]?price|price[-_]?(?:was|old|before)",
     re.IGNORECASE,
 )
 # ... and that say "this is what a buyer pays now".
@@ -181,6 +181,18 @@ _SHOWN_AGAIN_RE = re.compile(
     r"|show-for-\S+|visible-\S+)",
     re.IGNORECASE,
 )
+# Class names of text only screen readers get (`visually-hidden`, `sr-only`,
+# `screen-reader-text`): a label a template prints for every swatch ("Variant sold out or
+# unavailable", shown by CSS on the unavailable ones), a variant name inside a heading.
+_READER_ONLY_RE = re.compile(
+    r"(?:^|\s)[\w-]*(?:visually-?hidden|sr-only|screen-?reader(?:-text|-only)?)(?=\s|$)",
+    re.IGNORECASE,
+)
+# Class, itemprop or data-* names of the part of a heading that holds the brand
+# ("<h1><a class="designer">Miu Miu</a><div class="name">Leather boat shoes</div></h1>").
+_BRAND_PART_RE = re.compile(
+    r"(?:^|[\s_-])(?:brand|designer|vendor|manufacturer)s?(?=$|[\s_-])", re.IGNORECASE
+)
 # Tags whose text a buyer does not read as the product's.
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "title"})
 OUTSIDE_TAGS = frozenset({"header", "nav", "footer", "aside"})
@@ -218,6 +230,8 @@ _hidden_class = folded_search(_HIDDEN_CLASS_RE)
 _closed_modal = folded_search(_CLOSED_MODAL_RE)
 _open_modal = folded_search(_OPEN_MODAL_RE)
 _shown_again = folded_search(_SHOWN_AGAIN_RE)
+_reader_only = folded_search(_READER_ONLY_RE)
+_brand_part = folded_search(_BRAND_PART_RE)
 _price_attr = folded_search(_PRICE_ATTR_RE)
 _was_attr = folded_search(_WAS_ATTR_RE)
 _now_attr = folded_search(_NOW_ATTR_RE)
@@ -241,6 +255,17 @@ def is_hidden_class(classes: str) -> bool:
     ):
         return True  # a dialog (log in, newsletter) hidden by the framework until opened
     return _hidden_class(classes) and not _shown_again(classes)
+
+
+@_per_string
+def is_reader_only_class(classes: str) -> bool:
+    """Whether the class hides the element from sight but not from screen readers."""
+    return _reader_only(classes)
+
+
+@_per_string
+def is_brand_attr(attrs: str) -> bool:
+    return _brand_part(attrs)
 
 
 @_per_string

@@ -196,6 +196,13 @@ def price_of(
         raw = content or pieced or short_text(el, 60, spaced=True)
         if raw and not (cues.has_currency_amount(raw) or _BARE_NUMBER_RE.match(raw)):
             raw = None
+        elif raw and not cues.has_currency_amount(raw):
+            if _price_piece(el, raw):
+                return None
+            # A bare amount whose currency is printed alone just before it (a currency
+            # picker's "US$" beside "55.<sup>99</sup>"): one price set in two elements.
+            sign = cues.TRAILING_CURRENCY_RE.search(_label_before(el) or "")
+            raw = f"{sign.group(1)} {raw}" if sign else raw
     labelled = raw is not None
     if (
         raw is None
@@ -238,6 +245,19 @@ def price_of(
         was=role == "was" or cues.is_was_label(raw) or cues.is_was_label(label),
         pieced=raw is pieced,
     )
+
+
+def _price_piece(el: HtmlElement, raw: str) -> bool:
+    """Whether a bare amount is one piece of a price printed in pieces, its whole part
+    ("12." before <span class=fraction>48</span>) or its cents ("48" after an element
+    ending in "12."): the price is its parent's (or printed again whole beside it)."""
+    if raw.strip()[-1:] in ".,":
+        return True
+    previous = el.getprevious()
+    if previous is None or previous.tail and previous.tail.strip():
+        return False
+    whole = "".join(previous.itertext()).strip()
+    return bool(whole) and whole[-1] in ".," and whole[:-1].replace(",", "").isdigit()
 
 
 def pieced_price(el: HtmlElement) -> str | None:

@@ -220,7 +220,13 @@ def _buttons_and_labels(
             page.stock.append((index, label))  # a button's label: "Sold out", "品切れ"
         elif real and label and label.strip() and _submits_to_cart(el, tag):
             page.buttons.append((index, label, _disabled(el, attrs)))  # "Add", "+"
-    if attrs and cues.is_availability_attr(attrs):
+    if (
+        attrs
+        and cues.is_availability_attr(attrs)
+        # A label only screen readers get, which the template prints on every swatch
+        # ("Variant sold out or unavailable") and CSS shows on some: no statement.
+        and not cues.is_reader_only_class(el.get("class") or "")
+    ):
         text = short_text(el, 200)
         if text and normalize_availability(text, search=True) and not cues.is_picture_notice(text):
             page.stock.append((index, text))

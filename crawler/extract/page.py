@@ -97,6 +97,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from copy import deepcopy
 from datetime import UTC, datetime
 from functools import cache
 from itertools import islice
@@ -119,7 +120,7 @@ from maskscreen.crawler.extract.fields import (
     page_language,
 )
 from maskscreen.crawler.extract.heuristic import read_page, stated_availability
-from maskscreen.crawler.extract.heuristic_parts import heading_text
+from maskscreen.crawler.extract.heuristic_parts import attributes, heading_text
 from maskscreen.crawler.extract.heuristic_walk import REPEATED, walk
 from maskscreen.crawler.extract.markup import (
     compact_rdfa,
@@ -264,7 +265,7 @@ def find_sources(
     if not heuristic or all(merged.get(key) not in _EMPTY for key in _HEURISTIC_FILLS):
         if found:
             first_heading = cache(lambda: _first_heading(selector))  # read at most once
-            titled = _heading_over_opengraph(found, first_heading, True)
+            titled = _heading_over_opengraph(found, lambda: first_heading().text, True)
             titled = _heading_over_name(titled, first_heading)
             if heuristic:
                 # Made to order overrules no declared availability: not walked for.
@@ -272,6 +273,16 @@ def find_sources(
                     selector, url, language, limit=_STATED_ELEMENTS, made_to_order=False
                 )
                 titled = _stated_over_structured(titled, stated)
+                # The visible page read in full, at most once, only where it settles
+                # what the structured data leaves open.
+                visible = cache(
+                    lambda: read_page(
+                        selector, url, language, described=True, limit=_STATED_ELEMENTS
+                    )
+                )
+                titled = _shown_offer(titled, visible, url, language)
+                if not stated:
+                    titled = _buyable_over_disagreeing(titled, visible)
             return Sources(titled, None, None)
         if broken_only and not structured:
             return Sources(found, "broken_jsonld", None)
@@ -340,6 +351,53 @@ def _sale_over_structured(
         return found
     sale = {**fields, "price": reading.fields["price"]}
     return [*found[:priced], (name, sale), *found[priced + 1 :]]
+
+
+def _shown_offer(
+    found: list[tuple[str, dict]], visible: Callable[[], Any], url: str, language: str | None
+) -> list[tuple[str, dict]]:
+    """The price the product's box prints, when the structured data offers the product
+    at several prices (one offer per variant, size or condition) and the printed one is
+    one of them: the variant the page shows selected, whose price a buyer pays; the
+    lowest offer is another variant's. Read only on such pages (one more walk)."""
+    priced = next((i for i, (_n, f) in enumerate(found) if f.get("price") not in _EMPTY), None)
+    if priced is None or len(found[priced][1].get("offer_prices") or ()) < _VARIANT_PRICES:
+        return found
+    name, fields = found[priced]
+    printed = (visible().fields or {}).get("price")
+    if not printed:
+        return found
+    hint = fields.get("currency") if isinstance(fields.get("currency"), str) else None
+    shown, _ = parse_price(
+        printed, currency_hint=hint, language=language, domain=urlsplit(url).hostname
+    )
+    if shown is None or shown == fields["price"] or shown not in fields["offer_prices"]:
+        return found
+    return [*found[:priced], (name, {**fields, "price": shown}), *found[priced + 1 :]]
+
+
+_VARIANT_PRICES = 2  # distinct offer prices that make a product's price a variant's
+
+
+def _buyable_over_disagreeing(
+    found: list[tuple[str, dict]], visible: Callable[[], Any]
+) -> list[tuple[str, dict]]:
+    """Structured sources that disagree on the stock (microdata "OutOfStock", OpenGraph
+    "InStock") on a page whose words state none: the visible page's reading (an enabled
+    buy control makes it InStock) settles it when it is one of the declared values."""
+    declared = {f["availability"] for _n, f in found if f.get("availability") not in _EMPTY}
+    if len(declared) < _DISAGREEING:
+        return found
+    read = (visible().fields or {}).get("availability")
+    if read not in declared:
+        return found
+    return [
+        (name, {**fields, "availability": read} if fields.get("availability") else fields)
+        for name, fields in found
+    ]
+
+
+_DISAGREEING = 2
 
 
 def _is_home(url: str) -> bool:
@@ -413,32 +471,69 @@ def _heading_over_opengraph(
 
 
 def _heading_over_name(
-    found: list[tuple[str, dict]], read_heading: Callable[[], str | None]
+    found: list[tuple[str, dict]], read_heading: Callable[[], Heading]
 ) -> list[tuple[str, dict]]:
     """A structured name (JSON-LD, microdata, RDFa) that the page's heading shows with
     more around it gives way to the heading, the name as a shopper reads it: the brand
     before it ("Braqeez" + "sandalen blauw", "iiyama" + "G-Master GB2470HSU-W5, ..."),
     the line after it; and a name that is the heading plus a part set off by a separator
     ("Monedero - black" over the heading "Monedero") gives way too. A heading holding
-    the name inside a much longer text (a whole block) is not taken."""
+    the name inside a much longer text (a whole block) is not taken.
+
+    The other way round too: a name that is the heading with a brand or a gender before
+    it ("Women's" + "Linen Wide Leg Pants") gives way to the heading (a name that runs on
+    after it, "LED Face Mask" + "Light Therapy 7 Colours", is kept: it says more); and so
+    does a name that is the heading's words with other signs ("23.8''" for the heading's
+    '23.8"'). Where the heading sets the brand in an element of its own beside the name
+    (`Heading.name`), the name part is the title when the structured name is the whole
+    heading or shows that part with more around it."""
     source = next((name for name, fields in found if fields.get("title")), None)
     if source not in ("jsonld", "microdata", "rdfa"):
         return found
     title = next(fields["title"] for name, fields in found if name == source)
     heading = read_heading()
-    if not heading:
+    if not heading.text:
         return found
-    inner, outer = _squash(title), _squash(heading)
-    if not inner or not outer or inner == outer:
-        return found
-    # A name in full-width letters ("Ｘｅｎｏｂｌａｄｅ") that the heading prints in plain
-    # ones: the heading's letters are the ones a shopper reads.
-    wide = _WIDE_RE.search(title) and _squash(_narrow(title)) == _squash(_narrow(heading))
-    if not wide and not (_framed(heading, title) or (outer in inner and _set_off(title, heading))):
+    chosen = None
+    whole = _squash(title)
+    if heading.name and (
+        whole in (_squash(heading.text), _squash(heading.name)) or _shows(title, heading.name)
+    ):
+        chosen = heading.name
+    elif _shows(title, heading.text):
+        chosen = heading.text
+    if chosen is None:
         return found
     return [
-        (name, {**fields, "title": heading} if name == source else fields) for name, fields in found
+        (name, {**fields, "title": chosen} if name == source else fields) for name, fields in found
     ]
+
+
+def _shows(title: str, heading: str) -> bool:
+    """Whether the page's `heading` is the structured name `title` as a shopper reads it
+    (see `_heading_over_name`)."""
+    inner, outer = _squash(title), _squash(heading)
+    if not inner or not outer:
+        return False
+    if inner == outer:
+        # The same words with other signs; a heading whose words run together where the
+        # name spaces them ("Lip NectarBêtise") is not the better spelling.
+        words = len(_WORD_RE.findall(heading))
+        return _folded(title) != _folded(heading) and words >= len(_WORD_RE.findall(title))
+    # A name in full-width letters ("Ｘｅｎｏｂｌａｄｅ") that the heading prints in plain
+    # ones: the heading's letters are the ones a shopper reads.
+    if _WIDE_RE.search(title) and _squash(_narrow(title)) == _squash(_narrow(heading)):
+        return True
+    if _framed(heading, title) or (outer in inner and _set_off(title, heading)):
+        return True
+    return _framed(title, heading)
+
+
+_WORD_RE = re.compile(r"\w+")
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 _WIDE_RE = re.compile("[\uff01-\uff5e]")  # full-width forms of ASCII letters and signs
@@ -479,15 +574,68 @@ def _set_off(title: str, heading: str) -> bool:
     return (not before or before[-1] in _SEPARATORS) and (not after or after[0] in _SEPARATORS)
 
 
-def _first_heading(selector: Selector) -> str | None:
+class Heading(NamedTuple):
+    """The page's first product heading: its text as a shopper sees it (`text`), and its
+    name part (`name`): that text without a brand the heading sets in an element of its
+    own (a class, itemprop or data-* name saying brand, designer, vendor), None when it
+    holds none."""
+
+    text: str | None
+    name: str | None = None
+
+
+def _first_heading(selector: Selector) -> Heading:
     """The page's first <h1>, read as the heuristic reads headings; for the pages whose
     other sources leave no gap for the heuristic, so that an og:title with a price or
-    a shop name around the heading ("€97.39 40% OFF|Name") still gives way to it."""
+    a shop name around the heading ("€97.39 40% OFF|Name") still gives way to it. An
+    <h1> inside a dialog ("We think you are in Vietnam. Update your location?") is not
+    the page's; text only screen readers get is not part of it."""
     if selector.root is None:
-        return None
+        return Heading(None)
     # The first <h1> with a text (an empty one holds a logo's picture).
-    headings = (heading_text(h1) for h1 in islice(selector.root.iter("h1"), _FIRST_H1S))
-    return next((text for text in headings if text), None)
+    h1s = (h1 for h1 in selector.root.iter("h1") if not _in_dialog(h1))
+    headings = (_heading_parts(h1) for h1 in islice(h1s, _FIRST_H1S))
+    return next((heading for heading in headings if heading.text), Heading(None))
+
+
+_DIALOG_ROLES = frozenset({"dialog", "alertdialog", "modal"})
+
+
+def _in_dialog(el: etree._Element) -> bool:
+    return any(
+        a.tag == "dialog" or a.get("role") in _DIALOG_ROLES or a.get("aria-modal") == "true"
+        for a in el.iterancestors()
+    )
+
+
+def _heading_parts(h1: Any) -> Heading:
+    """`Heading` of one <h1>: read on a copy without its screen-reader-only parts, then
+    without its brand part."""
+    parts = [d for d in h1.iterdescendants() if isinstance(d.tag, str)]
+    hidden = [d for d in parts if cues.is_reader_only_class(d.get("class") or "")]
+    brands = [d for d in parts if d.attrib and cues.is_brand_attr(attributes(d))]
+    if not hidden and not brands:
+        return Heading(heading_text(h1))
+    copy = deepcopy(h1)
+    copies = [d for d in copy.iterdescendants() if isinstance(d.tag, str)]
+    for index, part in enumerate(parts):
+        if part in hidden:
+            copies[index].drop_tree()
+    text = heading_text(copy)
+    dropped = False
+    for index, part in enumerate(parts):
+        kept = any(a is copy for a in copies[index].iterancestors())  # not in a dropped part
+        said = _folded("".join(copies[index].itertext()))
+        # A brand before or after the name, not a word inside it ("Steel wheel <span
+        # itemprop=brand>Peugeot</span> 206").
+        ends = bool(text and said) and _folded(text).startswith(said) != _folded(text).endswith(
+            said
+        )
+        if part in brands and kept and ends:
+            copies[index].drop_tree()
+            dropped = True
+    name = heading_text(copy) if dropped else None
+    return Heading(text, name if name and name != text else None)
 
 
 def _squash(text: str) -> str:

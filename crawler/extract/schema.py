@@ -269,6 +269,11 @@ def product_fields(product: dict, products: list[dict], index: dict[str, dict]) 
         "language": _language(product),
         "category": name_of(product.get("category")),
         "availability": availability,
+        # Every price the buyable offers name: a page printing one of them (the variant
+        # it shows selected) is read for it (`page._shown_offer`).
+        "offer_prices": frozenset(
+            amount for amount in (machine_amount(p[1]) for (p, _o) in priced) if amount
+        ),
     }
 
 
