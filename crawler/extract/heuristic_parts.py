@@ -254,6 +254,10 @@ def _price_piece(el: HtmlElement, raw: str) -> bool:
     if raw.strip()[-1:] in ".,":
         return True
     previous = el.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):
+        if previous.tail and previous.tail.strip():  # text after a comment: not pieces
+            return False
+        previous = previous.getprevious()  # a comment or instruction prints nothing
     if previous is None or previous.tail and previous.tail.strip():
         return False
     whole = "".join(previous.itertext()).strip()

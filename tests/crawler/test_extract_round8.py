@@ -269,6 +269,22 @@ def test_the_cents_piece_of_a_price_is_no_price_of_its_own():
     assert (got.price, got.currency) == (Decimal("12.48"), "USD")
 
 
+def test_a_comment_before_a_price_piece_is_passed_over():
+    """heuristic_parts.py (`_price_piece`): a comment between the pieces of a price
+    prints nothing (the piece before it is still the whole part), and a comment as
+    the only thing before an amount is no element to read: no crash, the price read."""
+    body = (
+        "<main><h1>Latex Mask Old Man</h1><p>Price: <span>$12.48</span></p>"
+        "<div class='buybox'><span class='price-whole'>12.</span><!-- cents -->"
+        f"<span class='price-fraction'>48</span>{CART}</div></main>"
+    )
+    got = listing(body)
+    assert (got.price, got.currency) == (Decimal("12.48"), "USD")
+    alone = "<main><h1>Latex Mask Old Man</h1><p><!-- price --><span>$12.48</span></p>" + CART
+    got = listing(alone + "</main>")
+    assert (got.price, got.currency) == (Decimal("12.48"), "USD")
+
+
 # --- structured sources that disagree on the stock --------------------------------------------
 
 
