@@ -221,3 +221,12 @@ def test_a_margin_model_predicts_from_the_regressions_decisions(tmp_path):
     metrics.write_text(json.dumps({**metadata, "score": "margin"}))
     with pytest.raises(ModelError, match="score_calibration"):
         load_model(tmp_path / "m")
+
+
+def test_the_model_card_says_how_the_score_is_made():
+    from maskscreen.classifier.card import _score_sentence
+
+    margin = _score_sentence({"score": "margin", "score_calibration": MARGIN})
+    assert "0.5 × log(exp z_realistic + exp z_custom) − z_benign" in margin
+    assert "normalised" in _score_sentence({})  # older models: the normalised score
+    assert "benign calibrator alone" in _score_sentence({"score": "benign"})
