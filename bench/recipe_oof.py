@@ -68,13 +68,14 @@ def run(args) -> None:
     train.MADE_COPY_WEIGHT = args.made_copy_weight
     examples, synthetic = material()
     start = time.perf_counter()
-    probabilities = train.out_of_fold(
-        examples, args.seed, args.folds, lambda m: print(m, file=sys.stderr), synthetic
+    probabilities, decisions = train.out_of_fold(
+        examples, args.seed, args.folds, lambda m: print(m, file=sys.stderr), synthetic, True
     )
     CACHE.mkdir(parents=True, exist_ok=True)
     np.savez(
         CACHE / f"{args.name}.npz",
         probabilities=probabilities,
+        decisions=decisions,
         ids=np.array([e.id for e in examples]),
         recipe=np.array(
             f"grounded_weight={args.grounded_weight} C={args.c} scale={args.scale} "
@@ -108,10 +109,16 @@ def table(names: list[str]) -> None:
     for path in paths:
         stored = np.load(path)
         assert list(stored["ids"]) == ids, f"{path.name}: other training material"
-        scores, _ = danger(stored["probabilities"], list(LABELS), train.SCORE)
+        # the shipped score, its calibrator fitted on these out-of-fold predictions as
+        # `maskscreen train` does; runs stored without decisions: the normalised score
+        kind = train.SCORE if "decisions" in stored.files else "normalised"
+        decisions = stored["decisions"] if "decisions" in stored.files else None
+        labels = [e.label for e in examples]
+        calibration = train.fit_score(kind, stored["probabilities"], decisions, labels)
+        scores, _ = danger(stored["probabilities"], list(LABELS), kind, decisions, calibration)
         cut = train.choose_threshold(y[grounded], scores[grounded], 0.95)
         best = _pr(scores[grounded] >= cut, y[grounded])
-        print(f"\n{path.stem}: {stored['recipe']}; best {best[0]:.3f}/{best[1]:.3f}")
+        print(f"\n{path.stem}: {stored['recipe']}; {kind} score; best {best[0]:.3f}/{best[1]:.3f}")
         print(f"{'rule':9} {header}   cuts")
         for rule, source, positives, fallback in RULES:
             train.MIN_GROUNDED_POSITIVES = positives

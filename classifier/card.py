@@ -128,13 +128,8 @@ def model_card(metadata: dict) -> str:
                 if metadata.get("whole_lexicon")
                 else "training words only"
             )
-            + ") → logistic regression, sigmoid-calibrated one-vs-rest. Score = 1 − P(benign) "
-            + (
-                "of the benign calibrator alone (not normalised with the other labels', so "
-                "evidence for one dangerous label cannot lower it)."
-                if metadata.get("score") == "benign"
-                else "after the three calibrated sigmoids are normalised to sum to 1."
-            )
+            + ") → logistic regression, sigmoid-calibrated one-vs-rest. "
+            + _score_sentence(metadata)
             + (
                 " Directional cues are monotone: the weights of the features only an evasion "
                 "claim or a made-to-order phrase switches on are held at ≤ 0 for benign and "
@@ -237,3 +232,21 @@ def model_card(metadata: dict) -> str:
             )
         lines.append("")
     return "\n".join(lines)
+
+
+def _score_sentence(metadata: dict) -> str:
+    """How the model's score is made (metrics.json "score", runtime.danger)."""
+    if metadata.get("score") == "margin":
+        weight = (metadata.get("score_calibration") or {}).get("weight", "?")
+        return (
+            f"Score = a sigmoid of {weight} × log(exp z_realistic + exp z_custom) − z_benign "
+            "over the regression's raw decisions, fitted on the out-of-fold decisions of the "
+            "training split (no per-class calibrator in it, so moving evidence from one "
+            "dangerous label to the other cannot lower it through a flatter calibrator)."
+        )
+    if metadata.get("score") == "benign":
+        return (
+            "Score = 1 − P(benign) of the benign calibrator alone (not normalised with the "
+            "other labels', so evidence for one dangerous label cannot lower it)."
+        )
+    return "Score = 1 − P(benign) after the three calibrated sigmoids are normalised to sum to 1."

@@ -33,9 +33,11 @@ from maskscreen.classifier.runtime import (
     Runtime,
     RuntimeFileError,
     UnsupportedPipeline,
+    check_calibration,
     danger,
     file_sha256,
     from_pipeline,
+    needs_decisions,
 )
 from maskscreen.classifier.signals import SignalMatcher, default_matcher
 from maskscreen.classifier.spans import find_original
@@ -223,8 +225,13 @@ class Model:
         # The pipeline's steps without scikit-learn, keeping the word n-grams for the reasons.
         features = self.runtime.featurize(texts)
         normalized = features.normalized
+        kind, matrix = self.score_kind, features.matrix
         danger_scores, per_label = danger(
-            self.runtime.one_vs_rest(features.matrix), self.runtime.classes, self.score_kind
+            self.runtime.one_vs_rest(matrix),
+            self.runtime.classes,
+            kind,
+            self.runtime.decisions(matrix) if needs_decisions(kind) else None,
+            self.metadata.get("score_calibration"),
         )
         found_languages = language_id.identify(normalized)
         thresholds = self._thresholds(normalized, found_languages)
@@ -438,6 +445,13 @@ def pipeline_one_vs_rest(pipeline, texts: list[str]) -> np.ndarray:
     classes), computed by scikit-learn's own objects: CalibratedClassifierCV.predict_proba
     stopped before its multiclass normalisation (the score is made of these: runtime.danger).
     Runtime.one_vs_rest gives the same to the last bit."""
+    return pipeline_outputs(pipeline, texts)[0]
+
+
+def pipeline_outputs(pipeline, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """pipeline_one_vs_rest and the raw decisions of the regression (each the mean over the
+    calibrated classifiers, columns in the pipeline's classes order; Runtime.decisions),
+    from one featurisation."""
     from sklearn.preprocessing import LabelEncoder
 
     features = texts
@@ -445,6 +459,7 @@ def pipeline_one_vs_rest(pipeline, texts: list[str]) -> np.ndarray:
         features = step.transform(features)
     model = pipeline.named_steps["model"]
     mean = np.zeros((features.shape[0], len(model.classes_)))
+    raw = np.zeros_like(mean)
     for calibrated in model.calibrated_classifiers_:
         decisions = calibrated.estimator.decision_function(features)
         columns = LabelEncoder().fit(calibrated.classes).transform(calibrated.estimator.classes_)
@@ -453,9 +468,11 @@ def pipeline_one_vs_rest(pipeline, texts: list[str]) -> np.ndarray:
             columns, decisions.T, calibrated.calibrators, strict=True
         ):
             proba[:, column] = calibrator.predict(decision)
+            raw[:, column] += decision
         mean += proba
     mean /= len(model.calibrated_classifiers_)
-    return mean
+    raw /= len(model.calibrated_classifiers_)
+    return mean, raw
 
 
 def _canaries_of(pipeline, runtime: Runtime) -> dict:
@@ -655,6 +672,10 @@ def load_model(
         raise ModelError(
             f"cannot read model {directory}: unknown score {metadata['score']!r} in {METRICS_FILE}"
         )
+    try:
+        check_calibration(metadata.get("score", "normalised"), metadata.get("score_calibration"))
+    except ValueError as exc:
+        raise ModelError(f"cannot read model {directory}: {exc} in {METRICS_FILE}") from exc
     runtime = _matching_runtime(directory / RUNTIME_FILE, model_path, sha256)
     pipeline = None
     if runtime is None:

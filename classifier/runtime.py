@@ -89,23 +89,72 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-SCORES = ("benign", "normalised")  # what a model's score is made of (metrics.json "score")
+# What a model's score is made of (metrics.json "score"). "margin" also needs the regression's
+# raw decisions and a calibrator fitted at training (metrics.json "score_calibration").
+SCORES = ("benign", "normalised", "margin")
+CALIBRATED = ("margin",)
+
+
+def needs_decisions(score: str) -> bool:
+    """Whether `danger` reads the raw decisions for this kind of score."""
+    return score == "margin"
+
+
+def check_calibration(score: str, calibration) -> None:
+    """ValueError unless `calibration` holds the finite numbers the `score` kind needs, its
+    slope and dangerous weight positive (a kind without a calibrator needs none)."""
+    if score not in CALIBRATED:
+        return
+    if not isinstance(calibration, dict):
+        raise ValueError(f"the {score!r} score has no score_calibration")
+    numbers = [calibration.get(key) for key in ("a", "b", "weight")]
+    if not all(isinstance(x, int | float) and math.isfinite(x) for x in numbers):
+        raise ValueError(f"score_calibration {calibration!r} is not numbers")
+    if not (numbers[0] > 0 and numbers[2] > 0):  # a score that falls as the evidence rises
+        raise ValueError(f"score_calibration {calibration!r} is not increasing")
+
+
+def dangerous_margin(decisions: np.ndarray, classes: list[str], weight: float = 1.0) -> np.ndarray:
+    """weight * log(exp(z_r) + exp(z_c)) - z_b of the raw decisions z (columns in `classes`
+    order). With weight 1 it is the multinomial regression's own log-odds of "some dangerous
+    label" against benign; with weight 0, the benign decision alone (the "benign" score's
+    ranking). It rises with either dangerous decision and falls with the benign one, and
+    reads no per-class calibrator, so a flatter custom-copy calibrator cannot lower it."""
+    benign = decisions[:, classes.index("benign")]
+    dangerous = decisions[:, [classes.index(x) for x in LABELS if x != "benign"]]
+    top = dangerous.max(axis=1)
+    return weight * (top + np.log(np.exp(dangerous - top[:, None]).sum(axis=1))) - benign
+
+
+def calibrated_score(decisions: np.ndarray, classes: list[str], calibration: dict) -> np.ndarray:
+    """The "margin" score: expit(a * dangerous_margin(decisions, weight) + b), the sigmoid
+    fitted on the training split's out-of-fold decisions (train.fit_score)."""
+    margin = dangerous_margin(decisions, classes, float(calibration["weight"]))
+    return expit(float(calibration["a"]) * margin + float(calibration["b"]))
 
 
 def danger(
-    one_vs_rest: np.ndarray, classes: list[str], score: str
+    one_vs_rest: np.ndarray,
+    classes: list[str],
+    score: str,
+    decisions: np.ndarray | None = None,
+    calibration: dict | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The score of each row (probability that the listing is not benign) and its scores per
-    label (columns in LABELS order), from the classes' calibrated sigmoids (`one_vs_rest`).
+    label (columns in LABELS order), from the classes' calibrated sigmoids (`one_vs_rest`)
+    and, for the CALIBRATED kinds, the raw `decisions` and the model's `calibration`.
 
     "benign": 1 - the benign calibrator's probability, a monotone function of the benign
     decision alone, so each feature moves it one way whatever it does to the other labels.
     "normalised": 1 - P(benign) after the sigmoids are normalised to sum to 1 (scikit-learn's
     predict_proba for one calibrated classifier, the recipe's ensemble=False; uniform where
     all are zero); there a made-to-order phrase that lowers
-    realistic_face_mask more than it raises custom_face_copy lowers the score (issue 13).
+    realistic_face_mask more than it raises custom_face_copy lowers the score (issue 13):
+    the custom-copy calibrator is flatter than the realistic-mask one.
     (The larger dangerous sigmoid is no choice: that phrase lowers it in 193 of 200
-    directional cases on training words.) The score is shared between the dangerous labels
+    directional cases on training words.) "margin": `calibrated_score`, one sigmoid over
+    the regression's raw decisions, fitted at training (train.SCORE has the measures).
+    The score is shared between the dangerous labels
     in proportion to their sigmoids (equally where both are zero), so the per-label scores
     sum to 1 (for "normalised" they are predict_proba's).
     """
@@ -118,6 +167,10 @@ def danger(
             benign, total, out=np.full_like(benign, 1 / len(classes)), where=total != 0
         )
         danger_score = 1.0 - share
+    elif score in CALIBRATED:
+        if calibration is None or (needs_decisions(score) and decisions is None):
+            raise ValueError(f"the {score!r} score needs its calibration and decisions")
+        danger_score = calibrated_score(decisions, classes, calibration)
     else:
         raise ValueError(f"unknown score {score!r} (known: {', '.join(SCORES)})")
     dangerous = [classes.index(label) for label in LABELS if label != "benign"]
@@ -160,6 +213,12 @@ class Calibrated:
             this_pred = np.ascontiguousarray(this_pred)
             proba[:, class_idx] = expit(-(a * this_pred + b))
         return proba
+
+    def decisions(self, features: sp.csr_matrix, n_classes: int) -> np.ndarray:
+        """The regression's decision of each class (columns in `Runtime.classes` order)."""
+        out = np.zeros((features.shape[0], n_classes))
+        out[:, self.class_index] = features @ self.coef.T + self.intercept
+        return out
 
     def predict_proba(self, features: sp.csr_matrix, n_classes: int) -> np.ndarray:
         """_CalibratedClassifier.predict_proba for a multiclass linear model and sigmoids."""
@@ -253,6 +312,12 @@ class Runtime:
         """Each class's calibrated sigmoid (not normalised), the mean over the calibrated
         classifiers: what the verdict's score is made of (`danger`)."""
         return self._mean(features, Calibrated.one_vs_rest)
+
+    def decisions(self, features: sp.csr_matrix) -> np.ndarray:
+        """Each class's raw decision (the logistic regression's logit, before any
+        calibrator; columns in `classes` order), the mean over the calibrated classifiers:
+        what a calibrated score (`danger` with `calibration`) is made of."""
+        return self._mean(features, Calibrated.decisions)
 
     def _mean(self, features: sp.csr_matrix, each) -> np.ndarray:
         n_classes = len(self.classes)

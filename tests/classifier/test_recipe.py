@@ -87,7 +87,9 @@ def test_out_of_fold_fits_each_fold_with_its_own_records_weights(monkeypatch, ex
 
     monkeypatch.setattr(train, "_fit", fit)
     monkeypatch.setattr(
-        train, "pipeline_one_vs_rest", lambda p, texts: np.full((len(texts), len(LABELS)), 0.5)
+        train,
+        "pipeline_outputs",
+        lambda p, texts: (np.full((len(texts), len(LABELS)), 0.5),) * 2,
     )
     train.out_of_fold(examples, 0, 2, lambda m: None)
     assert len(seen) == 2 and all({1.0, 2.0} <= set(w) for w in seen)
