@@ -30,6 +30,7 @@ def prepare_for_batches(model) -> None:
     # at the first batch of the run otherwise, where it is counted against that batch and
     # allocates after the freeze below.
     from scipy.special import expit  # noqa: F401
+
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
