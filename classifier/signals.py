@@ -240,22 +240,30 @@ class SignalMatcher:
         if disclaimed:
             found = [match for match in found if match.signal not in disclaimed]
         if self._contexts and found:
-            found = [m for m in found if not self._about_object(normalized, m)]
+            found = self._not_about_objects(normalized, found)
         return sorted(found, key=lambda match: (match.start, match.signal))
 
-    def _about_object(self, text: str, match: SignalMatch) -> bool:
-        """Whether `match` speaks of an object, not of a person passing as someone: the
-        listing names a context object (a wig, a doll) and no mask, and the match itself
-        says nothing of recognising or disguise ("nobody will know it's a toupee", but not
-        "even your mom won't recognise you" beside a wig, nor a mask's "with the wig
-        nobody looks twice")."""
-        context = self._contexts.get(match.signal)
-        return bool(
-            context is not None
-            and context.object.search(text)
-            and not context.mask.search(text)
-            and not context.keep.search(match.text)
-        )
+    def _not_about_objects(self, text: str, found: list[SignalMatch]) -> list[SignalMatch]:
+        """`found` without the matches that speak of an object, not of a person passing as
+        someone: the listing names a context object (a wig, a doll) and no mask, and the
+        match itself says nothing of recognising or disguise ("nobody will know it's a
+        toupee", but not "even your mom won't recognise you" beside a wig, nor a mask's
+        "with the wig nobody looks twice"). What the listing names is looked for once a
+        signal, not once a match."""
+        named: dict[str, bool] = {}  # signal -> the text names its object and no mask
+        kept = []
+        for match in found:
+            context = self._contexts.get(match.signal)
+            if context is not None:
+                about = named.get(match.signal)
+                if about is None:
+                    about = named[match.signal] = bool(
+                        context.object.search(text) and not context.mask.search(text)
+                    )
+                if about and not context.keep.search(match.text):
+                    continue
+            kept.append(match)
+        return kept
 
     def _run(self, keys: tuple[tuple[str, str], ...], missing: str) -> tuple[list, list]:
         """What `find` searches a text of these keys' scripts lacking the `missing` rare
@@ -481,7 +489,10 @@ def gate_parts(patterns: list[str]) -> list[str] | None:
         trie, classes = _trie_alternatives(root), list(dict.fromkeys(classes))  # (once each)
         for body in [trie + classes] if shared else [trie, classes]:
             if body:
-                out.append(shared + ("(?:" + "|".join(body) + ")" if len(body) > 1 else body[0]))
+                either = "(?:" + "|".join(body) + ")" if len(body) > 1 else body[0]
+                # behind the shared test, a look at the first character (one class test
+                # at a word's start, where the alternation tested each branch's in turn)
+                out.append(shared + _guarded(either) if shared else either)
     return out or None
 
 
