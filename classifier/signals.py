@@ -492,8 +492,24 @@ def gate_parts(patterns: list[str]) -> list[str] | None:
                 either = "(?:" + "|".join(body) + ")" if len(body) > 1 else body[0]
                 # behind the shared test, a look at the first character (one class test
                 # at a word's start, where the alternation tested each branch's in turn)
-                out.append(shared + _guarded(either) if shared else either)
+                out.append(shared + _first_look(root, classes) + either if shared else either)
     return out or None
+
+
+def _first_look(root: dict, classes: list[str]) -> str:
+    """A look-ahead at the characters a match of the trie `root` or of a piece of `classes`
+    can begin with ("": unknown, or a piece that can match nothing): the trie's first
+    characters as they are, only the few class-first pieces parsed."""
+    firsts = [re.escape(char) for char in sorted(key for key in root if key)]
+    for piece in classes:
+        try:
+            found = _first_chars(_parsed(piece).data)
+        except (AttributeError, re.error):
+            return ""
+        if found is None or found[1]:
+            return ""
+        firsts += found[0]
+    return f"(?=[{''.join(dict.fromkeys(firsts))}])" if firsts else ""
 
 
 def _gate_pieces(patterns: list[str]) -> list[tuple[str, str | None, str]] | None:
