@@ -21,11 +21,16 @@ GC_THRESHOLDS = (50_000, 20, 10)
 
 def prepare_for_batches(model) -> None:
     """Warm `model` (every pattern compiled, both tokenizers loaded: the canary texts are
-    in several languages), then freeze what is alive (gc.freeze: never walked again) and
+    in several languages; scipy's sigmoid, which batches use, imported), then freeze what is alive (gc.freeze: never walked again) and
     raise the collector's thresholds. Process-wide: for the edge of a long run to call."""
     from maskscreen.classifier.model import CANARIES
 
     model.predict(list(CANARIES))
+    # A batch of more than runtime.SMALL_EXPIT sigmoid inputs imports scipy.special (0.11-0.13 s):
+    # at the first batch of the run otherwise, where it is counted against that batch and
+    # allocates after the freeze below.
+    from scipy.special import expit  # noqa: F401
+
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)

@@ -345,9 +345,13 @@ class Model:
             quoted.update(words)
         for phrase in phrases:
             found = _quote(original, phrase, quotes)
-            if found and not any(found in q or q in found for q in quoted):
-                reasons.append(repr(found))
-                quoted.add(found)
+            if found:
+                for q in quoted:  # (a loop: `any` of a generator cost twice as much)
+                    if found in q or q in found:
+                        break
+                else:  # within no phrase quoted already, nor holding one
+                    reasons.append(repr(found))
+                    quoted.add(found)
         return reasons[: MAX_REASONS + len(matches) + len(concepts or {})]
 
     def _top_words(

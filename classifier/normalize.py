@@ -78,6 +78,41 @@ def _traditional_chars() -> frozenset[str]:
     return frozenset(map(chr, _traditional_to_simplified()))
 
 
+@functools.lru_cache(maxsize=1)
+def _traditional_bmp() -> re.Pattern[str]:
+    """A search for the characters of the traditional table in the Basic Multilingual Plane
+    (runs of code points as ranges): one class, looked up in a bitmap, scanned in C. (A
+    class that holds any character beyond it is a list of ranges tried one by one.)"""
+    from maskscreen.classifier import regexes  # (numpy: only where a text needs it)
+
+    runs: list[list[int]] = []
+    for code in sorted(ord(char) for char in _traditional_chars() if char <= "\uffff"):
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return regexes.compile(
+        "["
+        + "".join(
+            re.escape(chr(low)) + ("-" + re.escape(chr(high)) if high > low else "")
+            for low, high in runs
+        )
+        + "]"
+    )
+
+
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _has_traditional(text: str) -> bool:
+    """`not _traditional_chars().isdisjoint(text)`, which hashed every character of the
+    text (3.0 µs a corpus listing; this: a search in C, and the set only for a text with
+    a character beyond the Basic Multilingual Plane, rare)."""
+    return _traditional_bmp().search(text) is not None or (
+        _BEYOND_BMP.search(text) is not None and not _traditional_chars().isdisjoint(text)
+    )
+
+
 # Regional words that a character table cannot turn into the mainland word.
 _REGIONAL_WORDS = {"矽胶": "硅胶", "矽利康": "硅胶"}
 _REGIONAL = re.compile("|".join(map(re.escape, _REGIONAL_WORDS)))
@@ -116,7 +151,7 @@ def normalize(text: str | None) -> str:
         if _HAS_INVISIBLE.search(text):
             text = text.translate(_INVISIBLE)
         text = text.casefold()
-        if not _traditional_chars().isdisjoint(text):  # rare, and translate is slow
+        if _has_traditional(text):  # rare, and translate is slow
             text = text.translate(_traditional_to_simplified())
         text = _REGIONAL.sub(lambda m: _REGIONAL_WORDS[m.group(0)], text)
         if _HAS_HOMOGLYPH.search(text):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import operator
 import re
 from dataclasses import dataclass
 
@@ -78,24 +79,31 @@ class _Alignment:
         return self.start[chunk] + offsets[i] + 1 if offsets else self.end[chunk]
 
 
+_GROUP, _START, _END = re.Match.group, re.Match.start, re.Match.end
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+_PLUS_ONE = (1).__add__
+
+
 @functools.lru_cache(maxsize=256)
 def _aligned(original: str) -> _Alignment:
-    # each chunk's form in one pass, the lists made from it afterwards
-    chunks = [
-        (form, match.start(), match.end())
-        for match in _CHUNK.finditer(original)
-        if (form := _chunk_form(match.group()))[0]
-    ]
-    norms = [norm for (norm, _), _, _ in chunks]
+    # the lists made by map over the chunks (a loop in C), not by a comprehension: a listing
+    # that needs the alignment has about thirty chunks
+    chunks = list(_CHUNK.finditer(original))
+    forms = list(map(_chunk_form, map(_GROUP, chunks)))
+    norms = list(map(_FIRST, forms))
+    if not all(norms):  # a chunk with no normal form (rare): left out
+        chunks = list(itertools.compress(chunks, norms))
+        forms = list(itertools.compress(forms, norms))
+        norms = list(filter(None, norms))
     return _Alignment(
         " ".join(norms),
-        list(itertools.accumulate((len(norm) + 1 for norm in norms[:-1]), initial=0))
+        list(itertools.accumulate(map(_PLUS_ONE, map(len, norms[:-1])), initial=0))
         if norms
         else [],
         norms,
-        [start for _, start, _ in chunks],
-        [end for _, _, end in chunks],
-        [where for (_, where), _, _ in chunks],
+        list(map(_START, chunks)),
+        list(map(_END, chunks)),
+        list(map(_SECOND, forms)),
     )
 
 
