@@ -99,7 +99,11 @@ _BUY_TEXT_RE = re.compile(
     r"|구매하기|thêm vào giỏ|mua ngay|เพิ่มไปยังรถเข็น|ซื้อเลย"
     r"|do košíka|do košíku|kosárba|læg i kurv|lägg i varukorg|legg i handlekurv"
     r"|lisää ostoskoriin|adaugă în coș|adauga in cos|в кошик|στο καλάθι|in winkelmand"
-    r"|購入する|megrendelem|megveszem|add to backpack",
+    r"|購入する|megrendelem|megveszem|add to backpack"
+    # "buy now" / "order now" wordings of purchase buttons: 今すぐ購入, 立即購入, 马上购买,
+    # "Compra ora", "Hemen satın al", "Nu kopen", "Köp nu", "Beli sekarang"
+    r"|今すぐ購入|立即購入|(?:马上|馬上)购买|馬上購買|compra ora|satın al|nu kopen|köp nu"
+    r"|beli sekarang|(?<![\w-])order now|jetzt bestellen",
     re.IGNORECASE,
 )
 # ... and labels that hold those words but do not buy: a payment plan's link ("Buy now,

@@ -257,6 +257,7 @@ def find_sources(
         if fields:
             found.append(("css", fields))
         structured = structured or matched
+    found = _without_shop_suffix(found, selector)
     if compared and heuristic and _lists_offers(selector, url, language):
         # Several shops' offers for one product, printed as rows, and no cart of the
         # page's own: a price comparison's page, whose price is another shop's.
@@ -441,6 +442,65 @@ def _lists_offers(selector: Selector, url: str, language: str | None) -> bool:
 def _is_search(url: str) -> bool:
     parts = urlsplit(url)
     return cues.is_search_url(parts.path + ("?" + parts.query if parts.query else ""))
+
+
+def _without_shop_suffix(
+    found: list[tuple[str, dict]], selector: Selector
+) -> list[tuple[str, dict]]:
+    """A structured or profile name that ends with the shop's name after a separator
+    ("… 【ウイスキー】｜リカーズ スリーライン" in Rakuten's microdata, "Name | Shop", "Name -
+    Shop") loses that part, when the part is the shop's name as the page says it
+    elsewhere: its og:site_name, a seller a source names, or the part the page's <title>
+    or og:title ends with after the rest of the name ("【楽天市場】…【ウイスキー】：リカーズ
+    スリーライン"). A <title> ending with the same part after other words shares a detail
+    of the item ("Eiko H11BCVSU-BP - Headlight - 55 Watt - T3.25" beside the name "H11B
+    Headlight - ClearVision Supreme - 55 Watt - T3.25"), not the shop's name."""
+    source = next((name for name, fields in found if fields.get("title")), None)
+    if source not in _NAMED_BY:
+        return found
+    fields = next(fields for name, fields in found if name == source)
+    title = fields["title"]
+    head, tail = _last_part(title, _NAME_SEPARATORS_RE)
+    if not _squash(head) or not _squash(tail):
+        return found
+    if _squash(tail) not in _shop_names(found, selector, title, head):
+        return found
+    kept = {**fields, "title": head}
+    return [(name, kept if name == source else f) for name, f in found]
+
+
+_NAMED_BY = ("jsonld", "microdata", "rdfa", "css")  # the sources a shop names its item in
+# Separators before a shop's name in a product's name, and in a page's <title> (where a
+# full-width colon sets it off too: "【楽天市場】…：Shop").
+_NAME_SEPARATORS_RE = re.compile(r"\s*[|｜︱]\s*|\s+[-–—]\s+")
+_TITLE_SEPARATORS_RE = re.compile(r"\s*[|｜︱：]\s*|\s+[-–—:]\s+")
+
+
+def _last_part(text: str, separators: re.Pattern) -> tuple[str, str]:
+    """(the text before its last separator, the part after it); ("", "") without one."""
+    last = None
+    for last in separators.finditer(text):  # noqa: B007 - the last match is wanted
+        pass
+    if last is None:
+        return "", ""
+    return text[: last.start()].strip(), text[last.end() :].strip()
+
+
+def _shop_names(
+    found: list[tuple[str, dict]], selector: Selector, title: str, head: str
+) -> set[str]:
+    """The shop's name as the page gives it (see `_without_shop_suffix`), squashed; `head`
+    is the name (`title`) without its last part. A <title> that is the name itself says
+    nothing of the shop ("Cup - Red" in both)."""
+    names = [fields.get("seller") for _n, fields in found]
+    names += selector.xpath("//head/meta[@property='og:site_name']/@content").getall()[:1]
+    titles = selector.xpath("//head/title/text()").getall()[:1]
+    titles += selector.xpath("//head/meta[@property='og:title']/@content").getall()[:1]
+    for text in titles:
+        before, after = _last_part(text, _TITLE_SEPARATORS_RE)
+        if _squash(text) != _squash(title) and _squash(head) in _squash(before):
+            names.append(after)
+    return {_squash(name) for name in names if isinstance(name, str)} - {""}
 
 
 def _heading_over_opengraph(

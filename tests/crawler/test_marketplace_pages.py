@@ -67,9 +67,8 @@ PROFILE_GAPS = {
     # The stock line is empty (the quantity picker is disabled until a variant is
     # chosen); InStock is what the enabled "thêm vào giỏ hàng" button says.
     (SHOPEE_VN, "availability"): None,
-    # The enabled buy button reads "購入手続きへ" (proceed to purchase), which no
-    # availability word maps (crawler/extract decides the words); the JSON-LD says InStock.
-    (MERCARI_ITEM, "availability"): None,
+    # (Mercari's enabled buy button, "購入手続きへ" (proceed to purchase), is read as InStock
+    # since the marketplace round: a profile's text that is a buy control's label.)
 }
 
 # (page, field): what extract_listing(..., profile=) gives instead, and why (outside the
@@ -78,12 +77,9 @@ EXTRACTOR_DIVERGES: dict[tuple[str, str], object] = {
     # (JD's price element is empty in the server's HTML, beside the struck list price
     # "[￥699]"; since extraction round 5 the struck price is not taken for it, so price
     # and currency are null as the page shows them: `heuristic._empty_price_before`.)
-    # Rakuten's microdata names the item with the shop after it ("｜リカーズ スリーライン"),
-    # and the microdata wins over the profile's heading.
-    (RAKUTEN_ITEM, "title"): (
-        "●【楽天倉庫発送◇全国送料無料】正規品【箱付き】 シーバスリーガル ミズナラ 12年 40度 700ml "
-        "【ウイスキー】｜リカーズ スリーライン"
-    ),
+    # (Rakuten's microdata names the item with the shop after it, "｜リカーズ スリーライン",
+    # the part the page's <title> ends with: dropped since the marketplace round,
+    # `page._without_shop_suffix`.)
 }
 
 
