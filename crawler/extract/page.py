@@ -120,7 +120,7 @@ from maskscreen.crawler.extract.fields import (
     page_language,
 )
 from maskscreen.crawler.extract.heuristic import read_page, stated_availability
-from maskscreen.crawler.extract.heuristic_parts import attributes, heading_text
+from maskscreen.crawler.extract.heuristic_parts import attributes, heading_text, in_shop_header
 from maskscreen.crawler.extract.heuristic_walk import REPEATED, walk
 from maskscreen.crawler.extract.markup import (
     compact_rdfa,
@@ -649,11 +649,12 @@ def _first_heading(selector: Selector) -> Heading:
     other sources leave no gap for the heuristic, so that an og:title with a price or
     a shop name around the heading ("€97.39 40% OFF|Name") still gives way to it. An
     <h1> inside a dialog ("We think you are in Vietnam. Update your location?") is not
-    the page's; text only screen readers get is not part of it."""
+    the page's, nor one in a shop header (the seller's name, `in_shop_header`); text only
+    screen readers get is not part of it."""
     if selector.root is None:
         return Heading(None)
     # The first <h1> with a text (an empty one holds a logo's picture).
-    h1s = (h1 for h1 in selector.root.iter("h1") if not _in_dialog(h1))
+    h1s = (h1 for h1 in selector.root.iter("h1") if not _in_dialog(h1) and not in_shop_header(h1))
     headings = (_heading_parts(h1) for h1 in islice(h1s, _FIRST_H1S))
     return next((heading for heading in headings if heading.text), Heading(None))
 
