@@ -5,7 +5,9 @@
 product. `crawler.extract.page` tries it after every other source; their fields win.
 
 - title: of the first <h1>s and <h2>s outside header/nav/footer (not the site's name,
-  nor a heading that is only links elsewhere such as the brand's page; prices printed
+  nor the seller's: a heading in a shop header, `heuristic_parts.in_shop_header`, or one
+  a "Sold by" label names, kept only when nothing else names the page; nor a heading
+  that is only links elsewhere such as the brand's page; prices printed
   at their end dropped; two child elements' words kept apart), the one that agrees
   with the <title> (or og:title) without the site name (`_agreeing_heading`), else the
   first <h1>, else og:title, else <title> without the site name (`strip_site_name`);

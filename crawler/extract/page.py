@@ -34,7 +34,9 @@ When sources disagree:
   sources only fill fields that are still None (a JSON-LD name beats og:title, a
   profile's selector and the page's <h1>); except that an og:title holding the
   visible heading plus more (a site name, an SKU) gives way to that heading when the
-  visible page is read;
+  visible page is read; and a structured or profile name ending with the shop's name
+  after a separator ("Name｜Shop") loses it when the page names that shop elsewhere
+  (`_without_shop_suffix`);
 - the price is the price a buyer pays now — a sale price beats the regular
   ("was", list, strikethrough) price, and among several offers or variants the
   lowest wins (see `crawler.extract.schema`); `Listing` has one price, so the
