@@ -99,7 +99,11 @@ _BUY_TEXT_RE = re.compile(
     r"|구매하기|thêm vào giỏ|mua ngay|เพิ่มไปยังรถเข็น|ซื้อเลย"
     r"|do košíka|do košíku|kosárba|læg i kurv|lägg i varukorg|legg i handlekurv"
     r"|lisää ostoskoriin|adaugă în coș|adauga in cos|в кошик|στο καλάθι|in winkelmand"
-    r"|購入する|megrendelem|megveszem|add to backpack",
+    r"|購入する|megrendelem|megveszem|add to backpack"
+    # "buy now" / "order now" wordings of purchase buttons: 今すぐ購入, 立即購入, 马上购买,
+    # "Compra ora", "Hemen satın al", "Nu kopen", "Köp nu", "Beli sekarang"
+    r"|今すぐ購入|立即購入|(?:马上|馬上)购买|馬上購買|compra ora|satın al|nu kopen|köp nu"
+    r"|beli sekarang|(?<![\w-])order now|jetzt bestellen",
     re.IGNORECASE,
 )
 # ... and labels that hold those words but do not buy: a payment plan's link ("Buy now,
@@ -193,6 +197,14 @@ _READER_ONLY_RE = re.compile(
 _BRAND_PART_RE = re.compile(
     r"(?:^|[\s_-])(?:brand|designer|vendor|manufacturer)s?(?=$|[\s_-])", re.IGNORECASE
 )
+# Class, id or data-* names of a marketplace page's shop header, which prints the seller's
+# or company's name, often as an <h1> above the product's own heading (1688's
+# "shop-company-name" in "od-shop-navigation").
+_SHOP_HEADER_RE = re.compile(
+    r"(?:shop|store|company|seller|vendor|merchant)[-_]?(?:name|title|header|head|logo"
+    r"|nav(?:igation)?|banner|bar)(?![a-z])",
+    re.IGNORECASE,
+)
 # Tags whose text a buyer does not read as the product's.
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "title"})
 OUTSIDE_TAGS = frozenset({"header", "nav", "footer", "aside"})
@@ -232,6 +244,7 @@ _open_modal = folded_search(_OPEN_MODAL_RE)
 _shown_again = folded_search(_SHOWN_AGAIN_RE)
 _reader_only = folded_search(_READER_ONLY_RE)
 _brand_part = folded_search(_BRAND_PART_RE)
+_shop_header = folded_search(_SHOP_HEADER_RE)
 _price_attr = folded_search(_PRICE_ATTR_RE)
 _was_attr = folded_search(_WAS_ATTR_RE)
 _now_attr = folded_search(_NOW_ATTR_RE)
@@ -266,6 +279,12 @@ def is_reader_only_class(classes: str) -> bool:
 @_per_string
 def is_brand_attr(attrs: str) -> bool:
     return _brand_part(attrs)
+
+
+@_per_string
+def is_shop_header_attr(attrs: str) -> bool:
+    """Whether an element's attributes name a shop's header or the seller's name."""
+    return _shop_header(attrs)
 
 
 @_per_string

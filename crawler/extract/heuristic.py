@@ -5,7 +5,9 @@
 product. `crawler.extract.page` tries it after every other source; their fields win.
 
 - title: of the first <h1>s and <h2>s outside header/nav/footer (not the site's name,
-  nor a heading that is only links elsewhere such as the brand's page; prices printed
+  nor the seller's: a heading in a shop header, `heuristic_parts.in_shop_header`, or one
+  a "Sold by" label names, kept only when nothing else names the page; nor a heading
+  that is only links elsewhere such as the brand's page; prices printed
   at their end dropped; two child elements' words kept apart), the one that agrees
   with the <title> (or og:title) without the site name (`_agreeing_heading`), else the
   first <h1>, else og:title, else <title> without the site name (`strip_site_name`);
@@ -107,6 +109,13 @@ _MOST_AVAILABLE = (
     "Discontinued",
 )
 _WORD_RE = re.compile(r"\w+")
+_NON_WORD_RE = re.compile(r"\W+")
+
+
+def _squash(text: str) -> str:
+    return _NON_WORD_RE.sub("", text.casefold())
+
+
 _AGREEMENT = 0.6  # share of a heading's words that the <title> must hold
 _H2_MARGIN = 0.25  # more of the <title> an <h2> must cover to beat an agreeing <h1>
 _BEFORE_PRICE = 30  # elements before a price or buy button read with it (no <h1>)
@@ -267,11 +276,16 @@ def stated_availability(
 def _title(page: PageReading, domain: str | None) -> tuple[str | None, float, int | None]:
     """The title, its confidence points, and the index of the heading it came from."""
     site_name = page.meta.get("og:site_name") or page.meta.get("application-name")
-    headings = [
+    named_headings = [
         h
         for h in page.headings
         if not names_site(h[2], domain, site_name) and not only_links(page.elements[h[0]])
     ]
+    # The seller's name ("Sold by" gives it, or a shop header prints it) is not the
+    # product's while another heading, og:title or the <title> names something.
+    sellers = {_squash(seller[1]) for seller in page.sellers}
+    shops = [h for h in named_headings if _squash(h[2]) in sellers] + page.shop_headings
+    headings = [h for h in named_headings if h not in shops]
     og = strip_site_name(clean_text(page.meta.get("og:title")), domain, site_name)
     named = strip_site_name(page.title_tag, domain, site_name)
     agreeing = _agreeing_heading(headings, named or og)
@@ -282,7 +296,11 @@ def _title(page: PageReading, domain: str | None) -> tuple[str | None, float, in
         return first[2], 0.25, first[0]
     if og:
         return og, 0.2, None
-    return (named, 0.1, None) if named else (None, 0.0, None)
+    if named:
+        return named, 0.1, None
+    # Only the seller's name is printed as a heading: still the page's one name.
+    shop = next((h for h in shops if h[1] == "h1"), None)
+    return (shop[2], 0.25, shop[0]) if shop else (None, 0.0, None)
 
 
 def _agreeing_heading(

@@ -417,6 +417,23 @@ def only_links(el: HtmlElement) -> bool:
     return links > 0
 
 
+_SHOP_HEADER_DEPTH = 4  # ancestors of a heading searched for a shop header
+
+
+def in_shop_header(el: HtmlElement) -> bool:
+    """Inside a marketplace page's shop header (`cues.is_shop_header_attr`): a heading
+    there is the seller's or company's name ("<div class=od-shop-navigation>…<a
+    class=shop-company-name><h1>山东…有限公司</h1>"), not the product's."""
+    node: HtmlElement | None = el
+    for _ in range(_SHOP_HEADER_DEPTH + 1):
+        if node is None:
+            return False
+        if node.attrib and cues.is_shop_header_attr(attributes(node)):
+            return True
+        node = node.getparent()
+    return False
+
+
 def in_disabled_option(el: HtmlElement | None) -> bool:
     """Inside an option a buyer cannot choose: a disabled <option>, or a list item or
     label holding a disabled radio/checkbox ("Used: <s>Not available</s>" beside the

@@ -21,6 +21,7 @@ from maskscreen.crawler.extract.heuristic_parts import (
     Price,
     attributes,
     heading_text,
+    in_shop_header,
     is_card,
     is_hidden,
     price_of,
@@ -60,6 +61,7 @@ class PageReading:
         self.h1: tuple[int, str] | None = None
         # The first `MAX_HEADINGS` <h1> and <h2> outside header/nav/footer: (index, tag, text).
         self.headings: list[tuple[int, str, str]] = []
+        self.shop_headings: list[tuple[int, str, str]] = []  # in a shop header
         self.meta: dict[str, str] = {}
         self.title_tag: str | None = None
         self.prices: list[Price] = []
@@ -122,9 +124,13 @@ def walk(
         page.elements.append(el)
         if tag in ("h1", "h2") and not outside and len(page.headings) < 2 * MAX_HEADINGS:
             text = heading_text(el)
+            if text and in_shop_header(el):
+                # The seller's name in a shop header: no candidate, and no place taken.
+                if len(page.shop_headings) < MAX_HEADINGS:
+                    page.shop_headings.append((index, tag, text))
             # A text printed again is a repeated widget ("Unlock 15% savings" in every
             # purchase box), not a new name: it takes no second place among the candidates.
-            if (
+            elif (
                 text
                 and sum(h[1] == tag for h in page.headings) < MAX_HEADINGS
                 and all(h[2] != text for h in page.headings)

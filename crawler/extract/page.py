@@ -34,7 +34,9 @@ When sources disagree:
   sources only fill fields that are still None (a JSON-LD name beats og:title, a
   profile's selector and the page's <h1>); except that an og:title holding the
   visible heading plus more (a site name, an SKU) gives way to that heading when the
-  visible page is read;
+  visible page is read; and a structured or profile name ending with the shop's name
+  after a separator ("Name｜Shop") loses it when the page names that shop elsewhere
+  (`_without_shop_suffix`);
 - the price is the price a buyer pays now — a sale price beats the regular
   ("was", list, strikethrough) price, and among several offers or variants the
   lowest wins (see `crawler.extract.schema`); `Listing` has one price, so the
@@ -120,7 +122,7 @@ from maskscreen.crawler.extract.fields import (
     page_language,
 )
 from maskscreen.crawler.extract.heuristic import read_page, stated_availability
-from maskscreen.crawler.extract.heuristic_parts import attributes, heading_text
+from maskscreen.crawler.extract.heuristic_parts import attributes, heading_text, in_shop_header
 from maskscreen.crawler.extract.heuristic_walk import REPEATED, walk
 from maskscreen.crawler.extract.markup import (
     compact_rdfa,
@@ -257,6 +259,7 @@ def find_sources(
         if fields:
             found.append(("css", fields))
         structured = structured or matched
+    found = _without_shop_suffix(found, selector)
     if compared and heuristic and _lists_offers(selector, url, language):
         # Several shops' offers for one product, printed as rows, and no cart of the
         # page's own: a price comparison's page, whose price is another shop's.
@@ -443,6 +446,65 @@ def _is_search(url: str) -> bool:
     return cues.is_search_url(parts.path + ("?" + parts.query if parts.query else ""))
 
 
+def _without_shop_suffix(
+    found: list[tuple[str, dict]], selector: Selector
+) -> list[tuple[str, dict]]:
+    """A structured or profile name that ends with the shop's name after a separator
+    ("… 【ウイスキー】｜リカーズ スリーライン" in Rakuten's microdata, "Name | Shop", "Name -
+    Shop") loses that part, when the part is the shop's name as the page says it
+    elsewhere: its og:site_name, a seller a source names, or the part the page's <title>
+    or og:title ends with after the rest of the name ("【楽天市場】…【ウイスキー】：リカーズ
+    スリーライン"). A <title> ending with the same part after other words shares a detail
+    of the item ("Eiko H11BCVSU-BP - Headlight - 55 Watt - T3.25" beside the name "H11B
+    Headlight - ClearVision Supreme - 55 Watt - T3.25"), not the shop's name."""
+    source = next((name for name, fields in found if fields.get("title")), None)
+    if source not in _NAMED_BY:
+        return found
+    fields = next(fields for name, fields in found if name == source)
+    title = fields["title"]
+    head, tail = _last_part(title, _NAME_SEPARATORS_RE)
+    if not _squash(head) or not _squash(tail):
+        return found
+    if _squash(tail) not in _shop_names(found, selector, title, head):
+        return found
+    kept = {**fields, "title": head}
+    return [(name, kept if name == source else f) for name, f in found]
+
+
+_NAMED_BY = ("jsonld", "microdata", "rdfa", "css")  # the sources a shop names its item in
+# Separators before a shop's name in a product's name, and in a page's <title> (where a
+# full-width colon sets it off too: "【楽天市場】…：Shop").
+_NAME_SEPARATORS_RE = re.compile(r"\s*[|｜︱]\s*|\s+[-–—]\s+")
+_TITLE_SEPARATORS_RE = re.compile(r"\s*[|｜︱：]\s*|\s+[-–—:]\s+")
+
+
+def _last_part(text: str, separators: re.Pattern) -> tuple[str, str]:
+    """(the text before its last separator, the part after it); ("", "") without one."""
+    last = None
+    for last in separators.finditer(text):  # noqa: B007 - the last match is wanted
+        pass
+    if last is None:
+        return "", ""
+    return text[: last.start()].strip(), text[last.end() :].strip()
+
+
+def _shop_names(
+    found: list[tuple[str, dict]], selector: Selector, title: str, head: str
+) -> set[str]:
+    """The shop's name as the page gives it (see `_without_shop_suffix`), squashed; `head`
+    is the name (`title`) without its last part. A <title> that is the name itself says
+    nothing of the shop ("Cup - Red" in both)."""
+    names = [fields.get("seller") for _n, fields in found]
+    names += selector.xpath("//head/meta[@property='og:site_name']/@content").getall()[:1]
+    titles = selector.xpath("//head/title/text()").getall()[:1]
+    titles += selector.xpath("//head/meta[@property='og:title']/@content").getall()[:1]
+    for text in titles:
+        before, after = _last_part(text, _TITLE_SEPARATORS_RE)
+        if _squash(text) != _squash(title) and _squash(head) in _squash(before):
+            names.append(after)
+    return {_squash(name) for name in names if isinstance(name, str)} - {""}
+
+
 def _heading_over_opengraph(
     found: list[tuple[str, dict]], read_heading: Callable[[], str | None], separated: bool = False
 ) -> list[tuple[str, dict]]:
@@ -589,11 +651,12 @@ def _first_heading(selector: Selector) -> Heading:
     other sources leave no gap for the heuristic, so that an og:title with a price or
     a shop name around the heading ("€97.39 40% OFF|Name") still gives way to it. An
     <h1> inside a dialog ("We think you are in Vietnam. Update your location?") is not
-    the page's; text only screen readers get is not part of it."""
+    the page's, nor one in a shop header (the seller's name, `in_shop_header`); text only
+    screen readers get is not part of it."""
     if selector.root is None:
         return Heading(None)
     # The first <h1> with a text (an empty one holds a logo's picture).
-    h1s = (h1 for h1 in selector.root.iter("h1") if not _in_dialog(h1))
+    h1s = (h1 for h1 in selector.root.iter("h1") if not _in_dialog(h1) and not in_shop_header(h1))
     headings = (_heading_parts(h1) for h1 in islice(h1s, _FIRST_H1S))
     return next((heading for heading in headings if heading.text), Heading(None))
 

@@ -17,7 +17,12 @@ literal value (no prefix). A selector may select text (::text, text()),
 attributes (::attr(src), @src) or elements (their text is taken). From the matches:
 description joins them all, images keeps them all (resolved against the page),
 every other field takes the first non-empty one. Prices are read as text by
-`crawler.extract.prices` (so "¥8800-23000" or "36元" work).
+`crawler.extract.prices` (so "¥8800-23000" or "36元" work). Availability is read by
+`normalize_availability`'s stock words ("Sold out", "在庫あり"); a short text stating none
+that is a buy control's label ("Add to cart", "購入手続きへ", `cues.is_buy_label`) is
+`InStock`, as an enabled buy button is on the visible page: point the selector at an
+enabled control (`button:not([disabled])`) where a shop disables its button without
+changing its label.
 
 `validate_profile` lists what is wrong with a profile (the site-profile loader
 reports it); `extract_listing` raises ValueError for an invalid profile.
@@ -32,6 +37,7 @@ from lxml import etree
 from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
 
+from maskscreen.crawler.extract import cues
 from maskscreen.crawler.extract.fields import clean_text, normalize_availability
 
 PROFILE_KEYS = (
@@ -50,6 +56,7 @@ PROFILE_KEYS = (
 )
 LITERAL_KEYS = frozenset({"currency", "language", "brand", "seller", "category", "availability"})
 _PREFIXES = ("css:", "xpath:")
+_BUY_LABEL = 60  # characters of the longest text read as a buy control's label
 _TRANSLATOR = HTMLTranslator()
 
 
@@ -124,5 +131,14 @@ def profile_fields(selector: Selector, profile: Mapping[str, Any]) -> tuple[dict
     if not any(found.get(key) for key in PROFILE_KEYS if key not in LITERAL_KEYS):
         return None, False
     images = found.pop("images", None) or []
-    found["availability"] = normalize_availability(found.get("availability"), search=True)
+    found["availability"] = _availability(found.get("availability"))
     return {**found, "images_raw": images}, True
+
+
+def _availability(text: Any) -> str | None:
+    """The availability a profile's text states: its stock words, else InStock for the
+    label of a buy control ("購入手続きへ", proceed to purchase, on Mercari's button)."""
+    stated = normalize_availability(text, search=True)
+    if stated or not isinstance(text, str) or len(text) > _BUY_LABEL:
+        return stated
+    return "InStock" if cues.is_buy_label(text) else None

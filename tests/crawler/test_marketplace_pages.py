@@ -67,9 +67,8 @@ PROFILE_GAPS = {
     # The stock line is empty (the quantity picker is disabled until a variant is
     # chosen); InStock is what the enabled "thêm vào giỏ hàng" button says.
     (SHOPEE_VN, "availability"): None,
-    # The enabled buy button reads "購入手続きへ" (proceed to purchase), which no
-    # availability word maps (crawler/extract decides the words); the JSON-LD says InStock.
-    (MERCARI_ITEM, "availability"): None,
+    # (Mercari's enabled buy button, "購入手続きへ" (proceed to purchase), is read as InStock
+    # since the marketplace round: a profile's text that is a buy control's label.)
 }
 
 # (page, field): what extract_listing(..., profile=) gives instead, and why (outside the
@@ -78,12 +77,9 @@ EXTRACTOR_DIVERGES: dict[tuple[str, str], object] = {
     # (JD's price element is empty in the server's HTML, beside the struck list price
     # "[￥699]"; since extraction round 5 the struck price is not taken for it, so price
     # and currency are null as the page shows them: `heuristic._empty_price_before`.)
-    # Rakuten's microdata names the item with the shop after it ("｜リカーズ スリーライン"),
-    # and the microdata wins over the profile's heading.
-    (RAKUTEN_ITEM, "title"): (
-        "●【楽天倉庫発送◇全国送料無料】正規品【箱付き】 シーバスリーガル ミズナラ 12年 40度 700ml "
-        "【ウイスキー】｜リカーズ スリーライン"
-    ),
+    # (Rakuten's microdata names the item with the shop after it, "｜リカーズ スリーライン",
+    # the part the page's <title> ends with: dropped since the marketplace round,
+    # `page._without_shop_suffix`.)
 }
 
 
@@ -634,17 +630,19 @@ def test_xianyu_item_opened_on_a_desktop_is_an_app_wall(profiles):
     assert refused.value.reason == "not_a_product"
 
 
-def test_1688_offer_without_the_profile_takes_the_company_for_the_title():
-    """Recorded for the extractor (crawler/extract, not the profiles): without a profile
-    the heuristic reads the price but takes the first <h1>, the company's name in the
-    shop header, for the title, and finds no availability; the profile reads the
-    offer's own heading (test_profile_selectors_read_the_saved_page)."""
+def test_1688_offer_without_the_profile_skips_the_company_heading():
+    """Without a profile the heuristic reads the offer's own heading, not the page's
+    first <h1>, the company's name in the shop header (taken for the title before the
+    marketplace round, and then the anchor the stock was looked for by: none was found);
+    every field is now as the page shows it, the variants' stock counts giving InStock."""
     row = row_for(ALIBABA_1688_OFFER)
+    page = parse_page((ROOT / ALIBABA_1688_OFFER).read_text(encoding="utf-8"))
+    assert page.css("h1::text").get() == "山东鹤来香食品有限公司"
+    assert page.css(".od-shop-navigation .shop-company-name h1")
     listing = extract_listing(response_for(row), site=row["site"], profile=None)
     assert listing.source_format == "heuristic"
-    assert listing.title == "山东鹤来香食品有限公司" != row["expected"]["title"]
-    assert (listing.price, listing.currency) == (Decimal("3.80"), "CNY")
-    assert listing.availability is None
+    assert listing.seller == "山东鹤来香食品有限公司"
+    check_fields(row, {field: getattr(listing, field) for field in FIELDS}, {}, "(none)")
 
 
 def test_mercari_search_page_links(profiles):
@@ -738,6 +736,7 @@ def test_mercari_item_pages_buy_button_and_seller(profiles):
     assert "ajm" not in sold.get()
     fields, _ = profile_fields(on_sale, spec)
     assert fields["seller"] is None and not on_sale.css("[data-testid=seller-link]")
+    assert fields["availability"] == "InStock"  # the enabled button's "購入手続きへ"
 
 
 def test_mercari_item_page_links(profiles):
