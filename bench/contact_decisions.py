@@ -25,7 +25,7 @@ mark("r12-en-0006 r6-es-0020 r7-es-0002", True, CHANNEL)
 # marked records the ruling unmarks
 mark(
     "en-b-0143 zh-a-0015 zh-a-0132 zh-a-0136 g-en-0097 zh-a-0102 zh-a-0112 zh-a-0153 "
-    "zh-a-0180 zh-a-0243 en-b-0145",
+    "zh-a-0180 zh-a-0243 en-b-0145 r4-zh-0011",
     False,
     PLATFORM,
 )
@@ -43,7 +43,8 @@ mark(
     False,
     ORDER,
 )
-mark("r3-en-0028 g-fr-0001 g-it-0007", False, USE)
+mark("r3-en-0028", False, USE)
+mark("g-fr-0001 g-it-0007", True, CHANNEL)
 # marked records kept (listed so the log shows they were decided)
 mark(
     "r4-ko-0009 r4-ko-0010 r4-ko-0047 r4-ko-0018 g-zh-0144 g-it-0009 g-it-0044 g-en-0226 "
