@@ -8,7 +8,7 @@ USE = "a messenger, phone or contact word named as something else (use, spec, pr
 NONE = "no invitation, handle or channel in the text"
 INVITE = "addressed invitation to contact the seller privately for the deal (message/DM/私信/write/call)"
 CHANNEL = "names a channel outside the marketplace for the deal (e-mail, phone, messenger, social DM)"
-INPERSON = "meeting in person to deal"
+INPERSON = "meeting in person on its own, no channel or invitation"
 
 D = {}
 
@@ -19,7 +19,7 @@ def mark(ids: str, now: bool, why: str) -> None:
 
 
 # unmarked records the ruling marks
-mark("en-a-0011 en-a-0204 g-en-0007 r13-en-0017 r9-es-0004 r4-ko-0011", True, INVITE)
+mark("en-a-0033 en-a-0011 en-a-0204 g-en-0007 r13-en-0017 r9-es-0004 r4-ko-0011", True, INVITE)
 mark("mx-e-0007 zh-b-0072 r3-zh-0031", True, INVITE)
 mark("r12-en-0006 r6-es-0020 r7-es-0002", True, CHANNEL)
 # marked records the ruling unmarks
@@ -38,7 +38,7 @@ mark(
     BARE,
 )
 mark(
-    "r4-ja-0020 en-b-0142 en-b-0150 en-c-0088 en-c-0270 r10-en-0018 r3-it-0002 g-es-0080 "
+    "en-c-0222 r4-ja-0020 en-b-0142 en-b-0150 en-c-0088 en-c-0270 r10-en-0018 r3-it-0002 g-es-0080 "
     "r9-en-0006 g-en-0046 r4-en-0011 en-b-0230 en-c-0169",
     False,
     ORDER,
@@ -55,4 +55,4 @@ mark(
     True,
     CHANNEL,
 )
-mark("g-en-0278 r3-en-0079", True, INPERSON)
+mark("g-en-0278 r3-en-0079", False, INPERSON)
