@@ -1,13 +1,18 @@
 """off_platform_contact decisions (classifier/GUIDELINES.md, section 3, ruling of
 2026-12-06), one by one from bench/contact_candidates.py: D = {id: (now, why)}."""
 
-PLATFORM = "only the platform's own channel or customer service (客服, message button, contact form)"
+PLATFORM = (
+    "only the platform's own channel or customer service (客服, message button, contact form)"
+)
 BARE = "a bare inquiry or price note, no channel, handle or addressed contact verb"
 ORDER = "e-mail as a step of an order already placed, or an after-sale notice"
 USE = "a messenger, phone or contact word named as something else (use, spec, product line)"
-NONE = "no invitation, handle or channel in the text"
-INVITE = "addressed invitation to contact the seller privately for the deal (message/DM/私信/write/call)"
-CHANNEL = "names a channel outside the marketplace for the deal (e-mail, phone, messenger, social DM)"
+INVITE = (
+    "addressed invitation to contact the seller privately for the deal (message/DM/私信/write/call)"
+)
+CHANNEL = (
+    "names a channel outside the marketplace for the deal (e-mail, phone, messenger, social DM)"
+)
 INPERSON = "meeting in person on its own, no channel or invitation"
 
 D = {}
