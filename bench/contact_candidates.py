@@ -16,6 +16,8 @@ import json
 import re
 from pathlib import Path
 
+from evasion_candidates import records  # same folder: every written and grounded record
+
 from maskscreen.classifier.normalize import normalize
 from maskscreen.classifier.signals import default_matcher
 
@@ -31,15 +33,6 @@ KEYWORDS = re.compile(
     r"私聊|私信|私我|加我|私发|私讯|客服|電話|电话|전화|телефон|phone|tel\b|téléphone|telefon|"
     r"privado|privat|privé|privato|личк|лс\b|call|text me|message",
 )
-
-
-def records():
-    for path in sorted(ROOT.glob("*.jsonl")) + sorted((ROOT / "grounded").glob("*.jsonl")):
-        if path.name.startswith("_"):
-            continue
-        for line in path.read_text("utf-8").splitlines():
-            if line.strip():
-                yield path.relative_to(ROOT).as_posix(), json.loads(line)
 
 
 def main() -> None:
