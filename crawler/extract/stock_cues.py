@@ -129,6 +129,9 @@ _COUNT = re.compile(
     r"(?:available|instock|leftinstock|auflager|opvoorraad|enstock|cósẵn|在庫|库存)"
     r"|(?:instock|auflager|opvoorraad|vorrätig|stock|在庫|库存|còn)(?:数)?[:：]?\d"
 )
+# A word every match of `_COUNT` holds: a text with none is not searched.
+_COUNT_WORDS = ("stock", "available", "auflager", "opvoorraad", "vorrätig", "cósẵn", "còn")
+_COUNT_WORDS += ("在庫", "库存")
 _EVERY_WORD = _words(made_to_order=True)
 _STOCK_WORDS = _words(made_to_order=False)  # no made-to-order word
 
@@ -160,7 +163,7 @@ def may_state_availability(root: HtmlElement | None, *, made_to_order: bool = Tr
     others = [node.text for node in _NODES(root) if node.text]
     others += _LABELS(root)
     joined = _squashed("".join(texts) + "\n" + "\n".join(others))
-    if _COUNT.search(joined):
+    if any(word in joined for word in _COUNT_WORDS) and _COUNT.search(joined):
         return True
     if not words.anchor.search(joined):
         return False
