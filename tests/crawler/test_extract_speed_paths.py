@@ -3,17 +3,25 @@
 `markup.detect_syntaxes` searches an ASCII copy of the page before (rarely) the
 lower-cased page; `markup.detect_syntaxes_plain` is the plain search. The stock-count
 search of `stock_cues.may_state_availability` is skipped when none of `_COUNT_WORDS`
-occurs.
+occurs. `page._lists_offers` walks the page only when `stock_cues.has_price_candidates`
+finds room for `REPEATED` prices.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import lxml.html
 import pytest
+from parsel import Selector
 
 from maskscreen.crawler.extract import stock_cues
+from maskscreen.crawler.extract.heuristic_walk import REPEATED, walk
 from maskscreen.crawler.extract.markup import detect_syntaxes, detect_syntaxes_plain
+from maskscreen.crawler.extract.page import _lists_offers
+
+PAGES = Path(__file__).parent / "pages"
 
 _PAGES = [
     "",
@@ -93,3 +101,60 @@ def test_count_precheck_never_hides_a_match(squashed):
     assert precheck or not stock_cues._COUNT.search(squashed)
     if stock_cues._COUNT.search(squashed):
         assert precheck
+
+
+_PRICED_PAGES = [
+    "<html><body><p>no price</p></body></html>",
+    "<html><body><p class='price'>$12.99</p><p>99% light</p></body></html>",
+    "<html><body><b>Price:</b> $12.99 <i>x</i> 3 left</body></html>",  # tails
+    "<html><body><!-- 12.99 --><?pi 5?><p>7</p></body></html>",  # comment and PI
+    "<html><body><nav><p>$1</p><p>$2</p></nav><div hidden><p>$3</p></div></body></html>",
+    "<html><body><span data-price='x'>ask</span><span itemprop='price'>a</span>"
+    "<span class='product-price'>b</span></body></html>",
+    "<html><body><ul>"
+    + "".join(
+        f"<li class='offer'><span class='shop'>Shop {n}</span>"
+        f"<span class='price'>${n}9.00</span></li>"
+        for n in range(1, 5)
+    )  # fmt: skip
+    + "</ul></body></html>",
+    "<html><body><table>"
+    + "".join(f"<tr><td>Seller</td><td>€ {n},50</td></tr>" for n in range(6))
+    + "</table><button>Add to cart</button></body></html>",
+]
+
+
+@pytest.mark.parametrize("html", _PRICED_PAGES)
+@pytest.mark.parametrize("wanted", [1, 2, 3, 4, 6])
+def test_price_candidates_bound_the_walks_prices(html, wanted):
+    root = lxml.html.fromstring(html)
+    prices = walk(root, "en", "shop.example", sellers=False).prices
+    if not stock_cues.has_price_candidates(root, wanted):
+        assert len(prices) < wanted
+    if len(prices) >= wanted:
+        assert stock_cues.has_price_candidates(root, wanted)
+
+
+@pytest.mark.parametrize("html", _PRICED_PAGES)
+def test_lists_offers_as_with_the_walk_alone(html):
+    selector = Selector(text=html, type="html")
+    reading = walk(selector.root, "en", "shop.example", sellers=False)
+    rows = sum(1 for price in reading.prices if price.card and not price.elsewhere)
+    plain = not reading.buttons and rows >= REPEATED
+    assert _lists_offers(selector, "https://shop.example/p/1", "en") == plain
+
+
+def test_lists_offers_still_finds_a_comparison():
+    # Four shops' rows and no cart: the pre-check lets the walk run, which finds them.
+    selector = Selector(text=_PRICED_PAGES[6], type="html")
+    assert stock_cues.has_price_candidates(selector.root, REPEATED)
+    assert _lists_offers(selector, "https://shop.example/p/1", "en")
+
+
+def test_price_candidates_on_the_fixture_pages():
+    for path in sorted(PAGES.glob("*.html")):
+        root = Selector(text=path.read_text(encoding="utf-8", errors="replace")).root
+        prices = walk(root, None, "shop.example", sellers=False).prices
+        for wanted in (REPEATED, len(prices)):
+            if wanted and len(prices) >= wanted:
+                assert stock_cues.has_price_candidates(root, wanted), path.name
