@@ -44,6 +44,20 @@ _DETECT = {
     "rdfa": (re.compile(r"typeof\s*="), re.compile(r"vocab\s*=")),
     "opengraph": (re.compile(r"""property\s*=\s*["']?(?:og|product):"""),),
 }
+# The same patterns on the page encoded as ASCII with every other character replaced by
+# "?" and lower-cased (bytes.lower: ASCII only), far cheaper than str.lower on a page
+# that is not ASCII. The patterns are ASCII and no character outside ASCII lower-cases
+# to one of their letters with nothing else (U+0130 gives "i" and a combining dot, the
+# Kelvin sign "k": neither fits), so a match in text.lower() is a match here, "?"
+# standing for the whitespace outside ASCII that str's \s matches (and
+# \x1c-\x1f, which bytes' \s does not). A match with no "?" is one in
+# text.lower() too; a match only with "?" is checked on text.lower() itself.
+_ASCII_DETECT = {
+    syntax: tuple(
+        re.compile(p.pattern.replace("\\s", "[\\s\\x1c-\\x1f?]").encode("ascii")) for p in patterns
+    )
+    for syntax, patterns in _DETECT.items()
+}
 _SCRIPT_XPATH = etree.XPath(  # compiled once: lxml compiles a string XPath on every call
     "//script[translate(normalize-space(@type), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
     " 'abcdefghijklmnopqrstuvwxyz')='application/ld+json']/text()",
@@ -63,7 +77,31 @@ _WRAPPER_ENDS = ("-->", "]]>", "*/")
 
 
 def detect_syntaxes(text: str) -> list[str]:
-    """The structured-data syntaxes the page text seems to hold, in source order."""
+    """The structured-data syntaxes the page text seems to hold, in source order (a
+    pattern of `_DETECT` searched in `text.lower()`, through `_ASCII_DETECT` first)."""
+    ascii_lowered = text.encode("ascii", "replace").lower()
+    lowered: list[str] = []  # text.lower(), made only when the ASCII copy cannot tell
+
+    def holds(pattern: re.Pattern, ascii_pattern: re.Pattern) -> bool:
+        matched = False
+        for match in ascii_pattern.finditer(ascii_lowered):
+            if b"?" not in match.group():
+                return True  # ASCII characters only: the same match in text.lower()
+            matched = True
+        if not matched:
+            return False  # then none in text.lower() either
+        if not lowered:
+            lowered.append(text.lower())
+        return bool(pattern.search(lowered[0]))
+
+    return [
+        syntax for syntax in SYNTAXES if any(map(holds, _DETECT[syntax], _ASCII_DETECT[syntax]))
+    ]
+
+
+def detect_syntaxes_plain(text: str) -> list[str]:
+    """`detect_syntaxes` the plain way, every pattern searched in `text.lower()` (what
+    the tests compare it with)."""
     lowered = text.lower()
     return [
         syntax for syntax in SYNTAXES if any(pattern.search(lowered) for pattern in _DETECT[syntax])

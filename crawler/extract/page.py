@@ -134,6 +134,7 @@ from maskscreen.crawler.extract.markup import (
 from maskscreen.crawler.extract.prices import names_a_currency, parse_price
 from maskscreen.crawler.extract.schema import find_products, schema_fields, top_nodes, types
 from maskscreen.crawler.extract.selectors import profile_fields
+from maskscreen.crawler.extract.stock_cues import has_price_candidates
 from maskscreen.crawler.extract.vat import consumer_price
 from maskscreen.crawler.items import Listing
 
@@ -434,8 +435,8 @@ def _lists_offers(selector: Selector, url: str, language: str | None) -> bool:
     scripts may enable; a comparison links away to the shops), and prices printed as
     rows or cards (`heuristic_walk.REPEATED` in its main part). A shop's own page
     with a price range and no cart ("contact us to order") prints one price."""
-    if selector.root is None:
-        return False
+    if selector.root is None or not has_price_candidates(selector.root, REPEATED):
+        return False  # fewer prices than `REPEATED` rows, without the walk
     reading = walk(selector.root, language, urlsplit(url).hostname, sellers=False)
     rows = sum(1 for price in reading.prices if price.card and not price.elsewhere)
     return not reading.buttons and rows >= REPEATED

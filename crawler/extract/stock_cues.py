@@ -129,6 +129,9 @@ _COUNT = re.compile(
     r"(?:available|instock|leftinstock|auflager|opvoorraad|enstock|cósẵn|在庫|库存)"
     r"|(?:instock|auflager|opvoorraad|vorrätig|stock|在庫|库存|còn)(?:数)?[:：]?\d"
 )
+# A word every match of `_COUNT` holds: a text with none is not searched.
+_COUNT_WORDS = ("stock", "available", "auflager", "opvoorraad", "vorrätig", "cósẵn", "còn")
+_COUNT_WORDS += ("在庫", "库存")
 _EVERY_WORD = _words(made_to_order=True)
 _STOCK_WORDS = _words(made_to_order=False)  # no made-to-order word
 
@@ -160,7 +163,7 @@ def may_state_availability(root: HtmlElement | None, *, made_to_order: bool = Tr
     others = [node.text for node in _NODES(root) if node.text]
     others += _LABELS(root)
     joined = _squashed("".join(texts) + "\n" + "\n".join(others))
-    if _COUNT.search(joined):
+    if any(word in joined for word in _COUNT_WORDS) and _COUNT.search(joined):
         return True
     if not words.anchor.search(joined):
         return False
@@ -201,3 +204,28 @@ def _short_enough(el: HtmlElement) -> bool:
     if len(el) > SHORT_ELEMENTS or _LENGTH(el) > _MAX_SHORT:
         return False
     return all(count < SHORT_ELEMENTS for count, _ in enumerate(el.iterdescendants()))
+
+
+_DIGIT = re.compile(r"\d")  # `heuristic_walk._DIGIT_RE`
+
+
+def has_price_candidates(root: HtmlElement, wanted: int) -> bool:
+    """Whether the page holds at least `wanted` places the heuristic walk may read a
+    price from. `heuristic_walk.walk` reads one (`_add_price`, at most one price a
+    call) from an element named for a price (`cues.is_price_attr`) or with a digit in
+    its own text, and one from a tail with a digit, never from the text of an element
+    it skips (`cues.SKIP_TAGS`: script, title, ...); counted here over every other
+    node (those the walk skips as hidden or stops before included), so False proves
+    that the walk's `prices` are fewer than `wanted`."""
+    found = 0
+    for el in root.iter():
+        text, tail = el.text, el.tail
+        if el.tag in cues.SKIP_TAGS:
+            pass  # skipped by the walk (its tail still read)
+        elif (text and _DIGIT.search(text)) or (el.attrib and cues.is_price_attr(attributes(el))):
+            found += 1
+        if tail and _DIGIT.search(tail):
+            found += 1
+        if found >= wanted:
+            return True
+    return False
