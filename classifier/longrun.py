@@ -21,8 +21,9 @@ GC_THRESHOLDS = (50_000, 20, 10)
 
 def prepare_for_batches(model) -> None:
     """Warm `model` (every pattern compiled, both tokenizers loaded: the canary texts are
-    in several languages; scipy's sigmoid, which batches use, imported), then freeze what is alive (gc.freeze: never walked again) and
-    raise the collector's thresholds. Process-wide: for the edge of a long run to call."""
+    in several languages; scipy's sigmoid, which batches use, imported), then freeze what
+    is alive (gc.freeze: never walked again) and raise the collector's thresholds.
+    Process-wide: for the edge of a long run to call."""
     from maskscreen.classifier.model import CANARIES
 
     model.predict(list(CANARIES))

@@ -446,10 +446,6 @@ def gate_parts(patterns: list[str]) -> list[str] | None:
     hoisted test is a look-behind that holds almost everywhere: 28 µs a corpus listing
     of Chinese text as one alternation, 10 as three.)
 
-    An expression that matches where a pattern of `patterns` matches, and nowhere else,
-    for `SignalMatcher.find`'s gates: only where its first match starts counts, not what
-    it matches, so the patterns' order is free. None: a pattern dispatch cannot spread.
-
     The patterns' pieces (dispatch: one a first character) are put in a trie of the
     literal characters each begins with, the rest of each piece after its run of them:
     at a word of the text the engine follows one path of the trie, where the first-
