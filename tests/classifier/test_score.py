@@ -178,13 +178,22 @@ def test_fit_score_recovers_a_known_calibrator():
     assert fit_score("benign", np.zeros_like(raw), raw, truth) is None
 
 
-def test_a_model_without_a_score_calibration_predicts_the_normalised_score():
-    # the shipped model predates "margin": its metrics.json has neither score_calibration
-    # nor a margin score, and its scores are 1 - scikit-learn's P(benign)
-    from maskscreen.classifier.model import load_model
+def test_a_model_without_a_score_calibration_predicts_the_normalised_score(tmp_path):
+    # a model from before "margin" (the shipped model with its metrics.json as such a model
+    # wrote it: neither a margin score nor score_calibration) scores 1 - scikit-learn's
+    # P(benign)
+    import json
+    import shutil
 
-    model = load_model()
-    assert "score_calibration" not in model.metadata
+    from maskscreen.classifier.model import default_model_dir, load_model
+
+    shutil.copytree(default_model_dir(), tmp_path / "m")
+    metrics = tmp_path / "m" / "metrics.json"
+    metadata = json.loads(metrics.read_text("utf-8"))
+    older = {k: v for k, v in metadata.items() if k not in ("score", "score_calibration")}
+    metrics.write_text(json.dumps(older))
+    model = load_model(tmp_path / "m")
+    assert model.score_kind == "normalised"
     texts = ["Realistic silicone old man mask, full head", "Custom mask from your photos",
              "Hydrating sheet mask", "超逼真硅胶真人面具 全头套"]  # fmt: skip
     proba = model.pipeline.predict_proba(texts)
@@ -218,7 +227,8 @@ def test_a_margin_model_predicts_from_the_regressions_decisions(tmp_path):
     assert np.allclose(got, expected, rtol=0, atol=5.01e-5)
     assert abs(got[0] - got[1]) > 0.5  # a realistic mask and a sheet mask, far apart
     # the same model without its calibrator is refused at load
-    metrics.write_text(json.dumps({**metadata, "score": "margin"}))
+    uncalibrated = {k: v for k, v in metadata.items() if k != "score_calibration"}
+    metrics.write_text(json.dumps({**uncalibrated, "score": "margin"}))
     with pytest.raises(ModelError, match="score_calibration"):
         load_model(tmp_path / "m")
 
