@@ -7,7 +7,6 @@ unexpected failure is a 500 that says nothing about the inside.
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -45,10 +44,8 @@ def create_app(settings: WebSettings, *, engine: Any = None, model: Any = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # mypy resolves classifier.model to the classifier/model/ data folder, not model.py.
-        from maskscreen.classifier.model import (  # type: ignore[attr-defined]
-            CANARIES,
-            load_model,
-        )
+        from maskscreen.classifier.longrun import warm
+        from maskscreen.classifier.model import load_model  # type: ignore[attr-defined]
         from maskscreen.db import migrate
 
         app.state.engine = (
@@ -57,7 +54,7 @@ def create_app(settings: WebSettings, *, engine: Any = None, model: Any = None) 
         try:
             app.state.model = model if model is not None else load_model(settings.model_dir)
             # The first calls load spaCy, jieba and the patterns: before the first request.
-            app.state.model.predict(list(CANARIES))
+            warm(app.state.model)
             app.state.batcher = Batcher(app.state.model)
             app.state.batcher.start()
             with frozen_while_serving():
@@ -99,12 +96,10 @@ def frozen_while_serving() -> Iterator[None]:
     walks the model again (0.3 s of CPU on two shared cores, by the crawl's measure:
     crawler/jobs/job.py, which does the same while a crawl runs). One process serving
     two apps at once unfreezes both when the first stops: a cost, never a leak."""
-    gc.collect()
-    gc.freeze()
-    try:
+    from maskscreen.classifier.longrun import frozen
+
+    with frozen(collect=True):
         yield
-    finally:
-        gc.unfreeze()
 
 
 def _is_api(request: Request) -> bool:

@@ -27,7 +27,6 @@ and it opens the database in turn with the other workers (`database_turn`).
 
 from __future__ import annotations
 
-import gc
 import logging
 import shutil
 from collections.abc import Callable, Sequence
@@ -441,26 +440,18 @@ def warm_model(model) -> None:
     then keeps what it made out of the collector's passes. Nearly all of it is what a
     crawl of English listings needs at its first listing (the first English product of
     the demo catalogue imports spaCy); the canaries in Chinese and Japanese add about
-    0.06 s. The collector is paused meanwhile: what the warm-up makes (spaCy's modules,
-    the patterns: about 190,000 objects) lives as long as the process, and with the
-    default thresholds it set off some 170 passes, one over every object (0.10-0.15 s
-    of CPU, against 0.04 s for the one young pass after). A one-page crawl (`check
-    URL`, follow=False) is not warmed. A model that fails here is left to fail per
-    batch, where the pipeline counts each lost listing (ClassifyStorePipeline)."""
+    0.06 s. The collector is paused meanwhile (`longrun.warm`). A one-page
+    crawl (`check URL`, follow=False) is not warmed. A model that fails here is left to
+    fail per batch, where the pipeline counts each lost listing (ClassifyStorePipeline)."""
     if model is None or id(model) in _warmed:
         return
-    from maskscreen.classifier.model import CANARIES
+    from maskscreen.classifier.longrun import warm
 
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        model.predict(list(CANARIES))
+        warm(model)
     except Exception as exc:  # counted where it matters: in the crawl's batches
         logger.debug("could not warm the model: %s", exc)
         return
-    finally:
-        if collecting:
-            gc.enable()
     _warmed.add(id(model))
 
 
@@ -486,17 +477,13 @@ def long_lived_frozen():
     collected as before, only in larger passes, and an object frozen here that is (or
     became) garbage is collected by the first full pass after the crawl.
     """
-    thresholds = gc.get_threshold()
+    from maskscreen.classifier.longrun import frozen
+
     # No gc.collect() first: with the model loaded a full pass took 0.34 s (190,000
     # objects, 2 shared cores), which a one-page `check URL` would feel; garbage frozen
     # with the rest waits for the first full pass after the crawl.
-    gc.freeze()
-    gc.set_threshold(max(thresholds[0], YOUNG_GC_THRESHOLD), *thresholds[1:])
-    try:
+    with frozen(young=YOUNG_GC_THRESHOLD):
         yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 def run_crawl(
