@@ -112,7 +112,8 @@ _WORD_RE = re.compile(r"\w+")
 _NON_WORD_RE = re.compile(r"\W+")
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
+    """The text's word characters only, case-folded: what two spellings of a name share."""
     return _NON_WORD_RE.sub("", text.casefold())
 
 
@@ -283,8 +284,8 @@ def _title(page: PageReading, domain: str | None) -> tuple[str | None, float, in
     ]
     # The seller's name ("Sold by" gives it, or a shop header prints it) is not the
     # product's while another heading, og:title or the <title> names something.
-    sellers = {_squash(seller[1]) for seller in page.sellers}
-    shops = [h for h in named_headings if _squash(h[2]) in sellers] + page.shop_headings
+    sellers = {squash(seller[1]) for seller in page.sellers}
+    shops = [h for h in named_headings if squash(h[2]) in sellers] + page.shop_headings
     headings = [h for h in named_headings if h not in shops]
     og = strip_site_name(clean_text(page.meta.get("og:title")), domain, site_name)
     named = strip_site_name(page.title_tag, domain, site_name)

@@ -121,7 +121,7 @@ from maskscreen.crawler.extract.fields import (
     listing_urls,
     page_language,
 )
-from maskscreen.crawler.extract.heuristic import read_page, stated_availability
+from maskscreen.crawler.extract.heuristic import read_page, squash, stated_availability
 from maskscreen.crawler.extract.heuristic_parts import attributes, heading_text, in_shop_header
 from maskscreen.crawler.extract.heuristic_walk import REPEATED, walk
 from maskscreen.crawler.extract.markup import (
@@ -171,7 +171,6 @@ _RESULTS_PAGES = frozenset({"searchresultspage", "collectionpage"})
 _SHOWCASE = 3
 # Offers an AggregateOffer counts that make a page without a cart a price comparison.
 _COMPARED = 2
-_NON_WORD_RE = re.compile(r"\W+")
 _FIRST_H1S = 3  # <h1>s read for the first one with a text
 # The sources that are the shop's statements, not a reading of the visible page.
 _STRUCTURED = ("jsonld", "microdata", "rdfa", "opengraph")
@@ -464,9 +463,9 @@ def _without_shop_suffix(
     fields = next(fields for name, fields in found if name == source)
     title = fields["title"]
     head, tail = _last_part(title, _NAME_SEPARATORS_RE)
-    if not _squash(head) or not _squash(tail):
+    if not squash(head) or not squash(tail):
         return found
-    if _squash(tail) not in _shop_names(found, selector, title, head):
+    if squash(tail) not in _shop_names(found, selector, title, head):
         return found
     kept = {**fields, "title": head}
     return [(name, kept if name == source else f) for name, f in found]
@@ -501,9 +500,9 @@ def _shop_names(
     titles += selector.xpath("//head/meta[@property='og:title']/@content").getall()[:1]
     for text in titles:
         before, after = _last_part(text, _TITLE_SEPARATORS_RE)
-        if _squash(text) != _squash(title) and _squash(head) in _squash(before):
+        if squash(text) != squash(title) and squash(head) in squash(before):
             names.append(after)
-    return {_squash(name) for name in names if isinstance(name, str)} - {""}
+    return {squash(name) for name in names if isinstance(name, str)} - {""}
 
 
 def _heading_over_opengraph(
@@ -523,7 +522,7 @@ def _heading_over_opengraph(
     heading = read_heading()
     if not heading:
         return found
-    inner, outer = _squash(heading), _squash(title)
+    inner, outer = squash(heading), squash(title)
     if not inner or inner == outer or inner not in outer:
         return found
     if separated and not _set_off(title, heading):
@@ -558,9 +557,9 @@ def _heading_over_name(
     if not heading.text:
         return found
     chosen = None
-    whole = _squash(title)
+    whole = squash(title)
     if heading.name and (
-        whole in (_squash(heading.text), _squash(heading.name)) or _shows(title, heading.name)
+        whole in (squash(heading.text), squash(heading.name)) or _shows(title, heading.name)
     ):
         chosen = heading.name
     elif _shows(title, heading.text):
@@ -575,7 +574,7 @@ def _heading_over_name(
 def _shows(title: str, heading: str) -> bool:
     """Whether the page's `heading` is the structured name `title` as a shopper reads it
     (see `_heading_over_name`)."""
-    inner, outer = _squash(title), _squash(heading)
+    inner, outer = squash(title), squash(heading)
     if not inner or not outer:
         return False
     if inner == outer:
@@ -585,7 +584,7 @@ def _shows(title: str, heading: str) -> bool:
         return _folded(title) != _folded(heading) and words >= len(_WORD_RE.findall(title))
     # A name in full-width letters ("Ｘｅｎｏｂｌａｄｅ") that the heading prints in plain
     # ones: the heading's letters are the ones a shopper reads.
-    if _WIDE_RE.search(title) and _squash(_narrow(title)) == _squash(_narrow(heading)):
+    if _WIDE_RE.search(title) and squash(_narrow(title)) == squash(_narrow(heading)):
         return True
     if _framed(heading, title) or (outer in inner and _set_off(title, heading)):
         return True
@@ -700,10 +699,6 @@ def _heading_parts(h1: Any) -> Heading:
             dropped = True
     name = heading_text(copy) if dropped else None
     return Heading(text, name if name and name != text else None)
-
-
-def _squash(text: str) -> str:
-    return _NON_WORD_RE.sub("", text.casefold())
 
 
 def _merge(found: list[tuple[str, dict]]) -> dict:
