@@ -70,6 +70,8 @@ DEV_MANIFESTS = frozenset(
         "manifest-12.jsonl",
         "manifest-13.jsonl",
         "manifest-14.jsonl",
+        "manifest-15.jsonl",
+        "manifest-16.jsonl",
     }
 )
 GROUPS = ("dev", "report", "all")
