@@ -2,8 +2,13 @@
 dev set, never the test split), and on the behavioural templates filled with *training* words
 scored by each fold's model.
 
-    python bench/score_oof.py run [--folds 3] [--seed 0]   # fits, stores CACHE/decisions.npz
-    python bench/score_oof.py table                        # each score's figures
+    python bench/score_oof.py run [--folds 3] [--seed 0] [--grouped]   # fits, stores CACHE/*.npz
+    python bench/score_oof.py table [--grouped]            # each score's figures
+    python bench/score_oof.py languages [--grouped]        # per language, per threshold rule
+
+`--grouped` folds keep every group of `score_groups.group_keys` (one page, one story, one
+near-duplicate text) inside one fold (StratifiedGroupKFold by label and language); without
+it the folds are stratified only, as `maskscreen train`'s are.
 
 `run` stores, for every training listing, its fold model's raw decisions (the logistic
 regression's logits) and calibrated sigmoids, and the same for every behavioural text from
@@ -20,7 +25,8 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from sklearn.model_selection import StratifiedKFold
+from score_groups import group_keys
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from maskscreen.classifier import behaviour, runtime, train
 from maskscreen.classifier import language as language_id
@@ -61,8 +67,16 @@ def run(args) -> None:
     sig = np.zeros_like(raw)
     fold_of = np.zeros(len(examples), int)
     braw, bsig = [], []
-    splitter = StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=args.seed)
-    for fold, (tr, te) in enumerate(splitter.split(texts, strata)):
+    if args.grouped:
+        groups = group_keys(examples)
+        splitter = StratifiedGroupKFold(args.folds, shuffle=True, random_state=args.seed)
+        folds = splitter.split(texts, strata, groups)
+    else:
+        groups = np.arange(len(examples))
+        folds = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed).split(
+            texts, strata
+        )
+    for fold, (tr, te) in enumerate(folds):
         print(f"fold {fold + 1}/{args.folds}", file=sys.stderr)
         pipeline = train._fit(
             train.build_pipeline(args.seed),
@@ -79,10 +93,14 @@ def run(args) -> None:
         bsig.append(s)
     CACHE.mkdir(parents=True, exist_ok=True)
     np.savez(
-        CACHE / "decisions.npz",
-        raw=raw, sig=sig, fold=fold_of, ids=np.array([e.id for e in examples]),
+        cache_file(args.grouped),
+        raw=raw, sig=sig, fold=fold_of, ids=np.array([e.id for e in examples]), groups=groups,
         braw=np.array(braw), bsig=np.array(bsig), btexts=np.array(btexts),
     )  # fmt: skip
+
+
+def cache_file(grouped: bool) -> Path:
+    return CACHE / ("grouped.npz" if grouped else "decisions.npz")
 
 
 def _platt(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -147,11 +165,11 @@ class _Scored:
         return [self.verdicts[t] for t in texts]
 
 
-def table() -> None:
+def table(grouped: bool = False) -> None:
     from types import SimpleNamespace
 
     examples = train.training_material()
-    stored = np.load(CACHE / "decisions.npz")
+    stored = np.load(cache_file(grouped))
     assert list(stored["ids"]) == [e.id for e in examples], "other training material"
     raw, sig, fold = stored["raw"], stored["sig"], stored["fold"]
     labels = np.array([e.label for e in examples])
@@ -204,12 +222,17 @@ def main() -> None:
     one = sub.add_parser("run")
     one.add_argument("--folds", type=int, default=3)
     one.add_argument("--seed", type=int, default=0)
-    sub.add_parser("table")
+    for command in (one, sub.add_parser("table"), sub.add_parser("languages")):
+        command.add_argument("--grouped", action="store_true")
     args = parser.parse_args()
     if args.command == "run":
         run(args)
+    elif args.command == "table":
+        table(args.grouped)
     else:
-        table()
+        from score_groups import languages
+
+        languages(cache_file(args.grouped))
 
 
 if __name__ == "__main__":

@@ -203,6 +203,7 @@ MIN_LANGUAGE_EXAMPLES = 100
 # set by its two or three highest-scoring benign listings; ja (34 dangerous) and ko (40)
 # got cuts of 0.77 and 0.94 with cross-validated recall 0.62 and 0.65 on the training split.
 MIN_POSITIVES = 100
+MIN_NEGATIVES = 0
 # The recipe round of 2026-12-06 (bench/recipe_oof.py; 3-fold out-of-fold predictions of the
 # training material, signals-2026.12.7; figures on its GROUNDED part, 553 dangerous of 1,717,
 # never the dev set or the test split). Flagged-vs-benign precision/recall: "ceiling" = the
@@ -402,8 +403,13 @@ def choose_thresholds(
     fallback_precision = FALLBACK_PRECISION if fallback_precision is None else fallback_precision
     from_grounded = source == "grounded"
 
-    def enough(mask: np.ndarray, positives: int, examples: int = 0) -> bool:
-        return mask.sum() >= examples and y_flag[mask].sum() >= positives
+    def enough(mask: np.ndarray, positives: int, examples: int = 0, negatives: int = 0) -> bool:
+        dangerous = y_flag[mask].sum()
+        return (
+            mask.sum() >= examples
+            and dangerous >= positives
+            and mask.sum() - dangerous >= negatives
+        )
 
     def cut(mask: np.ndarray, precision: float = target_precision) -> float:
         return choose_threshold(y_flag[mask], scores[mask], precision)
@@ -413,9 +419,11 @@ def choose_thresholds(
     thresholds = {}
     for language in language_id.SUPPORTED:
         mine = detected == language
-        if from_grounded and enough(mine & grounded, MIN_GROUNDED_POSITIVES, MIN_LANGUAGE_EXAMPLES):
+        if from_grounded and enough(
+            mine & grounded, MIN_GROUNDED_POSITIVES, MIN_LANGUAGE_EXAMPLES, MIN_NEGATIVES
+        ):
             thresholds[language] = round(cut(mine & grounded), 6)
-        elif enough(mine, MIN_POSITIVES, MIN_LANGUAGE_EXAMPLES):
+        elif enough(mine, MIN_POSITIVES, MIN_LANGUAGE_EXAMPLES, MIN_NEGATIVES):
             thresholds[language] = round(cut(mine), 6)
     rest = overall & ~np.isin(detected, list(thresholds))
     if fallback_precision and enough(rest, MIN_POSITIVES):
