@@ -51,14 +51,17 @@ def test_a_language_with_enough_dangerous_and_benign_listings_gets_its_own_cut()
 
 
 def test_a_language_short_of_benign_listings_falls_back_to_the_overall_cut(monkeypatch):
-    monkeypatch.setattr(train, "MIN_NEGATIVES", 100)
-    monkeypatch.setattr(train, "MIN_POSITIVES", 100)
-    monkeypatch.setattr(train, "MIN_LANGUAGE_EXAMPLES", 100)
+    p = train.MIN_POSITIVES
+    n = max(train.MIN_NEGATIVES, train.MIN_LANGUAGE_EXAMPLES)
+    assert train.MIN_NEGATIVES > 0  # the shipped rule asks for benign listings too
     y, scores, detected, grounded = _material(
-        {"en": (300, 300, 0.0), "es": (150, 99, 0.1), "ko": (150, 100, 0.1)}
+        {"en": (3 * p, 3 * n, 0.0), "es": (2 * p, train.MIN_NEGATIVES - 1, 0.1), "ko": (p, n, 0.1)}
     )
-    _, by_language = train.choose_thresholds(y, scores, detected, grounded, 0.95, "all")
-    assert set(by_language) == {"en", "ko"}  # es: many dangerous, 99 benign
+    overall, by_language = train.choose_thresholds(y, scores, detected, grounded, 0.95, "all")
+    assert set(by_language) == {"en", "ko"}  # es: twice the dangerous listings, one benign short
+    es = detected == "es"
+    flagged = scores[es] >= overall  # es reads the overall cut, not one of its own
+    assert flagged.sum() < es.sum() and (flagged & y[es]).sum() > 0
     monkeypatch.setattr(train, "MIN_NEGATIVES", 0)  # the rule before: dangerous ones only
     _, before = train.choose_thresholds(y, scores, detected, grounded, 0.95, "all")
     assert set(before) == {"en", "es", "ko"}
