@@ -3,8 +3,8 @@ dev set, never the test split), and on the behavioural templates filled with *tr
 scored by each fold's model.
 
     python bench/score_oof.py run [--folds 3] [--seed 0] [--grouped]   # fits, stores CACHE/*.npz
-    python bench/score_oof.py table [--grouped]            # each score's figures
-    python bench/score_oof.py languages [--grouped]        # per language, per threshold rule
+    python bench/score_oof.py table [--grouped] [--seed 0]      # each score's figures
+    python bench/score_oof.py languages [--grouped] [--seed 0]  # per language and threshold rule
 
 `--grouped` folds keep every group of `score_groups.group_keys` (one page, one story, one
 near-duplicate text) inside one fold (StratifiedGroupKFold by label and language); without
@@ -93,14 +93,15 @@ def run(args) -> None:
         bsig.append(s)
     CACHE.mkdir(parents=True, exist_ok=True)
     np.savez(
-        cache_file(args.grouped),
+        cache_file(args.grouped, args.seed),
         raw=raw, sig=sig, fold=fold_of, ids=np.array([e.id for e in examples]), groups=groups,
         braw=np.array(braw), bsig=np.array(bsig), btexts=np.array(btexts),
     )  # fmt: skip
 
 
-def cache_file(grouped: bool) -> Path:
-    return CACHE / ("grouped.npz" if grouped else "decisions.npz")
+def cache_file(grouped: bool, seed: int = 0) -> Path:
+    name = "grouped" if grouped else "decisions"
+    return CACHE / (f"{name}.npz" if seed == 0 else f"{name}-s{seed}.npz")
 
 
 def _platt(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -165,11 +166,11 @@ class _Scored:
         return [self.verdicts[t] for t in texts]
 
 
-def table(grouped: bool = False) -> None:
+def table(grouped: bool = False, seed: int = 0) -> None:
     from types import SimpleNamespace
 
     examples = train.training_material()
-    stored = np.load(cache_file(grouped))
+    stored = np.load(cache_file(grouped, seed))
     assert list(stored["ids"]) == [e.id for e in examples], "other training material"
     raw, sig, fold = stored["raw"], stored["sig"], stored["fold"]
     labels = np.array([e.label for e in examples])
@@ -221,18 +222,18 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     one = sub.add_parser("run")
     one.add_argument("--folds", type=int, default=3)
-    one.add_argument("--seed", type=int, default=0)
     for command in (one, sub.add_parser("table"), sub.add_parser("languages")):
         command.add_argument("--grouped", action="store_true")
+        command.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     if args.command == "run":
         run(args)
     elif args.command == "table":
-        table(args.grouped)
+        table(args.grouped, args.seed)
     else:
         from score_groups import languages
 
-        languages(cache_file(args.grouped))
+        languages(cache_file(args.grouped, args.seed))
 
 
 if __name__ == "__main__":
