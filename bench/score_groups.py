@@ -155,23 +155,15 @@ def cross_fitted_flags(name, raw, sig, labels, fold, detected, grounded, rule, t
 
 
 def languages(path, names=None) -> None:
-    from score_oof import NAMES
+    from score_oof import NAMES, load_run
 
-    from maskscreen.classifier import language as language_id
-    from maskscreen.classifier import train
     from maskscreen.classifier.evaluate import language_of
-    from maskscreen.classifier.normalize import normalize
 
-    examples = train.training_material()
-    stored = np.load(path)
-    assert list(stored["ids"]) == [e.id for e in examples], "other training material"
-    raw, sig, fold = stored["raw"], stored["sig"], stored["fold"]
-    labels = np.array([e.label for e in examples])
-    y = labels != "benign"
-    grounded = np.array([bool(e.source_url) for e in examples])
-    detected = np.array(language_id.identify([normalize(e.text) for e in examples]))
-    annotated = np.array([language_of(e) for e in examples])
-    groups = stored["groups"] if "groups" in stored.files else np.arange(len(examples))
+    run = load_run(path)
+    raw, sig, fold, labels, y = run.raw, run.sig, run.fold, run.labels, run.y
+    grounded, detected, stored = run.grounded, run.detected, run.stored
+    annotated = np.array([language_of(e) for e in run.examples])
+    groups = stored["groups"] if "groups" in stored.files else np.arange(len(y))
     print(f"{path.name}: {len(np.unique(fold))} folds, {len(np.unique(groups))} groups")
     counts = ", ".join(
         f"{x} {int((y & (detected == x)).sum())}+{int((~y & (detected == x)).sum())}" for x in SHOWN

@@ -166,17 +166,29 @@ class _Scored:
         return [self.verdicts[t] for t in texts]
 
 
-def table(grouped: bool = False, seed: int = 0) -> None:
+def load_run(path: Path):
+    """A stored run with the training material it was made from (checked), each listing's
+    label, flag truth, grounded mask and the language the model identifies."""
     from types import SimpleNamespace
 
     examples = train.training_material()
-    stored = np.load(cache_file(grouped, seed))
+    stored = np.load(path)
     assert list(stored["ids"]) == [e.id for e in examples], "other training material"
-    raw, sig, fold = stored["raw"], stored["sig"], stored["fold"]
     labels = np.array([e.label for e in examples])
-    y = labels != "benign"
-    grounded = np.array([bool(e.source_url) for e in examples])
-    detected = np.array(language_id.identify([normalize(e.text) for e in examples]))
+    return SimpleNamespace(
+        examples=examples, stored=stored, raw=stored["raw"], sig=stored["sig"],
+        fold=stored["fold"], labels=labels, y=labels != "benign",
+        grounded=np.array([bool(e.source_url) for e in examples]),
+        detected=np.array(language_id.identify([normalize(e.text) for e in examples])),
+    )  # fmt: skip
+
+
+def table(grouped: bool = False, seed: int = 0) -> None:
+    from types import SimpleNamespace
+
+    run = load_run(cache_file(grouped, seed))
+    stored, raw, sig, labels, y = run.stored, run.raw, run.sig, run.labels, run.y
+    fold, grounded, detected = run.fold, run.grounded, run.detected
     btexts = list(stored["btexts"])
     blang = language_id.identify([normalize(t) for t in btexts])
     cases = behaviour.generate(held="train")
