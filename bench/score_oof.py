@@ -2,8 +2,13 @@
 dev set, never the test split), and on the behavioural templates filled with *training* words
 scored by each fold's model.
 
-    python bench/score_oof.py run [--folds 3] [--seed 0]   # fits, stores CACHE/decisions.npz
-    python bench/score_oof.py table                        # each score's figures
+    python bench/score_oof.py run [--folds 3] [--seed 0] [--grouped]   # fits, stores CACHE/*.npz
+    python bench/score_oof.py table [--grouped] [--seed 0]      # each score's figures
+    python bench/score_oof.py languages [--grouped] [--seed 0]  # per language and threshold rule
+
+`--grouped` folds keep every group of `score_groups.group_keys` (one page, one story, one
+near-duplicate text) inside one fold (StratifiedGroupKFold by label and language); without
+it the folds are stratified only, as `maskscreen train`'s are.
 
 `run` stores, for every training listing, its fold model's raw decisions (the logistic
 regression's logits) and calibrated sigmoids, and the same for every behavioural text from
@@ -20,7 +25,8 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from sklearn.model_selection import StratifiedKFold
+from score_groups import group_keys
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from maskscreen.classifier import behaviour, runtime, train
 from maskscreen.classifier import language as language_id
@@ -61,8 +67,16 @@ def run(args) -> None:
     sig = np.zeros_like(raw)
     fold_of = np.zeros(len(examples), int)
     braw, bsig = [], []
-    splitter = StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=args.seed)
-    for fold, (tr, te) in enumerate(splitter.split(texts, strata)):
+    if args.grouped:
+        groups = group_keys(examples)
+        splitter = StratifiedGroupKFold(args.folds, shuffle=True, random_state=args.seed)
+        folds = splitter.split(texts, strata, groups)
+    else:
+        groups = np.arange(len(examples))
+        folds = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed).split(
+            texts, strata
+        )
+    for fold, (tr, te) in enumerate(folds):
         print(f"fold {fold + 1}/{args.folds}", file=sys.stderr)
         pipeline = train._fit(
             train.build_pipeline(args.seed),
@@ -79,10 +93,15 @@ def run(args) -> None:
         bsig.append(s)
     CACHE.mkdir(parents=True, exist_ok=True)
     np.savez(
-        CACHE / "decisions.npz",
-        raw=raw, sig=sig, fold=fold_of, ids=np.array([e.id for e in examples]),
+        cache_file(args.grouped, args.seed),
+        raw=raw, sig=sig, fold=fold_of, ids=np.array([e.id for e in examples]), groups=groups,
         braw=np.array(braw), bsig=np.array(bsig), btexts=np.array(btexts),
     )  # fmt: skip
+
+
+def cache_file(grouped: bool, seed: int = 0) -> Path:
+    name = "grouped" if grouped else "decisions"
+    return CACHE / (f"{name}.npz" if seed == 0 else f"{name}-s{seed}.npz")
 
 
 def _platt(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -147,17 +166,29 @@ class _Scored:
         return [self.verdicts[t] for t in texts]
 
 
-def table() -> None:
+def load_run(path: Path):
+    """A stored run with the training material it was made from (checked), each listing's
+    label, flag truth, grounded mask and the language the model identifies."""
     from types import SimpleNamespace
 
     examples = train.training_material()
-    stored = np.load(CACHE / "decisions.npz")
+    stored = np.load(path)
     assert list(stored["ids"]) == [e.id for e in examples], "other training material"
-    raw, sig, fold = stored["raw"], stored["sig"], stored["fold"]
     labels = np.array([e.label for e in examples])
-    y = labels != "benign"
-    grounded = np.array([bool(e.source_url) for e in examples])
-    detected = np.array(language_id.identify([normalize(e.text) for e in examples]))
+    return SimpleNamespace(
+        examples=examples, stored=stored, raw=stored["raw"], sig=stored["sig"],
+        fold=stored["fold"], labels=labels, y=labels != "benign",
+        grounded=np.array([bool(e.source_url) for e in examples]),
+        detected=np.array(language_id.identify([normalize(e.text) for e in examples])),
+    )  # fmt: skip
+
+
+def table(grouped: bool = False, seed: int = 0) -> None:
+    from types import SimpleNamespace
+
+    run = load_run(cache_file(grouped, seed))
+    stored, raw, sig, labels, y = run.stored, run.raw, run.sig, run.labels, run.y
+    fold, grounded, detected = run.fold, run.grounded, run.detected
     btexts = list(stored["btexts"])
     blang = language_id.identify([normalize(t) for t in btexts])
     cases = behaviour.generate(held="train")
@@ -203,13 +234,18 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     one = sub.add_parser("run")
     one.add_argument("--folds", type=int, default=3)
-    one.add_argument("--seed", type=int, default=0)
-    sub.add_parser("table")
+    for command in (one, sub.add_parser("table"), sub.add_parser("languages")):
+        command.add_argument("--grouped", action="store_true")
+        command.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     if args.command == "run":
         run(args)
+    elif args.command == "table":
+        table(args.grouped, args.seed)
     else:
-        table()
+        from score_groups import languages
+
+        languages(cache_file(args.grouped, args.seed))
 
 
 if __name__ == "__main__":
