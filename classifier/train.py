@@ -37,6 +37,7 @@ from maskscreen.classifier.evaluate import (
     language_of,
     signal_metrics,
 )
+from maskscreen.classifier.evasion_head import EvasionHead
 from maskscreen.classifier.features import (
     ConceptAbstracter,
     ConceptFeaturizer,
@@ -255,6 +256,7 @@ FALLBACK_PRECISION = None
 class TrainResult:
     pipeline: object
     metadata: dict
+    evasion_head: EvasionHead | None = None  # saved beside the model (model.save_model)
 
 
 def build_pipeline(
@@ -353,6 +355,8 @@ def recipe_digest(seed: int = 0) -> str:
         flat.append(("min_grounded_positives", repr(MIN_GROUNDED_POSITIVES)))
     if FALLBACK_PRECISION:
         flat.append(("fallback_precision", repr(FALLBACK_PRECISION)))
+    if EVASION_HEAD:
+        flat.append(("evasion_head", repr((EVASION_C, EVASION_PRECISION, EVASION_FOLDS))))
     return hashlib.sha256(repr(flat).encode("utf-8")).hexdigest()[:6]
 
 
@@ -717,6 +721,7 @@ def train(
         },
     }
     model = Model.from_pipeline(pipeline, metadata)
+    head = attach_evasion_head(model, examples, matcher, seed, progress)
     if test_examples:
         progress(f"evaluating on the held-out test split ({len(test_examples)} listings)")
         metadata["test"] = evaluate_model(model, test_examples)
@@ -727,7 +732,100 @@ def train(
 
     progress("behavioural tests on held-out lexicon words")
     metadata["behaviour"] = run(model, generate())
-    return TrainResult(pipeline=pipeline, metadata=metadata)
+    return TrainResult(pipeline=pipeline, metadata=metadata, evasion_head=head)
+
+
+# --- the learned evasion head (evasion_head.py) ---------------------------------------------
+# A second linear head on the model's own feature rows, fitted on the evasion_claim marks of
+# the training records; the verdict's signal is patterns OR head >= its cut. The cut is the
+# lowest whose grouped out-of-fold precision of the union (StratifiedGroupKFold, groups: a
+# grounded record's page, a written record; strata: mark and language) is EVASION_PRECISION.
+# Chosen with bench/evasion_head_cv.py (nested grouped CV, feature steps fitted per outer fold):
+# see docs/model.md.
+EVASION_HEAD = True
+EVASION_C = 4.0
+EVASION_PRECISION = 0.90
+EVASION_FOLDS = 5
+
+
+def attach_evasion_head(
+    model: Model, examples: Sequence[Example], matcher: SignalMatcher, seed: int, progress: Progress
+) -> EvasionHead | None:
+    """fit_evasion_head for a model fitted on `examples`, set on it and recorded in its
+    metadata (the head's figures under cross_validation; the head itself, if any)."""
+    head, figures = fit_evasion_head(model.runtime, examples, matcher, seed, progress)
+    model.metadata["cross_validation"]["evasion_head"] = figures
+    if head is not None:
+        model.metadata["evasion_head"] = head_record(head)
+    model.evasion_head = head
+    return head
+
+
+def fit_evasion_head(
+    runtime,
+    examples: Sequence[Example],
+    matcher: SignalMatcher,
+    seed: int,
+    progress: Progress,
+) -> tuple[EvasionHead | None, dict]:
+    """The evasion head of a fitted model (its `runtime`) and its grouped cross-validated
+    figures (the patterns alone and patterns OR head, out of fold); no head where no cut
+    keeps the precision target. Reviewed listings are left out: their marks are the
+    verdicts' own signals, not annotation.
+
+    The rows are the final model's (its vocabularies fitted on all of `examples`): the
+    held-out fold's n-grams get no weight from a head that never saw them, only their idf
+    was counted with them."""
+    from maskscreen.classifier import evasion_head as eh
+
+    used = [e for e in examples if e.family != "review"]
+    if not EVASION_HEAD or not used:
+        return None, {}
+    progress(f"evasion head: grouped cross-validation ({EVASION_FOLDS} folds)")
+    y = np.array([bool(e.signals.get("evasion_claim")) for e in used])
+    matrix = runtime.featurize([e.text for e in used]).matrix
+    patterns = np.array(
+        [matcher.flags(matcher.find(normalize(e.text)))["evasion_claim"] for e in used]
+    )
+    groups, strata = eh.groups_and_strata(used)
+    scores = eh.out_of_fold_scores(matrix, y, None, groups, strata, EVASION_FOLDS, EVASION_C, seed)
+    cut = eh.choose_threshold(y, scores, patterns, EVASION_PRECISION)
+    grounded = np.array([bool(e.source_url) for e in used])
+    union = patterns | (scores >= (cut if cut is not None else np.inf))
+
+    def figures(pred: np.ndarray) -> dict:
+        return {
+            part: _evasion_prf(y[mask], pred[mask])
+            for part, mask in (("all", np.ones(len(y), bool)), ("grounded", grounded))
+        }
+
+    record = {
+        "cut": None if cut is None else round(cut, 6),
+        "precision_target": EVASION_PRECISION,
+        "folds": EVASION_FOLDS,
+        "C": EVASION_C,
+        "patterns": figures(patterns),
+        "patterns_or_head": figures(union),
+    }
+    if cut is None:
+        return None, record
+    progress("evasion head: fitting on the training split")
+    coef, intercept = eh.fit_weights(matrix, y, None, EVASION_C, seed)
+    return EvasionHead(coef=coef, intercept=intercept, threshold=round(cut, 6)), record
+
+
+def head_record(head: EvasionHead) -> dict:
+    """metrics.json's entry of a model's evasion head (model.load_model checks the digest)."""
+    return {"rule": head.rule, "threshold": head.threshold, "sha256": head.digest()}
+
+
+def _evasion_prf(truth: np.ndarray, pred: np.ndarray) -> dict:
+    tp = int(np.sum(truth & pred))
+    return {
+        "precision": round(tp / max(int(pred.sum()), 1), 4),
+        "recall": round(tp / max(int(truth.sum()), 1), 4),
+        "support": int(truth.sum()),
+    }
 
 
 def training_material() -> list[Example]:
