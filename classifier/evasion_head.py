@@ -136,10 +136,14 @@ def fit_weights(matrix, y: np.ndarray, weights: np.ndarray | None, c: float, see
 def grouped_folds(y: np.ndarray, groups: np.ndarray, strata: np.ndarray, folds: int, seed: int):
     """Train/test index pairs that keep each group (a grounded record's page, a written
     record) in one fold, stratified by `strata` (the mark and the language)."""
+    import warnings
+
     from sklearn.model_selection import StratifiedGroupKFold
 
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-    return list(splitter.split(np.zeros(len(y)), strata, groups))
+    with warnings.catch_warnings():  # strata of a rare language: fewer listings than folds
+        warnings.filterwarnings("ignore", "The least populated class", UserWarning)
+        return list(splitter.split(np.zeros(len(y)), strata, groups))
 
 
 def out_of_fold_scores(matrix, y, weights, groups, strata, folds, c, seed=0) -> np.ndarray:
