@@ -11,7 +11,10 @@ part only; the head's cut is chosen on the training part's inner grouped out-of-
 scores (3 folds) at the precision target, then the head fitted on the whole training part
 scores the held-out part. Patterns are as shipped (no fitting: their figures are
 in-sample, the files were written from this material).
-Rules: patterns; head alone (cut for the head's own precision); patterns OR head.
+Rules: patterns; head alone (cut for the head's own precision); patterns OR head with the
+head's own cut, or with the cut for the union's precision (which reads the patterns'
+in-sample precision). The head reads no evasion-pattern feature of the concept step
+(evasion_head.PATTERN_FEATURES) unless --with-pattern-features.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import time
 import numpy as np
 
 from maskscreen.classifier import evasion_head as eh
+from maskscreen.classifier.concepts import matchers
 from maskscreen.classifier.normalize import normalize
 from maskscreen.classifier.signals import default_matcher
 from maskscreen.classifier.train import GROUNDED_WEIGHT, build_pipeline, training_material
@@ -40,6 +44,11 @@ def main() -> None:
     parser.add_argument("--inner", type=int, default=3)
     parser.add_argument("--precision", type=float, nargs="+", default=[0.90, 0.95])
     parser.add_argument("--c", type=float, nargs="+", default=[1.0, 4.0, 16.0])
+    parser.add_argument(
+        "--with-pattern-features",
+        action="store_true",
+        help="let the head read the concept step's evasion-pattern features (in-sample here)",
+    )
     parser.add_argument(
         "--weighted", action="store_true", help="grounded records weigh GROUNDED_WEIGHT"
     )
@@ -67,7 +76,13 @@ def main() -> None:
         xte = [texts[i] for i in te]
         for _, step in pipeline.steps[:-1]:  # (a slice of a pipeline is never "fitted")
             xte = step.transform(xte)
+        concepts = dict(pipeline.named_steps["features"].transformer_list)["concepts"]
+        columns = eh.pattern_columns(
+            matchers(concepts.lexicon, concepts.signals)[0], concepts.interactions, xtr.shape[1]
+        )
         xte = xte.tocsr()
+        if not args.with_pattern_features:
+            xtr, xte = eh.pattern_blind(xtr, columns), eh.pattern_blind(xte, columns)
         w = None if weights is None else weights[tr]
         for c in args.c:
             inner = eh.out_of_fold_scores(xtr, y[tr], w, groups[tr], strata[tr], args.inner, c)
@@ -77,7 +92,8 @@ def main() -> None:
                 none = np.zeros(len(tr), bool)
                 for rule, base_tr, base_te in (
                     ("head", none, np.zeros(len(te), bool)),
-                    ("patterns OR head", patterns[tr], patterns[te]),
+                    ("patterns OR head (head's cut)", none, patterns[te]),
+                    ("patterns OR head (union's cut)", patterns[tr], patterns[te]),
                 ):
                     t = eh.choose_threshold(y[tr], inner, base_tr, target)
                     key = f"{rule} C={c:g} P>={target:g}"
@@ -96,7 +112,7 @@ def main() -> None:
             f" cuts {', '.join(f'{t:.2f}' if t is not None else '-' for t in cuts)}" if cuts else ""
         )
         print(  # noqa: T201
-            f"{key:34} all P {p:.3f} R {r:.3f} | grounded P {pg:.3f} R {rg:.3f}"
+            f"{key:44} all P {p:.3f} R {r:.3f} | grounded P {pg:.3f} R {rg:.3f}"
             f" | written P {pw:.3f} R {rw:.3f}{cut_text}"
         )
 

@@ -123,6 +123,37 @@ def load_head(directory: Path, recorded: dict | None, width: int) -> EvasionHead
 
 # --- training (scikit-learn imported here only) --------------------------------------------
 
+# The concept step's features that the evasion patterns switch on. The head never reads
+# them: the patterns were written from the training records, so on them these features
+# all but equal the marks, a head fitted there would lean on them, and its cut would be
+# chosen on the patterns' in-sample precision. Without them the head is the patterns'
+# complement, measured out of fold on its own.
+PATTERN_FEATURES = (
+    "signal:evasion_claim",
+    "evasion_claim",
+    "evasion_claim+dangerous>=2",
+    "evasion_claim&dangerous=0",
+)
+
+
+def pattern_columns(concept_matcher, interactions: int, width: int) -> np.ndarray:
+    """The columns of PATTERN_FEATURES in rows `width` wide that end with the concept
+    step's features (concepts.feature_names)."""
+    from maskscreen.classifier.concepts import feature_names
+
+    names = feature_names(concept_matcher, interactions)
+    start = width - len(names)
+    return np.array([start + names.index(n) for n in PATTERN_FEATURES if n in names], int)
+
+
+def pattern_blind(matrix, columns: np.ndarray) -> sp.csr_matrix:
+    """`matrix` with `columns` zeroed (and dropped from its stored entries)."""
+    keep = np.ones(matrix.shape[1])
+    keep[columns] = 0.0
+    out = sp.csr_matrix(matrix @ sp.diags(keep))
+    out.eliminate_zeros()
+    return out
+
 
 def fit_weights(matrix, y: np.ndarray, weights: np.ndarray | None, c: float, seed: int = 0):
     """(coef, intercept) of an L2 logistic regression of the evasion marks on the rows."""
@@ -162,7 +193,8 @@ def choose_threshold(
     y: np.ndarray, scores: np.ndarray, patterns: np.ndarray, precision: float
 ) -> float | None:
     """The lowest head cut at which patterns OR head keeps `precision` on (out-of-fold)
-    scores, so the highest recall at that precision; None if no cut keeps it."""
+    scores, so the highest recall at that precision; None if no cut keeps it. With no
+    pattern hits (`patterns` all false): the head's own precision."""
     order = np.argsort(-scores, kind="stable")
     tp, fp = int(np.sum(patterns & y)), int(np.sum(patterns & ~y))
     extra_y = y[order] & ~patterns[order]
