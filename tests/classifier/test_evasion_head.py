@@ -9,6 +9,7 @@ import shutil
 import numpy as np
 import pytest
 
+from maskscreen.classifier.card import model_card
 from maskscreen.classifier.corpus import Example
 from maskscreen.classifier.evasion_head import HEAD_FILE, EvasionHead, HeadError, choose_threshold
 from maskscreen.classifier.model import ModelError, default_model_dir, load_model, save_model
@@ -152,3 +153,16 @@ def test_an_older_model_without_a_head_loads_and_uses_the_patterns(tmp_path):
     claim, plain = old.predict(["Realistic silicone mask, nobody can tell it's a mask", PLAIN])
     assert claim.signals["evasion_claim"] and not plain.signals["evasion_claim"]
     assert not any("learned" in r for v in (claim, plain) for r in v.reasons)
+
+
+def test_the_model_card_names_the_head_only_when_the_model_has_one(model):
+    head = _head_on(model, CLAIM)
+    figures = {"precision_target": 0.95, "patterns_or_head": {"grounded": {"recall": 0.9}}}
+    with_head = {
+        **model.metadata,
+        "evasion_head": head_record(head),
+        "cross_validation": {**model.metadata["cross_validation"], "evasion_head": figures},
+    }
+    line = [x for x in model_card(with_head).splitlines() if "learned linear head" in x]
+    assert len(line) == 1 and "≥ 0.500" in line[0] and "R 0.900" in line[0]
+    assert "learned linear head" not in model_card(model.metadata)
