@@ -143,6 +143,9 @@ def _rank_of(order: tuple[str, ...]):
 
 # Words named in the reason of a verdict whose evasion claim the head alone found.
 LEARNED_WORDS = 3
+# The head weighs function words ("as a", "you will") that a reason would not show: the
+# words are chosen among this many more of its strongest n-grams.
+LEARNED_SPARE = 12
 
 
 def _learned_reason(original: str, score, head_words, row: int, quotes) -> list[str]:
@@ -272,6 +275,7 @@ class Model:
                 self._head_weights(),
                 head_hits.astype(np.intp),
                 LEARNED_WORDS,
+                spare=LEARNED_SPARE,
             )
             if explain and head_hits is not None and head_hits.any()
             else None
@@ -423,9 +427,11 @@ class Model:
         weights: np.ndarray,
         kind_of_row: np.ndarray,
         limit: int,
+        spare: int = 2,
     ) -> list[list[str]]:
         """For each listing, up to `limit` word n-grams with the largest positive
-        contribution (TF-IDF value x `weights[kind_of_row[listing]]`), strongest first."""
+        contribution (TF-IDF value x `weights[kind_of_row[listing]]`), strongest first,
+        among the `limit + spare` strongest (the others are stop words, numbers, marks)."""
         row_of = np.repeat(np.arange(words.shape[0]), np.diff(words.indptr))
         contributions = words.data * weights[kind_of_row[row_of], words.indices]
         # By listing, strongest first (ties in column order): two stable sorts of the
@@ -438,7 +444,7 @@ class Model:
         order = order[np.argsort(rows, kind="stable")]
         rows = row_of[order]
         rank = np.arange(len(order)) - np.searchsorted(rows, rows)
-        chosen = order[rank < limit + 2]
+        chosen = order[rank < limit + spare]
         # The first occurrence in each listing of each chosen column names it.
         known = np.flatnonzero(columns >= 0)
         width = max(words.shape[1], 1)
