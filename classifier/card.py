@@ -157,6 +157,7 @@ def model_card(metadata: dict) -> str:
             f"where it has enough training listings): {metadata.get('thresholds', {})}"
         ),
         f"- signal patterns and concept lexicon: `{metadata['lexicon_version']}`; seed {metadata['seed']}",
+        *_evasion_head_lines(metadata),
         "",
     ]
     if test:
@@ -232,6 +233,25 @@ def model_card(metadata: dict) -> str:
             )
         lines.append("")
     return "\n".join(lines)
+
+
+def _evasion_head_lines(metadata: dict) -> list[str]:
+    """The evasion head's line of the card (none for a model without one)."""
+    head = metadata.get("evasion_head")
+    if not head:
+        return []
+    cv = metadata.get("cross_validation", {}).get("evasion_head", {})
+    figures = {
+        name: cv.get(name, {}).get("grounded", {}) for name in ("patterns", "patterns_or_head")
+    }
+    return [
+        "- evasion_claim: the signal patterns OR a learned linear head on the same feature rows "
+        f"at ≥ {head['threshold']:.3f} (the head's own grouped out-of-fold precision ≥ "
+        f"{cv.get('precision_target', '?')}; grounded training records: patterns "
+        f"P {figures['patterns'].get('precision', 0):.3f} R {figures['patterns'].get('recall', 0):.3f} "
+        f"in-sample, with the head out of fold P {figures['patterns_or_head'].get('precision', 0):.3f} "
+        f"R {figures['patterns_or_head'].get('recall', 0):.3f})"
+    ]
 
 
 def _score_sentence(metadata: dict) -> str:

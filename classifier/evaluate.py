@@ -59,7 +59,14 @@ def binary_metrics(
 
 def signal_metrics(examples, matcher: SignalMatcher) -> dict:
     """How well the pattern files agree with the corpus's signal labels."""
-    found = [matcher.flags(matcher.find(normalize(e.text))) for e in examples]
+    return signal_figures_of(
+        examples, [matcher.flags(matcher.find(normalize(e.text))) for e in examples]
+    )
+
+
+def signal_figures_of(examples, found: Sequence[dict]) -> dict:
+    """Precision, recall and F1 of each signal as `found` (one dict of booleans a listing,
+    a verdict's `signals`) against the records' annotation."""
     out = {}
     for signal in SIGNALS:
         pairs = [
@@ -136,7 +143,14 @@ def evaluate_model(model, examples, *, worst: int = 15, baseline=None) -> dict:
         "labels": label_metrics(truth, predicted),
         "flagged": binary_metrics(truth, predicted, languages),
         "confusion": confusion(truth, predicted),
-        "signals": signal_metrics(examples, model.matcher),
+        # the verdicts' signals (with a learned evasion head, patterns OR head), and the
+        # patterns alone beside them where the head adds to them
+        "signals": signal_figures_of(examples, [v.signals for v in verdicts]),
+        **(
+            {"signals_patterns": signal_metrics(examples, model.matcher)}
+            if getattr(model, "evasion_head", None) is not None
+            else {}
+        ),
         "concepts": concept_metrics(examples, verdicts),
         "language_identified": round(
             sum(d == language_of(e) for d, e in zip(detected, examples, strict=True))

@@ -26,6 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from maskscreen.classifier import language as language_id
+from maskscreen.classifier.evasion_head import HEAD_FILE, EvasionHead, HeadError, load_head
 from maskscreen.classifier.normalize import listing_text
 from maskscreen.classifier.runtime import (
     RUNTIME_FILE,
@@ -140,6 +141,24 @@ def _rank_of(order: tuple[str, ...]):
     return {concept: rank for rank, concept in reversed(list(enumerate(order)))}.__getitem__
 
 
+# Words named in the reason of a verdict whose evasion claim the head alone found.
+LEARNED_WORDS = 3
+# The head weighs function words ("as a", "you will") that a reason would not show: the
+# words are chosen among this many more of its strongest n-grams.
+LEARNED_SPARE = 12
+
+
+def _learned_reason(original: str, score, head_words, row: int, quotes) -> list[str]:
+    """The reason of an evasion claim found by the learned head alone (`score` None: the
+    patterns found it, or nothing did): its score and the listing's words that pushed it
+    hardest, as the listing wrote them."""
+    if score is None:
+        return []
+    words = [_quote(original, phrase, quotes) for phrase in head_words[row]]
+    found = ", ".join(repr(w) for w in words if w)
+    return [f"evasion claim (learned, {score:.2f}){': ' + found if found else ''}"]
+
+
 def default_model_dir() -> Path:
     return Path(str(resources.files("maskscreen.classifier").joinpath("model")))
 
@@ -170,16 +189,25 @@ class Model:
     metadata: dict
     matcher: SignalMatcher
     source: Path | None = None  # the model.skops the runtime was derived from
+    # the learned evasion detector (evasion_head.py); None: the patterns alone set the signal
+    evasion_head: EvasionHead | None = None
     _pipeline: object = field(default=None, init=False, repr=False)
     _towards: np.ndarray | None = field(default=None, init=False, repr=False)
+    _head_rows: tuple | None = field(default=None, init=False, repr=False)
 
     @classmethod
-    def from_pipeline(cls, pipeline, metadata: dict, matcher: SignalMatcher | None = None):
+    def from_pipeline(
+        cls,
+        pipeline,
+        metadata: dict,
+        matcher: SignalMatcher | None = None,
+        evasion_head: EvasionHead | None = None,
+    ):
         """A model of a fitted pipeline in memory (training evaluates one before saving it)."""
         runtime = _runtime_of(pipeline, "cannot predict with this pipeline")
         if matcher is None:
             matcher = runtime.concepts.matchers()[1] if runtime.concepts else default_matcher()
-        model = cls(runtime=runtime, metadata=metadata, matcher=matcher)
+        model = cls(runtime=runtime, metadata=metadata, matcher=matcher, evasion_head=evasion_head)
         model._pipeline = pipeline
         return model
 
@@ -235,6 +263,23 @@ class Model:
         )
         found_languages = language_id.identify(normalized)
         thresholds = self._thresholds(normalized, found_languages)
+        head_scores, head_hits = (
+            self.evasion_head.fires(matrix) if self.evasion_head is not None else (None, None)
+        )
+        # the words behind the head's hits (only the rows it fires on are read)
+        head_words = (
+            self._strongest_words(
+                features.words,
+                features.word_ngrams,
+                features.word_columns,
+                self._head_weights(),
+                head_hits.astype(np.intp),
+                LEARNED_WORDS,
+                spare=LEARNED_SPARE,
+            )
+            if explain and head_hits is not None and head_hits.any()
+            else None
+        )
         labels = []
         rows = []
         # as Python floats once (tolist gives float(x) of each element): not row by row
@@ -266,6 +311,11 @@ class Model:
         for row, (label, score, scores, flagged, threshold) in enumerate(rows):
             # found already, by the same patterns, when the matcher is the model's own
             matches = found_signals[row] if found_signals is not None else find(normalized[row])
+            signals = flags(matches) if matches else unflagged.copy()
+            learned = None  # the head's score where it alone sets evasion_claim
+            if head_hits is not None and head_hits[row] and not signals["evasion_claim"]:
+                signals["evasion_claim"] = True
+                learned = float(head_scores[row])
             quotes: dict[str, str | None] = {}  # this listing's phrases quoted so far
             concepts = (
                 self._concepts(texts[row], found_concepts[row], rank, quotes)
@@ -279,8 +329,9 @@ class Model:
                     score,
                     scores,
                     flagged,
-                    flags(matches) if matches else unflagged.copy(),
-                    self._reasons(texts[row], phrases[row], matches, concepts, quotes)
+                    signals,
+                    _learned_reason(texts[row], learned, head_words, row, quotes)
+                    + self._reasons(texts[row], phrases[row], matches, concepts, quotes)
                     if explain
                     else [],
                     version,
@@ -363,28 +414,44 @@ class Model:
         Contributions (TF-IDF value x coefficient difference) are computed for the whole
         batch at once; only the few strongest of each listing are turned back into text.
         """
-        towards = self._towards_weights()
         label_of_row = np.array([LABELS.index(label) for label in labels])
+        return self._strongest_words(
+            words, ngrams, columns, self._towards_weights(), label_of_row, MAX_REASONS
+        )
+
+    @staticmethod
+    def _strongest_words(
+        words: sp.csr_matrix,
+        ngrams,
+        columns: np.ndarray,
+        weights: np.ndarray,
+        kind_of_row: np.ndarray,
+        limit: int,
+        spare: int = 2,
+    ) -> list[list[str]]:
+        """For each listing, up to `limit` word n-grams with the largest positive
+        contribution (TF-IDF value x `weights[kind_of_row[listing]]`), strongest first,
+        among the `limit + spare` strongest (the others are stop words, numbers, marks)."""
         row_of = np.repeat(np.arange(words.shape[0]), np.diff(words.indptr))
-        contributions = words.data * towards[label_of_row[row_of], words.indices]
+        contributions = words.data * weights[kind_of_row[row_of], words.indices]
         # By listing, strongest first (ties in column order): two stable sorts of the
         # positive contributions only, the second on small row numbers (a radix sort).
         order = np.flatnonzero(contributions > 0)
         order = order[np.argsort(-contributions[order], kind="stable")]
         rows = row_of[order]
-        if len(labels) <= 1 << 16:
+        if words.shape[0] <= 1 << 16:
             rows = rows.astype(np.uint16)
         order = order[np.argsort(rows, kind="stable")]
         rows = row_of[order]
         rank = np.arange(len(order)) - np.searchsorted(rows, rows)
-        chosen = order[rank < MAX_REASONS + 2]
+        chosen = order[rank < limit + spare]
         # The first occurrence in each listing of each chosen column names it.
         known = np.flatnonzero(columns >= 0)
         width = max(words.shape[1], 1)
         occurrence_keys = ngrams.doc[known] * width + columns[known]
         keys, first = np.unique(occurrence_keys, return_index=True)
         where = known[first[np.searchsorted(keys, row_of[chosen] * width + words.indices[chosen])]]
-        out: list[list[str]] = [[] for _ in labels]
+        out: list[list[str]] = [[] for _ in range(words.shape[0])]
         joined = ngrams.joined
         for row, start, end in zip(
             row_of[chosen].tolist(),
@@ -393,9 +460,18 @@ class Model:
             strict=False,
         ):
             words = out[row]
-            if len(words) < MAX_REASONS and _telling(phrase := joined[start:end]):
+            if len(words) < limit and _telling(phrase := joined[start:end]):
                 words.append(phrase)
         return out
+
+    def _head_weights(self) -> np.ndarray:
+        """Two rows over the word columns: zeros (rows the head does not fire on), then the
+        evasion head's weights."""
+        head = self.evasion_head
+        if self._head_rows is None or self._head_rows[0] is not head:
+            coef = head.coef[: len(self.runtime.words)]
+            self._head_rows = (head, np.vstack([np.zeros_like(coef), coef]))
+        return self._head_rows[1]
 
     def _towards_weights(self) -> np.ndarray:
         """Per label (rows in LABELS order), how much each word column moves a listing towards it."""
@@ -417,14 +493,22 @@ class Model:
         return self._towards
 
 
-def save_model(pipeline, metadata: Mapping, directory: str | Path) -> Path:
-    """Write model.skops, its runtime.npz, metrics.json and the model card."""
+def save_model(
+    pipeline, metadata: Mapping, directory: str | Path, evasion_head: EvasionHead | None = None
+) -> Path:
+    """Write model.skops, its runtime.npz, the evasion head (if any: metadata's
+    "evasion_head" entry records its digest), metrics.json and the model card."""
     import skops.io
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     # Before writing anything: refuse what cannot run.
     runtime = _runtime_of(pipeline, "cannot save a pipeline maskscreen cannot predict with")
+    recorded = metadata.get("evasion_head")
+    if (evasion_head is None) != (not recorded) or (
+        evasion_head is not None and recorded.get("sha256") != evasion_head.digest()
+    ):
+        raise ModelError("cannot save: the evasion head is not the one the metadata records")
     metadata = {
         **metadata,
         "canaries": _canaries_of(pipeline, runtime),
@@ -435,6 +519,10 @@ def save_model(pipeline, metadata: Mapping, directory: str | Path) -> Path:
     )
     runtime.model_sha256 = file_sha256(directory / MODEL_FILE)
     runtime.save(directory / RUNTIME_FILE)
+    if evasion_head is not None:
+        evasion_head.save(directory / HEAD_FILE)
+    else:
+        (directory / HEAD_FILE).unlink(missing_ok=True)  # a previous model's, in the same place
     (directory / METRICS_FILE).write_text(
         json.dumps(metadata, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
     )
@@ -688,11 +776,19 @@ def load_model(
         _check_runtime(runtime, metadata, f"model {model_path}")
     else:
         _check_runtime(runtime, metadata, f"model {directory / RUNTIME_FILE}")
+    try:
+        head = load_head(
+            directory, metadata.get("evasion_head"), runtime.calibrated[0].coef.shape[1]
+        )
+    except HeadError as exc:
+        raise ModelError(f"cannot read model {directory}: {exc}") from exc
     if matcher is None:
         # the patterns the model was trained with, where it keeps them
         matcher = runtime.concepts.matchers()[1] if runtime.concepts else default_matcher()
     if preload_language:
         language_id.preload()  # in the background: see language.py
-    model = Model(runtime=runtime, metadata=metadata, matcher=matcher, source=model_path)
+    model = Model(
+        runtime=runtime, metadata=metadata, matcher=matcher, source=model_path, evasion_head=head
+    )
     model._pipeline = pipeline
     return model

@@ -134,7 +134,7 @@ def train(out, seed, folds, target_precision, corpus_files, with_reviews, databa
     _print_behaviour(result.metadata["behaviour"])
     result.metadata["review_labels"] = len(reviewed)
     directory = Path(out) if out else _default_out(result.metadata["model_version"])
-    save_model(result.pipeline, result.metadata, directory)
+    save_model(result.pipeline, result.metadata, directory, result.evasion_head)
     click.echo(f"model {result.metadata['model_version']} written to {directory}")
     click.echo(f"use it with --model {directory} or MASKSCREEN_MODEL={directory}", err=True)
 

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
 from maskscreen.classifier.corpus import load_corpus
+from maskscreen.classifier.model import load_model
 from maskscreen.classifier.split import load_test_ids
 from maskscreen.cli.main import cli
 from maskscreen.db import store
@@ -89,6 +90,12 @@ def test_train_with_reviews_counts_review_labels_and_keeps_the_test_split(small_
     assert metrics["review_labels"] == 2
     assert metrics["test_size"] == len(test) and metrics["train_size"] == 48 + 2
     assert "review labels used: 2" in (out / "MODEL.md").read_text("utf-8")
+    # the evasion head (reviewed listings left out of it) is measured, and saved and loaded
+    # with the model when a cut keeps its precision target
+    assert {"patterns", "patterns_or_head"} <= set(metrics["cross_validation"]["evasion_head"])
+    assert (out / "evasion_head.npz").is_file() == bool(metrics.get("evasion_head"))
+    loaded = load_model(out)
+    assert (loaded.evasion_head is None) == (not metrics.get("evasion_head"))
 
 
 def test_train_without_reviews_records_none(small_corpus, tmp_path):
