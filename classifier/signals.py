@@ -510,7 +510,14 @@ def _first_look(root: dict, classes: list[str]) -> str:
 
 def _gate_pieces(patterns: list[str]) -> list[tuple[str, str | None, str]] | None:
     """The pieces of `gate`: (zero-width test, literal prefix or None for a class, rest),
-    as text; None: a pattern dispatch cannot spread."""
+    as text; None: a pattern dispatch cannot spread.
+
+    A literal piece whose test is \\b followed by more (`\\b(?=[dm])(?<!you )`, the
+    contact invitations) has \\b alone as its test, the rest checked after its literal
+    prefix (`dm (?<=(?=[dm])(?<!you )dm )...`, what `dm (?<=\\b(?=[dm])(?<!you )dm )`
+    tests): then it shares the hoisted \\b of the Latin-script gate, where alone such
+    pieces made a trie of their own that tried each common letter they begin with at
+    every position (10 of the 25 µs a corpus listing the gates took, 1 after)."""
     from re import _constants as C
 
     pieces: list[tuple[str, str | None, str]] = []
@@ -527,7 +534,11 @@ def _gate_pieces(patterns: list[str]) -> list[tuple[str, str | None, str]] | Non
             while at < len(rest) and rest[at][0] is C.LITERAL:
                 at += 1
             literal = chr(first) + "".join(chr(value) for _, value in rest[:at])
-            pieces.append((test, literal, dispatch.text(rest[at:])))
+            tail = dispatch.text(rest[at:])
+            if len(zero_width) > 1 and zero_width[0] == (C.AT, C.AT_BOUNDARY):
+                behind = dispatch.text(zero_width[1:])
+                test, tail = r"\b", f"(?<={behind}{re.escape(literal)}){tail}"
+            pieces.append((test, literal, tail))
     return pieces
 
 
