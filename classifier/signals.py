@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from dataclasses import dataclass, fields
 from importlib import resources
@@ -564,12 +565,45 @@ def gate_parts(patterns: list[str]) -> list[str] | None:
             node.setdefault("", []).append(f"(?<={own}{re.escape(literal)}){rest}" if own else rest)
         trie, classes = _trie_alternatives(root), list(dict.fromkeys(classes))  # (once each)
         for body in [trie + classes] if shared else [trie, classes]:
-            if body:
+            if body is trie and not shared and len(root) >= MIN_BUCKETED and "" not in root:
+                out.append(_in_buckets(root, trie))
+            elif body:
                 either = "(?:" + "|".join(body) + ")" if len(body) > 1 else body[0]
                 # behind the shared test, a look at the first character (one class test
                 # at a word's start, where the alternation tested each branch's in turn)
                 out.append(shared + _first_look(root, classes) + either if shared else either)
     return out or None
+
+
+MIN_BUCKETED = 32  # first characters of a trie from which they are split (_in_buckets)
+
+
+def _in_buckets(root: dict, alternatives: list[str]) -> str:
+    """The alternatives of the trie `root` (one a first character, in order: a root has no
+    piece that ends there) as a look at the first character, then a few groups of them,
+    each behind a look of its own: `(?=[a-f])(?:(?=[abc])(?:a..|b..|c..)|(?=[def])(?:..))`.
+
+    `re` tries the branches of an alternation one after another, each tested against the
+    character at hand, all of them where none matches: the Chinese gate's trie has over
+    200 first characters, many of them common, so a text's every other character cost
+    200 tests; in k groups, k/2 look-aheads and a group's literal tests. The groups begin
+    with different characters, so at most one can match there and their order is free:
+    the matches are the same (as concepts._in_buckets does for the concept tries). The
+    look in front stands where the alternation's first-character skip did (an expression
+    that begins with a look-ahead has none). Measured on the corpus, the Chinese gate's
+    trie: 11 µs a listing whole, 5 in groups."""
+    chars = sorted(root)
+    count = max(2, round(math.sqrt(len(chars)) / 2))
+    size = -(-len(chars) // count)
+    groups = [
+        f"(?=[{_class_of(chars[at : at + size])}])(?:{'|'.join(alternatives[at : at + size])})"
+        for at in range(0, len(chars), size)
+    ]
+    return f"(?=[{_class_of(chars)}])(?:{'|'.join(groups)})"
+
+
+def _class_of(chars: list[str]) -> str:
+    return "".join(re.escape(char) for char in chars)
 
 
 def _first_look(root: dict, classes: list[str]) -> str:
