@@ -153,3 +153,19 @@ def test_the_gates_searched_part_by_part_start_where_the_plain_alternation_does(
         assert starts == [_first(plain, text) for text in texts]
         assert sum(start is not None for start in starts) > 50
     assert split >= 2
+
+
+def test_a_trie_of_many_first_characters_in_groups_starts_where_the_plain_alternation_does():
+    firsts = [chr(c) for c in range(0x4E00, 0x4E00 + 3 * signals.MIN_BUCKETED)]
+    patterns = [f"{a}{b}(?:x|yy)?" for a, b in zip(firsts, firsts[1:] + firsts[:1], strict=True)]
+    patterns += ["一丁丂", "(?<!z)一x", "[0-9]号"]
+    source = signals.gate(patterns)
+    assert source is not None and source.startswith("(?=[")  # the groups behind a look
+    fast = re.compile(source)
+    plain = re.compile("|".join(f"(?:{p})" for p in patterns))
+    rng = random.Random(33)
+    pieces = [*firsts[:20], *firsts[-20:], "x", "yy", "z", "1号", " "]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(4000)]
+    starts = [_first(fast, text) for text in texts]
+    assert starts == [_first(plain, text) for text in texts]
+    assert sum(start is not None for start in starts) > 500

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from maskscreen.classifier import concepts, dispatch
+from maskscreen.classifier import concepts, dispatch, signals
 from maskscreen.classifier.behaviour import generate
 from maskscreen.classifier.corpus import load_corpus
 from maskscreen.classifier.grounded import load_grounded
@@ -130,3 +130,42 @@ def test_few_branches_keep_the_first_character_skip():
     source = dispatch.dispatched([r"\bab", r"\bcd"])
     assert not source.startswith(r"\b")
     assert [m.span() for m in re.finditer(source, "ab xcd cd")] == [(0, 2), (7, 9)]
+
+
+def _plain_matcher(fast: SignalMatcher) -> SignalMatcher:
+    """The file's whole alternations and disclaimers as written: no gate, no dispatch."""
+    plain = SignalMatcher(
+        fast.version, fast._patterns, fast._negation, disclaimers=fast._disclaimers,
+        contexts=fast._contexts,
+    )  # fmt: skip
+    plain._cue = plain._disclaimers.get  # (the disclaimers as the file writes them)
+    return plain
+
+
+def test_alternations_tried_only_where_the_gates_match_find_what_a_scan_finds():
+    fast = SignalMatcher.from_text(read_patterns())
+    plain = _plain_matcher(fast)
+    texts = _texts()[::3]
+    # keyword stuffing: more places than MAX_PLACES, where the alternations scan instead
+    matched = [t for t in texts if plain.find(t)][:300]
+    stuffed = [" ".join([t] * (signals.MAX_PLACES // 2 + 1)) for t in matched[::10]]
+    found = [fast.find(t) for t in texts + stuffed]
+    assert found == [plain.find(t) for t in texts + stuffed]
+    # the places were used (both script groups), and the scan after too many of them
+    listed = set().union(*(run[2] for run in fast._runs.values()))
+    assert {"latin", "zh"} <= listed
+    places = [signals._places(t, gates) for t in stuffed for _, gates in next(
+        run[0] for run in fast._runs.values() if run[2]) if gates]  # fmt: skip
+    assert any(len(at) > signals.MAX_PLACES for at in places)
+
+
+def test_disclaimers_rewritten_find_one_where_the_files_do():
+    fast = SignalMatcher.from_text(read_patterns())
+    texts = _texts()[::2]
+    for key, plain in fast._disclaimers.items():
+        cue = fast._cue(key)
+        assert cue is not plain  # rewritten by dispatch
+        hits = [bool(cue.search(t)) for t in texts]
+        assert hits == [bool(plain.search(t)) for t in texts]
+        if key == ("evasion_claim", "latin"):
+            assert sum(hits) > 10

@@ -32,6 +32,25 @@ def test_sorted_keys_of_wide_keys_are_np_sort():
     np.testing.assert_array_equal(hashing.sorted_keys(keys), np.sort(keys))
 
 
+@pytest.mark.parametrize("size", [1, 7, 5_000])
+def test_hash_table_finds_the_column_a_dict_gives(size):
+    rng = np.random.default_rng(size)
+    keys = np.unique(rng.integers(0, 2**64, size, dtype=np.uint64))
+    # keys that share their low bits (one slot wanted by several: probing), and 0
+    shared = keys[: size // 4] & np.uint64(0xFFFF) | np.uint64(1 << 40)
+    keys = np.unique(np.r_[keys, shared, np.uint64(0)])
+    rng.shuffle(keys)
+    column_of = {int(k): i for i, k in enumerate(keys.tolist())}
+    unknown = rng.integers(0, 2**64, 3 * size, dtype=np.uint64)
+    probes = np.r_[keys, unknown, keys[::3] + np.uint64(1 << 32), keys[::5] ^ np.uint64(1 << 20)]
+    got = hashing._HashTable(keys).find(probes)
+    assert got.dtype == np.int64
+    assert got.tolist() == [column_of.get(int(h), -1) for h in probes.tolist()]
+    # without 0 among the keys, a look-up of 0 (an empty slot reads the spare key) finds none
+    without = keys[keys != 0]
+    assert hashing._HashTable(without).find(np.zeros(3, dtype=np.uint64)).tolist() == [-1] * 3
+
+
 def _plain_matrix(vocabulary, ngrams, n_docs):
     """The TF-IDF rows as scipy builds them from (text, column) pairs: duplicates summed,
     columns sorted, then the same arithmetic as HashedVocabulary.matrix."""
