@@ -50,8 +50,15 @@ def _default_out(version: str) -> Path:
     is_flag=True,
     help="Add reviewers' confirmed and dismissed decisions from the database to the training data.",
 )
+@click.option(
+    "--evasion-head",
+    is_flag=True,
+    help="Also fit the learned evasion head (patterns OR head decide the evasion signal).",
+)
 @database_option
-def train(out, seed, folds, target_precision, corpus_files, with_reviews, database_url) -> None:
+def train(
+    out, seed, folds, target_precision, corpus_files, with_reviews, evasion_head, database_url
+) -> None:
     """Train the classifier on the labelled corpus and write a versioned model.
 
     Trains on the written corpus minus its fixed test split plus the training part of
@@ -107,6 +114,7 @@ def train(out, seed, folds, target_precision, corpus_files, with_reviews, databa
         folds=folds,
         target_precision=target_precision,
         progress=lambda message: click.echo(f"  {message}", err=True),
+        evasion_head=evasion_head or None,
     )
     figures = result.metadata["cross_validation"]
     click.echo(f"cross-validated ({folds} folds), threshold {result.metadata['threshold']:.3f}:")

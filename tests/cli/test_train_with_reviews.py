@@ -80,6 +80,7 @@ def test_train_with_reviews_counts_review_labels_and_keeps_the_test_split(small_
     out = tmp_path / "model"
     result = CliRunner().invoke(cli, [
         "train", "--with-reviews", "--db", url, "--corpus", str(corpus), "--folds", "2", "--out", str(out),
+        "--evasion-head",
     ])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert (
@@ -105,4 +106,8 @@ def test_train_without_reviews_records_none(small_corpus, tmp_path):
         cli, ["train", "--corpus", str(corpus), "--folds", "2", "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
-    assert json.loads((out / "metrics.json").read_text("utf-8"))["review_labels"] == 0
+    metrics = json.loads((out / "metrics.json").read_text("utf-8"))
+    assert metrics["review_labels"] == 0
+    # without --evasion-head no head is fitted, saved or named in the version's recipe
+    assert "evasion_head" not in metrics and "evasion_head" not in metrics["cross_validation"]
+    assert not (out / "evasion_head.npz").exists() and load_model(out).evasion_head is None
