@@ -6,7 +6,7 @@ scored by each fold's model.
     python bench/score_oof.py table [--grouped] [--seed 0]      # each score's figures
     python bench/score_oof.py languages [--grouped] [--seed 0]  # per language and threshold rule
 
-`--grouped` folds keep every group of `score_groups.group_keys` (one page, one story, one
+`--grouped` folds keep every group of `maskscreen.classifier.folds.fold_groups` (one page, one story, one
 near-duplicate text) inside one fold (StratifiedGroupKFold by label and language); without
 it the folds are stratified only, as `maskscreen train`'s are.
 
@@ -25,12 +25,12 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from score_groups import group_keys
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from maskscreen.classifier import behaviour, runtime, train
 from maskscreen.classifier import language as language_id
 from maskscreen.classifier.evaluate import language_of
+from maskscreen.classifier.folds import fold_groups
 from maskscreen.classifier.normalize import normalize
 from maskscreen.classifier.verdict import LABELS
 
@@ -68,7 +68,7 @@ def run(args) -> None:
     fold_of = np.zeros(len(examples), int)
     braw, bsig = [], []
     if args.grouped:
-        groups = group_keys(examples)
+        groups = fold_groups(examples)
         splitter = StratifiedGroupKFold(args.folds, shuffle=True, random_state=args.seed)
         folds = splitter.split(texts, strata, groups)
     else:
