@@ -128,3 +128,19 @@ def test_the_relabel_log_matches_the_records():
         assert record.signals["off_platform_contact"] is row["now"]
         assert (record.source_url or "") == row["source_url"]
         assert row["why"]
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("真人面具 加V信看实拍", "加v信"),
+        ("加微信 详聊", "加微信"),
+        ("加薇信", "加薇信"),
+        ("加v看图", "加v"),
+    ],
+)
+def test_a_disguised_messenger_name_is_quoted_whole(text, quoted):
+    # signals-2026.12.11: the reason quotes '加V信', not its first two characters
+    matcher = default_matcher()
+    found = [m.text for m in matcher.find(normalize(text)) if m.signal == "off_platform_contact"]
+    assert found == [quoted]
