@@ -456,6 +456,21 @@ def in_disabled_option(el: HtmlElement | None) -> bool:
     return False
 
 
+_DESCRIPTION_DEPTH = 4  # ancestors of a text searched for the description it is part of
+
+
+def in_description(el: HtmlElement | None) -> bool:
+    """Inside the product's description (a class or id naming it): its prose tells of
+    other things too ("The complimentary tote has sold out!"), it states no stock."""
+    for _ in range(_DESCRIPTION_DEPTH + 1):
+        if el is None:
+            return False
+        if el.attrib and cues.is_description_name(f"{el.get('class') or ''} {el.get('id') or ''}"):
+            return True
+        el = el.getparent()
+    return False
+
+
 def in_legend(el: HtmlElement | None) -> bool:
     """Inside a key to the page's symbols (a class or id "legend": "Low stock: <icon>",
     "Sold out: <icon>" explain the marks on the sizes), not a statement about the item."""

@@ -386,9 +386,11 @@ def _buyable_over_disagreeing(
     found: list[tuple[str, dict]], visible: Callable[[], Any]
 ) -> list[tuple[str, dict]]:
     """Structured sources that disagree on the stock (microdata "OutOfStock", OpenGraph
+    "InStock"; or two nodes of the same product in one source, "LimitedAvailability" and
     "InStock") on a page whose words state none: the visible page's reading (an enabled
     buy control makes it InStock) settles it when it is one of the declared values."""
     declared = {f["availability"] for _n, f in found if f.get("availability") not in _EMPTY}
+    declared.update(*(f.get("availabilities") or () for _n, f in found))
     if len(declared) < _DISAGREEING:
         return found
     read = (visible().fields or {}).get("availability")
