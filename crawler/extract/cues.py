@@ -66,6 +66,7 @@ _OTHER_COST_RE = re.compile(
     r"|^\W*\+|\bor more\b|\bab \d+ st(?:ück|k)\b",
     re.IGNORECASE,
 )
+_DIGIT_RE = re.compile(r"\d")  # the digits of the price patterns below (`\d`)
 # A number with a currency sign, code or word beside it ("$12", "12,99 zł", "3,980円").
 _SIGNS = r"[$€£¥￥₩₹₽₺฿₫₱₪₴₦₸৳]|US\$|R\$|NT\$|HK\$|S/"
 _WORDS = (
@@ -276,6 +277,8 @@ def is_availability_attr(attrs: str) -> bool:
 
 
 def strip_trailing_prices(text: str) -> str:
+    if _DIGIT_RE.search(text) is None:  # every price holds a digit
+        return text.strip()
     return _TRAILING_PRICES_RE.sub("", text).strip()
 
 
@@ -380,7 +383,8 @@ def is_other_cost(text: str) -> bool:
 
 
 def has_currency_amount(text: str) -> bool:
-    return bool(CURRENCY_AMOUNT_RE.search(text))
+    # Every match holds a digit: a text without one (most headings) is not searched.
+    return _DIGIT_RE.search(text) is not None and CURRENCY_AMOUNT_RE.search(text) is not None
 
 
 def is_buy_label(text: str) -> bool:

@@ -417,7 +417,7 @@ def only_links(el: HtmlElement) -> bool:
     return links > 0
 
 
-_SHOP_HEADER_DEPTH = 4  # ancestors of a heading searched for a shop header
+SHOP_HEADER_DEPTH = 4  # ancestors of a heading searched for a shop header
 
 
 def in_shop_header(el: HtmlElement) -> bool:
@@ -425,7 +425,7 @@ def in_shop_header(el: HtmlElement) -> bool:
     there is the seller's or company's name ("<div class=od-shop-navigation>…<a
     class=shop-company-name><h1>山东…有限公司</h1>"), not the product's."""
     node: HtmlElement | None = el
-    for _ in range(_SHOP_HEADER_DEPTH + 1):
+    for _ in range(SHOP_HEADER_DEPTH + 1):
         if node is None:
             return False
         if node.attrib and cues.is_shop_header_attr(attributes(node)):
