@@ -66,6 +66,7 @@ _OTHER_COST_RE = re.compile(
     r"|^\W*\+|\bor more\b|\bab \d+ st(?:ück|k)\b",
     re.IGNORECASE,
 )
+_DIGIT_RE = re.compile(r"\d")  # the digits of the price patterns below (`\d`)
 # A number with a currency sign, code or word beside it ("$12", "12,99 zł", "3,980円").
 _SIGNS = r"[$€£¥￥₩₹₽₺฿₫₱₪₴₦₸৳]|US\$|R\$|NT\$|HK\$|S/"
 _WORDS = (
@@ -134,6 +135,14 @@ _CART_FORM_RE = re.compile(
     r"|order[-_/]?item[-_/]?add",
     re.IGNORECASE,
 )
+# A control's target (its link, click handler or form action) that signs the buyer up for
+# a notice when the item is back ("backInStock.jsp", "/notify-me", "stock-alert"): a
+# control of an item that cannot be bought now, whatever its label says.
+_NOTIFY_TARGET_RE = re.compile(
+    r"back[-_]?in[-_]?stock|notify[-_]?(?:me|when)|stock[-_]?(?:alert|notif)|restock[-_]?(?:alert"
+    r"|notif)|benachrichtig|alerte?[-_]?(?:de[-_]?)?stock",
+    re.IGNORECASE,
+)
 # Containers whose prices belong to other products (carousels, "customers also bought").
 _ELSEWHERE_ATTR_RE = re.compile(
     r"related|recommend|similar|also[-_]?(?:bought|viewed|like)|upsell|cross[-_]?sell"
@@ -192,6 +201,16 @@ _READER_ONLY_RE = re.compile(
     r"(?:^|\s)[\w-]*(?:visually-?hidden|sr-only|screen-?reader(?:-text|-only)?)(?=\s|$)",
     re.IGNORECASE,
 )
+# Class or id names of a tooltip or popover: text shown only while a control is hovered
+# or disabled ("The item is unavailable and cannot be added to your cart" over a cart
+# button, a chat widget's "Chat is currently unavailable"), not a statement of the page;
+# the element that opens one ("has-tooltip", "tooltip-trigger") is read as it is.
+_TOOLTIP_RE = re.compile(r"(?:^|[\s_-])(?:tool-?tip|popover|tip)(?=$|[\s_-])", re.IGNORECASE)
+_TOOLTIP_TRIGGER_RE = re.compile(
+    r"(?:has|with)-(?:tool-?tip|popover)|(?:tool-?tip|popover)[-_]?(?:trigger|toggle|target"
+    r"|anchor|icon|btn|button|link|handle)",
+    re.IGNORECASE,
+)
 # Class, itemprop or data-* names of the part of a heading that holds the brand
 # ("<h1><a class="designer">Miu Miu</a><div class="name">Leather boat shoes</div></h1>").
 _BRAND_PART_RE = re.compile(
@@ -245,6 +264,8 @@ _shown_again = folded_search(_SHOWN_AGAIN_RE)
 _reader_only = folded_search(_READER_ONLY_RE)
 _brand_part = folded_search(_BRAND_PART_RE)
 _shop_header = folded_search(_SHOP_HEADER_RE)
+_tooltip = folded_search(_TOOLTIP_RE)
+_tooltip_trigger = folded_search(_TOOLTIP_TRIGGER_RE)
 _price_attr = folded_search(_PRICE_ATTR_RE)
 _was_attr = folded_search(_WAS_ATTR_RE)
 _now_attr = folded_search(_NOW_ATTR_RE)
@@ -256,6 +277,8 @@ def is_availability_attr(attrs: str) -> bool:
 
 
 def strip_trailing_prices(text: str) -> str:
+    if _DIGIT_RE.search(text) is None:  # every price holds a digit
+        return text.strip()
     return _TRAILING_PRICES_RE.sub("", text).strip()
 
 
@@ -274,6 +297,51 @@ def is_hidden_class(classes: str) -> bool:
 def is_reader_only_class(classes: str) -> bool:
     """Whether the class hides the element from sight but not from screen readers."""
     return _reader_only(classes)
+
+
+# A link to the shop's cart page itself ("/cart", "/cart/index.jsp", "/checkout/cart/",
+# "?route=checkout/cart"), not to an action adding an item to it ("/cart/add?id=1").
+_CART_PAGE_RE = re.compile(
+    r"(?:^|[/=])(?:cart|basket|bag|trolley|warenkorb|panier|carrito|carrello|winkelwagen"
+    r"|koszyk|sepet|корзина)(?:/(?:index\.\w+|view|show)?)?/?$|view[-_]?cart|show[-_]?cart",
+    re.IGNORECASE,
+)
+_ADDS_RE = re.compile(r"add|buy|sku|product|item", re.IGNORECASE)
+
+
+def is_cart_page_link(href: str) -> bool:
+    """Whether a link leads to the cart page (`_CART_PAGE_RE`): the site's cart, a
+    header's "Cart 0"; not one adding an item ("/cart?add=1&id_product=12",
+    "/cart/?add-to-cart=32768"), which buys."""
+    path, _, query = href.partition("#")[0].partition("?")
+    if _ADDS_RE.search(query):
+        return False
+    return bool(_CART_PAGE_RE.search(path) or _CART_PAGE_RE.search(query))
+
+
+def is_notify_target(target: str) -> bool:
+    """Whether a control's link, click handler or form action asks to be told when the
+    item is back in stock (`_NOTIFY_TARGET_RE`)."""
+    return bool(_NOTIFY_TARGET_RE.search(target))
+
+
+@_per_string
+def is_description_name(names: str) -> bool:
+    """Whether an element's class and id name the product's description (its prose)."""
+    return "descr" in names.lower()
+
+
+@_per_string
+def might_name_tooltip(attrs: str) -> bool:
+    """Whether `heuristic_parts.attributes` may name a tooltip: a cheap test first."""
+    lowered = attrs.lower()
+    return "tip" in lowered or "popover" in lowered
+
+
+@_per_string
+def is_tooltip_name(names: str) -> bool:
+    """Whether an element's class and id (`names`) make it a tooltip or popover."""
+    return _tooltip(names) and not _tooltip_trigger(names)
 
 
 @_per_string
@@ -315,7 +383,8 @@ def is_other_cost(text: str) -> bool:
 
 
 def has_currency_amount(text: str) -> bool:
-    return bool(CURRENCY_AMOUNT_RE.search(text))
+    # Every match holds a digit: a text without one (most headings) is not searched.
+    return _DIGIT_RE.search(text) is not None and CURRENCY_AMOUNT_RE.search(text) is not None
 
 
 def is_buy_label(text: str) -> bool:

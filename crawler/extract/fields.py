@@ -148,9 +148,12 @@ _AVAILABILITY_WORDS = {name.lower(): name for name in SCHEMA_AVAILABILITY} | {
     "停产": "Discontinued",
     "停售": "Discontinued",
     "limitedavailability": "LimitedAvailability",
-    "lowstock": "LimitedAvailability",
-    "limitedstock": "LimitedAvailability",
-    "库存紧张": "LimitedAvailability",
+    # "Low stock", "Limited stock", 库存紧张 say some stock is left, as a count above 0
+    # does ("Only 2 left", "3 in stock"): the item can be had now, InStock. The schema.org
+    # name LimitedAvailability stays the value of structured data declaring it.
+    "lowstock": "InStock",
+    "limitedstock": "InStock",
+    "库存紧张": "InStock",
     "disponible": "InStock",
     "enstock": "InStock",
     "auflager": "InStock",
@@ -249,6 +252,12 @@ _AVAILABILITY_WORDS = {name.lower(): name for name in SCHEMA_AVAILABILITY} | {
     "expectedtoship": "BackOrder",
     "awaitingstock": "BackOrder",
     "moreontheway": "BackOrder",  # "More on the Way": orderable, restocking
+    # "Purchase now and we'll ship when it's available": orderable, shipped when it comes.
+    "shipwhenavailable": "BackOrder",
+    "shipswhenavailable": "BackOrder",
+    "shipwhenit'savailable": "BackOrder",
+    "shipwhenit’savailable": "BackOrder",
+    "shipwhenitisavailable": "BackOrder",
     "beimlieferanten": "BackOrder",
     "imzulauf": "BackOrder",
     # Orderable now, delivered from a date to come (an item not yet released).
@@ -360,6 +369,11 @@ _AVAILABILITY_PHRASES = sorted(
         "expected to ship",
         "awaiting stock",
         "more on the way",
+        "ship when available",
+        "ships when available",
+        "ship when it's available",
+        "ship when it’s available",
+        "ship when it is available",
         "beim lieferanten",
         "im zulauf",
         "usually ships in",

@@ -78,6 +78,7 @@ from maskscreen.crawler.extract.heuristic_parts import (
     attributes,
     description_of,
     images_of,
+    in_description,
     in_disabled_option,
     in_legend,
     in_link,
@@ -108,6 +109,8 @@ _MOST_AVAILABLE = (
     "SoldOut",
     "Discontinued",
 )
+# Availability names that say where an item is sold, not whether it can be had now.
+_CHANNELS = frozenset({"OnlineOnly", "InStoreOnly"})
 _WORD_RE = re.compile(r"\w+")
 _NON_WORD_RE = re.compile(r"\W+")
 
@@ -456,10 +459,15 @@ def _availability(
     word (the options not labelled can be bought).
     """
     enabled = bool(buy) and not buy[2]
-    if stock:
+    if stock and stock not in _CHANNELS:
         return _orderable(stock, enabled)
     texts = _nearby_texts(page, origin) if origin is not None else []
     stated = stated_availabilities(texts)
+    if stock:
+        # "Online Only" names where the item is sold, not whether it can be had now: a
+        # stock statement by the title ("we'll ship when it's available") says more.
+        told = [s for s in stated if s not in _CHANNELS]
+        return _orderable(told[0] if told else stock, enabled)
     if len(stated) == 1:
         return _orderable(stated[0], enabled)
     if stated:
@@ -468,6 +476,9 @@ def _availability(
             return _orderable(best, enabled)
     if enabled:
         return "InStock", None
+    if page.notices:
+        # The buy control is a back-in-stock sign-up, and none buys: out of stock now.
+        return "OutOfStock", None
     # No stock word, but a promise to deliver within days: stock to ship (weaker than
     # any stock word, so it is read only when there is none).
     if delivery and not stated and cues.promises_delivery(" ".join(texts).lower()):
@@ -491,7 +502,10 @@ def _nearby_texts(page: PageReading, origin: int) -> list[str]:
     """The texts near `origin` that may state availability: from the title on, or
     from a little before a price or buy button; not the text of links to other pages
     ("Made to order masks", "In stock only": ways elsewhere), nor of options a buyer
-    cannot choose (`in_disabled_option`)."""
+    cannot choose (`in_disabled_option`); nor text only screen readers get ("Variant sold
+    out or unavailable" on every swatch) or a tooltip shows ("The item is unavailable and
+    cannot be added to your cart" over a button, when it is disabled), nor the prose of
+    the product's description (`in_description`)."""
     heading = any(h[0] == origin for h in page.headings)
     start = origin + 1 if heading else max(0, origin - _BEFORE_PRICE)
     texts: list[str] = []
@@ -501,9 +515,12 @@ def _nearby_texts(page: PageReading, origin: int) -> list[str]:
             if (
                 text
                 and text.strip()
+                and id(owner) not in page.tips
+                and not cues.is_reader_only_class(owner.get("class") or "")
                 and not in_link(owner)
                 and not in_disabled_option(owner)
                 and not in_legend(owner)
+                and not in_description(owner)
                 and not cues.is_picture_notice(text.strip())
             ):
                 texts.append(text.replace("\n", " ")[:500])

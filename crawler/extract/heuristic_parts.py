@@ -417,7 +417,7 @@ def only_links(el: HtmlElement) -> bool:
     return links > 0
 
 
-_SHOP_HEADER_DEPTH = 4  # ancestors of a heading searched for a shop header
+SHOP_HEADER_DEPTH = 4  # ancestors of a heading searched for a shop header
 
 
 def in_shop_header(el: HtmlElement) -> bool:
@@ -425,7 +425,7 @@ def in_shop_header(el: HtmlElement) -> bool:
     there is the seller's or company's name ("<div class=od-shop-navigation>…<a
     class=shop-company-name><h1>山东…有限公司</h1>"), not the product's."""
     node: HtmlElement | None = el
-    for _ in range(_SHOP_HEADER_DEPTH + 1):
+    for _ in range(SHOP_HEADER_DEPTH + 1):
         if node is None:
             return False
         if node.attrib and cues.is_shop_header_attr(attributes(node)):
@@ -452,6 +452,21 @@ def in_disabled_option(el: HtmlElement | None) -> bool:
             return True
         if el.tag == "li":
             return False
+        el = el.getparent()
+    return False
+
+
+_DESCRIPTION_DEPTH = 4  # ancestors of a text searched for the description it is part of
+
+
+def in_description(el: HtmlElement | None) -> bool:
+    """Inside the product's description (a class or id naming it): its prose tells of
+    other things too ("The complimentary tote has sold out!"), it states no stock."""
+    for _ in range(_DESCRIPTION_DEPTH + 1):
+        if el is None:
+            return False
+        if el.attrib and cues.is_description_name(f"{el.get('class') or ''} {el.get('id') or ''}"):
+            return True
         el = el.getparent()
     return False
 

@@ -21,6 +21,7 @@ from maskscreen.crawler.extract.heuristic_parts import (
     Price,
     attributes,
     heading_text,
+    in_link,
     in_shop_header,
     is_card,
     is_hidden,
@@ -69,6 +70,11 @@ class PageReading:
         self.stock: list[tuple[int, str]] = []
         self.sellers: list[tuple[int, str, str | None]] = []
         self.elements: list[HtmlElement] = []
+        # `id()` of the elements (kept in `elements`) inside a tooltip or popover
+        # (`_is_tooltip`): their text states nothing about the product.
+        self.tips: set[int] = set()
+        # Buy-labelled controls that sign up for a back-in-stock notice (`_notifies`).
+        self.notices: list[int] = []
 
 
 def walk(
@@ -82,14 +88,15 @@ def walk(
     """The page read once, at most `limit` elements (`MAX_ELEMENTS`). Without `sellers`,
     seller labels are not looked for (`PageReading.sellers` stays empty)."""
     page = PageReading()
-    outside = elsewhere = struck = 0
+    outside = elsewhere = struck = tip = 0
     # Each open element: its context flags, and its index (None when skipped).
-    stack: list[tuple[tuple[int, int, int], int | None]] = []
+    stack: list[tuple[tuple[int, int, int, int], int | None]] = []
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         if event == "end":
             flags = stack.pop()[0]
             outside, elsewhere, struck = outside - flags[0], elsewhere - flags[1], struck - flags[2]
+            tip -= flags[3]
             continue
         tag = el.tag if isinstance(el.tag, str) else ""
         attrs = attributes(el) if el.attrib else ""
@@ -101,10 +108,11 @@ def walk(
             and not (tag == "header" and _in_main(el, _ARTICLE_TAGS)),
             bool(attrs) and cues.is_elsewhere_attr(attrs),
             tag in ("del", "s", "strike") or "line-through" in (el.get("style") or ""),
+            bool(attrs) and _is_tooltip(el, attrs),
         )
         parent = stack[-1] if stack else None
         skip = tag in cues.SKIP_TAGS or (bool(attrs) and is_hidden(el))
-        stack.append(((0, 0, 0), None) if skip else (flags, len(page.elements)))
+        stack.append(((0, 0, 0, 0), None) if skip else (flags, len(page.elements)))
         if tag in ("title", "meta"):
             _head(page, el, tag)
         tail = el.tail
@@ -120,8 +128,11 @@ def walk(
         if len(page.elements) >= limit:
             break
         outside, elsewhere, struck = outside + flags[0], elsewhere + flags[1], struck + flags[2]
+        tip += flags[3]
         index = len(page.elements)
         page.elements.append(el)
+        if tip:
+            page.tips.add(id(el))
         if tag in ("h1", "h2") and not outside and len(page.headings) < 2 * MAX_HEADINGS:
             text = heading_text(el)
             if text and in_shop_header(el):
@@ -145,7 +156,7 @@ def walk(
         if outside or elsewhere:
             continue
         if tag in _LABEL_TAGS or attrs or el.text:
-            _buttons_and_labels(page, el, tag, attrs, index, sellers)
+            _buttons_and_labels(page, el, tag, attrs, index, sellers, labels=not tip)
     _mark_cards(page.prices)
     return page
 
@@ -181,6 +192,24 @@ _MAIN_TAGS = frozenset({"main"})
 _ARTICLE_TAGS = frozenset({"main", "article"})
 
 
+def _is_tooltip(el: HtmlElement, attrs: str) -> bool:
+    """A tooltip or popover: role=tooltip, or a class or id naming one
+    (`cues.is_tooltip_name`) on an element that holds the tip as its content; not the
+    control that opens one, whose own text a buyer reads ("<a class=tooltip rel='More
+    about stock'>nicht lagernd</a>": a link, a button, or the tip in an attribute)."""
+    if el.get("role") == "tooltip":
+        return True
+    if not cues.might_name_tooltip(attrs) or el.tag in cues.BUTTON_TAGS:
+        return False
+    if any(el.get(key) is not None for key in _TIP_ATTRIBUTES):
+        return False
+    return cues.is_tooltip_name(f"{el.get('class') or ''} {el.get('id') or ''}")
+
+
+# Attributes holding a tooltip's text on the control that opens it.
+_TIP_ATTRIBUTES = ("title", "rel", "data-tip", "data-tooltip", "data-content", "data-title")
+
+
 def _in_main(el: HtmlElement, tags: frozenset[str] = _MAIN_TAGS) -> bool:
     """Inside the page's <main> (or role=main): an <aside> there is the product's own
     box (the price and buy button beside the pictures), not the site's sidebar."""
@@ -212,34 +241,66 @@ def _head(page: PageReading, el: HtmlElement, tag: str) -> None:
 
 
 def _buttons_and_labels(
-    page: PageReading, el: HtmlElement, tag: str, attrs: str, index: int, sellers: bool
+    page: PageReading,
+    el: HtmlElement,
+    tag: str,
+    attrs: str,
+    index: int,
+    sellers: bool,
+    labels: bool = True,
 ) -> None:
+    """A buy control, a stock label and a seller label of one element; no stock label
+    when `labels` is False (inside a tooltip, `_is_tooltip`)."""
     control = _control(el, tag, attrs)
     if control:
         label = (
             el.get("value") if tag == "input" else short_text(el, 60)
         ) or el.get("aria-label") or el.get("title") or _image_label(el) or _data_label(el)  # fmt: skip
         real = control == "real"
-        if cues.is_buy_label(label) or (real and attrs and cues.is_buy_attr(attrs)):
-            page.buttons.append((index, label, _disabled(el, attrs)))
-        elif tag != "a" and normalize_availability(label, search=True):
+        if cues.is_buy_label(label):
+            # "Add To Cart" opening a back-in-stock sign-up buys nothing now.
+            notifies = _notifies(el)
+            page.buttons.append((index, label, notifies or _disabled(el, attrs)))
+            if notifies:
+                page.notices.append(index)
+        elif real and attrs and cues.is_buy_attr(attrs):
+            # A link named "cartButton" to the cart page is the site's cart ("Cart 0"):
+            # a control of the page, which buys nothing.
+            cart = tag == "a" and cues.is_cart_page_link(el.get("href") or "")
+            page.buttons.append((index, label, cart or _disabled(el, attrs)))
+        elif labels and tag != "a" and normalize_availability(label, search=True):
             page.stock.append((index, label))  # a button's label: "Sold out", "品切れ"
         elif real and label and label.strip() and _submits_to_cart(el, tag):
             page.buttons.append((index, label, _disabled(el, attrs)))  # "Add", "+"
     if (
-        attrs
+        labels
+        and attrs
         and cues.is_availability_attr(attrs)
         # A label only screen readers get, which the template prints on every swatch
         # ("Variant sold out or unavailable") and CSS shows on some: no statement.
         and not cues.is_reader_only_class(el.get("class") or "")
     ):
         text = short_text(el, 200)
-        if text and normalize_availability(text, search=True) and not cues.is_picture_notice(text):
+        if (
+            text
+            and normalize_availability(text, search=True)
+            and not cues.is_picture_notice(text)
+            # A label inside a link to another page is that page's: a product card's
+            # "Sold Out" tag over its picture, below the product's own box.
+            and not in_link(el)
+        ):
             page.stock.append((index, text))
     if sellers and len(page.sellers) < 3:
         seller = seller_after(el, attrs)
         if seller:
             page.sellers.append((index, *seller))
+
+
+def _notifies(el: HtmlElement) -> bool:
+    """A control whose link or click handler signs up for a back-in-stock notice
+    (`cues.is_notify_target`): the item's, shown where the buy control would be."""
+    target = (el.get("href") or "") + " " + (el.get("onclick") or "")
+    return len(target) > 1 and cues.is_notify_target(target)
 
 
 # Input types that are fields, not controls: a quantity box inside an add-to-cart form

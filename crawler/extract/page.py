@@ -122,7 +122,7 @@ from maskscreen.crawler.extract.fields import (
     page_language,
 )
 from maskscreen.crawler.extract.heuristic import read_page, squash, stated_availability
-from maskscreen.crawler.extract.heuristic_parts import attributes, heading_text, in_shop_header
+from maskscreen.crawler.extract.heuristic_parts import SHOP_HEADER_DEPTH, attributes, heading_text
 from maskscreen.crawler.extract.heuristic_walk import REPEATED, walk
 from maskscreen.crawler.extract.markup import (
     compact_rdfa,
@@ -386,9 +386,11 @@ def _buyable_over_disagreeing(
     found: list[tuple[str, dict]], visible: Callable[[], Any]
 ) -> list[tuple[str, dict]]:
     """Structured sources that disagree on the stock (microdata "OutOfStock", OpenGraph
+    "InStock"; or two nodes of the same product in one source, "LimitedAvailability" and
     "InStock") on a page whose words state none: the visible page's reading (an enabled
     buy control makes it InStock) settles it when it is one of the declared values."""
     declared = {f["availability"] for _n, f in found if f.get("availability") not in _EMPTY}
+    declared.update(*(f.get("availabilities") or () for _n, f in found))
     if len(declared) < _DISAGREEING:
         return found
     read = (visible().fields or {}).get("availability")
@@ -494,15 +496,40 @@ def _shop_names(
     """The shop's name as the page gives it (see `_without_shop_suffix`), squashed; `head`
     is the name (`title`) without its last part. A <title> that is the name itself says
     nothing of the shop ("Cup - Red" in both)."""
-    names = [fields.get("seller") for _n, fields in found]
-    names += selector.xpath("//head/meta[@property='og:site_name']/@content").getall()[:1]
-    titles = selector.xpath("//head/title/text()").getall()[:1]
-    titles += selector.xpath("//head/meta[@property='og:title']/@content").getall()[:1]
-    for text in titles:
+    site_name, title_tag, og_title = _head_names(selector.root)
+    names = [fields.get("seller") for _n, fields in found] + site_name
+    for text in title_tag + og_title:
         before, after = _last_part(text, _TITLE_SEPARATORS_RE)
         if squash(text) != squash(title) and squash(head) in squash(before):
             names.append(after)
     return {squash(name) for name in names if isinstance(name, str)} - {""}
+
+
+def _head_names(root: Any) -> tuple[list[str], list[str], list[str]]:
+    """The first og:site_name, <title> text and og:title of the page's <head> (a list of
+    one, or empty): what the XPaths "//head/meta[@property='og:site_name']/@content",
+    "//head/title/text()" and "//head/meta[@property='og:title']/@content" find first,
+    read from the head's children without three XPath evaluations."""
+    site_name: list[str] = []
+    title: list[str] = []
+    og_title: list[str] = []
+    if root is None:
+        return site_name, title, og_title
+    for head in root.iter("head"):
+        for child in head:
+            if child.tag == "meta":
+                prop, content = child.get("property"), child.get("content")
+                if content is None:
+                    continue
+                if prop == "og:site_name" and not site_name:
+                    site_name.append(content)
+                elif prop == "og:title" and not og_title:
+                    og_title.append(content)
+            elif child.tag == "title" and not title:
+                # Its text nodes: the text, then the tail of anything inside it.
+                texts = [child.text, *(node.tail for node in child)]
+                title += [text for text in texts if text][:1]
+    return site_name, title, og_title
 
 
 def _heading_over_opengraph(
@@ -656,7 +683,7 @@ def _first_heading(selector: Selector) -> Heading:
     if selector.root is None:
         return Heading(None)
     # The first <h1> with a text (an empty one holds a logo's picture).
-    h1s = (h1 for h1 in selector.root.iter("h1") if not _in_dialog(h1) and not in_shop_header(h1))
+    h1s = (h1 for h1 in selector.root.iter("h1") if not _set_apart(h1))
     headings = (_heading_parts(h1) for h1 in islice(h1s, _FIRST_H1S))
     return next((heading for heading in headings if heading.text), Heading(None))
 
@@ -664,17 +691,30 @@ def _first_heading(selector: Selector) -> Heading:
 _DIALOG_ROLES = frozenset({"dialog", "alertdialog", "modal"})
 
 
-def _in_dialog(el: etree._Element) -> bool:
-    return any(
-        a.tag == "dialog" or a.get("role") in _DIALOG_ROLES or a.get("aria-modal") == "true"
-        for a in el.iterancestors()
-    )
+def _set_apart(h1: etree._Element) -> bool:
+    """Whether the heading is inside a dialog (any ancestor) or a shop header (itself or
+    one of `SHOP_HEADER_DEPTH` ancestors, `in_shop_header`): one walk up for both."""
+    if h1.attrib and cues.is_shop_header_attr(attributes(h1)):
+        return True
+    for depth, node in enumerate(h1.iterancestors()):
+        if node.tag == "dialog":
+            return True
+        if not node.attrib:
+            continue
+        if node.get("role") in _DIALOG_ROLES or node.get("aria-modal") == "true":
+            return True
+        if depth < SHOP_HEADER_DEPTH and cues.is_shop_header_attr(attributes(node)):
+            return True
+    return False
 
 
 def _heading_parts(h1: Any) -> Heading:
     """`Heading` of one <h1>: read on a copy without its screen-reader-only parts, then
-    without its brand part."""
-    parts = [d for d in h1.iterdescendants() if isinstance(d.tag, str)]
+    without its brand part. A heading whose parts carry no attribute has neither (the
+    common <h1>Name</h1>: no scan, no copy)."""
+    parts = [d for d in h1.iterdescendants() if isinstance(d.tag, str)] if len(h1) else []
+    if not any(d.attrib for d in parts):
+        return Heading(heading_text(h1))
     hidden = [d for d in parts if cues.is_reader_only_class(d.get("class") or "")]
     brands = [d for d in parts if d.attrib and cues.is_brand_attr(attributes(d))]
     if not hidden and not brands:

@@ -283,4 +283,17 @@ def schema_fields(blocks: list[Any]) -> tuple[dict | None, bool]:
     product = pick_product(products)
     if product is None:
         return None, False
-    return product_fields(product, products, id_index(blocks)), True
+    index = id_index(blocks)
+    fields = product_fields(product, products, index)
+    # Another node of the same name (a page printing its product twice, once per
+    # template block) may declare another stock ("LimitedAvailability" and "InStock"):
+    # every value declared, for the visible page to settle (`page._buyable_over_disagreeing`).
+    name = fields["title"]
+    fields["availabilities"] = frozenset(
+        value
+        for node in products
+        if node is not product and name and clean_text(node.get("name")) == name
+        for value in (normalize_availability(o.get("availability")) for o in _offers(node, index))
+        if value
+    ) | ({fields["availability"]} if fields["availability"] else set())
+    return fields, True
