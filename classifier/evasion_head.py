@@ -185,7 +185,7 @@ def out_of_fold_scores(matrix, y, weights, groups, strata, folds, c, seed=0) -> 
         coef, intercept = fit_weights(
             matrix[train], y[train], None if weights is None else weights[train], c, seed
         )
-        out[test] = 1.0 / (1.0 + np.exp(-(matrix[test] @ coef + intercept)))
+        out[test] = EvasionHead(coef, intercept, threshold=1.0).scores(matrix[test])
     return out
 
 

@@ -31,6 +31,7 @@ from maskscreen.classifier.augment import code_switched, made_to_order_copies
 from maskscreen.classifier.concepts import feature_names, matchers, read_lexicon, training_lexicon
 from maskscreen.classifier.corpus import Example
 from maskscreen.classifier.evaluate import (
+    _prf,
     binary_metrics,
     evaluate_model,
     label_metrics,
@@ -896,7 +897,11 @@ def fit_evasion_head(
 
     def figures(pred: np.ndarray) -> dict:
         return {
-            part: _evasion_prf(y[mask], pred[mask])
+            part: _prf(
+                int(np.sum(y[mask] & pred[mask])),
+                int(np.sum(~y[mask] & pred[mask])),
+                int(np.sum(y[mask] & ~pred[mask])),
+            )
             for part, mask in (("all", np.ones(len(y), bool)), ("grounded", grounded))
         }
 
@@ -920,15 +925,6 @@ def fit_evasion_head(
 def head_record(head: EvasionHead) -> dict:
     """metrics.json's entry of a model's evasion head (model.load_model checks the digest)."""
     return {"rule": head.rule, "threshold": head.threshold, "sha256": head.digest()}
-
-
-def _evasion_prf(truth: np.ndarray, pred: np.ndarray) -> dict:
-    tp = int(np.sum(truth & pred))
-    return {
-        "precision": round(tp / max(int(pred.sum()), 1), 4),
-        "recall": round(tp / max(int(truth.sum()), 1), 4),
-        "support": int(truth.sum()),
-    }
 
 
 def training_material() -> list[Example]:
