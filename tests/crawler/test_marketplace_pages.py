@@ -1,5 +1,5 @@
 """The bundled marketplace profiles on real saved pages of AliExpress, Taobao, Tmall, JD,
-Lazada, 1688, Shopee, Rakuten, Mercari, Temu and Xianyu
+Lazada, 1688, Shopee, Rakuten, Mercari, Temu, Xianyu, eBay and Amazon
 (tests/crawler/marketplace_pages/; the README there says where each page comes from, how
 old it is and how its expected values were read).
 
@@ -52,6 +52,8 @@ MERCARI_ITEM_SOLD = "pages/jp.mercari.com__item-beatles-pin-badges-m40062064121.
 MERCARI_ITEM = "pages/jp.mercari.com__item-hello-kitty-netsuke-m38793557194.html"
 SHOPEE_SG = "pages/shopee.sg__dr-scholl-medi-qtto-sheer-stockings-19445913336.html"
 SHOPEE_VN = "pages/shopee.vn__robus-cuban-shirt-sand-23772125083.html"
+EBAY_ITEM = "pages/www.ebay.com__embrator-cotton-briefs-16-pack-304998642264.html"
+AMAZON_ITEM = "pages/www.amazon.com__got-data-business-analyst-t-shirt-B07FNW9FGJ.html"
 
 # (page, field): what the profile's selectors give instead of what the page shows, and why.
 PROFILE_GAPS = {
@@ -67,6 +69,9 @@ PROFILE_GAPS = {
     # The stock line is empty (the quantity picker is disabled until a variant is
     # chosen); InStock is what the enabled "thêm vào giỏ hàng" button says.
     (SHOPEE_VN, "availability"): None,
+    # A variation parent before a size is chosen ("To buy, select Size"): there is no
+    # #availability line; InStock is what the Add to Cart button says.
+    (AMAZON_ITEM, "availability"): None,
     # (Mercari's enabled buy button, "購入手続きへ" (proceed to purchase), is read as InStock
     # since the marketplace round: a profile's text that is a buy control's label.)
 }
@@ -117,7 +122,7 @@ def same_title(a: str | None, b: str | None) -> bool:
 def test_the_manifest_names_its_pages_and_their_sources(profiles):
     profiles_named = {
         "aliexpress", "taobao", "jd", "lazada", "1688", "shopee", "rakuten", "temu", "xianyu",
-        "mercari",
+        "mercari", "ebay", "amazon",
     }  # fmt: skip
     assert {row["profile"] for row in ROWS} == profiles_named
     for row in ROWS:
@@ -216,6 +221,7 @@ def test_shop_names_are_read(profiles):
         SHOPEE_SG: "nobistar.sg",
         SHOPEE_VN: "robus.vn",
         ALIBABA_1688_OFFER: "山东鹤来香食品有限公司",
+        EBAY_ITEM: "a1foryou",
     }
     for file, seller in sellers.items():
         row = row_for(file)
@@ -298,6 +304,15 @@ PRODUCT_LINKS = [
         "10000584", "10010311", "f000000027", "f000000469", "f000000476", "f000000484",
         "f000000487", "f000000488", "f000000491", "w000001025",
     }),
+    # the page's own item (its mini-cart link) and one other item; the similar items are
+    # drawn by script
+    (EBAY_ITEM, r"/itm/(?:[^/?#]+/)?(\d{9,})", {"295759593429", "304998642264"}),
+    # the other colours' and fits' variation pages and the item itself; review pages are
+    # denied
+    (AMAZON_ITEM, r"/(?:dp|gp/product)/([A-Z0-9]{10})", {
+        "B07B6XCJRX", "B07BNXCMC5", "B07FNW9FGJ", "B07NLP2PKY", "B07RN9Q3CK",
+        "B07TN97FC7", "B08CCVPX27",
+    }),
     (ALIBABA_1688_OFFER, r"/offer/(\d+)\.html", {
         "586779032807", "586818108146", "586819084434", "587167434297", "587221250461",
         "587318587103", "587373475033", "645518999261", "651572303117", "654099719128",
@@ -343,6 +358,7 @@ def test_aliexpress_contact_link_is_not_a_product(profiles):
         (JD_SEARCH_2024, {"cart.jd.com", "order.jd.com", "passport.jd.com"}),
         (RAKUTEN_RANKING, {"login.account.rakuten.com", "basket.step.rakuten.co.jp"}),
         (RAKUTEN_ITEM, {"basket.step.rakuten.co.jp", "t3.basket.step.rakuten.co.jp"}),
+        (EBAY_ITEM, {"signin.ebay.com", "cart.ebay.com", "cart.payments.ebay.com"}),
     ],
 )
 def test_login_cart_and_account_links_are_denied(profiles, file, refused):
@@ -753,3 +769,55 @@ def test_mercari_item_page_links(profiles):
     products, pages, denied = _classified(row, profiles["mercari"])
     assert not products and not pages
     assert {urlsplit(u).hostname for u in denied} == {"jp.mercari.com", "mercari-shops.com"}
+
+
+def test_ebay_item_page_of_the_x_layout_is_read_by_its_first_selectors(profiles):
+    """The 2023 item page has none of the older layout's ids (#itemTitle, #prcIsum,
+    .mbg-nw): the x-*/ux-* selectors listed first read it. "US $67.00/ea" is the price
+    of one lot; "2 available" is a count of lots in stock. The seller is in the seller
+    section beside the buy box (ux-seller-section), not in the seller card of later
+    layouts."""
+    page = parse_page(response_for(row_for(EBAY_ITEM)).text)
+    assert not page.css("#itemTitle, #prcIsum, .mbg-nw, .x-sellercard-atf")
+    selectors = profiles["ebay"].selectors
+    fields, _ = profile_fields(page, selectors)
+    assert fields["price"] == "US $67.00/ea"
+    assert " ".join(page.css(".d-quantity__availability").xpath("string()").get().split()) == (
+        "2 available"
+    )
+    assert fields["external_id"] == "304998642264"
+    title = selectors["title"][0]  # the x-* heading
+    for field, n in [("price", 0), ("seller", 1)]:
+        alone, _ = profile_fields(page, {"title": [title], field: [selectors[field][n]]})
+        assert alone["title"] == fields["title"] and alone[field] == fields[field], field
+    assert "Sign in" in page.css("#gh").xpath("string()").get()  # saved as a guest
+
+
+def test_amazon_variation_parent_shows_no_price_of_its_own(profiles):
+    """Before a size is chosen the page prints no price for the item ("To buy, select
+    Size" in the buy box); every .a-price on it belongs to the similar items' carousel
+    below the product. The last price fallback, a bare .a-price, read "$16.99" from
+    there; it is now limited to the product's own block (#ppd)."""
+    page = parse_page(response_for(row_for(AMAZON_ITEM)).text)
+    shown = page.css("#buybox").xpath(".//text()[not(ancestor::script or ancestor::style)]")
+    buybox = " ".join(" ".join(shown.getall()).split())
+    assert buybox.startswith("To buy, select Size Add to Cart")
+    assert page.css(".a-price .a-offscreen::text").get() == "$16.99"
+    assert not page.css("#ppd .a-price")
+    assert page.css("#sims-consolidated-2_feature_div .a-price")
+    fields, _ = profile_fields(page, profiles["amazon"].selectors)
+    assert fields["price"] is None
+    assert fields["external_id"] == "B07FNW9FGJ"
+    assert fields["category"] == "Clothing, Shoes & Jewelry"
+
+
+def test_amazon_item_page_links(profiles):
+    """Review pages, sign-in and the cart are on the store's own host: denied by path."""
+    row = row_for(AMAZON_ITEM)
+    products, pages, denied = _classified(row, profiles["amazon"])
+    paths = {urlsplit(u).path for u in denied}
+    assert any(p.startswith("/ap/signin") for p in paths)
+    assert any(p.startswith("/gp/cart/") for p in paths)
+    assert sum("/product-reviews/" in p for p in paths) == 10
+    assert not pages
+    assert not any("/product-reviews/" in u or "/ap/signin" in u for u in products)
