@@ -304,11 +304,11 @@ PRODUCT_LINKS = [
         "10000584", "10010311", "f000000027", "f000000469", "f000000476", "f000000484",
         "f000000487", "f000000488", "f000000491", "w000001025",
     }),
-    # the page's own item (its mini-cart link) and one other item; the similar items are
-    # drawn by script
+    # the page itself (the mini-cart's #anchor) and one other item of the seller, named in
+    # a buyer's feedback; the saved HTML links no similar items
     (EBAY_ITEM, r"/itm/(?:[^/?#]+/)?(\d{9,})", {"295759593429", "304998642264"}),
-    # the other colours' and fits' variation pages and the item itself; review pages are
-    # denied
+    # the item itself (every fit and colour choice links it, with a customId) and the six
+    # similar items of the carousel below it; review pages are denied
     (AMAZON_ITEM, r"/(?:dp|gp/product)/([A-Z0-9]{10})", {
         "B07B6XCJRX", "B07BNXCMC5", "B07FNW9FGJ", "B07NLP2PKY", "B07RN9Q3CK",
         "B07TN97FC7", "B08CCVPX27",
