@@ -1,5 +1,5 @@
 """The bundled marketplace profiles on real saved pages of AliExpress, Taobao, Tmall, JD,
-Lazada, 1688, Shopee, Rakuten, Mercari, Temu, Xianyu, eBay and Amazon
+Lazada, 1688, Shopee, Rakuten, Mercari, Temu, Xianyu, eBay, Amazon and Etsy
 (tests/crawler/marketplace_pages/; the README there says where each page comes from, how
 old it is and how its expected values were read).
 
@@ -54,6 +54,8 @@ SHOPEE_SG = "pages/shopee.sg__dr-scholl-medi-qtto-sheer-stockings-19445913336.ht
 SHOPEE_VN = "pages/shopee.vn__robus-cuban-shirt-sand-23772125083.html"
 EBAY_ITEM = "pages/www.ebay.com__embrator-cotton-briefs-16-pack-304998642264.html"
 AMAZON_ITEM = "pages/www.amazon.com__got-data-business-analyst-t-shirt-B07FNW9FGJ.html"
+AMAZON_NO_OFFER = "pages/www.amazon.com__gyro-meat-loaf-B000LRIJC8.html"
+ETSY_ITEM = "pages/www.etsy.com__handmade-ceramic-centerpiece-bowl-4299785283.html"
 
 # (page, field): what the profile's selectors give instead of what the page shows, and why.
 PROFILE_GAPS = {
@@ -72,6 +74,9 @@ PROFILE_GAPS = {
     # A variation parent before a size is chosen ("To buy, select Size"): there is no
     # #availability line; InStock is what the Add to Cart button says.
     (AMAZON_ITEM, "availability"): None,
+    # No stock line in the buy box (no stock-indicator region); InStock is what the
+    # enabled "Add to cart" says.
+    (ETSY_ITEM, "availability"): None,
     # (Mercari's enabled buy button, "購入手続きへ" (proceed to purchase), is read as InStock
     # since the marketplace round: a profile's text that is a buy control's label.)
 }
@@ -122,7 +127,7 @@ def same_title(a: str | None, b: str | None) -> bool:
 def test_the_manifest_names_its_pages_and_their_sources(profiles):
     profiles_named = {
         "aliexpress", "taobao", "jd", "lazada", "1688", "shopee", "rakuten", "temu", "xianyu",
-        "mercari", "ebay", "amazon",
+        "mercari", "ebay", "amazon", "etsy",
     }  # fmt: skip
     assert {row["profile"] for row in ROWS} == profiles_named
     for row in ROWS:
@@ -222,6 +227,7 @@ def test_shop_names_are_read(profiles):
         SHOPEE_VN: "robus.vn",
         ALIBABA_1688_OFFER: "山东鹤来香食品有限公司",
         EBAY_ITEM: "a1foryou",
+        ETSY_ITEM: "LKSABII",
     }
     for file, seller in sellers.items():
         row = row_for(file)
@@ -312,6 +318,17 @@ PRODUCT_LINKS = [
     (AMAZON_ITEM, r"/(?:dp|gp/product)/([A-Z0-9]{10})", {
         "B07B6XCJRX", "B07BNXCMC5", "B07FNW9FGJ", "B07NLP2PKY", "B07RN9Q3CK",
         "B07TN97FC7", "B08CCVPX27",
+    }),
+    # the item itself (its menus' anchors) and two of Amazon's own products in the footer;
+    # the sponsored items are ad clicks through aax-us-iad.amazon.com, denied
+    (AMAZON_NO_OFFER, r"/(?:dp|gp/product)/([A-Z0-9]{10})", {
+        "B000LRIJC8", "B07984JN3L", "B0CHTVMXZJ",
+    }),
+    # the listing itself, the shop's other listings and the advertised ones beside it
+    (ETSY_ITEM, r"/listing/(\d+)", {
+        "1867580471", "1871520618", "1874484070", "1874510194", "1874562392",
+        "1874569128", "1888760829", "4299785283", "4313105081", "4313583893",
+        "4313612176", "4316444861", "688779379",
     }),
     (ALIBABA_1688_OFFER, r"/offer/(\d+)\.html", {
         "586779032807", "586818108146", "586819084434", "587167434297", "587221250461",
@@ -821,3 +838,60 @@ def test_amazon_item_page_links(profiles):
     assert sum("/product-reviews/" in p for p in paths) == 10
     assert not pages
     assert not any("/product-reviews/" in u or "/ap/signin" in u for u in products)
+
+
+def test_amazon_page_without_a_featured_offer(profiles):
+    """A grocery item shown to a visitor in Vietnam (2025): "No featured offers
+    available", no price and no Add to Cart, only "See All Buying Options". The
+    sponsored items below carry prices ("$29.99" first) that the bare .a-price fallback
+    took; their links are ad clicks through aax-us-iad.amazon.com whose path holds the
+    advertised /dp/ address, followed as products until the deny rule for that host."""
+    row = row_for(AMAZON_NO_OFFER)
+    page = parse_page(response_for(row).text)
+    shown = page.css("#rightCol").xpath(".//text()[not(ancestor::script or ancestor::style)]")
+    right = " ".join(" ".join(shown.getall()).split())
+    assert right.startswith("No featured offers available") and "See All Buying Options" in right
+    assert not page.css("#add-to-cart-button")
+    assert page.css(".a-price .a-offscreen::text").get() == "$29.99"
+    assert not page.css("#ppd .a-price")
+    profile = profiles["amazon"]
+    fields, _ = profile_fields(page, profile.selectors)
+    assert fields["price"] is None and fields["availability"] is None
+    assert fields["external_id"] == "B000LRIJC8"
+    ads = {u for u in _links(row) if urlsplit(u).hostname == "aax-us-iad.amazon.com"}
+    advertised = {re.search(r"/dp/([A-Z0-9]{10})", u).group(1) for u in ads}
+    assert len(ads) == 30 and advertised == {
+        "B074Q5ZCSJ", "B07S1QDD7M", "B0BN6Q88GH", "B0CBK1SM1S", "B0DBJFDWGQ",
+    }  # fmt: skip
+    assert all(_matches(profile.product_links, u) for u in ads)  # /dp/ in their path
+    products, _, denied = _classified(row, profile)
+    assert ads <= denied and not ads & products
+
+
+def test_etsy_listing_without_a_stock_line(profiles):
+    """A 2025 listing shown to a visitor in Vietnam: the price in VND with "+" (it
+    varies with the options chosen), an enabled "Add to cart" and no stock line. The
+    page's only "Only 1 left" is printed on another listing's card among the shop's
+    items; the profile reads no availability. The shop's name is the link in the
+    header of the buy box (no data-shop-name on this layout)."""
+    page = parse_page(response_for(row_for(ETSY_ITEM)).text)
+    regions = set(page.xpath("//@data-buy-box-region").getall())
+    assert regions == {"add_to_cart_form", "price", "vat_messaging"}
+    left = page.xpath("//div[normalize-space()='Only 1 left']")
+    assert len(left) == 1
+    card = left[0].xpath("ancestor::a[contains(@href, '/listing/')][1]/@href").get()
+    assert "/listing/1867580471/" in card  # another listing, not 4299785283
+    fields, _ = profile_fields(page, profiles["etsy"].selectors)
+    assert fields["price"] == "3,405,995₫+"
+    assert fields["availability"] is None
+    assert not page.css("[data-shop-name]")
+
+
+def test_etsy_sign_in_cart_and_messages_are_denied(profiles):
+    row = row_for(ETSY_ITEM)
+    products, pages, denied = _classified(row, profiles["etsy"])
+    paths = {urlsplit(u).path for u in denied}
+    assert {"/signin", "/cart"} <= paths
+    assert any(p.startswith("/messages/") for p in paths)
+    assert not pages
+    assert all(urlsplit(u).path.startswith("/listing/") for u in products)
