@@ -55,6 +55,8 @@ SHOPEE_VN = "pages/shopee.vn__robus-cuban-shirt-sand-23772125083.html"
 EBAY_ITEM = "pages/www.ebay.com__embrator-cotton-briefs-16-pack-304998642264.html"
 AMAZON_ITEM = "pages/www.amazon.com__got-data-business-analyst-t-shirt-B07FNW9FGJ.html"
 AMAZON_NO_OFFER = "pages/www.amazon.com__gyro-meat-loaf-B000LRIJC8.html"
+AMAZON_2020_IN = "pages/www.amazon.com__asus-rtx-2060-renewed-B08JJC6WLV.html"
+AMAZON_2020_OUT = "pages/www.amazon.com__asus-rtx-3070-dual-B08L8HPKR6.html"
 ETSY_ITEM = "pages/www.etsy.com__handmade-ceramic-centerpiece-bowl-4299785283.html"
 
 # (page, field): what the profile's selectors give instead of what the page shows, and why.
@@ -228,6 +230,7 @@ def test_shop_names_are_read(profiles):
         ALIBABA_1688_OFFER: "山东鹤来香食品有限公司",
         EBAY_ITEM: "a1foryou",
         ETSY_ITEM: "LKSABII",
+        AMAZON_2020_IN: "MASTERTRONICS, INC",
     }
     for file, seller in sellers.items():
         row = row_for(file)
@@ -323,6 +326,19 @@ PRODUCT_LINKS = [
     # the sponsored items are ad clicks through aax-us-iad.amazon.com, denied
     (AMAZON_NO_OFFER, r"/(?:dp|gp/product)/([A-Z0-9]{10})", {
         "B000LRIJC8", "B07984JN3L", "B0CHTVMXZJ",
+    }),
+    # the item itself, its other offers' and related items, Amazon's own products in the
+    # footer; the sponsored items are redirects (/gp/slredirect/) that no rule follows
+    (AMAZON_2020_IN, r"/(?:dp|gp/product)/([A-Z0-9]{10})", {
+        "B07984JN3L", "B07CBJQS16", "B07HCY7K9L", "B07HHN6KBZ", "B07MLTTDXS",
+        "B07P61R6F9", "B07PBD85ZF", "B07R18TH1X", "B07VM9Q9R8", "B083GGXYWM",
+        "B08BMLLT2J", "B08JJC6WLV", "B08KTQ3D8Z",
+    }),
+    (AMAZON_2020_OUT, r"/(?:dp|gp/product)/([A-Z0-9]{10})", {
+        "B07984JN3L", "B07CBJQS16", "B0815XFSGK", "B0815Y8J9N", "B08DS13LLZ",
+        "B08G9J44ZN", "B08KWLMZV4", "B08KWN2LZG", "B08KWPDXJZ", "B08L8HPKR6",
+        "B08L8KC1J7", "B08L8L71SM", "B08L8LG4M3", "B08LF1CWT2", "B08LF32LJ6",
+        "B08LW46GH2",
     }),
     # the listing itself, the shop's other listings and the advertised ones beside it
     (ETSY_ITEM, r"/listing/(\d+)", {
@@ -895,3 +911,33 @@ def test_etsy_sign_in_cart_and_messages_are_denied(profiles):
     assert any(p.startswith("/messages/") for p in paths)
     assert not pages
     assert all(urlsplit(u).path.startswith("/listing/") for u in products)
+
+
+@pytest.mark.parametrize(
+    ("file", "stock", "availability"),
+    [
+        (AMAZON_2020_IN, "Only 20 left in stock - order soon.", "InStock"),
+        (
+            AMAZON_2020_OUT,
+            "Currently unavailable. We don't know when or if this item will be back in stock.",
+            "OutOfStock",
+        ),
+    ],
+)
+def test_amazon_2020_stock_line_and_price(profiles, file, stock, availability):
+    """The December 2020 layout (inventory-hunter's fixtures): the price in
+    #priceblock_ourprice, the stock line in #availability. The sold-out item prints no
+    price at all; its sponsored items go through /gp/slredirect/, not followed."""
+    row = row_for(file)
+    page = parse_page(response_for(row).text)
+    shown = page.css("#availability").xpath(".//text()[not(ancestor::script or ancestor::style)]")
+    assert " ".join(" ".join(shown.getall()).split()) == stock
+    fields, _ = profile_fields(page, profiles["amazon"].selectors)
+    assert normalize_availability(fields["availability"]) == availability
+    price = page.css("#priceblock_ourprice::text").get()
+    assert (price, fields["price"]) == (
+        ("$599.66", "$599.66") if row["expected"]["price"] else (None, None)
+    )
+    products, _, _ = _classified(row, profiles["amazon"])
+    redirects = {u for u in _links(row) if "/gp/slredirect/" in u}
+    assert redirects and not redirects & products
