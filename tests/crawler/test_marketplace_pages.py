@@ -58,6 +58,7 @@ AMAZON_NO_OFFER = "pages/www.amazon.com__gyro-meat-loaf-B000LRIJC8.html"
 AMAZON_2020_IN = "pages/www.amazon.com__asus-rtx-2060-renewed-B08JJC6WLV.html"
 AMAZON_2020_OUT = "pages/www.amazon.com__asus-rtx-3070-dual-B08L8HPKR6.html"
 ETSY_ITEM = "pages/www.etsy.com__handmade-ceramic-centerpiece-bowl-4299785283.html"
+TAOBAO_2026 = "pages/item.taobao.com__hotpot-dipping-sauce-601465987171.html"
 
 # (page, field): what the profile's selectors give instead of what the page shows, and why.
 PROFILE_GAPS = {
@@ -231,6 +232,7 @@ def test_shop_names_are_read(profiles):
         EBAY_ITEM: "a1foryou",
         ETSY_ITEM: "LKSABII",
         AMAZON_2020_IN: "MASTERTRONICS, INC",
+        TAOBAO_2026: "宏发美食调味商城",
     }
     for file, seller in sellers.items():
         row = row_for(file)
@@ -392,6 +394,7 @@ def test_aliexpress_contact_link_is_not_a_product(profiles):
         (RAKUTEN_RANKING, {"login.account.rakuten.com", "basket.step.rakuten.co.jp"}),
         (RAKUTEN_ITEM, {"basket.step.rakuten.co.jp", "t3.basket.step.rakuten.co.jp"}),
         (EBAY_ITEM, {"signin.ebay.com", "cart.ebay.com", "cart.payments.ebay.com"}),
+        (TAOBAO_2026, {"login.taobao.com", "cart.taobao.com"}),
     ],
 )
 def test_login_cart_and_account_links_are_denied(profiles, file, refused):
@@ -941,3 +944,36 @@ def test_amazon_2020_stock_line_and_price(profiles, file, stock, availability):
     products, _, _ = _classified(row, profiles["amazon"])
     redirects = {u for u in _links(row) if "/gp/slredirect/" in u}
     assert redirects and not redirects & products
+
+
+def test_taobao_item_page_of_2026_is_read(profiles):
+    """Today's layout (class names with build hashes, read by their stable prefix): the
+    highlighted price is what the buyer pays after the platform's subsidy ("平台加补后
+    ￥26.93"), beside the price before the discount ("优惠前 ￥28.5"); "有货" (in stock)
+    under the quantity picker. The price, stock and image selectors were added on this
+    page. It links no other item: its recommendations carry no item addresses."""
+    row = row_for(TAOBAO_2026)
+    page = parse_page(response_for(row).text)
+    assert not page.css("#J_StrPrice, .tb-detail-hd, [class*=Price--priceText]")
+    assert page.css("[class*=subPrice] [class*=text--]::text").getall()[-1] == "28.5"
+    fields, _ = profile_fields(page, profiles["taobao"].selectors)
+    assert (fields["price"], fields["availability"]) == ("26.93", "InStock")
+    assert page.css("[class*=quantityTip]::text").get() == "有货"
+    assert fields["images_raw"][0].startswith("//img.alicdn.com/imgextra/")
+    products, pages, _ = _classified(row, profiles["taobao"])
+    assert not products and not pages
+
+
+def test_the_taobao_2026_page_keeps_no_account_data():
+    """Saved logged in: the account's nickname and number were masked, and the three
+    login-sync images (pass.*/add?...) had every value, session cookies among them,
+    replaced by as many x's."""
+    text = (ROOT / TAOBAO_2026).read_text(encoding="utf-8")
+    page = parse_page(text)
+    assert page.css(".site-nav-user-nick::text").get() == "x" * 11
+    assert '"userId":0000000000000' in text
+    syncs = re.findall(r"https?://pass\.[a-z.]+/add\?[^\"']+", text)
+    assert len(syncs) == 3
+    for url in syncs:
+        values = [kv.split("=", 1)[1] for kv in re.split(r"&amp;|&", url.split("?", 1)[1])]
+        assert values and all(set(v) <= {"x"} for v in values), url
