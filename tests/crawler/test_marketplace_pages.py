@@ -261,6 +261,9 @@ def _classified(row: dict, profile: SiteProfile) -> tuple[set[str], set[str], se
     return products, pages, denied
 
 
+# an Amazon product's number (ASIN) in its URL
+ASIN = r"/(?:dp|gp/product)/([A-Z0-9]{10})"
+
 # (page, how an item's number shows in its URL, the item numbers its links lead to)
 PRODUCT_LINKS = [
     (ALIEXPRESS, r"/item/(\d+)\.html", {
@@ -320,23 +323,23 @@ PRODUCT_LINKS = [
     (EBAY_ITEM, r"/itm/(?:[^/?#]+/)?(\d{9,})", {"295759593429", "304998642264"}),
     # the item itself (every fit and colour choice links it, with a customId) and the six
     # similar items of the carousel below it; review pages are denied
-    (AMAZON_ITEM, r"/(?:dp|gp/product)/([A-Z0-9]{10})", {
+    (AMAZON_ITEM, ASIN, {
         "B07B6XCJRX", "B07BNXCMC5", "B07FNW9FGJ", "B07NLP2PKY", "B07RN9Q3CK",
         "B07TN97FC7", "B08CCVPX27",
     }),
     # the item itself (its menus' anchors) and two of Amazon's own products in the footer;
     # the sponsored items are ad clicks through aax-us-iad.amazon.com, denied
-    (AMAZON_NO_OFFER, r"/(?:dp|gp/product)/([A-Z0-9]{10})", {
+    (AMAZON_NO_OFFER, ASIN, {
         "B000LRIJC8", "B07984JN3L", "B0CHTVMXZJ",
     }),
     # the item itself, its other offers' and related items, Amazon's own products in the
     # footer; the sponsored items are redirects (/gp/slredirect/) that no rule follows
-    (AMAZON_2020_IN, r"/(?:dp|gp/product)/([A-Z0-9]{10})", {
+    (AMAZON_2020_IN, ASIN, {
         "B07984JN3L", "B07CBJQS16", "B07HCY7K9L", "B07HHN6KBZ", "B07MLTTDXS",
         "B07P61R6F9", "B07PBD85ZF", "B07R18TH1X", "B07VM9Q9R8", "B083GGXYWM",
         "B08BMLLT2J", "B08JJC6WLV", "B08KTQ3D8Z",
     }),
-    (AMAZON_2020_OUT, r"/(?:dp|gp/product)/([A-Z0-9]{10})", {
+    (AMAZON_2020_OUT, ASIN, {
         "B07984JN3L", "B07CBJQS16", "B0815XFSGK", "B0815Y8J9N", "B08DS13LLZ",
         "B08G9J44ZN", "B08KWLMZV4", "B08KWN2LZG", "B08KWPDXJZ", "B08L8HPKR6",
         "B08L8KC1J7", "B08L8L71SM", "B08L8LG4M3", "B08LF1CWT2", "B08LF32LJ6",
