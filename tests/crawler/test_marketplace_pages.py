@@ -893,8 +893,8 @@ def test_amazon_page_without_a_featured_offer(profiles):
 def test_etsy_listing_without_a_stock_line(profiles):
     """A 2025 listing shown to a visitor in Vietnam: the price in VND with "+" (it
     varies with the options chosen), an enabled "Add to cart" and no stock line. The
-    page's only "Only 1 left" is printed on another listing's card among the shop's
-    items; the profile reads no availability. The shop's name is the link in the
+    page's only "Only 1 left" is printed on another shop's advertised listing below the
+    item; the profile reads no availability. The shop's name is the link in the
     header of the buy box (no data-shop-name on this layout)."""
     page = parse_page(response_for(row_for(ETSY_ITEM)).text)
     regions = set(page.xpath("//@data-buy-box-region").getall())
