@@ -1,5 +1,5 @@
 """The bundled marketplace profiles on real saved pages of AliExpress, Taobao, Tmall, JD,
-Lazada, 1688, Shopee, Rakuten, Mercari, Temu and Xianyu
+Lazada, 1688, Shopee, Rakuten, Mercari, Temu, Xianyu, eBay, Amazon and Etsy
 (tests/crawler/marketplace_pages/; the README there says where each page comes from, how
 old it is and how its expected values were read).
 
@@ -52,6 +52,13 @@ MERCARI_ITEM_SOLD = "pages/jp.mercari.com__item-beatles-pin-badges-m40062064121.
 MERCARI_ITEM = "pages/jp.mercari.com__item-hello-kitty-netsuke-m38793557194.html"
 SHOPEE_SG = "pages/shopee.sg__dr-scholl-medi-qtto-sheer-stockings-19445913336.html"
 SHOPEE_VN = "pages/shopee.vn__robus-cuban-shirt-sand-23772125083.html"
+EBAY_ITEM = "pages/www.ebay.com__embrator-cotton-briefs-16-pack-304998642264.html"
+AMAZON_ITEM = "pages/www.amazon.com__got-data-business-analyst-t-shirt-B07FNW9FGJ.html"
+AMAZON_NO_OFFER = "pages/www.amazon.com__gyro-meat-loaf-B000LRIJC8.html"
+AMAZON_2020_IN = "pages/www.amazon.com__asus-rtx-2060-renewed-B08JJC6WLV.html"
+AMAZON_2020_OUT = "pages/www.amazon.com__asus-rtx-3070-dual-B08L8HPKR6.html"
+ETSY_ITEM = "pages/www.etsy.com__handmade-ceramic-centerpiece-bowl-4299785283.html"
+TAOBAO_2026 = "pages/item.taobao.com__hotpot-dipping-sauce-601465987171.html"
 
 # (page, field): what the profile's selectors give instead of what the page shows, and why.
 PROFILE_GAPS = {
@@ -67,6 +74,12 @@ PROFILE_GAPS = {
     # The stock line is empty (the quantity picker is disabled until a variant is
     # chosen); InStock is what the enabled "thêm vào giỏ hàng" button says.
     (SHOPEE_VN, "availability"): None,
+    # A variation parent before a size is chosen ("To buy, select Size"): there is no
+    # #availability line; InStock is what the Add to Cart button says.
+    (AMAZON_ITEM, "availability"): None,
+    # No stock line in the buy box (no stock-indicator region); InStock is what the
+    # enabled "Add to cart" says.
+    (ETSY_ITEM, "availability"): None,
     # (Mercari's enabled buy button, "購入手続きへ" (proceed to purchase), is read as InStock
     # since the marketplace round: a profile's text that is a buy control's label.)
 }
@@ -117,7 +130,7 @@ def same_title(a: str | None, b: str | None) -> bool:
 def test_the_manifest_names_its_pages_and_their_sources(profiles):
     profiles_named = {
         "aliexpress", "taobao", "jd", "lazada", "1688", "shopee", "rakuten", "temu", "xianyu",
-        "mercari",
+        "mercari", "ebay", "amazon", "etsy",
     }  # fmt: skip
     assert {row["profile"] for row in ROWS} == profiles_named
     for row in ROWS:
@@ -216,6 +229,10 @@ def test_shop_names_are_read(profiles):
         SHOPEE_SG: "nobistar.sg",
         SHOPEE_VN: "robus.vn",
         ALIBABA_1688_OFFER: "山东鹤来香食品有限公司",
+        EBAY_ITEM: "a1foryou",
+        ETSY_ITEM: "LKSABII",
+        AMAZON_2020_IN: "MASTERTRONICS, INC",
+        TAOBAO_2026: "宏发美食调味商城",
     }
     for file, seller in sellers.items():
         row = row_for(file)
@@ -243,6 +260,9 @@ def _classified(row: dict, profile: SiteProfile) -> tuple[set[str], set[str], se
     pages = {u for u in links - denied if _matches(profile.pagination_links, u)}
     return products, pages, denied
 
+
+# an Amazon product's number (ASIN) in its URL
+ASIN = r"/(?:dp|gp/product)/([A-Z0-9]{10})"
 
 # (page, how an item's number shows in its URL, the item numbers its links lead to)
 PRODUCT_LINKS = [
@@ -298,6 +318,39 @@ PRODUCT_LINKS = [
         "10000584", "10010311", "f000000027", "f000000469", "f000000476", "f000000484",
         "f000000487", "f000000488", "f000000491", "w000001025",
     }),
+    # the page itself (the mini-cart's #anchor) and one other item of the seller, named in
+    # a buyer's feedback; the saved HTML links no similar items
+    (EBAY_ITEM, r"/itm/(?:[^/?#]+/)?(\d{9,})", {"295759593429", "304998642264"}),
+    # the item itself (every fit and colour choice links it, with a customId) and the six
+    # similar items of the carousel below it; review pages are denied
+    (AMAZON_ITEM, ASIN, {
+        "B07B6XCJRX", "B07BNXCMC5", "B07FNW9FGJ", "B07NLP2PKY", "B07RN9Q3CK",
+        "B07TN97FC7", "B08CCVPX27",
+    }),
+    # the item itself (its menus' anchors) and two of Amazon's own products in the footer;
+    # the sponsored items are ad clicks through aax-us-iad.amazon.com, denied
+    (AMAZON_NO_OFFER, ASIN, {
+        "B000LRIJC8", "B07984JN3L", "B0CHTVMXZJ",
+    }),
+    # the item itself, its other offers' and related items, Amazon's own products in the
+    # footer; the sponsored items are redirects (/gp/slredirect/) that no rule follows
+    (AMAZON_2020_IN, ASIN, {
+        "B07984JN3L", "B07CBJQS16", "B07HCY7K9L", "B07HHN6KBZ", "B07MLTTDXS",
+        "B07P61R6F9", "B07PBD85ZF", "B07R18TH1X", "B07VM9Q9R8", "B083GGXYWM",
+        "B08BMLLT2J", "B08JJC6WLV", "B08KTQ3D8Z",
+    }),
+    (AMAZON_2020_OUT, ASIN, {
+        "B07984JN3L", "B07CBJQS16", "B0815XFSGK", "B0815Y8J9N", "B08DS13LLZ",
+        "B08G9J44ZN", "B08KWLMZV4", "B08KWN2LZG", "B08KWPDXJZ", "B08L8HPKR6",
+        "B08L8KC1J7", "B08L8L71SM", "B08L8LG4M3", "B08LF1CWT2", "B08LF32LJ6",
+        "B08LW46GH2",
+    }),
+    # the listing itself, the shop's other listings and the advertised ones beside it
+    (ETSY_ITEM, r"/listing/(\d+)", {
+        "1867580471", "1871520618", "1874484070", "1874510194", "1874562392",
+        "1874569128", "1888760829", "4299785283", "4313105081", "4313583893",
+        "4313612176", "4316444861", "688779379",
+    }),
     (ALIBABA_1688_OFFER, r"/offer/(\d+)\.html", {
         "586779032807", "586818108146", "586819084434", "587167434297", "587221250461",
         "587318587103", "587373475033", "645518999261", "651572303117", "654099719128",
@@ -343,6 +396,8 @@ def test_aliexpress_contact_link_is_not_a_product(profiles):
         (JD_SEARCH_2024, {"cart.jd.com", "order.jd.com", "passport.jd.com"}),
         (RAKUTEN_RANKING, {"login.account.rakuten.com", "basket.step.rakuten.co.jp"}),
         (RAKUTEN_ITEM, {"basket.step.rakuten.co.jp", "t3.basket.step.rakuten.co.jp"}),
+        (EBAY_ITEM, {"signin.ebay.com", "cart.ebay.com", "cart.payments.ebay.com"}),
+        (TAOBAO_2026, {"login.taobao.com", "cart.taobao.com"}),
     ],
 )
 def test_login_cart_and_account_links_are_denied(profiles, file, refused):
@@ -753,3 +808,175 @@ def test_mercari_item_page_links(profiles):
     products, pages, denied = _classified(row, profiles["mercari"])
     assert not products and not pages
     assert {urlsplit(u).hostname for u in denied} == {"jp.mercari.com", "mercari-shops.com"}
+
+
+def test_ebay_item_page_of_the_x_layout_is_read_by_its_first_selectors(profiles):
+    """The 2023 item page has none of the older layout's ids (#itemTitle, #prcIsum,
+    .mbg-nw): the x-*/ux-* selectors listed first read it. "US $67.00/ea" is the price
+    of one lot; "2 available" is a count of lots in stock. The seller is in the seller
+    section beside the buy box (ux-seller-section), not in the seller card of later
+    layouts."""
+    page = parse_page(response_for(row_for(EBAY_ITEM)).text)
+    assert not page.css("#itemTitle, #prcIsum, .mbg-nw, .x-sellercard-atf")
+    selectors = profiles["ebay"].selectors
+    fields, _ = profile_fields(page, selectors)
+    assert fields["price"] == "US $67.00/ea"
+    assert " ".join(page.css(".d-quantity__availability").xpath("string()").get().split()) == (
+        "2 available"
+    )
+    assert fields["external_id"] == "304998642264"
+    title = selectors["title"][0]  # the x-* heading
+    for field, n in [("price", 0), ("seller", 1)]:
+        alone, _ = profile_fields(page, {"title": [title], field: [selectors[field][n]]})
+        assert alone["title"] == fields["title"] and alone[field] == fields[field], field
+    assert "Sign in" in page.css("#gh").xpath("string()").get()  # saved as a guest
+
+
+def test_amazon_variation_parent_shows_no_price_of_its_own(profiles):
+    """Before a size is chosen the page prints no price for the item ("To buy, select
+    Size" in the buy box); every .a-price on it belongs to the similar items' carousel
+    below the product. The last price fallback, a bare .a-price, read "$16.99" from
+    there; it is now limited to the product's own block (#ppd)."""
+    page = parse_page(response_for(row_for(AMAZON_ITEM)).text)
+    shown = page.css("#buybox").xpath(".//text()[not(ancestor::script or ancestor::style)]")
+    buybox = " ".join(" ".join(shown.getall()).split())
+    assert buybox.startswith("To buy, select Size Add to Cart")
+    assert page.css(".a-price .a-offscreen::text").get() == "$16.99"
+    assert not page.css("#ppd .a-price")
+    assert page.css("#sims-consolidated-2_feature_div .a-price")
+    fields, _ = profile_fields(page, profiles["amazon"].selectors)
+    assert fields["price"] is None
+    assert fields["external_id"] == "B07FNW9FGJ"
+    assert fields["category"] == "Clothing, Shoes & Jewelry"
+
+
+def test_amazon_item_page_links(profiles):
+    """Review pages, sign-in and the cart are on the store's own host: denied by path."""
+    row = row_for(AMAZON_ITEM)
+    products, pages, denied = _classified(row, profiles["amazon"])
+    paths = {urlsplit(u).path for u in denied}
+    assert any(p.startswith("/ap/signin") for p in paths)
+    assert any(p.startswith("/gp/cart/") for p in paths)
+    assert sum("/product-reviews/" in p for p in paths) == 10
+    assert not pages
+    assert not any("/product-reviews/" in u or "/ap/signin" in u for u in products)
+
+
+def test_amazon_page_without_a_featured_offer(profiles):
+    """A grocery item shown to a visitor in Vietnam (2025): "No featured offers
+    available", no price and no Add to Cart, only "See All Buying Options". The
+    sponsored items below carry prices ("$29.99" first) that the bare .a-price fallback
+    took; their links are ad clicks through aax-us-iad.amazon.com whose path holds the
+    advertised /dp/ address, followed as products until the deny rule for that host."""
+    row = row_for(AMAZON_NO_OFFER)
+    page = parse_page(response_for(row).text)
+    shown = page.css("#rightCol").xpath(".//text()[not(ancestor::script or ancestor::style)]")
+    right = " ".join(" ".join(shown.getall()).split())
+    assert right.startswith("No featured offers available") and "See All Buying Options" in right
+    assert not page.css("#add-to-cart-button")
+    assert page.css(".a-price .a-offscreen::text").get() == "$29.99"
+    assert not page.css("#ppd .a-price")
+    profile = profiles["amazon"]
+    fields, _ = profile_fields(page, profile.selectors)
+    assert fields["price"] is None and fields["availability"] is None
+    assert fields["external_id"] == "B000LRIJC8"
+    ads = {u for u in _links(row) if urlsplit(u).hostname == "aax-us-iad.amazon.com"}
+    advertised = {re.search(r"/dp/([A-Z0-9]{10})", u).group(1) for u in ads}
+    assert len(ads) == 30 and advertised == {
+        "B074Q5ZCSJ", "B07S1QDD7M", "B0BN6Q88GH", "B0CBK1SM1S", "B0DBJFDWGQ",
+    }  # fmt: skip
+    assert all(_matches(profile.product_links, u) for u in ads)  # /dp/ in their path
+    products, _, denied = _classified(row, profile)
+    assert ads <= denied and not ads & products
+
+
+def test_etsy_listing_without_a_stock_line(profiles):
+    """A 2025 listing shown to a visitor in Vietnam: the price in VND with "+" (it
+    varies with the options chosen), an enabled "Add to cart" and no stock line. The
+    page's only "Only 1 left" is printed on another shop's advertised listing below the
+    item; the profile reads no availability. The shop's name is the link in the
+    header of the buy box (no data-shop-name on this layout)."""
+    page = parse_page(response_for(row_for(ETSY_ITEM)).text)
+    regions = set(page.xpath("//@data-buy-box-region").getall())
+    assert regions == {"add_to_cart_form", "price", "vat_messaging"}
+    left = page.xpath("//div[normalize-space()='Only 1 left']")
+    assert len(left) == 1
+    card = left[0].xpath("ancestor::a[contains(@href, '/listing/')][1]/@href").get()
+    assert "/listing/1867580471/" in card  # another listing, not 4299785283
+    fields, _ = profile_fields(page, profiles["etsy"].selectors)
+    assert fields["price"] == "3,405,995₫+"
+    assert fields["availability"] is None
+    assert not page.css("[data-shop-name]")
+
+
+def test_etsy_sign_in_cart_and_messages_are_denied(profiles):
+    row = row_for(ETSY_ITEM)
+    products, pages, denied = _classified(row, profiles["etsy"])
+    paths = {urlsplit(u).path for u in denied}
+    assert {"/signin", "/cart"} <= paths
+    assert any(p.startswith("/messages/") for p in paths)
+    assert not pages
+    assert all(urlsplit(u).path.startswith("/listing/") for u in products)
+
+
+@pytest.mark.parametrize(
+    ("file", "stock", "availability"),
+    [
+        (AMAZON_2020_IN, "Only 20 left in stock - order soon.", "InStock"),
+        (
+            AMAZON_2020_OUT,
+            "Currently unavailable. We don't know when or if this item will be back in stock.",
+            "OutOfStock",
+        ),
+    ],
+)
+def test_amazon_2020_stock_line_and_price(profiles, file, stock, availability):
+    """The December 2020 layout (inventory-hunter's fixtures): the price in
+    #priceblock_ourprice, the stock line in #availability. The sold-out item prints no
+    price at all; its sponsored items go through /gp/slredirect/, not followed."""
+    row = row_for(file)
+    page = parse_page(response_for(row).text)
+    shown = page.css("#availability").xpath(".//text()[not(ancestor::script or ancestor::style)]")
+    assert " ".join(" ".join(shown.getall()).split()) == stock
+    fields, _ = profile_fields(page, profiles["amazon"].selectors)
+    assert normalize_availability(fields["availability"]) == availability
+    price = page.css("#priceblock_ourprice::text").get()
+    assert (price, fields["price"]) == (
+        ("$599.66", "$599.66") if row["expected"]["price"] else (None, None)
+    )
+    products, _, _ = _classified(row, profiles["amazon"])
+    redirects = {u for u in _links(row) if "/gp/slredirect/" in u}
+    assert redirects and not redirects & products
+
+
+def test_taobao_item_page_of_2026_is_read(profiles):
+    """Today's layout (class names with build hashes, read by their stable prefix): the
+    highlighted price is what the buyer pays after the platform's subsidy ("平台加补后
+    ￥26.93"), beside the price before the discount ("优惠前 ￥28.5"); "有货" (in stock)
+    under the quantity picker. The price, stock and image selectors were added on this
+    page. It links no other item: its recommendations carry no item addresses."""
+    row = row_for(TAOBAO_2026)
+    page = parse_page(response_for(row).text)
+    assert not page.css("#J_StrPrice, .tb-detail-hd, [class*=Price--priceText]")
+    assert page.css("[class*=subPrice] [class*=text--]::text").getall()[-1] == "28.5"
+    fields, _ = profile_fields(page, profiles["taobao"].selectors)
+    assert (fields["price"], fields["availability"]) == ("26.93", "InStock")
+    assert page.css("[class*=quantityTip]::text").get() == "有货"
+    assert fields["images_raw"][0].startswith("//img.alicdn.com/imgextra/")
+    products, pages, _ = _classified(row, profiles["taobao"])
+    assert not products and not pages
+
+
+def test_the_taobao_2026_page_keeps_no_account_data():
+    """Saved logged in: the account's nickname and number were masked, and the three
+    login-sync images (pass.*/add?...) had every value, session cookies among them,
+    replaced by as many x's."""
+    text = (ROOT / TAOBAO_2026).read_text(encoding="utf-8")
+    page = parse_page(text)
+    assert page.css(".site-nav-user-nick::text").get() == "x" * 11
+    assert '"userId":0000000000000' in text
+    syncs = re.findall(r"https?://pass\.[a-z.]+/add\?[^\"']+", text)
+    assert len(syncs) == 3
+    for url in syncs:
+        values = [kv.split("=", 1)[1] for kv in re.split(r"&amp;|&", url.split("?", 1)[1])]
+        assert values and all(set(v) <= {"x"} for v in values), url
