@@ -1,7 +1,9 @@
 """The bundled marketplace profiles on real saved pages of AliExpress, Taobao, Tmall, JD,
 Lazada, 1688, Shopee, Rakuten, Mercari, Temu, Xianyu, eBay, Amazon and Etsy
 (tests/crawler/marketplace_pages/; the README there says where each page comes from, how
-old it is and how its expected values were read).
+old it is and how its expected values were read), and the Temu goods page of the
+real-page fixtures (tests/crawler/real_pages/, manifest-15), read in place with the
+values that manifest gives it (`borrowed_rows`).
 
 Each product page is read as test_profiles_real.py reads the Amazon, eBay and Etsy
 pages: with the profile's selectors alone (what verifies them), and with the whole
@@ -31,6 +33,7 @@ from maskscreen.crawler.extract.selectors import profile_fields
 from maskscreen.crawler.profiles import SiteProfile, scan_profiles
 
 ROOT = Path(__file__).parent / "marketplace_pages"
+REAL = Path(__file__).parent / "real_pages"
 FIELDS = ("title", "price", "currency", "availability")
 ALIEXPRESS = "pages/he.aliexpress.com__iphone-se-32993251330.html"
 TAOBAO = "pages/item.taobao.com__acrylic-60-keyboard-case-562283240178.html"
@@ -59,6 +62,8 @@ AMAZON_2020_IN = "pages/www.amazon.com__asus-rtx-2060-renewed-B08JJC6WLV.html"
 AMAZON_2020_OUT = "pages/www.amazon.com__asus-rtx-3070-dual-B08L8HPKR6.html"
 ETSY_ITEM = "pages/www.etsy.com__handmade-ceramic-centerpiece-bowl-4299785283.html"
 TAOBAO_2026 = "pages/item.taobao.com__hotpot-dipping-sauce-601465987171.html"
+# a real-page fixture, named from ROOT (see borrowed_rows)
+TEMU_ITEM = "../real_pages/pages/temu.com__baby-duschhaube.html"
 
 # (page, field): what the profile's selectors give instead of what the page shows, and why.
 PROFILE_GAPS = {
@@ -80,6 +85,8 @@ PROFILE_GAPS = {
     # No stock line in the buy box (no stock-indicator region); InStock is what the
     # enabled "Add to cart" says.
     (ETSY_ITEM, "availability"): None,
+    # (The Temu goods page: the profile reads all four since session 10; Temu's stock is
+    # the buy button's label, "In den Warenkorb", as no stock line is printed.)
     # (Mercari's enabled buy button, "購入手続きへ" (proceed to purchase), is read as InStock
     # since the marketplace round: a profile's text that is a buy control's label.)
 }
@@ -93,6 +100,9 @@ EXTRACTOR_DIVERGES: dict[tuple[str, str], object] = {
     # (Rakuten's microdata names the item with the shop after it, "｜リカーズ スリーライン",
     # the part the page's <title> ends with: dropped since the marketplace round,
     # `page._without_shop_suffix`.)
+    # (The Temu goods page's JSON-LD gives every field; without it the og:title, the name
+    # without its punctuation plus " | Shop Now For Limited-time Deals | Temu Germany",
+    # beats the profile's heading: test_temu_goods_page_without_its_json_ld.)
 }
 
 
@@ -101,7 +111,25 @@ def manifest_rows() -> list[dict]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-ROWS = manifest_rows()
+# Pages of tests/crawler/real_pages that a marketplace profile is checked on too, read
+# where they are (not copied): (manifest there, file, profile, month the page was saved).
+# The Temu page's rawData holds its initTime, 1692880523850 ms: 2023-08-24.
+BORROWED = [("manifest-15.jsonl", "pages/temu.com__baby-duschhaube.html", "temu", "2023-08")]
+
+
+def borrowed_rows() -> list[dict]:
+    """The BORROWED pages' rows of the real-page manifests, with `file` relative to ROOT
+    and the profile and date this file's rows carry."""
+    rows = []
+    for manifest, file, profile, page_date in BORROWED:
+        lines = (REAL / manifest).read_text(encoding="utf-8").splitlines()
+        row = next(r for r in map(json.loads, filter(str.strip, lines)) if r["file"] == file)
+        rows.append({**row, "file": f"../real_pages/{file}", "profile": profile,
+                     "page_date": page_date})  # fmt: skip
+    return rows
+
+
+ROWS = manifest_rows() + borrowed_rows()
 PRODUCTS = [row for row in ROWS if row["product"]]
 
 
@@ -233,6 +261,7 @@ def test_shop_names_are_read(profiles):
         ETSY_ITEM: "LKSABII",
         AMAZON_2020_IN: "MASTERTRONICS, INC",
         TAOBAO_2026: "宏发美食调味商城",
+        TEMU_ITEM: "Twodads",
     }
     for file, seller in sellers.items():
         row = row_for(file)
@@ -355,6 +384,15 @@ PRODUCT_LINKS = [
         "586779032807", "586818108146", "586819084434", "587167434297", "587221250461",
         "587318587103", "587373475033", "645518999261", "651572303117", "654099719128",
         "823801520021",
+    }),
+    # the 20 recommended goods below the card ("Entdecke deine Interessen"); the page
+    # itself (an ad landing address) is not linked
+    (TEMU_ITEM, r"-g-(\d+)\.html", {
+        "601099512217275", "601099512560510", "601099512745484", "601099512805318",
+        "601099512865292", "601099513846743", "601099513913120", "601099513993331",
+        "601099513998207", "601099514153617", "601099514199073", "601099515031149",
+        "601099516221044", "601099516461011", "601099517079527", "601099518335227",
+        "601099518344363", "601099518790140", "601099519304192", "601099521192011",
     }),
 ]  # fmt: skip
 
@@ -980,3 +1018,82 @@ def test_the_taobao_2026_page_keeps_no_account_data():
     for url in syncs:
         values = [kv.split("=", 1)[1] for kv in re.split(r"&amp;|&", url.split("?", 1)[1])]
         assert values and all(set(v) <= {"x"} for v in values), url
+
+
+def test_temu_goods_card_is_read_by_id_tags_and_meta(profiles):
+    """Temu's goods page (German store, August 2023) is the landing page of a Google
+    Shopping ad (/de/kuiper/n9.html?goods_id=…, og:url with the ad's parameters), its
+    markup drawn on the server (window.__SSR__=1). Class names carry build hashes; the
+    goods card has an id (#web_sku_right_wrap). The old selectors read the og:title, with
+    the store's suffix, and "0,89€", the first recommended item's price
+    ([data-type=price] is on the recommendation grid only). The card shows "3,58€" with
+    "6,29€" struck beside it; the struck price is not read."""
+    row = row_for(TEMU_ITEM)
+    page = parse_page(response_for(row).text)
+    assert any(
+        t.lstrip().startswith("window.__SSR__=1;") for t in page.css("script::text").getall()
+    )
+    assert "/kuiper/n9.html?" in page.css("meta[property='og:url']::attr(content)").get()
+    og_title = page.css("meta[property='og:title']::attr(content)").get()
+    assert og_title.endswith(" | Shop Now For Limited-time Deals | Temu Germany")
+    assert page.css("[data-type=price]::attr(aria-label)").get() == "0,89€"
+    card = page.css("#web_sku_right_wrap")
+    assert not card.css("[data-type]")
+    shown = [t.strip() for t in card.xpath(".//text()").getall() if "€" in t]
+    assert shown == ["3,58€", "6,29€"]
+    fields, _ = profile_fields(page, profiles["temu"].selectors)
+    assert fields["price"] == "3,58€" and fields["currency"] == "EUR"
+    assert fields["seller"] == "Twodads"
+    assert fields["seller_url"] == "/de/twodads-m-2761171434393.html"
+    assert fields["external_id"] == "601099515022463"  # the goods_id of the URL
+    assert fields["images_raw"] == [page.css("meta[property='og:image']::attr(content)").get()]
+    # the buy button's label, read as InStock; the meta tag agrees
+    assert card.xpath("./div[last()]//div[not(*)]/text()").get().strip() == "In den Warenkorb"
+    assert page.css("meta[property='product:availability']::attr(content)").get() == "in stock"
+
+
+def test_temu_goods_page_links(profiles):
+    """Followed: the 20 recommended goods (/NAME-g-GOODSID.html, the goods page shape the
+    page's JSON-LD names for the item itself). Not followed: the shop's page
+    (/NAME-m-SHOPID.html), the search box's suggested search and Temu's own pages. The
+    cart and account are buttons, not links: nothing to deny. The second product rule
+    (goods_id in the query) matches the page's own ad-landing address."""
+    row = row_for(TEMU_ITEM)
+    profile = profiles["temu"]
+    products, pages, denied = _classified(row, profile)
+    assert len(products) == 20 and not pages and not denied
+    links = _links(row)
+    shop = {u for u in links if re.search(r"-m-\d+\.html", u)}
+    searches = {u for u in links if "/search_result.html?" in u}
+    assert len(shop) == 1 and len(searches) == 1 and not (shop | searches) & products
+    assert _matches(profile.product_links, row["url"])
+    offer = json.loads(parse_page(response_for(row).text).css(
+        "script[type='application/ld+json']::text").get())["offers"]["url"]  # fmt: skip
+    assert re.search(r"/de/baby-shower-cap-[a-z-]+-g-601099515022463\.html\?", offer)
+    assert _matches(profile.product_links, offer)
+
+
+def test_temu_goods_page_without_its_json_ld(profiles):
+    """The JSON-LD Product gives the whole extraction every field on the saved page.
+    Without it the profile alone still reads the card; the whole extraction then takes
+    the OpenGraph title, which is the name without its punctuation plus the store's
+    suffix, over the profile's heading (crawler/extract decides: an og:title gives way
+    to the visible heading only when it holds that heading as printed)."""
+    row = row_for(TEMU_ITEM)
+    text = (ROOT / TEMU_ITEM).read_text(encoding="utf-8")
+    stripped, removed = re.subn(r'<script type="application/ld\+json">.*?</script>', "", text,
+                                flags=re.S)  # fmt: skip
+    assert removed == 1
+    selectors = profiles["temu"].selectors
+    fields, _ = profile_fields(parse_page(stripped), selectors)
+    assert same_title(fields["title"], row["expected"]["title"])
+    response = HtmlResponse(url=row["url"], body=stripped.encode("utf-8"), encoding="utf-8")
+    listing = extract_listing(response, site=row["site"], profile=selectors)
+    assert (listing.price, listing.currency, listing.availability) == (
+        Decimal("3.58"),
+        "EUR",
+        "InStock",
+    )
+    assert listing.seller == "Twodads"
+    assert listing.title.endswith(" | Shop Now For Limited-time Deals | Temu Germany")
+    assert not same_title(listing.title, row["expected"]["title"])
