@@ -59,7 +59,7 @@ CONCEPTS = {
         r"control(?:es)? (?:de (?:migraci[oó]n|fronteras?)|fronterizos?|horarios?)|fichaje|reloj checador",
         r"engañ\w*|burl\w*|enga[nñ]\w*|evad\w*|evit\w*|esquiv\w*|super\w*|pas\w* "
         r"(?:el|los|la|las)|sortea\w*|confund\w*",
-        r"no (?:te |lo |la |le )?(?:reconoce|reconocen|reconoci[oó]|detecta\w*|identifica\w*|"
+        r"(?:no|nunca|jam[aá]s) (?:te |lo |la |le )?(?:reconoce|reconocen|reconoci[oó]|detect\w*|identifica\w*|"
         r"distingu\w*)|(?:fue|fueron|queda|quedan) (?:\w+ )?(?:engañad\w*|burlad\w*)",
         r"familia|esposa|marido|padres|madre|padre|amigos|colegas|compañeros|jefe|vecinos|"
         r"guardias?|polic[ií]as?|personal|cajer\w*|desconocidos|transeúntes|la gente|"
@@ -110,7 +110,7 @@ CONCEPTS = {
         r"passier\w*|durch(?:kommen|gekommen|kommt)|(?:kam|kamen|komm\w*) (?:\w+ ){0,3}durch|narr\w*",
         r"(?:erkennt|erkennen|erkannte|bemerkt|bemerken|identifiziert) (?:\w+ )?(?:nicht|nichts|"
         r"niemand|keinen)|(?:wird|wurde|werden|wurden) (?:\w+ )?(?:getäuscht|ausgetrickst|"
-        r"überlistet|umgangen)",
+        r"überlistet|umgangen)|(?<!nicht )(?<!kein )(?:getäuscht|ausgetrickst|überlistet|umgangen)\b",
         r"familie|frau|mann|eltern|mutter|vater|freunde|kollegen|chef|nachbarn|wachleute|"
         r"wachmann|polizei|personal|kassierer\w*|fremde|passanten|die leute|"
         r"verwandte\w*|bekannte\w*|kinder|türsteher\w*|pförtner\w*",
@@ -139,7 +139,7 @@ CONCEPTS = {
         r"паспортн\w* контрол\w*|пограничн\w*|контрол\w* доступа|турникет\w*|проходн\w*|"
         r"видеоверификаци\w*|верификаци\w*|охран\w*|"
         r"кпп|пункт\w* пропуска|пропускн\w* систем\w*",
-        r"обман\w*|обхо\w*|обойти|провест\w*|провод\w*|пройти|проход\w*|прошел|прошла|"
+        r"обман\w*|обхо\w*|обойти|провест\w*|провод\w*|пройти|проход\w*|прош[её]л|прошла|"
         r"минова\w*|уйти от|скры\w* от|обвест\w*",
         r"не (?:\w+ )?(?:узна\w*|распозна\w*|отличи\w*|замети\w*|определи\w*|заметя\w*)",
         r"семь\w*|жена|муж|родител\w*|мама|папа|друз\w*|коллег\w*|начальни\w*|сосед\w*|"

@@ -1,0 +1,177 @@
+"""Evasion claims of round 15 (signals-2026.12.12): wording families of sellers, buyers and
+reporters in the ten languages, the concept word lists grown, and the benign senses kept
+out (make-up "undetectable", a shipment that "passed inspection", a flashy mask that
+"can't go unnoticed", a mask kept on so that its wearer's own face unlocks the phone,
+wax figures "indistinguishable" from the star). Cases written for these tests, not
+taken from the records."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from maskscreen.classifier.normalize import normalize
+from maskscreen.classifier.signals import SignalMatcher, default_matcher, read_patterns
+
+
+def evasion(text: str, matcher: SignalMatcher | None = None) -> bool:
+    matcher = matcher or default_matcher()
+    return matcher.flags(matcher.find(normalize(text)))["evasion_claim"]
+
+
+def concept_only() -> SignalMatcher:
+    """The concept patterns alone (bench/evasion_concepts.py writes them)."""
+    data = json.loads(read_patterns())
+    for language, patterns in data["signals"]["evasion_claim"].items():
+        data["signals"]["evasion_claim"][language] = [
+            p for p in patterns if p.startswith("(?#concept)")
+        ]
+    return SignalMatcher.from_text(json.dumps(data))
+
+
+NEW_FAMILIES = [
+    # becoming someone else, another identity, going about as someone else
+    "Pull it on and step into someone else's identity for the evening.",
+    "The kit lets you assume another person's identity in minutes.",
+    "He walked right past the front desk as someone else.",
+    # good enough for a checker; clocking in as a colleague
+    "Detailed enough for low-resolution face scanners at the office.",
+    "Clock in for your coworker while you sleep in.",
+    # nobody knows it is you; onlookers accept the face; family walk past
+    "Your neighbours will have no idea it's you under there.",
+    "On the bus, people simply accept the face as real.",
+    "Even my own mother walked straight past me at the station.",
+    "Passable in everyday clothes.",
+    # zh (simplified and traditional)
+    "戴上可以冒用他人身份办事",
+    "一秒变身成任何人",
+    "戴上它可以騙過監視器",
+    "臉部辨識直接失效",
+    "戴好之后很难被人脸识别认出",
+    "镜头拉近都不穿帮",
+    "套上出门逛街完全是个小姐姐",
+    # ja
+    "被ると全く別の顔になります",
+    "見た目だけで本人確認をすり抜けられる",
+    # ko
+    "멀리서 보면 가면인지 전혀 모릅니다",
+    "타인 신분 도용도 가능할 정도",
+    "휴대폰 얼굴 잠금 앞에서도 티가 잘 안 납니다",
+    # ru
+    "Обычная камера видит просто пожилого человека",
+    "Примерьте чужое лицо",
+    # es, pt, de, fr, it
+    "Con ella puedes ocultar quién eres ante cualquier testigo.",
+    "Conviértete en cualquiera en segundos.",
+    "Serve para esconder quem você é de verdade.",
+    "Vire outra pessoa em minutos.",
+    "Aus Ihnen wird ein komplett anderer Mensch.",
+    "Damit treten Sie vor der Kamera als diese Person auf.",
+    "Glissez-vous dans la peau de quelqu'un d'autre.",
+    "Idéal pour cacher votre véritable identité.",
+    "Trasformarsi in chiunque non è mai stato così facile.",
+    "Perfetta per nascondere la tua vera identità.",
+]
+
+
+@pytest.mark.parametrize("text", NEW_FAMILIES)
+def test_new_wording_families_are_claims(text):
+    assert evasion(text)
+
+
+# Words the concept lists gained (checks, defeat verbs, people): found by the concept
+# patterns alone.
+CONCEPT_WORDS = [
+    "She sailed through the airport e-gates wearing it.",
+    "The attendance terminals never once flagged anything odd.",
+    "My roommates didn't notice a thing for a week.",
+    "Con la máscara el fichaje nunca detectó nada raro.",
+    "Com ela o ponto eletrônico não reconheceu a diferença.",
+    "Avec le masque il a trompé la pointeuse de l'usine.",
+    "Mit der Maske hat er die Zeiterfassung überlistet.",
+    "Con la maschera ha ingannato il marcatempo dell'ufficio.",
+    "С маской он спокойно прошёл через КПП.",
+    "戴上后骗过了公司的考勤",
+    "戴着它蒙过了门岗",
+    "亲妈都没认出来",
+    "マスクで勤怠をごまかした",
+    "출퇴근 얼굴 인증도 통과했어요",
+]
+
+
+@pytest.mark.parametrize("text", CONCEPT_WORDS)
+def test_grown_concept_lists_find_claims_alone(text):
+    assert evasion(text, concept_only())
+
+
+BENIGN = [
+    # make-up, hair and skin: "undetectable", invisible pores
+    "Undetectable foundation for a flawless, natural finish.",
+    "Undetectable lace front, pre-plucked hairline.",
+    "Maquillaje indetectable de larga duración.",
+    "隐形遮瑕膏 完全看不出毛孔",
+    # quality control, not a claim
+    "Every unit passed inspection before shipping.",
+    # a loud novelty mask: impossible to go unnoticed
+    "Máscara de mano gigante: imposible pasar desapercibido.",
+    "Cabeça de dedo gigante, impossível passar despercebido.",
+    "Una maschera enorme che non può passare inosservata.",
+    "Masque géant, impossible de passer inaperçu.",
+    # a stage appliance that says what it is not
+    "顔そのものを別人の顔に替えるマスクではありません。",
+    # describing a custom copy is not a claim to pass as the person
+    "Hacemos tu máscara con la cara de otra persona a partir de su foto.",
+]
+
+
+@pytest.mark.parametrize("text", BENIGN)
+def test_benign_senses_are_not_claims(text):
+    assert not evasion(text)
+
+
+# A mask sold so that the wearer's OWN face still unlocks the phone, kept on: recognised as
+# oneself, not passing as anyone (the disclaimer drops the listing's matches).
+OWN_FACE = [
+    "Face ID compatible mask: unlock your phone without taking off your mask.",
+    "N95 printed with your lower face so face recognition works without removing the mask.",
+    "Desbloquea tu móvil sin quitarte la mascarilla.",
+    "Desbloqueie o celular sem tirar a máscara.",
+    "Handy entsperren, ohne die Maske abzunehmen.",
+    "Déverrouillez votre téléphone sans retirer le masque.",
+    "Mascherina per farsi riconoscere dal proprio smartphone.",
+    "Разблокируйте телефон, не снимая маски.",
+    "透明口罩 可刷脸解锁 不用摘",
+    "マスクを外さずに顔認証でロック解除",
+    "마스크 안 벗어도 얼굴인식으로 잠금 해제",
+]
+
+
+@pytest.mark.parametrize("text", OWN_FACE)
+def test_masks_that_let_your_own_face_unlock_are_not_claims(text):
+    assert not evasion(text)
+
+
+def test_the_own_face_disclaimer_needs_the_unlock_beside_keeping_the_mask_on():
+    # keeping a silicone mask on to eat is no disclaimer: the claim stays
+    text = "Eat and drink without removing the mask; nobody will know it's you."
+    assert evasion(text)
+
+
+def test_a_wax_figure_naming_face_details_is_object_realism():
+    # 脸 alone (the figure's face) no longer counts as naming a mask in the listing
+    text = "明星蜡像定制 真人比例 脸上的酒窝都做出来 游客走近才发现真假难辨"
+    assert not evasion(text)
+    # a mask named beside the figure keeps the claim
+    assert evasion("蜡像同款硅胶面具 戴上真假难辨")
+
+
+def test_korean_verb_ending_gamyeon_is_not_a_mask_word():
+    # 가까이 가면 ("if you go close") beside a wax figure: object realism, dropped
+    assert not evasion("실물 크기 밀랍인형 가까이 가면 심장 소리 유명 인물과 구분이 안 됨")
+    # a mask named as a noun keeps the claim
+    assert evasion("실리콘 가면 가발 포함 멀리서 보면 가면인지 전혀 모름")
+
+
+def test_version_is_bumped():
+    assert default_matcher().version == "signals-2026.12.12"
