@@ -37,7 +37,8 @@ CONCEPTS = {
         r"fool\w*|trick\w*|deceiv\w*|beat(?:s|ing)?|bypass\w*|defeat\w*|get(?:s|ting)? "
         r"(?:past|through)|got (?:past|through)|slip\w* (?:past|through)|evad\w*|dodg\w*|"
         r"confus\w*|spoof\w*|outsmart\w*|"
-        r"walk\w* (?:past|through)|sail\w* through|sneak\w* (?:past|through)|breez\w* (?:past|through)",
+        r"walk\w* (?:past|through)|sail\w* through|sneak\w* (?:past|through)|breez\w* (?:past|through)|"
+        r"pass(?:es|ed|ing)?",
         r"(?:was|were|got|get|gets|be|is|are) (?:\w+ )?(?:fooled|tricked|deceived|beaten|"
         r"bypassed|defeated|confused|spoofed)|(?:can'?t|cannot|couldn'?t|could not|won'?t|"
         r"didn'?t|did not|never|fail(?:s|ed)? to) (?:\w+ )?(?:recogni[sz]e|identify|detect|"
@@ -58,7 +59,7 @@ CONCEPTS = {
         r"aduanas?|torniquetes?|verificaci[oó]n (?:facial|de identidad)|prueba de vida|"
         r"control(?:es)? (?:de (?:migraci[oó]n|fronteras?)|fronterizos?|horarios?)|fichaje|reloj checador",
         r"engañ\w*|burl\w*|enga[nñ]\w*|evad\w*|evit\w*|esquiv\w*|super\w*|pas\w* "
-        r"(?:el|los|la|las)|sortea\w*|confund\w*",
+        r"(?:el|los|la|las)|sortea\w*|confund\w*|despist\w*",
         r"(?:no|nunca|jam[aá]s) (?:te |lo |la |le )?(?:reconoce|reconocen|reconoci[oó]|detect\w*|identifica\w*|"
         r"distingu\w*)|(?:fue|fueron|queda|quedan) (?:\w+ )?(?:engañad\w*|burlad\w*)",
         r"familia|esposa|marido|padres|madre|padre|amigos|colegas|compañeros|jefe|vecinos|"
@@ -105,12 +106,13 @@ CONCEPTS = {
         r"kameras?|überwachungskamera\w*|videoüberwachung|gesichtserkennung\w*|face ?id|"
         r"biometri\w*|ausweiskontrolle\w*|passkontrolle\w*|grenzkontrolle\w*|sicherheitskontrolle\w*|"
         r"zugangskontrolle\w*|drehkreuz\w*|video-?ident\w*|einlasskontrolle\w*|"
-        r"zeiterfassung\w*|stempeluhr\w*|gesichtsscanner\w*|türsteher\w*|pförtner\w*",
+        r"zeiterfassung\w*|stempeluhr\w*|gesichtsscanner\w*|türsteher\w*|pförtner\w*|"
+        r"grenzer\w*|grenzbeamt\w*|zöllner\w*",
         r"täusch\w*|austrick\w*|trickst\w*|überlist\w*|umgeh\w*|umgang\w*|überwind\w*|"
         r"passier\w*|durch(?:kommen|gekommen|kommt)|(?:kam|kamen|komm\w*) (?:\w+ ){0,3}durch|narr\w*",
         r"(?:erkennt|erkennen|erkannte|bemerkt|bemerken|identifiziert) (?:\w+ )?(?:nicht|nichts|"
         r"niemand|keinen)|(?:wird|wurde|werden|wurden) (?:\w+ )?(?:getäuscht|ausgetrickst|"
-        r"überlistet|umgangen)|(?<!nicht )(?<!kein )(?:getäuscht|ausgetrickst|überlistet|umgangen)\b",
+        r"überlistet|umgangen)|(?<!nicht )(?<!kein )(?:getäuscht|ausgetrickst|überlistet|umgangen|genarrt|hereingelegt)\b",
         r"familie|frau|mann|eltern|mutter|vater|freunde|kollegen|chef|nachbarn|wachleute|"
         r"wachmann|polizei|personal|kassierer\w*|fremde|passanten|die leute|"
         r"verwandte\w*|bekannte\w*|kinder|türsteher\w*|pförtner\w*",
@@ -140,7 +142,7 @@ CONCEPTS = {
         r"видеоверификаци\w*|верификаци\w*|охран\w*|"
         r"кпп|пункт\w* пропуска|пропускн\w* систем\w*",
         r"обман\w*|обхо\w*|обойти|провест\w*|провод\w*|пройти|проход\w*|прош[её]л|прошла|"
-        r"минова\w*|уйти от|скры\w* от|обвест\w*",
+        r"минова\w*|уйти от|скры\w* от|обвест\w*|обхитр\w*|перехитр\w*|одурач\w*",
         r"не (?:\w+ )?(?:узна\w*|распозна\w*|отличи\w*|замети\w*|определи\w*|заметя\w*)",
         r"семь\w*|жена|муж|родител\w*|мама|папа|друз\w*|коллег\w*|начальни\w*|сосед\w*|"
         r"охранни\w*|полици\w*|персонал|кассир\w*|прохож\w*|незнаком\w*|люди|"

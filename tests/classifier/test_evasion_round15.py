@@ -72,6 +72,16 @@ NEW_FAMILIES = [
     "Idéal pour cacher votre véritable identité.",
     "Trasformarsi in chiunque non è mai stato così facile.",
     "Perfetta per nascondere la tua vera identità.",
+    # reporters' wording: the wrong person sought, which one wore a mask, hard to tell apart
+    "Detectives spent weeks looking for the wrong man.",
+    "Lets the wearer transform their appearance in seconds.",
+    "Few viewers could tell which one was wearing a mask.",
+    "系统无法准确识别真实身份",
+    "Die Täter gaben sich mit den Masken als Weiße aus.",
+    "Son máscaras que dificultan la identificación.",
+    "Máscaras difíceis de distinguir de rostos reais.",
+    "Des masques difficiles à distinguer des visages humains.",
+    "È quasi impossibile capire se qualcuno ne indossa una.",
 ]
 
 
@@ -97,6 +107,10 @@ CONCEPT_WORDS = [
     "亲妈都没认出来",
     "マスクで勤怠をごまかした",
     "출퇴근 얼굴 인증도 통과했어요",
+    "The mask passed every airport check he tried.",
+    "Маска помогла обхитрить камеры на входе.",
+    "Mit der Maske hat er die Grenzbeamten genarrt.",
+    "La máscara sirve para despistar a las cámaras.",
 ]
 
 
@@ -122,6 +136,8 @@ BENIGN = [
     "顔そのものを別人の顔に替えるマスクではありません。",
     # describing a custom copy is not a claim to pass as the person
     "Hacemos tu máscara con la cara de otra persona a partir de su foto.",
+    # "alternate" is not "alter": re-scanning a cloth mask as an alternate appearance
+    "Owners re-scan with the same mask as an alternate appearance for the phone.",
 ]
 
 
