@@ -82,6 +82,21 @@ NEW_FAMILIES = [
     "Máscaras difíceis de distinguir de rostos reais.",
     "Des masques difficiles à distinguer des visages humains.",
     "È quasi impossibile capire se qualcuno ne indossa una.",
+    # hampering identification, another identity, nobody can say it is a mask
+    "Sold to criminals who want to hamper identification.",
+    "Usadas para dificultar a identificação e despistar as autoridades.",
+    "Permite assumir a identidade de outra pessoa.",
+    "Ninguém pode dizer que é mesmo uma máscara.",
+    "Nadie podrá notar que lleva una máscara.",
+    "Les masques compliquent l'identification des suspects.",
+    "Maschere che rendono difficile l'identificazione.",
+    "Die Masken erschweren die Identifizierung der Täter.",
+    "Маски затрудняют опознание преступников.",
+    "戴上面具以逃避监控识别",
+    "晚上出来也不会被人留意",
+    "穿好衣服后和正常人没有太大区别",
+    "本人確認を困難にするマスク",
+    "신원 확인을 어렵게 만드는 가면",
 ]
 
 
