@@ -153,6 +153,13 @@ BENIGN = [
     "Hacemos tu máscara con la cara de otra persona a partir de su foto.",
     # "alternate" is not "alter": re-scanning a cloth mask as an alternate appearance
     "Owners re-scan with the same mask as an alternate appearance for the phone.",
+    # a disguise word naming a book, a game item or a magic trick; 换脸 of an AI app
+    "Thin silicone scar sheet. Not a cosmetic disguise, it works over time.",
+    "The Disguise Master, a thriller, paperback, new.",
+    "易容师 悬疑小说 实体书 全三册",
+    "易容 剧本杀 剧本 6人 含线索卡 人物本",
+    "易容术 魔术道具 牌面人物会变脸",
+    "AI换脸 App 虚拟试妆 纯数字效果",
 ]
 
 
