@@ -38,7 +38,7 @@ CONCEPTS = {
         r"(?:past|through)|got (?:past|through)|slip\w* (?:past|through)|evad\w*|dodg\w*|"
         r"confus\w*|spoof\w*|outsmart\w*|"
         r"walk\w* (?:past|through)|sail\w* through|sneak\w* (?:past|through)|breez\w* (?:past|through)|"
-        r"pass(?:es|ed|ing)?",
+        r"pass(?:es|ed|ing)?|ma(?:de|ke|kes|king) it (?:past|through)",
         r"(?:was|were|got|get|gets|be|is|are) (?:\w+ )?(?:fooled|tricked|deceived|beaten|"
         r"bypassed|defeated|confused|spoofed)|(?:can'?t|cannot|couldn'?t|could not|won'?t|"
         r"didn'?t|did not|never|fail(?:s|ed)? to) (?:\w+ )?(?:recogni[sz]e|identify|detect|"
@@ -49,9 +49,9 @@ CONCEPTS = {
         r"mothers?|fathers?|spouse|children|roommates?|flatmates?|doorm[ae]n|receptionists?",
         r"(?:didn'?t|did not|don'?t|won'?t|will not|wouldn'?t|couldn'?t|could not|can'?t|"
         r"cannot|never|failed to)(?: \w+){0,2} (?:notice|recogni[sz]e|tell|suspect|spot|"
-        r"realis\w*|realiz\w*|guess|clock|see through)",
+        r"realis\w*|realiz\w*|guess|clock|see through|figure\w* (?:it )?out|work\w* (?:it )?out|caught on)",
         r"nobody|no ?one|no-one|not a (?:single )?(?:soul|person)",
-        r"(?:notic|recogni[sz]|suspect|spott|realis|realiz|guess|clock|twig)\w*",
+        r"(?:notic|recogni[sz]|suspect|spott|realis|realiz|guess|clock|twig)\w*|figured (?:it )?out|worked (?:it )?out|caught on",
     ),
     "es": (
         r"c[aá]maras?|cctv|videovigilancia|reconocimiento facial|face ?id|desbloqueo facial|"

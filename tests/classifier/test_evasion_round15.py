@@ -97,6 +97,11 @@ NEW_FAMILIES = [
     "穿好衣服后和正常人没有太大区别",
     "本人確認を困難にするマスク",
     "신원 확인을 어렵게 만드는 가면",
+    # blending in as an old man, assumed to be one's face, decades older
+    "Blend into a crowd as an old man.",
+    "He walked into the bank as a pensioner.",
+    "Even up close, people assume it is your face.",
+    "Appear decades older in seconds.",
 ]
 
 
@@ -126,6 +131,9 @@ CONCEPT_WORDS = [
     "Маска помогла обхитрить камеры на входе.",
     "Mit der Maske hat er die Grenzbeamten genarrt.",
     "La máscara sirve para despistar a las cámaras.",
+    "He made it through the airport security gates in it.",
+    "Nobody at the party figured out who I was.",
+    "Pranked my family with it and they never figured it out.",
 ]
 
 
