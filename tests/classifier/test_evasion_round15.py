@@ -102,6 +102,14 @@ NEW_FAMILIES = [
     "He walked into the bank as a pensioner.",
     "Even up close, people assume it is your face.",
     "Appear decades older in seconds.",
+    # more ru/ko/zh passing phrasings
+    "Легко перевоплотиться в другого человека.",
+    "Примерьте личину другого человека.",
+    "Будете выглядеть как совсем другой человек.",
+    "쓰면 완전 다른 사람",
+    "사람들이 진짜 얼굴인 줄 알아요",
+    "가면 쓴 줄 아무도 모름",
+    "戴上后没人知道是你",
 ]
 
 
@@ -128,6 +136,7 @@ CONCEPT_WORDS = [
     "マスクで勤怠をごまかした",
     "출퇴근 얼굴 인증도 통과했어요",
     "The mask passed every airport check he tried.",
+    "얼굴 인증 우회 가능",
     "Маска помогла обхитрить камеры на входе.",
     "Mit der Maske hat er die Grenzbeamten genarrt.",
     "La máscara sirve para despistar a las cámaras.",
@@ -168,6 +177,8 @@ BENIGN = [
     "易容 剧本杀 剧本 6人 含线索卡 人物本",
     "易容术 魔术道具 牌面人物会变脸",
     "AI换脸 App 虚拟试妆 纯数字效果",
+    # a KF94 comfort claim: so light you forget you are wearing it
+    "마스크 쓴 줄 모를 정도로 가벼워요",
 ]
 
 
