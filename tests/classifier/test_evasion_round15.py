@@ -7,28 +7,10 @@ taken from the records."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from maskscreen.classifier.normalize import normalize
-from maskscreen.classifier.signals import SignalMatcher, default_matcher, read_patterns
-
-
-def evasion(text: str, matcher: SignalMatcher | None = None) -> bool:
-    matcher = matcher or default_matcher()
-    return matcher.flags(matcher.find(normalize(text)))["evasion_claim"]
-
-
-def concept_only() -> SignalMatcher:
-    """The concept patterns alone (bench/evasion_concepts.py writes them)."""
-    data = json.loads(read_patterns())
-    for language, patterns in data["signals"]["evasion_claim"].items():
-        data["signals"]["evasion_claim"][language] = [
-            p for p in patterns if p.startswith("(?#concept)")
-        ]
-    return SignalMatcher.from_text(json.dumps(data))
-
+from maskscreen.classifier.signals import default_matcher
+from tests.classifier.test_signals_evasion_rule import concept_only, evasion
 
 NEW_FAMILIES = [
     # becoming someone else, another identity, going about as someone else
@@ -182,11 +164,6 @@ BENIGN = [
 ]
 
 
-@pytest.mark.parametrize("text", BENIGN)
-def test_benign_senses_are_not_claims(text):
-    assert not evasion(text)
-
-
 # A mask sold so that the wearer's OWN face still unlocks the phone, kept on: recognised as
 # oneself, not passing as anyone (the disclaimer drops the listing's matches).
 OWN_FACE = [
@@ -204,8 +181,8 @@ OWN_FACE = [
 ]
 
 
-@pytest.mark.parametrize("text", OWN_FACE)
-def test_masks_that_let_your_own_face_unlock_are_not_claims(text):
+@pytest.mark.parametrize("text", BENIGN + OWN_FACE)
+def test_benign_senses_and_own_face_unlocking_are_not_claims(text):
     assert not evasion(text)
 
 
