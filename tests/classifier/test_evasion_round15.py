@@ -178,6 +178,10 @@ OWN_FACE = [
     "透明口罩 可刷脸解锁 不用摘",
     "マスクを外さずに顔認証でロック解除",
     "마스크 안 벗어도 얼굴인식으로 잠금 해제",
+    # masks marketed to be recognised
+    "Light blue cloth masks for people who prefer to be recognised by face recognition.",
+    "Wer lieber von der Gesichtserkennung erkannt wird, nimmt Hellblau.",
+    "Zutritt per Gesichtserkennung? Bitte kurz abnehmen.",
 ]
 
 
@@ -190,6 +194,8 @@ def test_the_own_face_disclaimer_needs_the_unlock_beside_keeping_the_mask_on():
     # keeping a silicone mask on to eat is no disclaimer: the claim stays
     text = "Eat and drink without removing the mask; nobody will know it's you."
     assert evasion(text)
+    # not wanting to be recognised is the claim itself
+    assert evasion("For when you don't want to be recognised by face recognition cameras.")
 
 
 def test_a_wax_figure_naming_face_details_is_object_realism():
