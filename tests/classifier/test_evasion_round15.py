@@ -56,7 +56,7 @@ NEW_FAMILIES = [
     "Perfetta per nascondere la tua vera identità.",
     # reporters' wording: the wrong person sought, which one wore a mask, hard to tell apart
     "Detectives spent weeks looking for the wrong man.",
-    "Lets the wearer transform their appearance in seconds.",
+    "Lets you transform your appearance in seconds.",
     "Few viewers could tell which one was wearing a mask.",
     "系统无法准确识别真实身份",
     "Die Täter gaben sich mit den Masken als Weiße aus.",
@@ -76,7 +76,6 @@ NEW_FAMILIES = [
     "Маски затрудняют опознание преступников.",
     "戴上面具以逃避监控识别",
     "晚上出来也不会被人留意",
-    "穿好衣服后和正常人没有太大区别",
     "本人確認を困難にするマスク",
     "신원 확인을 어렵게 만드는 가면",
     # blending in as an old man, assumed to be one's face, decades older
@@ -159,6 +158,13 @@ BENIGN = [
     "易容 剧本杀 剧本 6人 含线索卡 人物本",
     "易容术 魔术道具 牌面人物会变脸",
     "AI换脸 App 虚拟试妆 纯数字效果",
+    # cosmetics and reviews: a new look, decades younger, passable stitching, pores unseen
+    "This hair dye will transform your appearance.",
+    "A serum to look decades younger.",
+    "Stitching is passable for the price.",
+    "화장하면 완전 다른 사람 같아요",
+    "遮瑕膏 痘印不会被人注意到",
+    "Realistic enough for film cameras on set.",
     # a KF94 comfort claim: so light you forget you are wearing it
     "마스크 쓴 줄 모를 정도로 가벼워요",
 ]
