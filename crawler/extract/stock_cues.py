@@ -43,7 +43,6 @@ from maskscreen.crawler.extract.fields import (
     availability_keys,
     availability_phrases,
     normalize_availability,
-    trie_pattern,
 )
 from maskscreen.crawler.extract.heuristic_parts import SHORT_ELEMENTS, attributes
 
@@ -78,6 +77,41 @@ _ANCHORS = (
     *("定制", "已下架", "库存", "货", "貨", "販売終了", "預售", "預購", "预售", "预订"),
     *("구매가능", "품절", "재고"),
 )
+
+
+# ASCII letters, the most frequent in listing text first (English's order).
+_FREQUENT = "etaoinsrhldcumfpgwybvkxjqz"
+
+
+def _pivot(word: str) -> int:
+    """The index of `word`'s least frequent letter: any not in `_FREQUENT` (é, 在)
+    before the rarest of those, the first of equals."""
+    rarity = [_FREQUENT.index(c) if c in _FREQUENT else len(_FREQUENT) for c in word]
+    return rarity.index(max(rarity))
+
+
+def pivot_pattern(words: list[str]) -> str:
+    """A regex that matches where any of `words` occurs (what `trie_pattern(words)`
+    finds somewhere, not the same span), for a text searched only for whether one does.
+
+    Each word is matched from its least frequent letter (`_pivot`): that letter, the
+    word's start up to it behind (a lookbehind) and the rest ahead. The pattern then
+    starts with one of few, rare letters, which the regex engine skips to with a scan
+    of the text (its charset prefix) instead of entering the pattern at nearly every
+    position, as with a trie of the words, whose first letters are most of the
+    alphabet: on the crawl bench's product pages the search takes about a third of
+    the trie's time."""
+    by_letter: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        at = _pivot(word)
+        before = f"(?<={re.escape(word[: at + 1])})" if at else ""
+        after = f"(?={re.escape(word[at + 1 :])})" if at + 1 < len(word) else ""
+        by_letter.setdefault(word[at], []).append(before + after)
+    branches = []
+    for letter, rests in sorted(by_letter.items()):
+        rest = "" if "" in rests else "(?:" + "|".join(rests) + ")"
+        branches.append(re.escape(letter) + rest)
+    return "|".join(branches)
 
 
 class _Words(NamedTuple):
@@ -115,9 +149,9 @@ def _words(made_to_order: bool) -> _Words:
         + rf")[/{_EDGE}]*(?:{_EDGE}|$)"
     )
     return _Words(
-        re.compile(trie_pattern(anchors)),
-        re.compile(trie_pattern(sorted(phrases, key=len, reverse=True))),
-        re.compile(trie_pattern(exact[::-1])) if exact else None,
+        re.compile(pivot_pattern(anchors)),
+        re.compile(pivot_pattern(phrases)),
+        re.compile(pivot_pattern(exact)) if exact else None,
         re.compile(bounded) if exact else None,
     )
 

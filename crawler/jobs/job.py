@@ -199,7 +199,10 @@ class CrawlJob:
             site_url=_start_of(plan), command=plan.command, trigger=plan.trigger,
             lease=self.lease,
         ))  # fmt: skip
-        self.crawler.signals.connect(self._collect, signal=listing_classified)
+        if self.engine is None or self.on_result is not None:
+            # Else `_collect` does nothing: not called for every listing (the signal is
+            # still sent, to whatever else listens).
+            self.crawler.signals.connect(self._collect, signal=listing_classified)
         if self.lease is not None:
             self.lease.start(self.crawler)
         kwargs = {"start_urls": list(plan.start_urls), "site": self.site, "follow": plan.follow,

@@ -24,6 +24,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlparse, urlsplit
 
@@ -209,6 +210,10 @@ def dated_template(url: str) -> str | None:
     return f"{parts.netloc.lower()}{_NUMBER_RE.sub('#', text)}"
 
 
+# ShopSpider asks twice for each URL it admits (its limits, then its request's trail).
+_dated_template = lru_cache(maxsize=64)(dated_template)
+
+
 def deepening_loop(url: str) -> str | None:
     """Why `url` looks like a relative-link loop (/a/b/a/b/a/b/…), else None."""
     if len(url) > MAX_URL_LENGTH:
@@ -216,6 +221,8 @@ def deepening_loop(url: str) -> str | None:
     segments = [s for s in urlsplit(url).path.split("/") if s]
     if len(segments) > MAX_SEGMENTS:
         return f"path deeper than {MAX_SEGMENTS} segments"
+    if len(segments) <= MAX_SEGMENT_REPEATS:  # no segment can repeat more often
+        return None
     words = Counter(s for s in segments if not s.isdigit())
     if words:
         word, times = words.most_common(1)[0]
@@ -356,7 +363,7 @@ class ShopSpider(Spider):
         loop = deepening_loop(url)
         if loop is not None:
             return "link_trap", loop
-        template = dated_template(url)
+        template = _dated_template(url)
         if template is not None:
             seen = meta.get(TRAIL, ())
             repeats = _limit(self, "MASKSCREEN_TRAP_REPEATS", DEFAULT_TRAP_REPEATS)
@@ -367,7 +374,7 @@ class ShopSpider(Spider):
     def _request(self, url: str, parent: Response | None = None, **kwargs: Any) -> Request:
         """A request for a followed link, carrying its chain's dated patterns (TRAIL)."""
         trail = list(_meta(parent).get(TRAIL, ())) if parent is not None else []
-        template = dated_template(url)
+        template = _dated_template(url)
         if template is not None:
             trail.append(template)
         meta = {TRAIL: trail} if trail else None
