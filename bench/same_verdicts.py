@@ -79,9 +79,7 @@ def worker(out: str, mutated: int, single: int) -> None:
                 np.ascontiguousarray(matrix.indices[a:b], dtype=np.int64).tobytes()
                 + np.ascontiguousarray(matrix.data[a:b]).tobytes()
             ).hexdigest()
-            records.append(
-                (digest, float(score[row]), per_label[row].tolist(), verdict.to_dict())
-            )
+            records.append((digest, float(score[row]), per_label[row].tolist(), verdict.to_dict()))
     step = max(1, len(items) // max(single, 1))
     singles = [model.predict([item])[0].to_dict() for item in items[::step]] if single else []
     Path(out).write_bytes(pickle.dumps({"records": records, "singles": singles}))
@@ -117,7 +115,10 @@ def main() -> None:
             for name, same in (
                 ("feature row", a[0] == b[0]),
                 ("score", abs(a[1] - b[1]) <= 1e-12),
-                ("per-label scores", all(abs(x - y) <= 1e-12 for x, y in zip(a[2], b[2]))),
+                (
+                    "per-label scores",
+                    all(abs(x - y) <= 1e-12 for x, y in zip(a[2], b[2], strict=True)),
+                ),
                 ("verdict", a[3] == b[3]),
             )
             if not same
