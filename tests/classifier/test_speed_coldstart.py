@@ -45,3 +45,21 @@ def test_a_broken_pattern_is_refused_after_the_file_was_recorded(cache):
     for _ in range(2):  # no record is made of a file that does not parse
         with pytest.raises(PatternFileError, match="cannot load signal patterns"):
             SignalMatcher.from_text(json.dumps(data))
+
+
+def test_concept_tries_read_back_are_those_written_out(cache):
+    from maskscreen.classifier import concepts
+    from maskscreen.classifier.model import load_model
+
+    lexicon = json.loads(load_model().runtime.concepts.lexicon)
+    records = []
+    for _ in range(2):  # written out and kept, then read back from the records
+        before = set(cache.glob("derived/*.json"))
+        matcher = concepts.ConceptMatcher.from_data(lexicon, "train")
+        for part, words in matcher._words.items():
+            bounded = part == "bounded"
+            assert matcher.compiled(part).pattern == concepts._pattern_of(words, bounded)
+        records.append(len(set(cache.glob("derived/*.json")) - before))
+    # free and CJK words (the bounded ones were written out as the model loaded); then
+    # none new: each is read back
+    assert records == [2, 0]
