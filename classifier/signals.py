@@ -210,7 +210,10 @@ class SignalMatcher:
         keys, rare = plan
         if not keys:
             return []
-        missing = "".join(c for c in rare if c not in normalized) if rare else ""
+        if len(rare) == 1:  # the Latin-script patterns' one rare character ("@"): no generator
+            missing = "" if rare in normalized else rare
+        else:
+            missing = "".join(c for c in rare if c not in normalized) if rare else ""
         run = self._runs.get((languages, missing))
         if run is None:
             run = self._runs[(languages, missing)] = self._run(keys, missing)
