@@ -3,8 +3,9 @@ another revision, over the corpus, the grounded records and disguised variants o
 
     python bench/same_verdicts.py [--baseline main] [--mutated 4000] [--single 400]
 
-Each side runs in a fresh process (the revision's code from `git archive`, as in
-bench/classify.py) and writes, for every input: the sha256 of its model-input row (the
+The inputs are made once, from this tree's data (a revision with other grounded records
+classifies the same inputs), and each side runs in a fresh process (the revision's code
+from `git archive`, as in bench/classify.py) and writes, for every input: the sha256 of its model-input row (the
 CSR row's columns and float32 values, bit for bit), its unrounded score and per-label
 scores, and the verdict (`Verdict.to_dict`: label, signals, reasons, language, …).
 Inputs are classified in batches of 1,000 and, for a sample, one per call (the small-batch
@@ -52,14 +53,14 @@ def inputs(mutated: int) -> list[dict | str]:
     return items
 
 
-def worker(out: str, mutated: int, single: int) -> None:
+def worker(out: str, single: int) -> None:
     import numpy as np
 
     from maskscreen.classifier.model import load_model, text_of
     from maskscreen.classifier.runtime import danger, needs_decisions
 
     model = load_model()
-    items = inputs(mutated)
+    items = pickle.loads(Path(out).read_bytes())
     records = []
     for start in range(0, len(items), 1000):
         batch = items[start : start + 1000]
@@ -85,11 +86,11 @@ def worker(out: str, mutated: int, single: int) -> None:
     Path(out).write_bytes(pickle.dumps({"records": records, "singles": singles}))
 
 
-def run_side(path: Path | None, mutated: int, single: int) -> dict:
+def run_side(path: Path | None, items: list, single: int) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".pickle", delete=False) as handle:
+        handle.write(pickle.dumps(items))  # the inputs in, the records out
         out = handle.name
-    command = [sys.executable, __file__, "--worker", out,
-               "--mutated", str(mutated), "--single", str(single)]  # fmt: skip
+    command = [sys.executable, __file__, "--worker", out, "--single", str(single)]
     subprocess.run(command, env=side_env(path), check=True)
     data = pickle.loads(Path(out).read_bytes())
     Path(out).unlink()
@@ -104,10 +105,11 @@ def main() -> None:
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker, args.mutated, args.single)
+        worker(args.worker, args.single)
         return
-    old = run_side(baseline_tree(args.baseline), args.mutated, args.single)
-    new = run_side(None, args.mutated, args.single)
+    items = inputs(args.mutated)
+    old = run_side(baseline_tree(args.baseline), items, args.single)
+    new = run_side(None, items, args.single)
     problems = 0
     for i, (a, b) in enumerate(zip(old["records"], new["records"], strict=True)):
         differs = [
