@@ -254,11 +254,15 @@ class Model:
         features = self.runtime.featurize(texts)
         normalized = features.normalized
         kind, matrix = self.score_kind, features.matrix
+        if needs_decisions(kind):
+            one_vs_rest, decisions = self.runtime.one_vs_rest_and_decisions(matrix)
+        else:
+            one_vs_rest, decisions = self.runtime.one_vs_rest(matrix), None
         danger_scores, per_label = danger(
-            self.runtime.one_vs_rest(matrix),
+            one_vs_rest,
             self.runtime.classes,
             kind,
-            self.runtime.decisions(matrix) if needs_decisions(kind) else None,
+            decisions,
             self.metadata.get("score_calibration"),
         )
         found_languages = language_id.identify(normalized)

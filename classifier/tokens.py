@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -276,6 +277,23 @@ def _plain_piece(piece: str, facts: SpacyFacts) -> tuple[str, ...] | None:
 
 
 def _english_words(texts: list[str]) -> list[list[str]]:
+    split, words_of = _english_pieces(texts)
+    return [[word for piece in pieces for word in words_of[piece]] for pieces in split]
+
+
+def _english_joined(texts: list[str]) -> list[str]:
+    """`" ".join(words)` of each text's `_english_words`, without the lists of words: each
+    piece's words joined once a batch, then a text's pieces joined (map and filter in C,
+    where flattening the words and joining them took 4 µs a corpus listing). A piece
+    without words is left out, as its words were."""
+    split, words_of = _english_pieces(texts)
+    joined = {piece: " ".join(words) if words else None for piece, words in words_of.items()}
+    kept = functools.partial(operator.is_not, None)
+    return [" ".join(filter(kept, map(joined.__getitem__, pieces))) for pieces in split]
+
+
+def _english_pieces(texts: list[str]) -> tuple[list[list[str]], dict[str, tuple[str, ...]]]:
+    """Each text's whitespace-separated pieces, and the words of every piece."""
     split = [text.split() for text in texts]
     words_of: dict[str, tuple[str, ...]] = {}
     unknown = []
@@ -304,7 +322,7 @@ def _english_words(texts: list[str]) -> list[list[str]]:
         for piece, words in zip(unknown, found, strict=False):
             words_of[piece] = tuple(words)
             _PIECES.remember(piece, words_of[piece])
-    return [[word for piece in pieces for word in words_of[piece]] for pieces in split]
+    return split, words_of
 
 
 # A jieba word spaCy's Chinese attributes leave in no doubt: ideographs (none a numeral),
@@ -375,17 +393,35 @@ def tokenize(texts: Iterable[str]) -> list[list[str]]:
     spaCy's Chinese language data for text with Chinese characters."""
     texts = list(texts)
     out: list[list[str]] = [[] for _ in texts]
-    groups: dict[str, list[int]] = {"en": [], "zh": []}
-    for index, text in enumerate(texts):
-        groups["zh" if _HAS_CJK.search(text) else "en"].append(index)
-    for language, words_of in (("en", _english_words), ("zh", _chinese_words)):
-        indices = groups[language]
+    for indices, words_of in zip(_by_script(texts), (_english_words, _chinese_words), strict=True):
         if indices:
             for index, words in zip(indices, words_of([texts[i] for i in indices]), strict=False):
                 out[index] = words
     return out
 
 
+def _by_script(texts: list[str]) -> tuple[list[int], list[int]]:
+    """Where the texts without Chinese characters are (English: spaCy's tokenizer), and
+    where those with them are (jieba)."""
+    english: list[int] = []
+    chinese: list[int] = []
+    for index, text in enumerate(texts):
+        (chinese if _HAS_CJK.search(text) else english).append(index)
+    return english, chinese
+
+
 def token_texts(texts: Iterable[str]) -> list[str]:
-    """Each text's words joined by single spaces: what the word n-grams are made of."""
-    return [" ".join(words) for words in tokenize(texts)]
+    """Each text's words joined by single spaces: what the word n-grams are made of
+    (`tokenize`'s words, English text's joined without their lists)."""
+    texts = list(texts)
+    out = [""] * len(texts)
+    english, chinese = _by_script(texts)
+    if english:
+        for index, joined in zip(
+            english, _english_joined([texts[i] for i in english]), strict=True
+        ):
+            out[index] = joined
+    if chinese:
+        for index, words in zip(chinese, _chinese_words([texts[i] for i in chinese]), strict=True):
+            out[index] = " ".join(words)
+    return out
