@@ -6,6 +6,7 @@ others guard what the rule must leave as it was."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from scrapy.http import HtmlResponse
 
@@ -61,3 +62,44 @@ def test_a_declared_typo_is_still_no_currency() -> None:
 def test_words_that_are_iso_codes_are_not_read_as_currencies_in_printed_text() -> None:
     """Only the short list is looked for in text: "ALL" in a price line is a word."""
     assert parse_price("ALL SIZES 12.00") == (12, None)
+
+
+# --- prices printed beside the regular price in one block -------------------------------------
+
+
+def test_a_price_block_holding_the_old_price_as_a_child_gives_the_other_amount() -> None:
+    """Rule: the block's text without its struck or old-price child, when another amount
+    is left ("<p class=price><span class=old-price>₹ 399.00</span> ₹ 249.00</p>")."""
+    body = (
+        "<h1>Latex Mask Old Man</h1>"
+        "<p class='product-price'><span class='old-price'>₹ 399.00</span>&nbsp; ₹ 249.00"
+        " Incl. GST</p>" + CART
+    )
+    page = listing(body)
+    assert (page.price, page.currency) == (249, "INR")
+
+
+def test_a_struck_child_before_the_price_is_left_out_too() -> None:
+    body = "<h1>Latex Mask Old Man</h1><div class='price'><del>$150.00</del> $120.00</div>" + CART
+    assert listing(body).price == 120
+
+
+def test_a_price_block_whose_only_amount_is_in_a_child_keeps_it() -> None:
+    body = "<h1>Latex Mask Old Man</h1><div class='price'><span class='amount'>$120.00</span></div>"
+    assert listing(body + CART).price == 120
+
+
+def test_two_numbers_in_two_text_nodes_are_read_apart() -> None:
+    """Rule: "<span>119</span>99 ₽" is 119 then 99, not 11999: the price against the sign."""
+    body = (
+        "<h1>Latex Mask Old Man</h1>"
+        "<p class='button-price'><span>119</span>99 ₽</p>" + CART
+    )
+    page = listing(body, lang="ru", url="https://shop.example.ru/p/mask")
+    assert (page.price, page.currency) == (99, "RUB")
+
+
+def test_cents_set_apart_are_still_one_price() -> None:
+    for price in ("$120.<sup>99</sup>", "$<span>120</span><span class='cents'>99</span>"):
+        body = f"<h1>Latex Mask Old Man</h1><span class='price'>{price}</span>" + CART
+        assert listing(body).price == Decimal("120.99"), price
