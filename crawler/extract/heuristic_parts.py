@@ -498,6 +498,32 @@ def in_description(el: HtmlElement | None) -> bool:
     return False
 
 
+_PICTURE_FILE_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)", re.IGNORECASE)
+_CARD_DEPTH = 3  # ancestors of a stock label searched for the card's picture link
+
+
+def beside_card_picture(el: HtmlElement | None) -> bool:
+    """A label set over a picture that links to another page: a product card's badge
+    ("<div class=image><a href=/other-product><img></a><ul><li>Sold out</li></ul></div>"
+    in a related-products row or a popup), not a statement about the page's product.
+    The product's own picture links to nothing, or to its larger image file; a block
+    holding the page's <h1> is the product's own box."""
+    node = el.getparent() if el is not None else None
+    for _ in range(_CARD_DEPTH):
+        if node is None or node.tag in ("body", "main"):
+            return False
+        for child in node.iterchildren("a"):
+            href = child.get("href")
+            if (
+                _real_link(href)
+                and not _PICTURE_FILE_RE.search(href)
+                and next(child.iter("img"), None) is not None
+            ):
+                return next(node.iter("h1"), None) is None
+        node = node.getparent()
+    return False
+
+
 def in_legend(el: HtmlElement | None) -> bool:
     """Inside a key to the page's symbols (a class or id "legend": "Low stock: <icon>",
     "Sold out: <icon>" explain the marks on the sizes), not a statement about the item."""

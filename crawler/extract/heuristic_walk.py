@@ -20,6 +20,7 @@ from maskscreen.crawler.extract.fields import clean_text, normalize_availability
 from maskscreen.crawler.extract.heuristic_parts import (
     Price,
     attributes,
+    beside_card_picture,
     heading_text,
     in_link,
     in_shop_header,
@@ -286,8 +287,10 @@ def _buttons_and_labels(
             and normalize_availability(text, search=True)
             and not cues.is_picture_notice(text)
             # A label inside a link to another page is that page's: a product card's
-            # "Sold Out" tag over its picture, below the product's own box.
+            # "Sold Out" tag over its picture, below the product's own box; and so is
+            # a badge set beside a card's linked picture.
             and not in_link(el)
+            and not beside_card_picture(el)
         ):
             page.stock.append((index, text))
     if sellers and len(page.sellers) < 3:

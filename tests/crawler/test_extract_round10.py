@@ -103,3 +103,60 @@ def test_cents_set_apart_are_still_one_price() -> None:
     for price in ("$120.<sup>99</sup>", "$<span>120</span><span class='cents'>99</span>"):
         body = f"<h1>Latex Mask Old Man</h1><span class='price'>{price}</span>" + CART
         assert listing(body).price == Decimal("120.99"), price
+
+
+# --- stock words ------------------------------------------------------------------------------
+
+
+def test_a_badge_beside_another_products_linked_picture_is_that_cards() -> None:
+    """Rule: a stock badge set over a picture linking to another page (a popup's or a
+    related row's card) states nothing about the page's product."""
+    card = (
+        "<div class='popup'><div class='card-image'><a href='/p/other-mask'><img src='o.jpg'></a>"
+        "<ul class='product-flags'><li class='product-flag out_of_stock'>Rupture de stock</li>"
+        "</ul></div><a href='/p/other-mask'>Other mask</a></div>"
+    )
+    body = card + "<main><h1>Latex Mask Old Man</h1><span class='price'>$120.00</span>" + CART
+    assert listing(body + "</main>", head=jsonld()).availability == "InStock"
+
+
+def test_a_badge_on_the_products_own_picture_still_states() -> None:
+    own = (
+        "<div class='product-image'><a href='/media/mask-large.jpg'><img src='m.jpg'></a>"
+        "<ul class='product-flags'><li class='product-flag out_of_stock'>Out of stock</li></ul>"
+        "</div>"
+    )
+    body = "<main><h1>Latex Mask Old Man</h1>" + own + "<span class='price'>$120.00</span></main>"
+    assert listing(body, head=jsonld()).availability == "OutOfStock"
+
+
+def test_en_arrivage_is_a_back_order() -> None:
+    """Rule: the French "En arrivage" (stock on its way) beside an enabled cart is BackOrder."""
+    body = (
+        "<main><h1>Latex Mask Old Man</h1><span class='price'>120,00 €</span>"
+        "<div class='stock'><span>En arrivage</span></div>"
+        "<button type='submit'>Ajouter au panier</button></main>"
+    )
+    page = listing(body, head=jsonld("120.00", "EUR"), lang="fr")
+    assert page.availability == "BackOrder"
+
+
+def test_the_stock_line_after_a_long_menu_is_read_from_the_heading() -> None:
+    """Rule: the elements read for stock words count from the first <h1> when a menu
+    before it is longer than the fixed count (3,000 menu links, then the product)."""
+    menu = "<ul class='menu'>" + "<li><a href='/c'>Masks</a></li>" * 1500 + "</ul>"
+    body = (
+        menu + "<main><h1>Latex Mask Old Man</h1><span class='price'>$120.00</span>"
+        "<p class='stock'>Out of stock</p></main>"
+    )
+    assert listing(body, head=jsonld()).availability == "OutOfStock"
+
+
+def test_stock_words_far_after_the_heading_are_still_not_read() -> None:
+    reviews = "<div class='review'><p>Nice</p></div>" * 1500
+    body = (
+        "<main><h1>Latex Mask Old Man</h1><span class='price'>$120.00</span>"
+        + reviews
+        + "<p class='stock'>Out of stock</p></main>"
+    )
+    assert listing(body, head=jsonld()).availability == "InStock"
