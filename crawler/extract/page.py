@@ -178,6 +178,12 @@ _STRUCTURED = ("jsonld", "microdata", "rdfa", "opengraph")
 # the listing: the product's box sits near the top, and a whole walk of a page of
 # reviews would cost more than the rest of the extraction.
 _STATED_ELEMENTS = 2_500
+# ... counted from the page's first <h1> when a menu before it is longer than that (a
+# shop's mega-menu of 4,000 elements puts the product's box, stock line included, past
+# any fixed count): the box starts at its heading, so this many elements after it.
+_AFTER_HEADING = 1_000
+# Elements before the first <h1> (those before it in document order, and its ancestors).
+_BEFORE_H1 = etree.XPath("count((//h1)[1]/preceding::*) + count((//h1)[1]/ancestor::*)")
 # Fields whose absence after the structured sources sends the page to the heuristic one.
 _HEURISTIC_FILLS = ("title", "price", "availability")
 
@@ -271,17 +277,16 @@ def find_sources(
             titled = _heading_over_opengraph(found, lambda: first_heading().text, True)
             titled = _heading_over_name(titled, first_heading)
             if heuristic:
+                limit = _stated_limit(selector)
                 # Made to order overrules no declared availability: not walked for.
                 stated = stated_availability(
-                    selector, url, language, limit=_STATED_ELEMENTS, made_to_order=False
+                    selector, url, language, limit=limit, made_to_order=False
                 )
                 titled = _stated_over_structured(titled, stated)
                 # The visible page read in full, at most once, only where it settles
                 # what the structured data leaves open.
                 visible = cache(
-                    lambda: read_page(
-                        selector, url, language, described=True, limit=_STATED_ELEMENTS
-                    )
+                    lambda: read_page(selector, url, language, described=True, limit=limit)
                 )
                 titled = _shown_offer(titled, visible, url, language)
                 if not stated:
@@ -312,6 +317,14 @@ def find_sources(
     if broken_only and not structured:
         return Sources(found, "broken_jsonld", None)
     return Sources(found, "no_product" if structured else reading.reason, None)
+
+
+def _stated_limit(selector: Selector) -> int:
+    """Elements read for the stock words: `_STATED_ELEMENTS`, or `_AFTER_HEADING` past
+    the first <h1> when that reaches further."""
+    if selector.root is None:
+        return _STATED_ELEMENTS
+    return max(_STATED_ELEMENTS, int(_BEFORE_H1(selector.root)) + _AFTER_HEADING)
 
 
 def _stated_over_structured(
