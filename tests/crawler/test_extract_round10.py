@@ -160,3 +160,39 @@ def test_stock_words_far_after_the_heading_are_still_not_read() -> None:
         + "<p class='stock'>Out of stock</p></main>"
     )
     assert listing(body, head=jsonld()).availability == "InStock"
+
+
+# --- empty quantity lists ---------------------------------------------------------------------
+
+QTY = "<select name='sQuantity' title='Quantity'>{}</select>"
+OPTIONS = "<option value='1'>1</option><option value='2'>2</option>"
+
+
+def box(quantity: str = QTY.format(OPTIONS)) -> str:
+    return (
+        "<main><h1>Latex Mask Old Man</h1><span class='price'>$120.00</span>"
+        f"<form action='/cart/add'>{quantity}{CART}</form></main>"
+    )
+
+
+def test_an_empty_quantity_list_keeps_the_declared_out_of_stock() -> None:
+    """A declared OutOfStock stands beside a buy control (round 4's rule), and the empty
+    list says the same."""
+    page = listing(box(QTY.format("")), head=jsonld(availability="OutOfStock"))
+    assert page.availability == "OutOfStock"
+
+
+def test_an_empty_quantity_list_without_structured_data_reads_out_of_stock() -> None:
+    """Rule: on its own, an empty quantity list beside the buy control is OutOfStock."""
+    assert listing(box(QTY.format(""))).availability == "OutOfStock"
+    assert listing(box()).availability == "InStock"
+
+
+def test_stock_words_still_win_over_the_enabled_buy_control() -> None:
+    body = box().replace("</main>", "<p class='availability'>Out of stock</p></main>")
+    assert listing(body, head=jsonld(availability="InStock")).availability == "OutOfStock"
+
+
+def test_a_declared_out_of_stock_without_a_buy_control_stands() -> None:
+    body = "<main><h1>Latex Mask Old Man</h1><span class='price'>$120.00</span></main>"
+    assert listing(body, head=jsonld(availability="OutOfStock")).availability == "OutOfStock"
