@@ -101,6 +101,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from copy import deepcopy
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from itertools import islice
 from typing import Any, NamedTuple
@@ -754,6 +755,32 @@ def _heading_parts(h1: Any) -> Heading:
     return Heading(text, name if name and name != text else None)
 
 
+def _printed_rounding(
+    price: Decimal | None,
+    found: list[tuple[str, dict]],
+    currency: str | None,
+    language: str | None,
+    url: str,
+) -> Decimal | None:
+    """The printed price when the declared one is the same amount with more decimal
+    places than the page prints (og:price:amount 637.002401 beside "$637.00"): a
+    buyer pays what is printed, the rest is the shop's arithmetic (a price computed
+    from a net price and a tax rate). Read only where the visible page was read (the
+    heuristic source filled a gap)."""
+    printed = next((f.get("price") for n, f in found if n == "heuristic"), None)
+    if price is None or not printed:
+        return price
+    shown, _ = parse_price(
+        printed, currency_hint=currency, language=language, domain=urlsplit(url).hostname
+    )
+    if shown is None or not isinstance(price.as_tuple().exponent, int):
+        return price
+    places = shown.as_tuple().exponent
+    if not isinstance(places, int) or price.as_tuple().exponent >= places:
+        return price
+    return shown if price.quantize(shown, rounding=ROUND_HALF_UP) == shown else price
+
+
 def _merge(found: list[tuple[str, dict]]) -> dict:
     """Per field, the first source's value; later sources fill only what is missing."""
     merged: dict[str, Any] = {}
@@ -828,6 +855,7 @@ def extract_from_page(
     priced_by = next((name for name, f in found if f.get("price") not in _EMPTY), None)
     if priced_by in _STRUCTURED:
         price = consumer_price(text, price, currency) or price  # net beside the gross one
+        price = _printed_rounding(price, found, currency, language, response.url)
     seller_url = fields.get("seller_url")
     urls = listing_urls(response, selector)
     source_format = found[0][0]

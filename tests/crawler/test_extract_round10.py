@@ -196,3 +196,25 @@ def test_stock_words_still_win_over_the_enabled_buy_control() -> None:
 def test_a_declared_out_of_stock_without_a_buy_control_stands() -> None:
     body = "<main><h1>Latex Mask Old Man</h1><span class='price'>$120.00</span></main>"
     assert listing(body, head=jsonld(availability="OutOfStock")).availability == "OutOfStock"
+
+
+# --- a declared price with more decimal places than the printed one ---------------------------
+
+OG_PRICE = (
+    "<meta property='og:type' content='product'>"
+    "<meta property='og:title' content='Latex Mask Old Man'>"
+    "<meta property='product:price:amount' content='{}'>"
+    "<meta property='product:price:currency' content='MXN'>"
+)
+SHOWN = "<main><h1>Latex Mask Old Man</h1><span class='price'>$637.00</span></main>"
+
+
+def test_a_declared_price_rounding_to_the_printed_one_is_the_printed_one() -> None:
+    """Rule: og:price 637.002401 beside a printed "$637.00" is 637.00."""
+    page = listing(SHOWN, head=OG_PRICE.format("637.002401"), url="https://shop.example.mx/p/1")
+    assert str(page.price) == "637.00"
+
+
+def test_a_declared_price_that_rounds_to_another_amount_stays() -> None:
+    page = listing(SHOWN, head=OG_PRICE.format("640.5"), url="https://shop.example.mx/p/1")
+    assert page.price == Decimal("640.5")
