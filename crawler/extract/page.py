@@ -274,7 +274,8 @@ def find_sources(
     merged = _merge(found)
     if not heuristic or all(merged.get(key) not in _EMPTY for key in _HEURISTIC_FILLS):
         if found:
-            first_heading = cache(lambda: _first_heading(selector))  # read at most once
+            brand = merged.get("brand")
+            first_heading = cache(lambda: _first_heading(selector, brand))  # read at most once
             titled = _heading_over_opengraph(found, lambda: first_heading().text, True)
             titled = _heading_over_name(titled, first_heading)
             if heuristic:
@@ -307,7 +308,7 @@ def find_sources(
         # the visible page would change the content hash of listings already stored.
         gaps = {k: v for k, v in reading.fields.items() if k in _HEURISTIC_FILLS + ("currency",)}
         found = _heading_over_opengraph(found, lambda: reading.fields.get("title"))
-        found = _heading_over_name(found, lambda: _first_heading(selector))
+        found = _heading_over_name(found, lambda: _first_heading(selector, merged.get("brand")))
         found = _stated_over_structured(found, reading.stated)
         found = _sale_over_structured(found, reading, url, language)
         return Sources([*found, ("heuristic", gaps)], None, None)
@@ -687,19 +688,25 @@ class Heading(NamedTuple):
     name: str | None = None
 
 
-def _first_heading(selector: Selector) -> Heading:
+def _first_heading(selector: Selector, brand: object = None) -> Heading:
     """The page's first <h1>, read as the heuristic reads headings; for the pages whose
     other sources leave no gap for the heuristic, so that an og:title with a price or
     a shop name around the heading ("€97.39 40% OFF|Name") still gives way to it. An
     <h1> inside a dialog ("We think you are in Vietnam. Update your location?") is not
     the page's, nor one in a shop header (the seller's name, `in_shop_header`); text only
-    screen readers get is not part of it."""
+    screen readers get is not part of it. An <h1> that is only the product's `brand` (as
+    its structured data names it: "<h1>Arrow</h1><h1>2-Piece Formal Suit</h1>") is the
+    brand's line over the name, not the name: the next one is."""
     if selector.root is None:
         return Heading(None)
+    brand = squash(brand) if isinstance(brand, str) and brand.strip() else None
     # The first <h1> with a text (an empty one holds a logo's picture).
     h1s = (h1 for h1 in selector.root.iter("h1") if not _set_apart(h1))
     headings = (_heading_parts(h1) for h1 in islice(h1s, _FIRST_H1S))
-    return next((heading for heading in headings if heading.text), Heading(None))
+    return next(
+        (h for h in headings if h.text and (brand is None or squash(h.text) != brand)),
+        Heading(None),
+    )
 
 
 _DIALOG_ROLES = frozenset({"dialog", "alertdialog", "modal"})

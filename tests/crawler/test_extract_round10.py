@@ -91,10 +91,7 @@ def test_a_price_block_whose_only_amount_is_in_a_child_keeps_it() -> None:
 
 def test_two_numbers_in_two_text_nodes_are_read_apart() -> None:
     """Rule: "<span>119</span>99 ₽" is 119 then 99, not 11999: the price against the sign."""
-    body = (
-        "<h1>Latex Mask Old Man</h1>"
-        "<p class='button-price'><span>119</span>99 ₽</p>" + CART
-    )
+    body = "<h1>Latex Mask Old Man</h1><p class='button-price'><span>119</span>99 ₽</p>" + CART
     page = listing(body, lang="ru", url="https://shop.example.ru/p/mask")
     assert (page.price, page.currency) == (99, "RUB")
 
@@ -218,3 +215,26 @@ def test_a_declared_price_rounding_to_the_printed_one_is_the_printed_one() -> No
 def test_a_declared_price_that_rounds_to_another_amount_stays() -> None:
     page = listing(SHOWN, head=OG_PRICE.format("640.5"), url="https://shop.example.mx/p/1")
     assert page.price == Decimal("640.5")
+
+
+# --- a heading that is only the brand -----------------------------------------------------------
+
+
+def branded(name: str = "Arrow Latex Mask Old Man") -> str:
+    node = {"@context": "https://schema.org", "@type": "Product", "name": name,
+            "brand": {"@type": "Brand", "name": "Arrow"},
+            "offers": {"@type": "Offer", "price": "120.00", "priceCurrency": "USD",
+                       "availability": "https://schema.org/InStock"}}  # fmt: skip
+    return f"<script type='application/ld+json'>{json.dumps(node)}</script>"
+
+
+def test_an_h1_holding_only_the_brand_gives_way_to_the_next_h1() -> None:
+    """Rule: "<h1>Arrow</h1><h1>Latex Mask Old Man</h1>" under the structured name
+    "Arrow Latex Mask Old Man": the brand's line, then the name; the name is the title."""
+    body = "<main><h1>Arrow</h1><h1>Latex Mask Old Man</h1><span class='price'>$120</span></main>"
+    assert listing(body, head=branded()).title == "Latex Mask Old Man"
+
+
+def test_an_h1_that_is_not_the_brand_is_still_the_heading() -> None:
+    body = "<main><h1>Latex Mask Old Man</h1><h1>Reviews</h1><span class='price'>$120</span></main>"
+    assert listing(body, head=branded()).title == "Latex Mask Old Man"
