@@ -183,8 +183,8 @@ _STATED_ELEMENTS = 2_500
 # shop's mega-menu of 4,000 elements puts the product's box, stock line included, past
 # any fixed count): the box starts at its heading, so this many elements after it.
 _AFTER_HEADING = 1_000
-# Elements before the first <h1> (those before it in document order, and its ancestors).
-_BEFORE_H1 = etree.XPath("count((//h1)[1]/preceding::*) + count((//h1)[1]/ancestor::*)")
+# Elements before an element (those before it in document order, and its ancestors).
+_BEFORE = etree.XPath("count(preceding::*) + count(ancestor::*)")
 # Fields whose absence after the structured sources sends the page to the heuristic one.
 _HEURISTIC_FILLS = ("title", "price", "availability")
 
@@ -324,9 +324,10 @@ def find_sources(
 def _stated_limit(selector: Selector) -> int:
     """Elements read for the stock words: `_STATED_ELEMENTS`, or `_AFTER_HEADING` past
     the first <h1> when that reaches further."""
-    if selector.root is None:
+    h1 = next(selector.root.iter("h1"), None) if selector.root is not None else None
+    if h1 is None:
         return _STATED_ELEMENTS
-    return max(_STATED_ELEMENTS, int(_BEFORE_H1(selector.root)) + _AFTER_HEADING)
+    return max(_STATED_ELEMENTS, int(_BEFORE(h1)) + _AFTER_HEADING)
 
 
 def _stated_over_structured(
