@@ -114,9 +114,13 @@ def short_text(el: HtmlElement, limit: int, spaced: bool = False) -> str | None:
         total += len(text)
         if total > limit * 4:
             return None
-        if spaced and parts and (
-            (parts[-1][-1:].isalpha() and text[:1].isalpha())
-            or (parts[-1][-2:].isdigit() and text[:2].isdigit())
+        if (
+            spaced
+            and parts
+            and (
+                (parts[-1][-1:].isalpha() and text[:1].isalpha())
+                or (parts[-1][-2:].isdigit() and text[:2].isdigit())
+            )
         ):
             parts.append(" ")
         parts.append(text)

@@ -149,8 +149,7 @@ _ISO_CODES = frozenset(
 # Every current ISO 4217 code: a code a page declares (schema.org priceCurrency, og:price:currency)
 # is read whatever the country ("TND" on a Tunisian shop). Only _ISO_CODES are looked for in
 # printed text, where "ALL", "TOP" or "CUP" are words more often than currencies.
-_DECLARED_CODES = _ISO_CODES | frozenset(
-    """
+_ISO_4217 = """
     AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
     BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP
     GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS
@@ -158,8 +157,8 @@ _DECLARED_CODES = _ISO_CODES | frozenset(
     MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF
     SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD
     TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL
-    """.split()
-)
+"""
+_DECLARED_CODES = _ISO_CODES | frozenset(_ISO_4217.split())
 # Currencies written with a bare "$": dollars and pesos.
 _DOLLARS = frozenset(
     {"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "TWD", "MXN", "ARS", "CLP", "COP", "UYU"}
