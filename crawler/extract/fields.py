@@ -260,6 +260,7 @@ _AVAILABILITY_WORDS = {name.lower(): name for name in SCHEMA_AVAILABILITY} | {
     "shipwhenitisavailable": "BackOrder",
     "beimlieferanten": "BackOrder",
     "imzulauf": "BackOrder",
+    "enarrivage": "BackOrder",  # French: "arriving", stock on its way to the shop
     # Orderable now, delivered from a date to come (an item not yet released).
     "leveringmogelijkvanaf": "PreOrder",
     "leverbaarvanaf": "PreOrder",
@@ -376,6 +377,7 @@ _AVAILABILITY_PHRASES = sorted(
         "ship when it is available",
         "beim lieferanten",
         "im zulauf",
+        "en arrivage",
         "usually ships in",
         "usually ships within",
         "ready to ship",

@@ -458,7 +458,8 @@ def _availability(
     option, and options all unavailable beside an enabled buy button leave the button's
     word (the options not labelled can be bought).
     """
-    enabled = bool(buy) and not buy[2]
+    # An empty quantity list leaves nothing to order: no buy control is enabled then.
+    enabled = bool(buy) and not buy[2] and not page.empty_quantities
     if stock and stock not in _CHANNELS:
         return _orderable(stock, enabled)
     texts = _nearby_texts(page, origin) if origin is not None else []
@@ -476,8 +477,9 @@ def _availability(
             return _orderable(best, enabled)
     if enabled:
         return "InStock", None
-    if page.notices:
-        # The buy control is a back-in-stock sign-up, and none buys: out of stock now.
+    if page.notices or (buy and page.empty_quantities):
+        # The buy control is a back-in-stock sign-up, and none buys, or it has no
+        # quantity to order: out of stock now.
         return "OutOfStock", None
     # No stock word, but a promise to deliver within days: stock to ship (weaker than
     # any stock word, so it is read only when there is none).

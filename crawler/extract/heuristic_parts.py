@@ -100,7 +100,10 @@ def short_text(el: HtmlElement, limit: int, spaced: bool = False) -> str | None:
     comment or processing instruction: a page's nodes are not all elements).
 
     With `spaced`, two text nodes whose letters would run together are read apart
-    ("59,90 <span>TL</span><span>KDV DAHİL</span>": the currency, then a VAT note)."""
+    ("59,90 <span>TL</span><span>KDV DAHİL</span>": the currency, then a VAT note), and
+    so are two numbers of two digits or more, one ending an element's text and one
+    starting the next text ("<span>119</span>99 ₽": the old price, then the price; cents
+    set apart in a <sup> or a cents class are `pieced_price`'s, read before this)."""
     if not isinstance(el.tag, str):
         return None
     for count, _ in enumerate(el.iterdescendants()):
@@ -111,7 +114,14 @@ def short_text(el: HtmlElement, limit: int, spaced: bool = False) -> str | None:
         total += len(text)
         if total > limit * 4:
             return None
-        if spaced and parts and parts[-1][-1:].isalpha() and text[:1].isalpha():
+        if (
+            spaced
+            and parts
+            and (
+                (parts[-1][-1:].isalpha() and text[:1].isalpha())
+                or (parts[-1][-2:].isdigit() and text[:2].isdigit())
+            )
+        ):
             parts.append(" ")
         parts.append(text)
     text = _SPACE_RE.sub(" ", "".join(parts)).strip()
@@ -204,6 +214,8 @@ def price_of(
             sign = cues.TRAILING_CURRENCY_RE.search(_label_before(el) or "")
             raw = f"{sign.group(1)} {raw}" if sign else raw
     labelled = raw is not None
+    if labelled and raw is not pieced and len(el):
+        raw = _without_was_child(el, raw)
     if (
         raw is None
         and text is None
@@ -245,6 +257,25 @@ def price_of(
         was=role == "was" or cues.is_was_label(raw) or cues.is_was_label(label),
         pieced=raw is pieced,
     )
+
+
+def _without_was_child(el: HtmlElement, raw: str) -> str:
+    """A price block's text without the regular price a child of it prints, when the
+    block prints another amount beside it ("<p class=price><span class=old-price>₹ 399.00
+    </span> ₹ 249.00 Incl. GST</p>" is ₹ 249.00): struck (<del>, <s>) or marked old, was,
+    compare-at by its class, that child is the price before the sale, whichever comes first."""
+    if len(cues.CURRENCY_AMOUNT_RE.findall(raw)) < 2:
+        return raw
+    for child in el.iterchildren():
+        if not isinstance(child.tag, str):
+            continue
+        attrs = attributes(child) if child.attrib else ""
+        if child.tag in ("del", "s", "strike") or (attrs and cues.is_was_attr(attrs)):
+            was = _SPACE_RE.sub(" ", "".join(child.itertext())).strip()
+            rest = _SPACE_RE.sub(" ", raw.replace(was, " ", 1)).strip() if was else raw
+            if was and rest != raw and cues.has_currency_amount(rest):
+                return rest
+    return raw
 
 
 def _price_piece(el: HtmlElement, raw: str) -> bool:
@@ -468,6 +499,32 @@ def in_description(el: HtmlElement | None) -> bool:
         if el.attrib and cues.is_description_name(f"{el.get('class') or ''} {el.get('id') or ''}"):
             return True
         el = el.getparent()
+    return False
+
+
+_PICTURE_FILE_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)", re.IGNORECASE)
+_CARD_DEPTH = 3  # ancestors of a stock label searched for the card's picture link
+
+
+def beside_card_picture(el: HtmlElement | None) -> bool:
+    """A label set over a picture that links to another page: a product card's badge
+    ("<div class=image><a href=/other-product><img></a><ul><li>Sold out</li></ul></div>"
+    in a related-products row or a popup), not a statement about the page's product.
+    The product's own picture links to nothing, or to its larger image file; a block
+    holding the page's <h1> is the product's own box."""
+    node = el.getparent() if el is not None else None
+    for _ in range(_CARD_DEPTH):
+        if node is None or node.tag in ("body", "main"):
+            return False
+        for child in node.iterchildren("a"):
+            href = child.get("href")
+            if (
+                _real_link(href)
+                and not _PICTURE_FILE_RE.search(href)
+                and next(child.iter("img"), None) is not None
+            ):
+                return next(node.iter("h1"), None) is None
+        node = node.getparent()
     return False
 
 

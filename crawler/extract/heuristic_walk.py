@@ -20,6 +20,7 @@ from maskscreen.crawler.extract.fields import clean_text, normalize_availability
 from maskscreen.crawler.extract.heuristic_parts import (
     Price,
     attributes,
+    beside_card_picture,
     heading_text,
     in_link,
     in_shop_header,
@@ -75,6 +76,8 @@ class PageReading:
         self.tips: set[int] = set()
         # Buy-labelled controls that sign up for a back-in-stock notice (`_notifies`).
         self.notices: list[int] = []
+        # Quantity lists with no quantity in them (`_empty_quantity`).
+        self.empty_quantities: list[int] = []
 
 
 def walk(
@@ -155,6 +158,8 @@ def walk(
             _add_price(page, el, attrs, index, (outside, elsewhere, struck), None, language, domain)
         if outside or elsewhere:
             continue
+        if tag == "select" and el.attrib and _empty_quantity(el, attrs):
+            page.empty_quantities.append(index)
         if tag in _LABEL_TAGS or attrs or el.text:
             _buttons_and_labels(page, el, tag, attrs, index, sellers, labels=not tip)
     _mark_cards(page.prices)
@@ -286,14 +291,31 @@ def _buttons_and_labels(
             and normalize_availability(text, search=True)
             and not cues.is_picture_notice(text)
             # A label inside a link to another page is that page's: a product card's
-            # "Sold Out" tag over its picture, below the product's own box.
+            # "Sold Out" tag over its picture, below the product's own box; and so is
+            # a badge set beside a card's linked picture.
             and not in_link(el)
+            and not beside_card_picture(el)
         ):
             page.stock.append((index, text))
     if sellers and len(page.sellers) < 3:
         seller = seller_after(el, attrs)
         if seller:
             page.sellers.append((index, *seller))
+
+
+# A list's name, id, title or class naming the quantity to order.
+_QUANTITY_ATTR_RE = re.compile(
+    r"qty|quantit|menge|anzahl|cantidad|aantal|ilość|количеств|кількість|数量|수량|adet|antal",
+    re.IGNORECASE,
+)
+
+
+def _empty_quantity(el: HtmlElement, attrs: str) -> bool:
+    """A quantity list with no quantity to choose (<select name=qty></select>): shops
+    print one option per orderable piece, up to the stock left, so an empty list is an
+    item that cannot be ordered now, whatever the buy button beside it says."""
+    names = f"{attrs} {el.get('name') or ''} {el.get('title') or ''}"
+    return _QUANTITY_ATTR_RE.search(names) is not None and next(el.iter("option"), None) is None
 
 
 def _notifies(el: HtmlElement) -> bool:

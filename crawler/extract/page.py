@@ -101,6 +101,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from copy import deepcopy
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from itertools import islice
 from typing import Any, NamedTuple
@@ -178,6 +179,12 @@ _STRUCTURED = ("jsonld", "microdata", "rdfa", "opengraph")
 # the listing: the product's box sits near the top, and a whole walk of a page of
 # reviews would cost more than the rest of the extraction.
 _STATED_ELEMENTS = 2_500
+# ... counted from the page's first <h1> when a menu before it is longer than that (a
+# shop's mega-menu of 4,000 elements puts the product's box, stock line included, past
+# any fixed count): the box starts at its heading, so this many elements after it.
+_AFTER_HEADING = 1_000
+# Elements before an element (those before it in document order, and its ancestors).
+_BEFORE = etree.XPath("count(preceding::*) + count(ancestor::*)")
 # Fields whose absence after the structured sources sends the page to the heuristic one.
 _HEURISTIC_FILLS = ("title", "price", "availability")
 
@@ -267,21 +274,21 @@ def find_sources(
     merged = _merge(found)
     if not heuristic or all(merged.get(key) not in _EMPTY for key in _HEURISTIC_FILLS):
         if found:
-            first_heading = cache(lambda: _first_heading(selector))  # read at most once
+            brand = merged.get("brand")
+            first_heading = cache(lambda: _first_heading(selector, brand))  # read at most once
             titled = _heading_over_opengraph(found, lambda: first_heading().text, True)
             titled = _heading_over_name(titled, first_heading)
             if heuristic:
+                limit = _stated_limit(selector)
                 # Made to order overrules no declared availability: not walked for.
                 stated = stated_availability(
-                    selector, url, language, limit=_STATED_ELEMENTS, made_to_order=False
+                    selector, url, language, limit=limit, made_to_order=False
                 )
                 titled = _stated_over_structured(titled, stated)
                 # The visible page read in full, at most once, only where it settles
                 # what the structured data leaves open.
                 visible = cache(
-                    lambda: read_page(
-                        selector, url, language, described=True, limit=_STATED_ELEMENTS
-                    )
+                    lambda: read_page(selector, url, language, described=True, limit=limit)
                 )
                 titled = _shown_offer(titled, visible, url, language)
                 if not stated:
@@ -301,7 +308,7 @@ def find_sources(
         # the visible page would change the content hash of listings already stored.
         gaps = {k: v for k, v in reading.fields.items() if k in _HEURISTIC_FILLS + ("currency",)}
         found = _heading_over_opengraph(found, lambda: reading.fields.get("title"))
-        found = _heading_over_name(found, lambda: _first_heading(selector))
+        found = _heading_over_name(found, lambda: _first_heading(selector, merged.get("brand")))
         found = _stated_over_structured(found, reading.stated)
         found = _sale_over_structured(found, reading, url, language)
         return Sources([*found, ("heuristic", gaps)], None, None)
@@ -312,6 +319,15 @@ def find_sources(
     if broken_only and not structured:
         return Sources(found, "broken_jsonld", None)
     return Sources(found, "no_product" if structured else reading.reason, None)
+
+
+def _stated_limit(selector: Selector) -> int:
+    """Elements read for the stock words: `_STATED_ELEMENTS`, or `_AFTER_HEADING` past
+    the first <h1> when that reaches further."""
+    h1 = next(selector.root.iter("h1"), None) if selector.root is not None else None
+    if h1 is None:
+        return _STATED_ELEMENTS
+    return max(_STATED_ELEMENTS, int(_BEFORE(h1)) + _AFTER_HEADING)
 
 
 def _stated_over_structured(
@@ -673,19 +689,25 @@ class Heading(NamedTuple):
     name: str | None = None
 
 
-def _first_heading(selector: Selector) -> Heading:
+def _first_heading(selector: Selector, brand: object = None) -> Heading:
     """The page's first <h1>, read as the heuristic reads headings; for the pages whose
     other sources leave no gap for the heuristic, so that an og:title with a price or
     a shop name around the heading ("€97.39 40% OFF|Name") still gives way to it. An
     <h1> inside a dialog ("We think you are in Vietnam. Update your location?") is not
     the page's, nor one in a shop header (the seller's name, `in_shop_header`); text only
-    screen readers get is not part of it."""
+    screen readers get is not part of it. An <h1> that is only the product's `brand` (as
+    its structured data names it: "<h1>Arrow</h1><h1>2-Piece Formal Suit</h1>") is the
+    brand's line over the name, not the name: the next one is."""
     if selector.root is None:
         return Heading(None)
+    brand = squash(brand) if isinstance(brand, str) and brand.strip() else None
     # The first <h1> with a text (an empty one holds a logo's picture).
     h1s = (h1 for h1 in selector.root.iter("h1") if not _set_apart(h1))
     headings = (_heading_parts(h1) for h1 in islice(h1s, _FIRST_H1S))
-    return next((heading for heading in headings if heading.text), Heading(None))
+    return next(
+        (h for h in headings if h.text and (brand is None or squash(h.text) != brand)),
+        Heading(None),
+    )
 
 
 _DIALOG_ROLES = frozenset({"dialog", "alertdialog", "modal"})
@@ -739,6 +761,32 @@ def _heading_parts(h1: Any) -> Heading:
             dropped = True
     name = heading_text(copy) if dropped else None
     return Heading(text, name if name and name != text else None)
+
+
+def _printed_rounding(
+    price: Decimal | None,
+    found: list[tuple[str, dict]],
+    currency: str | None,
+    language: str | None,
+    url: str,
+) -> Decimal | None:
+    """The printed price when the declared one is the same amount with more decimal
+    places than the page prints (og:price:amount 637.002401 beside "$637.00"): a
+    buyer pays what is printed, the rest is the shop's arithmetic (a price computed
+    from a net price and a tax rate). Read only where the visible page was read (the
+    heuristic source filled a gap)."""
+    printed = next((f.get("price") for n, f in found if n == "heuristic"), None)
+    if price is None or not printed:
+        return price
+    shown, _ = parse_price(
+        printed, currency_hint=currency, language=language, domain=urlsplit(url).hostname
+    )
+    if shown is None or not isinstance(price.as_tuple().exponent, int):
+        return price
+    places = shown.as_tuple().exponent
+    if not isinstance(places, int) or price.as_tuple().exponent >= places:
+        return price
+    return shown if price.quantize(shown, rounding=ROUND_HALF_UP) == shown else price
 
 
 def _merge(found: list[tuple[str, dict]]) -> dict:
@@ -815,6 +863,7 @@ def extract_from_page(
     priced_by = next((name for name, f in found if f.get("price") not in _EMPTY), None)
     if priced_by in _STRUCTURED:
         price = consumer_price(text, price, currency) or price  # net beside the gross one
+        price = _printed_rounding(price, found, currency, language, response.url)
     seller_url = fields.get("seller_url")
     urls = listing_urls(response, selector)
     source_format = found[0][0]

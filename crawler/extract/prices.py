@@ -146,6 +146,19 @@ _ISO_CODES = frozenset(
         "NPR",
     }
 )
+# Every current ISO 4217 code: a code a page declares (schema.org priceCurrency, og:price:currency)
+# is read whatever the country ("TND" on a Tunisian shop). Only _ISO_CODES are looked for in
+# printed text, where "ALL", "TOP" or "CUP" are words more often than currencies.
+_ISO_4217 = """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
+    BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP
+    GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS
+    KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR
+    MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF
+    SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD
+    TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL
+"""
+_DECLARED_CODES = _ISO_CODES | frozenset(_ISO_4217.split())
 # Currencies written with a bare "$": dollars and pesos.
 _DOLLARS = frozenset(
     {"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "TWD", "MXN", "ARS", "CLP", "COP", "UYU"}
@@ -323,7 +336,7 @@ def normalize_currency(
         return None
     text = value.strip()
     upper = text.upper()
-    if upper in _ISO_CODES:
+    if upper in _DECLARED_CODES:
         return upper
     if text in _YEN_SIGNS:
         return resolve_yen(None, language, domain)

@@ -69,7 +69,7 @@ _ANCHORS = (
     *("existencia", "esaurit", "esgotad", "toship", "shipsonorabout", "usuallyships"),
     *("zulauf", "vanaf", "moreontheway", "sklad", "voorraad", "raktár", "soldout", "slutsåld"),
     *("précommande", "tükendi", "uitverkocht", "vergriffen", "versandfertig"),
-    *("versandbereit", "vorbestell"),
+    *("versandbereit", "vorbestell", "arrivage"),
     *("vypredané", "vyprodáno", "wyprzedan", "épuisé", "epuise", "presale", "reserved"),
     *("elfogyott", "onlineonly", "instoreonly", "loppuunmyyty", "hàng", "solgt"),
     *("наличи", "наявност", "наскладе", "распродано", "สินค้าหมด"),
