@@ -17,31 +17,24 @@ from maskscreen.classifier.concepts import (
 from maskscreen.classifier.model import Model, _rank_of
 from maskscreen.classifier.normalize import normalize
 from maskscreen.classifier.signals import read_patterns
+from tests.classifier.test_concepts import found
+
+LEXICON = read_lexicon()
 
 
 @pytest.fixture(scope="module")
-def lexicon():
-    return read_lexicon()
+def whole():
+    return ConceptMatcher.from_data(LEXICON, "all")
 
 
-@pytest.fixture(scope="module")
-def whole(lexicon):
-    return ConceptMatcher.from_data(lexicon, "all")
-
-
-def found(matcher, text):
-    normalized = normalize(text)
-    return {(m.concept, normalized[m.start : m.end]) for m in matcher.find(normalized)}
-
-
-def test_small_scale_is_a_benign_concept_with_words_in_every_language(lexicon):
-    assert "small_scale" in lexicon["benign"]
-    words = lexicon["concepts"]["small_scale"]
-    assert set(words) == set(lexicon["concepts"]["figurine"])
+def test_small_scale_is_a_benign_concept_with_words_in_every_language():
+    assert "small_scale" in LEXICON["benign"]
+    words = LEXICON["concepts"]["small_scale"]
+    assert set(words) == set(LEXICON["concepts"]["figurine"])
     for language, lists in words.items():
         assert lists["train"] and lists["test"], language
         # a word is in one concept only
-        figurine = lexicon["concepts"]["figurine"][language]
+        figurine = LEXICON["concepts"]["figurine"][language]
         assert not set(lists["train"] + lists["test"]) & set(
             figurine["train"] + figurine["test"]
         ), language
@@ -70,8 +63,8 @@ def test_size_words_read_as_small_scale_beside_the_object_word(whole, text, word
     assert "figurine" in {c for c, _ in concepts}
 
 
-def test_held_out_size_words_are_small_scale_in_the_whole_lexicon_only(lexicon, whole):
-    trained = ConceptMatcher.from_data(lexicon, "train")
+def test_held_out_size_words_are_small_scale_in_the_whole_lexicon_only(whole):
+    trained = ConceptMatcher.from_data(LEXICON, "train")
     text = "1:10 bust of a grandpa"
     assert ("small_scale", "1:10") in found(whole, text)
     assert "small_scale" not in {c for c, _ in found(trained, text)}
@@ -85,8 +78,8 @@ def test_a_size_word_gives_a_reason_in_the_listing_own_words(whole):
     assert "small scale: '1:6'" in Model._reasons(None, original, [], [], concepts, {})
 
 
-def test_a_made_to_order_size_word_counts_as_a_figurine_made_to_order(lexicon):
-    concepts, signals = matchers(training_lexicon(lexicon, True), read_patterns())
+def test_a_made_to_order_size_word_counts_as_a_figurine_made_to_order():
+    concepts, signals = matchers(training_lexicon(LEXICON, True), read_patterns())
     names = feature_names(concepts, 2)
     texts = [normalize(t) for t in ("1:10 of a girl, made from your photos", "1:10 of a girl")]
     rows = concept_features(texts, concepts, signals, 1.0, 2).matrix.toarray()
@@ -98,11 +91,11 @@ def test_a_made_to_order_size_word_counts_as_a_figurine_made_to_order(lexicon):
     assert rows[0, names.index("concept:figurine")] == 0.0
 
 
-def test_held_out_size_words_stay_tested_in_the_figurine_cases(lexicon):
-    held_out = lexicon["concepts"]["small_scale"]["en"]["test"]
+def test_held_out_size_words_stay_tested_in_the_figurine_cases():
+    held_out = LEXICON["concepts"]["small_scale"]["en"]["test"]
     english = [c.texts[0] for c in generate(held="test") if c.language == "en"]
     figurine = [t for t in english if t.split(" of a ")[0] in held_out]
     assert figurine  # "1:8 of a girl, true to life, 1:8"
-    words = _words(lexicon, "test")
+    words = _words(LEXICON, "test")
     assert "small_scale" not in words
     assert set(held_out) <= set(words["figurine"]["en"])
