@@ -224,21 +224,11 @@ class Case:
     expect: str  # MFT: "flag" or "benign"; INV: "same"; DIR: "not_lower" or "lower"
 
 
-# Concepts whose words fill another concept's slot: a size or scale word ("1:8", "12 inch")
-# names a figurine as well as "statuette" does (small_scale was part of figurine until
-# concepts-2026.12.5; its held-out words stay tested in the figurine cases).
-SHARED_SLOTS = {"small_scale": "figurine"}
-
-
 def _words(lexicon: dict, split: str) -> dict[str, dict[str, list[str]]]:
-    words = {
+    return {
         concept: {lang: [w.replace("*", "") for w in lists[split]] for lang, lists in langs.items()}
         for concept, langs in lexicon["concepts"].items()
     }
-    for concept, slot in SHARED_SLOTS.items():
-        for lang, extra in words.pop(concept, {}).items():
-            words[slot][lang] = words[slot].get(lang, []) + extra
-    return words
 
 
 SLOTS = {"human": "human_subject"}  # template slot -> concept, where the names differ

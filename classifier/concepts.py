@@ -393,10 +393,7 @@ _TRIPLES = (
     ("human_subject", "realism", "material"),
     ("realism", "material", "wearable"),
 )
-_LOOKALIKE_OBJECTS = ("figurine", "small_scale", "printed_photo", "display_head")
-# "made_to_order+figurine" reads a figurine word or a small-scale word (a size or scale a
-# worn face never has): the size words were figurine words until concepts-2026.12.5.
-_SMALL_OBJECTS = ("figurine", "small_scale")
+_LOOKALIKE_OBJECTS = ("figurine", "printed_photo", "display_head")
 INTERACTIONS = (1, 2)  # feature sets: 1 (pairs and counts), 2 (and triples, made-to-order)
 
 
@@ -475,15 +472,6 @@ def abstract(
     return "".join(parts)
 
 
-def _any_of(col: dict[str, np.ndarray], names: tuple[str, ...], n: int) -> np.ndarray:
-    """Whether any of the concepts `names` (those the lexicon has) was found, per text."""
-    found = np.zeros(n, dtype=bool)
-    for name in names:
-        if name in col:
-            found |= col[name]
-    return found
-
-
 @dataclass
 class ConceptFeatures:
     matrix: sp.csr_matrix  # float32, one row a text
@@ -531,14 +519,17 @@ def concept_features(
             any_benign,
             (n_danger >= 2) & ~any_benign,
             made & col["human_subject"],
-            made & _any_of(col, _SMALL_OBJECTS, n),
+            made & col["figurine"],
             evasion & (n_danger >= 2),
         )
     ]
     if interactions >= 2:
         wearable = col["wearable"]
         n_benign = on[:, [index[c] for c in concepts.benign]].sum(axis=1)
-        lookalike = _any_of(col, _LOOKALIKE_OBJECTS, n)
+        lookalike = np.zeros(n, dtype=bool)
+        for c in _LOOKALIKE_OBJECTS:
+            if c in col:
+                lookalike |= col[c]
         contact = flags[:, SIGNALS.index("off_platform_contact")]
         columns += [(col[a] & col[b] & col[c])[:, None] for a, b, c in _TRIPLES]
         columns += [
