@@ -52,6 +52,10 @@ def test_concept_tries_read_back_are_those_written_out(cache):
     from maskscreen.classifier.model import load_model
 
     lexicon = json.loads(load_model().runtime.concepts.lexicon)
+    # whether loading the model wrote the bounded words out here depends on whether an
+    # earlier test in this process loaded it first: start from an empty cache either way
+    for record in cache.glob("derived/*.json"):
+        record.unlink()
     records = []
     for _ in range(2):  # written out and kept, then read back from the records
         before = set(cache.glob("derived/*.json"))
@@ -60,6 +64,6 @@ def test_concept_tries_read_back_are_those_written_out(cache):
             bounded = part == "bounded"
             assert matcher.compiled(part).pattern == concepts._pattern_of(words, bounded)
         records.append(len(set(cache.glob("derived/*.json")) - before))
-    # free and CJK words (the bounded ones were written out as the model loaded); then
-    # none new: each is read back
-    assert records == [2, 0]
+    # one record a part (bounded, free and CJK words); then none new: each is read back
+    assert records == [len(matcher._words), 0]
+    assert len(matcher._words) >= 2
