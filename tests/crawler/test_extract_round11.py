@@ -1,0 +1,86 @@
+"""Extraction round 11: rules a page of any shop follows, each written on hand-made HTML.
+
+Each rule has a test that fails without it (the rule is named in its docstring); the
+others guard what the rule must leave as it was."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from scrapy.http import HtmlResponse
+
+from maskscreen.crawler.extract.page import NotAListing, extract_listing
+
+URL = "https://shop.example/masks/latex"
+
+
+def response(body: str, head: str = "", url: str = URL, title: str = "Shop") -> HtmlResponse:
+    html = (
+        f'<html lang="en"><head><title>{title}</title>{head}</head>'
+        f"<body><nav><a href='/'>Home</a></nav>{body}</body></html>"
+    )
+    return HtmlResponse(url=url, body=html.encode(), encoding="utf-8")
+
+
+def listing(body: str, head: str = "", url: str = URL, title: str = "Shop"):
+    return extract_listing(response(body, head, url, title), "s")
+
+
+def refusal(body: str, head: str = "", url: str = URL, title: str = "Shop") -> str:
+    with pytest.raises(NotAListing) as caught:
+        listing(body, head, url, title)
+    return caught.value.reason
+
+
+def products(*names: str) -> str:
+    """One JSON-LD block per product, as category and search pages print their cards."""
+    blocks = []
+    for number, name in enumerate(names):
+        node = {
+            "@context": "https://schema.org",
+            "@type": "Product",
+            "name": name,
+            "url": f"https://shop.example/p/{number}",
+            "offers": {"@type": "Offer", "price": f"{40 + number}.00", "priceCurrency": "USD"},
+        }
+        blocks.append(f"<script type='application/ld+json'>{json.dumps(node)}</script>")
+    return "".join(blocks)
+
+
+CARDS = products("Latex Mask Old Man", "Silicone Mask Young Woman", "Foam Mask Troll")
+
+
+# --- pages describing many products in structured data ----------------------------------------
+
+
+def test_a_category_page_describing_its_cards_is_a_listing_page() -> None:
+    """Rule: three differently named products in the structured data of a page whose
+    heading names none of them (not only a home page) are the page's cards."""
+    assert refusal("<h1>Latex masks</h1>", head=CARDS) == "listing_page"
+
+
+def test_a_search_heading_is_not_a_name_it_shares_letters_with() -> None:
+    """Rule: the heading's words are matched whole ("256gb" is not "256 Gb")."""
+    cards = products(
+        "Phone Edge 60 Pro 256 Gb Azul", "Phone Edge 60 Pro 512 Gb Verde", "Phone Edge 30"
+    )
+    url = "https://list.shop.example/phone-edge-60-pro-256gb"
+    assert refusal("<h1>Phone edge 60 pro 256gb</h1>", head=cards, url=url) == "listing_page"
+
+
+def test_a_product_page_describing_related_products_keeps_its_own() -> None:
+    page = listing("<h1>Latex Mask Old Man</h1><button>Add to cart</button>", head=CARDS)
+    assert (page.title, page.price) == ("Latex Mask Old Man", 40)
+
+
+def test_a_product_named_by_a_later_heading_or_the_title_keeps_its_own() -> None:
+    """The first <h1> may be the shop's logo; the <title> names the product too."""
+    body = "<h1>Mask Shop | Masks for every party</h1><h1>Latex Mask Old Man</h1>"
+    assert listing(body, head=CARDS).price == 40
+    titled = listing("<h1>Mask Shop</h1>", head=CARDS, title="Latex Mask Old Man - Mask Shop")
+    assert titled.price == 40
+
+
+def test_a_page_without_a_heading_is_not_judged_by_its_cards() -> None:
+    assert listing("<p>Latex Mask Old Man</p>", head=CARDS).price == 40
