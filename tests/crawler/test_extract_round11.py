@@ -84,3 +84,26 @@ def test_a_product_named_by_a_later_heading_or_the_title_keeps_its_own() -> None
 
 def test_a_page_without_a_heading_is_not_judged_by_its_cards() -> None:
     assert listing("<p>Latex Mask Old Man</p>", head=CARDS).price == 40
+
+
+# --- a price read after other products' cards -------------------------------------------------
+
+CARD = (
+    "<div class='card'><a href='/p/{n}'>Mask {n}</a><span class='price'>${n}0.00</span>"
+    "<button>Add to cart</button></div>"
+)
+CARD_ROW = "".join(CARD.format(n=n) for n in range(1, 5))
+LONE = (
+    "<section><h3>Latex Mask Old Man</h3><p><b>$99.00</b></p><button>Add to cart</button></section>"
+)
+
+
+def test_a_price_after_cards_and_their_buttons_is_a_card() -> None:
+    """Rule: with many buy buttons, a price that comes after a card's price and two buy
+    buttons past the heading is one more card (a search's block printed apart)."""
+    assert refusal(f"<h1>Search</h1>{CARD_ROW}{LONE}") == "listing_page"
+
+
+def test_a_price_before_the_cards_is_the_products_own() -> None:
+    page = listing(f"<h1>Latex Mask Old Man</h1>{LONE}{CARD_ROW}")
+    assert (page.title, page.price) == ("Latex Mask Old Man", 99)
