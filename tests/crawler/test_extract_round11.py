@@ -6,11 +6,13 @@ others guard what the rule must leave as it was."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 from scrapy.http import HtmlResponse
 
 from maskscreen.crawler.extract.page import NotAListing, extract_listing
+from maskscreen.crawler.extract.prices import parse_price
 
 URL = "https://shop.example/masks/latex"
 
@@ -107,3 +109,27 @@ def test_a_price_after_cards_and_their_buttons_is_a_card() -> None:
 def test_a_price_before_the_cards_is_the_products_own() -> None:
     page = listing(f"<h1>Latex Mask Old Man</h1>{LONE}{CARD_ROW}")
     assert (page.title, page.price) == ("Latex Mask Old Man", 99)
+
+
+# --- the shop's country's currency -------------------------------------------------------------
+
+
+def test_a_venezuelan_shops_undeclared_currency_is_the_bolivar() -> None:
+    """Rule: structured data with a price and no currency on a .com.ve shop is in VES (the
+    shop's country's currency, as .com.ar is ARS); more countries are listed."""
+    node = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": "Latex Mask Old Man",
+        "offers": {"@type": "Offer", "price": "561.85"},
+    }
+    head = f"<script type='application/ld+json'>{json.dumps(node)}</script>"
+    url = "https://www.farmacia.com.ve/producto/latex-mask"
+    page = listing("<h1>Latex Mask Old Man</h1>", head=head, url=url)
+    assert (page.price, page.currency) == (Decimal("561.85"), "VES")
+    assert parse_price("1.250", language="es", domain="tienda.pe")[1] == "PEN"
+    assert parse_price("45", domain="shop.example.ae")[1] == "AED"
+
+
+def test_a_country_that_changed_its_currency_lately_gives_none() -> None:
+    assert parse_price("45", domain="trgovina.hr")[1] is None
