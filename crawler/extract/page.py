@@ -621,7 +621,8 @@ def _heading_over_name(
     does a name that is the heading's words with other signs ("23.8''" for the heading's
     '23.8"'). Where the heading sets the brand in an element of its own beside the name
     (`Heading.name`), the name part is the title when the structured name is the whole
-    heading or shows that part with more around it."""
+    heading or shows that part with more around it. A name that is the heading written
+    twice over ("Name Name": the template joined the name to itself) gives way too."""
     source = next((name for name, fields in found if fields.get("title")), None)
     if source not in ("jsonld", "microdata", "rdfa"):
         return found
@@ -635,8 +636,8 @@ def _heading_over_name(
         whole in (squash(heading.text), squash(heading.name)) or _shows(title, heading.name)
     ):
         chosen = heading.name
-    elif _shows(title, heading.text):
-        chosen = heading.text
+    elif _shows(title, heading.text) or whole == squash(heading.text) * 2:
+        chosen = heading.text  # ... or the heading written twice, a template's slip
     if chosen is None:
         return found
     return [

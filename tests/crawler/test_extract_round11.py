@@ -133,3 +133,32 @@ def test_a_venezuelan_shops_undeclared_currency_is_the_bolivar() -> None:
 
 def test_a_country_that_changed_its_currency_lately_gives_none() -> None:
     assert parse_price("45", domain="trgovina.hr")[1] is None
+
+
+# --- titles ------------------------------------------------------------------------------------
+
+STOCKED = {"availability": "https://schema.org/InStock"}
+
+
+def test_a_structured_name_written_twice_gives_way_to_the_heading() -> None:
+    """Rule: a JSON-LD name that is the page's heading twice over is the heading."""
+    name = "Latex Mask Old Man 40cm"
+    node = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": f"{name} {name} ",
+        "offers": {"@type": "Offer", "price": "99.00", "priceCurrency": "USD", **STOCKED},
+    }
+    head = f"<script type='application/ld+json'>{json.dumps(node)}</script>"
+    assert listing(f"<h1>{name}</h1>", head=head).title == name
+
+
+def test_a_name_repeating_only_part_of_the_heading_is_kept() -> None:
+    node = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": "Mask Mask",
+        "offers": {"@type": "Offer", "price": "99.00", "priceCurrency": "USD", **STOCKED},
+    }
+    head = f"<script type='application/ld+json'>{json.dumps(node)}</script>"
+    assert listing("<h1>Latex Mask</h1>", head=head).title == "Mask Mask"
