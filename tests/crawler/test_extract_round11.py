@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from scrapy.http import HtmlResponse
 
+from maskscreen.crawler.extract.cues import is_other_cost
 from maskscreen.crawler.extract.page import NotAListing, extract_listing
 from maskscreen.crawler.extract.prices import parse_price
 
@@ -162,3 +163,17 @@ def test_a_name_repeating_only_part_of_the_heading_is_kept() -> None:
     }
     head = f"<script type='application/ld+json'>{json.dumps(node)}</script>"
     assert listing("<h1>Latex Mask</h1>", head=head).title == "Mask Mask"
+
+
+# --- shipping in Danish, Norwegian and Swedish -------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Gratis fragt over 499 kr", "Gratis frakt over NOK 600,-"])
+def test_scandinavian_shipping_is_another_cost(text: str) -> None:
+    """Rule: "fragt" (da) and "frakt" (no, sv) are shipping (the Danish word was written
+    with doubled backslashes in a raw string and never matched)."""
+    assert is_other_cost(text)
+
+
+def test_a_word_holding_frakt_is_not_shipping() -> None:
+    assert not is_other_cost("Fraktur poster 20 kr")
