@@ -36,19 +36,22 @@ def refusal(body: str, head: str = "", url: str = URL, title: str = "Shop") -> s
     return caught.value.reason
 
 
+def jsonld(name: str, price: str = "99.00", **offer: str) -> str:
+    """One JSON-LD Product block with one offer."""
+    node = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": name,
+        "offers": {"@type": "Offer", "price": price, **offer},
+    }
+    return f"<script type='application/ld+json'>{json.dumps(node)}</script>"
+
+
 def products(*names: str) -> str:
     """One JSON-LD block per product, as category and search pages print their cards."""
-    blocks = []
-    for number, name in enumerate(names):
-        node = {
-            "@context": "https://schema.org",
-            "@type": "Product",
-            "name": name,
-            "url": f"https://shop.example/p/{number}",
-            "offers": {"@type": "Offer", "price": f"{40 + number}.00", "priceCurrency": "USD"},
-        }
-        blocks.append(f"<script type='application/ld+json'>{json.dumps(node)}</script>")
-    return "".join(blocks)
+    return "".join(
+        jsonld(name, f"{40 + number}.00", priceCurrency="USD") for number, name in enumerate(names)
+    )
 
 
 CARDS = products("Latex Mask Old Man", "Silicone Mask Young Woman", "Foam Mask Troll")
@@ -118,13 +121,7 @@ def test_a_price_before_the_cards_is_the_products_own() -> None:
 def test_a_venezuelan_shops_undeclared_currency_is_the_bolivar() -> None:
     """Rule: structured data with a price and no currency on a .com.ve shop is in VES (the
     shop's country's currency, as .com.ar is ARS); more countries are listed."""
-    node = {
-        "@context": "https://schema.org",
-        "@type": "Product",
-        "name": "Latex Mask Old Man",
-        "offers": {"@type": "Offer", "price": "561.85"},
-    }
-    head = f"<script type='application/ld+json'>{json.dumps(node)}</script>"
+    head = jsonld("Latex Mask Old Man", "561.85")
     url = "https://www.farmacia.com.ve/producto/latex-mask"
     page = listing("<h1>Latex Mask Old Man</h1>", head=head, url=url)
     assert (page.price, page.currency) == (Decimal("561.85"), "VES")
@@ -144,24 +141,12 @@ STOCKED = {"availability": "https://schema.org/InStock"}
 def test_a_structured_name_written_twice_gives_way_to_the_heading() -> None:
     """Rule: a JSON-LD name that is the page's heading twice over is the heading."""
     name = "Latex Mask Old Man 40cm"
-    node = {
-        "@context": "https://schema.org",
-        "@type": "Product",
-        "name": f"{name} {name} ",
-        "offers": {"@type": "Offer", "price": "99.00", "priceCurrency": "USD", **STOCKED},
-    }
-    head = f"<script type='application/ld+json'>{json.dumps(node)}</script>"
+    head = jsonld(f"{name} {name} ", priceCurrency="USD", **STOCKED)
     assert listing(f"<h1>{name}</h1>", head=head).title == name
 
 
 def test_a_name_repeating_only_part_of_the_heading_is_kept() -> None:
-    node = {
-        "@context": "https://schema.org",
-        "@type": "Product",
-        "name": "Mask Mask",
-        "offers": {"@type": "Offer", "price": "99.00", "priceCurrency": "USD", **STOCKED},
-    }
-    head = f"<script type='application/ld+json'>{json.dumps(node)}</script>"
+    head = jsonld("Mask Mask", priceCurrency="USD", **STOCKED)
     assert listing("<h1>Latex Mask</h1>", head=head).title == "Mask Mask"
 
 
