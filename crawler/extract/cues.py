@@ -51,7 +51,7 @@ _OTHER_COST_RE = re.compile(
     r"|运费|運費|配送料|送料|배송비|доставка|per (?:month|mo)\b|/\s*(?:mo|month)\b|monatlich"
     r"|\bsave\b|you save|sparen|ahorra|économisez|economize|risparmi|节省|立省|割引額|절약"
     r"|экономия|выгода|kazanç|tasarruf|bespaar|oszczędz|ersparnis|économie|ahorro|economia"
-    r"|coupon|gutschein|cupón|cashback|trasporto|porto\b|doprava|szállítás|\\bfragt\\b"
+    r"|coupon|gutschein|cupón|cashback|trasporto|porto\b|doprava|szállítás|\bfr(?:agt|akt)\b"
     # instalments and an order minimum ("Taksitli alışveriş için ... en az 75 TL")
     r"|taksit|instal?lment|\braty\b|cuotas|parcelas|ratenzahlung|\ben az\b|minimum order"
     r"|mindestbestell"

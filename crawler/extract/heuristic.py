@@ -51,7 +51,8 @@ Refused (`reason`): ``listing_page`` when the page prints many card prices or bu
 buttons (`MANY_PRICES`, `MANY_BUY_BUTTONS`) and no price or buy button of its own, or
 only card prices (at least `heuristic_walk.REPEATED`) and as many buy buttons, or
 no button or stock label at all and mostly card prices (`MANY_PRICES`, outside
-related-product blocks);
+related-product blocks), or many buy buttons and a price read after a card's price and
+two buy buttons past the title (`_after_cards`);
 ``not_a_product`` when it has no price and no buy button or stock label;
 ``no_title`` when it has those but no title.
 """
@@ -91,6 +92,8 @@ from maskscreen.crawler.extract.stock_cues import may_state_availability
 
 MANY_PRICES = 6  # card prices that make a page a list of products
 MANY_BUY_BUTTONS = 4
+# Buy buttons between the title and the price taken that make it a card's (`_after_cards`).
+_CARDS_BUTTONS = 2
 NEAR = 60  # elements (in page order) between the title and a price that is "near"
 _AFTER_TITLE = 150  # elements after the title whose text may state availability
 _AFTER_TITLE_CHARS = 3000  # ... and at most this much of their text
@@ -180,6 +183,9 @@ def read_page(
         return HeuristicReading(None, 0.0, "listing_page")
     if price_kind == "card" and cards >= REPEATED and len(page.buttons) >= cards:
         # Every price is a card's and there is a buy button for each: the cards' buttons.
+        return HeuristicReading(None, 0.0, "listing_page")
+    if price_kind == "current" and not own_buttons and _after_cards(page, price.index, anchor):
+        # Many buy buttons, and the price taken comes after cards and their buttons.
         return HeuristicReading(None, 0.0, "listing_page")
     if price is None and buy is None and stock is None:
         # An item not sold now often loses its price and button but keeps its heading
@@ -396,6 +402,18 @@ def _stock(page: PageReading, anchor: int | None) -> str | None:
 
 
 _CARD_BOX = 3  # ancestors of a card's price and of a button searched for a shared box
+
+
+def _after_cards(page: PageReading, index: int, anchor: int | None) -> bool:
+    """Whether, between the title (or the page's start) and the price at `index`, there
+    are a card's price and `_CARDS_BUTTONS` buy buttons: a product's own price comes
+    before its buy button and before any card, so a price read after other products'
+    cards and buttons is one more card (a search's or a home page's first unrepeated
+    block), not the page's own."""
+    start = -1 if anchor is None else anchor
+    if not any(p.card and start < p.index < index for p in page.prices):
+        return False
+    return sum(1 for b in page.buttons if start < b[0] < index) >= _CARDS_BUTTONS
 
 
 def _without_cards_buttons(page: PageReading) -> list[tuple[int, str, bool]]:

@@ -80,8 +80,10 @@ off-site canonical as the page declared it (None when it was used as the key).
                     button and no stock label (an article, a notice, a home page);
 - ``listing_page``  the page lists products: the visible page has many card prices
                     or buy buttons and none of its own (`crawler.extract.heuristic`);
-                    or a home page (path "/", no query) whose structured data names
-                    `_SHOWCASE` or more different products; or a results page (a
+                    or a page whose structured data names `_SHOWCASE` or more
+                    different products: a home page (path "/", no query), or one
+                    whose first <h1>s and <title> name none of them (`_showcase`: a
+                    category's or a search's heading); or a results page (a
                     search's URL, `cues.is_search_url`: /search/…, ?q=, ?keyword=…;
                     or structured data typing it SearchResultsPage or CollectionPage)
                     whose structured product has no price and whose visible page
@@ -255,8 +257,9 @@ def find_sources(
         if syntax != "opengraph" and not results:
             results = any(types(node) & _RESULTS_PAGES for node in top_nodes(items))
         compared = compared or (syntax != "opengraph" and _compares_offers(items))
-        if home and syntax != "opengraph" and _named_products(items) >= _SHOWCASE:
-            # A shop's home page describing the products it shows, one card each.
+        if syntax != "opengraph" and _showcase(items, selector, home):
+            # A page describing the products it shows, one card each: a shop's home page,
+            # or a category or search page whose heading names none of them.
             return Sources([], "listing_page", None)
         fields, _ = opengraph_fields(items) if syntax == "opengraph" else schema_fields(items)
         if fields:
@@ -426,10 +429,37 @@ def _is_home(url: str) -> bool:
     return not parts.query and parts.path.rstrip("/").casefold() in _HOME_PATHS
 
 
-def _named_products(items: list) -> int:
-    """How many differently named products the structured data holds at its top."""
-    names = {clean_text(p.get("name")) for p in find_products(items)}
-    return len(names - {None, ""})
+def _showcase(items: list, selector: Selector, home: bool) -> bool:
+    """Whether the structured data holds `_SHOWCASE` or more differently named products
+    at its top and the page is a list of them: a home page, or a page whose headings
+    and <title> name none of them (a category's "Cases", a search's words). A product
+    page describing its related products beside its own names its own in its <h1> (one
+    of the first `_FIRST_H1S`: the first may be the shop's logo) or its <title>; a page
+    without a heading is not judged."""
+    names = {clean_text(p.get("name")) for p in find_products(items)} - {None, ""}
+    if len(names) < _SHOWCASE:
+        return False
+    if home:
+        return True
+    if selector.root is None:
+        return False
+    h1s = (h1 for h1 in selector.root.iter("h1") if not _set_apart(h1))
+    headings = [_words(heading_text(h1) or "") for h1 in islice(h1s, _FIRST_H1S)]
+    if not any(headings):
+        return False
+    # Words kept apart and matched whole: a search for "edge 60 pro 256gb" is not the
+    # name "Edge 60 Pro 256 Gb Azul", as their squashed letters would say.
+    title = _words(selector.root.findtext(".//title") or "")
+    for name in map(_words, names):
+        if f" {name} " in f" {title} ":
+            return False
+        if any(h and (f" {h} " in f" {name} " or f" {name} " in f" {h} ") for h in headings):
+            return False
+    return True
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def _compares_offers(items: list) -> bool:
@@ -591,7 +621,8 @@ def _heading_over_name(
     does a name that is the heading's words with other signs ("23.8''" for the heading's
     '23.8"'). Where the heading sets the brand in an element of its own beside the name
     (`Heading.name`), the name part is the title when the structured name is the whole
-    heading or shows that part with more around it."""
+    heading or shows that part with more around it. A name that is the heading written
+    twice over ("Name Name": the template joined the name to itself) gives way too."""
     source = next((name for name, fields in found if fields.get("title")), None)
     if source not in ("jsonld", "microdata", "rdfa"):
         return found
@@ -605,8 +636,8 @@ def _heading_over_name(
         whole in (squash(heading.text), squash(heading.name)) or _shows(title, heading.name)
     ):
         chosen = heading.name
-    elif _shows(title, heading.text):
-        chosen = heading.text
+    elif _shows(title, heading.text) or whole == squash(heading.text) * 2:
+        chosen = heading.text  # ... or the heading written twice, a template's slip
     if chosen is None:
         return found
     return [

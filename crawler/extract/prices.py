@@ -204,6 +204,29 @@ _COUNTRY_CURRENCY = {
     "ro": "RON",
     "md": "MDL",
     "ua": "UAH",
+    # Shops of these countries print their own currency; a country that changed it
+    # lately (hr, bg, by) is left out: its older pages print the previous one.
+    "ve": "VES",
+    "bo": "BOB",
+    "pe": "PEN",
+    "ae": "AED",
+    "sa": "SAR",
+    "eg": "EGP",
+    "il": "ILS",
+    "vn": "VND",
+    "id": "IDR",
+    "ph": "PHP",
+    "my": "MYR",
+    "th": "THB",
+    "pk": "PKR",
+    "bd": "BDT",
+    "za": "ZAR",
+    "cz": "CZK",
+    "hu": "HUF",
+    "kz": "KZT",
+    "tn": "TND",
+    "ma": "MAD",
+    "dz": "DZD",
 }
 # Currencies (and languages) that write "1.299,00": a lone "1.299" is then 1299.
 _COMMA_DECIMAL_CURRENCIES = frozenset(
