@@ -253,7 +253,11 @@ def main(argv: list[str] | None = None) -> int:
         "all (default): both side by side, and their union",
     )
     parser.add_argument("--by-site", action="store_true", help="also one row per site")
-    parser.add_argument("--show-errors", action="store_true", help="list every wrong field")
+    parser.add_argument(
+        "--show-errors",
+        action="store_true",
+        help="list every wrong field, and every non-product page that gave a listing",
+    )
     args = parser.parse_args(argv)
     print("command:", shlex.join([sys.executable, *sys.argv]))
 
@@ -279,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
             for figure in targets:
                 figure.others += 1
                 figure.listed += predicted is not None
+            if predicted is not None:  # a listing taken from a page that is not a product
+                errors.append((row["_group"], row["file"], "listing", None, predicted["title"]))
             continue
         for figure in targets:
             figure.add_product(row, predicted, reason)
