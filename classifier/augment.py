@@ -103,7 +103,13 @@ FROM_PHOTO_SHAPES = [
     ("custom_face_copy", ("realism", "material", "noun", "human_subject", "made")),
 ]
 PER_SHAPE = 4  # per language
-FROM_PHOTO_PER_SHAPE = 6
+FROM_PHOTO_PER_SHAPE = 6  # at least; more where a covered concept has more words (below)
+# Concepts every one of whose training words the from-photo titles use, in every language:
+# drawn at random, 18 titles used 13 of the 51 English figurine words (not "figurine",
+# "bust" or "miniature"; of the scales 1/6 alone), so the held-out size and keepsake words met a figurine weight
+# learnt from a few words. Each shape then has enough titles for its share of the words,
+# the minimal pairs as many, so that made-to-order titles stay as often dangerous as before.
+FROM_PHOTO_COVER = ("figurine", "printed_photo")
 # Evasion claims per language, each one the signal patterns know (none of them the
 # behavioural tests' own, none holding a concept word).
 EVASION = {
@@ -139,8 +145,9 @@ def synthetic_examples(lexicon: dict | None = None, seed: int = 0) -> list[Examp
     rng = random.Random(seed)
     out = _examples(lexicon, rng, SHAPES, PER_SHAPE, "augmented", "aug")
     out += _examples(
-        lexicon, rng, FROM_PHOTO_SHAPES, FROM_PHOTO_PER_SHAPE, "augmented-from-photo", "aug-photo"
-    )
+        lexicon, rng, FROM_PHOTO_SHAPES, FROM_PHOTO_PER_SHAPE, "augmented-from-photo",
+        "aug-photo", cover=FROM_PHOTO_COVER,
+    )  # fmt: skip
     return out + counterfactual_examples(lexicon, seed)
 
 
@@ -176,23 +183,54 @@ def counterfactual_examples(lexicon: dict | None = None, seed: int = 0) -> list[
     return out
 
 
-def _examples(lexicon, rng, shapes, per_shape: int, family: str, prefix: str) -> list[Example]:
+def _examples(
+    lexicon, rng, shapes, per_shape: int, family: str, prefix: str, cover: tuple = ()
+) -> list[Example]:
+    """`per_shape` titles of each shape per language, each slot's word drawn at random; the
+    words of a `cover` concept are dealt from a shuffled deck instead, every shape given
+    enough titles (at least `per_shape`) that every training word of the concept is used.
+    A title whose words run together into a held-out word ("硅胶 皮肤" holds 胶皮) is drawn
+    again, its dealt word kept."""
+    from maskscreen.classifier.concepts import ConceptMatcher
+    from maskscreen.classifier.normalize import normalize
+
+    held_out, known = ConceptMatcher.from_data(lexicon, "test"), ConceptMatcher.from_data(lexicon)
+
+    def honest(title: str) -> bool:
+        text = normalize(title)
+        spans = [(m.start, m.end) for m in known.find(text)]
+        return all(any(s <= m.start and m.end <= e for s, e in spans) for m in held_out.find(text))
+
     out = []
     for language, nouns in NOUNS.items():
         words = {
             concept: [w.replace("*", "") for w in langs[language]["train"]]
             for concept, langs in lexicon["concepts"].items()
         }
+        count = per_shape
+        for concept in cover:
+            holding = sum(concept in slots for _, slots in shapes)
+            count = max(count, -(-len(words[concept]) // holding))
+        decks: dict[str, list[str]] = {}
         for shape_index, (label, slots) in enumerate(shapes):
-            for k in range(per_shape):
-                parts = []
+            for k in range(count):
+                dealt = {}
                 for slot in slots:
-                    if slot == "noun":
-                        parts.append(rng.choice(nouns))
-                    elif slot == "made":
-                        parts.append(rng.choice(MADE[language]))
-                    else:
-                        parts.append(rng.choice(words[slot]))
+                    if slot in cover:
+                        if not decks.get(slot):
+                            decks[slot] = rng.sample(words[slot], len(words[slot]))
+                        dealt[slot] = decks[slot].pop()
+                for _ in range(20):
+                    parts = []
+                    for slot in slots:
+                        if slot == "noun":
+                            parts.append(rng.choice(nouns))
+                        elif slot == "made":
+                            parts.append(rng.choice(MADE[language]))
+                        else:
+                            parts.append(dealt.get(slot) or rng.choice(words[slot]))
+                    if honest(" ".join(parts)):
+                        break
                 made = "made" in slots
                 out.append(
                     Example(

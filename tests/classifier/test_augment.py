@@ -46,6 +46,25 @@ def test_from_photo_look_alikes_say_made_to_order_beside_custom_copy_pairs():
             assert "wearable" in found or "human_subject" in found, example.title
 
 
+def test_from_photo_look_alikes_use_every_figurine_and_printed_photo_training_word():
+    from collections import Counter
+
+    from maskscreen.classifier.augment import FROM_PHOTO_COVER, FROM_PHOTO_SHAPES
+
+    lexicon = read_lexicon()
+    examples = [e for e in synthetic_examples() if e.family == "augmented-from-photo"]
+    for language in NOUNS:
+        titles = [e.title for e in examples if e.language == language and e.label == "benign"]
+        for concept in FROM_PHOTO_COVER:
+            for word in lexicon["concepts"][concept][language]["train"]:
+                assert any(word.replace("*", "") in t for t in titles), (language, word)
+        for word in lexicon["concepts"]["figurine"][language]["test"]:  # the split stays honest
+            assert not any(f" {word.replace('*', '')} " in f" {t} " for t in titles), word
+        # every shape, the custom-copy pairs among them, has as many titles
+        shapes = Counter(e.id.rsplit("-", 1)[0] for e in examples if e.language == language)
+        assert len(shapes) == len(FROM_PHOTO_SHAPES) and len(set(shapes.values())) == 1, shapes
+
+
 def test_code_switched_copies_put_an_english_training_word_in_a_non_english_listing():
     from maskscreen.classifier.augment import CODE_SWITCHED, code_switched
 
