@@ -371,11 +371,15 @@ def build_pipeline(
     )
 
 
-def recipe_digest(seed: int = 0, evasion_head: bool | None = None) -> str:
-    """Six hex digits naming the pipeline's settings (n-grams, C, calibration…).
+def recipe_digest(
+    seed: int = 0, evasion_head: bool | None = None, synthetic: Sequence[Example] = ()
+) -> str:
+    """Six hex digits naming the pipeline's settings (n-grams, C, calibration…) and the
+    synthetic listings that count in training (augment.py's output, not part of the corpus).
 
     Part of the model version, so that a model trained on the same corpus with other
-    settings gets another version and stored listings are classified again.
+    settings, or other synthetic listings, gets another version and stored listings are
+    classified again.
     """
     params = build_pipeline(seed).get_params(deep=True)
     flat = sorted(
@@ -405,6 +409,11 @@ def recipe_digest(seed: int = 0, evasion_head: bool | None = None) -> str:
     flat.append(("out_of_fold", "grouped: page, story, near-duplicate text"))
     if EVASION_HEAD if evasion_head is None else evasion_head:
         flat.append(("evasion_head", repr((EVASION_C, EVASION_PRECISION, EVASION_FOLDS))))
+    counted = sorted(
+        (e.family or "", e.label, e.text) for e in synthetic if synthetic_weight(e) > 0
+    )
+    if counted:
+        flat.append(("synthetic", hashlib.sha256(repr(counted).encode("utf-8")).hexdigest()))
     return hashlib.sha256(repr(flat).encode("utf-8")).hexdigest()[:6]
 
 
@@ -747,7 +756,7 @@ def train(
         real_weights=[example_weight(e) for e in examples],
     )
     with_head = EVASION_HEAD if evasion_head is None else evasion_head
-    version = f"lr-{corpus_sha256[:10]}-{recipe_digest(seed, with_head)}-s{seed}"
+    version = f"lr-{corpus_sha256[:10]}-{recipe_digest(seed, with_head, synthetic)}-s{seed}"
     metadata = {
         "model_version": version,
         "score": SCORE,

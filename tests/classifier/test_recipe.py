@@ -1,6 +1,8 @@
 """The training recipe's data-kind mechanisms: grounded records' weight in the fit
 (train.GROUNDED_WEIGHT) and thresholds chosen on the grounded part (train.THRESHOLDS_FROM)."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -174,3 +176,23 @@ def test_fallback_precision_sets_the_overall_cut_on_languages_without_their_own(
         y[few], scores[few], detected[few], grounded[few], 0.95, "all", 0.90
     )
     assert kept[0] == train.choose_threshold(y[few], scores[few], 0.95)
+
+
+def test_the_recipe_digest_names_the_synthetic_listings_that_count():
+    from maskscreen.classifier.augment import synthetic_examples
+
+    synthetic = synthetic_examples(seed=0)
+    counted = [e for e in synthetic if train.synthetic_weight(e) > 0]
+    assert counted  # the from-photo look-alikes count in the shipped recipe
+    with_them = train.recipe_digest(0, None, synthetic)
+    assert with_them != train.recipe_digest(0, None, ())
+    # one counted title written otherwise: another version, so stored listings are re-scored
+    changed = [*synthetic]
+    at = changed.index(counted[0])
+    changed[at] = dataclasses.replace(counted[0], title=counted[0].title + " x")
+    assert train.recipe_digest(0, None, changed) != with_them
+    # listings that weigh nothing in training do not change the version
+    ignored = [e for e in synthetic if train.synthetic_weight(e) == 0]
+    if ignored:
+        assert train.recipe_digest(0, None, [*counted]) == with_them
+    assert train.recipe_digest(0, None, list(reversed(synthetic))) == with_them
