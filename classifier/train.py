@@ -76,6 +76,9 @@ SYNTHETIC_WEIGHT = 0.0
 #   benign       0                0.852 / 0.820  MFT en 4.8 %, ja 2.1 %; INV ja 3 %
 #   benign       0.3, no pairs    0.844 / 0.816  MFT ja 3.4 %; INV de 4 %, ja 6 %, ko 8 %, zh 4 %
 #   benign       0.3 with pairs   0.825 / 0.794  none
+# (measured on the old 480 from-photo titles; since session 10 the 936 titles deal every
+# training word of `figurine` and `printed_photo` in each language: bench/figaug.md, held-out
+# MFT en 4 -> 1 of 146, grouped 3-fold recall within the synthetic seed's noise)
 FROM_PHOTO_WEIGHT = 0.3
 # The counterfactual triples of augment.py (family "augmented-counterfactual": a templated
 # realistic mask, the same with a made-to-order phrase, a custom copy, and with an evasion
