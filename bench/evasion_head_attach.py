@@ -14,6 +14,7 @@ import json
 import shutil
 from pathlib import Path
 
+from maskscreen.classifier.evasion_head import HEAD_FILE
 from maskscreen.classifier.model import METRICS_FILE, default_model_dir, load_model
 from maskscreen.classifier.train import attach_evasion_head, training_material
 
@@ -32,7 +33,9 @@ def main() -> None:
         model, training_material(), model.matcher, int(model.metadata.get("seed", 0)), print
     )
     if head is not None:
-        head.save(out / "evasion_head.npz")
+        head.save(out / HEAD_FILE)
+    else:  # the copied model's own head, if it had one, is not this one
+        (out / HEAD_FILE).unlink(missing_ok=True)
     (out / METRICS_FILE).write_text(
         json.dumps(model.metadata, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
         encoding="utf-8",

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import pickle
 import random
 import subprocess
 import sys
@@ -60,7 +59,7 @@ def worker(out: str, single: int) -> None:
     from maskscreen.classifier.runtime import danger, needs_decisions
 
     model = load_model()
-    items = pickle.loads(Path(out).read_bytes())
+    items = json.loads(Path(out).read_text("utf-8"))
     records = []
     for start in range(0, len(items), 1000):
         batch = items[start : start + 1000]
@@ -83,16 +82,16 @@ def worker(out: str, single: int) -> None:
             records.append((digest, float(score[row]), per_label[row].tolist(), verdict.to_dict()))
     step = max(1, len(items) // max(single, 1))
     singles = [model.predict([item])[0].to_dict() for item in items[::step]] if single else []
-    Path(out).write_bytes(pickle.dumps({"records": records, "singles": singles}))
+    Path(out).write_text(json.dumps({"records": records, "singles": singles}), "utf-8")
 
 
 def run_side(path: Path | None, items: list, single: int) -> dict:
-    with tempfile.NamedTemporaryFile(suffix=".pickle", delete=False) as handle:
-        handle.write(pickle.dumps(items))  # the inputs in, the records out
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        handle.write(json.dumps(items).encode("utf-8"))  # the inputs in, the records out
         out = handle.name
     command = [sys.executable, __file__, "--worker", out, "--single", str(single)]
     subprocess.run(command, env=side_env(path), check=True)
-    data = pickle.loads(Path(out).read_bytes())
+    data = json.loads(Path(out).read_text("utf-8"))
     Path(out).unlink()
     return data
 

@@ -23,7 +23,6 @@ import sklearn
 from scipy import optimize
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from maskscreen.classifier import language as language_id
@@ -38,7 +37,7 @@ from maskscreen.classifier.evaluate import (
     language_of,
     signal_metrics,
 )
-from maskscreen.classifier.evasion_head import EvasionHead
+from maskscreen.classifier.evasion_head import EvasionHead, grouped_folds
 from maskscreen.classifier.features import (
     ConceptAbstracter,
     ConceptFeaturizer,
@@ -514,7 +513,7 @@ def out_of_fold(
     probabilities = np.zeros((len(examples), len(LABELS)))
     decisions = np.zeros_like(probabilities)
     for fold, (train_idx, test_idx) in enumerate(
-        _grouped_folds(examples, texts, strata, labels, folds, seed), start=1
+        _grouped_folds(examples, strata, labels, folds, seed), start=1
     ):
         progress(f"cross-validation fold {fold}/{folds}")
         pipeline = _fit(
@@ -533,21 +532,20 @@ def out_of_fold(
     return (probabilities, decisions) if with_decisions else probabilities
 
 
-def _grouped_folds(examples, texts, strata, labels, folds: int, seed: int) -> list:
+def _grouped_folds(examples, strata, labels, folds: int, seed: int) -> list:
     """StratifiedGroupKFold folds in which one page, story or near-duplicate text never
     straddles folds (classifier/folds.py): stratified folds read the cuts on optimistic
     scores (grounded recall 0.847 against 0.833 on grouped scores, bench/score_oof.py). A
     small corpus whose groups leave a fold's training part without a label falls back to
     one group a listing."""
-    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     everything = set(labels.tolist())
     groups = fold_groups(examples)
     if len(set(groups.tolist())) >= folds:
-        grouped = list(splitter.split(texts, strata, groups))
+        grouped = grouped_folds(labels, groups, strata, folds, seed)
         if all(set(labels[train].tolist()) == everything for train, _ in grouped):
             return grouped
         logger.warning("grouped folds leave a label out of a fold: one group a listing")
-    return list(splitter.split(texts, strata, np.arange(len(examples))))
+    return grouped_folds(labels, np.arange(len(examples)), strata, folds, seed)
 
 
 def _fit(
@@ -905,7 +903,8 @@ def fit_evasion_head(
     # the head's own precision: the union's would read the patterns' in-sample precision
     cut = eh.choose_threshold(y, scores, np.zeros_like(patterns), EVASION_PRECISION)
     grounded = np.array([bool(e.source_url) for e in used])
-    union = patterns | (scores >= (cut if cut is not None else np.inf))
+    head_hits = scores >= (cut if cut is not None else np.inf)
+    union = patterns | head_hits
 
     def figures(pred: np.ndarray) -> dict:
         return {
@@ -923,7 +922,7 @@ def fit_evasion_head(
         "folds": EVASION_FOLDS,
         "C": EVASION_C,
         "patterns": figures(patterns),
-        "head": figures(scores >= (cut if cut is not None else np.inf)),
+        "head": figures(head_hits),
         "patterns_or_head": figures(union),
     }
     if cut is None:

@@ -75,6 +75,7 @@ from maskscreen.crawler.extract.fields import (
     stated_availabilities,
 )
 from maskscreen.crawler.extract.heuristic_parts import (
+    STRUCK_TAGS,
     Price,
     attributes,
     description_of,
@@ -251,7 +252,7 @@ def _struck(element) -> bool:
     <del>, "line-through", a class "oldprice"), not only by a label word ("通常価格",
     "Regular price" is the price paid on many shops)."""
     for el in (element, *islice(element.iterancestors(), 2)):
-        if el.tag in ("del", "s", "strike") or "line-through" in (el.get("style") or ""):
+        if el.tag in STRUCK_TAGS or "line-through" in (el.get("style") or ""):
             return True
         if el.attrib and cues.is_was_attr(attributes(el)):
             return True

@@ -16,6 +16,9 @@ from maskscreen.crawler.extract import cues
 from maskscreen.crawler.extract.fields import site_key
 from maskscreen.crawler.extract.prices import parse_price
 
+# Elements that strike their text through: a price printed in one is the price before a sale.
+STRUCK_TAGS = frozenset({"del", "s", "strike"})
+
 _DIGIT_RE = re.compile(r"\d")
 _SPACE_RE = re.compile(r"\s+")
 _BARE_NUMBER_RE = re.compile(r"^\W*\d[\d.,'\u00a0\u202f ]*\W*$")
@@ -270,7 +273,7 @@ def _without_was_child(el: HtmlElement, raw: str) -> str:
         if not isinstance(child.tag, str):
             continue
         attrs = attributes(child) if child.attrib else ""
-        if child.tag in ("del", "s", "strike") or (attrs and cues.is_was_attr(attrs)):
+        if child.tag in STRUCK_TAGS or (attrs and cues.is_was_attr(attrs)):
             was = _SPACE_RE.sub(" ", "".join(child.itertext())).strip()
             rest = _SPACE_RE.sub(" ", raw.replace(was, " ", 1)).strip() if was else raw
             if was and rest != raw and cues.has_currency_amount(rest):

@@ -18,6 +18,7 @@ from lxml.html import HtmlElement
 from maskscreen.crawler.extract import cues
 from maskscreen.crawler.extract.fields import clean_text, normalize_availability
 from maskscreen.crawler.extract.heuristic_parts import (
+    STRUCK_TAGS,
     Price,
     attributes,
     beside_card_picture,
@@ -110,7 +111,7 @@ def walk(
             and not (tag == "aside" and _in_main(el))
             and not (tag == "header" and _in_main(el, _ARTICLE_TAGS)),
             bool(attrs) and cues.is_elsewhere_attr(attrs),
-            tag in ("del", "s", "strike") or "line-through" in (el.get("style") or ""),
+            tag in STRUCK_TAGS or "line-through" in (el.get("style") or ""),
             bool(attrs) and _is_tooltip(el, attrs),
         )
         parent = stack[-1] if stack else None

@@ -458,8 +458,11 @@ def _showcase(items: list, selector: Selector, home: bool) -> bool:
     return True
 
 
+_WORD_RE = re.compile(r"\w+")
+
+
 def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
+    return " ".join(_WORD_RE.findall(text.casefold()))
 
 
 def _compares_offers(items: list) -> bool:
@@ -663,9 +666,6 @@ def _shows(title: str, heading: str) -> bool:
     if _framed(heading, title) or (outer in inner and _set_off(title, heading)):
         return True
     return _framed(title, heading)
-
-
-_WORD_RE = re.compile(r"\w+")
 
 
 def _folded(text: str) -> str:

@@ -54,7 +54,7 @@ def test_folds_keep_each_group_whole():
     original = train.fold_groups
     try:
         train.fold_groups = lambda examples: pairs
-        folds = train._grouped_folds(examples, [e.text for e in examples], labels, labels, 3, 0)
+        folds = train._grouped_folds(examples, labels, labels, 3, 0)
     finally:
         train.fold_groups = original
     assert len(folds) == 3
@@ -69,7 +69,7 @@ def test_groups_that_would_empty_a_label_fall_back_to_one_group_a_listing(monkey
     # every stock mask in one group: some fold's training part would have none
     lumped = np.array([0] * 12 + list(range(1, 25)))
     monkeypatch.setattr(train, "fold_groups", lambda ex: lumped)
-    folds = train._grouped_folds(examples, [e.text for e in examples], labels, labels, 2, 0)
+    folds = train._grouped_folds(examples, labels, labels, 2, 0)
     assert len(folds) == 2
     for train_idx, _ in folds:
         assert set(labels[train_idx]) == set(labels)
