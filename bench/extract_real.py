@@ -74,6 +74,7 @@ DEV_MANIFESTS = frozenset(
         "manifest-16.jsonl",
         "manifest-17.jsonl",
         "manifest-18.jsonl",
+        "manifest-19.jsonl",
     }
 )
 GROUPS = ("dev", "report", "all")
