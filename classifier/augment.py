@@ -21,6 +21,7 @@ with a mask worn (custom copies).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 from maskscreen.classifier.concepts import read_lexicon
 from maskscreen.classifier.corpus import Example
@@ -143,15 +144,18 @@ def synthetic_examples(lexicon: dict | None = None, seed: int = 0) -> list[Examp
     shapes (family "augmented"), then the from-photo look-alikes ("augmented-from-photo")."""
     lexicon = lexicon or read_lexicon()
     rng = random.Random(seed)
-    out = _examples(lexicon, rng, SHAPES, PER_SHAPE, "augmented", "aug")
+    honest = _honesty(lexicon)
+    out = _examples(lexicon, rng, SHAPES, PER_SHAPE, "augmented", "aug", honest)
     out += _examples(
         lexicon, rng, FROM_PHOTO_SHAPES, FROM_PHOTO_PER_SHAPE, "augmented-from-photo",
-        "aug-photo", cover=FROM_PHOTO_COVER,
+        "aug-photo", honest, cover=FROM_PHOTO_COVER,
     )  # fmt: skip
-    return out + counterfactual_examples(lexicon, seed)
+    return out + counterfactual_examples(lexicon, seed, honest)
 
 
-def counterfactual_examples(lexicon: dict | None = None, seed: int = 0) -> list[Example]:
+def counterfactual_examples(
+    lexicon: dict | None = None, seed: int = 0, honest: Callable[[str], bool] | None = None
+) -> list[Example]:
     """Counterfactual triples from training words (family "augmented-counterfactual"): a stock
     realistic mask title (COUNTERFACTUAL_SHAPES), the same title with a made-to-order phrase
     of MADE (custom_face_copy) and with an evasion claim of EVASION (realistic_face_mask)."""
@@ -161,7 +165,7 @@ def counterfactual_examples(lexicon: dict | None = None, seed: int = 0) -> list[
     out = []
     for base in _examples(
         lexicon, rng, [("realistic_face_mask", s) for s in COUNTERFACTUAL_SHAPES],
-        COUNTERFACTUAL_PER_SHAPE, family, "aug-cf",
+        COUNTERFACTUAL_PER_SHAPE, family, "aug-cf", honest or _honesty(lexicon),
     ):  # fmt: skip
         language = base.language
         out.append(base)
@@ -183,14 +187,9 @@ def counterfactual_examples(lexicon: dict | None = None, seed: int = 0) -> list[
     return out
 
 
-def _examples(
-    lexicon, rng, shapes, per_shape: int, family: str, prefix: str, cover: tuple = ()
-) -> list[Example]:
-    """`per_shape` titles of each shape per language, each slot's word drawn at random; the
-    words of a `cover` concept are dealt from a shuffled deck instead, every shape given
-    enough titles (at least `per_shape`) that every training word of the concept is used.
-    A title whose words run together into a held-out word ("硅胶 皮肤" holds 胶皮) is drawn
-    again, its dealt word kept."""
+def _honesty(lexicon) -> Callable[[str], bool]:
+    """Whether a title holds no held-out word except inside a longer lexicon word: words
+    that run together ("硅胶 皮肤" holds 胶皮) would put a held-out word in training."""
     from maskscreen.classifier.concepts import ConceptMatcher
     from maskscreen.classifier.normalize import normalize
 
@@ -201,6 +200,18 @@ def _examples(
         spans = [(m.start, m.end) for m in known.find(text)]
         return all(any(s <= m.start and m.end <= e for s, e in spans) for m in held_out.find(text))
 
+    return honest
+
+
+def _examples(
+    lexicon, rng, shapes, per_shape: int, family: str, prefix: str,
+    honest: Callable[[str], bool], cover: tuple = (),
+) -> list[Example]:  # fmt: skip
+    """`per_shape` titles of each shape per language, each slot's word drawn at random; the
+    words of a `cover` concept are dealt from a shuffled deck instead, every shape given
+    enough titles (at least `per_shape`) that every training word of the concept is used.
+    A title that is not `honest` (a held-out word formed where words run together) is drawn
+    again, its dealt word kept."""
     out = []
     for language, nouns in NOUNS.items():
         words = {

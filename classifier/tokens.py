@@ -391,37 +391,27 @@ def _chinese_piece(piece: str) -> list[str]:
 def tokenize(texts: Iterable[str]) -> list[list[str]]:
     """Words of each (already normalised) text: spaCy's English tokenizer, or jieba through
     spaCy's Chinese language data for text with Chinese characters."""
-    texts = list(texts)
-    out: list[list[str]] = [[] for _ in texts]
-    for indices, words_of in zip(_by_script(texts), (_english_words, _chinese_words), strict=True):
-        if indices:
-            for index, words in zip(indices, words_of([texts[i] for i in indices]), strict=False):
-                out[index] = words
-    return out
-
-
-def _by_script(texts: list[str]) -> tuple[list[int], list[int]]:
-    """Where the texts without Chinese characters are (English: spaCy's tokenizer), and
-    where those with them are (jieba)."""
-    english: list[int] = []
-    chinese: list[int] = []
-    for index, text in enumerate(texts):
-        (chinese if _HAS_CJK.search(text) else english).append(index)
-    return english, chinese
+    return _per_script(list(texts), _english_words, _chinese_words, list)
 
 
 def token_texts(texts: Iterable[str]) -> list[str]:
     """Each text's words joined by single spaces: what the word n-grams are made of
     (`tokenize`'s words, English text's joined without their lists)."""
-    texts = list(texts)
-    out = [""] * len(texts)
-    english, chinese = _by_script(texts)
-    if english:
-        for index, joined in zip(
-            english, _english_joined([texts[i] for i in english]), strict=True
-        ):
-            out[index] = joined
-    if chinese:
-        for index, words in zip(chinese, _chinese_words([texts[i] for i in chinese]), strict=True):
-            out[index] = " ".join(words)
+    return _per_script(
+        list(texts), _english_joined, lambda part: [" ".join(w) for w in _chinese_words(part)], str
+    )
+
+
+def _per_script(texts: list[str], english_of, chinese_of, empty) -> list:
+    """`english_of` on the texts without Chinese characters (spaCy's tokenizer), `chinese_of`
+    on those with them (jieba), each result back in its text's place (`empty()` elsewhere)."""
+    out = [empty() for _ in texts]
+    english: list[int] = []
+    chinese: list[int] = []
+    for index, text in enumerate(texts):
+        (chinese if _HAS_CJK.search(text) else english).append(index)
+    for indices, results_of in ((english, english_of), (chinese, chinese_of)):
+        if indices:
+            for index, result in zip(indices, results_of([texts[i] for i in indices]), strict=True):
+                out[index] = result
     return out
