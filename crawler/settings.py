@@ -132,3 +132,6 @@ LOG_LEVEL = "INFO"
 # takes (below LOG_LEVEL): the same log, a little less CPU a page.
 LOG_FORMATTER = "maskscreen.crawler.middlewares.DebugAwareLogFormatter"
 TELNETCONSOLE_ENABLED = False
+# Scrapy's MemoryStatsCollector without its per-call deprecation wrapper: the same stats,
+# each read or increment about 15x cheaper (crawler/stats.py).
+STATS_CLASS = "maskscreen.crawler.stats.DirectStatsCollector"
