@@ -44,7 +44,11 @@ from maskscreen.crawler.extract.fields import (
     availability_phrases,
     normalize_availability,
 )
-from maskscreen.crawler.extract.heuristic_parts import SHORT_ELEMENTS, attributes
+from maskscreen.crawler.extract.heuristic_parts import (
+    _WHOLE_PIECE_RE,  # a bare amount, or the whole part of one printed in pieces
+    SHORT_ELEMENTS,
+    attributes,
+)
 
 _EDGE = "\x01"  # between two text nodes, in the haystack searched for exact words
 _MAX_SHORT = 4 * 200  # characters of the longest short text the walk reads for stock
@@ -240,25 +244,29 @@ def _short_enough(el: HtmlElement) -> bool:
     return all(count < SHORT_ELEMENTS for count, _ in enumerate(el.iterdescendants()))
 
 
-_DIGIT = re.compile(r"\d")  # `heuristic_walk._DIGIT_RE`
-
-
 def has_price_candidates(root: HtmlElement, wanted: int) -> bool:
     """Whether the page holds at least `wanted` places the heuristic walk may read a
-    price from. `heuristic_walk.walk` reads one (`_add_price`, at most one price a
-    call) from an element named for a price (`cues.is_price_attr`) or with a digit in
-    its own text, and one from a tail with a digit, never from the text of an element
-    it skips (`cues.SKIP_TAGS`: script, title, ...); counted here over every other
-    node (those the walk skips as hidden or stops before included), so False proves
-    that the walk's `prices` are fewer than `wanted`."""
+    price from. `heuristic_walk.walk` reads at most one price a call of `_add_price`:
+    from an element's own text or a tail, never from the text of an element it skips
+    (`cues.SKIP_TAGS`: script, title, ...). `heuristic_parts.price_of` finds one in an
+    element only when it is named for a price (`cues.is_price_attr`), or its own text
+    names a currency beside an amount (`cues.has_currency_amount`), or that text is a
+    bare amount (a price set in pieces, `pieced_price`, or beside its currency,
+    `_split_price`: digits and separators only, `_WHOLE_PIECE_RE`); in a tail only
+    when the tail names a currency beside an amount. Counted here over every other node
+    (those the walk skips as hidden or stops before included), so False proves that
+    the walk's `prices` are fewer than `wanted`. A product page whose only digits are
+    in names ("3D", "16pcs") and one printed price is not walked."""
     found = 0
     for el in root.iter():
         text, tail = el.text, el.tail
         if el.tag in cues.SKIP_TAGS:
             pass  # skipped by the walk (its tail still read)
-        elif (text and _DIGIT.search(text)) or (el.attrib and cues.is_price_attr(attributes(el))):
+        elif (el.attrib and cues.is_price_attr(attributes(el))) or (
+            text and (cues.has_currency_amount(text) or _WHOLE_PIECE_RE.fullmatch(text.strip()))
+        ):
             found += 1
-        if tail and _DIGIT.search(tail):
+        if tail and cues.has_currency_amount(tail):
             found += 1
         if found >= wanted:
             return True

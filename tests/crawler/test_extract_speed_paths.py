@@ -103,6 +103,14 @@ def test_count_precheck_never_hides_a_match(squashed):
         assert precheck
 
 
+# The demo shop's product page: digits in names ("3D", "16pcs", "Set of 3") and one
+# printed price.
+_DEMO_LIKE = (
+    "<html><body><main><h1>Sheet Masks - 16pcs</h1><p class='price'>$12.49</p><ul>"
+    "<li><a href='/p/1'>Kids Backpack 3D</a></li><li><a href='/p/2'>Planter Set of 3</a>"
+    "</li><li><a href='/p/3'>Mask &lt;3 Half Face</a></li></ul></main></body></html>"
+)
+
 _PRICED_PAGES = [
     "<html><body><p>no price</p></body></html>",
     "<html><body><p class='price'>$12.99</p><p>99% light</p></body></html>",
@@ -121,6 +129,12 @@ _PRICED_PAGES = [
     "<html><body><table>"
     + "".join(f"<tr><td>Seller</td><td>€ {n},50</td></tr>" for n in range(6))
     + "</table><button>Add to cart</button></body></html>",
+    # Prices the walk reads from bare amounts: set in pieces, or beside their currency.
+    "<html><body>"
+    + "<div class='price'><b>74.<sup>99</sup></b></div>" * 3
+    + "<p><b>225,00</b><br><small>€ incl. VAT</small></p>" * 2
+    + "<p><sup>€</sup><b>19</b></p></body></html>",
+    _DEMO_LIKE,
 ]
 
 
@@ -158,3 +172,18 @@ def test_price_candidates_on_the_fixture_pages():
         for wanted in (REPEATED, len(prices)):
             if wanted and len(prices) >= wanted:
                 assert stock_cues.has_price_candidates(root, wanted), path.name
+
+
+def test_price_candidates_pass_over_digits_in_names():
+    # Four digit-bearing texts, one price: the walk (one price) is not needed.
+    root = lxml.html.fromstring(_DEMO_LIKE)
+    assert len(walk(root, "en", "shop.example", sellers=False).prices) == 1
+    assert not stock_cues.has_price_candidates(root, 2)
+    assert stock_cues.has_price_candidates(root, 1)
+
+
+def test_price_candidates_count_bare_amounts():
+    root = lxml.html.fromstring(_PRICED_PAGES[8])
+    prices = walk(root, "en", "shop.example", sellers=False).prices
+    assert len(prices) >= REPEATED
+    assert stock_cues.has_price_candidates(root, len(prices))
