@@ -123,6 +123,9 @@ NEW_FAMILIES = [
     # not being known for who one is
     "防犯カメラに映っても本人とはわからない",
     "CCTV에 찍혀도 본인인지 알 수 없어요",
+    # camera footage that showed an old man (a reporter's retelling)
+    "警察が防犯カメラの映像を調べたところ、犯人は高齢の男性だと思われた",
+    "Камеры наблюдения выдали изображение пожилого мужчины.",
     # a copy that unlocked someone's phone
     "The copy unlocked her phone on the first try.",
     "Journalists opened four Android phones by face unlock with one.",
@@ -151,6 +154,8 @@ BENIGN_SENSES = [
     "人脸识别 识别成功率99% 0.3秒识别成功",
     # 'une autre personne' as a gift
     "Idéal à offrir à une autre personne.",
+    # a camera for watching over the elderly
+    "防犯カメラ 屋外 高齢者見守り 録画",
     # unlocking as a product's feature, and the nouns of the feature
     "Unlock the door with your face in 0.3 seconds.",
     "Open your phone with your own face, even in the dark.",
