@@ -139,7 +139,43 @@ def test_claims_of_the_new_families(text):
     assert evasion(text)
 
 
+# Gatekeepers who let the wearer in, people who did not recognise the wearer (told in the
+# past), onlookers who took the wearer for real: one sentence a language at least.
+PEOPLE_FOOLED = [
+    "With this on, the doorman waved me in without a second look.",
+    "The facial recognition at my gym logged me in as my brother.",
+    "People on the train had no idea I was wearing a mask.",
+    "Your coworkers will swear it's the boss sitting there.",
+    "Makes you look like a totally different guy on the street.",
+    "Strangers talk to you as if you were an old lady.",
+    "保安直接放行了",
+    "被ると家族ですら私だと気づきませんでした",
+    "コンビニの店員さんも普通のおじいさんだと思っていました",
+    "경비원이 그냥 통과시켜 줬어요",
+    "아무도 가면이라고 생각하지 않아요",
+    "Охранник на входе спокойно меня пропустил",
+    "Прохожие думают, что перед ними настоящий старик",
+    "El guardia me dejó entrar sin mirarme dos veces",
+    "Pasé el control del aeropuerto sin problemas",
+    "O porteiro me deixou entrar sem desconfiar",
+    "Der Türsteher hat mich ohne Probleme reingelassen",
+    "Mit dieser Maske haben mich meine Nachbarn nicht erkannt",
+    "Le vigile m'a laissé entrer sans rien remarquer",
+    "Avec ce masque mes voisins ne m'ont pas reconnu",
+    "Il buttafuori mi ha fatto entrare senza problemi",
+    "Con questa maschera i vicini non mi hanno riconosciuto",
+]
+
+
+@pytest.mark.parametrize("text", PEOPLE_FOOLED)
+def test_people_who_let_the_wearer_in_or_took_them_for_real(text):
+    assert evasion(text)
+
+
 BENIGN_SENSES = [
+    # a gatekeeper who admits badge holders: a service, told in the present
+    "Security lets you in with your badge.",
+    "Охрана пропускает по пропускам",
     # a mask made with a person's face is a copy, not a claim
     "Hacemos tu máscara con la cara de otra persona, a partir de dos fotos.",
     # a ticket gate or lock that opens is a product's feature
