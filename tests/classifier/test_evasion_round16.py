@@ -173,6 +173,15 @@ def test_people_who_let_the_wearer_in_or_took_them_for_real(text):
 
 
 BENIGN_SENSES = [
+    # the new families' look-alikes: make-up on camera, a phone's settings, a film's poster,
+    # a share of buyers who noticed a defect, a front desk that checks ID, a banking app
+    "Concealer that makes scars invisible on camera.",
+    "Test your face unlock settings in the phone menu.",
+    "Mission Impossible movie poster, framed.",
+    "Only 5% of buyers noticed a defect.",
+    "Seulement 3 sur 100 clients ont remarqué un défaut.",
+    "Guards let visitors in after checking ID at the front desk.",
+    "Use your face to log in to the banking app securely.",
     # a gatekeeper who admits badge holders: a service, told in the present
     "Security lets you in with your badge.",
     "Охрана пропускает по пропускам",
