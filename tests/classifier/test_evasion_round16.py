@@ -167,6 +167,28 @@ PEOPLE_FOOLED = [
 ]
 
 
+# Standing in for someone (an exam, an errand, a meeting), passing a border, and 'nobody
+# noticed anything' with the elided negation.
+STANDING_IN = [
+    "Wear it to the bank and withdraw cash as him.",
+    "Be your father for a day.",
+    "He sat the exam for his cousin wearing it.",
+    "戴上去考场替考没被发现",
+    "オンライン面接で別人として参加できる",
+    "사장님인 척 회의에 참석했어요",
+    "На видеособеседовании выдал себя за другого",
+    "Passou pela imigração sem problemas",
+    "An der Grenze ohne Probleme durchgekommen",
+    "Au bureau personne n'a rien remarqué",
+    "In ufficio nessuno si è accorto di nulla",
+]
+
+
+@pytest.mark.parametrize("text", STANDING_IN)
+def test_standing_in_for_someone_and_passing_a_border(text):
+    assert evasion(text)
+
+
 @pytest.mark.parametrize("text", PEOPLE_FOOLED)
 def test_people_who_let_the_wearer_in_or_took_them_for_real(text):
     assert evasion(text)
@@ -182,6 +204,8 @@ BENIGN_SENSES = [
     "Seulement 3 sur 100 clients ont remarqué un défaut.",
     "Guards let visitors in after checking ID at the front desk.",
     "Use your face to log in to the banking app securely.",
+    "Be your own boss for a day.",
+    "Take the test for a free sample.",
     # a gatekeeper who admits badge holders: a service, told in the present
     "Security lets you in with your badge.",
     "Охрана пропускает по пропускам",
