@@ -189,6 +189,21 @@ def test_standing_in_for_someone_and_passing_a_border(text):
     assert evasion(text)
 
 
+# A copy of a face 'for' a check is a claim; a device or an SDK 'for' it is not.
+COPY_FOR_A_CHECK = [
+    "Silicone mask of a real person, made for facial verification checks.",
+    "3D-Gesichtsmaske nach Vorlage für biometrische Identitätsprüfung",
+    "Máscara del rostro de otra persona, pensada para la verificación facial",
+    "Prova sblocco facciale: elenco degli smartphone ingannati",
+    "폰 얼굴인식 풀리는 얼굴 마스크",
+]
+
+
+@pytest.mark.parametrize("text", COPY_FOR_A_CHECK)
+def test_a_copy_made_for_a_check(text):
+    assert evasion(text)
+
+
 @pytest.mark.parametrize("text", PEOPLE_FOOLED)
 def test_people_who_let_the_wearer_in_or_took_them_for_real(text):
     assert evasion(text)
@@ -205,6 +220,9 @@ BENIGN_SENSES = [
     "Guards let visitors in after checking ID at the front desk.",
     "Use your face to log in to the banking app securely.",
     "Be your own boss for a day.",
+    "SDK for face recognition apps, passive liveness included.",
+    "SDK de prova de vida para reconhecimento facial em apps de banco",
+    "Terminal für Gesichtserkennung, 3000 Gesichter",
     "Take the test for a free sample.",
     # a gatekeeper who admits badge holders: a service, told in the present
     "Security lets you in with your badge.",
