@@ -1,5 +1,8 @@
 """List the records the evasion_claim ruling (classifier/GUIDELINES.md, section 3) may
-change, by keyword, across every written and grounded record (dev side not consulted).
+change, by keyword, across the training side only: the written corpus minus its test split
+and the grounded records minus the dev set, dropped by their source_url before a record's
+text is used (grounded.in_dev, the rule of grounded.grounded_split; borderline records and
+records without a source_url are in neither part), as bench/evasion_sides.py does.
 
     python bench/evasion_candidates.py [GROUP ...]    # prints id, mark, group, text
 
@@ -15,8 +18,10 @@ import re
 import sys
 from pathlib import Path
 
+from maskscreen.classifier.grounded import in_dev
 from maskscreen.classifier.normalize import normalize
 from maskscreen.classifier.signals import default_matcher
+from maskscreen.classifier.split import load_test_ids
 
 ROOT = Path(__file__).resolve().parent.parent / "classifier" / "data"
 GROUPS = {
@@ -33,12 +38,26 @@ GROUPS = {
 
 
 def records():
-    for path in sorted(ROOT.glob("*.jsonl")) + sorted((ROOT / "grounded").glob("*.jsonl")):
-        if path.name.startswith("_"):
-            continue
-        for line in path.read_text("utf-8").splitlines():
-            if line.strip():
-                yield path.name, json.loads(line)
+    """(file name, record) of every training-side record: written records not in the test
+    split, grounded records whose source_url is not in the dev set (nor borderline)."""
+    test_ids = load_test_ids()
+    for path in sorted(ROOT.glob("*.jsonl")):
+        for record in _rows(path):
+            if record["id"] not in test_ids:
+                yield path.name, record
+    for path in sorted((ROOT / "grounded").glob("*.jsonl")):
+        for record in _rows(path):
+            url = record.get("source_url")
+            if url and not record.get("borderline") and not in_dev(url):
+                yield path.name, record
+
+
+def _rows(path: Path):
+    if path.name.startswith("_"):
+        return
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip():
+            yield json.loads(line)
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from maskscreen.classifier.signals import default_matcher
 from tests.classifier.test_signals_evasion_rule import concept_only, evasion
 
 NEW_FAMILIES = [
@@ -217,7 +216,3 @@ def test_korean_verb_ending_gamyeon_is_not_a_mask_word():
     assert not evasion("실물 크기 밀랍인형 가까이 가면 심장 소리 유명 인물과 구분이 안 됨")
     # a mask named as a noun keeps the claim
     assert evasion("실리콘 가면 가발 포함 멀리서 보면 가면인지 전혀 모름")
-
-
-def test_version_is_bumped():
-    assert default_matcher().version == "signals-2026.12.12"
