@@ -1,5 +1,5 @@
 """List the records the off_platform_contact ruling (classifier/GUIDELINES.md, section 3)
-may change, by keyword, across every written and grounded record (dev side not consulted:
+may change, by keyword, across the training side of the written and grounded records (dev side not consulted:
 no record's split is read).
 
     python bench/contact_candidates.py [--all]    # prints id, file, mark, hits, text
@@ -16,7 +16,7 @@ import json
 import re
 from pathlib import Path
 
-from evasion_candidates import records  # same folder: every written and grounded record
+from evasion_candidates import records  # same folder: the training side only
 
 from maskscreen.classifier.normalize import normalize
 from maskscreen.classifier.signals import default_matcher
