@@ -185,6 +185,10 @@ def read_page(
     if price_kind == "card" and cards >= REPEATED and len(page.buttons) >= cards:
         # Every price is a card's and there is a buy button for each: the cards' buttons.
         return HeuristicReading(None, 0.0, "listing_page")
+    if price_kind == "card" and listed >= MANY_PRICES:
+        # No price of its own, many cards' in the main part: the one buy control beside
+        # them (a header's cart icon, one card's button) makes no card's price the page's.
+        return HeuristicReading(None, 0.0, "listing_page")
     if price_kind == "current" and not own_buttons and _after_cards(page, price.index, anchor):
         # Many buy buttons, and the price taken comes after cards and their buttons.
         return HeuristicReading(None, 0.0, "listing_page")
