@@ -172,3 +172,26 @@ def test_a_labelled_price_after_a_comment_reads_as_before() -> None:
         "<button>Add to cart</button>"
     )
     assert listing(body).price == Decimal("99.00")
+
+
+# --- a list whose cards head their items with <h1>s ------------------------------------------
+
+
+def test_headings_each_with_a_stock_label_and_no_price_are_a_list() -> None:
+    """Rule: no price, no buy control and `REPEATED` or more <h1>s is a list whose cards
+    each head their item with an <h1> (the prices drawn by scripts)."""
+    items = "".join(
+        f"<div class='item'><h1>Latex Mask Model {n}</h1>"
+        f"<div class='stock'>Availability: In stock</div></div>"
+        for n in range(1, 4)
+    )
+    assert refusal(f"<h1>Latex mask | Search</h1>{items}") == "listing_page"
+
+
+def test_a_logo_heading_and_a_sold_out_product_still_give_a_listing() -> None:
+    body = (
+        "<h1>Mask Shop</h1><h1>Latex Mask Old Man</h1><div class='stock'>Sold out</div>"
+        "<p>Handmade latex, one size.</p>"
+    )
+    page = listing(body)
+    assert (page.title, page.availability) == ("Latex Mask Old Man", "SoldOut")
