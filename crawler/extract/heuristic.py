@@ -52,7 +52,9 @@ buttons (`MANY_PRICES`, `MANY_BUY_BUTTONS`) and no price or buy button of its ow
 only card prices (at least `heuristic_walk.REPEATED`) and as many buy buttons, or
 no button or stock label at all and mostly card prices (`MANY_PRICES`, outside
 related-product blocks), or many buy buttons and a price read after a card's price and
-two buy buttons past the title (`_after_cards`);
+two buy buttons past the title (`_after_cards`), or only card prices, `MANY_PRICES` of
+them in the main part, beside one buy control, or no price and no buy control under
+`REPEATED` or more <h1>s (one per card);
 ``not_a_product`` when it has no price and no buy button or stock label;
 ``no_title`` when it has those but no title.
 """
@@ -185,8 +187,17 @@ def read_page(
     if price_kind == "card" and cards >= REPEATED and len(page.buttons) >= cards:
         # Every price is a card's and there is a buy button for each: the cards' buttons.
         return HeuristicReading(None, 0.0, "listing_page")
+    if price_kind == "card" and listed >= MANY_PRICES:
+        # No price of its own, many cards' in the main part: the one buy control beside
+        # them (a header's cart icon, one card's button) makes no card's price the page's.
+        return HeuristicReading(None, 0.0, "listing_page")
     if price_kind == "current" and not own_buttons and _after_cards(page, price.index, anchor):
         # Many buy buttons, and the price taken comes after cards and their buttons.
+        return HeuristicReading(None, 0.0, "listing_page")
+    if price is None and buy is None and sum(h[1] == "h1" for h in page.headings) >= REPEATED:
+        # No price, no buy control and several <h1>s: a list whose cards each head
+        # their item with an <h1> (their prices drawn by scripts, a stock label each);
+        # a product page names itself once (a logo's <h1> may come before it).
         return HeuristicReading(None, 0.0, "listing_page")
     if price is None and buy is None and stock is None:
         # An item not sold now often loses its price and button but keeps its heading

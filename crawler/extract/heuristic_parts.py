@@ -175,15 +175,23 @@ def _texts_between_breaks(el: HtmlElement) -> list[str]:
 
 
 def shape(el: HtmlElement) -> tuple:
-    """Tag and class (digits dropped) of the element and three ancestors: a card's shape."""
-    found = []
-    node = el
-    for _ in range(4):
+    """Tag and class (digits dropped) of the element and three ancestors: a card's shape.
+    The ancestors' class words are compared as words, modifier words ("card--wide")
+    dropped; the element's own class is kept whole ("price--old" is not "price--now")."""
+    found = [(el.tag, _CLASS_DIGITS_RE.sub("", el.get("class") or ""))]
+    node = el.getparent()
+    for _ in range(3):
         if node is None:
             break
-        found.append((node.tag, _CLASS_DIGITS_RE.sub("", node.get("class") or "")))
+        found.append((node.tag, _box_class(node.get("class") or "")))
         node = node.getparent()
     return tuple(found)
+
+
+def _box_class(classes: str) -> str:
+    """A box's class words, digits and modifier words ("card--wide") dropped: a card
+    set apart by a modifier (a wide or featured first card) is the same block."""
+    return " ".join(w for w in _CLASS_DIGITS_RE.sub("", classes).split() if "--" not in w)
 
 
 def price_of(

@@ -107,9 +107,12 @@ def walk(
         flags = (
             -outside  # the main part is never chrome, even inside an unclosed <nav>
             if tag == "main" or ("main" in attrs and _MAIN_ATTR_RE.search(attrs))
-            else tag in cues.OUTSIDE_TAGS
-            and not (tag == "aside" and _in_main(el))
-            and not (tag == "header" and _in_main(el, _ARTICLE_TAGS)),
+            else (
+                tag in cues.OUTSIDE_TAGS
+                and not (tag == "aside" and _in_main(el))
+                and not (tag == "header" and _in_main(el, _ARTICLE_TAGS))
+            )
+            or (bool(attrs) and "header" in attrs and _names_site_header(el)),
             bool(attrs) and cues.is_elsewhere_attr(attrs),
             tag in STRUCK_TAGS or "line-through" in (el.get("style") or ""),
             bool(attrs) and _is_tooltip(el, attrs),
@@ -157,6 +160,11 @@ def walk(
         # own text: any other element prints no price of its own.
         if (attrs and cues.is_price_attr(attrs)) or (el.text and _DIGIT_RE.search(el.text)):
             _add_price(page, el, attrs, index, (outside, elsewhere, struck), None, language, domain)
+        elif len(el) and not isinstance(el[0].tag, str):
+            joined = _split_text(el)
+            if _DIGIT_RE.search(joined):
+                context = (outside, elsewhere, struck)
+                _add_price(page, el, attrs, index, context, joined, language, domain)
         if outside or elsewhere:
             continue
         if tag == "select" and el.attrib and _empty_quantity(el, attrs):
@@ -214,6 +222,26 @@ def _is_tooltip(el: HtmlElement, attrs: str) -> bool:
 
 # Attributes holding a tooltip's text on the control that opens it.
 _TIP_ATTRIBUTES = ("title", "rel", "data-tip", "data-tooltip", "data-content", "data-title")
+
+
+def _split_text(el: HtmlElement) -> str:
+    """The element's own text joined across the comments that open it: React prints one
+    text as two around an empty comment ("R$ <!-- -->2.463,73"), and the walk does not
+    visit comments, so the amount after one is nobody's text otherwise."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str):
+            break
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _names_site_header(el: HtmlElement) -> bool:
+    """Whether the element's id names it the site's header: a "<div id=header>", or a
+    "<header id=header>" inside a <main> that wraps the whole page. An item's heading
+    block is named otherwise ("entry-header"), and a class word "header" is not enough
+    (measured: it takes product boxes' heading blocks on three development pages)."""
+    return (el.get("id") or "").strip().casefold() == "header"
 
 
 def _in_main(el: HtmlElement, tags: frozenset[str] = _MAIN_TAGS) -> bool:

@@ -87,7 +87,8 @@ off-site canonical as the page declared it (None when it was used as the key).
                     search's URL, `cues.is_search_url`: /search/…, ?q=, ?keyword=…;
                     or structured data typing it SearchResultsPage or CollectionPage)
                     whose structured product has no price and whose visible page
-                    lists products (one result named in its JSON-LD); or a price
+                    lists products (one result named in its JSON-LD) or shows none
+                    (no price, buy control or stock label: a template's tags); or a price
                     comparison: a product offered only through an AggregateOffer of
                     two or more offers, on a page with no buy control and priced rows;
 - ``no_title``      a product, but no source gives it a name;
@@ -189,6 +190,9 @@ _AFTER_HEADING = 1_000
 _BEFORE = etree.XPath("count(preceding::*) + count(ancestor::*)")
 # Fields whose absence after the structured sources sends the page to the heuristic one.
 _HEURISTIC_FILLS = ("title", "price", "availability")
+# What the visible page of a search's address may be when it shows none of the results'
+# products as its own: a list of cards, or nothing a buyer could order.
+_NO_OWN_PRODUCT = ("listing_page", "not_a_product")
 
 
 class NotAListing(Exception):
@@ -301,10 +305,13 @@ def find_sources(
             return Sources(found, "broken_jsonld", None)
         return Sources(found, "no_product" if structured else "no_structured_data", None)
     reading = read_page(selector, url, language, described=bool(found))
-    if found and reading.reason == "listing_page" and merged.get("price") in _EMPTY and results:
+    if found and reading.reason in _NO_OWN_PRODUCT and merged.get("price") in _EMPTY and results:
         # A product named without a price on a search's page (by its URL or its own
         # structured data) whose visible part is a list of products' cards: one of the
-        # results (Lazada puts one in its search page's JSON-LD), not the page's own.
+        # results (Lazada puts one in its search page's JSON-LD), not the page's own; or
+        # whose visible part shows no product at all (no price, buy control or stock
+        # label: the results are drawn by scripts), under a search template's tags
+        # ("og:type product", "og:title" "* - Buy * at Best Price").
         return Sources([], "listing_page", None)
     if reading.fields and found:
         # Only the gaps that sent us here: a description, images or seller read from
