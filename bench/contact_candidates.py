@@ -1,5 +1,5 @@
 """List the records the off_platform_contact ruling (classifier/GUIDELINES.md, section 3)
-may change, by keyword, across the training side of the written and grounded records (dev side not consulted:
+may change, by keyword, across the training side of the written and grounded records (the dev side is never read:
 no record's split is read).
 
     python bench/contact_candidates.py [--all]    # prints id, file, mark, hits, text
