@@ -1,6 +1,6 @@
 """List the records the off_platform_contact ruling (classifier/GUIDELINES.md, section 3)
-may change, by keyword, across the training side of the written and grounded records (the dev side is never read:
-no record's split is read).
+may change, by keyword, across the training side of the written and grounded records (the test split and the dev
+set are dropped before any text is read).
 
     python bench/contact_candidates.py [--all]    # prints id, file, mark, hits, text
 
