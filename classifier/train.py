@@ -299,6 +299,18 @@ MIN_GROUNDED_POSITIVES = MIN_POSITIVES
 # The target precision of the overall cut, chosen on the languages without a cut of their
 # own (None: the training target, on everything).
 FALLBACK_PRECISION = None
+# Issue #13, session 11: switches for cross-language generalisation, each off (the recipe
+# above) until bench/recipe_oof.py says otherwise (figures below `GROUNDED_WEIGHT`'s table).
+# A grounded record of language L counts GROUNDED_WEIGHT * min(LANGUAGE_BALANCE_CAP,
+# max(1, n_en / n_L) ** LANGUAGE_BALANCE), n the grounded records of the fit by annotated
+# language: the languages with few real pages count more (0: every language alike).
+LANGUAGE_BALANCE = 0.0
+LANGUAGE_BALANCE_CAP = 3.0
+# The character n-grams' range and how many of the most frequent ones are kept.
+CHAR_NGRAMS = (1, 4)
+CHAR_MAX_FEATURES = 80_000
+# Each dangerous listing's weight, on top of class_weight="balanced" (1: balanced alone).
+DANGEROUS_WEIGHT = 1.0
 
 
 @dataclass
@@ -337,7 +349,11 @@ def build_pipeline(
         ]
     )
     chars = HashedTfidf(
-        analyzer="char_wb", ngram_range=(1, 4), min_df=2, max_features=80_000, sublinear_tf=True
+        analyzer="char_wb",
+        ngram_range=tuple(CHAR_NGRAMS),
+        min_df=2,
+        max_features=CHAR_MAX_FEATURES,
+        sublinear_tf=True,
     )
     # C and the n-gram ranges were chosen by cross-validation on the training split only.
     linear = LogisticRegression(
@@ -403,6 +419,10 @@ def recipe_digest(
         flat.append(("made_copy_weight", repr(MADE_COPY_WEIGHT)))
     if GROUNDED_WEIGHT != 1.0:
         flat.append(("grounded_weight", repr(GROUNDED_WEIGHT)))
+    if LANGUAGE_BALANCE:
+        flat.append(("language_balance", repr((LANGUAGE_BALANCE, LANGUAGE_BALANCE_CAP))))
+    if DANGEROUS_WEIGHT != 1.0:
+        flat.append(("dangerous_weight", repr(DANGEROUS_WEIGHT)))
     if THRESHOLDS_FROM != "all":
         flat.append(("thresholds_from", THRESHOLDS_FROM))
         flat.append(("min_grounded_positives", repr(MIN_GROUNDED_POSITIVES)))
@@ -522,7 +542,7 @@ def out_of_fold(
             list(labels[train_idx]),
             synthetic,
             [examples[i].language for i in train_idx],
-            [example_weight(examples[i]) for i in train_idx],
+            example_weights([examples[i] for i in train_idx]),
         )
         fold_probs, fold_decisions = pipeline_outputs(pipeline, [texts[i] for i in test_idx])
         classes = list(pipeline.classes_)
@@ -579,6 +599,10 @@ def _fit(
         texts = texts + [t for t, _, _ in used]
         labels = labels + [label for _, label, _ in used]
     y = np.array(labels)
+    if DANGEROUS_WEIGHT != 1.0:
+        weights = np.where(y != "benign", DANGEROUS_WEIGHT, 1.0) * (
+            np.ones(len(y)) if weights is None else weights
+        )
     # the pipeline's own fit, in two steps so that the features are at hand for `monotone`
     features = pipeline[:-1].fit_transform(texts, y)
     pipeline[-1].fit(features, y, **({"sample_weight": weights} if weights is not None else {}))
@@ -591,6 +615,27 @@ def example_weight(example: Example) -> float:
     """How much one training listing counts in the fit: GROUNDED_WEIGHT for a grounded
     record (it has a `source_url`), 1 for a written or reviewed one."""
     return GROUNDED_WEIGHT if example.source_url else 1.0
+
+
+def example_weights(examples: Sequence[Example]) -> list[float]:
+    """`example_weight` of each listing of one fit, a grounded record's times its language's
+    balance (LANGUAGE_BALANCE, counted on the grounded records of `examples`)."""
+    weights = [example_weight(e) for e in examples]
+    if not LANGUAGE_BALANCE:
+        return weights
+    counts: dict[str, int] = {}
+    for e in examples:
+        if e.source_url:
+            counts[language_of(e)] = counts.get(language_of(e), 0) + 1
+    reference = counts.get("en", max(counts.values(), default=1))
+    factor = {
+        language: min(LANGUAGE_BALANCE_CAP, max(1.0, reference / n) ** LANGUAGE_BALANCE)
+        for language, n in counts.items()
+    }
+    return [
+        w * factor[language_of(e)] if e.source_url else w
+        for e, w in zip(examples, weights, strict=True)
+    ]
 
 
 def synthetic_weight(example: Example) -> float:
@@ -754,7 +799,7 @@ def train(
         truth,
         synthetic,
         languages=[e.language for e in examples],
-        real_weights=[example_weight(e) for e in examples],
+        real_weights=example_weights(examples),
     )
     with_head = EVASION_HEAD if evasion_head is None else evasion_head
     version = f"lr-{corpus_sha256[:10]}-{recipe_digest(seed, with_head, synthetic)}-s{seed}"
