@@ -4,6 +4,7 @@ grounded part (records with a source_url): never the dev set, never the test spl
     python bench/recipe_oof.py run NAME [--grounded-weight W] [--c C] [--scale S] [--folds 3]
                                    [--seed 0] [--language-balance P] [--char-ngrams 1,5]
                                    [--char-max-features N] [--dangerous-weight W]
+                                   [--from-photo-weight W]
     python bench/recipe_oof.py table [NAME ...]
 
 `run` computes the out-of-fold probabilities of `train.training_material()` once for one
@@ -52,7 +53,7 @@ RULES = (
     ("all+o90", "all", 100, 0.90),  # the languages without their own cut at precision 0.90
     ("g100+o90", "grounded", 100, 0.90),
 )
-SHOWN = ("en", "zh", "de", "es", "ja", "ko")
+SHOWN = ("en", "zh", "de", "es", "ja", "ko", "it", "pt", "ru", "fr")
 
 
 def material():
@@ -72,6 +73,7 @@ def run(args) -> None:
     train.CHAR_NGRAMS = tuple(int(n) for n in args.char_ngrams.split(","))
     train.CHAR_MAX_FEATURES = args.char_max_features or None
     train.DANGEROUS_WEIGHT = args.dangerous_weight
+    train.FROM_PHOTO_WEIGHT = args.from_photo_weight
     examples, synthetic = material()
     start = time.perf_counter()
     probabilities, decisions = train.out_of_fold(
@@ -88,7 +90,7 @@ def run(args) -> None:
             f"folds={args.folds} seed={args.seed} counterfactual={args.counterfactual_weight} "
             f"made_copy={args.made_copy_weight} language_balance={args.language_balance}"
             f"/{args.language_cap} char={args.char_ngrams}/{args.char_max_features} "
-            f"dangerous={args.dangerous_weight}"
+            f"dangerous={args.dangerous_weight} from_photo={args.from_photo_weight}"
         ),
     )
     print(f"{args.name}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
@@ -192,6 +194,10 @@ def main() -> None:
     one.add_argument(
         "--dangerous-weight", type=float, default=train.DANGEROUS_WEIGHT,
         help="each dangerous listing's weight on top of class_weight balanced",
+    )  # fmt: skip
+    one.add_argument(
+        "--from-photo-weight", type=float, default=train.FROM_PHOTO_WEIGHT,
+        help="weight of augment.py's from-photo look-alikes and their pairs",
     )  # fmt: skip
     one.add_argument("--folds", type=int, default=3)
     one.add_argument("--seed", type=int, default=0, help="the folds' seed (the fit's too)")
