@@ -311,6 +311,34 @@ CHAR_NGRAMS = (1, 4)
 CHAR_MAX_FEATURES = 80_000
 # Each dangerous listing's weight, on top of class_weight="balanced" (1: balanced alone).
 DANGEROUS_WEIGHT = 1.0
+# Measured (bench/recipe_oof.py run NAME --seed S [flags], then table; 3 grouped folds of the
+# training material of session 11: 707 grounded dangerous of 2,213; never the
+# dev set or the test split). "ceiling": grounded P/R at the one cut with precision >= 0.95;
+# the shipped rule ("all": overall, en, zh cuts at 0.95 on the whole material) read in-sample
+# and cross-fitted (x), then the cross-fitted recall by annotated language (dangerous: en 153,
+# zh 108, es 81, ko 69, de 61, ja 60, ru 58, pt 47, it 36, fr 34):
+#   recipe (seed)                ceiling      all in       all x        written      en   zh   de   es   ja   ko   it   pt   ru
+#   shipped (0)                  0.951/0.772  0.937/0.818  0.928/0.825  0.959/0.893  .817 .898 .754 .840 .800 .768 .806 .894 .845
+#   LANGUAGE_BALANCE 0.5 (0)     0.950/0.782  0.936/0.810  0.932/0.827  0.959/0.887  .817 .898 .754 .840 .817 .768 .833 .894 .845
+#   CHAR_NGRAMS 1-5, no cap (0)  0.951/0.771  0.934/0.815  0.930/0.825  0.959/0.897  .817 .898 .754 .827 .800 .768 .833 .894 .845
+#   DANGEROUS_WEIGHT 1.5 (0)     0.951/0.764  0.937/0.819  0.928/0.825  0.956/0.894  .817 .898 .754 .840 .800 .768 .806 .894 .845
+#   FROM_PHOTO_WEIGHT 0 (0)      0.950/0.779  0.926/0.846  0.919/0.847  0.962/0.902  .863 .917 .738 .864 .817 .826 .806 .894 .845
+#   balance 0.5 + from-photo 0   0.951/0.768  0.927/0.826  0.921/0.843  0.963/0.902  .869 .917 .738 .840 .817 .826 .806 .872 .828
+#   shipped (1)                  0.953/0.738  0.937/0.818  0.933/0.829  0.957/0.877  .830 .898 .754 .827 .800 .812 .778 .894 .845
+#   LANGUAGE_BALANCE 0.5 (1)     0.952/0.762  0.939/0.812  0.940/0.816  0.957/0.874  .830 .898 .721 .827 .767 .768 .778 .872 .828
+#   FROM_PHOTO_WEIGHT 0 (1)      0.951/0.762  0.929/0.801  0.919/0.832  0.963/0.878  .843 .917 .738 .852 .783 .783 .778 .872 .828
+# Language balance (cap 3: factors 1.0 en to 2.1 it on this material) and the from-photo
+# weight 0 raise the ceiling on both fold seeds (+1.0/+2.4 and +0.7/+2.4 points; the shipped
+# recipe's own ceiling moves 3.4 points between seeds), but at the shipped cuts neither moves
+# the languages short of their target: balance costs de 2, ja 2, ko 3, pt 1, ru 1 listings on
+# seed 1; from-photo 0 lowers the cut (0.70 -> 0.67 on seed 0) for about a point of grounded
+# precision and costs de 1 (both seeds), ko 2, ja 1 (seed 1) (and brings back the figurine
+# failures FROM_PHOTO_WEIGHT was set for; not measured here). Why from-photo: 41 % of the
+# shipped recipe's out-of-fold grounded misses carry the figurine concept against 10 % of its
+# hits (wax figures, busts, androids of a real person: 96 grounded custom copies carry it,
+# 14 written ones), and the from-photo look-alikes teach figurine words as benign. Character
+# 1-5-grams (121k columns kept by min_df 2 against 85k for 1-4, capped at 80k) and a larger
+# dangerous weight change nothing beyond noise. None is on.
 
 
 @dataclass
