@@ -2,7 +2,9 @@
 grounded part (records with a source_url): never the dev set, never the test split.
 
     python bench/recipe_oof.py run NAME [--grounded-weight W] [--c C] [--scale S] [--folds 3]
-                                   [--seed 0]
+                                   [--seed 0] [--language-balance P] [--char-ngrams 1,5]
+                                   [--char-max-features N] [--dangerous-weight W]
+                                   [--from-photo-weight W]
     python bench/recipe_oof.py table [NAME ...]
 
 `run` computes the out-of-fold probabilities of `train.training_material()` once for one
@@ -51,7 +53,7 @@ RULES = (
     ("all+o90", "all", 100, 0.90),  # the languages without their own cut at precision 0.90
     ("g100+o90", "grounded", 100, 0.90),
 )
-SHOWN = ("en", "zh", "de", "es", "ja", "ko")
+SHOWN = ("en", "zh", "de", "es", "ja", "ko", "it", "pt", "ru", "fr")
 
 
 def material():
@@ -66,6 +68,12 @@ def run(args) -> None:
     train.CONCEPT_SCALE = args.scale
     train.COUNTERFACTUAL_WEIGHT = args.counterfactual_weight
     train.MADE_COPY_WEIGHT = args.made_copy_weight
+    train.LANGUAGE_BALANCE = args.language_balance
+    train.LANGUAGE_BALANCE_CAP = args.language_cap
+    train.CHAR_NGRAMS = tuple(int(n) for n in args.char_ngrams.split(","))
+    train.CHAR_MAX_FEATURES = args.char_max_features or None
+    train.DANGEROUS_WEIGHT = args.dangerous_weight
+    train.FROM_PHOTO_WEIGHT = args.from_photo_weight
     examples, synthetic = material()
     start = time.perf_counter()
     probabilities, decisions = train.out_of_fold(
@@ -80,7 +88,9 @@ def run(args) -> None:
         recipe=np.array(
             f"grounded_weight={args.grounded_weight} C={args.c} scale={args.scale} "
             f"folds={args.folds} seed={args.seed} counterfactual={args.counterfactual_weight} "
-            f"made_copy={args.made_copy_weight}"
+            f"made_copy={args.made_copy_weight} language_balance={args.language_balance}"
+            f"/{args.language_cap} char={args.char_ngrams}/{args.char_max_features} "
+            f"dangerous={args.dangerous_weight} from_photo={args.from_photo_weight}"
         ),
     )
     print(f"{args.name}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
@@ -167,6 +177,27 @@ def main() -> None:
     one.add_argument(
         "--made-copy-weight", type=float, default=train.MADE_COPY_WEIGHT,
         help="weight of the real realistic masks copied with a made-to-order phrase",
+    )  # fmt: skip
+    one.add_argument(
+        "--language-balance", type=float, default=train.LANGUAGE_BALANCE,
+        help="power of n_en / n_language in a grounded record's weight (0: off)",
+    )  # fmt: skip
+    one.add_argument("--language-cap", type=float, default=train.LANGUAGE_BALANCE_CAP)
+    one.add_argument(
+        "--char-ngrams", default=",".join(map(str, train.CHAR_NGRAMS)),
+        help="the character n-grams' range, e.g. 1,5",
+    )  # fmt: skip
+    one.add_argument(
+        "--char-max-features", type=int, default=train.CHAR_MAX_FEATURES,
+        help="character n-grams kept (0: all with min_df 2)",
+    )  # fmt: skip
+    one.add_argument(
+        "--dangerous-weight", type=float, default=train.DANGEROUS_WEIGHT,
+        help="each dangerous listing's weight on top of class_weight balanced",
+    )  # fmt: skip
+    one.add_argument(
+        "--from-photo-weight", type=float, default=train.FROM_PHOTO_WEIGHT,
+        help="weight of augment.py's from-photo look-alikes and their pairs",
     )  # fmt: skip
     one.add_argument("--folds", type=int, default=3)
     one.add_argument("--seed", type=int, default=0, help="the folds' seed (the fit's too)")

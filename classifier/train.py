@@ -299,6 +299,46 @@ MIN_GROUNDED_POSITIVES = MIN_POSITIVES
 # The target precision of the overall cut, chosen on the languages without a cut of their
 # own (None: the training target, on everything).
 FALLBACK_PRECISION = None
+# Issue #13, session 11: switches for cross-language generalisation, each off (the recipe
+# above) until bench/recipe_oof.py says otherwise (figures below `GROUNDED_WEIGHT`'s table).
+# A grounded record of language L counts GROUNDED_WEIGHT * min(LANGUAGE_BALANCE_CAP,
+# max(1, n_en / n_L) ** LANGUAGE_BALANCE), n the grounded records of the fit by annotated
+# language: the languages with few real pages count more (0: every language alike).
+LANGUAGE_BALANCE = 0.0
+LANGUAGE_BALANCE_CAP = 3.0
+# The character n-grams' range and how many of the most frequent ones are kept.
+CHAR_NGRAMS = (1, 4)
+CHAR_MAX_FEATURES = 80_000
+# Each dangerous listing's weight, on top of class_weight="balanced" (1: balanced alone).
+DANGEROUS_WEIGHT = 1.0
+# Measured (bench/recipe_oof.py run NAME --seed S [flags], then table; 3 grouped folds of the
+# training material of session 11: 707 grounded dangerous of 2,213; never the
+# dev set or the test split). "ceiling": grounded P/R at the one cut with precision >= 0.95;
+# the shipped rule ("all": overall, en, zh cuts at 0.95 on the whole material) read in-sample
+# and cross-fitted (x), then the cross-fitted recall by annotated language (dangerous: en 153,
+# zh 108, es 81, ko 69, de 61, ja 60, ru 58, pt 47, it 36, fr 34):
+#   recipe (seed)                ceiling      all in       all x        written      en   zh   de   es   ja   ko   it   pt   ru
+#   shipped (0)                  0.951/0.772  0.937/0.818  0.928/0.825  0.959/0.893  .817 .898 .754 .840 .800 .768 .806 .894 .845
+#   LANGUAGE_BALANCE 0.5 (0)     0.950/0.782  0.936/0.810  0.932/0.827  0.959/0.887  .817 .898 .754 .840 .817 .768 .833 .894 .845
+#   CHAR_NGRAMS 1-5, no cap (0)  0.951/0.771  0.934/0.815  0.930/0.825  0.959/0.897  .817 .898 .754 .827 .800 .768 .833 .894 .845
+#   DANGEROUS_WEIGHT 1.5 (0)     0.951/0.764  0.937/0.819  0.928/0.825  0.956/0.894  .817 .898 .754 .840 .800 .768 .806 .894 .845
+#   FROM_PHOTO_WEIGHT 0 (0)      0.950/0.779  0.926/0.846  0.919/0.847  0.962/0.902  .863 .917 .738 .864 .817 .826 .806 .894 .845
+#   balance 0.5 + from-photo 0   0.951/0.768  0.927/0.826  0.921/0.843  0.963/0.902  .869 .917 .738 .840 .817 .826 .806 .872 .828
+#   shipped (1)                  0.953/0.738  0.937/0.818  0.933/0.829  0.957/0.877  .830 .898 .754 .827 .800 .812 .778 .894 .845
+#   LANGUAGE_BALANCE 0.5 (1)     0.952/0.762  0.939/0.812  0.940/0.816  0.957/0.874  .830 .898 .721 .827 .767 .768 .778 .872 .828
+#   FROM_PHOTO_WEIGHT 0 (1)      0.951/0.762  0.929/0.801  0.919/0.832  0.963/0.878  .843 .917 .738 .852 .783 .783 .778 .872 .828
+# Language balance (cap 3: factors 1.0 en to 2.1 it on this material) and the from-photo
+# weight 0 raise the ceiling on both fold seeds (+1.0/+2.4 and +0.7/+2.4 points; the shipped
+# recipe's own ceiling moves 3.4 points between seeds), but at the shipped cuts neither moves
+# the languages short of their target: balance costs de 2, ja 2, ko 3, pt 1, ru 1 listings on
+# seed 1; from-photo 0 lowers the cut (0.70 -> 0.67 on seed 0) for about a point of grounded
+# precision and costs de 1 (both seeds), ko 2, ja 1 (seed 1) (and brings back the figurine
+# failures FROM_PHOTO_WEIGHT was set for; not measured here). Why from-photo: 41 % of the
+# shipped recipe's out-of-fold grounded misses carry the figurine concept against 10 % of its
+# hits (wax figures, busts, androids of a real person: 96 grounded custom copies carry it,
+# 14 written ones), and the from-photo look-alikes teach figurine words as benign. Character
+# 1-5-grams (121k columns kept by min_df 2 against 85k for 1-4, capped at 80k) and a larger
+# dangerous weight change nothing beyond noise. None is on.
 
 
 @dataclass
@@ -337,7 +377,11 @@ def build_pipeline(
         ]
     )
     chars = HashedTfidf(
-        analyzer="char_wb", ngram_range=(1, 4), min_df=2, max_features=80_000, sublinear_tf=True
+        analyzer="char_wb",
+        ngram_range=tuple(CHAR_NGRAMS),
+        min_df=2,
+        max_features=CHAR_MAX_FEATURES,
+        sublinear_tf=True,
     )
     # C and the n-gram ranges were chosen by cross-validation on the training split only.
     linear = LogisticRegression(
@@ -403,6 +447,10 @@ def recipe_digest(
         flat.append(("made_copy_weight", repr(MADE_COPY_WEIGHT)))
     if GROUNDED_WEIGHT != 1.0:
         flat.append(("grounded_weight", repr(GROUNDED_WEIGHT)))
+    if LANGUAGE_BALANCE:
+        flat.append(("language_balance", repr((LANGUAGE_BALANCE, LANGUAGE_BALANCE_CAP))))
+    if DANGEROUS_WEIGHT != 1.0:
+        flat.append(("dangerous_weight", repr(DANGEROUS_WEIGHT)))
     if THRESHOLDS_FROM != "all":
         flat.append(("thresholds_from", THRESHOLDS_FROM))
         flat.append(("min_grounded_positives", repr(MIN_GROUNDED_POSITIVES)))
@@ -522,7 +570,7 @@ def out_of_fold(
             list(labels[train_idx]),
             synthetic,
             [examples[i].language for i in train_idx],
-            [example_weight(examples[i]) for i in train_idx],
+            example_weights([examples[i] for i in train_idx]),
         )
         fold_probs, fold_decisions = pipeline_outputs(pipeline, [texts[i] for i in test_idx])
         classes = list(pipeline.classes_)
@@ -579,6 +627,10 @@ def _fit(
         texts = texts + [t for t, _, _ in used]
         labels = labels + [label for _, label, _ in used]
     y = np.array(labels)
+    if DANGEROUS_WEIGHT != 1.0:
+        weights = np.where(y != "benign", DANGEROUS_WEIGHT, 1.0) * (
+            np.ones(len(y)) if weights is None else weights
+        )
     # the pipeline's own fit, in two steps so that the features are at hand for `monotone`
     features = pipeline[:-1].fit_transform(texts, y)
     pipeline[-1].fit(features, y, **({"sample_weight": weights} if weights is not None else {}))
@@ -591,6 +643,27 @@ def example_weight(example: Example) -> float:
     """How much one training listing counts in the fit: GROUNDED_WEIGHT for a grounded
     record (it has a `source_url`), 1 for a written or reviewed one."""
     return GROUNDED_WEIGHT if example.source_url else 1.0
+
+
+def example_weights(examples: Sequence[Example]) -> list[float]:
+    """`example_weight` of each listing of one fit, a grounded record's times its language's
+    balance (LANGUAGE_BALANCE, counted on the grounded records of `examples`)."""
+    weights = [example_weight(e) for e in examples]
+    if not LANGUAGE_BALANCE:
+        return weights
+    counts: dict[str, int] = {}
+    for e in examples:
+        if e.source_url:
+            counts[language_of(e)] = counts.get(language_of(e), 0) + 1
+    reference = counts.get("en", max(counts.values(), default=1))
+    factor = {
+        language: min(LANGUAGE_BALANCE_CAP, max(1.0, reference / n) ** LANGUAGE_BALANCE)
+        for language, n in counts.items()
+    }
+    return [
+        w * factor[language_of(e)] if e.source_url else w
+        for e, w in zip(examples, weights, strict=True)
+    ]
 
 
 def synthetic_weight(example: Example) -> float:
@@ -754,7 +827,7 @@ def train(
         truth,
         synthetic,
         languages=[e.language for e in examples],
-        real_weights=[example_weight(e) for e in examples],
+        real_weights=example_weights(examples),
     )
     with_head = EVASION_HEAD if evasion_head is None else evasion_head
     version = f"lr-{corpus_sha256[:10]}-{recipe_digest(seed, with_head, synthetic)}-s{seed}"

@@ -196,3 +196,42 @@ def test_the_recipe_digest_names_the_synthetic_listings_that_count():
     if ignored:
         assert train.recipe_digest(0, None, [*counted]) == with_them
     assert train.recipe_digest(0, None, list(reversed(synthetic))) == with_them
+
+
+def test_language_balance_weighs_the_languages_with_few_grounded_records_more(monkeypatch):
+    monkeypatch.setattr(train, "GROUNDED_WEIGHT", 2.0)
+    records = [
+        dataclasses.replace(_example(i, "benign", f"https://shop.example/{i}"), language=language)
+        for i, language in enumerate(["en"] * 8 + ["mixed"] * 8 + ["de"] * 4 + ["ko"])
+    ]
+    written = _example(99, "benign", None)
+    assert train.example_weights([*records, written]) == [2.0] * 21 + [1.0]  # off by default
+    monkeypatch.setattr(train, "LANGUAGE_BALANCE", 0.5)
+    monkeypatch.setattr(train, "LANGUAGE_BALANCE_CAP", 3.0)
+    weights = train.example_weights([*records, written])
+    # 16 English records (mixed reads as English): de sqrt(16 / 4) = 2, ko sqrt(16) = 4 -> cap 3
+    assert weights == [2.0] * 16 + [4.0] * 4 + [6.0] + [1.0]
+
+
+def test_dangerous_weight_multiplies_the_dangerous_listings_weights(monkeypatch, examples):
+    monkeypatch.setattr(train, "DANGEROUS_WEIGHT", 1.5)
+    fitted = train._fit(
+        _recording_pipeline(), [e.text for e in examples], [e.label for e in examples], [],
+        real_weights=[1.0, 2.0] * 4,
+    )  # fmt: skip
+    assert list(fitted.named_steps["model"].sample_weight_) == [1.0, 3.0] * 4
+
+
+def test_the_recipe_digest_names_the_cross_language_switches(monkeypatch):
+    seen = {train.recipe_digest()}
+    for name, value in (
+        ("LANGUAGE_BALANCE", 0.5),
+        ("DANGEROUS_WEIGHT", 1.5),
+        ("CHAR_NGRAMS", (1, 5)),
+        ("CHAR_MAX_FEATURES", 160_000),
+    ):
+        monkeypatch.setattr(train, name, value)
+        seen.add(train.recipe_digest())
+    assert len(seen) == 5
+    chars = train.build_pipeline().get_params()["features__chars__tfidf"]
+    assert (chars.ngram_range, chars.max_features) == ((1, 5), 160_000)
