@@ -38,7 +38,7 @@ _CONTROL_TAGS = frozenset({"select", "option", "textarea", "input"})
 # A price set in pieces, one element each: "39", ".", "99" or "74.", "<sup>99*</sup>".
 _PIECES = 6  # at most this many text pieces
 _CENTS_PIECE_RE = re.compile(r"\d{2}\W{0,3}")
-_WHOLE_PIECE_RE = re.compile(r"\d[\d.,'\u00a0\u202f ]*")
+WHOLE_PIECE_RE = re.compile(r"\d[\d.,'\u00a0\u202f ]*")
 _SEPARATOR_PIECE_RE = re.compile(r"[.,]")
 _CENTS_ATTR_RE = re.compile(r"decimal|cent|fraction|minor|small", re.IGNORECASE)
 # A text that ends with an amount is another price's label ("UVP.: 19.95").
@@ -174,6 +174,18 @@ def _texts_between_breaks(el: HtmlElement) -> list[str]:
     return pieces
 
 
+def joined_text(el: HtmlElement) -> str:
+    """The element's own text joined across the comments that open it: React prints one
+    text as two around an empty comment ("R$ <!-- -->2.463,73"), and the walk does not
+    visit comments, so the amount after one is nobody's text otherwise."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str):
+            break
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def shape(el: HtmlElement) -> tuple:
     """Tag and class (digits dropped) of the element and three ancestors: a card's shape.
     The ancestors' class words are compared as words, modifier words ("card--wide")
@@ -232,7 +244,7 @@ def price_of(
         and text is None
         and len(el)
         and el.text
-        and _WHOLE_PIECE_RE.fullmatch(el.text.strip())  # "74." of 74.<sup>99</sup>
+        and WHOLE_PIECE_RE.fullmatch(el.text.strip())  # "74." of 74.<sup>99</sup>
         and _in_price_block(parent)
     ):
         raw = pieced = pieced_price(el)  # "<span class=price><b>74.<sup>99</sup></b>…"
@@ -328,7 +340,7 @@ def pieced_price(el: HtmlElement) -> str | None:
         return None
     (whole, _), (cents, cents_owner) = pieces[numbers[0]], pieces[numbers[1]]
     between = [piece for piece, _ in pieces[numbers[0] + 1 : numbers[1]]]
-    if not _CENTS_PIECE_RE.fullmatch(cents) or not _WHOLE_PIECE_RE.fullmatch(whole):
+    if not _CENTS_PIECE_RE.fullmatch(cents) or not WHOLE_PIECE_RE.fullmatch(whole):
         return None
     if between:  # "39", ".", "99"
         if not _SEPARATOR_PIECE_RE.fullmatch(between[0]):

@@ -27,6 +27,7 @@ from maskscreen.crawler.extract.heuristic_parts import (
     in_shop_header,
     is_card,
     is_hidden,
+    joined_text,
     price_of,
     seller_after,
     shape,
@@ -161,7 +162,7 @@ def walk(
         if (attrs and cues.is_price_attr(attrs)) or (el.text and _DIGIT_RE.search(el.text)):
             _add_price(page, el, attrs, index, (outside, elsewhere, struck), None, language, domain)
         elif len(el) and not isinstance(el[0].tag, str):
-            joined = _split_text(el)
+            joined = joined_text(el)
             if _DIGIT_RE.search(joined):
                 context = (outside, elsewhere, struck)
                 _add_price(page, el, attrs, index, context, joined, language, domain)
@@ -222,18 +223,6 @@ def _is_tooltip(el: HtmlElement, attrs: str) -> bool:
 
 # Attributes holding a tooltip's text on the control that opens it.
 _TIP_ATTRIBUTES = ("title", "rel", "data-tip", "data-tooltip", "data-content", "data-title")
-
-
-def _split_text(el: HtmlElement) -> str:
-    """The element's own text joined across the comments that open it: React prints one
-    text as two around an empty comment ("R$ <!-- -->2.463,73"), and the walk does not
-    visit comments, so the amount after one is nobody's text otherwise."""
-    parts = [el.text or ""]
-    for child in el:
-        if isinstance(child.tag, str):
-            break
-        parts.append(child.tail or "")
-    return "".join(parts)
 
 
 def _names_site_header(el: HtmlElement) -> bool:

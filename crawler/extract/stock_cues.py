@@ -45,9 +45,10 @@ from maskscreen.crawler.extract.fields import (
     normalize_availability,
 )
 from maskscreen.crawler.extract.heuristic_parts import (
-    _WHOLE_PIECE_RE,  # a bare amount, or the whole part of one printed in pieces
     SHORT_ELEMENTS,
+    WHOLE_PIECE_RE,  # a bare amount, or the whole part of one printed in pieces
     attributes,
+    joined_text,
 )
 
 _EDGE = "\x01"  # between two text nodes, in the haystack searched for exact words
@@ -252,8 +253,9 @@ def has_price_candidates(root: HtmlElement, wanted: int) -> bool:
     element only when it is named for a price (`cues.is_price_attr`), or its own text
     names a currency beside an amount (`cues.has_currency_amount`), or that text is a
     bare amount (a price set in pieces, `pieced_price`, or beside its currency,
-    `_split_price`: digits and separators only, `_WHOLE_PIECE_RE`); in a tail only
-    when the tail names a currency beside an amount. Counted here over every other node
+    `_split_price`: digits and separators only, `WHOLE_PIECE_RE`), or, when comments open
+    it, those on its text joined across them (`joined_text`); in a tail only when the tail
+    names a currency beside an amount. Counted here over every other node
     (those the walk skips as hidden or stops before included), so False proves that
     the walk's `prices` are fewer than `wanted`. A product page whose only digits are
     in names ("3D", "16pcs") and one printed price is not walked."""
@@ -262,8 +264,10 @@ def has_price_candidates(root: HtmlElement, wanted: int) -> bool:
         text, tail = el.text, el.tail
         if el.tag in cues.SKIP_TAGS:
             pass  # skipped by the walk (its tail still read)
-        elif (el.attrib and cues.is_price_attr(attributes(el))) or (
-            text and (cues.has_currency_amount(text) or _WHOLE_PIECE_RE.fullmatch(text.strip()))
+        elif (
+            (el.attrib and cues.is_price_attr(attributes(el)))
+            or (text and _may_be_price(text))
+            or (len(el) and not isinstance(el[0].tag, str) and _may_be_price(joined_text(el)))
         ):
             found += 1
         if tail and cues.has_currency_amount(tail):
@@ -271,3 +275,8 @@ def has_price_candidates(root: HtmlElement, wanted: int) -> bool:
         if found >= wanted:
             return True
     return False
+
+
+def _may_be_price(text: str) -> bool:
+    """A currency beside an amount, or a bare amount: what `price_of` may read a price from."""
+    return bool(cues.has_currency_amount(text) or WHOLE_PIECE_RE.fullmatch(text.strip()))

@@ -187,3 +187,17 @@ def test_price_candidates_count_bare_amounts():
     prices = walk(root, "en", "shop.example", sellers=False).prices
     assert len(prices) >= REPEATED
     assert stock_cues.has_price_candidates(root, len(prices))
+
+
+def test_price_candidates_count_prices_split_by_a_comment():
+    # React prints "R$ 2.463,73" as two texts around an empty comment; the walk joins
+    # them (round 12), so the count must too, or a comparison of such rows goes unread.
+    html = (
+        "<html><body>"
+        + "".join(f"<p class='row'>R$ <!-- -->{n}.463,73</p>" for n in range(1, 5))
+        + "</body></html>"
+    )
+    root = lxml.html.fromstring(html)
+    prices = walk(root, "pt", "shop.example", sellers=False).prices
+    assert len(prices) == 4
+    assert stock_cues.has_price_candidates(root, len(prices))
