@@ -20,7 +20,9 @@ policy, which stays on): a bare spider that only follows links (each new URL onc
 and maskscreen's spider, extraction, classifier and SQLite store (the real
 `run_crawl`), one after the other, --repeats times. Prints pages/s for each crawl,
 the full pipeline's share of the bare rate in each round, and the median share
-(the machine's speed swings: compare only crawls of one run).
+(the machine's speed swings: compare only crawls of one run). Both crawls start from
+maskscreen's Scrapy settings (crawler/settings.py), so the bare spider is tuned the same
+way (its log formatter, STATS_CLASS without Scrapy's per-call deprecation wrapper).
 
 CONCURRENT_ITEMS: Scrapy 2.13+ processes a callback's output with that many asyncio
 tasks per response (scrapy.utils.asyncio._parallel_asyncio: ~200 create_task calls a
