@@ -654,7 +654,8 @@ def example_weights(examples: Sequence[Example]) -> list[float]:
     counts: dict[str, int] = {}
     for e in examples:
         if e.source_url:
-            counts[language_of(e)] = counts.get(language_of(e), 0) + 1
+            language = language_of(e)
+            counts[language] = counts.get(language, 0) + 1
     reference = counts.get("en", max(counts.values(), default=1))
     factor = {
         language: min(LANGUAGE_BALANCE_CAP, max(1.0, reference / n) ** LANGUAGE_BALANCE)

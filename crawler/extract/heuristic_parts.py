@@ -174,10 +174,13 @@ def _texts_between_breaks(el: HtmlElement) -> list[str]:
     return pieces
 
 
-def joined_text(el: HtmlElement) -> str:
-    """The element's own text joined across the comments that open it: React prints one
-    text as two around an empty comment ("R$ <!-- -->2.463,73"), and the walk does not
-    visit comments, so the amount after one is nobody's text otherwise."""
+def joined_text(el: HtmlElement) -> str | None:
+    """The element's own text joined across the comments that open it (None when no
+    comment opens it): React prints one text as two around an empty comment
+    ("R$ <!-- -->2.463,73"), and the walk does not visit comments, so the amount after
+    one is nobody's text otherwise."""
+    if not len(el) or isinstance(el[0].tag, str):
+        return None
     parts = [el.text or ""]
     for child in el:
         if isinstance(child.tag, str):

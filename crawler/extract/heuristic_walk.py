@@ -161,11 +161,9 @@ def walk(
         # own text: any other element prints no price of its own.
         if (attrs and cues.is_price_attr(attrs)) or (el.text and _DIGIT_RE.search(el.text)):
             _add_price(page, el, attrs, index, (outside, elsewhere, struck), None, language, domain)
-        elif len(el) and not isinstance(el[0].tag, str):
-            joined = joined_text(el)
-            if _DIGIT_RE.search(joined):
-                context = (outside, elsewhere, struck)
-                _add_price(page, el, attrs, index, context, joined, language, domain)
+        elif (joined := joined_text(el)) and _DIGIT_RE.search(joined):
+            context = (outside, elsewhere, struck)
+            _add_price(page, el, attrs, index, context, joined, language, domain)
         if outside or elsewhere:
             continue
         if tag == "select" and el.attrib and _empty_quantity(el, attrs):

@@ -267,7 +267,7 @@ def has_price_candidates(root: HtmlElement, wanted: int) -> bool:
         elif (
             (el.attrib and cues.is_price_attr(attributes(el)))
             or (text and _may_be_price(text))
-            or (len(el) and not isinstance(el[0].tag, str) and _may_be_price(joined_text(el)))
+            or ((joined := joined_text(el)) is not None and _may_be_price(joined))
         ):
             found += 1
         if tail and cues.has_currency_amount(tail):
