@@ -21,7 +21,7 @@ language) and of the written part at the cuts that rule chooses. Two readings:
   records it picked it from; the language minimums (MIN_GROUNDED_POSITIVES,
   MIN_LANGUAGE_EXAMPLES) are halved with the data, so the same languages get their own cut.
 
-"best" is the highest recall of the grounded part at precision >= 0.95 with one cut chosen
+"AP" is the average precision of each part's scores, read without any cut. "best" is the highest recall of the grounded part at precision >= 0.95 with one cut chosen
 on it (a ceiling for one overall cut, not a rule).
 """
 
@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from sklearn.metrics import average_precision_score
 
 from maskscreen.classifier import language as language_id
 from maskscreen.classifier import train
@@ -130,6 +131,12 @@ def table(names: list[str]) -> None:
         best = _pr(scores[grounded] >= cut, y[grounded])
         print(f"\n{path.stem}: {stored['recipe']}; {kind} score; best {best[0]:.3f}/{best[1]:.3f}")
         print(f"{'rule':9} {header}   cuts")
+        # threshold-free: average precision of the score in each part (no cut chosen)
+        parts = [grounded, *(grounded & (annotated == x) for x in SHOWN), ~grounded]
+        cells = [
+            f"{average_precision_score(y[m], scores[m]):.3f}" if m.any() else "-" for m in parts
+        ]
+        print(f"{'AP':9} " + "  ".join(f"{c:>11}" for c in cells))
         for rule, source, positives, fallback in RULES:
             train.MIN_GROUNDED_POSITIVES = positives
             overall, by_language = train.choose_thresholds(

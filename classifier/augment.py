@@ -21,9 +21,10 @@ with a mask worn (custom copies).
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 
-from maskscreen.classifier.concepts import read_lexicon
+from maskscreen.classifier.concepts import read_lexicon, without_life_size
 from maskscreen.classifier.corpus import Example
 
 NOUNS = {
@@ -111,6 +112,13 @@ FROM_PHOTO_PER_SHAPE = 6  # at least; more where a covered concept has more word
 # learnt from a few words. Each shape then has enough titles for its share of the words,
 # the minimal pairs as many, so that made-to-order titles stay as often dangerous as before.
 FROM_PHOTO_COVER = ("figurine", "printed_photo")
+# Material and realism words that name a whole likeness (a wax figure, 蝋人形, a
+# "Wachs-Double"): no mask or figurine is made of them, and a life-size wax figure of a real
+# person is a custom face copy, so no slot of a synthetic title draws one, nor does a code-switched copy swap
+# one for another material.
+LIKENESS_MATERIAL = re.compile(
+    r"wax|cire|\bcera\b|wachs|воск|蝋|ろう|蜡(?!烛)|밀랍"
+)  # 蜡烛: candle
 # Evasion claims per language, each one the signal patterns know (none of them the
 # behavioural tests' own, none holding a concept word).
 EVASION = {
@@ -215,15 +223,22 @@ def _examples(
     out = []
     for language, nouns in NOUNS.items():
         words = {
-            concept: [w.replace("*", "") for w in langs[language]["train"]]
+            concept: [
+                w.replace("*", "")
+                for w in langs[language]["train"]
+                if concept not in ("material", "realism") or not LIKENESS_MATERIAL.search(w)
+            ]
             for concept, langs in lexicon["concepts"].items()
         }
         count = per_shape
         for concept in cover:
             holding = sum(concept in slots for _, slots in shapes)
             count = max(count, -(-len(words[concept]) // holding))
+        # a look-alike's title never states a life size (a life-size likeness is a copy)
+        small = without_life_size(words)
         decks: dict[str, list[str]] = {}
         for shape_index, (label, slots) in enumerate(shapes):
+            drawn = small if label == "benign" else words
             for k in range(count):
                 dealt = {}
                 for slot in slots:
@@ -239,7 +254,7 @@ def _examples(
                         elif slot == "made":
                             parts.append(rng.choice(MADE[language]))
                         else:
-                            parts.append(dealt.get(slot) or rng.choice(words[slot]))
+                            parts.append(dealt.get(slot) or rng.choice(drawn[slot]))
                     if honest(" ".join(parts)):
                         break
                 made = "made" in slots
@@ -298,7 +313,11 @@ def code_switched(
     lexicon = lexicon or read_lexicon()
     matcher = ConceptMatcher.from_data(lexicon, "train")
     english = {
-        concept: [w.replace("*", "") for w in lexicon["concepts"][concept]["en"]["train"]]
+        concept: [
+            w.replace("*", "")
+            for w in lexicon["concepts"][concept]["en"]["train"]
+            if not LIKENESS_MATERIAL.search(w)
+        ]
         for concept in CODE_SWITCHED
     }
     already = {word for words in english.values() for word in words}
@@ -309,7 +328,11 @@ def code_switched(
             continue
         normalized = normalize(text)
         found = [
-            m for m in matcher.find(normalized) if m.concept in english and m.text not in already
+            m
+            for m in matcher.find(normalized)
+            if m.concept in english
+            and m.text not in already
+            and not LIKENESS_MATERIAL.search(m.text)
         ]
         if not found:
             continue

@@ -23,7 +23,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
-from maskscreen.classifier.concepts import read_lexicon
+from maskscreen.classifier.concepts import read_lexicon, without_life_size
 
 DIR_TOLERANCE = 0.01
 CASES = 30  # per template and language
@@ -248,12 +248,13 @@ def generate(lexicon: dict | None = None, seed: int = 0, held: str = "test") -> 
     cases: list[Case] = []
     for language, t in TEMPLATES.items():
 
-        def draw(held: str, language: str = language) -> dict[str, str]:
-            return {
-                c: rng.choice((test if c == held else train)[c][language])
-                for c in train
-                if train[c].get(language)
-            }
+        def draw(held: str, language: str = language, small: bool = False) -> dict[str, str]:
+            """One word per slot; `small`: no realism word that states a life size (the
+            look-alike templates: a life-size likeness of a person is a custom copy)."""
+            words = {c: (test if c == held else train)[c].get(language, []) for c in train}
+            if small:
+                words = without_life_size(words)
+            return {c: rng.choice(ws) for c, ws in words.items() if train[c].get(language)}
 
         def fill(template: str, held: str, slots: dict | None = None, **fixed) -> str:
             slots = {**(slots or draw(held)), **fixed}
@@ -267,11 +268,13 @@ def generate(lexicon: dict | None = None, seed: int = 0, held: str = "test") -> 
                     cases.append(Case("MFT", f"dangerous/{held}", language, (text,), "flag"))
         for concept, template in t["benign"].items():
             for _ in range(CASES // 3):
-                cases.append(Case("MFT", concept, language, (fill(template, concept),), "benign"))
+                text = fill(template, concept, draw(concept, small=True))
+                cases.append(Case("MFT", concept, language, (text,), "benign"))
         # "from your photo" alone never flags: a figurine or a printed photo made to order
         for concept in FROM_PHOTO:
             for _ in range(CASES // 3):
-                text = f"{fill(t['benign'][concept], concept)}, {rng.choice(t['made'])}"
+                look_alike = fill(t["benign"][concept], concept, draw(concept, small=True))
+                text = f"{look_alike}, {rng.choice(t['made'])}"
                 cases.append(Case("MFT", f"{concept}+made_to_order", language, (text,), "benign"))
         for template in t["danger"]:
             for _ in range(CASES // 3):

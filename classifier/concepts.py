@@ -47,6 +47,24 @@ _NOT_LETTER_AFTER = f"(?![{_SPACED_LETTERS}_])"
 _NOT_LETTER_BEFORE = f"(?<![{_SPACED_LETTERS}_])"
 
 
+# Realism words that state a life size (classifier/GUIDELINES.md: size, not realism, decides
+# whether a likeness made from a photo is a figurine or a custom face copy). A look-alike's
+# synthetic title or behavioural case never holds one.
+LIFE_SIZE = re.compile(
+    r"(?<!half )life[- ]?size|1:1(?!\d)|等身大|実物大|原寸大|натуральн\w* величин|tamaño (?:real|natural)"
+    r"|escala natural|lebensgr|grandeur nature|taille (?:réelle|humaine)|tamanho (?:real|natural)"
+    r"|grandezza (?:naturale|reale)"
+)
+
+
+def without_life_size(words: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A concept -> words mapping with the realism words that state a life size left out."""
+    return {
+        concept: [w for w in ws if concept != "realism" or not LIFE_SIZE.search(w)]
+        for concept, ws in words.items()
+    }
+
+
 _MISSING = object()
 MAX_LITERAL_CHECKS = 16  # words looked for one by one before a search (_may_hold_free)
 _ANY = "\x00"  # in a normal form: any letters (a "*" inside a phrase)

@@ -38,6 +38,17 @@ def test_policy_relabels_apply_to_small_scale_figurines():
     assert figurine.signals["made_to_order"]
 
 
+def test_life_size_masks_of_a_customers_face_stay_custom_copies():
+    # the small-scale relabel sweep once took these two for figurines: each is a mask
+    # (お面, 人面マスク) of the customer's own face, life-size (GUIDELINES, size rule)
+    by_id = {e.id: e for e in load_grounded()}
+    for record in ("g-ja-0019", "g-ja-0095"):
+        assert (by_id[record].label, by_id[record].family) == (
+            "custom_face_copy",
+            "photo_scan_copy",
+        )
+
+
 def test_every_supported_language_has_grounded_dev_records():
     _, dev = grounded_split(load_grounded())
     assert {e.language for e in dev} == {"en", "zh", "ja", "ko", "ru", "es", "de", "fr", "pt", "it"}
