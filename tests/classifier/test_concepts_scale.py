@@ -21,7 +21,7 @@ def concepts(matcher, text):
 
 
 def test_the_lexicon_has_its_own_version():
-    assert read_lexicon()["version"] == "concepts-2026.12.5"
+    assert read_lexicon()["version"] == "concepts-2026.12.6"
 
 
 # Form words alone: no figurine concept, whatever the language.
