@@ -53,10 +53,26 @@ def test_outermost_free_words(firsts, expected):
     assert concepts._outermost_free(firsts) == expected
 
 
-def test_free_checks_answer_as_every_first_word():
-    matcher = ConceptMatcher.from_data(read_lexicon(), "all")
+def _with_nested_free_words() -> dict:
+    """The shipped lexicon plus a word that may start inside another and holds a shorter
+    such word ("*figur" in "*wachsfigur*"), whatever the shipped lists hold today."""
+    data = read_lexicon()
+    data["concepts"]["figurine"]["de"]["train"] = [
+        *data["concepts"]["figurine"]["de"]["train"],
+        "*figur",
+    ]
+    return data
+
+
+@pytest.mark.parametrize("nested", [False, True])
+def test_free_checks_answer_as_every_first_word(nested):
+    matcher = ConceptMatcher.from_data(
+        _with_nested_free_words() if nested else read_lexicon(), "all"
+    )
     firsts = matcher._free_firsts
-    assert firsts is not None and len(matcher._free_checks) < len(firsts)
+    assert firsts is not None
+    if nested:  # a first word holding another is not looked for itself
+        assert len(matcher._free_checks) < len(firsts)
     texts = [*_texts(), "", "figuren", "wachsfigur", "fi gur", "silikonmaske", "LATEX"]
     texts += [first for first in firsts] + [first[:-1] for first in firsts]
     answers = [matcher._may_hold_free(text) for text in texts]
