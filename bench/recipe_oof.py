@@ -21,8 +21,9 @@ language) and of the written part at the cuts that rule chooses. Two readings:
   records it picked it from; the language minimums (MIN_GROUNDED_POSITIVES,
   MIN_LANGUAGE_EXAMPLES) are halved with the data, so the same languages get their own cut.
 
-"AP" is the average precision of each part's scores, read without any cut. "best" is the highest recall of the grounded part at precision >= 0.95 with one cut chosen
-on it (a ceiling for one overall cut, not a rule).
+"AP" is the average precision of each part's scores, read without any cut. "best" is the
+highest recall of the grounded part at precision >= 0.95 with one cut chosen on it (a ceiling
+for one overall cut, not a rule).
 """
 
 from __future__ import annotations

@@ -114,11 +114,20 @@ FROM_PHOTO_PER_SHAPE = 6  # at least; more where a covered concept has more word
 FROM_PHOTO_COVER = ("figurine", "printed_photo")
 # Material and realism words that name a whole likeness (a wax figure, 蝋人形, a
 # "Wachs-Double"): no mask or figurine is made of them, and a life-size wax figure of a real
-# person is a custom face copy, so no slot of a synthetic title draws one, nor does a code-switched copy swap
-# one for another material.
-LIKENESS_MATERIAL = re.compile(
-    r"wax|cire|\bcera\b|wachs|воск|蝋|ろう|蜡(?!烛)|밀랍"
-)  # 蜡烛: candle
+# person is a custom face copy, so no slot of a synthetic title draws one, nor does a
+# code-switched copy swap one for another material (蜡烛, a candle, is no likeness).
+LIKENESS_MATERIAL = re.compile(r"wax|cire|\bcera\b|wachs|воск|蝋|ろう|蜡(?!烛)|밀랍")
+
+
+def _drawable(concept: str, words: list[str]) -> list[str]:
+    """The words of a concept a synthetic title may hold ("*" dropped; no wax likeness)."""
+    return [
+        w.replace("*", "")
+        for w in words
+        if concept not in ("material", "realism") or not LIKENESS_MATERIAL.search(w)
+    ]
+
+
 # Evasion claims per language, each one the signal patterns know (none of them the
 # behavioural tests' own, none holding a concept word).
 EVASION = {
@@ -223,11 +232,7 @@ def _examples(
     out = []
     for language, nouns in NOUNS.items():
         words = {
-            concept: [
-                w.replace("*", "")
-                for w in langs[language]["train"]
-                if concept not in ("material", "realism") or not LIKENESS_MATERIAL.search(w)
-            ]
+            concept: _drawable(concept, langs[language]["train"])
             for concept, langs in lexicon["concepts"].items()
         }
         count = per_shape
@@ -313,11 +318,7 @@ def code_switched(
     lexicon = lexicon or read_lexicon()
     matcher = ConceptMatcher.from_data(lexicon, "train")
     english = {
-        concept: [
-            w.replace("*", "")
-            for w in lexicon["concepts"][concept]["en"]["train"]
-            if not LIKENESS_MATERIAL.search(w)
-        ]
+        concept: _drawable(concept, lexicon["concepts"][concept]["en"]["train"])
         for concept in CODE_SWITCHED
     }
     already = {word for words in english.values() for word in words}
