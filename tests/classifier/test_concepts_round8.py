@@ -4,18 +4,6 @@ made from a buyer's photo on the look-alike side. Hand-written listings (not cor
 
 import pytest
 
-from maskscreen.classifier.concepts import ConceptMatcher, read_lexicon
-from maskscreen.classifier.normalize import normalize
-
-
-@pytest.fixture(scope="module")
-def whole():
-    return ConceptMatcher.from_data(read_lexicon(), "all")
-
-
-def concepts(matcher, text):
-    return {m.concept for m in matcher.find(normalize(text))}
-
 
 @pytest.mark.parametrize(
     "text",
@@ -32,8 +20,8 @@ def concepts(matcher, text):
         "maschera in silicone, copia del volto di una persona specifica",
     ],
 )
-def test_custom_copy_wording_reads_as_a_person_or_a_likeness(whole, text):
-    assert concepts(whole, text) & {"human_subject", "realism"}
+def test_custom_copy_wording_reads_as_a_person_or_a_likeness(concepts_of, text):
+    assert concepts_of(text) & {"human_subject", "realism"}
 
 
 @pytest.mark.parametrize(
@@ -61,5 +49,5 @@ def test_custom_copy_wording_reads_as_a_person_or_a_likeness(whole, text):
         ("maschera di cartone con volto stampato", "printed_photo"),
     ],
 )
-def test_small_and_flat_goods_from_a_photo_keep_their_lookalike_concept(whole, text, concept):
-    assert concept in concepts(whole, text)
+def test_small_and_flat_goods_from_a_photo_keep_their_lookalike_concept(concepts_of, text, concept):
+    assert concept in concepts_of(text)

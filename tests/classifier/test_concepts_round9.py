@@ -8,17 +8,7 @@ sentences are hand-written, not corpus text."""
 
 import pytest
 
-from maskscreen.classifier.concepts import ConceptMatcher, read_lexicon
-from maskscreen.classifier.normalize import normalize
-
-
-@pytest.fixture(scope="module")
-def whole():
-    return ConceptMatcher.from_data(read_lexicon(), "all")
-
-
-def concepts(matcher, text):
-    return {m.concept for m in matcher.find(normalize(text))}
+from maskscreen.classifier.concepts import read_lexicon
 
 
 def test_the_lexicon_is_round_nine():
@@ -80,8 +70,8 @@ def test_the_lexicon_is_round_nine():
         ("100%真人发假发", "human_subject"),
     ],
 )
-def test_a_false_friend_no_longer_fires(whole, text, concept):
-    assert concept not in concepts(whole, text)
+def test_a_false_friend_no_longer_fires(concepts_of, text, concept):
+    assert concept not in concepts_of(text)
 
 
 # The same words still fire where they mean their concept.
@@ -129,8 +119,8 @@ def test_a_false_friend_no_longer_fires(whole, text, concept):
         ("고무팩 모델링 마스크", "skincare"),
     ],
 )
-def test_the_word_still_fires_where_it_means_its_concept(whole, text, concept):
-    assert concept in concepts(whole, text)
+def test_the_word_still_fires_where_it_means_its_concept(concepts_of, text, concept):
+    assert concept in concepts_of(text)
 
 
 # Likenesses of one real person that matched no concept or a weak one.
@@ -160,8 +150,8 @@ def test_the_word_still_fires_where_it_means_its_concept(whole, text, concept):
         ("라이프 마스크 제작, 제미노이드", "realism"),
     ],
 )
-def test_a_likeness_word_fires(whole, text, concept):
-    assert concept in concepts(whole, text)
+def test_a_likeness_word_fires(concepts_of, text, concept):
+    assert concept in concepts_of(text)
 
 
 # The line of the guidelines: a doll or robot with an invented face reads no person.
@@ -172,5 +162,5 @@ def test_a_likeness_word_fires(whole, text, concept):
         "reborn baby doll, vinyl, 50 cm",
     ],
 )
-def test_an_invented_face_reads_no_person_or_likeness(whole, text):
-    assert not concepts(whole, text) & {"human_subject", "realism"}
+def test_an_invented_face_reads_no_person_or_likeness(concepts_of, text):
+    assert not concepts_of(text) & {"human_subject", "realism"}

@@ -7,21 +7,7 @@ figurine, bobblehead, 手办 …) stay. Wax figures are a material in every lang
 
 import pytest
 
-from maskscreen.classifier.concepts import ConceptMatcher, read_lexicon
 from maskscreen.classifier.normalize import normalize
-
-
-@pytest.fixture(scope="module")
-def whole():
-    return ConceptMatcher.from_data(read_lexicon(), "all")
-
-
-def concepts(matcher, text):
-    return {m.concept for m in matcher.find(normalize(text))}
-
-
-def test_the_lexicon_has_its_own_version():
-    assert read_lexicon()["version"] == "concepts-2026.12.6"
 
 
 # Form words alone: no figurine concept, whatever the language.
@@ -41,8 +27,8 @@ def test_the_lexicon_has_its_own_version():
         "busto in silicone, scultura e statua iperrealistica",
     ],
 )
-def test_form_words_say_nothing_of_size(whole, text):
-    assert "figurine" not in concepts(whole, text)
+def test_form_words_say_nothing_of_size(concepts_of, text):
+    assert "figurine" not in concepts_of(text)
 
 
 # The same form with its size (or a kind that is small by definition) stays a figurine.
@@ -62,8 +48,8 @@ def test_form_words_say_nothing_of_size(whole, text):
         "mini busti in scala 1:6",
     ],
 )
-def test_the_same_form_with_its_size_is_a_figurine(whole, text):
-    assert "figurine" in concepts(whole, text)
+def test_the_same_form_with_its_size_is_a_figurine(concepts_of, text):
+    assert "figurine" in concepts_of(text)
 
 
 @pytest.mark.parametrize(
@@ -75,8 +61,8 @@ def test_the_same_form_with_its_size_is_a_figurine(whole, text):
         "明星蜡人 复刻",
     ],
 )
-def test_wax_figures_are_a_material_not_a_doll(whole, text):
-    found = concepts(whole, text)
+def test_wax_figures_are_a_material_not_a_doll(concepts_of, text):
+    found = concepts_of(text)
     assert "material" in found
     assert "figurine" not in found
 
