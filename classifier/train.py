@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -651,19 +652,16 @@ def example_weights(examples: Sequence[Example]) -> list[float]:
     weights = [example_weight(e) for e in examples]
     if not LANGUAGE_BALANCE:
         return weights
-    counts: dict[str, int] = {}
-    for e in examples:
-        if e.source_url:
-            language = language_of(e)
-            counts[language] = counts.get(language, 0) + 1
+    languages = [language_of(e) if e.source_url else None for e in examples]
+    counts = Counter(language for language in languages if language is not None)
     reference = counts.get("en", max(counts.values(), default=1))
     factor = {
         language: min(LANGUAGE_BALANCE_CAP, max(1.0, reference / n) ** LANGUAGE_BALANCE)
         for language, n in counts.items()
     }
     return [
-        w * factor[language_of(e)] if e.source_url else w
-        for e, w in zip(examples, weights, strict=True)
+        w if language is None else w * factor[language]
+        for w, language in zip(weights, languages, strict=True)
     ]
 
 

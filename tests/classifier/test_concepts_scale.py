@@ -68,9 +68,9 @@ def test_wax_figures_are_a_material_not_a_doll(concepts_of, text):
 
 
 def _states_life_size(text):
-    from maskscreen.classifier.concepts import LIFE_SIZE
+    from maskscreen.classifier.concepts import life_size
 
-    return LIFE_SIZE.search(normalize(text)) is not None
+    return life_size().search(normalize(text)) is not None
 
 
 @pytest.mark.parametrize(
